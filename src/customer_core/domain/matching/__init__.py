@@ -1,0 +1,1 @@
+"""Identity matching (match keys, blocking, scoring, merge plans)."""

@@ -1,0 +1,63 @@
+"""Who is asking (``Actor``) and the portfolios (*carteiras*) that group customers."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+from customer_core.domain.rules.policies import Role
+
+__all__ = ["Actor", "Permission", "Portfolio"]
+
+
+class Permission(enum.Enum):
+    """Permissions granted to an actor on top of its role."""
+
+    VIEW_UNASSIGNED = "view_unassigned"
+    VIEW_ALL_PORTFOLIOS = "view_all_portfolios"
+    ASSIGN_PORTFOLIO = "assign_portfolio"
+    BULK_CONVERSATION = "bulk_conversation"
+
+
+def _permissions(values: Iterable[Permission | str]) -> frozenset[Permission]:
+    return frozenset(v if isinstance(v, Permission) else Permission(v) for v in values)
+
+
+def _role(value: Role | str) -> Role:
+    return value if isinstance(value, Role) else Role(value)
+
+
+@attrs.frozen(kw_only=True)
+class Actor:
+    """A user of the host application acting on one tenant.
+
+    >>> seller = Actor(tenant_id="acme", user_id="u1", permissions=["view_unassigned"])
+    >>> seller.role, seller.has(Permission.VIEW_UNASSIGNED)
+    (<Role.SELLER: 'seller'>, True)
+    """
+
+    tenant_id: str
+    user_id: str
+    role: Role = attrs.field(default=Role.SELLER, converter=_role)
+    permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=_permissions)
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+@attrs.frozen(kw_only=True)
+class Portfolio:
+    """A *carteira*: a named group of customers served by its member agents."""
+
+    id: str
+    tenant_id: str
+    name: str
+    description: str | None = None
+    member_ids: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    owner_id: str | None = None

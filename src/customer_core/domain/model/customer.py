@@ -1,0 +1,528 @@
+"""The ``Customer`` aggregate and the ``Contact`` entity.
+
+Both are immutable: every change returns a new object, so a change that a
+policy refuses leaves the original exactly as it was.
+
+>>> from datetime import datetime, timezone
+>>> from customer_core import Customer, Phone, presets
+>>> now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+>>> c = Customer.create(id="c1", tenant_id="acme", name="Ana Lima", now=now)
+>>> policy = presets.OMNICHANNEL.contact
+>>> for n in ("11 98765-4321", "11 3333-4444", "21 99999-0000"):
+...     c = c.add_phone(Phone.parse(n), policy=policy)
+>>> c.add_phone(Phone.parse("31 98888-7777"), policy=policy)
+Traceback (most recent call last):
+...
+customer_core.errors.CardinalityExceeded: too_many_phones [phones]: at most 3 phones allowed
+>>> len(c.phones), c.primary_phone
+(3, Phone('+55*******4321', mobile))
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, NamedTuple, TypeVar
+
+import attrs
+
+from customer_core.domain.rules.policies import (
+    ContactPolicy,
+    RegistrationPolicy,
+    StatusDefinition,
+    check_unique,
+)
+from customer_core.domain.values.address import Address, Language
+from customer_core.domain.values.email import Email
+from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
+from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.tax_id import Cnpj, Cpf
+from customer_core.errors import (
+    InvalidOperation,
+    InvalidValue,
+    MissingRequiredField,
+    NotFound,
+)
+
+__all__ = [
+    "ACTIVE",
+    "DEFAULT_STATUSES",
+    "INACTIVE",
+    "Contact",
+    "Customer",
+    "CustomerKind",
+    "IdentityKey",
+    "IdentityKind",
+    "RelationshipType",
+    "Source",
+    "clean_name",
+]
+
+T = TypeVar("T")
+
+ACTIVE = "active"
+INACTIVE = "inactive"
+DEFAULT_STATUSES = (
+    StatusDefinition(ACTIVE, grants_access=True, label="Ativo"),
+    StatusDefinition(INACTIVE, grants_access=False, label="Inativo"),
+)
+_MAX_NAME = 200
+
+
+class CustomerKind(enum.Enum):
+    PERSON = "person"
+    COMPANY = "company"
+
+
+class Source(enum.Enum):
+    """How the record came to exist; drives the derived relationship type."""
+
+    SELF_REGISTERED = "self_registered"
+    STAFF = "staff"
+    INBOUND = "inbound"
+    IMPORT = "import"
+
+
+class RelationshipType(enum.Enum):
+    """Derived, never set by hand (the tabs of a shop's customer list)."""
+
+    ACTIVE = "active"
+    LEAD = "lead"
+    CONTACT = "contact"
+    INACTIVE = "inactive"
+
+
+class IdentityKind(enum.Enum):
+    """Kinds of identity keys; each ``(tenant, kind, key)`` belongs to one customer."""
+
+    TAX_ID = "tax_id"
+    MESSENGER = "messenger"
+    PHONE = "phone"
+    EMAIL = "email"
+    SOCIAL = "social"
+    EXTERNAL = "external"
+
+
+class IdentityKey(NamedTuple):
+    kind: IdentityKind
+    key: str
+
+
+def clean_name(text: object, field: str = "name", *, required: bool = True) -> str | None:
+    """Normalize a person's or company's name: NFC, single spaces, bounded length."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        if required:
+            raise MissingRequiredField("the name is required", code="required_field", field=field)
+        return None
+    if not isinstance(text, str):
+        raise InvalidValue("expected text", code="invalid_value", field=field)
+    name = " ".join(unicodedata.normalize("NFC", text).split())
+    if len(name) > _MAX_NAME:
+        raise InvalidValue(f"at most {_MAX_NAME} characters", code="invalid_value", field=field)
+    return name
+
+
+def _add(items: tuple[T, ...], item: T) -> tuple[T, ...]:
+    return (*items, item)
+
+
+def _without(items: tuple[T, ...], key: str, key_of: Any, field: str) -> tuple[T, ...]:
+    kept = tuple(i for i in items if key_of(i) != key)
+    if len(kept) == len(items):
+        raise NotFound("no such item on the record", code="not_found", field=field)
+    return kept
+
+
+def _phone_key(p: Phone) -> str:
+    return p.match_key
+
+
+def _email_key(e: Email) -> str:
+    return e.match_key
+
+
+def _masked_name(name: str) -> str:
+    return " ".join(word[:1] + "***" for word in name.split())
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Contact:
+    """A person attached to a company customer, with their own channels."""
+
+    id: str
+    name: str
+    job_title: str | None = None
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[Email, ...] = ()
+    social_profiles: tuple[SocialProfile, ...] = ()
+    note: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Contact(id={self.id!r}, name={_masked_name(self.name)!r})"
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: str,
+        name: str,
+        policy: ContactPolicy,
+        job_title: str | None = None,
+        phones: Iterable[Phone] = (),
+        emails: Iterable[Email] = (),
+        social_profiles: Iterable[SocialProfile] = (),
+        note: str | None = None,
+    ) -> Contact:
+        contact = cls(
+            id=id,
+            name=clean_name(name, "contacts.name") or "",
+            job_title=clean_name(job_title, "contacts.job_title", required=False),
+            phones=tuple(phones),
+            emails=tuple(emails),
+            social_profiles=tuple(social_profiles),
+            note=note,
+        )
+        contact.check(policy)
+        return contact
+
+    def check(self, policy: ContactPolicy) -> None:
+        policy.check_phones(self.phones, "contacts.phones")
+        policy.check_emails(self.emails, "contacts.emails")
+        policy.check_social_profiles(self.social_profiles, "contacts.social_profiles")
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Customer:
+    """A customer: a person or a company, with identities, addresses and contacts.
+
+    Build one with :meth:`create`; change it with the methods, which return a
+    new instance and validate against the given policy.
+    """
+
+    id: str
+    tenant_id: str
+    kind: CustomerKind = CustomerKind.PERSON
+    name: str
+    trade_name: str | None = None
+    tax_id: Cpf | Cnpj | None = None
+    avatar_url: str | None = None
+    language: Language | None = None
+    organization_id: str | None = None
+    job_title: str | None = None
+    note: str | None = None
+    is_spammer: bool = False
+    is_vip: bool = False
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[Email, ...] = ()
+    social_profiles: tuple[SocialProfile, ...] = ()
+    messenger_ids: tuple[MessengerId, ...] = ()
+    external_ids: tuple[ExternalId, ...] = ()
+    websites: tuple[Website, ...] = ()
+    addresses: tuple[Address, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    primary_email_key: str | None = None
+    primary_phone_key: str | None = None
+    portfolio_id: str | None = None
+    responsible_id: str | None = None
+    customer_profile: str | None = None
+    payment_method: str | None = None
+    payment_term: str | None = None
+    password_hash: str | None = attrs.field(default=None, repr=False)
+    status: str = ACTIVE
+    source: Source = Source.STAFF
+    first_purchase_at: datetime | None = None
+    last_contacted_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+    version: int = 0
+
+    def __repr__(self) -> str:
+        # Personal data stays out of logs: ids, kind and a masked name only.
+        return (
+            f"Customer(id={self.id!r}, tenant_id={self.tenant_id!r}, kind={self.kind.value}, "
+            f"name={_masked_name(self.name)!r}, version={self.version})"
+        )
+
+    # -- construction -------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: str,
+        tenant_id: str,
+        name: str,
+        now: datetime,
+        kind: CustomerKind | str = CustomerKind.PERSON,
+        source: Source | str = Source.STAFF,
+        **fields: Any,
+    ) -> Customer:
+        """A new customer; ``fields`` are any other attribute, already parsed."""
+        if not tenant_id:
+            raise MissingRequiredField(
+                "the tenant is required", code="required_field", field="tenant_id"
+            )
+        try:
+            customer_kind = CustomerKind(kind) if isinstance(kind, str) else kind
+            customer_source = Source(source) if isinstance(source, str) else source
+        except ValueError as exc:
+            raise InvalidValue(str(exc), code="invalid_value", field="kind") from exc
+        customer = cls(
+            id=id,
+            tenant_id=tenant_id,
+            name=clean_name(name) or "",
+            kind=customer_kind,
+            source=customer_source,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        return customer._with_default_primaries()
+
+    # -- derived ------------------------------------------------------------
+
+    @property
+    def relationship_type(self) -> RelationshipType:
+        if self.status == INACTIVE:
+            return RelationshipType.INACTIVE
+        if self.first_purchase_at is not None:
+            return RelationshipType.ACTIVE
+        if self.source is Source.SELF_REGISTERED:
+            return RelationshipType.LEAD
+        return RelationshipType.CONTACT
+
+    @property
+    def primary_email(self) -> Email | None:
+        return next((e for e in self.emails if e.match_key == self.primary_email_key), None)
+
+    @property
+    def primary_phone(self) -> Phone | None:
+        return next((p for p in self.phones if p.match_key == self.primary_phone_key), None)
+
+    def identity_keys(self) -> tuple[IdentityKey, ...]:
+        """Every key that identifies this customer; unique per tenant in storage."""
+        keys: list[IdentityKey] = []
+        if self.tax_id is not None:
+            keys.append(IdentityKey(IdentityKind.TAX_ID, self.tax_id.digits))
+        keys += [IdentityKey(IdentityKind.MESSENGER, m.match_key) for m in self.messenger_ids]
+        keys += [IdentityKey(IdentityKind.PHONE, p.match_key) for p in self.phones]
+        keys += [IdentityKey(IdentityKind.EMAIL, e.match_key) for e in self.emails]
+        keys += [IdentityKey(IdentityKind.SOCIAL, s.match_key) for s in self.social_profiles]
+        keys += [IdentityKey(IdentityKind.EXTERNAL, x.match_key) for x in self.external_ids]
+        return tuple(keys)
+
+    def can_log_in(self, statuses: Iterable[StatusDefinition] = DEFAULT_STATUSES) -> bool:
+        """Only statuses that grant access let the customer log in to the shop."""
+        return any(s.name == self.status and s.grants_access for s in statuses)
+
+    # -- checks -------------------------------------------------------------
+
+    def check(self, contact: ContactPolicy, registration: RegistrationPolicy) -> None:
+        """Validate the whole record against both policies (used on register and update)."""
+        contact.check_phones(self.phones)
+        contact.check_emails(self.emails)
+        contact.check_social_profiles(self.social_profiles)
+        contact.check_addresses([a.type for a in self.addresses])
+        contact.check_contacts(self.contacts)
+        for each in self.contacts:
+            each.check(contact)
+        self.check_required(registration)
+
+    def check_required(self, registration: RegistrationPolicy) -> None:
+        present = {
+            "name": bool(self.name),
+            "phone": bool(self.phones),
+            "email": bool(self.emails),
+            "street": any(a.street for a in self.addresses),
+            "neighborhood": any(a.neighborhood for a in self.addresses),
+            "city": any(a.city for a in self.addresses),
+            "status": bool(self.status),
+            "tax_id": self.tax_id is not None,
+        }
+        for name in sorted(registration.required_fields):
+            if not present[name]:
+                raise MissingRequiredField(f"{name} is required", code="required_field", field=name)
+
+    # -- changes ------------------------------------------------------------
+
+    def update(self, **changes: Any) -> Customer:
+        """Change scalar fields (already parsed); channels have their own methods."""
+        if "name" in changes:
+            changes["name"] = clean_name(changes["name"])
+        if "trade_name" in changes:
+            changes["trade_name"] = clean_name(changes["trade_name"], "trade_name", required=False)
+        protected = {
+            "id",
+            "tenant_id",
+            "version",
+            "created_at",
+            "phones",
+            "emails",
+        } & changes.keys()
+        if protected:
+            raise InvalidOperation(
+                f"cannot update {sorted(protected)} this way",
+                code="invalid_operation",
+                field=sorted(protected)[0],
+            )
+        return attrs.evolve(self, **changes)
+
+    def _with_default_primaries(self) -> Customer:
+        email_key = self.primary_email_key
+        if email_key not in {e.match_key for e in self.emails}:
+            email_key = self.emails[0].match_key if self.emails else None
+        phone_key = self.primary_phone_key
+        if phone_key not in {p.match_key for p in self.phones}:
+            phone_key = self.phones[0].match_key if self.phones else None
+        if (email_key, phone_key) == (self.primary_email_key, self.primary_phone_key):
+            return self
+        return attrs.evolve(self, primary_email_key=email_key, primary_phone_key=phone_key)
+
+    def add_phone(self, phone: Phone, *, policy: ContactPolicy) -> Customer:
+        phones = _add(self.phones, phone)
+        policy.check_phones(phones)
+        return attrs.evolve(self, phones=phones)._with_default_primaries()
+
+    def replace_phone(self, match_key: str, phone: Phone, *, policy: ContactPolicy) -> Customer:
+        if all(p.match_key != match_key for p in self.phones):
+            raise NotFound("no such phone on the record", code="not_found", field="phones")
+        phones = tuple(phone if p.match_key == match_key else p for p in self.phones)
+        policy.check_phones(phones)
+        primary = phone.match_key if self.primary_phone_key == match_key else self.primary_phone_key
+        return attrs.evolve(self, phones=phones, primary_phone_key=primary)
+
+    def remove_phone(self, match_key: str) -> Customer:
+        phones = _without(self.phones, match_key, _phone_key, "phones")
+        return attrs.evolve(self, phones=phones)._with_default_primaries()
+
+    def add_email(self, email: Email, *, policy: ContactPolicy) -> Customer:
+        emails = _add(self.emails, email)
+        policy.check_emails(emails)
+        return attrs.evolve(self, emails=emails)._with_default_primaries()
+
+    def replace_email(self, match_key: str, email: Email, *, policy: ContactPolicy) -> Customer:
+        emails = tuple(email if e.match_key == match_key else e for e in self.emails)
+        if all(e.match_key != match_key for e in self.emails):
+            raise NotFound("no such e-mail on the record", code="not_found", field="emails")
+        policy.check_emails(emails)
+        primary = email.match_key if self.primary_email_key == match_key else self.primary_email_key
+        return attrs.evolve(self, emails=emails, primary_email_key=primary)
+
+    def remove_email(self, match_key: str) -> Customer:
+        emails = _without(self.emails, match_key, _email_key, "emails")
+        return attrs.evolve(self, emails=emails)._with_default_primaries()
+
+    def set_primary_email(self, match_key: str) -> Customer:
+        if all(e.match_key != match_key for e in self.emails):
+            raise InvalidOperation(
+                "the primary e-mail must be one of the customer's e-mails",
+                code="primary_must_exist",
+                field="primary_email",
+            )
+        return attrs.evolve(self, primary_email_key=match_key)
+
+    def set_primary_phone(self, match_key: str) -> Customer:
+        if all(p.match_key != match_key for p in self.phones):
+            raise InvalidOperation(
+                "the primary phone must be one of the customer's phones",
+                code="primary_must_exist",
+                field="primary_phone",
+            )
+        return attrs.evolve(self, primary_phone_key=match_key)
+
+    def add_social_profile(self, profile: SocialProfile, *, policy: ContactPolicy) -> Customer:
+        profiles = _add(self.social_profiles, profile)
+        policy.check_social_profiles(profiles)
+        return attrs.evolve(self, social_profiles=profiles)
+
+    def remove_social_profile(self, match_key: str) -> Customer:
+        kept = _without(self.social_profiles, match_key, lambda s: s.match_key, "social_profiles")
+        return attrs.evolve(self, social_profiles=kept)
+
+    def add_messenger_id(self, messenger_id: MessengerId) -> Customer:
+        ids = _add(self.messenger_ids, messenger_id)
+        _check_unique_keys(ids, "messenger_ids")
+        return attrs.evolve(self, messenger_ids=ids)
+
+    def remove_messenger_id(self, match_key: str) -> Customer:
+        kept = _without(self.messenger_ids, match_key, lambda m: m.match_key, "messenger_ids")
+        return attrs.evolve(self, messenger_ids=kept)
+
+    def add_external_id(self, external_id: ExternalId) -> Customer:
+        ids = _add(self.external_ids, external_id)
+        _check_unique_keys(ids, "external_ids")
+        return attrs.evolve(self, external_ids=ids)
+
+    def remove_external_id(self, match_key: str) -> Customer:
+        kept = _without(self.external_ids, match_key, lambda x: x.match_key, "external_ids")
+        return attrs.evolve(self, external_ids=kept)
+
+    def add_website(self, website: Website) -> Customer:
+        sites = _add(self.websites, website)
+        _check_unique_keys(sites, "websites")
+        return attrs.evolve(self, websites=sites)
+
+    def remove_website(self, match_key: str) -> Customer:
+        kept = _without(self.websites, match_key, lambda w: w.match_key, "websites")
+        return attrs.evolve(self, websites=kept)
+
+    def add_address(self, address: Address, *, policy: ContactPolicy) -> Customer:
+        addresses = _add(self.addresses, address)
+        policy.check_addresses([a.type for a in addresses])
+        return attrs.evolve(self, addresses=addresses)
+
+    def replace_address(self, index: int, address: Address, *, policy: ContactPolicy) -> Customer:
+        if not 0 <= index < len(self.addresses):
+            raise NotFound("no such address on the record", code="not_found", field="addresses")
+        addresses = (*self.addresses[:index], address, *self.addresses[index + 1 :])
+        policy.check_addresses([a.type for a in addresses])
+        return attrs.evolve(self, addresses=addresses)
+
+    def remove_address(self, index: int) -> Customer:
+        if not 0 <= index < len(self.addresses):
+            raise NotFound("no such address on the record", code="not_found", field="addresses")
+        return attrs.evolve(self, addresses=self.addresses[:index] + self.addresses[index + 1 :])
+
+    def add_contact(self, contact: Contact, *, policy: ContactPolicy) -> Customer:
+        if self.kind is not CustomerKind.COMPANY:
+            raise InvalidOperation(
+                "only companies have contacts", code="not_a_company", field="contacts"
+            )
+        contacts = _add(self.contacts, contact)
+        policy.check_contacts(contacts)
+        contact.check(policy)
+        return attrs.evolve(self, contacts=contacts)
+
+    def replace_contact(self, contact: Contact, *, policy: ContactPolicy) -> Customer:
+        if all(c.id != contact.id for c in self.contacts):
+            raise NotFound("no such contact", code="not_found", field="contacts")
+        contact.check(policy)
+        contacts = tuple(contact if c.id == contact.id else c for c in self.contacts)
+        return attrs.evolve(self, contacts=contacts)
+
+    def remove_contact(self, contact_id: str) -> Customer:
+        kept = _without(self.contacts, contact_id, lambda c: c.id, "contacts")
+        return attrs.evolve(self, contacts=kept)
+
+    def with_status(self, status: str, statuses: Iterable[StatusDefinition]) -> Customer:
+        if status not in {s.name for s in statuses}:
+            raise InvalidOperation(
+                f"unknown status {status!r}", code="unknown_status", field="status"
+            )
+        return attrs.evolve(self, status=status)
+
+    def record_purchase(self, at: datetime) -> Customer:
+        """A purchase turns a lead or contact into an active customer."""
+        first = self.first_purchase_at if self.first_purchase_at is not None else at
+        return attrs.evolve(self, first_purchase_at=min(first, at))
+
+    def record_contact(self, at: datetime) -> Customer:
+        """Staff sent a message: updates "contacted ... ago"."""
+        last = self.last_contacted_at
+        return attrs.evolve(self, last_contacted_at=at if last is None else max(last, at))
+
+
+def _check_unique_keys(items: tuple[Any, ...], field: str) -> None:
+    check_unique(items, lambda i: str(i.match_key), field)

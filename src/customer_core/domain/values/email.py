@@ -1,0 +1,85 @@
+"""E-mail addresses.
+
+Syntax is checked by email-validator with no DNS lookup. The local part is
+kept as typed; the :attr:`~Email.match_key` is case-insensitive, so
+``Maria@Example.com`` and ``maria@example.com`` are the same customer.
+
+>>> from customer_core import Email
+>>> e = Email.parse(" Maria.Silva@Exemplo.COM.br ")
+>>> str(e), e.match_key
+('Maria.Silva@exemplo.com.br', 'maria.silva@exemplo.com.br')
+>>> e
+Email('M***@exemplo.com.br')
+>>> Email.parse("maria@@exemplo.com")
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidEmail: invalid_email [email]: ...
+"""
+
+from __future__ import annotations
+
+import attrs
+import email_validator
+
+from customer_core.errors import InvalidEmail
+
+__all__ = ["Email", "email_match_key"]
+
+_GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+@attrs.frozen(repr=False)
+class Email:
+    """A syntactically valid e-mail address."""
+
+    address: str = attrs.field(eq=False)
+    match_key: str
+
+    @classmethod
+    def parse(cls, text: str, /, *, field: str = "email") -> Email:
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidEmail("the e-mail is empty", code="invalid_email", field=field)
+        try:
+            valid = email_validator.validate_email(
+                text.strip(), check_deliverability=False, allow_smtputf8=True
+            )
+        except email_validator.EmailNotValidError as exc:
+            raise InvalidEmail(str(exc), code="invalid_email", field=field) from exc
+        return cls(valid.normalized, f"{valid.local_part}@{valid.ascii_domain}".lower())
+
+    @classmethod
+    def is_valid(cls, text: str, /) -> bool:
+        try:
+            cls.parse(text)
+        except InvalidEmail:
+            return False
+        return True
+
+    @property
+    def domain(self) -> str:
+        return self.match_key.rpartition("@")[2]
+
+    def __str__(self) -> str:
+        return self.address
+
+    def __repr__(self) -> str:
+        local, _, domain = self.address.rpartition("@")
+        return f"Email('{local[:1]}***@{domain}')"
+
+
+def email_match_key(
+    email: Email, /, *, strip_plus_tags: bool = False, ignore_gmail_dots: bool = False
+) -> str:
+    """The match key with optional, off-by-default loosening.
+
+    >>> from customer_core import Email
+    >>> email_match_key(Email.parse("Ana.Lima+loja@gmail.com"), strip_plus_tags=True,
+    ...                 ignore_gmail_dots=True)
+    'analima@gmail.com'
+    """
+    local, _, domain = email.match_key.rpartition("@")
+    if strip_plus_tags:
+        local = local.split("+", 1)[0]
+    if ignore_gmail_dots and domain in _GMAIL_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"

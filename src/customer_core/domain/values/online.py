@@ -1,0 +1,277 @@
+"""Online identifiers: social profiles, messenger ids, websites, external ids.
+
+A social profile may be typed as a handle or pasted as a profile link; both
+give the same handle:
+
+>>> from customer_core import SocialProfile, MessengerId
+>>> SocialProfile.parse("https://www.instagram.com/Joao.Silva/?hl=pt")
+SocialProfile(network=<SocialNetwork.INSTAGRAM: 'instagram'>, handle='Joao.Silva')
+>>> SocialProfile.parse("@joao.silva", network="instagram").match_key
+'instagram:joao.silva'
+>>> MessengerId.parse("whatsapp", "+55 11 98765-4321").id
+'5511987654321'
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import attrs
+
+from customer_core.errors import InvalidSocialProfile
+
+__all__ = [
+    "ExternalId",
+    "MessengerApp",
+    "MessengerId",
+    "SocialNetwork",
+    "SocialProfile",
+    "Website",
+]
+
+_MAX_ID = 255
+
+
+class SocialNetwork(enum.Enum):
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    LINKEDIN = "linkedin"
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+    X = "x"
+    TIKTOK = "tiktok"
+    YOUTUBE = "youtube"
+    OTHER = "other"
+
+    @classmethod
+    def parse(
+        cls, text: SocialNetwork | str, /, *, field: str = "social_profiles"
+    ) -> SocialNetwork:
+        if isinstance(text, SocialNetwork):
+            return text
+        key = str(text).strip().lower()
+        key = {"twitter": "x", "x/twitter": "x", "fb": "facebook", "ig": "instagram"}.get(key, key)
+        try:
+            return cls(key)
+        except ValueError as exc:
+            raise InvalidSocialProfile(
+                f"unknown network {text!r}", code="invalid_social_profile", field=field
+            ) from exc
+
+
+_HOSTS = {
+    "facebook.com": SocialNetwork.FACEBOOK,
+    "fb.com": SocialNetwork.FACEBOOK,
+    "instagram.com": SocialNetwork.INSTAGRAM,
+    "linkedin.com": SocialNetwork.LINKEDIN,
+    "t.me": SocialNetwork.TELEGRAM,
+    "telegram.me": SocialNetwork.TELEGRAM,
+    "wa.me": SocialNetwork.WHATSAPP,
+    "whatsapp.com": SocialNetwork.WHATSAPP,
+    "twitter.com": SocialNetwork.X,
+    "x.com": SocialNetwork.X,
+    "tiktok.com": SocialNetwork.TIKTOK,
+    "youtube.com": SocialNetwork.YOUTUBE,
+}
+_HANDLE = re.compile(r"[\w.\-/]{1,100}")
+# Path segments that are part of the handle on these networks (company pages, channels).
+_KEPT_PREFIXES = {
+    SocialNetwork.LINKEDIN: ("company", "school"),
+    SocialNetwork.YOUTUBE: ("channel", "c", "user"),
+}
+_DROPPED_PREFIXES = {SocialNetwork.LINKEDIN: ("in",)}
+_SITES = {
+    SocialNetwork.TELEGRAM: "https://t.me/",
+    SocialNetwork.WHATSAPP: "https://wa.me/",
+    SocialNetwork.X: "https://x.com/",
+    SocialNetwork.FACEBOOK: "https://www.facebook.com/",
+    SocialNetwork.INSTAGRAM: "https://www.instagram.com/",
+    SocialNetwork.LINKEDIN: "https://www.linkedin.com/",
+    SocialNetwork.TIKTOK: "https://www.tiktok.com/",
+    SocialNetwork.YOUTUBE: "https://www.youtube.com/",
+}
+_PROFILE_LINKS = _SITES | {
+    SocialNetwork.LINKEDIN: "https://www.linkedin.com/in/",
+    SocialNetwork.TIKTOK: "https://www.tiktok.com/@",
+    SocialNetwork.YOUTUBE: "https://www.youtube.com/@",
+}
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    for prefix in ("www.", "m.", "mobile.", "web."):
+        host = host.removeprefix(prefix)
+    return host
+
+
+def _handle_from_url(url: str, network: SocialNetwork) -> str:
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if network is SocialNetwork.FACEBOOK and segments[:1] == ["profile.php"]:
+        return parse_qs(parts.query).get("id", [""])[0]
+    if segments and segments[0] in _DROPPED_PREFIXES.get(network, ()):
+        segments = segments[1:]
+    if segments and segments[0] in _KEPT_PREFIXES.get(network, ()):
+        return "/".join(segments[:2])
+    return segments[0] if segments else ""
+
+
+def _invalid(
+    message: str, field: str, code: str = "invalid_social_profile"
+) -> InvalidSocialProfile:
+    return InvalidSocialProfile(message, code=code, field=field)
+
+
+@attrs.frozen
+class SocialProfile:
+    """A profile on a social network, normalized to its handle."""
+
+    network: SocialNetwork
+    handle: str = attrs.field(eq=str.lower)
+
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        /,
+        *,
+        network: SocialNetwork | str | None = None,
+        field: str = "social_profiles",
+    ) -> SocialProfile:
+        """Parse a handle (``@ana``) or a profile URL; the network is read from the URL."""
+        if not isinstance(text, str) or not text.strip():
+            raise _invalid("the profile is empty", field)
+        raw = text.strip()
+        chosen = SocialNetwork.parse(network, field=field) if network is not None else None
+        looks_like_url = "/" in raw or raw.lower().startswith(("http:", "https:"))
+        if looks_like_url:
+            url = raw if "://" in raw else "https://" + raw
+            from_host = _HOSTS.get(_host(url))
+            if chosen is None:
+                chosen = from_host or SocialNetwork.OTHER
+            elif from_host is not None and from_host is not chosen:
+                raise _invalid(f"a {from_host.value} link given as {chosen.value}", field)
+            if chosen is SocialNetwork.OTHER or from_host is None:
+                return cls(chosen, url)
+            handle = _handle_from_url(url, chosen)
+        else:
+            if chosen is None:
+                raise _invalid("a handle needs its network", field)
+            handle = raw
+        handle = handle.lstrip("@").strip()
+        if chosen is SocialNetwork.WHATSAPP:
+            handle = re.sub(r"\D", "", handle)
+        if not handle or not _HANDLE.fullmatch(handle):
+            raise _invalid(f"not a valid {chosen.value} handle", field)
+        return cls(chosen, handle)
+
+    @property
+    def match_key(self) -> str:
+        return f"{self.network.value}:{self.handle.lower()}"
+
+    @property
+    def url(self) -> str:
+        """A link to the profile (the stored link for networks we do not know)."""
+        if self.network is SocialNetwork.OTHER:
+            return self.handle
+        if "/" in self.handle:  # linkedin company/..., youtube channel/...
+            return _SITES[self.network] + self.handle
+        return _PROFILE_LINKS[self.network] + self.handle
+
+    def __str__(self) -> str:
+        return f"{self.network.value}:{self.handle}"
+
+
+class MessengerApp(enum.Enum):
+    WHATSAPP = "whatsapp"
+    TELEGRAM = "telegram"
+    MESSENGER = "messenger"
+    INSTAGRAM = "instagram"
+    VIBER = "viber"
+    SIGNAL = "signal"
+    LINE = "line"
+    WECHAT = "wechat"
+    OTHER = "other"
+
+
+@attrs.frozen
+class MessengerId:
+    """A customer's id inside a messaging app (a WhatsApp ``wa_id``, a Telegram id...)."""
+
+    app: MessengerApp
+    id: str
+
+    @classmethod
+    def parse(
+        cls, app: MessengerApp | str, id: str, /, *, field: str = "messenger_ids"
+    ) -> MessengerId:
+        try:
+            chosen = (
+                app if isinstance(app, MessengerApp) else MessengerApp(str(app).strip().lower())
+            )
+        except ValueError as exc:
+            raise _invalid(f"unknown app {app!r}", field, "invalid_messenger_id") from exc
+        value = str(id).strip()
+        if chosen is MessengerApp.WHATSAPP:
+            value = re.sub(r"[\s()+\-.]", "", value)
+            if not value.isdigit() or not 8 <= len(value) <= 15:
+                raise _invalid("a WhatsApp id is the phone digits", field, "invalid_messenger_id")
+        if not value or len(value) > _MAX_ID or any(c.isspace() for c in value):
+            raise _invalid("not a valid messenger id", field, "invalid_messenger_id")
+        return cls(chosen, value)
+
+    @property
+    def match_key(self) -> str:
+        return f"{self.app.value}:{self.id.lower()}"
+
+    def __str__(self) -> str:
+        return f"{self.app.value}:{self.id}"
+
+
+_DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+@attrs.frozen
+class Website:
+    """A site of the customer; ``https://`` is assumed when no scheme is typed."""
+
+    url: str = attrs.field(eq=False)
+    match_key: str
+
+    @classmethod
+    def parse(cls, text: str, /, *, field: str = "websites") -> Website:
+        raw = text.strip() if isinstance(text, str) else ""
+        url = raw if "://" in raw else "https://" + raw
+        parts = urlsplit(url)
+        host = (parts.hostname or "").encode("idna").decode("ascii") if parts.hostname else ""
+        if parts.scheme not in ("http", "https") or not _DOMAIN.fullmatch(host):
+            raise _invalid("not a website address", field, "invalid_website")
+        key = host.removeprefix("www.") + parts.path.rstrip("/")
+        return cls(url, key.lower())
+
+    def __str__(self) -> str:
+        return self.url
+
+
+@attrs.frozen
+class ExternalId:
+    """The customer's id in another system (ERP, e-commerce, marketing tool)."""
+
+    system: str = attrs.field(eq=str.lower)
+    id: str
+
+    @classmethod
+    def parse(cls, system: str, id: str, /, *, field: str = "external_ids") -> ExternalId:
+        name, value = str(system).strip(), str(id).strip()
+        if not name or not value or len(name) > 64 or len(value) > _MAX_ID:
+            raise _invalid("an external id needs a system and an id", field, "invalid_external_id")
+        return cls(name, value)
+
+    @property
+    def match_key(self) -> str:
+        return f"{self.system.lower()}:{self.id}"
+
+    def __str__(self) -> str:
+        return f"{self.system}:{self.id}"

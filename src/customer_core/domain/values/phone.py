@@ -1,0 +1,263 @@
+"""Phone numbers (*telefones*): E.164, a type, an optional extension (*ramal*).
+
+Brazilians type numbers in many ways that all denote the same line: with or
+without ``+55``, with ``0055`` or a carrier-selection prefix (``0 21 11 ...``),
+with the trunk ``0`` before the area code (*DDD*), with the old 8-digit mobile
+format that WhatsApp ids of old accounts still carry. :class:`Phone` parses them
+all, validates with phonenumbers, keeps what was typed for display, and gives a
+:attr:`~Phone.match_key` that is equal for the same line.
+
+>>> from customer_core import Phone
+>>> p = Phone.parse("(11) 98765-4321")
+>>> str(p), p.national, p.type.value
+('+55 11 98765-4321', '(11) 98765-4321', 'mobile')
+>>> Phone.parse("0055 11 8765-4321").match_key == p.match_key
+True
+>>> Phone.parse("98765-4321")
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidPhone: invalid_phone [phone]: the number has no area code (DDD)
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+
+import attrs
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+from customer_core.errors import InvalidPhone
+
+__all__ = ["Phone", "PhoneType", "phone_match_key"]
+
+
+class PhoneType(enum.Enum):
+    MOBILE = "mobile"
+    LANDLINE = "landline"
+    HOME = "home"
+    WORK = "work"
+    FAX = "fax"
+    OTHER = "other"
+
+
+_EXTENSION = re.compile(
+    r"\s*(?:ramal|ram\.?|r\.|ext\.?|extens[aã]o|x|#)\s*(\d{1,7})\s*$", re.IGNORECASE
+)
+_TWO_NUMBERS = re.compile(r"[/;,|]|\s(?:ou|e|or|and)\s", re.IGNORECASE)
+_ALLOWED = re.compile(r"[\d\s().+\-]*")
+_BR_SPECIAL_PREFIXES = ("0300", "0500", "0800", "0900")
+_MAX_DIGITS = 17  # 15 of E.164 plus an international access and carrier prefix
+
+
+def _fail(message: str, field: str, **details: str) -> InvalidPhone:
+    return InvalidPhone(message, code="invalid_phone", field=field, **details)
+
+
+def _clean(text: object, field: str) -> tuple[str, str | None]:
+    """Return ``(number part, extension)`` after Unicode and extension clean-up."""
+    if not isinstance(text, str):
+        raise _fail("expected text", field)
+    # NFKC turns full-width digits into ASCII and non-breaking spaces into spaces.
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    if not cleaned:
+        raise _fail("the number is empty", field, reason="empty")
+    extension = None
+    found = _EXTENSION.search(cleaned)
+    if found and found.start() > 0:
+        extension = found.group(1)
+        cleaned = cleaned[: found.start()]
+    if _TWO_NUMBERS.search(cleaned):
+        raise _fail("one field holds more than one number", field, reason="two_numbers")
+    if not _ALLOWED.fullmatch(cleaned):
+        raise _fail("the number has letters or symbols", field, reason="characters")
+    if "+" in cleaned.lstrip("+ ") or cleaned.count("+") > 1:
+        raise _fail("misplaced '+'", field, reason="characters")
+    return cleaned, extension
+
+
+def _br_national(digits: str, field: str) -> str:
+    """National significant number from digits typed without ``+``, Brazilian habits."""
+    if digits.startswith(_BR_SPECIAL_PREFIXES):
+        return digits[1:]
+    if digits.startswith("0"):
+        # 0 + DDD + number, or 0 + carrier (2 digits) + DDD + number.
+        if len(digits) in (11, 12):
+            digits = digits[1:]
+        elif len(digits) in (13, 14):
+            digits = digits[3:]
+    elif digits.startswith("55") and len(digits) in (12, 13):
+        digits = digits[2:]
+    if len(digits) in (8, 9):
+        raise _fail("the number has no area code (DDD)", field, reason="no_area_code")
+    if len(digits) < 8:
+        raise _fail("the number is too short", field, reason="too_short")
+    if len(digits) > 11:
+        raise _fail("the number is too long", field, reason="too_long")
+    return digits
+
+
+def _modernize_br(nsn: str) -> str:
+    """Insert the ninth digit into a legacy 8-digit mobile (DDD + [6-9]xxxxxxx)."""
+    if len(nsn) == 10 and nsn[2] in "6789":
+        return nsn[:2] + "9" + nsn[2:]
+    return nsn
+
+
+def _to_number(cleaned: str, default_region: str, field: str) -> phonenumbers.PhoneNumber:
+    digits = re.sub(r"\D", "", cleaned)
+    if len(digits) > _MAX_DIGITS:
+        raise _fail("the number is too long", field, reason="too_long")
+    candidates: list[str]
+    if cleaned.startswith("+"):
+        candidates = [digits]
+    elif digits.startswith("00"):
+        rest = digits[2:]
+        candidates = [rest, rest[2:]]  # 00 + country, or 00 + carrier + country
+    elif default_region == "BR":
+        candidates = ["55" + _br_national(digits, field)]
+    else:
+        try:
+            number = phonenumbers.parse(digits, default_region)
+        except phonenumbers.NumberParseException as exc:
+            raise _fail("not a phone number", field, reason="unparseable") from exc
+        candidates = [f"{number.country_code}{number.national_number}"]
+    for candidate in candidates:
+        if candidate.startswith("55"):
+            candidate = "55" + _modernize_br(candidate[2:])
+        try:
+            number = phonenumbers.parse("+" + candidate, None)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+    raise _fail("not a valid phone number", field, reason="invalid_number")
+
+
+_TYPE_FROM_LIBRARY = {
+    PhoneNumberType.MOBILE: PhoneType.MOBILE,
+    PhoneNumberType.FIXED_LINE: PhoneType.LANDLINE,
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: PhoneType.MOBILE,
+}
+
+
+def _mask(e164: str) -> str:
+    return e164[:3] + "*" * (len(e164) - 7) + e164[-4:]
+
+
+@attrs.frozen(repr=False)
+class Phone:
+    """A valid phone line. Equality ignores how it was typed."""
+
+    e164: str
+    type: PhoneType = PhoneType.OTHER
+    extension: str | None = None
+    typed: str = attrs.field(default="", eq=False)
+
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        /,
+        *,
+        default_region: str = "BR",
+        type: PhoneType | str | None = None,
+        extension: str | None = None,
+        field: str = "phone",
+    ) -> Phone:
+        """Parse what a user typed; ``type`` is inferred when not given."""
+        cleaned, typed_extension = _clean(text, field)
+        number = _to_number(cleaned, default_region.upper(), field)
+        ext = extension or typed_extension
+        if ext is not None and not ext.isdigit():
+            raise _fail("the extension must be digits", field, reason="extension")
+        return cls(
+            e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
+            type=_phone_type(type, number, field),
+            extension=ext,
+            typed=text.strip(),
+        )
+
+    @classmethod
+    def from_parts(
+        cls,
+        country_code: str | int,
+        area_code: str | int | None,
+        number: str | int,
+        /,
+        *,
+        type: PhoneType | str | None = None,
+        extension: str | None = None,
+        field: str = "phone",
+    ) -> Phone:
+        """Build from the separate DDI / DDD / number fields of a form."""
+        cc = re.sub(r"\D", "", str(country_code))
+        area = re.sub(r"\D", "", str(area_code or "")).lstrip("0")
+        local = re.sub(r"\D", "", str(number))
+        if not cc:
+            raise _fail("the country code (DDI) is missing", field, reason="no_country_code")
+        if cc == "55" and len(area) != 2:
+            raise _fail("the number has no area code (DDD)", field, reason="no_area_code")
+        if not local:
+            raise _fail("the number is empty", field, reason="empty")
+        return cls.parse(f"+{cc} {area} {local}", type=type, extension=extension, field=field)
+
+    @classmethod
+    def is_valid(cls, text: str, /, *, default_region: str = "BR") -> bool:
+        try:
+            cls.parse(text, default_region=default_region)
+        except InvalidPhone:
+            return False
+        return True
+
+    @property
+    def _number(self) -> phonenumbers.PhoneNumber:
+        return phonenumbers.parse(self.e164, None)
+
+    @property
+    def national(self) -> str:
+        """National display form, e.g. ``(11) 98765-4321``."""
+        return phonenumbers.format_number(self._number, PhoneNumberFormat.NATIONAL)
+
+    @property
+    def international(self) -> str:
+        return phonenumbers.format_number(self._number, PhoneNumberFormat.INTERNATIONAL)
+
+    @property
+    def country_code(self) -> int:
+        return int(self._number.country_code or 0)
+
+    @property
+    def match_key(self) -> str:
+        """Digits of the E.164 form (ninth digit included): equal for the same line."""
+        return self.e164[1:]
+
+    def __str__(self) -> str:
+        text = self.international
+        return f"{text} ramal {self.extension}" if self.extension else text
+
+    def __repr__(self) -> str:
+        return f"Phone('{_mask(self.e164)}', {self.type.value})"
+
+
+def _phone_type(
+    requested: PhoneType | str | None, number: phonenumbers.PhoneNumber, field: str
+) -> PhoneType:
+    if requested is None:
+        return _TYPE_FROM_LIBRARY.get(phonenumbers.number_type(number), PhoneType.OTHER)
+    if isinstance(requested, PhoneType):
+        return requested
+    try:
+        return PhoneType(requested.strip().lower())
+    except ValueError as exc:
+        raise _fail(f"unknown phone type {requested!r}", field, reason="type") from exc
+
+
+def phone_match_key(text: str, /, *, default_region: str = "BR") -> str | None:
+    """The match key of ``text`` when it is a valid phone, else ``None`` (for search)."""
+    try:
+        return Phone.parse(text, default_region=default_region).match_key
+    except InvalidPhone:
+        return None

@@ -1,0 +1,158 @@
+"""CPF (*Cadastro de Pessoas Físicas*, individual taxpayer id) and CNPJ
+(*Cadastro Nacional da Pessoa Jurídica*, company id).
+
+Check digits come from python-stdnum; this module adds what it lacks: CPFs and
+CNPJs made of one repeated character are rejected, letters are upper-cased, and
+errors are ours.
+
+>>> from customer_core import Cpf, Cnpj, parse_tax_id
+>>> cpf = Cpf.parse(" 529.982.247-25 ")
+>>> str(cpf), cpf.digits
+('529.982.247-25', '52998224725')
+>>> cpf
+Cpf('***.***.247-25')
+>>> Cnpj.parse("12.abc.345/01de-35").formatted
+'12.ABC.345/01DE-35'
+>>> parse_tax_id("11.222.333/0001-81").root
+'11222333'
+>>> Cpf.parse("111.111.111-11")
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidTaxId: invalid_cpf [tax_id]: CPF made of one repeated digit
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import attrs
+from stdnum.br import cnpj as _stdnum_cnpj
+from stdnum.br import cpf as _stdnum_cpf
+from stdnum.exceptions import ValidationError as _StdnumError
+
+from customer_core.errors import InvalidTaxId
+
+__all__ = ["Cnpj", "Cpf", "TaxId", "parse_tax_id"]
+
+_SEPARATORS = re.compile(r"[\s./\-]")
+
+
+def _compact(text: object, field: str, code: str) -> str:
+    if not isinstance(text, str):
+        raise InvalidTaxId("expected text", code=code, field=field)
+    return _SEPARATORS.sub("", text.strip()).upper()
+
+
+def _check(compact: str, *, kind: str, length: int, alphanumeric: bool, field: str) -> None:
+    code = f"invalid_{kind.lower()}"
+    if len(compact) != length:
+        raise InvalidTaxId(f"{kind} must have {length} characters", code=code, field=field)
+    body_ok = compact.isalnum() and compact.isascii() if alphanumeric else compact.isdigit()
+    if not body_ok or not compact[-2:].isdigit():
+        raise InvalidTaxId(f"{kind} has invalid characters", code=code, field=field)
+    if len(set(compact)) == 1:
+        raise InvalidTaxId(f"{kind} made of one repeated digit", code=code, field=field)
+    validator = _stdnum_cnpj if kind == "CNPJ" else _stdnum_cpf
+    try:
+        validator.validate(compact)
+    except _StdnumError as exc:
+        raise InvalidTaxId(f"{kind} check digits do not match", code=code, field=field) from exc
+
+
+def _mask(formatted: str, keep: int) -> str:
+    head = formatted[:-keep]
+    return re.sub(r"[0-9A-Z]", "*", head) + formatted[-keep:]
+
+
+@attrs.frozen(repr=False)
+class Cpf:
+    """A valid CPF, stored in compact form (11 digits)."""
+
+    digits: str
+    kind: ClassVar[str] = "cpf"
+
+    @classmethod
+    def parse(cls, text: str, /, *, field: str = "tax_id") -> Cpf:
+        """Parse a CPF as typed (formatted or bare, surrounding spaces allowed)."""
+        compact = _compact(text, field, "invalid_cpf")
+        _check(compact, kind="CPF", length=11, alphanumeric=False, field=field)
+        return cls(compact)
+
+    @classmethod
+    def is_valid(cls, text: str, /) -> bool:
+        try:
+            cls.parse(text)
+        except InvalidTaxId:
+            return False
+        return True
+
+    @property
+    def formatted(self) -> str:
+        d = self.digits
+        return f"{d[:3]}.{d[3:6]}.{d[6:9]}-{d[9:]}"
+
+    def __str__(self) -> str:
+        return self.formatted
+
+    def __repr__(self) -> str:
+        return f"Cpf('{_mask(self.formatted, 6)}')"
+
+
+@attrs.frozen(repr=False)
+class Cnpj:
+    """A valid CNPJ (numeric or the alphanumeric format of 2026), compact form."""
+
+    digits: str
+    kind: ClassVar[str] = "cnpj"
+
+    @classmethod
+    def parse(cls, text: str, /, *, field: str = "tax_id") -> Cnpj:
+        """Parse a CNPJ as typed; letters may be lower-case."""
+        compact = _compact(text, field, "invalid_cnpj")
+        _check(compact, kind="CNPJ", length=14, alphanumeric=True, field=field)
+        return cls(compact)
+
+    @classmethod
+    def is_valid(cls, text: str, /) -> bool:
+        try:
+            cls.parse(text)
+        except InvalidTaxId:
+            return False
+        return True
+
+    @property
+    def formatted(self) -> str:
+        d = self.digits
+        return f"{d[:2]}.{d[2:5]}.{d[5:8]}/{d[8:12]}-{d[12:]}"
+
+    @property
+    def root(self) -> str:
+        """The first 8 characters: the same company across all its branches."""
+        return self.digits[:8]
+
+    @property
+    def is_headquarters(self) -> bool:
+        """``True`` for the head office (order number ``0001``)."""
+        return self.digits[8:12] == "0001"
+
+    def __str__(self) -> str:
+        return self.formatted
+
+    def __repr__(self) -> str:
+        return f"Cnpj('{_mask(self.formatted, 7)}')"
+
+
+TaxId = Cpf | Cnpj
+
+
+def parse_tax_id(text: str, /, *, field: str = "tax_id") -> Cpf | Cnpj:
+    """Parse either a CPF (11 characters) or a CNPJ (14 characters)."""
+    compact = _compact(text, field, "invalid_tax_id")
+    if len(compact) == 11:
+        return Cpf.parse(compact, field=field)
+    if len(compact) == 14:
+        return Cnpj.parse(compact, field=field)
+    raise InvalidTaxId(
+        "a CPF has 11 digits and a CNPJ 14 characters", code="invalid_tax_id", field=field
+    )

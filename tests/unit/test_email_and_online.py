@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from customer_core import (
+    Email,
+    ExternalId,
+    InvalidEmail,
+    InvalidSocialProfile,
+    MessengerApp,
+    MessengerId,
+    SocialNetwork,
+    SocialProfile,
+    Website,
+    email_match_key,
+)
+from customer_core.testing import strategies as cc
+
+
+def test_email_keeps_local_part_and_matches_case_insensitively() -> None:
+    a, b = Email.parse("Maria.Silva@Exemplo.com"), Email.parse("maria.silva@EXEMPLO.COM")
+    assert str(a) == "Maria.Silva@exemplo.com"
+    assert a == b and a.match_key == b.match_key == "maria.silva@exemplo.com"
+
+
+def test_idn_domain() -> None:
+    email = Email.parse("joão@exemplo.com.br")
+    assert email.domain == "exemplo.com.br"
+    ascii_domain = "açaí.com.br".encode("idna").decode()
+    assert Email.parse("ana@açaí.com.br").match_key == f"ana@{ascii_domain}"
+    assert ascii_domain.startswith("xn--")
+
+
+@pytest.mark.parametrize("text", ["", "ana", "ana@", "@x.com", "ana@@x.com", "ana x@y.com", "a@b"])
+def test_invalid_emails(text: str) -> None:
+    with pytest.raises(InvalidEmail) as info:
+        Email.parse(text)
+    assert (info.value.code, info.value.field) == ("invalid_email", "email")
+
+
+def test_plus_tags_and_gmail_dots_are_kept_unless_asked() -> None:
+    email = Email.parse("Ana.Lima+promo@gmail.com")
+    assert email.match_key == "ana.lima+promo@gmail.com"
+    assert email_match_key(email, strip_plus_tags=True) == "ana.lima@gmail.com"
+    assert email_match_key(email, ignore_gmail_dots=True) == "analima+promo@gmail.com"
+
+
+@given(cc.emails(), st.data())
+def test_email_spellings_share_the_key(email: Email, data: st.DataObject) -> None:
+    assert Email.parse(data.draw(cc.email_spellings(email))).match_key == email.match_key
+    assert Email.parse(str(email)) == email
+
+
+@given(cc.emails())
+def test_email_repr_masks(email: Email) -> None:
+    assert str(email) not in repr(email)
+
+
+@pytest.mark.parametrize(
+    ("text", "network", "handle"),
+    [
+        ("https://www.instagram.com/joao.silva/", None, "joao.silva"),
+        ("instagram.com/joao.silva?hl=pt", None, "joao.silva"),
+        ("@joao.silva", "instagram", "joao.silva"),
+        ("https://www.linkedin.com/in/joao-silva-123/", None, "joao-silva-123"),
+        ("https://www.linkedin.com/company/acme", None, "company/acme"),
+        ("https://www.facebook.com/profile.php?id=1000123", None, "1000123"),
+        ("https://twitter.com/joao", None, "joao"),
+        ("https://x.com/joao", "twitter", "joao"),
+        ("https://www.tiktok.com/@joao", None, "joao"),
+        ("https://t.me/joao_s", None, "joao_s"),
+        ("https://wa.me/5511987654321", None, "5511987654321"),
+    ],
+)
+def test_social_profile_links_become_handles(text: str, network: str | None, handle: str) -> None:
+    assert SocialProfile.parse(text, network=network).handle == handle
+
+
+def test_social_profile_errors() -> None:
+    with pytest.raises(InvalidSocialProfile):
+        SocialProfile.parse("joao")  # a bare handle needs a network
+    with pytest.raises(InvalidSocialProfile):
+        SocialProfile.parse("https://instagram.com/joao", network="facebook")
+    with pytest.raises(InvalidSocialProfile):
+        SocialProfile.parse("joao", network="myspace")
+
+
+def test_profiles_compare_case_insensitively() -> None:
+    a = SocialProfile.parse("@Joao", network="instagram")
+    assert a == SocialProfile.parse("https://instagram.com/joao")
+    assert a.url == "https://www.instagram.com/Joao"
+
+
+def test_unknown_site_is_kept_as_link() -> None:
+    profile = SocialProfile.parse("https://mastodon.social/@ana")
+    assert profile.network is SocialNetwork.OTHER and profile.url == "https://mastodon.social/@ana"
+
+
+def test_messenger_ids() -> None:
+    wa = MessengerId.parse("WhatsApp", "+55 (11) 98765-4321")
+    assert (wa.app, wa.id) == (MessengerApp.WHATSAPP, "5511987654321")
+    with pytest.raises(InvalidSocialProfile) as info:
+        MessengerId.parse("whatsapp", "joao")
+    assert info.value.code == "invalid_messenger_id"
+    with pytest.raises(InvalidSocialProfile):
+        MessengerId.parse("pager", "1")
+
+
+def test_websites_and_external_ids() -> None:
+    assert Website.parse("www.Acme.com.br/").match_key == "acme.com.br"
+    assert Website.parse("https://acme.com.br") == Website.parse("acme.com.br")
+    with pytest.raises(InvalidSocialProfile):
+        Website.parse("not a site")
+    assert ExternalId.parse("ERP", "42").match_key == "erp:42"
+    with pytest.raises(InvalidSocialProfile):
+        ExternalId.parse("", "42")

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from customer_core import InvalidPhone, Phone, PhoneType
+from customer_core.testing import strategies as cc
+
+SAME_LINE = [
+    "+55 11 98765-4321",
+    "+5511987654321",
+    "5511987654321",
+    "005511987654321",
+    "0055 11 98765 4321",
+    "(11) 98765-4321",
+    "11987654321",
+    "011 98765-4321",
+    "0 21 11 98765-4321",
+    "0xx11 98765-4321".replace("xx", ""),
+    "11.98765.4321",
+    "+55\u00a011\u00a098765-4321",
+    "\uff08\uff11\uff11\uff09 \uff19\uff18\uff17\uff16\uff15-\uff14\uff13\uff12\uff11",
+    "\t(11)\t98765-4321\t",
+    "+55 11 8765-4321",
+    "551187654321",
+    "11 8765-4321",
+    "00 21 55 11 98765-4321",
+]
+
+
+@pytest.mark.parametrize("text", SAME_LINE)
+def test_brazilian_habits_give_one_match_key(text: str) -> None:
+    assert Phone.parse(text).match_key == "5511987654321"
+
+
+def test_landline_is_not_given_a_ninth_digit() -> None:
+    phone = Phone.parse("(11) 3333-4444")
+    assert phone.e164 == "+551133334444"
+    assert phone.type is PhoneType.LANDLINE
+
+
+@pytest.mark.parametrize(
+    ("text", "extension"),
+    [("11 3333-4444 ramal 21", "21"), ("(11) 3333-4444 r. 5", "5"), ("11 3333-4444 x123", "123")],
+)
+def test_extension_words(text: str, extension: str) -> None:
+    phone = Phone.parse(text)
+    assert phone.extension == extension
+    assert phone.match_key == "551133334444"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc",
+        "11 9876-ABCD",
+        "98765-4321",
+        "12345",
+        "11 98765-4321 / 11 3333-4444",
+        "11 98765-4321 ou 11 3333-4444",
+        "+55 11 98765-43210",
+        "+55 11 98765-4321 12345678",
+        "11 98765+4321",
+    ],
+)
+def test_invalid_input_raises_invalid_phone(text: str) -> None:
+    with pytest.raises(InvalidPhone) as info:
+        Phone.parse(text)
+    assert info.value.code == "invalid_phone"
+    assert info.value.field == "phone"
+
+
+def test_foreign_numbers_keep_their_country() -> None:
+    assert Phone.parse("+1 212 555 0123").e164 == "+12125550123"
+    assert Phone.parse("00 21 1 212 555 0123").e164 == "+12125550123"
+    assert Phone.parse("212 555 0123", default_region="US").e164 == "+12125550123"
+
+
+def test_toll_free() -> None:
+    assert Phone.parse("0800 123 4567").e164 == "+558001234567"
+
+
+def test_from_parts_matches_parse() -> None:
+    parts = Phone.from_parts("+55", "(011)", "98765-4321", type="mobile")
+    assert parts == Phone.parse("11 98765-4321", type=PhoneType.MOBILE)
+    with pytest.raises(InvalidPhone):
+        Phone.from_parts("55", "", "98765-4321")
+
+
+def test_typed_is_kept_but_not_compared() -> None:
+    a, b = Phone.parse(" (11) 98765-4321 "), Phone.parse("+5511987654321")
+    assert a == b and a.typed == "(11) 98765-4321"
+
+
+def test_unknown_type_is_an_error() -> None:
+    with pytest.raises(InvalidPhone):
+        Phone.parse("11 98765-4321", type="pager")
+
+
+@given(cc.br_phones(), st.data())
+def test_every_spelling_gives_the_same_key(phone: Phone, data: st.DataObject) -> None:
+    text = data.draw(cc.phone_spellings(phone))
+    assert Phone.parse(text).match_key == phone.match_key
+
+
+@given(cc.br_phones())
+def test_round_trip(phone: Phone) -> None:
+    assert Phone.parse(str(phone), type=phone.type) == phone
+
+
+@given(cc.invalid_phone_texts())
+def test_garbage_is_rejected(text: str) -> None:
+    with pytest.raises(InvalidPhone):
+        Phone.parse(text)
+
+
+@given(cc.br_phones())
+def test_repr_masks(phone: Phone) -> None:
+    assert phone.e164 not in repr(phone)

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from customer_core import Cnpj, Cpf, InvalidTaxId, parse_tax_id
+from customer_core.testing import strategies as cc
+
+
+@pytest.mark.parametrize(
+    "text", ["529.982.247-25", "52998224725", " 529.982.247-25 ", "529 982 247 25"]
+)
+def test_cpf_accepts_formatted_and_bare(text: str) -> None:
+    assert Cpf.parse(text).digits == "52998224725"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "111.111.111-11",
+        "000.000.000-00",
+        "999.999.999-99",
+        "529.982.247-24",
+        "5299822472",
+        "529982247250",
+        "52998224a25",
+        "",
+    ],
+)
+def test_cpf_rejects(text: str) -> None:
+    with pytest.raises(InvalidTaxId) as info:
+        Cpf.parse(text)
+    assert info.value.code == "invalid_cpf"
+    assert info.value.field == "tax_id"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["00.000.000/0000-00", "11.111.111/1111-11", "11.222.333/0001-82", "12.ABC.345/01DE-36"],
+)
+def test_cnpj_rejects(text: str) -> None:
+    with pytest.raises(InvalidTaxId) as info:
+        Cnpj.parse(text)
+    assert info.value.code == "invalid_cnpj"
+
+
+def test_alphanumeric_cnpj_is_valid_and_upper_cased() -> None:
+    cnpj = Cnpj.parse("12.abc.345/01de-35")
+    assert cnpj.digits == "12ABC34501DE35"
+    assert cnpj.formatted == "12.ABC.345/01DE-35"
+    assert cnpj.root == "12ABC345"
+    assert not cnpj.is_headquarters
+
+
+def test_cnpj_root_and_headquarters() -> None:
+    head = Cnpj.parse("11.222.333/0001-81")
+    assert head.is_headquarters and head.root == "11222333"
+
+
+def test_letters_in_check_digits_are_rejected() -> None:
+    with pytest.raises(InvalidTaxId):
+        Cnpj.parse("12ABC34501DE3A")
+
+
+def test_parse_tax_id_dispatches_by_length() -> None:
+    assert isinstance(parse_tax_id("529.982.247-25"), Cpf)
+    assert isinstance(parse_tax_id("11.222.333/0001-81"), Cnpj)
+    with pytest.raises(InvalidTaxId) as info:
+        parse_tax_id("123")
+    assert info.value.code == "invalid_tax_id"
+
+
+def test_repr_masks_personal_data() -> None:
+    assert repr(Cpf.parse("529.982.247-25")) == "Cpf('***.***.247-25')"
+    assert "222" not in repr(Cnpj.parse("11.222.333/0001-81"))
+
+
+def test_errors_pickle() -> None:
+    with pytest.raises(InvalidTaxId) as info:
+        Cpf.parse("111.111.111-11")
+    clone = pickle.loads(pickle.dumps(info.value))
+    assert (clone.code, clone.field, str(clone)) == ("invalid_cpf", "tax_id", str(info.value))
+
+
+@given(cc.cpfs(), st.data())
+def test_every_spelling_of_a_cpf_parses_to_it(cpf: Cpf, data: st.DataObject) -> None:
+    assert Cpf.parse(data.draw(cc.cpf_spellings(cpf))) == cpf
+    assert Cpf.parse(str(cpf)) == cpf
+    assert parse_tax_id(str(cpf)) == cpf
+
+
+@given(cc.cnpjs(), st.data())
+def test_every_spelling_of_a_cnpj_parses_to_it(cnpj: Cnpj, data: st.DataObject) -> None:
+    assert Cnpj.parse(data.draw(cc.cnpj_spellings(cnpj))) == cnpj
+    assert Cnpj.parse(str(cnpj)) == cnpj
+
+
+@given(cc.cpfs(), st.data())
+def test_one_digit_corruption_of_a_cpf_is_rejected(cpf: Cpf, data: st.DataObject) -> None:
+    with pytest.raises(InvalidTaxId):
+        Cpf.parse(data.draw(cc.corrupted_tax_id(cpf)))
+
+
+@given(cc.cnpjs(), st.data())
+def test_one_digit_corruption_of_a_cnpj_is_rejected(cnpj: Cnpj, data: st.DataObject) -> None:
+    with pytest.raises(InvalidTaxId):
+        Cnpj.parse(data.draw(cc.corrupted_tax_id(cnpj)))
+
+
+@given(cc.cpfs() | cc.cnpjs())
+def test_repr_never_shows_the_whole_number(tax_id: Cpf | Cnpj) -> None:
+    assert tax_id.digits not in repr(tax_id)
+    assert tax_id.formatted not in repr(tax_id)
