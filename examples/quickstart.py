@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from customer_core import CustomerCoreError, Customer, Cpf, Email, Phone, presets
+from customer_core import Cpf, Customer, CustomerCoreError, Email, Phone, presets
 
 
 def main() -> None:

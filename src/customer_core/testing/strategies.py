@@ -41,6 +41,7 @@ __all__ = [
     "cnpj_spellings",
     "cnpjs",
     "corrupted_tax_id",
+    "cpf_check_digits",
     "cpf_spellings",
     "cpfs",
     "customers",
@@ -126,8 +127,8 @@ BR_AREA_CODES = [
 _ALNUM = string.digits + string.ascii_uppercase
 
 
-def _cpf_check_digits(body: str) -> str:
-    # stdnum keeps its CPF helper private; the mod-11 rule is two lines.
+def cpf_check_digits(body: str) -> str:
+    """The two CPF check digits of a 9-digit body (stdnum keeps its helper private)."""
     first = sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True)) * 10 % 11 % 10
     second = (
         sum(int(d) * w for d, w in zip(body + str(first), range(11, 1, -1), strict=True))
@@ -142,7 +143,7 @@ def _cpf_check_digits(body: str) -> str:
 def cpfs(draw: st.DrawFn) -> Cpf:
     """Valid CPFs (check digits computed, repeated sequences excluded)."""
     body = draw(st.text(string.digits, min_size=9, max_size=9).filter(lambda s: len(set(s)) > 1))
-    return Cpf.parse(body + _cpf_check_digits(body))
+    return Cpf.parse(body + cpf_check_digits(body))
 
 
 @st.composite
