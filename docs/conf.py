@@ -27,3 +27,6 @@ autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "show-inheritance": True}
 nitpicky = False
 suppress_warnings = ["myst.xref_missing"]
+# Docstring examples run under pytest --doctest-modules; the doctest builder
+# runs the pages' own {doctest} blocks.
+doctest_test_doctest_blocks = ""

@@ -64,7 +64,7 @@ DEFAULT = Preset(
     description="No limits; name required; open visibility.",
 )
 
-#: Seed 000 (omnichannel customer register): name and tenant ("domínio")
+#: Seed 000, omnichannel customer register: name and tenant ("domínio")
 #: required, tax id optional as "Código"; each contact has up to 3 phones,
 #: fixed or mobile, with country and area code; unlimited e-mails; up to 5
 #: social profiles, one per network, on Facebook, Instagram, LinkedIn, Telegram
@@ -89,7 +89,7 @@ OMNICHANNEL = Preset(
     registration=RegistrationPolicy(required_fields={"name"}),
 )
 
-#: Seed 001 (helpdesk customer card): cards are created by hand or from an
+#: Seed 001, helpdesk customer card: cards are created by hand or from an
 #: inbound message; many typed phones (home, mobile, landline, fax, other),
 #: e-mails, sites, social links, messenger ids, external ids and addresses;
 #: spammer / VIP flags; language detected from the first message.
@@ -109,7 +109,7 @@ HELPDESK_CARD = Preset(
     registration=RegistrationPolicy(required_fields={"name"}),
 )
 
-#: Seed 002 (sales chat app): name, phone (DDI/DDD/number), e-mail and the
+#: Seed 002, sales chat app: name, phone (DDI/DDD/number), e-mail and the
 #: delivery address's street, neighborhood and city are required; everyone sees
 #: every customer and "my portfolio" is a filter on by default for sellers;
 #: delete is admin-only; transfer, remove from portfolio and setting the
@@ -125,7 +125,7 @@ OMNICHAT = Preset(
     access=AccessPolicy(visibility=Visibility.OPEN, bulk_conversation_max=10),
 )
 
-#: Seed 003 (enterprise helpdesk portfolios): agents see only the customers
+#: Seed 003, enterprise helpdesk portfolios: agents see only the customers
 #: and organizations of their portfolios; unassigned customers need the
 #: ``view_unassigned`` permission; assigning a portfolio needs
 #: ``assign_portfolio``; deleting a portfolio unassigns its customers.
@@ -136,7 +136,7 @@ HELPDESK_PORTFOLIO = Preset(
     access=AccessPolicy(visibility=Visibility.RESTRICTED),
 )
 
-#: Seed 004 (shop back office / ERP): name (or *razão social*) and status are
+#: Seed 004, shop back office / ERP: name (or *razão social*) and status are
 #: required, status "active" grants access to the shop and "inactive" removes
 #: it, other statuses organise; the CPF/CNPJ is checked with the registry
 #: (Sefaz); the main e-mail is the login and receives all communication;
