@@ -25,6 +25,10 @@ def _permissions(values: Iterable[Permission | str]) -> frozenset[Permission]:
     return frozenset(v if isinstance(v, Permission) else Permission(v) for v in values)
 
 
+def _ids(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
 def _role(value: Role | str) -> Role:
     return value if isinstance(value, Role) else Role(value)
 
@@ -59,5 +63,5 @@ class Portfolio:
     tenant_id: str
     name: str
     description: str | None = None
-    member_ids: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    member_ids: frozenset[str] = attrs.field(default=frozenset(), converter=_ids)
     owner_id: str | None = None

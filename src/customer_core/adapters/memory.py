@@ -1,0 +1,271 @@
+"""In-memory storage: complete and transactional, for tests, notebooks and host-app tests.
+
+It enforces what the SQL adapter enforces (one customer per identity key in a
+tenant, optimistic versions) atomically under a lock, and a unit of work that
+is not committed leaves no trace.
+
+>>> from customer_core.adapters.memory import MemoryStore
+>>> store = MemoryStore()
+>>> with store.unit_of_work() as uow:
+...     uow.customers.count("acme")
+0
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+
+import attrs
+
+from customer_core.adapters.shared import check_identity_holders, duplicate_identity, not_found
+from customer_core.domain.model.actor import Portfolio
+from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.errors import Conflict, VersionConflict
+from customer_core.ports import DomainEvent
+
+__all__ = ["MemoryStore", "MemoryUnitOfWork"]
+
+_Key = tuple[str, str]  # (tenant_id, id)
+_IdentityRow = tuple[str, IdentityKey]  # (tenant_id, key)
+
+
+class MemoryStore:
+    """The committed state shared by every unit of work opened on it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.customers: dict[_Key, Customer] = {}
+        self.identities: dict[_IdentityRow, str] = {}
+        self.portfolios: dict[_Key, Portfolio] = {}
+        self.outbox: list[DomainEvent] = []
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+    def __call__(self) -> MemoryUnitOfWork:
+        """A store is its own unit-of-work factory."""
+        return MemoryUnitOfWork(self)
+
+
+_DELETED = None
+
+
+class _MemoryCustomers:
+    """Writes are staged in the unit of work and checked again at commit."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.staged: dict[_Key, Customer | None] = {}
+        self.base_versions: dict[_Key, int | None] = {}
+        self.identity_changes: dict[_IdentityRow, str | None] = {}
+
+    def _current(self, key: _Key) -> Customer | None:
+        if key in self.staged:
+            return self.staged[key]
+        with self._store.lock:
+            return self._store.customers.get(key)
+
+    def _holder(self, row: _IdentityRow) -> str | None:
+        if row in self.identity_changes:
+            return self.identity_changes[row]
+        with self._store.lock:
+            return self._store.identities.get(row)
+
+    def _stage(self, key: _Key, before: Customer | None, after: Customer | None) -> None:
+        tenant = key[0]
+        old = set(before.identity_keys()) if before else set()
+        new = set(after.identity_keys()) if after else set()
+        if after is not None:
+            holders = {k: h for k in new - old if (h := self._holder((tenant, k))) is not None}
+            check_identity_holders(after, holders)
+        if key not in self.base_versions:
+            self.base_versions[key] = before.version if before else None
+        for k in old - new:
+            self.identity_changes[(tenant, k)] = None
+        for k in new - old:
+            self.identity_changes[(tenant, k)] = key[1]
+        self.staged[key] = after
+
+    def add(self, customer: Customer, /) -> Customer:
+        key = (customer.tenant_id, customer.id)
+        if self._current(key) is not None:
+            raise Conflict("a customer with this id exists", code="conflict", field="id")
+        stored = attrs.evolve(customer, version=1)
+        self._stage(key, None, stored)
+        return stored
+
+    def get(self, tenant_id: str, customer_id: str, /) -> Customer:
+        found = self._current((tenant_id, customer_id))
+        if found is None:
+            raise not_found()
+        return found
+
+    def save(self, customer: Customer, /, *, expected_version: int) -> Customer:
+        key = (customer.tenant_id, customer.id)
+        current = self.get(*key)
+        if current.version != expected_version:
+            raise VersionConflict(
+                "the customer changed since it was read", code="version_conflict", field="version"
+            )
+        stored = attrs.evolve(customer, version=expected_version + 1)
+        self._stage(key, current, stored)
+        return stored
+
+    def delete(self, tenant_id: str, customer_id: str, /) -> None:
+        key = (tenant_id, customer_id)
+        self._stage(key, self.get(*key), _DELETED)
+
+    def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
+        return {k: h for k in keys if (h := self._holder((tenant_id, k))) is not None}
+
+    def _all(self, tenant_id: str) -> dict[str, Customer]:
+        with self._store.lock:
+            merged = {cid: c for (t, cid), c in self._store.customers.items() if t == tenant_id}
+        for (t, cid), staged in self.staged.items():
+            if t != tenant_id:
+                continue
+            if staged is None:
+                merged.pop(cid, None)
+            else:
+                merged[cid] = staged
+        return merged
+
+    def list_page(
+        self, tenant_id: str, /, *, after: str | None = None, limit: int = 100
+    ) -> Sequence[Customer]:
+        customers = self._all(tenant_id)
+        ids = sorted(cid for cid in customers if after is None or cid > after)
+        return [customers[cid] for cid in ids[:limit]]
+
+    def count(self, tenant_id: str, /) -> int:
+        return len(self._all(tenant_id))
+
+
+class _MemoryPortfolios:
+    def __init__(self, store: MemoryStore, customers: _MemoryCustomers) -> None:
+        self._store = store
+        self._customers = customers
+        self.staged: dict[_Key, Portfolio | None] = {}
+
+    def _current(self, key: _Key) -> Portfolio | None:
+        if key in self.staged:
+            return self.staged[key]
+        with self._store.lock:
+            return self._store.portfolios.get(key)
+
+    def add(self, portfolio: Portfolio, /) -> None:
+        key = (portfolio.tenant_id, portfolio.id)
+        if self._current(key) is not None:
+            raise Conflict("a portfolio with this id exists", code="conflict", field="id")
+        self.staged[key] = portfolio
+
+    def get(self, tenant_id: str, portfolio_id: str, /) -> Portfolio:
+        found = self._current((tenant_id, portfolio_id))
+        if found is None:
+            raise not_found("portfolio")
+        return found
+
+    def save(self, portfolio: Portfolio, /) -> None:
+        self.get(portfolio.tenant_id, portfolio.id)
+        self.staged[(portfolio.tenant_id, portfolio.id)] = portfolio
+
+    def delete(self, tenant_id: str, portfolio_id: str, /) -> int:
+        self.get(tenant_id, portfolio_id)
+        self.staged[(tenant_id, portfolio_id)] = None
+        members = [
+            c for c in self._customers._all(tenant_id).values() if c.portfolio_id == portfolio_id
+        ]
+        for customer in members:
+            self._customers.save(
+                attrs.evolve(customer, portfolio_id=None), expected_version=customer.version
+            )
+        return len(members)
+
+    def list_all(self, tenant_id: str, /) -> Sequence[Portfolio]:
+        with self._store.lock:
+            merged = {k: p for k, p in self._store.portfolios.items() if k[0] == tenant_id}
+        merged.update({k: p for k, p in self.staged.items() if k[0] == tenant_id})  # type: ignore[misc]
+        return sorted((p for p in merged.values() if p is not None), key=lambda p: p.name)
+
+
+class MemoryUnitOfWork:
+    """A transaction on a :class:`MemoryStore`; rolls back unless committed."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._events: list[DomainEvent] = []
+        self._committed: list[DomainEvent] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self.customers = _MemoryCustomers(self._store)
+        self.portfolios = _MemoryPortfolios(self._store, self.customers)
+        self._events = []
+
+    def __enter__(self) -> MemoryUnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def record(self, event: DomainEvent, /) -> None:
+        self._events.append(event)
+
+    def committed_events(self) -> Sequence[DomainEvent]:
+        return tuple(self._committed)
+
+    def rollback(self) -> None:
+        self._reset()
+
+    def _freed_here(self, row: _IdentityRow, holder: str) -> bool:
+        """Whether this transaction took ``row``'s key away from ``holder``."""
+        key = (row[0], holder)
+        if key not in self.customers.staged:
+            return False
+        staged = self.customers.staged[key]
+        return staged is None or row[1] not in staged.identity_keys()
+
+    def commit(self) -> None:
+        store, customers = self._store, self.customers
+        with store.lock:
+            for key, base in customers.base_versions.items():
+                stored = store.customers.get(key)
+                if (stored.version if stored else None) != base:
+                    self.rollback()
+                    raise VersionConflict(
+                        "the customer changed since it was read",
+                        code="version_conflict",
+                        field="version",
+                    )
+            for row, holder in customers.identity_changes.items():
+                current = store.identities.get(row)
+                if holder is None or current in (None, holder):
+                    continue
+                if not self._freed_here(row, current):
+                    self.rollback()
+                    raise duplicate_identity(row[1], current)
+            for row, holder in customers.identity_changes.items():
+                if holder is None:
+                    store.identities.pop(row, None)
+                else:
+                    store.identities[row] = holder
+            for key, customer in customers.staged.items():
+                if customer is None:
+                    store.customers.pop(key, None)
+                else:
+                    store.customers[key] = customer
+            for key, portfolio in self.portfolios.staged.items():
+                if portfolio is None:
+                    store.portfolios.pop(key, None)
+                else:
+                    store.portfolios[key] = portfolio
+            store.outbox.extend(self._events)
+            self._committed = list(self._events)
+        self._reset()

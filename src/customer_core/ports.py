@@ -1,0 +1,180 @@
+"""Ports: the interfaces the services need, as :class:`typing.Protocol`.
+
+Adapters implement them (:mod:`customer_core.adapters.memory`,
+:mod:`customer_core.adapters.sqlalchemy`, or your own) and prove it by passing
+the shipped contract suite, :mod:`customer_core.testing.contract`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol
+
+import attrs
+
+from customer_core.domain.model.actor import Portfolio
+from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.domain.values.tax_id import Cnpj, Cpf
+
+__all__ = [
+    "Clock",
+    "CustomerRepository",
+    "DomainEvent",
+    "EventPublisher",
+    "IdGenerator",
+    "PasswordHasher",
+    "PortfolioRepository",
+    "TaxIdRegistry",
+    "TaxIdStatus",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
+
+
+@attrs.frozen(kw_only=True)
+class DomainEvent:
+    """Something that happened to a customer, written to the outbox with the change.
+
+    ``name`` is stable (``customer.registered``, ``customer.updated``,
+    ``customer.deleted``, ...); ``data`` holds ids and field names, never
+    personal data.
+    """
+
+    name: str
+    tenant_id: str
+    customer_id: str | None
+    occurred_at: datetime
+    actor_id: str | None = None
+    data: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+class CustomerRepository(Protocol):
+    """Customers of every tenant, with the identity index kept in step.
+
+    Every method is scoped by ``tenant_id``. Writes that would give an identity
+    key of the tenant to two customers raise
+    :class:`~customer_core.errors.DuplicateIdentity` and write nothing.
+    """
+
+    def add(self, customer: Customer, /) -> Customer:
+        """Store a new customer; returns it with ``version == 1``."""
+        ...
+
+    def get(self, tenant_id: str, customer_id: str, /) -> Customer:
+        """The stored customer, or :class:`~customer_core.errors.NotFound`."""
+        ...
+
+    def save(self, customer: Customer, /, *, expected_version: int) -> Customer:
+        """Replace a stored customer if its version is still ``expected_version``.
+
+        Returns the customer with the version incremented; raises
+        :class:`~customer_core.errors.VersionConflict` otherwise.
+        """
+        ...
+
+    def delete(self, tenant_id: str, customer_id: str, /) -> None:
+        """Remove a customer and free its identity keys."""
+        ...
+
+    def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
+        """Which customer holds each of ``keys`` (keys nobody holds are absent)."""
+        ...
+
+    def list_page(
+        self, tenant_id: str, /, *, after: str | None = None, limit: int = 100
+    ) -> Sequence[Customer]:
+        """Customers ordered by id, starting after the id ``after``."""
+        ...
+
+    def count(self, tenant_id: str, /) -> int: ...
+
+
+class PortfolioRepository(Protocol):
+    """Portfolios (*carteiras*) of every tenant."""
+
+    def add(self, portfolio: Portfolio, /) -> None: ...
+
+    def get(self, tenant_id: str, portfolio_id: str, /) -> Portfolio: ...
+
+    def save(self, portfolio: Portfolio, /) -> None: ...
+
+    def delete(self, tenant_id: str, portfolio_id: str, /) -> int:
+        """Delete the portfolio and unassign its customers; returns how many."""
+        ...
+
+    def list_all(self, tenant_id: str, /) -> Sequence[Portfolio]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Rolls back on exit unless :meth:`commit` was called."""
+
+    @property
+    def customers(self) -> CustomerRepository: ...
+
+    @property
+    def portfolios(self) -> PortfolioRepository: ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make every write and recorded event durable, atomically."""
+        ...
+
+    def rollback(self) -> None: ...
+
+    def record(self, event: DomainEvent, /) -> None:
+        """Queue an event; it is stored in the outbox in the same transaction."""
+        ...
+
+    def committed_events(self) -> Sequence[DomainEvent]:
+        """Events of the last successful commit (for publishing after it)."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class IdGenerator(Protocol):
+    def new_id(self) -> str: ...
+
+
+class PasswordHasher(Protocol):
+    """Hashes customer passwords with a memory-hard KDF; never plain hashes."""
+
+    def hash(self, password: str, /) -> str: ...
+
+    def verify(self, password: str, hashed: str, /) -> bool: ...
+
+
+class TaxIdStatus(enum.Enum):
+    REGULAR = "regular"
+    IRREGULAR = "irregular"
+    NOT_FOUND = "not_found"
+    UNKNOWN = "unknown"
+
+
+class TaxIdRegistry(Protocol):
+    """Looks a CPF/CNPJ up at the tax authority (Receita Federal / Sefaz)."""
+
+    def lookup(self, tax_id: Cpf | Cnpj, /) -> TaxIdStatus: ...
+
+
+class EventPublisher(Protocol):
+    def publish(self, events: Sequence[DomainEvent], /) -> None: ...

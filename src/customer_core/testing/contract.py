@@ -1,0 +1,334 @@
+"""The storage contract: one pytest suite every adapter must pass.
+
+Subclass :class:`StorageContract` in a test module and provide a
+``uow_factory`` fixture returning a callable that opens a
+:class:`~customer_core.ports.UnitOfWork` on your storage::
+
+    import pytest
+    from customer_core.testing.contract import StorageContract
+
+    class TestMyAdapter(StorageContract):
+        @pytest.fixture
+        def uow_factory(self):
+            return MyUnitOfWork.factory(...)
+
+Each test works in a tenant of its own (a random id), so the suite can run
+against a shared database. Requires ``pytest`` and ``hypothesis``
+(``customer-core[test]``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from customer_core.domain.model.actor import Portfolio
+from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
+from customer_core.domain.values.email import Email
+from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.tax_id import Cpf
+from customer_core.errors import DuplicateIdentity, NotFound, VersionConflict
+from customer_core.ports import DomainEvent, UnitOfWorkFactory
+from customer_core.testing import strategies
+
+__all__ = ["StorageContract"]
+
+NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=timezone.utc)
+
+
+def _customer(tenant: str, name: str = "Ana Lima", **fields: Any) -> Customer:
+    return Customer.create(id=uuid.uuid4().hex, tenant_id=tenant, name=name, now=NOW, **fields)
+
+
+class StorageContract:
+    """Behaviour every storage adapter must have. Override ``uow_factory``."""
+
+    @pytest.fixture
+    def uow_factory(self) -> UnitOfWorkFactory:
+        raise NotImplementedError("provide a uow_factory fixture for your adapter")
+
+    @pytest.fixture
+    def tenant(self) -> str:
+        return f"t-{uuid.uuid4().hex[:12]}"
+
+    # -- basics -------------------------------------------------------------
+
+    def test_add_then_get_round_trips(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
+        customer = _customer(
+            tenant,
+            tax_id=Cpf.parse("529.982.247-25"),
+            phones=(Phone.parse("(11) 98765-4321"), Phone.parse("11 3333-4444 ramal 2")),
+            emails=(Email.parse("Ana.Lima@Exemplo.com"),),
+        )
+        with uow_factory() as uow:
+            stored = uow.customers.add(customer)
+            uow.commit()
+        assert stored.version == 1
+        with uow_factory() as uow:
+            loaded = uow.customers.get(tenant, customer.id)
+        assert loaded == attrs.evolve(customer, version=1)
+        assert loaded.phones[1].extension == "2"
+        assert str(loaded.emails[0]) == "Ana.Lima@exemplo.com"
+
+    def test_nothing_is_written_without_commit(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        customer = _customer(tenant)
+        with uow_factory() as uow:
+            uow.customers.add(customer)
+        with pytest.raises(RuntimeError), uow_factory() as uow:
+            uow.customers.add(_customer(tenant))
+            raise RuntimeError("boom")
+        with uow_factory() as uow:
+            assert uow.customers.count(tenant) == 0
+            with pytest.raises(NotFound):
+                uow.customers.get(tenant, customer.id)
+
+    def test_unknown_or_other_tenant_is_not_found(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        customer = _customer(tenant)
+        with uow_factory() as uow:
+            uow.customers.add(customer)
+            uow.commit()
+        with uow_factory() as uow:
+            with pytest.raises(NotFound):
+                uow.customers.get(tenant, "missing")
+            with pytest.raises(NotFound):
+                uow.customers.get(tenant + "-other", customer.id)
+
+    # -- identity index -----------------------------------------------------
+
+    def test_an_identity_belongs_to_one_customer(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        first = _customer(tenant, phones=(Phone.parse("+55 11 98765-4321"),))
+        with uow_factory() as uow:
+            uow.customers.add(first)
+            uow.commit()
+        # The same line typed the old way, without the ninth digit.
+        second = _customer(
+            tenant,
+            name="Ana L.",
+            phones=(Phone.parse("11 8765-4321"),),
+            emails=(Email.parse("other@x.com"),),
+        )
+        with uow_factory() as uow, pytest.raises(DuplicateIdentity) as info:
+            uow.customers.add(second)
+        assert info.value.field == "phones"
+        assert info.value.details["holder_id"] == first.id
+        with uow_factory() as uow:
+            assert uow.customers.count(tenant) == 1
+            assert (
+                uow.customers.holders(tenant, [IdentityKey(IdentityKind.EMAIL, "other@x.com")])
+                == {}
+            )
+
+    def test_email_identity_is_case_insensitive(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        with uow_factory() as uow:
+            uow.customers.add(_customer(tenant, emails=(Email.parse("ana@x.com"),)))
+            uow.commit()
+        with uow_factory() as uow, pytest.raises(DuplicateIdentity):
+            uow.customers.add(_customer(tenant, emails=(Email.parse("ANA@X.COM"),)))
+
+    def test_two_new_customers_in_one_transaction_cannot_share_a_key(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        tax_id = Cpf.parse("529.982.247-25")
+        with uow_factory() as uow:
+            uow.customers.add(_customer(tenant, tax_id=tax_id))
+            with pytest.raises(DuplicateIdentity) as info:
+                uow.customers.add(_customer(tenant, tax_id=tax_id))
+            assert info.value.field == "tax_id"
+
+    def test_tenants_are_isolated(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
+        phone = Phone.parse("11 98765-4321")
+        with uow_factory() as uow:
+            uow.customers.add(_customer(tenant, phones=(phone,)))
+            uow.customers.add(_customer(tenant + "-b", phones=(phone,)))
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.customers.count(tenant) == 1
+            assert uow.customers.count(tenant + "-b") == 1
+            uow.customers.delete(tenant + "-b", uow.customers.list_page(tenant + "-b")[0].id)
+            uow.commit()
+
+    def test_saving_frees_removed_keys_and_claims_new_ones(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        phone = Phone.parse("11 98765-4321")
+        owner = _customer(tenant, phones=(phone,))
+        other = _customer(tenant, name="Bia")
+        with uow_factory() as uow:
+            owner = uow.customers.add(owner)
+            other = uow.customers.add(other)
+            uow.commit()
+        with uow_factory() as uow:
+            uow.customers.save(owner.remove_phone(phone.match_key), expected_version=1)
+            uow.customers.save(attrs.evolve(other, phones=(phone,)), expected_version=1)
+            uow.commit()
+        with uow_factory() as uow:
+            holders = uow.customers.holders(
+                tenant, [IdentityKey(IdentityKind.PHONE, phone.match_key)]
+            )
+            assert holders == {IdentityKey(IdentityKind.PHONE, phone.match_key): other.id}
+
+    def test_saving_a_key_held_by_another_writes_nothing(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        email = Email.parse("ana@x.com")
+        holder = _customer(tenant, emails=(email,))
+        other = _customer(tenant, name="Bia", note="before")
+        with uow_factory() as uow:
+            uow.customers.add(holder)
+            other = uow.customers.add(other)
+            uow.commit()
+        changed = attrs.evolve(other, emails=(email,), note="after")
+        with uow_factory() as uow, pytest.raises(DuplicateIdentity) as info:
+            uow.customers.save(changed, expected_version=1)
+        assert info.value.details["holder_id"] == holder.id
+        with uow_factory() as uow:
+            assert uow.customers.get(tenant, other.id).note == "before"
+
+    def test_delete_frees_keys(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
+        tax_id = Cpf.parse("529.982.247-25")
+        gone = _customer(tenant, tax_id=tax_id)
+        with uow_factory() as uow:
+            uow.customers.add(gone)
+            uow.commit()
+        with uow_factory() as uow:
+            uow.customers.delete(tenant, gone.id)
+            uow.customers.add(_customer(tenant, tax_id=tax_id))
+            uow.commit()
+        with uow_factory() as uow:
+            with pytest.raises(NotFound):
+                uow.customers.get(tenant, gone.id)
+            with pytest.raises(NotFound):
+                uow.customers.delete(tenant, gone.id)
+            assert uow.customers.count(tenant) == 1
+
+    # -- optimistic locking -------------------------------------------------
+
+    def test_stale_version_is_refused(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
+        customer = _customer(tenant, note="v1")
+        with uow_factory() as uow:
+            uow.customers.add(customer)
+            uow.commit()
+        with uow_factory() as uow:
+            current = uow.customers.get(tenant, customer.id)
+            saved = uow.customers.save(attrs.evolve(current, note="v2"), expected_version=1)
+            uow.commit()
+        assert saved.version == 2
+        with uow_factory() as uow, pytest.raises(VersionConflict):
+            uow.customers.save(attrs.evolve(current, note="stale"), expected_version=1)
+        with uow_factory() as uow:
+            stored = uow.customers.get(tenant, customer.id)
+            assert (stored.note, stored.version) == ("v2", 2)
+
+    def test_concurrent_writers_one_wins(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
+        customer = _customer(tenant)
+        with uow_factory() as uow:
+            uow.customers.add(customer)
+            uow.commit()
+        first, second = uow_factory(), uow_factory()
+        with first, second:
+            a = first.customers.get(tenant, customer.id)
+            b = second.customers.get(tenant, customer.id)
+            first.customers.save(attrs.evolve(a, note="first"), expected_version=a.version)
+            first.commit()
+            with pytest.raises(VersionConflict):
+                second.customers.save(attrs.evolve(b, note="second"), expected_version=b.version)
+                second.commit()
+        with uow_factory() as uow:
+            assert uow.customers.get(tenant, customer.id).note == "first"
+
+    # -- listing ------------------------------------------------------------
+
+    def test_list_page_is_ordered_and_paginated(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        with uow_factory() as uow:
+            for i in range(7):
+                uow.customers.add(_customer(tenant, name=f"Cliente {i}"))
+            uow.commit()
+        with uow_factory() as uow:
+            seen: list[str] = []
+            after = None
+            while page := uow.customers.list_page(tenant, after=after, limit=3):
+                seen += [c.id for c in page]
+                after = page[-1].id
+            assert seen == sorted(seen)
+            assert len(seen) == uow.customers.count(tenant) == 7
+
+    # -- events -------------------------------------------------------------
+
+    def test_events_are_committed_with_the_change(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        customer = _customer(tenant)
+        event = DomainEvent(
+            name="customer.registered", tenant_id=tenant, customer_id=customer.id, occurred_at=NOW
+        )
+        with uow_factory() as uow:
+            uow.customers.add(customer)
+            uow.record(event)
+            uow.commit()
+            assert list(uow.committed_events()) == [event]
+        with uow_factory() as uow:
+            uow.record(attrs.evolve(event, name="customer.updated"))
+            uow.rollback()
+            assert list(uow.committed_events()) == []
+
+    # -- portfolios ---------------------------------------------------------
+
+    def test_portfolios_and_unassignment_on_delete(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        portfolio = Portfolio(
+            id=uuid.uuid4().hex, tenant_id=tenant, name="Sul", member_ids={"u1", "u2"}
+        )
+        member = _customer(tenant, portfolio_id=portfolio.id)
+        with uow_factory() as uow:
+            uow.portfolios.add(portfolio)
+            uow.customers.add(member)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.portfolios.get(tenant, portfolio.id) == portfolio
+            renamed = attrs.evolve(portfolio, name="Sul e Sudeste", member_ids={"u3"})
+            uow.portfolios.save(renamed)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.portfolios.list_all(tenant) == [renamed]
+            assert uow.portfolios.delete(tenant, portfolio.id) == 1
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.customers.get(tenant, member.id).portfolio_id is None
+            with pytest.raises(NotFound):
+                uow.portfolios.get(tenant, portfolio.id)
+
+    # -- whole records ------------------------------------------------------
+
+    @settings(
+        max_examples=15,
+        deadline=timedelta(seconds=5),
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(customer=strategies.customers())
+    def test_any_valid_customer_round_trips(
+        self, uow_factory: UnitOfWorkFactory, customer: Customer
+    ) -> None:
+        customer = attrs.evolve(customer, tenant_id=f"t-{uuid.uuid4().hex[:12]}")
+        with uow_factory() as uow:
+            uow.customers.add(customer)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.customers.get(customer.tenant_id, customer.id) == attrs.evolve(
+                customer, version=1
+            )
