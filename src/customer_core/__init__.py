@@ -72,6 +72,7 @@ from customer_core.errors import (
     RuleViolation,
     VersionConflict,
 )
+from customer_core.facade import CustomerCore, connect
 from customer_core.presets import Preset
 
 __version__ = "0.1.0"
@@ -92,6 +93,7 @@ __all__ = [
     "ContactPolicy",
     "Cpf",
     "Customer",
+    "CustomerCore",
     "CustomerCoreError",
     "CustomerKind",
     "DuplicateIdentifier",
@@ -134,6 +136,7 @@ __all__ = [
     "Website",
     "__version__",
     "clean_name",
+    "connect",
     "email_match_key",
     "parse_tax_id",
     "phone_match_key",

@@ -230,6 +230,8 @@ class Customer:
     payment_method: str | None = None
     payment_term: str | None = None
     password_hash: str | None = attrs.field(default=None, repr=False)
+    reset_token_hash: str | None = attrs.field(default=None, repr=False)
+    reset_token_expires_at: datetime | None = None
     status: str = ACTIVE
     source: Source = Source.STAFF
     first_purchase_at: datetime | None = None

@@ -1,0 +1,69 @@
+"""Three lines from nothing to a working customer record, for apps and notebooks.
+
+>>> import customer_core
+>>> core = customer_core.connect("memory://", preset=customer_core.presets.OMNICHAT)
+>>> admin = customer_core.Actor(tenant_id="loja", user_id="u1", role="admin")
+>>> ana = core.customers.register("loja", admin, name="Ana", phones=["11 98765-4321"],
+...     emails=["ana@x.com"], addresses=[{"street": "Rua A", "neighborhood": "Centro",
+...     "city": "Recife"}])
+>>> core.customers.get("loja", admin, ana.id).name
+'Ana'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from customer_core import presets
+from customer_core.adapters.memory import MemoryStore
+from customer_core.ports import UnitOfWorkFactory
+from customer_core.services.customers import CustomerService
+
+__all__ = ["DEFAULT_URL", "CustomerCore", "connect"]
+
+#: The embedded default: a SQLite file in the working directory.
+DEFAULT_URL = "sqlite:///customers.db"
+
+
+@attrs.frozen
+class CustomerCore:
+    """The wired services of one storage and one preset."""
+
+    storage: UnitOfWorkFactory
+    preset: presets.Preset
+    customers: CustomerService
+
+
+def connect(
+    url: str = DEFAULT_URL,
+    /,
+    *,
+    preset: presets.Preset = presets.DEFAULT,
+    upgrade: bool = True,
+    **services: Any,
+) -> CustomerCore:
+    """Open a storage and wire the services.
+
+    ``url`` is ``memory://`` or an SQLAlchemy URL (``sqlite:///file.db``,
+    ``postgresql+psycopg://...``, ``mysql+pymysql://...``; needs
+    ``customer-core[sql]``). With ``upgrade`` the schema is migrated to the
+    latest version first. ``services`` go to :class:`CustomerService`
+    (``clock``, ``ids``, ``hasher``, ``tax_registry``, ``publisher``).
+    """
+    storage: UnitOfWorkFactory
+    if url.startswith("memory:"):
+        storage = MemoryStore()
+    else:
+        from customer_core.adapters.sqlalchemy import SqlStorage
+
+        sql = SqlStorage(url)
+        if upgrade:
+            sql.upgrade()
+        storage = sql
+    return CustomerCore(
+        storage=storage,
+        preset=preset,
+        customers=CustomerService(storage, preset=preset, **services),
+    )
