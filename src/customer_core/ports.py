@@ -15,11 +15,14 @@ from typing import Any, Protocol
 
 import attrs
 
+from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.actor import Portfolio
-from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
+from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 
 __all__ = [
+    "Assignment",
     "Clock",
     "CustomerRepository",
     "DomainEvent",
@@ -49,6 +52,17 @@ class DomainEvent:
     occurred_at: datetime
     actor_id: str | None = None
     data: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Assignment:
+    """One customer moved by a bulk transfer or removal: from where, to where."""
+
+    customer_id: str
+    from_portfolio_id: str | None
+    to_portfolio_id: str | None
+    from_responsible_id: str | None
+    to_responsible_id: str | None
 
 
 class CustomerRepository(Protocol):
@@ -91,6 +105,68 @@ class CustomerRepository(Protocol):
 
     def count(self, tenant_id: str, /) -> int: ...
 
+    # -- read paths under visibility: the scope is part of the query ---------
+
+    def get_visible(self, scope: VisibilityScope, customer_id: str, /) -> Customer:
+        """The customer if ``scope`` sees it, else :class:`~customer_core.errors.NotFound`."""
+        ...
+
+    def find(
+        self,
+        scope: VisibilityScope,
+        customer_filter: CustomerFilter,
+        /,
+        *,
+        after: tuple[str, str] | None = None,
+        limit: int = 50,
+    ) -> Sequence[Customer]:
+        """Visible customers passing the filter, ordered by (search key, id), after ``after``."""
+        ...
+
+    def search(
+        self,
+        scope: VisibilityScope,
+        query: SearchQuery,
+        customer_filter: CustomerFilter,
+        /,
+        *,
+        limit: int = 50,
+    ) -> Sequence[Customer]:
+        """Visible matches of ``query``, best rank first.
+
+        The ranks are defined in :mod:`customer_core.domain.matching.search`.
+        """
+        ...
+
+    def count_by_relationship(
+        self, scope: VisibilityScope, customer_filter: CustomerFilter, /
+    ) -> dict[RelationshipType, int]:
+        """Visible customers per relationship type (every type present, zero included)."""
+        ...
+
+    def assign(
+        self,
+        scope: VisibilityScope,
+        customer_ids: Sequence[str],
+        /,
+        *,
+        portfolio_id: str | None,
+        responsible_id: str | None,
+        fields: frozenset[str],
+        now: datetime,
+    ) -> Sequence[Assignment]:
+        """Set ``fields`` (``portfolio_id`` and/or ``responsible_id``) of the visible ones, in bulk.
+
+        Invisible or unknown ids are skipped; returns what moved.
+        """
+        ...
+
+    def delete_visible(
+        self, scope: VisibilityScope, customer_ids: Sequence[str], /
+    ) -> Sequence[str]:
+        """Delete the visible ones among ``customer_ids``; returns the deleted ids."""
+        ...
+
 
 class PortfolioRepository(Protocol):
     """Portfolios (*carteiras*) of every tenant."""
@@ -106,6 +182,10 @@ class PortfolioRepository(Protocol):
         ...
 
     def list_all(self, tenant_id: str, /) -> Sequence[Portfolio]: ...
+
+    def for_user(self, tenant_id: str, user_id: str, /) -> Sequence[Portfolio]:
+        """Portfolios the user is a member or the owner of."""
+        ...
 
 
 class UnitOfWork(Protocol):

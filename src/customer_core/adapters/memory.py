@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from types import TracebackType
 
 import attrs
 
 from customer_core.adapters.shared import check_identity_holders, duplicate_identity, not_found
+from customer_core.domain.matching.search import SearchQuery, search_key, search_rank
 from customer_core.domain.model.actor import Portfolio
-from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
+from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope, matches_filter
 from customer_core.errors import Conflict, VersionConflict
-from customer_core.ports import DomainEvent
+from customer_core.ports import Assignment, DomainEvent
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -142,6 +145,101 @@ class _MemoryCustomers:
     def count(self, tenant_id: str, /) -> int:
         return len(self._all(tenant_id))
 
+    def get_visible(self, scope: VisibilityScope, customer_id: str, /) -> Customer:
+        found = self._current((scope.tenant_id, customer_id))
+        if found is None or not scope.allows_customer(found):
+            raise not_found()
+        return found
+
+    def _visible(self, scope: VisibilityScope, customer_filter: CustomerFilter) -> list[Customer]:
+        return [
+            c
+            for c in self._all(scope.tenant_id).values()
+            if scope.allows_customer(c) and matches_filter(c, customer_filter)
+        ]
+
+    def find(
+        self,
+        scope: VisibilityScope,
+        customer_filter: CustomerFilter,
+        /,
+        *,
+        after: tuple[str, str] | None = None,
+        limit: int = 50,
+    ) -> Sequence[Customer]:
+        keyed = sorted(((search_key(c), c.id), c) for c in self._visible(scope, customer_filter))
+        return [c for k, c in keyed if after is None or k > after][:limit]
+
+    def search(
+        self,
+        scope: VisibilityScope,
+        query: SearchQuery,
+        customer_filter: CustomerFilter,
+        /,
+        *,
+        limit: int = 50,
+    ) -> Sequence[Customer]:
+        ranked = [
+            ((rank, search_key(c), c.id), c)
+            for c in self._visible(scope, customer_filter)
+            if (rank := search_rank(c, query)) is not None
+        ]
+        return [c for _, c in sorted(ranked)][:limit]
+
+    def count_by_relationship(
+        self, scope: VisibilityScope, customer_filter: CustomerFilter, /
+    ) -> dict[RelationshipType, int]:
+        counts = dict.fromkeys(RelationshipType, 0)
+        for customer in self._visible(scope, customer_filter):
+            counts[customer.relationship_type] += 1
+        return counts
+
+    def assign(
+        self,
+        scope: VisibilityScope,
+        customer_ids: Sequence[str],
+        /,
+        *,
+        portfolio_id: str | None,
+        responsible_id: str | None,
+        fields: frozenset[str],
+        now: datetime,
+    ) -> Sequence[Assignment]:
+        moved: list[Assignment] = []
+        for customer_id in dict.fromkeys(customer_ids):
+            current = self._current((scope.tenant_id, customer_id))
+            if current is None or not scope.allows_customer(current):
+                continue
+            new_portfolio = portfolio_id if "portfolio_id" in fields else current.portfolio_id
+            new_responsible = (
+                responsible_id if "responsible_id" in fields else current.responsible_id
+            )
+            changed = attrs.evolve(
+                current, portfolio_id=new_portfolio, responsible_id=new_responsible, updated_at=now
+            )
+            self.save(changed, expected_version=current.version)
+            moved.append(
+                Assignment(
+                    customer_id,
+                    current.portfolio_id,
+                    new_portfolio,
+                    current.responsible_id,
+                    new_responsible,
+                )
+            )
+        return moved
+
+    def delete_visible(
+        self, scope: VisibilityScope, customer_ids: Sequence[str], /
+    ) -> Sequence[str]:
+        deleted = []
+        for customer_id in dict.fromkeys(customer_ids):
+            current = self._current((scope.tenant_id, customer_id))
+            if current is not None and scope.allows_customer(current):
+                self.delete(scope.tenant_id, customer_id)
+                deleted.append(customer_id)
+        return deleted
+
 
 class _MemoryPortfolios:
     def __init__(self, store: MemoryStore, customers: _MemoryCustomers) -> None:
@@ -182,6 +280,11 @@ class _MemoryPortfolios:
                 attrs.evolve(customer, portfolio_id=None), expected_version=customer.version
             )
         return len(members)
+
+    def for_user(self, tenant_id: str, user_id: str, /) -> Sequence[Portfolio]:
+        return [
+            p for p in self.list_all(tenant_id) if user_id in p.member_ids or p.owner_id == user_id
+        ]
 
     def list_all(self, tenant_id: str, /) -> Sequence[Portfolio]:
         with self._store.lock:

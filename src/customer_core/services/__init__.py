@@ -1,5 +1,13 @@
 """Use cases. Each talks only to ports; pick adapters when you build the service."""
 
 from customer_core.services.customers import CustomerService
+from customer_core.services.directory import CustomerDirectory, Page
+from customer_core.services.portfolios import ConversationStarter, PortfolioService
 
-__all__ = ["CustomerService"]
+__all__ = [
+    "ConversationStarter",
+    "CustomerDirectory",
+    "CustomerService",
+    "Page",
+    "PortfolioService",
+]

@@ -26,13 +26,6 @@ from typing import Any
 
 import attrs
 
-from customer_core import presets
-from customer_core.adapters.system import (
-    NoTaxIdRegistry,
-    ScryptPasswordHasher,
-    SystemClock,
-    UuidIds,
-)
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import (
     ACTIVE,
@@ -42,26 +35,13 @@ from customer_core.domain.model.customer import (
     IdentityKind,
     Source,
 )
+from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.errors import (
-    InvalidOperation,
-    InvalidTaxId,
-    PermissionDenied,
-    VersionConflict,
-)
-from customer_core.ports import (
-    Clock,
-    DomainEvent,
-    EventPublisher,
-    IdGenerator,
-    PasswordHasher,
-    TaxIdRegistry,
-    TaxIdStatus,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from customer_core.errors import InvalidOperation, InvalidTaxId, VersionConflict
+from customer_core.ports import DomainEvent, TaxIdStatus
 from customer_core.services import inputs
+from customer_core.services.base import ServiceBase, check_tenant
 
 __all__ = ["CustomerService"]
 
@@ -72,58 +52,28 @@ _RESET_TOKEN_TTL = timedelta(hours=2)
 Change = Callable[[Customer], Customer]
 
 
-def _check_tenant(tenant_id: str, actor: Actor) -> None:
-    if actor.tenant_id != tenant_id:
-        raise InvalidOperation(
-            "the actor does not belong to this tenant", code="wrong_tenant", field="tenant_id"
-        )
-
-
 def _token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-class CustomerService:
+class CustomerService(ServiceBase):
     """The customer use cases of one deployment (one storage, one preset)."""
 
-    def __init__(
-        self,
-        uow_factory: UnitOfWorkFactory,
-        *,
-        preset: presets.Preset = presets.DEFAULT,
-        clock: Clock | None = None,
-        ids: IdGenerator | None = None,
-        hasher: PasswordHasher | None = None,
-        tax_registry: TaxIdRegistry | None = None,
-        publisher: EventPublisher | None = None,
-    ) -> None:
-        self.uow_factory = uow_factory
-        self.preset = preset
-        self.clock = clock or SystemClock()
-        self.ids = ids or UuidIds()
-        self.hasher = hasher or ScryptPasswordHasher()
-        self.tax_registry = tax_registry or NoTaxIdRegistry()
-        self.publisher = publisher
-        self._dummy: str | None = None
-
-    # -- plumbing -----------------------------------------------------------
+    _dummy: str | None = None
 
     def _event(
         self, name: str, actor: Actor | None, customer: Customer, **data: Any
     ) -> DomainEvent:
-        return DomainEvent(
-            name=name,
-            tenant_id=customer.tenant_id,
-            customer_id=customer.id,
-            occurred_at=self.clock.now(),
-            actor_id=actor.user_id if actor else None,
-            data=data,
-        )
+        return self.event(name, actor, customer.tenant_id, customer.id, **data)
 
-    def _commit(self, uow: UnitOfWork) -> None:
-        uow.commit()
-        if self.publisher is not None:
-            self.publisher.publish(uow.committed_events())
+    def _check_assignment(self, actor: Actor, before: Customer | None, after: Customer) -> None:
+        """Setting the portfolio or the responsible user is a restricted action."""
+        old_portfolio = before.portfolio_id if before else None
+        old_responsible = before.responsible_id if before else None
+        if after.portfolio_id != old_portfolio:
+            check_action(actor, self.preset.access, Action.ASSIGN_PORTFOLIO)
+        if after.responsible_id != old_responsible and after.responsible_id != actor.user_id:
+            check_action(actor, self.preset.access, Action.SET_RESPONSIBLE)
 
     def _verify_tax_id(self, tax_id: Cpf | Cnpj | None) -> None:
         if tax_id is None or not self.preset.registration.verify_tax_id:
@@ -150,9 +100,8 @@ class CustomerService:
         **data: Any,
     ) -> Customer:
         """Load, apply ``change``, validate, save with optimistic locking, record, commit."""
-        _check_tenant(tenant_id, actor)
         with self.uow_factory() as uow:
-            current = uow.customers.get(tenant_id, customer_id)
+            current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflict(
                     "the customer changed since it was read",
@@ -160,12 +109,13 @@ class CustomerService:
                     field="version",
                 )
             changed = change(current)
+            self._check_assignment(actor, current, changed)
             if check:
                 changed.check_required(self.preset.registration)
             changed = attrs.evolve(changed, updated_at=self.clock.now())
             saved = uow.customers.save(changed, expected_version=current.version)
             uow.record(self._event(event, actor, saved, **data))
-            self._commit(uow)
+            self.commit(uow)
         return saved
 
     # -- register, read, delete --------------------------------------------
@@ -193,7 +143,7 @@ class CustomerService:
         **fields: Any,
     ) -> Customer:
         """Register a customer under the tenant's preset; returns it stored (version 1)."""
-        _check_tenant(tenant_id, actor)
+        check_tenant(tenant_id, actor)
         region, contact_policy = self.preset.default_region, self.preset.contact
         scalars = inputs.parse_scalar_fields({"tax_id": tax_id, **fields})
         customer = Customer.create(
@@ -222,6 +172,7 @@ class CustomerService:
                 "only companies have contacts", code="not_a_company", field="contacts"
             )
         customer.check(contact_policy, self.preset.registration)
+        self._check_assignment(actor, None, customer)
         self._verify_tax_id(customer.tax_id)
         if password is not None:
             customer = attrs.evolve(customer, password_hash=self._hash_password(password))
@@ -230,26 +181,22 @@ class CustomerService:
             uow.record(
                 self._event("customer.registered", actor, stored, source=stored.source.value)
             )
-            self._commit(uow)
+            self.commit(uow)
         return stored
 
     def get(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
-        _check_tenant(tenant_id, actor)
+        """The customer, or :class:`~customer_core.errors.NotFound` if the actor cannot see it."""
         with self.uow_factory() as uow:
-            return uow.customers.get(tenant_id, customer_id)
+            return uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
 
     def delete(self, tenant_id: str, actor: Actor, customer_id: str, /) -> None:
         """Delete a customer (roles allowed by the preset's access policy only)."""
-        _check_tenant(tenant_id, actor)
-        if actor.role not in self.preset.access.delete_roles:
-            raise PermissionDenied(
-                "your role may not delete customers", code="permission_denied", field="role"
-            )
         with self.uow_factory() as uow:
-            customer = uow.customers.get(tenant_id, customer_id)
+            customer = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            check_action(actor, self.preset.access, Action.DELETE)
             uow.customers.delete(tenant_id, customer_id)
             uow.record(self._event("customer.deleted", actor, customer))
-            self._commit(uow)
+            self.commit(uow)
 
     # -- scalar fields and status -------------------------------------------
 
@@ -612,5 +559,5 @@ class CustomerService:
             )
             saved = uow.customers.save(changed, expected_version=customer.version)
             uow.record(self._event("customer.password_changed", None, saved))
-            self._commit(uow)
+            self.commit(uow)
         return saved

@@ -1,0 +1,185 @@
+"""Read paths: list, search and count customers, always under the actor's visibility.
+
+"My portfolio" follows the sales-app rule: on by default for sellers, off for
+supervisors and admins; choosing another seller's portfolio turns it off.
+
+>>> from customer_core import Actor, presets
+>>> from customer_core.adapters.memory import MemoryStore
+>>> from customer_core.services import CustomerDirectory, CustomerService
+>>> store = MemoryStore()
+>>> customers = CustomerService(store, preset=presets.OMNICHAT)
+>>> directory = CustomerDirectory(store, preset=presets.OMNICHAT)
+>>> admin = Actor(tenant_id="loja", user_id="boss", role="admin")
+>>> _ = customers.register("loja", admin, name="João da Silva", phones=["11 98765-4321"],
+...     emails=["joao@x.com"], addresses=[{"street": "R. A", "neighborhood": "B", "city": "C"}])
+>>> [c.name for c in directory.search("loja", admin, "joao")]
+['João da Silva']
+>>> [c.name for c in directory.search("loja", admin, "+55 11 8765 4321")]
+['João da Silva']
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+
+import attrs
+
+from customer_core.domain.matching.search import parse_search, search_key
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.customer import Customer, RelationshipType
+from customer_core.domain.rules.visibility import (
+    CustomerFilter,
+    VisibilityScope,
+    my_portfolio_default,
+)
+from customer_core.errors import InvalidValue
+from customer_core.ports import UnitOfWork
+from customer_core.services.base import ServiceBase
+
+__all__ = ["CustomerDirectory", "Page"]
+
+_MAX_LIMIT = 500
+
+
+@attrs.frozen
+class Page:
+    """One page of a list; pass ``next_cursor`` back to get the next one."""
+
+    items: Sequence[Customer]
+    next_cursor: str | None
+
+
+def _encode_cursor(customer: Customer) -> str:
+    raw = json.dumps([search_key(customer), customer.id]).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii")
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        key, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (ValueError, TypeError) as exc:
+        raise InvalidValue("the cursor is not valid", code="invalid_value", field="cursor") from exc
+    return str(key), str(customer_id)
+
+
+def _check_limit(limit: int) -> int:
+    if not 1 <= limit <= _MAX_LIMIT:
+        raise InvalidValue(f"limit must be 1 to {_MAX_LIMIT}", code="invalid_value", field="limit")
+    return limit
+
+
+class CustomerDirectory(ServiceBase):
+    """List, search and count; every method takes the tenant and the actor."""
+
+    def visibility(self, tenant_id: str, actor: Actor, /) -> VisibilityScope:
+        """The actor's scope, for host apps that filter their own tickets by the same rule.
+
+        Memory hosts call :meth:`VisibilityScope.allows`; SQL hosts pass it to
+        ``customer_core.adapters.sqlalchemy.visible_customer_ids``.
+        """
+        with self.uow_factory() as uow:
+            return self.scope(uow, tenant_id, actor)
+
+    def _filter(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        tenant_id: str,
+        *,
+        my_portfolio: bool | None,
+        seller_id: str | None,
+        base: CustomerFilter | None = None,
+    ) -> CustomerFilter:
+        if seller_id is not None:
+            owner: str | None = seller_id  # another seller's portfolio: "my portfolio" off
+        elif my_portfolio is None:
+            owner = actor.user_id if my_portfolio_default(actor, self.preset.access) else None
+        else:
+            owner = actor.user_id if my_portfolio else None
+        owned: frozenset[str] = frozenset()
+        if owner is not None:
+            owned = frozenset(
+                p.id for p in uow.portfolios.list_all(tenant_id) if p.owner_id == owner
+            )
+        return attrs.evolve(base or CustomerFilter(), owner_id=owner, owner_portfolio_ids=owned)
+
+    def list(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        /,
+        *,
+        relationship_type: RelationshipType | str | None = None,
+        status: str | None = None,
+        portfolio_id: str | None = None,
+        unassigned: bool = False,
+        responsible_id: str | None = None,
+        my_portfolio: bool | None = None,
+        seller_id: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page:
+        """A page of visible customers in name order (keyset pagination: stable under inserts)."""
+        kind = RelationshipType(relationship_type) if relationship_type is not None else None
+        limit = _check_limit(limit)
+        after = _decode_cursor(cursor) if cursor else None
+        with self.uow_factory() as uow:
+            scope = self.scope(uow, tenant_id, actor)
+            customer_filter = self._filter(
+                uow,
+                actor,
+                tenant_id,
+                my_portfolio=my_portfolio,
+                seller_id=seller_id,
+                base=CustomerFilter(
+                    relationship_type=kind,
+                    status=status,
+                    portfolio_id=portfolio_id,
+                    unassigned=unassigned,
+                    responsible_id=responsible_id,
+                ),
+            )
+            items = uow.customers.find(scope, customer_filter, after=after, limit=limit + 1)
+        more = len(items) > limit
+        items = list(items[:limit])
+        return Page(items, _encode_cursor(items[-1]) if more else None)
+
+    def search(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        text: str,
+        /,
+        *,
+        my_portfolio: bool | None = None,
+        seller_id: str | None = None,
+        limit: int = 20,
+    ) -> Sequence[Customer]:
+        """Name, surname, e-mail (partial), phone (any format) or CPF/CNPJ, best match first."""
+        query = parse_search(text, region=self.preset.default_region)
+        limit = _check_limit(limit)
+        with self.uow_factory() as uow:
+            scope = self.scope(uow, tenant_id, actor)
+            customer_filter = self._filter(
+                uow, actor, tenant_id, my_portfolio=my_portfolio, seller_id=seller_id
+            )
+            return uow.customers.search(scope, query, customer_filter, limit=limit)
+
+    def counts(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        /,
+        *,
+        my_portfolio: bool | None = None,
+        seller_id: str | None = None,
+    ) -> dict[RelationshipType, int]:
+        """Visible customers per relationship type (the active/leads/contacts/inactive tabs)."""
+        with self.uow_factory() as uow:
+            scope = self.scope(uow, tenant_id, actor)
+            customer_filter = self._filter(
+                uow, actor, tenant_id, my_portfolio=my_portfolio, seller_id=seller_id
+            )
+            return uow.customers.count_by_relationship(scope, customer_filter)

@@ -1,0 +1,285 @@
+"""Portfolios (*carteiras*) and the bulk actions on customers: transfer, remove, delete.
+
+Every bulk action works on the customers the actor can see (others are
+skipped, never revealed), is one set-based write, and leaves an audit trail:
+one ``customer.portfolio_changed`` event per customer with who, from, to and
+when, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+import attrs
+
+from customer_core.domain.model.actor import Actor, Portfolio
+from customer_core.domain.model.customer import clean_name
+from customer_core.domain.rules.policies import Visibility
+from customer_core.domain.rules.visibility import Action, check_action
+from customer_core.errors import InvalidValue, PermissionDenied, RuleViolation
+from customer_core.ports import Assignment, UnitOfWork
+from customer_core.services.base import ServiceBase, check_tenant
+
+__all__ = ["ConversationStarter", "PortfolioService"]
+
+_MAX_BULK = 10_000
+
+
+class ConversationStarter(Protocol):
+    """Starts the same first message with several customers (the host's messaging)."""
+
+    def start(
+        self, tenant_id: str, customer_ids: Sequence[str], /, *, template: str, team: str | None
+    ) -> None: ...
+
+
+def _ids(customer_ids: Iterable[str]) -> list[str]:
+    ids = list(dict.fromkeys(customer_ids))
+    if not ids or len(ids) > _MAX_BULK:
+        raise InvalidValue(
+            f"select 1 to {_MAX_BULK} customers", code="invalid_value", field="customer_ids"
+        )
+    return ids
+
+
+class PortfolioService(ServiceBase):
+    """Create and manage portfolios; move customers between them."""
+
+    def _manage(self, actor: Actor) -> None:
+        # Creating and editing portfolios is an administration task (supervisors and admins).
+        if actor.role not in self.preset.access.transfer_roles:
+            raise PermissionDenied(
+                "your role may not manage portfolios", code="permission_denied", field="role"
+            )
+
+    def create(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        /,
+        *,
+        name: str,
+        description: str | None = None,
+        member_ids: Iterable[str] = (),
+        owner_id: str | None = None,
+    ) -> Portfolio:
+        check_tenant(tenant_id, actor)
+        self._manage(actor)
+        portfolio = Portfolio(
+            id=self.ids.new_id(),
+            tenant_id=tenant_id,
+            name=clean_name(name, "name") or "",
+            description=description,
+            member_ids=frozenset(member_ids),
+            owner_id=owner_id,
+        )
+        with self.uow_factory() as uow:
+            uow.portfolios.add(portfolio)
+            uow.record(
+                self.event("portfolio.created", actor, tenant_id, None, portfolio_id=portfolio.id)
+            )
+            self.commit(uow)
+        return portfolio
+
+    def get(self, tenant_id: str, actor: Actor, portfolio_id: str, /) -> Portfolio:
+        check_tenant(tenant_id, actor)
+        with self.uow_factory() as uow:
+            return uow.portfolios.get(tenant_id, portfolio_id)
+
+    def list_all(self, tenant_id: str, actor: Actor, /) -> Sequence[Portfolio]:
+        check_tenant(tenant_id, actor)
+        with self.uow_factory() as uow:
+            return uow.portfolios.list_all(tenant_id)
+
+    def update(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        portfolio_id: str,
+        /,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        member_ids: Iterable[str] | None = None,
+        owner_id: str | None = None,
+    ) -> Portfolio:
+        check_tenant(tenant_id, actor)
+        self._manage(actor)
+        with self.uow_factory() as uow:
+            current = uow.portfolios.get(tenant_id, portfolio_id)
+            changed = attrs.evolve(
+                current,
+                name=(clean_name(name, "name") or current.name)
+                if name is not None
+                else current.name,
+                description=description if description is not None else current.description,
+                member_ids=frozenset(member_ids) if member_ids is not None else current.member_ids,
+                owner_id=owner_id if owner_id is not None else current.owner_id,
+            )
+            uow.portfolios.save(changed)
+            uow.record(
+                self.event("portfolio.updated", actor, tenant_id, None, portfolio_id=portfolio_id)
+            )
+            self.commit(uow)
+        return changed
+
+    def delete(self, tenant_id: str, actor: Actor, portfolio_id: str, /) -> int:
+        """Delete a portfolio; its customers become unassigned (not deleted). Returns how many."""
+        check_tenant(tenant_id, actor)
+        self._manage(actor)
+        with self.uow_factory() as uow:
+            unassigned = uow.portfolios.delete(tenant_id, portfolio_id)
+            uow.record(
+                self.event(
+                    "portfolio.deleted",
+                    actor,
+                    tenant_id,
+                    None,
+                    portfolio_id=portfolio_id,
+                    unassigned=unassigned,
+                )
+            )
+            self.commit(uow)
+        return unassigned
+
+    # -- bulk actions on customers ------------------------------------------
+
+    def _assign(
+        self,
+        uow: UnitOfWork,
+        tenant_id: str,
+        actor: Actor,
+        ids: list[str],
+        *,
+        portfolio_id: str | None,
+        responsible_id: str | None,
+        fields: frozenset[str],
+    ) -> Sequence[Assignment]:
+        scope = self.scope(uow, tenant_id, actor)
+        moved = uow.customers.assign(
+            scope,
+            ids,
+            portfolio_id=portfolio_id,
+            responsible_id=responsible_id,
+            fields=fields,
+            now=self.clock.now(),
+        )
+        for move in moved:
+            uow.record(
+                self.event(
+                    "customer.portfolio_changed",
+                    actor,
+                    tenant_id,
+                    move.customer_id,
+                    from_portfolio_id=move.from_portfolio_id,
+                    to_portfolio_id=move.to_portfolio_id,
+                    from_responsible_id=move.from_responsible_id,
+                    to_responsible_id=move.to_responsible_id,
+                )
+            )
+        self.commit(uow)
+        return moved
+
+    def _check_move(self, actor: Actor, action: str) -> None:
+        access = self.preset.access
+        if access.visibility is Visibility.RESTRICTED:
+            check_action(actor, access, Action.ASSIGN_PORTFOLIO)
+        else:
+            check_action(actor, access, action)
+
+    def transfer(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_ids: Iterable[str],
+        /,
+        *,
+        to_portfolio_id: str | None = None,
+        to_seller_id: str | None = None,
+    ) -> Sequence[Assignment]:
+        """Move customers to a portfolio and/or a seller (their responsible user).
+
+        Moving to a seller without a portfolio uses the seller's own portfolio
+        when there is one (the sales-app "transfer to seller").
+        """
+        self._check_move(actor, Action.TRANSFER)
+        if to_portfolio_id is None and to_seller_id is None:
+            raise InvalidValue(
+                "choose a portfolio or a seller", code="invalid_value", field="to_portfolio_id"
+            )
+        ids = _ids(customer_ids)
+        with self.uow_factory() as uow:
+            if to_portfolio_id is not None:
+                uow.portfolios.get(tenant_id, to_portfolio_id)
+            elif to_seller_id is not None:
+                own = [p for p in uow.portfolios.list_all(tenant_id) if p.owner_id == to_seller_id]
+                to_portfolio_id = own[0].id if own else None
+            fields = frozenset({"portfolio_id"} if to_portfolio_id is not None else set())
+            if to_seller_id is not None:
+                fields |= {"responsible_id"}
+            return self._assign(
+                uow,
+                tenant_id,
+                actor,
+                ids,
+                portfolio_id=to_portfolio_id,
+                responsible_id=to_seller_id,
+                fields=fields,
+            )
+
+    def remove_from_portfolio(
+        self, tenant_id: str, actor: Actor, customer_ids: Iterable[str], /
+    ) -> Sequence[Assignment]:
+        """Make customers unassigned again (no portfolio, no responsible seller)."""
+        self._check_move(actor, Action.REMOVE_FROM_PORTFOLIO)
+        ids = _ids(customer_ids)
+        with self.uow_factory() as uow:
+            return self._assign(
+                uow,
+                tenant_id,
+                actor,
+                ids,
+                portfolio_id=None,
+                responsible_id=None,
+                fields=frozenset({"portfolio_id", "responsible_id"}),
+            )
+
+    def bulk_delete(self, tenant_id: str, actor: Actor, customer_ids: Iterable[str], /) -> int:
+        """Delete many customers at once (admins, by default). Returns how many."""
+        check_action(actor, self.preset.access, Action.BULK_DELETE)
+        ids = _ids(customer_ids)
+        with self.uow_factory() as uow:
+            deleted = uow.customers.delete_visible(self.scope(uow, tenant_id, actor), ids)
+            for customer_id in deleted:
+                uow.record(self.event("customer.deleted", actor, tenant_id, customer_id, bulk=True))
+            self.commit(uow)
+        return len(deleted)
+
+    def start_conversations(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_ids: Iterable[str],
+        /,
+        *,
+        starter: ConversationStarter,
+        template: str,
+        team: str | None = None,
+    ) -> Sequence[str]:
+        """Send the same first message to up to ``bulk_conversation_max`` visible customers."""
+        check_action(actor, self.preset.access, Action.BULK_CONVERSATION)
+        ids = _ids(customer_ids)
+        limit = self.preset.access.bulk_conversation_max
+        if len(ids) > limit:
+            raise RuleViolation(
+                f"at most {limit} customers per bulk conversation",
+                code="rule_violation",
+                field="customer_ids",
+                limit=limit,
+            )
+        with self.uow_factory() as uow:
+            scope = self.scope(uow, tenant_id, actor)
+            visible = [uow.customers.get_visible(scope, cid).id for cid in ids]
+        starter.start(tenant_id, visible, template=template, team=team)
+        return visible
