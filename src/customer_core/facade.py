@@ -20,6 +20,8 @@ from customer_core import presets
 from customer_core.adapters.memory import MemoryStore
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.services.customers import CustomerService
+from customer_core.services.directory import CustomerDirectory
+from customer_core.services.portfolios import PortfolioService
 
 __all__ = ["DEFAULT_URL", "CustomerCore", "connect"]
 
@@ -34,6 +36,8 @@ class CustomerCore:
     storage: UnitOfWorkFactory
     preset: presets.Preset
     customers: CustomerService
+    directory: CustomerDirectory
+    portfolios: PortfolioService
 
 
 def connect(
@@ -49,8 +53,8 @@ def connect(
     ``url`` is ``memory://`` or an SQLAlchemy URL (``sqlite:///file.db``,
     ``postgresql+psycopg://...``, ``mysql+pymysql://...``; needs
     ``customer-core[sql]``). With ``upgrade`` the schema is migrated to the
-    latest version first. ``services`` go to :class:`CustomerService`
-    (``clock``, ``ids``, ``hasher``, ``tax_registry``, ``publisher``).
+    latest version first. ``services`` go to every service (``clock``,
+    ``ids``, ``hasher``, ``tax_registry``, ``publisher``).
     """
     storage: UnitOfWorkFactory
     if url.startswith("memory:"):
@@ -66,4 +70,6 @@ def connect(
         storage=storage,
         preset=preset,
         customers=CustomerService(storage, preset=preset, **services),
+        directory=CustomerDirectory(storage, preset=preset, **services),
+        portfolios=PortfolioService(storage, preset=preset, **services),
     )

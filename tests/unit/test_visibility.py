@@ -1,0 +1,213 @@
+"""Who sees which customer, through every door, under both visibility modes."""
+
+from __future__ import annotations
+
+import pytest
+
+from customer_core import Actor, NotFound, PermissionDenied, RelationshipType, presets
+from customer_core.errors import RuleViolation
+from customer_core.facade import CustomerCore, connect
+from customer_core.testing.fakes import FixedClock, SequentialIds
+
+T = "loja"
+ADMIN = Actor(tenant_id=T, user_id="admin", role="admin")
+SUPERVISOR = Actor(tenant_id=T, user_id="sup", role="supervisor")
+SELLER_1 = Actor(tenant_id=T, user_id="s1", role="seller")
+SELLER_2 = Actor(tenant_id=T, user_id="s2", role="seller")
+
+
+def _world(preset: presets.Preset) -> tuple[CustomerCore, dict[str, str]]:
+    core = connect("memory://", preset=preset, clock=FixedClock(), ids=SequentialIds("x"))
+    p1 = core.portfolios.create(T, ADMIN, name="Carteira S1", owner_id="s1", member_ids=["s1"])
+    p2 = core.portfolios.create(T, ADMIN, name="Carteira S2", owner_id="s2", member_ids=["s2"])
+    ids = {
+        "ana": core.customers.register(
+            T,
+            ADMIN,
+            name="Ana Silva",
+            portfolio_id=p1.id,
+            responsible_id="s1",
+            phones=["11 98765-4321"],
+        ).id,
+        "bia": core.customers.register(
+            T,
+            ADMIN,
+            name="Bia Silva",
+            portfolio_id=p2.id,
+            responsible_id="s2",
+            emails=["bia@x.com"],
+        ).id,
+        "caio": core.customers.register(T, ADMIN, name="Caio Silva", tax_id="529.982.247-25").id,
+        "p1": p1.id,
+        "p2": p2.id,
+    }
+    return core, ids
+
+
+def names(items: object) -> list[str]:
+    return [c.name for c in items]  # type: ignore[attr-defined]
+
+
+class TestRestricted:
+    """Enterprise helpdesk: agents see only their portfolios' customers."""
+
+    preset = presets.HELPDESK_PORTFOLIO
+
+    def test_agent_sees_only_its_portfolio_through_every_read_path(self) -> None:
+        core, ids = _world(self.preset)
+        assert names(core.directory.list(T, SELLER_1, my_portfolio=False).items) == ["Ana Silva"]
+        assert names(core.directory.search(T, SELLER_1, "silva", my_portfolio=False)) == [
+            "Ana Silva"
+        ]
+        assert core.directory.search(T, SELLER_1, "bia@x.com", my_portfolio=False) == []
+        assert core.directory.search(T, SELLER_1, "529.982.247-25", my_portfolio=False) == []
+        assert sum(core.directory.counts(T, SELLER_1, my_portfolio=False).values()) == 1
+        for hidden in ("bia", "caio"):
+            with pytest.raises(NotFound):
+                core.customers.get(T, SELLER_1, ids[hidden])
+            with pytest.raises(NotFound):  # writes too: invisible means not found
+                core.customers.update(T, SELLER_1, ids[hidden], note="x")
+
+    def test_view_unassigned_opens_only_unassigned(self) -> None:
+        core, ids = _world(self.preset)
+        agent = Actor(tenant_id=T, user_id="s1", permissions=["view_unassigned"])
+        assert names(core.directory.list(T, agent, my_portfolio=False).items) == [
+            "Ana Silva",
+            "Caio Silva",
+        ]
+        with pytest.raises(NotFound):
+            core.customers.get(T, agent, ids["bia"])
+
+    def test_supervisor_with_all_portfolios_and_admin(self) -> None:
+        core, _ = _world(self.preset)
+        sup = Actor(
+            tenant_id=T, user_id="sup", role="supervisor", permissions=["view_all_portfolios"]
+        )
+        assert names(core.directory.list(T, sup).items) == ["Ana Silva", "Bia Silva"]
+        assert len(core.directory.list(T, ADMIN).items) == 3
+
+    def test_responsible_seller_always_sees_its_customer(self) -> None:
+        core, ids = _world(self.preset)
+        core.customers.update(T, ADMIN, ids["caio"], responsible_id="s1")
+        assert "Caio Silva" in names(core.directory.list(T, SELLER_1, my_portfolio=False).items)
+
+    def test_assigning_needs_the_permission(self) -> None:
+        core, ids = _world(self.preset)
+        with pytest.raises(PermissionDenied):
+            core.portfolios.transfer(T, SELLER_1, [ids["ana"]], to_portfolio_id=ids["p2"])
+        assigner = Actor(tenant_id=T, user_id="s1", permissions=["assign_portfolio"])
+        moved = core.portfolios.transfer(
+            T, assigner, [ids["ana"], ids["bia"]], to_portfolio_id=ids["p2"]
+        )
+        assert [m.customer_id for m in moved] == [ids["ana"]]  # bia is invisible: skipped
+
+    def test_deleting_a_portfolio_unassigns_its_customers(self) -> None:
+        core, ids = _world(self.preset)
+        assert core.portfolios.delete(T, ADMIN, ids["p1"]) == 1
+        ana = core.customers.get(T, ADMIN, ids["ana"])
+        assert ana.portfolio_id is None
+        with pytest.raises(NotFound):
+            core.customers.get(T, Actor(tenant_id=T, user_id="s9"), ids["ana"])
+
+
+class TestOpen:
+    """Sales app: everyone sees everything; "my portfolio" is a filter; actions are gated."""
+
+    preset = presets.OMNICHAT.evolve(registration=presets.DEFAULT.registration)
+
+    def test_my_portfolio_is_on_for_sellers_and_off_for_managers(self) -> None:
+        core, _ = _world(self.preset)
+        assert names(core.directory.list(T, SELLER_1).items) == ["Ana Silva"]
+        assert len(core.directory.list(T, SELLER_1, my_portfolio=False).items) == 3
+        assert len(core.directory.list(T, SUPERVISOR).items) == 3
+        assert names(core.directory.list(T, SUPERVISOR, my_portfolio=True).items) == []
+
+    def test_another_sellers_portfolio(self) -> None:
+        core, _ = _world(self.preset)
+        assert names(core.directory.list(T, SELLER_1, seller_id="s2").items) == ["Bia Silva"]
+        assert names(core.directory.search(T, SELLER_1, "silva", seller_id="s2")) == ["Bia Silva"]
+
+    def test_search_with_my_portfolio_searches_only_it(self) -> None:
+        core, ids = _world(self.preset)
+        assert names(core.directory.search(T, SELLER_1, "silva")) == ["Ana Silva"]
+        assert core.customers.get(T, SELLER_1, ids["bia"]).name == "Bia Silva"
+
+    def test_counts_tabs(self) -> None:
+        core, ids = _world(self.preset)
+        core.customers.record_purchase(T, ADMIN, ids["ana"])
+        counts = core.directory.counts(T, SUPERVISOR)
+        assert counts[RelationshipType.ACTIVE] == 1
+        assert counts[RelationshipType.CONTACT] == 2
+
+    def test_actions_by_role(self) -> None:
+        core, ids = _world(self.preset)
+        with pytest.raises(PermissionDenied):
+            core.customers.delete(T, SELLER_1, ids["ana"])
+        with pytest.raises(PermissionDenied):
+            core.portfolios.bulk_delete(T, SUPERVISOR, [ids["ana"]])
+        with pytest.raises(PermissionDenied):
+            core.portfolios.transfer(T, SELLER_1, [ids["ana"]], to_seller_id="s2")
+        with pytest.raises(PermissionDenied):
+            core.portfolios.remove_from_portfolio(T, SELLER_1, [ids["ana"]])
+        with pytest.raises(PermissionDenied):
+            core.customers.update(T, SELLER_1, ids["caio"], responsible_id="s2")
+        moved = core.portfolios.transfer(T, SUPERVISOR, [ids["ana"]], to_seller_id="s2")
+        assert (moved[0].to_portfolio_id, moved[0].to_responsible_id) == (ids["p2"], "s2")
+        assert names(core.directory.list(T, SELLER_2).items) == ["Ana Silva", "Bia Silva"]
+        core.portfolios.remove_from_portfolio(T, SUPERVISOR, [ids["ana"], ids["bia"]])
+        assert names(core.directory.list(T, SUPERVISOR, unassigned=True).items) == [
+            "Ana Silva",
+            "Bia Silva",
+            "Caio Silva",
+        ]
+        assert core.portfolios.bulk_delete(T, ADMIN, [ids["ana"], ids["bia"]]) == 2
+
+    def test_transfers_leave_an_audit_trail(self) -> None:
+        core, ids = _world(self.preset)
+        core.portfolios.transfer(T, SUPERVISOR, [ids["caio"]], to_portfolio_id=ids["p1"])
+        outbox = core.storage.outbox  # type: ignore[attr-defined]
+        moves = [e for e in outbox if e.name == "customer.portfolio_changed"]
+        assert moves[-1].actor_id == "sup"
+        assert moves[-1].data["from_portfolio_id"] is None
+        assert moves[-1].data["to_portfolio_id"] == ids["p1"]
+
+    def test_bulk_conversation(self) -> None:
+        core, ids = _world(self.preset)
+
+        class Starter:
+            def __init__(self) -> None:
+                self.calls: list[tuple[str, ...]] = []
+
+            def start(
+                self, tenant_id: str, customer_ids: object, /, *, template: str, team: str | None
+            ) -> None:
+                self.calls.append(tuple(customer_ids))  # type: ignore[arg-type]
+
+        starter = Starter()
+        with pytest.raises(PermissionDenied):
+            core.portfolios.start_conversations(
+                T, SELLER_1, [ids["ana"]], starter=starter, template="oi"
+            )
+        granted = Actor(tenant_id=T, user_id="s1", permissions=["bulk_conversation"])
+        with pytest.raises(RuleViolation):
+            core.portfolios.start_conversations(
+                T, granted, [f"c{i}" for i in range(11)], starter=starter, template="oi"
+            )
+        core.portfolios.start_conversations(
+            T, granted, [ids["ana"], ids["bia"]], starter=starter, template="oi"
+        )
+        assert starter.calls == [(ids["ana"], ids["bia"])]
+
+
+def test_cursor_pagination_is_stable() -> None:
+    core = connect("memory://", ids=SequentialIds("c"))
+    for i in range(25):
+        core.customers.register(T, ADMIN, name=f"Cliente {i:02d}")
+    seen, cursor = [], None
+    while True:
+        page = core.directory.list(T, ADMIN, cursor=cursor, limit=7)
+        seen += names(page.items)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == [f"Cliente {i:02d}" for i in range(25)]
