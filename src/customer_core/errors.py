@@ -189,6 +189,8 @@ class InvalidOperation(RuleViolation):
         "wrong_tenant",
         "invalid_password",
         "invalid_reset_token",
+        "conflicting_tax_id",
+        "already_undone",
     )
 
 

@@ -18,9 +18,10 @@ import attrs
 
 from customer_core import presets
 from customer_core.adapters.memory import MemoryStore
-from customer_core.ports import UnitOfWorkFactory
+from customer_core.ports import LanguageDetector, UnitOfWorkFactory
 from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory
+from customer_core.services.identity import IdentityService
 from customer_core.services.portfolios import PortfolioService
 
 __all__ = ["DEFAULT_URL", "CustomerCore", "connect"]
@@ -38,6 +39,7 @@ class CustomerCore:
     customers: CustomerService
     directory: CustomerDirectory
     portfolios: PortfolioService
+    identity: IdentityService
 
 
 def connect(
@@ -46,6 +48,7 @@ def connect(
     *,
     preset: presets.Preset = presets.DEFAULT,
     upgrade: bool = True,
+    language_detector: LanguageDetector | None = None,
     **services: Any,
 ) -> CustomerCore:
     """Open a storage and wire the services.
@@ -72,4 +75,7 @@ def connect(
         customers=CustomerService(storage, preset=preset, **services),
         directory=CustomerDirectory(storage, preset=preset, **services),
         portfolios=PortfolioService(storage, preset=preset, **services),
+        identity=IdentityService(
+            storage, preset=preset, language_detector=language_detector, **services
+        ),
     )

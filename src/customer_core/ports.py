@@ -26,8 +26,14 @@ __all__ = [
     "Clock",
     "CustomerRepository",
     "DomainEvent",
+    "DuplicateHint",
+    "DuplicateHintRepository",
     "EventPublisher",
     "IdGenerator",
+    "IdentityListRepository",
+    "LanguageDetector",
+    "MergeRecord",
+    "MergeRepository",
     "PasswordHasher",
     "PortfolioRepository",
     "TaxIdRegistry",
@@ -188,6 +194,73 @@ class PortfolioRepository(Protocol):
         ...
 
 
+class IdentityListRepository(Protocol):
+    """Block- and allow-lists of identity keys (``"spam"``, ``"vip"``) per tenant.
+
+    Entries are keyed by identifier, not by customer, so they hold before a
+    customer exists and survive merges.
+    """
+
+    def add(
+        self,
+        tenant_id: str,
+        list_name: str,
+        keys: Iterable[IdentityKey],
+        /,
+        *,
+        customer_id: str | None,
+    ) -> None: ...
+
+    def remove(self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /) -> None: ...
+
+    def listed(
+        self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /
+    ) -> set[IdentityKey]: ...
+
+
+@attrs.frozen(kw_only=True)
+class MergeRecord:
+    """The audit entry of a merge: both records as they were, so it can be undone."""
+
+    id: str
+    tenant_id: str
+    survivor_id: str
+    absorbed_id: str
+    survivor_before: Customer
+    absorbed_before: Customer
+    merged_version: int
+    actor_id: str
+    merged_at: datetime
+    undone_at: datetime | None = None
+
+
+class MergeRepository(Protocol):
+    def add(self, record: MergeRecord, /) -> None: ...
+
+    def get(self, tenant_id: str, merge_id: str, /) -> MergeRecord: ...
+
+    def mark_undone(self, tenant_id: str, merge_id: str, at: datetime, /) -> None: ...
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateHint:
+    """Two customers that an inbound message tied together (a conflict to review)."""
+
+    tenant_id: str
+    customer_id: str
+    other_id: str
+    reason: str
+    noted_at: datetime
+
+
+class DuplicateHintRepository(Protocol):
+    def add(self, hint: DuplicateHint, /) -> None:
+        """Remember a pair (idempotent: the same pair and reason is stored once)."""
+        ...
+
+    def list_all(self, tenant_id: str, /) -> Sequence[DuplicateHint]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Rolls back on exit unless :meth:`commit` was called."""
 
@@ -196,6 +269,15 @@ class UnitOfWork(Protocol):
 
     @property
     def portfolios(self) -> PortfolioRepository: ...
+
+    @property
+    def lists(self) -> IdentityListRepository: ...
+
+    @property
+    def merges(self) -> MergeRepository: ...
+
+    @property
+    def hints(self) -> DuplicateHintRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -254,6 +336,12 @@ class TaxIdRegistry(Protocol):
     """Looks a CPF/CNPJ up at the tax authority (Receita Federal / Sefaz)."""
 
     def lookup(self, tax_id: Cpf | Cnpj, /) -> TaxIdStatus: ...
+
+
+class LanguageDetector(Protocol):
+    """Guesses the language of a message (ISO 639-1), or ``None`` when unsure."""
+
+    def detect(self, text: str, /) -> str | None: ...
 
 
 class EventPublisher(Protocol):

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
+from typing import Generic, TypeVar
 
 import attrs
 
@@ -26,11 +27,13 @@ from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope, matches_filter
 from customer_core.errors import Conflict, VersionConflict
-from customer_core.ports import Assignment, DomainEvent
+from customer_core.ports import Assignment, DomainEvent, DuplicateHint, MergeRecord
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
 _Key = tuple[str, str]  # (tenant_id, id)
+K = TypeVar("K")
+V = TypeVar("V")
 _IdentityRow = tuple[str, IdentityKey]  # (tenant_id, key)
 
 
@@ -43,6 +46,9 @@ class MemoryStore:
         self.identities: dict[_IdentityRow, str] = {}
         self.portfolios: dict[_Key, Portfolio] = {}
         self.outbox: list[DomainEvent] = []
+        self.lists: dict[tuple[str, str, IdentityKey], str | None] = {}
+        self.merges: dict[_Key, MergeRecord] = {}
+        self.hints: dict[tuple[str, str, str, str], DuplicateHint] = {}
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -293,6 +299,102 @@ class _MemoryPortfolios:
         return sorted((p for p in merged.values() if p is not None), key=lambda p: p.name)
 
 
+_REMOVED = object()
+
+
+class _Staged(Generic[K, V]):
+    """Writes kept aside until commit; reads see them over the committed state."""
+
+    def __init__(self, store: MemoryStore, committed: dict[K, V]) -> None:
+        self._store = store
+        self._committed = committed
+        self.changes: dict[K, object] = {}
+
+    def get(self, key: K) -> V | None:
+        if key in self.changes:
+            value = self.changes[key]
+            return None if value is _REMOVED else value  # type: ignore[return-value]
+        with self._store.lock:
+            return self._committed.get(key)
+
+    def items(self) -> list[tuple[K, V]]:
+        with self._store.lock:
+            merged: dict[K, object] = dict(self._committed)
+        merged.update(self.changes)
+        return [(k, v) for k, v in merged.items() if v is not _REMOVED]  # type: ignore[misc]
+
+    def put(self, key: K, value: V) -> None:
+        self.changes[key] = value
+
+    def remove(self, key: K) -> None:
+        self.changes[key] = _REMOVED
+
+    def apply(self) -> None:
+        for key, value in self.changes.items():
+            if value is _REMOVED:
+                self._committed.pop(key, None)
+            else:
+                self._committed[key] = value  # type: ignore[assignment]
+
+
+class _MemoryLists:
+    def __init__(self, store: MemoryStore) -> None:
+        self.staged: _Staged[tuple[str, str, IdentityKey], str | None] = _Staged(store, store.lists)
+
+    def add(
+        self,
+        tenant_id: str,
+        list_name: str,
+        keys: Iterable[IdentityKey],
+        /,
+        *,
+        customer_id: str | None,
+    ) -> None:
+        for key in keys:
+            self.staged.put((tenant_id, list_name, key), customer_id)
+
+    def remove(self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /) -> None:
+        for key in keys:
+            self.staged.remove((tenant_id, list_name, key))
+
+    def listed(
+        self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /
+    ) -> set[IdentityKey]:
+        present = {k for (t, n, k), _ in self.staged.items() if t == tenant_id and n == list_name}
+        return present & set(keys)
+
+
+class _MemoryMerges:
+    def __init__(self, store: MemoryStore) -> None:
+        self.staged: _Staged[_Key, MergeRecord] = _Staged(store, store.merges)
+
+    def add(self, record: MergeRecord, /) -> None:
+        self.staged.put((record.tenant_id, record.id), record)
+
+    def get(self, tenant_id: str, merge_id: str, /) -> MergeRecord:
+        found = self.staged.get((tenant_id, merge_id))
+        if found is None:
+            raise not_found("merge")
+        return found
+
+    def mark_undone(self, tenant_id: str, merge_id: str, at: datetime, /) -> None:
+        record = self.get(tenant_id, merge_id)
+        self.staged.put((tenant_id, merge_id), attrs.evolve(record, undone_at=at))
+
+
+class _MemoryHints:
+    def __init__(self, store: MemoryStore) -> None:
+        self.staged: _Staged[tuple[str, str, str, str], DuplicateHint] = _Staged(store, store.hints)
+
+    def add(self, hint: DuplicateHint, /) -> None:
+        key = (hint.tenant_id, *sorted((hint.customer_id, hint.other_id)), hint.reason)
+        if self.staged.get(key) is None:  # type: ignore[arg-type]
+            self.staged.put(key, hint)  # type: ignore[arg-type]
+
+    def list_all(self, tenant_id: str, /) -> Sequence[DuplicateHint]:
+        return [h for (t, *_), h in self.staged.items() if t == tenant_id]
+
+
 class MemoryUnitOfWork:
     """A transaction on a :class:`MemoryStore`; rolls back unless committed."""
 
@@ -305,6 +407,9 @@ class MemoryUnitOfWork:
     def _reset(self) -> None:
         self.customers = _MemoryCustomers(self._store)
         self.portfolios = _MemoryPortfolios(self._store, self.customers)
+        self.lists = _MemoryLists(self._store)
+        self.merges = _MemoryMerges(self._store)
+        self.hints = _MemoryHints(self._store)
         self._events = []
 
     def __enter__(self) -> MemoryUnitOfWork:
@@ -369,6 +474,8 @@ class MemoryUnitOfWork:
                     store.portfolios.pop(key, None)
                 else:
                     store.portfolios[key] = portfolio
+            for staged in (self.lists.staged, self.merges.staged, self.hints.staged):
+                staged.apply()
             store.outbox.extend(self._events)
             self._committed = list(self._events)
         self._reset()

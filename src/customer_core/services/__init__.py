@@ -2,12 +2,17 @@
 
 from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory, Page
+from customer_core.services.identity import DuplicateReport, IdentityService, Inbound, Resolution
 from customer_core.services.portfolios import ConversationStarter, PortfolioService
 
 __all__ = [
     "ConversationStarter",
     "CustomerDirectory",
     "CustomerService",
+    "DuplicateReport",
+    "IdentityService",
+    "Inbound",
     "Page",
     "PortfolioService",
+    "Resolution",
 ]

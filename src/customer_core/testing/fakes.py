@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
+from typing import ClassVar
 
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.ports import DomainEvent, TaxIdStatus
 
-__all__ = ["FakeTaxIdRegistry", "FixedClock", "RecordingPublisher", "SequentialIds"]
+__all__ = [
+    "FakeTaxIdRegistry",
+    "FixedClock",
+    "KeywordLanguageDetector",
+    "RecordingPublisher",
+    "SequentialIds",
+]
 
 
 class FixedClock:
@@ -59,3 +66,19 @@ class RecordingPublisher:
 
     def names(self) -> Iterable[str]:
         return [e.name for e in self.published]
+
+
+class KeywordLanguageDetector:
+    """Deterministic detector for tests: a few frequent words per language."""
+
+    WORDS: ClassVar[dict[str, set[str]]] = {
+        "pt": {"olá", "ola", "obrigado", "obrigada", "você", "voce", "não", "nao", "pedido", "bom"},
+        "es": {"hola", "gracias", "usted", "pedido", "buenos", "quiero"},
+        "en": {"hello", "thanks", "order", "please", "the", "my"},
+    }
+
+    def detect(self, text: str, /) -> str | None:
+        words = set(text.lower().replace(",", " ").replace("!", " ").split())
+        scores = {lang: len(words & vocab) for lang, vocab in self.WORDS.items()}
+        best = max(scores, key=lambda lang: scores[lang])
+        return best if scores[best] else None

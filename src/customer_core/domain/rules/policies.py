@@ -193,6 +193,7 @@ class AccessPolicy:
     remove_from_portfolio_roles: frozenset[Role] = _MANAGERS
     set_responsible_roles: frozenset[Role] = _MANAGERS
     edit_roles: frozenset[Role] = _ALL_ROLES
+    merge_roles: frozenset[Role] = _MANAGERS
     #: Roles for which the "my portfolio" filter is on by default.
     my_portfolio_default_roles: frozenset[Role] = frozenset({Role.SELLER})
     bulk_conversation_max: int = 10

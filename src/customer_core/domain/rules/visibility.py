@@ -124,6 +124,7 @@ class Action:
     SET_RESPONSIBLE = "set_responsible"
     ASSIGN_PORTFOLIO = "assign_portfolio"
     BULK_CONVERSATION = "bulk_conversation"
+    MERGE = "merge"
 
 
 def check_action(actor: Actor, policy: AccessPolicy, action: str) -> None:
@@ -142,6 +143,7 @@ def check_action(actor: Actor, policy: AccessPolicy, action: str) -> None:
             Action.TRANSFER: policy.transfer_roles,
             Action.REMOVE_FROM_PORTFOLIO: policy.remove_from_portfolio_roles,
             Action.SET_RESPONSIBLE: policy.set_responsible_roles,
+            Action.MERGE: policy.merge_roles,
         }[action]
         allowed = actor.role in roles
     if not allowed:

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
+from customer_core.domain.values.phone import phone_match_key
 from customer_core.errors import InvalidSocialProfile
 
 __all__ = [
@@ -99,6 +100,10 @@ _PROFILE_LINKS = _SITES | {
 }
 
 
+def _whatsapp_line(digits: str) -> str:
+    return phone_match_key("+" + digits) or digits
+
+
 def _host(url: str) -> str:
     host = urlsplit(url).hostname or ""
     for prefix in ("www.", "m.", "mobile.", "web."):
@@ -169,6 +174,8 @@ class SocialProfile:
 
     @property
     def match_key(self) -> str:
+        if self.network is SocialNetwork.WHATSAPP:
+            return f"whatsapp:{_whatsapp_line(self.handle)}"
         return f"{self.network.value}:{self.handle.lower()}"
 
     @property
@@ -224,7 +231,17 @@ class MessengerId:
 
     @property
     def match_key(self) -> str:
+        """``app:id``; a WhatsApp id keys on its phone line (old 8-digit ids included)."""
+        if self.app is MessengerApp.WHATSAPP:
+            return f"whatsapp:{_whatsapp_line(self.id)}"
         return f"{self.app.value}:{self.id.lower()}"
+
+    @property
+    def phone_key(self) -> str | None:
+        """The phone match key of a WhatsApp id (it is the number), else ``None``."""
+        if self.app is not MessengerApp.WHATSAPP:
+            return None
+        return phone_match_key("+" + self.id)
 
     def __str__(self) -> str:
         return f"{self.app.value}:{self.id}"

@@ -1,0 +1,125 @@
+"""Merging two customers without losing anything.
+
+Every identifier of both records is kept (union by match key), addresses and
+contacts move to the survivor, and each scalar field is taken from the
+survivor unless the caller chooses the absorbed record's value. A merge that
+would exceed the preset's limits is refused, never trimmed: the user removes
+what they do not want first.
+
+>>> from datetime import datetime, timezone
+>>> from customer_core import Customer, Phone, presets
+>>> now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+>>> a = Customer.create(id="a", tenant_id="t", name="Ana", now=now,
+...                     phones=(Phone.parse("11 98765-4321"),))
+>>> b = Customer.create(id="b", tenant_id="t", name="Ana Lima", now=now,
+...                     phones=(Phone.parse("11 8765-4321"), Phone.parse("11 3333-4444")))
+>>> merged = merge_customers(a, b, choices={"name": "absorbed"}, policy=presets.DEFAULT.contact)
+>>> merged.name, [p.national for p in merged.phones]
+('Ana Lima', ['(11) 98765-4321', '(11) 3333-4444'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+
+from customer_core.domain.model.customer import Customer
+from customer_core.domain.rules.policies import ContactPolicy
+from customer_core.errors import InvalidOperation
+
+__all__ = ["MERGEABLE_FIELDS", "merge_customers"]
+
+#: Scalar fields a caller may take from the absorbed record.
+MERGEABLE_FIELDS = frozenset(
+    {
+        "name",
+        "trade_name",
+        "kind",
+        "tax_id",
+        "avatar_url",
+        "language",
+        "organization_id",
+        "job_title",
+        "note",
+        "portfolio_id",
+        "responsible_id",
+        "customer_profile",
+        "payment_method",
+        "payment_term",
+        "status",
+        "primary_email_key",
+        "primary_phone_key",
+        "password_hash",
+    }
+)
+_COLLECTIONS = ("phones", "emails", "social_profiles", "messenger_ids", "external_ids", "websites")
+
+Choice = Literal["survivor", "absorbed"]
+
+
+def _union(first: tuple[Any, ...], second: tuple[Any, ...]) -> tuple[Any, ...]:
+    seen = {item.match_key for item in first}
+    return first + tuple(item for item in second if item.match_key not in seen)
+
+
+def merge_customers(
+    survivor: Customer,
+    absorbed: Customer,
+    /,
+    *,
+    choices: Mapping[str, Choice] | None = None,
+    policy: ContactPolicy,
+) -> Customer:
+    """The survivor with everything of ``absorbed`` added; pure, validates the result."""
+    if survivor.tenant_id != absorbed.tenant_id or survivor.id == absorbed.id:
+        raise InvalidOperation(
+            "merge two different customers of one tenant", code="invalid_operation", field="ids"
+        )
+    picked = dict(choices or {})
+    unknown = set(picked) - MERGEABLE_FIELDS
+    if unknown or any(v not in ("survivor", "absorbed") for v in picked.values()):
+        raise InvalidOperation(
+            f"cannot choose {sorted(unknown) or 'that value'}",
+            code="invalid_operation",
+            field="choices",
+        )
+    if survivor.tax_id and absorbed.tax_id and survivor.tax_id != absorbed.tax_id:
+        raise InvalidOperation(
+            "the two records have different CPF/CNPJ: they are not the same customer",
+            code="conflicting_tax_id",
+            field="tax_id",
+        )
+    changes: dict[str, Any] = {
+        name: _union(getattr(survivor, name), getattr(absorbed, name)) for name in _COLLECTIONS
+    }
+    changes["addresses"] = survivor.addresses + tuple(
+        a for a in absorbed.addresses if a not in survivor.addresses
+    )
+    changes["contacts"] = survivor.contacts + tuple(
+        c for c in absorbed.contacts if c.id not in {s.id for s in survivor.contacts}
+    )
+    for name in MERGEABLE_FIELDS:
+        mine, theirs = getattr(survivor, name), getattr(absorbed, name)
+        # An empty survivor field is filled from the absorbed record unless told otherwise.
+        if picked.get(name) == "absorbed" or (name not in picked and mine is None):
+            changes[name] = theirs
+    changes["is_spammer"] = survivor.is_spammer or absorbed.is_spammer
+    changes["is_vip"] = survivor.is_vip or absorbed.is_vip
+    changes["first_purchase_at"] = min(
+        (t for t in (survivor.first_purchase_at, absorbed.first_purchase_at) if t is not None),
+        default=None,
+    )
+    changes["last_contacted_at"] = max(
+        (t for t in (survivor.last_contacted_at, absorbed.last_contacted_at) if t is not None),
+        default=None,
+    )
+    changes["created_at"] = min(survivor.created_at, absorbed.created_at)
+    merged = attrs.evolve(survivor, **changes)
+    policy.check_phones(merged.phones)
+    policy.check_emails(merged.emails)
+    policy.check_social_profiles(merged.social_profiles)
+    policy.check_addresses([a.type for a in merged.addresses])
+    policy.check_contacts(merged.contacts)
+    return merged._with_default_primaries()

@@ -1,0 +1,526 @@
+"""Identity: resolve inbound messages, spam/VIP lists, duplicate report, merge and unmerge.
+
+Inbound resolution looks every identifier up through its match key, in a
+documented priority order, when the identifiers point to different customers:
+
+======  =====================================
+order   identifier
+======  =====================================
+0       CPF/CNPJ, external id
+1       messenger id (WhatsApp, Telegram...), social profile
+2       mobile phone (and the line of a WhatsApp id)
+3       e-mail
+4       landline
+======  =====================================
+
+The best match wins and the others are reported as a ``conflict`` (and shown
+by the duplicate report); nothing is ever merged silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+
+from customer_core.domain.matching.duplicates import (
+    Cluster,
+    Evidence,
+    Suggestion,
+    exact_clusters,
+    suggest_duplicates,
+)
+from customer_core.domain.matching.merge import merge_customers
+from customer_core.domain.matching.search import search_key
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind, Source
+from customer_core.domain.rules.visibility import Action, CustomerFilter, check_action
+from customer_core.domain.values.address import Language
+from customer_core.domain.values.email import Email
+from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile
+from customer_core.domain.values.phone import Phone, PhoneType
+from customer_core.errors import (
+    CustomerCoreError,
+    DuplicateIdentity,
+    InvalidOperation,
+    InvalidValue,
+    VersionConflict,
+)
+from customer_core.ports import DuplicateHint, LanguageDetector, MergeRecord, UnitOfWork
+from customer_core.services import inputs
+from customer_core.services.base import ServiceBase, check_tenant
+
+__all__ = ["DuplicateReport", "IdentityService", "Inbound", "Resolution"]
+
+SPAM, VIP = "spam", "vip"
+_RETRIES = 5
+Outcome = Literal["matched", "created", "attached", "conflict"]
+
+
+@attrs.frozen(kw_only=True)
+class Inbound:
+    """The parsed identifiers of one inbound message."""
+
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[Email, ...] = ()
+    messenger_ids: tuple[MessengerId, ...] = ()
+    social_profiles: tuple[SocialProfile, ...] = ()
+    external_ids: tuple[ExternalId, ...] = ()
+
+    @classmethod
+    def parse(cls, identifiers: Mapping[str, Any], /, *, region: str = "BR") -> Inbound:
+        """From ``{"email": ..., "phone": ..., "messenger": (app, id), "social": url,
+        "external": (system, id)}``; each value may also be a list of them."""
+        known = {"email", "phone", "messenger", "social", "external"}
+        unknown = set(identifiers) - known
+        if unknown:
+            raise InvalidValue(
+                f"unknown identifiers {sorted(unknown)}", code="invalid_value", field="identifiers"
+            )
+
+        def many(name: str) -> list[Any]:
+            value = identifiers.get(name)
+            if value is None:
+                return []
+            if isinstance(value, list):
+                return value
+            return [value]
+
+        inbound = cls(
+            phones=tuple(inputs.as_phone(p, region=region) for p in many("phone")),
+            emails=tuple(inputs.as_email(e) for e in many("email")),
+            messenger_ids=tuple(inputs.as_messenger_id(m) for m in many("messenger")),
+            social_profiles=tuple(inputs.as_social_profile(s) for s in many("social")),
+            external_ids=tuple(inputs.as_external_id(x) for x in many("external")),
+        )
+        if not inbound.lookup_keys():
+            raise InvalidValue(
+                "an inbound message needs at least one identifier",
+                code="invalid_value",
+                field="identifiers",
+            )
+        return inbound
+
+    def lookup_keys(self) -> dict[IdentityKey, int]:
+        """Every key to look up, with its priority (lower wins)."""
+        keys: dict[IdentityKey, int] = {}
+
+        def put(kind: IdentityKind, key: str, priority: int) -> None:
+            k = IdentityKey(kind, key)
+            keys[k] = min(priority, keys.get(k, priority))
+
+        for x in self.external_ids:
+            put(IdentityKind.EXTERNAL, x.match_key, 0)
+        for m in self.messenger_ids:
+            put(IdentityKind.MESSENGER, m.match_key, 1)
+            if m.phone_key is not None:  # the same line stored as a phone
+                put(IdentityKind.PHONE, m.phone_key, 2)
+        for s in self.social_profiles:
+            put(IdentityKind.SOCIAL, s.match_key, 1)
+        for p in self.phones:
+            mobile = p.type is PhoneType.MOBILE
+            put(IdentityKind.PHONE, p.match_key, 2 if mobile else 4)
+            if mobile:  # and the line stored as a WhatsApp id
+                put(IdentityKind.MESSENGER, f"whatsapp:{p.match_key}", 2)
+        for e in self.emails:
+            put(IdentityKind.EMAIL, e.match_key, 3)
+        return keys
+
+
+@attrs.frozen(kw_only=True)
+class Resolution:
+    """What an inbound message resolved to."""
+
+    customer: Customer
+    outcome: Outcome
+    attached: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    spam: bool = False
+    vip: bool = False
+
+
+@attrs.frozen
+class DuplicateReport:
+    clusters: tuple[Cluster, ...]
+    suggestions: tuple[Suggestion, ...]
+
+
+def _attach(
+    customer: Customer, inbound: Inbound, held: set[IdentityKey], policy: Any
+) -> tuple[Customer, list[str]]:
+    """Add the identifiers nobody holds; ones the preset has no room for are left out."""
+    attached: list[str] = []
+    candidates: list[tuple[str, Any]] = [
+        *(("phones", p) for p in inbound.phones),
+        *(("emails", e) for e in inbound.emails),
+        *(("messenger_ids", m) for m in inbound.messenger_ids),
+        *(("social_profiles", s) for s in inbound.social_profiles),
+        *(("external_ids", x) for x in inbound.external_ids),
+    ]
+    own = set(customer.identity_keys())
+    for field, value in candidates:
+        before = set(customer.identity_keys())
+        try:
+            if field == "phones":
+                changed = customer.add_phone(value, policy=policy)
+            elif field == "emails":
+                changed = customer.add_email(value, policy=policy)
+            elif field == "social_profiles":
+                changed = customer.add_social_profile(value, policy=policy)
+            elif field == "messenger_ids":
+                changed = customer.add_messenger_id(value)
+            else:
+                changed = customer.add_external_id(value)
+        except CustomerCoreError:
+            continue  # already on the record, or no room under the preset
+        new_keys = set(changed.identity_keys()) - before
+        if new_keys & (held - own):
+            continue  # another customer holds it: a conflict, not an attachment
+        customer = changed
+        attached.append(field)
+    return customer, attached
+
+
+class IdentityService(ServiceBase):
+    """Inbound resolution, lists, duplicates and merges."""
+
+    def __init__(
+        self, *args: Any, language_detector: LanguageDetector | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.language_detector = language_detector
+
+    # -- inbound ------------------------------------------------------------
+
+    def _language(self, text: str | None) -> Language | None:
+        if not text or self.language_detector is None:
+            return None
+        code = self.language_detector.detect(text)
+        try:
+            return Language.parse(code) if code else None
+        except InvalidValue:
+            return None
+
+    def resolve_inbound(
+        self,
+        tenant_id: str,
+        channel: str,
+        identifiers: Mapping[str, Any] | Inbound,
+        /,
+        *,
+        display_name: str | None = None,
+        avatar_url: str | None = None,
+        message_text: str | None = None,
+    ) -> Resolution:
+        """Match an inbound message to one customer, attach new identifiers, or create one.
+
+        Safe under concurrency: the unique identity index decides the race and
+        the loser re-reads the winner.
+        """
+        region = self.preset.default_region
+        inbound = (
+            identifiers
+            if isinstance(identifiers, Inbound)
+            else Inbound.parse(identifiers, region=region)
+        )
+        keys = inbound.lookup_keys()
+        for _ in range(_RETRIES):
+            try:
+                return self._resolve_once(
+                    tenant_id, channel, inbound, keys, display_name, avatar_url, message_text
+                )
+            except (DuplicateIdentity, VersionConflict):
+                continue  # another message created or changed it first: look again
+        raise VersionConflict(
+            "the customer kept changing during resolution",
+            code="version_conflict",
+            field="identifiers",
+        )
+
+    def _resolve_once(
+        self,
+        tenant_id: str,
+        channel: str,
+        inbound: Inbound,
+        keys: dict[IdentityKey, int],
+        display_name: str | None,
+        avatar_url: str | None,
+        message_text: str | None,
+    ) -> Resolution:
+        with self.uow_factory() as uow:
+            spam = bool(uow.lists.listed(tenant_id, SPAM, keys))
+            vip = bool(uow.lists.listed(tenant_id, VIP, keys))
+            holders = uow.customers.holders(tenant_id, keys)
+            if not holders:
+                customer = self._new_inbound(
+                    tenant_id, inbound, display_name, avatar_url, message_text
+                )
+                stored = uow.customers.add(customer)
+                uow.record(
+                    self.event(
+                        "customer.registered",
+                        None,
+                        tenant_id,
+                        stored.id,
+                        source="inbound",
+                        channel=channel,
+                    )
+                )
+                self.commit(uow)
+                return Resolution(customer=stored, outcome="created", spam=spam, vip=vip)
+            ranked = sorted(holders, key=lambda k: (keys[k], k.kind.value, k.key))
+            best_id = holders[ranked[0]]
+            others = tuple(dict.fromkeys(h for h in holders.values() if h != best_id))
+            current = uow.customers.get(tenant_id, best_id)
+            changed, attached = _attach(current, inbound, set(holders), self.preset.contact)
+            changed = attrs.evolve(
+                changed,
+                avatar_url=changed.avatar_url or avatar_url,
+                language=changed.language or self._language(message_text),
+            )
+            if changed != current:
+                current = uow.customers.save(
+                    attrs.evolve(changed, updated_at=self.clock.now()),
+                    expected_version=current.version,
+                )
+            for other in others:
+                uow.hints.add(
+                    DuplicateHint(
+                        tenant_id=tenant_id,
+                        customer_id=best_id,
+                        other_id=other,
+                        reason=f"inbound:{channel}",
+                        noted_at=self.clock.now(),
+                    )
+                )
+            outcome: Outcome = "conflict" if others else ("attached" if attached else "matched")
+            self.commit(uow)
+        spam = spam or current.is_spammer
+        vip = vip or current.is_vip
+        return Resolution(
+            customer=current,
+            outcome=outcome,
+            attached=tuple(attached),
+            conflicts=others,
+            spam=spam,
+            vip=vip,
+        )
+
+    def _new_inbound(
+        self,
+        tenant_id: str,
+        inbound: Inbound,
+        display_name: str | None,
+        avatar_url: str | None,
+        message_text: str | None,
+    ) -> Customer:
+        fallback = next(
+            (
+                str(v)
+                for v in (
+                    *inbound.emails,
+                    *inbound.phones,
+                    *inbound.messenger_ids,
+                    *inbound.social_profiles,
+                    *inbound.external_ids,
+                )
+            ),
+            "?",
+        )
+        name = (display_name or "").strip() or fallback
+        customer = Customer.create(
+            id=self.ids.new_id(),
+            tenant_id=tenant_id,
+            name=name[:200],
+            now=self.clock.now(),
+            source=Source.INBOUND,
+            avatar_url=avatar_url,
+            language=self._language(message_text),
+        )
+        customer, _ = _attach(customer, inbound, set(), self.preset.contact)
+        return customer
+
+    # -- spam and VIP lists -------------------------------------------------
+
+    def _flag(
+        self, tenant_id: str, actor: Actor, customer_id: str, list_name: str, on: bool
+    ) -> Customer:
+        with self.uow_factory() as uow:
+            current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            flagged = (
+                attrs.evolve(current, is_spammer=on)
+                if list_name == SPAM
+                else attrs.evolve(current, is_vip=on)
+            )
+            keys = current.identity_keys()
+            if on:
+                uow.lists.add(tenant_id, list_name, keys, customer_id=customer_id)
+            else:
+                uow.lists.remove(tenant_id, list_name, keys)
+            saved = uow.customers.save(
+                attrs.evolve(flagged, updated_at=self.clock.now()),
+                expected_version=current.version,
+            )
+            uow.record(
+                self.event(
+                    f"customer.{list_name}_{'set' if on else 'cleared'}",
+                    actor,
+                    tenant_id,
+                    customer_id,
+                )
+            )
+            self.commit(uow)
+        return saved
+
+    def mark_spammer(
+        self, tenant_id: str, actor: Actor, customer_id: str, /, on: bool = True
+    ) -> Customer:
+        """Blocklist the customer's identifiers: their messages are reported as spam."""
+        return self._flag(tenant_id, actor, customer_id, SPAM, on)
+
+    def mark_vip(
+        self, tenant_id: str, actor: Actor, customer_id: str, /, on: bool = True
+    ) -> Customer:
+        """Allowlist the customer's identifiers: their messages always come through."""
+        return self._flag(tenant_id, actor, customer_id, VIP, on)
+
+    def block(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        identifiers: Mapping[str, Any],
+        /,
+        *,
+        list_name: str = SPAM,
+    ) -> None:
+        """List identifiers that belong to no customer yet (e.g. a spam address)."""
+        check_tenant(tenant_id, actor)
+        if list_name not in (SPAM, VIP):
+            raise InvalidValue(
+                "the list is 'spam' or 'vip'", code="invalid_value", field="list_name"
+            )
+        inbound = Inbound.parse(identifiers, region=self.preset.default_region)
+        with self.uow_factory() as uow:
+            uow.lists.add(tenant_id, list_name, inbound.lookup_keys(), customer_id=None)
+            self.commit(uow)
+
+    # -- duplicates ---------------------------------------------------------
+
+    def _visible_customers(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> list[Customer]:
+        scope = self.scope(uow, tenant_id, actor)
+        everyone: list[Customer] = []
+        after = None
+        while page := uow.customers.find(scope, CustomerFilter(), after=after, limit=500):
+            everyone += page
+            last = page[-1]
+            after = (search_key(last), last.id)
+        return everyone
+
+    def duplicate_report(
+        self, tenant_id: str, actor: Actor, /, *, threshold: float = 0.6
+    ) -> DuplicateReport:
+        """Exact clusters and scored suggestions among the customers the actor can see."""
+        with self.uow_factory() as uow:
+            customers = self._visible_customers(uow, tenant_id, actor)
+            visible = {c.id for c in customers}
+            hints = [
+                h
+                for h in uow.hints.list_all(tenant_id)
+                if h.customer_id in visible and h.other_id in visible
+            ]
+        clusters = exact_clusters(customers)
+        clusters += [
+            Cluster(
+                tuple(sorted((h.customer_id, h.other_id))),
+                (Evidence("inbound_conflict", h.reason, 1.0),),
+            )
+            for h in hints
+        ]
+        return DuplicateReport(
+            tuple(sorted(clusters, key=lambda c: c.ids)),
+            tuple(suggest_duplicates(customers, threshold=threshold)),
+        )
+
+    # -- merge --------------------------------------------------------------
+
+    def merge(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        survivor_id: str,
+        absorbed_id: str,
+        /,
+        *,
+        choices: Mapping[str, Literal["survivor", "absorbed"]] | None = None,
+    ) -> MergeRecord:
+        """Merge ``absorbed`` into ``survivor``, keeping every identifier; see :meth:`unmerge`."""
+        check_action(actor, self.preset.access, Action.MERGE)
+        with self.uow_factory() as uow:
+            scope = self.scope(uow, tenant_id, actor)
+            survivor = uow.customers.get_visible(scope, survivor_id)
+            absorbed = uow.customers.get_visible(scope, absorbed_id)
+            merged = merge_customers(
+                survivor, absorbed, choices=choices, policy=self.preset.contact
+            )
+            uow.customers.delete(tenant_id, absorbed_id)
+            saved = uow.customers.save(
+                attrs.evolve(merged, updated_at=self.clock.now()), expected_version=survivor.version
+            )
+            record = MergeRecord(
+                id=self.ids.new_id(),
+                tenant_id=tenant_id,
+                survivor_id=survivor_id,
+                absorbed_id=absorbed_id,
+                survivor_before=survivor,
+                absorbed_before=absorbed,
+                merged_version=saved.version,
+                actor_id=actor.user_id,
+                merged_at=self.clock.now(),
+            )
+            uow.merges.add(record)
+            uow.record(
+                self.event(
+                    "customer.merged",
+                    actor,
+                    tenant_id,
+                    survivor_id,
+                    absorbed_id=absorbed_id,
+                    merge_id=record.id,
+                )
+            )
+            self.commit(uow)
+        return record
+
+    def unmerge(self, tenant_id: str, actor: Actor, merge_id: str, /) -> tuple[Customer, Customer]:
+        """Restore both records as they were before the merge."""
+        check_action(actor, self.preset.access, Action.MERGE)
+        with self.uow_factory() as uow:
+            record = uow.merges.get(tenant_id, merge_id)
+            current = uow.customers.get_visible(
+                self.scope(uow, tenant_id, actor), record.survivor_id
+            )
+            if record.undone_at is not None or current.version != record.merged_version:
+                raise InvalidOperation(
+                    "this merge was undone already, or the customer changed since",
+                    code="already_undone",
+                    field="merge_id",
+                )
+            survivor = uow.customers.save(
+                attrs.evolve(record.survivor_before, updated_at=self.clock.now()),
+                expected_version=current.version,
+            )
+            absorbed = uow.customers.add(record.absorbed_before)
+            uow.merges.mark_undone(tenant_id, merge_id, self.clock.now())
+            uow.record(
+                self.event(
+                    "customer.unmerged",
+                    actor,
+                    tenant_id,
+                    survivor.id,
+                    absorbed_id=absorbed.id,
+                    merge_id=merge_id,
+                )
+            )
+            self.commit(uow)
+        return survivor, absorbed

@@ -1,0 +1,248 @@
+"""Inbound resolution, spam/VIP lists, duplicate report, merge and unmerge."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from customer_core import (
+    Actor,
+    CardinalityExceeded,
+    InvalidOperation,
+    InvalidValue,
+    NotFound,
+    PermissionDenied,
+    presets,
+)
+from customer_core.adapters.memory import MemoryStore
+from customer_core.services import CustomerService
+from customer_core.services.identity import IdentityService
+from customer_core.testing.fakes import FixedClock, KeywordLanguageDetector, SequentialIds
+
+T = "help"
+ADMIN = Actor(tenant_id=T, user_id="admin", role="admin")
+AGENT = Actor(tenant_id=T, user_id="agent", role="seller")
+
+
+def make(preset: presets.Preset = presets.HELPDESK_CARD) -> tuple[CustomerService, IdentityService]:
+    store = MemoryStore()
+    ids, clock = SequentialIds("c"), FixedClock()
+    return (
+        CustomerService(store, preset=preset, ids=ids, clock=clock),
+        IdentityService(
+            store, preset=preset, ids=ids, clock=clock, language_detector=KeywordLanguageDetector()
+        ),
+    )
+
+
+def test_whatsapp_id_without_ninth_digit_finds_the_stored_mobile() -> None:
+    customers, identity = make()
+    ana = customers.register(T, ADMIN, name="Ana", phones=["+55 11 98765-4321"])
+    found = identity.resolve_inbound(T, "whatsapp", {"messenger": ("whatsapp", "551187654321")})
+    assert found.customer.id == ana.id
+    assert found.outcome == "attached"  # the wa_id is now on the record
+    again = identity.resolve_inbound(T, "whatsapp", {"messenger": ("whatsapp", "5511987654321")})
+    assert (again.customer.id, again.outcome) == (ana.id, "matched")
+
+
+def test_create_then_match_then_attach() -> None:
+    _, identity = make()
+    first = identity.resolve_inbound(
+        T,
+        "email",
+        {"email": "Ana@X.com"},
+        display_name="Ana Lima",
+        avatar_url="https://a/1.png",
+        message_text="Olá, meu pedido não chegou",
+    )
+    assert first.outcome == "created"
+    created = first.customer
+    assert (created.name, created.source.value, str(created.language)) == (
+        "Ana Lima",
+        "inbound",
+        "pt",
+    )
+    second = identity.resolve_inbound(
+        T,
+        "email",
+        {"email": "ana@x.com", "phone": "11 98765-4321"},
+        display_name="Someone Else",
+        avatar_url="https://a/2.png",
+    )
+    assert (second.outcome, second.customer.id) == ("attached", created.id)
+    assert second.customer.name == "Ana Lima"  # the channel's name only fills empty fields
+    assert second.customer.avatar_url == "https://a/1.png"
+    assert [str(p) for p in second.customer.phones] == ["+55 11 98765-4321"]
+
+
+def test_identifiers_of_two_customers_are_a_conflict_never_a_merge() -> None:
+    customers, identity = make()
+    by_mail = customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"])
+    by_phone = customers.register(T, ADMIN, name="Ana L.", phones=["11 98765-4321"])
+    result = identity.resolve_inbound(
+        T, "whatsapp", {"email": "ana@x.com", "phone": "11 98765-4321"}
+    )
+    assert result.outcome == "conflict"
+    assert result.customer.id == by_phone.id  # a mobile outranks an e-mail
+    assert result.conflicts == (by_mail.id,)
+    assert customers.get(T, ADMIN, by_mail.id).emails  # nothing moved
+    report = identity.duplicate_report(T, ADMIN)
+    assert any(
+        set(c.ids) == {by_mail.id, by_phone.id} and c.evidence[0].kind == "inbound_conflict"
+        for c in report.clusters
+    )
+
+
+def test_landline_ranks_below_email() -> None:
+    customers, identity = make()
+    by_mail = customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"])
+    customers.register(T, ADMIN, name="Casa", phones=["11 3333-4444"])
+    result = identity.resolve_inbound(T, "phone", {"email": "ana@x.com", "phone": "11 3333-4444"})
+    assert result.customer.id == by_mail.id
+
+
+def test_bad_identifiers_are_clear_errors() -> None:
+    _, identity = make()
+    with pytest.raises(InvalidValue):
+        identity.resolve_inbound(T, "x", {})
+    with pytest.raises(InvalidValue):
+        identity.resolve_inbound(T, "x", {"fax": "1"})
+    with pytest.raises(InvalidValue):
+        identity.resolve_inbound(T, "x", {"phone": "not a phone"})
+
+
+def test_concurrent_messages_create_one_customer() -> None:
+    customers, identity = make()
+    results: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(identity.resolve_inbound(T, "whatsapp", {"phone": "11 98765-4321"}).outcome)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results).count("created") == 1
+    assert len(results) == 8
+    with customers.uow_factory() as uow:
+        assert uow.customers.count(T) == 1
+
+
+def test_spammer_blocklists_identifiers_before_and_after() -> None:
+    customers, identity = make()
+    identity.block(T, ADMIN, {"email": "promo@spam.com"})
+    early = identity.resolve_inbound(T, "email", {"email": "PROMO@spam.com"})
+    assert early.spam
+    ana = customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"], phones=["11 98765-4321"])
+    assert not identity.resolve_inbound(T, "email", {"email": "ana@x.com"}).spam
+    identity.mark_spammer(T, ADMIN, ana.id)
+    assert identity.resolve_inbound(T, "sms", {"phone": "+55 11 98765-4321"}).spam
+    identity.mark_spammer(T, ADMIN, ana.id, on=False)
+    assert not identity.resolve_inbound(T, "sms", {"phone": "+55 11 98765-4321"}).spam
+
+
+def test_vip_and_spam_survive_a_merge() -> None:
+    customers, identity = make()
+    a = customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"])
+    b = customers.register(T, ADMIN, name="Ana Lima", phones=["11 98765-4321"])
+    identity.mark_spammer(T, ADMIN, b.id)
+    identity.merge(T, ADMIN, a.id, b.id)
+    result = identity.resolve_inbound(T, "sms", {"phone": "11 98765-4321"})
+    assert result.customer.id == a.id
+    assert result.spam
+    identity.mark_vip(T, ADMIN, a.id)
+    assert identity.resolve_inbound(T, "email", {"email": "ana@x.com"}).vip
+
+
+def test_merge_keeps_every_identifier_and_unmerge_restores() -> None:
+    customers, identity = make(presets.DEFAULT)
+    a = customers.register(T, ADMIN, name="Ana", phones=["11 98765-4321"], note="a")
+    b = customers.register(
+        T,
+        ADMIN,
+        name="Ana Lima",
+        phones=["11 98765-1111", "11 3333-4444"],
+        emails=["ana@x.com"],
+        addresses=[{"street": "Rua A", "city": "Recife"}],
+    )
+    record = identity.merge(T, ADMIN, a.id, b.id, choices={"name": "absorbed"})
+    merged = customers.get(T, ADMIN, a.id)
+    assert merged.name == "Ana Lima" and merged.note == "a"
+    assert len(merged.phones) == 3 and len(merged.emails) == 1 and len(merged.addresses) == 1
+    with pytest.raises(NotFound):
+        customers.get(T, ADMIN, b.id)
+    survivor, absorbed = identity.unmerge(T, ADMIN, record.id)
+    assert [str(p) for p in survivor.phones] == ["+55 11 98765-4321"]
+    assert absorbed.id == b.id and len(absorbed.phones) == 2
+    assert customers.get(T, ADMIN, b.id).emails[0].match_key == "ana@x.com"
+    with pytest.raises(InvalidOperation) as info:
+        identity.unmerge(T, ADMIN, record.id)
+    assert info.value.code == "already_undone"
+
+
+def test_merge_is_refused_rather_than_dropping_a_phone() -> None:
+    customers, identity = make(presets.OMNICHANNEL)
+    a = customers.register(T, ADMIN, name="Ana", phones=["11 98765-4321", "11 98765-4322"])
+    b = customers.register(T, ADMIN, name="Ana", phones=["11 98765-4323", "11 98765-4324"])
+    with pytest.raises(CardinalityExceeded):
+        identity.merge(T, ADMIN, a.id, b.id)
+    assert len(customers.get(T, ADMIN, b.id).phones) == 2
+
+
+def test_merge_rules() -> None:
+    customers, identity = make()
+    a = customers.register(T, ADMIN, name="Ana", tax_id="529.982.247-25")
+    b = customers.register(T, ADMIN, name="Ana", tax_id="111.444.777-35")
+    with pytest.raises(InvalidOperation) as info:
+        identity.merge(T, ADMIN, a.id, b.id)
+    assert info.value.code == "conflicting_tax_id"
+    with pytest.raises(PermissionDenied):
+        identity.merge(T, AGENT, a.id, b.id)
+
+
+def test_duplicate_report_clusters_and_suggestions() -> None:
+    customers, identity = make()
+    a = customers.register(
+        T, ADMIN, name="João da Silva", phones=["11 98765-4321"], emails=["joao.silva@gmail.com"]
+    )
+    b = customers.register(
+        T,
+        ADMIN,
+        name="Joao Silva",
+        messenger_ids=[("whatsapp", "551187654321")],
+        emails=["joao.silva@hotmail.com"],
+    )
+    hq = customers.register(
+        T, ADMIN, name="ACME Matriz", kind="company", tax_id="11.222.333/0001-81"
+    )
+    branch = customers.register(
+        T, ADMIN, name="ACME Filial", kind="company", tax_id="11.222.333/0002-62"
+    )
+    # A household: three people at one address sharing a surname are three customers.
+    household = {
+        customers.register(
+            T, ADMIN, name=f"{first} Souza", addresses=[{"street": "Rua A, 10", "cep": "01310-100"}]
+        ).id
+        for first in ("Maria", "Pedro", "Lucas")
+    }
+    report = identity.duplicate_report(T, ADMIN)
+    cluster_sets = {(frozenset(c.ids), c.evidence[0].kind) for c in report.clusters}
+    assert (frozenset({a.id, b.id}), "same_phone_line") in cluster_sets
+    assert (frozenset({hq.id, branch.id}), "same_cnpj_root") in cluster_sets
+    pairs = {s.ids: s for s in report.suggestions}
+    assert (a.id, b.id) in pairs
+    kinds = [e.kind for e in pairs[(a.id, b.id)].evidence]
+    assert "name" in kinds and "email_local_part" in kinds
+    assert not any(set(s.ids) <= household for s in report.suggestions)
+
+
+def test_duplicate_report_respects_visibility() -> None:
+    customers, identity = make(presets.HELPDESK_PORTFOLIO)
+    customers.register(T, ADMIN, name="João Silva")
+    customers.register(T, ADMIN, name="Joao Silva")
+    assert identity.duplicate_report(T, ADMIN).suggestions
+    assert identity.duplicate_report(T, AGENT).suggestions == ()
