@@ -99,6 +99,20 @@ class CustomerRepository(Protocol):
         """Remove a customer and free its identity keys."""
         ...
 
+    # -- set-based paths (imports, bulk jobs): one round trip per batch -------
+
+    def get_many(self, tenant_id: str, customer_ids: Iterable[str], /) -> dict[str, Customer]:
+        """The stored customers among ``customer_ids`` (missing ids are absent)."""
+        ...
+
+    def add_many(self, customers: Sequence[Customer], /) -> Sequence[Customer]:
+        """:meth:`add` for a batch, all or nothing."""
+        ...
+
+    def save_many(self, changes: Sequence[tuple[Customer, int]], /) -> Sequence[Customer]:
+        """:meth:`save` for a batch of ``(customer, expected_version)``, all or nothing."""
+        ...
+
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         """Which customer holds each of ``keys`` (keys nobody holds are absent)."""
         ...

@@ -122,7 +122,9 @@ OMNICHAT = Preset(
     registration=RegistrationPolicy(
         required_fields={"name", "phone", "email", "street", "neighborhood", "city"}
     ),
-    access=AccessPolicy(visibility=Visibility.OPEN, bulk_conversation_max=10),
+    access=AccessPolicy(
+        visibility=Visibility.OPEN, bulk_conversation_max=10, import_assigns_importer=True
+    ),
 )
 
 #: Seed 003, enterprise helpdesk portfolios: agents see only the customers

@@ -14,7 +14,7 @@ is not committed leaves no trace.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Generic, TypeVar
@@ -125,6 +125,25 @@ class _MemoryCustomers:
     def delete(self, tenant_id: str, customer_id: str, /) -> None:
         key = (tenant_id, customer_id)
         self._stage(key, self.get(*key), _DELETED)
+
+    def get_many(self, tenant_id: str, customer_ids: Iterable[str], /) -> dict[str, Customer]:
+        found = {cid: self._current((tenant_id, cid)) for cid in customer_ids}
+        return {cid: c for cid, c in found.items() if c is not None}
+
+    def add_many(self, customers: Sequence[Customer], /) -> Sequence[Customer]:
+        return self._batch(lambda: [self.add(c) for c in customers])
+
+    def save_many(self, changes: Sequence[tuple[Customer, int]], /) -> Sequence[Customer]:
+        return self._batch(lambda: [self.save(c, expected_version=v) for c, v in changes])
+
+    def _batch(self, run: Callable[[], list[Customer]]) -> list[Customer]:
+        """All or nothing, like one multi-row statement."""
+        saved = (dict(self.staged), dict(self.base_versions), dict(self.identity_changes))
+        try:
+            return run()
+        except Exception:
+            self.staged, self.base_versions, self.identity_changes = saved
+            raise
 
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         return {k: h for k in keys if (h := self._holder((tenant_id, k))) is not None}

@@ -197,3 +197,5 @@ class AccessPolicy:
     #: Roles for which the "my portfolio" filter is on by default.
     my_portfolio_default_roles: frozenset[Role] = frozenset({Role.SELLER})
     bulk_conversation_max: int = 10
+    #: Imported customers get the importing user as their responsible seller.
+    import_assigns_importer: bool = False

@@ -1,0 +1,22 @@
+"""Streaming CSV import and export (uses the services; no SQL here)."""
+
+from customer_core.io.csv_format import COLUMNS, TEMPLATE_HEADER, CsvSource
+from customer_core.io.exporter import Exporter, customer_row, write_template
+from customer_core.io.importer import Importer, ImportMode, ImportReport, Progress
+from customer_core.io.rows import Draft, RowError, parse_row
+
+__all__ = [
+    "COLUMNS",
+    "TEMPLATE_HEADER",
+    "CsvSource",
+    "Draft",
+    "Exporter",
+    "ImportMode",
+    "ImportReport",
+    "Importer",
+    "Progress",
+    "RowError",
+    "customer_row",
+    "parse_row",
+    "write_template",
+]

@@ -1,0 +1,94 @@
+"""CSV export in the import format: streaming, visibility-filtered, injection-safe.
+
+An exported file re-imports to the same data. Cells that a spreadsheet would
+run as a formula (``=``, ``+``, ``-``, ``@``...) are prefixed with ``'``; the
+importer removes that prefix again.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import IO, Any
+
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.customer import Customer
+from customer_core.domain.values.phone import Phone
+from customer_core.io.csv_format import COLUMNS, TEMPLATE_HEADER, neutralize
+from customer_core.services.base import ServiceBase
+from customer_core.services.directory import CustomerDirectory
+
+__all__ = ["Exporter", "customer_row", "write_template"]
+
+
+def _split_phone(phone: Phone) -> tuple[str, str, str]:
+    """DDI, DDD and number, as the template's separate columns."""
+    nsn = phone.e164[1 + len(str(phone.country_code)) :]
+    if phone.country_code == 55:
+        return "55", nsn[:2], nsn[2:]
+    return str(phone.country_code), "", nsn
+
+
+def customer_row(customer: Customer, /) -> dict[str, str]:
+    """The template columns of one customer (primary phone and e-mail first)."""
+    phones = sorted(customer.phones, key=lambda p: p.match_key != customer.primary_phone_key)
+    emails = sorted(customer.emails, key=lambda e: e.match_key != customer.primary_email_key)
+    row = dict.fromkeys(COLUMNS, "")
+    row["name"] = customer.name
+    if phones:
+        row["country_code"], row["area_code"], row["phone"] = _split_phone(phones[0])
+        row["other_phones"] = " | ".join(p.international for p in phones[1:])
+    if emails:
+        row["email"] = str(emails[0])
+        row["other_emails"] = " | ".join(str(e) for e in emails[1:])
+    if customer.tax_id is not None:
+        row["tax_id"] = customer.tax_id.formatted
+    if customer.addresses:
+        a = customer.addresses[0]
+        for column in ("street", "number", "complement", "neighborhood", "city", "uf", "cep"):
+            row[column] = getattr(a, column) or ""
+    row["note"] = customer.note or ""
+    code = next((x.id for x in customer.external_ids if x.system.lower() == "code"), "")
+    row["external_id"] = code
+    return row
+
+
+def write_template(stream: IO[str], /, *, delimiter: str = ";") -> None:
+    """The empty import template (header only), as people download it."""
+    csv.writer(stream, delimiter=delimiter, lineterminator="\r\n").writerow(TEMPLATE_HEADER)
+
+
+class Exporter(ServiceBase):
+    """Writes the customers an actor can see, page by page."""
+
+    def run(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        stream: IO[str],
+        /,
+        *,
+        delimiter: str = ";",
+        progress: Callable[[int], None] | None = None,
+        **filters: Any,
+    ) -> int:
+        """Export to a text stream (open it with ``newline=""``); returns the rows written.
+
+        ``filters`` are those of :meth:`CustomerDirectory.list` (``my_portfolio``,
+        ``portfolio_id``, ``relationship_type``...).
+        """
+        directory = CustomerDirectory(self.uow_factory, preset=self.preset, clock=self.clock)
+        writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(TEMPLATE_HEADER)
+        written, cursor = 0, None
+        while True:
+            page = directory.list(tenant_id, actor, cursor=cursor, limit=500, **filters)
+            for customer in page.items:
+                row = customer_row(customer)
+                writer.writerow([neutralize(row[c]) for c in COLUMNS])
+                written += 1
+            if progress is not None:
+                progress(written)
+            if page.next_cursor is None:
+                return written
+            cursor = page.next_cursor

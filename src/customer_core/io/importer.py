@@ -1,0 +1,378 @@
+"""CSV import that never half-fails.
+
+Rows are read as a stream and handled in batches. Each batch is one unit of
+work with set-based reads and writes: bad rows are reported (line, column,
+code, message) and never touch the good ones; a batch is written entirely or
+not at all, so a crash or kill leaves a state from which re-running the same
+file gives the right result (identity keys are unique, so nothing doubles).
+
+Rows of the same customer (sharing a phone, e-mail or CPF/CNPJ) become one
+customer, also when they are far apart in the file. Modes:
+
+- ``create``: new customers only; rows of customers that already exist are
+  reported as ``exists`` and left alone;
+- ``upsert``: "replace existing customers with the same e-mail or phone"
+  (or CPF/CNPJ): the row's data overwrites the stored data, identifiers are
+  added (never removed).
+
+``dry_run`` reports exactly what a real run would do and writes nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO
+
+import attrs
+
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.customer import Customer, IdentityKey, Source
+from customer_core.domain.values.online import ExternalId
+from customer_core.errors import CustomerCoreError, DuplicateIdentity, InvalidValue
+from customer_core.io.csv_format import CsvSource
+from customer_core.io.rows import Draft, RowError, parse_row
+from customer_core.ports import UnitOfWork
+from customer_core.services.base import ServiceBase
+
+__all__ = ["ImportMode", "ImportReport", "Importer", "Progress"]
+
+
+class ImportMode(enum.Enum):
+    CREATE = "create"
+    UPSERT = "upsert"
+
+
+@attrs.frozen
+class Progress:
+    """Counts so far, for progress bars.
+
+    ``created``, ``updated``, ``unchanged`` and ``skipped`` count customers;
+    ``rows_read`` and ``failed`` count rows; ``merged_rows`` counts rows that
+    were folded into another row or customer of the same file.
+    """
+
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    failed: int
+    merged_rows: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class ImportReport:
+    """What the import did (or, in a dry run, would do)."""
+
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    failed: int
+    merged_rows: int
+    errors: tuple[RowError, ...]
+    dry_run: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+@attrs.define
+class _Counts:
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    merged_rows: int = 0
+    errors: list[RowError] = attrs.Factory(list)
+
+    def progress(self) -> Progress:
+        failed_lines = len({e.line for e in self.errors})
+        return Progress(
+            self.rows_read,
+            self.created,
+            self.updated,
+            self.unchanged,
+            self.skipped,
+            failed_lines,
+            self.merged_rows,
+        )
+
+
+def _groups(drafts: list[Draft]) -> list[Draft]:
+    """Union rows that share any identity key (in-file duplicates become one customer)."""
+    owner: dict[IdentityKey, int] = {}
+    merged: dict[int, Draft] = {}
+    for gid_new, draft in enumerate(drafts):
+        hits = sorted({owner[k] for k in draft.identity_keys() if k in owner})
+        if not hits:
+            gid = gid_new
+            merged[gid] = draft
+        else:
+            gid = hits[0]
+            combined = merged[gid]
+            for other in hits[1:]:
+                combined = combined.absorb(merged.pop(other))
+            merged[gid] = combined.absorb(draft)
+        for key in merged[gid].identity_keys():
+            owner[key] = gid
+    return list(merged.values())
+
+
+def _fingerprint(stream: IO[bytes]) -> str | None:
+    if not stream.seekable():
+        return None
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()[:16]
+
+
+class Importer(ServiceBase):
+    """Imports customer spreadsheets for one tenant under the tenant's preset."""
+
+    def run(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        source: str | Path | IO[bytes],
+        /,
+        *,
+        mode: ImportMode | str = ImportMode.CREATE,
+        dry_run: bool = False,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+        mapping: dict[str, str] | None = None,
+        batch_size: int = 1000,
+        assign_to_importer: bool | None = None,
+        progress: Callable[[Progress], None] | None = None,
+    ) -> ImportReport:
+        """Import ``source`` (a path or a binary stream); see the module docs for the modes."""
+        import_mode = ImportMode(mode)
+        if not 1 <= batch_size <= 50_000:
+            raise InvalidValue(
+                "batch_size must be 1 to 50000", code="invalid_value", field="batch_size"
+            )
+        assign = (
+            self.preset.access.import_assigns_importer
+            if assign_to_importer is None
+            else assign_to_importer
+        )
+        with ExitStack() as stack:
+            stream: IO[bytes] = (
+                stack.enter_context(open(source, "rb"))
+                if isinstance(source, str | Path)
+                else source
+            )
+            fingerprint = _fingerprint(stream)
+            reader = CsvSource(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
+            counts = _Counts()
+            created_here: set[str] = set()
+            dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
+            for batch in self._batches(reader, counts, batch_size):
+                drafts = [self._with_fallback_key(d, fingerprint) for d in _groups(batch)]
+                if dry_uow is not None:
+                    self._write(
+                        dry_uow, tenant_id, actor, drafts, import_mode, assign, counts, created_here
+                    )
+                else:
+                    with self.uow_factory() as uow:
+                        self._write(
+                            uow, tenant_id, actor, drafts, import_mode, assign, counts, created_here
+                        )
+                        self.commit(uow)
+                if progress is not None:
+                    progress(counts.progress())
+        final = counts.progress()
+        return ImportReport(
+            rows_read=final.rows_read,
+            created=final.created,
+            updated=final.updated,
+            unchanged=final.unchanged,
+            skipped=final.skipped,
+            failed=final.failed,
+            merged_rows=final.merged_rows,
+            errors=tuple(sorted(counts.errors, key=lambda e: (e.line, e.column or ""))),
+            dry_run=dry_run,
+        )
+
+    def _batches(self, reader: CsvSource, counts: _Counts, size: int) -> Iterator[list[Draft]]:
+        batch: list[Draft] = []
+        region = self.preset.default_region
+        for line, row in reader.rows():
+            counts.rows_read += 1
+            parsed = parse_row(line, row, region=region)
+            if isinstance(parsed, list):
+                counts.errors.extend(parsed)
+            else:
+                batch.append(parsed)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    @staticmethod
+    def _with_fallback_key(draft: Draft, fingerprint: str | None) -> Draft:
+        """Give a row without any identifier one made of the file and line, so a re-run finds it."""
+        if draft.identity_keys() or fingerprint is None:
+            return draft
+        return attrs.evolve(
+            draft, external_id=ExternalId("import", f"{fingerprint}:{draft.lines[0]}")
+        )
+
+    def _build(self, tenant_id: str, actor: Actor, draft: Draft, assign: bool) -> Customer:
+        customer = Customer.create(
+            id=self.ids.new_id(),
+            tenant_id=tenant_id,
+            name=draft.name,
+            now=self.clock.now(),
+            source=Source.IMPORT,
+            tax_id=draft.tax_id,
+            phones=draft.phones,
+            emails=draft.emails,
+            addresses=(draft.address,) if draft.address else (),
+            note=draft.note,
+            external_ids=(draft.external_id,) if draft.external_id else (),
+            responsible_id=actor.user_id if assign else None,
+        )
+        customer.check(self.preset.contact, self.preset.registration)
+        return customer
+
+    def _update(self, current: Customer, draft: Draft) -> Customer:
+        changed = current.update(name=draft.name)
+        if draft.tax_id is not None:
+            changed = changed.update(tax_id=draft.tax_id)
+        if draft.note:
+            changed = changed.update(note=draft.note)
+        policy = self.preset.contact
+        for phone in draft.phones:
+            if phone.match_key not in {p.match_key for p in changed.phones}:
+                changed = changed.add_phone(phone, policy=policy)
+        for email in draft.emails:
+            if email.match_key not in {e.match_key for e in changed.emails}:
+                changed = changed.add_email(email, policy=policy)
+        if draft.external_id and draft.external_id not in changed.external_ids:
+            changed = changed.add_external_id(draft.external_id)
+        if draft.address is not None and draft.address not in changed.addresses:
+            same_type = [i for i, a in enumerate(changed.addresses) if a.type is draft.address.type]
+            changed = (
+                changed.replace_address(same_type[0], draft.address, policy=policy)
+                if same_type
+                else changed.add_address(draft.address, policy=policy)
+            )
+        changed.check(policy, self.preset.registration)
+        return changed
+
+    def _write(
+        self,
+        uow: UnitOfWork,
+        tenant_id: str,
+        actor: Actor,
+        drafts: list[Draft],
+        mode: ImportMode,
+        assign: bool,
+        counts: _Counts,
+        created_here: set[str],
+    ) -> None:
+        scope = self.scope(uow, tenant_id, actor)
+        all_keys = set().union(*(d.identity_keys() for d in drafts)) if drafts else set()
+        holders = uow.customers.holders(tenant_id, all_keys)
+        existing = uow.customers.get_many(tenant_id, set(holders.values()))
+        new: list[tuple[Draft, Customer]] = []
+        updates: dict[str, tuple[list[Draft], Customer, int]] = {}
+
+        def fail(draft: Draft, error: CustomerCoreError, column: str | None = None) -> None:
+            for line in draft.lines:
+                counts.errors.append(
+                    RowError(line, column or error.field, error.code, error.message)
+                )
+
+        for draft in drafts:
+            owners = {holders[k] for k in draft.identity_keys() if k in holders}
+            try:
+                if not owners:
+                    new.append((draft, self._build(tenant_id, actor, draft, assign)))
+                    continue
+                if len(owners) > 1:
+                    raise DuplicateIdentity(
+                        "the row's identifiers belong to different customers",
+                        code="duplicate_identity",
+                        field="identifiers",
+                        holder_ids=sorted(owners),
+                    )
+                (owner,) = owners
+                current = existing.get(owner)
+                if current is None or not scope.allows_customer(current):
+                    raise DuplicateIdentity(
+                        "an identifier of the row belongs to a customer you cannot see",
+                        code="duplicate_identity",
+                        field="identifiers",
+                    )
+                if mode is ImportMode.CREATE and owner not in created_here:
+                    counts.skipped += 1
+                    continue
+                lines, base, version = updates.get(owner, ([], current, current.version))
+                updates[owner] = ([*lines, draft], self._update(base, draft), version)
+            except CustomerCoreError as error:
+                fail(draft, error)
+        for owner, (owner_drafts, merged, _) in updates.items():
+            rows = sum(len(d.lines) for d in owner_drafts)
+            if owner in created_here:  # more rows of a customer this file created
+                counts.merged_rows += rows
+            else:
+                counts.merged_rows += rows - 1
+                if merged == existing[owner]:
+                    counts.unchanged += 1
+                else:
+                    counts.updated += 1
+        self._store_new(uow, new, counts, created_here, fail)
+        changed = [(c, v) for owner, (_, c, v) in updates.items() if c != existing[owner]]
+        stamped = [(attrs.evolve(c, updated_at=self.clock.now()), v) for c, v in changed]
+        if stamped:
+            uow.customers.save_many(stamped)
+        for customer, _ in stamped:
+            uow.record(
+                self.event("customer.updated", actor, tenant_id, customer.id, source="import")
+            )
+
+    def _store_new(
+        self,
+        uow: UnitOfWork,
+        new: list[tuple[Draft, Customer]],
+        counts: _Counts,
+        created_here: set[str],
+        fail: Callable[[Draft, CustomerCoreError], None],
+    ) -> None:
+        if not new:
+            return
+        try:
+            stored: Iterable[tuple[Draft, Customer]] = zip(
+                (d for d, _ in new), uow.customers.add_many([c for _, c in new]), strict=True
+            )
+        except DuplicateIdentity:
+            # Someone else wrote one of these keys meanwhile: fall back to one at a time.
+            kept: list[tuple[Draft, Customer]] = []
+            for draft, customer in new:
+                try:
+                    kept.append((draft, uow.customers.add(customer)))
+                except CustomerCoreError as error:
+                    fail(draft, error)
+            stored = kept
+        for draft, customer in stored:
+            created_here.add(customer.id)
+            counts.created += 1
+            counts.merged_rows += len(draft.lines) - 1
+            uow.record(
+                self.event(
+                    "customer.registered", None, customer.tenant_id, customer.id, source="import"
+                )
+            )

@@ -1,0 +1,166 @@
+"""One spreadsheet row into validated values, with every problem reported by column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import TypeVar
+
+import attrs
+
+from customer_core.domain.model.customer import IdentityKey, IdentityKind, clean_name
+from customer_core.domain.values.address import Address, AddressType
+from customer_core.domain.values.email import Email
+from customer_core.domain.values.online import ExternalId
+from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
+from customer_core.errors import CustomerCoreError
+
+__all__ = ["Draft", "RowError", "parse_row"]
+
+T = TypeVar("T")
+_ADDRESS_COLUMNS = ("street", "number", "complement", "neighborhood", "city", "uf", "cep")
+_MAX_NOTE = 4000
+
+
+@attrs.frozen
+class RowError:
+    """A problem with one row: where (line, column), what (code) and why (message)."""
+
+    line: int
+    column: str | None
+    code: str
+    message: str
+
+
+@attrs.frozen(kw_only=True)
+class Draft:
+    """A valid row (or several rows of the same customer merged), ready to store."""
+
+    lines: tuple[int, ...]
+    name: str
+    tax_id: Cpf | Cnpj | None = None
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[Email, ...] = ()
+    address: Address | None = None
+    note: str | None = None
+    external_id: ExternalId | None = None
+
+    def identity_keys(self) -> set[IdentityKey]:
+        keys = {IdentityKey(IdentityKind.PHONE, p.match_key) for p in self.phones}
+        keys |= {IdentityKey(IdentityKind.EMAIL, e.match_key) for e in self.emails}
+        if self.tax_id is not None:
+            keys.add(IdentityKey(IdentityKind.TAX_ID, self.tax_id.digits))
+        if self.external_id is not None:
+            keys.add(IdentityKey(IdentityKind.EXTERNAL, self.external_id.match_key))
+        return keys
+
+    def absorb(self, other: Draft) -> Draft:
+        """Another row of the same customer: union of identifiers, first non-empty scalars."""
+        phones = self.phones + tuple(
+            p for p in other.phones if p.match_key not in {q.match_key for q in self.phones}
+        )
+        emails = self.emails + tuple(
+            e for e in other.emails if e.match_key not in {f.match_key for f in self.emails}
+        )
+        return attrs.evolve(
+            self,
+            lines=self.lines + other.lines,
+            tax_id=self.tax_id or other.tax_id,
+            phones=phones,
+            emails=emails,
+            address=self.address or other.address,
+            note=self.note or other.note,
+            external_id=self.external_id or other.external_id,
+        )
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split("|") if part.strip()]
+
+
+def parse_row(
+    line: int, row: Mapping[str, str], /, *, region: str = "BR"
+) -> Draft | list[RowError]:
+    """Parse one row; returns every error found, not just the first."""
+    if "__error__" in row:
+        return [RowError(line, None, "unreadable_row", row["__error__"])]
+    errors: list[RowError] = []
+
+    def attempt(column: str, parse: Callable[[], T]) -> T | None:
+        try:
+            return parse()
+        except CustomerCoreError as exc:
+            where = exc.field.rsplit(".", 1)[-1] if column == "address" and exc.field else column
+            errors.append(RowError(line, where, exc.code, exc.message))
+            return None
+
+    if "__extra__" in row:
+        errors.append(RowError(line, None, "extra_fields", row["__extra__"]))
+    name = attempt("name", lambda: clean_name(row.get("name", "")))
+    tax_text = row.get("tax_id", "")
+    tax_id = attempt("tax_id", lambda: parse_tax_id(tax_text)) if tax_text else None
+    phones: list[Phone] = []
+    number = row.get("phone", "")
+    if number:
+        if row.get("area_code") or row.get("country_code"):
+            phone = attempt(
+                "phone",
+                lambda: Phone.from_parts(
+                    row.get("country_code") or "55", row.get("area_code"), number
+                ),
+            )
+        else:
+            phone = attempt("phone", lambda: Phone.parse(number, default_region=region))
+        if isinstance(phone, Phone):
+            phones.append(phone)
+    for text in _split(row.get("other_phones", "")):
+        extra = attempt("other_phones", partial(Phone.parse, text, default_region=region))
+        if isinstance(extra, Phone) and extra.match_key not in {p.match_key for p in phones}:
+            phones.append(extra)
+    emails: list[Email] = []
+    for column, texts in (
+        ("email", [row.get("email", "")]),
+        ("other_emails", _split(row.get("other_emails", ""))),
+    ):
+        for text in texts:
+            if not text:
+                continue
+            email = attempt(column, partial(Email.parse, text))
+            if isinstance(email, Email) and email.match_key not in {e.match_key for e in emails}:
+                emails.append(email)
+    address = None
+    if any(row.get(c) for c in _ADDRESS_COLUMNS):
+        address = attempt(
+            "address",
+            lambda: Address.create(
+                type=AddressType.DELIVERY,
+                street=row.get("street") or None,
+                number=row.get("number") or None,
+                complement=row.get("complement") or None,
+                neighborhood=row.get("neighborhood") or None,
+                city=row.get("city") or None,
+                uf=row.get("uf") or None,
+                cep=row.get("cep") or None,
+                field="address",
+            ),
+        )
+    note = row.get("note") or None
+    if note is not None and len(note) > _MAX_NOTE:
+        errors.append(RowError(line, "note", "invalid_value", f"at most {_MAX_NOTE} characters"))
+    external = row.get("external_id", "")
+    external_id = (
+        attempt("external_id", lambda: ExternalId.parse("code", external)) if external else None
+    )
+    if errors:
+        return errors
+    return Draft(
+        lines=(line,),
+        name=name or "",
+        tax_id=tax_id,
+        phones=tuple(phones),
+        emails=tuple(emails),
+        address=address,
+        note=note,
+        external_id=external_id,
+    )

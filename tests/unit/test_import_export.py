@@ -1,0 +1,292 @@
+"""CSV import and export on the memory adapter: the bad-input corpus and the guarantees."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from customer_core import Actor, InvalidValue, presets
+from customer_core.adapters.memory import MemoryStore
+from customer_core.io import Exporter, Importer, Progress
+from customer_core.services import CustomerService
+from customer_core.testing import strategies as cc
+
+T = "loja"
+ADMIN = Actor(tenant_id=T, user_id="admin", role="admin")
+HEADER = "Nome;E-mail;DDI;DDD;Telefone;CPF/CNPJ;Rua;Bairro;Cidade;Estado;CEP\n"
+TEMPLATE = (
+    Path(__file__).parents[2] / "src/customer_core/io/templates/planilha-de-clientes-modelo.csv"
+)
+
+
+def setup(
+    preset: presets.Preset = presets.DEFAULT,
+) -> tuple[MemoryStore, Importer, CustomerService]:
+    store = MemoryStore()
+    return store, Importer(store, preset=preset), CustomerService(store, preset=preset)
+
+
+def data(text: str, encoding: str = "utf-8") -> io.BytesIO:
+    return io.BytesIO(text.encode(encoding))
+
+
+def count(store: MemoryStore) -> int:
+    with store.unit_of_work() as uow:
+        return uow.customers.count(T)
+
+
+def test_the_shipped_template_imports() -> None:
+    _store, importer, _ = setup(presets.OMNICHAT)
+    report = importer.run(T, ADMIN, TEMPLATE)
+    assert (report.created, report.failed) == (1, 0), report.errors
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+def test_encodings_are_detected(encoding: str) -> None:
+    store, importer, _customers = setup()
+    report = importer.run(
+        T, ADMIN, data(HEADER + "João Conceição;joao@x.com;55;11;98765-4321;;;;;;\n", encoding)
+    )
+    assert report.created == 1
+    with store.unit_of_work() as uow:
+        assert uow.customers.list_page(T)[0].name == "João Conceição"
+
+
+def test_comma_delimiter_quotes_and_newlines_keep_line_numbers() -> None:
+    _store, importer, _ = setup()
+    text = (
+        "Nome,E-mail,Observação\n"
+        '"Ana, a primeira",ana@x.com,"linha 1\nlinha 2"\n'
+        "Bia,bia@@x.com,\n"
+        "Caio,caio@x.com,\n"
+    )
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.failed) == (2, 1)
+    assert [(e.line, e.column, e.code) for e in report.errors] == [(4, "email", "invalid_email")]
+
+
+def test_mixed_encodings_in_one_file_do_not_abort() -> None:
+    _, importer, _ = setup()
+    blob = (
+        HEADER.encode()
+        + b"Ana;ana@x.com;;;;;;;;;\n"
+        + "Zé;ze@x.com;;;;;;;;;\n".encode("cp1252")
+    )
+    report = importer.run(T, ADMIN, io.BytesIO(blob))
+    assert report.created == 2
+
+
+def test_empty_file_and_header_only() -> None:
+    _, importer, _ = setup()
+    with pytest.raises(InvalidValue) as info:
+        importer.run(T, ADMIN, data(""))
+    assert info.value.code == "empty_file"
+    report = importer.run(T, ADMIN, data(HEADER))
+    assert (report.rows_read, report.created) == (0, 0)
+    with pytest.raises(InvalidValue) as info:
+        importer.run(T, ADMIN, data("foo;bar\n1;2\n"))
+    assert info.value.code == "invalid_header"
+
+
+def test_unbalanced_quotes_do_not_crash_and_keep_earlier_rows() -> None:
+    store, importer, _ = setup()
+    text = HEADER + 'Ana;ana@x.com;;;;;;;;;\n"Bia;bia@x.com;;;;;;;;;\nCaio;caio@x.com;;;;;;;;;\n'
+    report = importer.run(T, ADMIN, data(text))
+    assert report.created >= 1
+    with store.unit_of_work() as uow:
+        assert "Ana" in [c.name for c in uow.customers.list_page(T)]
+
+
+def test_ten_thousand_bad_rows_among_good_ones() -> None:
+    store, importer, _ = setup()
+    lines = [HEADER]
+    for i in range(12_000):
+        if i % 6 == 0:
+            lines.append(f"Cliente {i};c{i}@x.com;;;;;;;;;\n")
+        else:
+            lines.append(f"Cliente {i};not-an-email-{i};;;;111.111.111-11;;;;;\n")
+    report = importer.run(T, ADMIN, data("".join(lines)))
+    assert report.created == 2_000
+    assert report.failed == 10_000
+    assert count(store) == 2_000
+    assert {e.code for e in report.errors} == {"invalid_email", "invalid_cpf"}
+
+
+def test_a_ten_megabyte_field_is_a_row_error() -> None:
+    _, importer, _ = setup()
+    text = (
+        HEADER.replace("\n", ";Observação\n")
+        + "Ana;ana@x.com;;;;;;;;;;"
+        + "x" * 10_000_000
+        + "\nBia;bia@x.com;;;;;;;;;;ok\n"
+    )
+    report = importer.run(T, ADMIN, data(text))
+    assert report.created == 1
+    assert [(e.line, e.column) for e in report.errors] == [(2, "note")]
+
+
+def test_in_file_duplicates_become_one_customer_even_across_batches() -> None:
+    store, importer, _customers = setup()
+    text = (
+        HEADER
+        + "Ana;ana@x.com;55;11;98765-4321;;;;;;\n"
+        + "Bia;bia@x.com;;;;;;;;;\n"
+        + "Ana Lima;;;;+55 11 8765-4321;529.982.247-25;;;;;\n"  # same line, old format
+        + "A. Lima;ANA@X.COM;;;;;;;;;\n"
+    )
+    report = importer.run(T, ADMIN, data(text), batch_size=2)
+    assert report.created == 2
+    assert report.merged_rows == 2
+    with store.unit_of_work() as uow:
+        ana = next(c for c in uow.customers.list_page(T) if c.tax_id is not None)
+    assert len(ana.phones) == 1 and len(ana.emails) == 1
+
+
+def test_upsert_replaces_existing_by_email_or_phone_and_keeps_identifiers() -> None:
+    _store, importer, customers = setup()
+    ana = customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"], phones=["11 3333-4444"])
+    text = HEADER + "Ana Lima;ANA@x.com;55;11;98765-4321;;Rua A;Centro;Recife;PE;50000-000\n"
+    created_only = importer.run(T, ADMIN, data(text), mode="create")
+    assert (created_only.created, created_only.skipped) == (0, 1)
+    report = importer.run(T, ADMIN, data(text), mode="upsert")
+    assert report.updated == 1
+    stored = customers.get(T, ADMIN, ana.id)
+    assert stored.name == "Ana Lima"
+    assert {p.match_key for p in stored.phones} == {"551133334444", "5511987654321"}
+    again = importer.run(T, ADMIN, data(text), mode="upsert")
+    assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_identifiers_of_two_customers_in_one_row_are_reported() -> None:
+    _, importer, customers = setup()
+    customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"])
+    customers.register(T, ADMIN, name="Bia", phones=["11 98765-4321"])
+    report = importer.run(
+        T, ADMIN, data(HEADER + "Ana;ana@x.com;;11;98765-4321;;;;;;\n"), mode="upsert"
+    )
+    assert [e.code for e in report.errors] == ["duplicate_identity"]
+
+
+def test_dry_run_reports_what_a_real_run_does_and_writes_nothing() -> None:
+    text = (
+        HEADER + "".join(f"C{i};c{i % 7}@x.com;;;;;;;;;\n" for i in range(30)) + "X;bad@;;;;;;;;;\n"
+    )
+    store, importer, _ = setup()
+    dry = importer.run(T, ADMIN, data(text), dry_run=True, batch_size=4)
+    assert count(store) == 0
+    real = importer.run(T, ADMIN, data(text), batch_size=4)
+    assert (dry.created, dry.updated, dry.merged_rows, dry.failed) == (
+        real.created,
+        real.updated,
+        real.merged_rows,
+        real.failed,
+    )
+    assert dry.dry_run and not real.dry_run
+    assert real.created == 7
+
+
+def test_a_crash_mid_file_then_rerun_gives_the_right_result() -> None:
+    text = (
+        HEADER
+        + "".join(f"C{i};c{i}@x.com;;;;;;;;;\n" for i in range(50))
+        + "".join(f"Sem contato {i};;;;;;;;;;\n" for i in range(10))
+    )
+    store, importer, _ = setup()
+    calls = 0
+
+    def crash(progress: Progress) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        importer.run(T, ADMIN, data(text), batch_size=10, progress=crash)
+    assert count(store) == 30
+    importer.run(T, ADMIN, data(text), batch_size=10, mode="upsert")
+    importer.run(T, ADMIN, data(text), batch_size=10, mode="upsert")  # and once more: no change
+    assert count(store) == 60
+
+
+def test_importer_portfolio_under_omnichat() -> None:
+    store, importer, _ = setup(presets.OMNICHAT)
+    seller = Actor(tenant_id=T, user_id="s1")
+    report = importer.run(
+        T, seller, data(HEADER + "Ana;ana@x.com;55;11;98765-4321;;Rua A;Centro;Recife;PE;\n")
+    )
+    assert report.created == 1
+    with store.unit_of_work() as uow:
+        assert uow.customers.list_page(T)[0].responsible_id == "s1"
+    missing = importer.run(T, seller, data(HEADER + "Bia;bia@x.com;;;;;;;;;\n"))
+    assert [e.code for e in missing.errors] == ["required_field"]
+
+
+def test_export_neutralizes_formulas_and_reimports() -> None:
+    store, _, customers = setup()
+    customers.register(T, ADMIN, name="=cmd|' /C calc'!A0", emails=["a@x.com"], note="@SUM(1+1)")
+    out = io.StringIO()
+    assert Exporter(store).run(T, ADMIN, out) == 1
+    line = out.getvalue().splitlines()[1]
+    assert line.startswith("'=cmd")
+    assert ";'@SUM" in line
+    target, importer, _ = setup()
+    importer.run(T, ADMIN, data(out.getvalue()))
+    with target.unit_of_work() as uow:
+        (back,) = uow.customers.list_page(T)
+    assert (back.name, back.note) == ("=cmd|' /C calc'!A0", "@SUM(1+1)")
+
+
+def test_export_follows_visibility() -> None:
+    store, _, customers = setup(presets.HELPDESK_PORTFOLIO)
+    customers.register(T, ADMIN, name="Ana", portfolio_id="p1")
+    customers.register(T, ADMIN, name="Bia")
+    agent = Actor(tenant_id=T, user_id="u9")
+    out = io.StringIO()
+    assert (
+        Exporter(store, preset=presets.HELPDESK_PORTFOLIO).run(T, agent, out, my_portfolio=False)
+        == 0
+    )
+    assert Exporter(store, preset=presets.HELPDESK_PORTFOLIO).run(T, ADMIN, io.StringIO()) == 2
+
+
+@settings(
+    max_examples=25, deadline=timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.lists(cc.customers(tenant_id=T), min_size=1, max_size=5))
+def test_export_then_import_round_trips(generated: list[object]) -> None:
+    store, _, _ = setup()
+    with store.unit_of_work() as uow:
+        added = []
+        for customer in generated:
+            try:
+                added.append(uow.customers.add(customer))  # type: ignore[arg-type]
+            except Exception:
+                continue
+        uow.commit()
+    out = io.StringIO()
+    Exporter(store).run(T, ADMIN, out)
+    target, importer, _ = setup()
+    report = importer.run(T, ADMIN, data(out.getvalue()))
+    assert report.failed == 0, report.errors
+
+    def summary(s: MemoryStore) -> list[tuple[object, ...]]:
+        with s.unit_of_work() as uow:
+            return sorted(
+                (
+                    c.name,
+                    c.tax_id,
+                    frozenset(p.match_key for p in c.phones),
+                    frozenset(e.match_key for e in c.emails),
+                    (c.addresses[0].street, c.addresses[0].city, c.addresses[0].cep)
+                    if c.addresses
+                    else None,
+                )
+                for c in uow.customers.list_page(T, limit=100)
+            )
+
+    assert summary(target) == summary(store)
