@@ -240,9 +240,16 @@ def test_duplicate_report_clusters_and_suggestions() -> None:
     assert not any(set(s.ids) <= household for s in report.suggestions)
 
 
+def test_a_common_name_alone_is_not_a_suggestion() -> None:
+    customers, identity = make()
+    customers.register(T, ADMIN, name="Ana Silva", emails=["ana1@empresa.com"])
+    customers.register(T, ADMIN, name="Ana Silva", emails=["asilva@empresa.com"])
+    assert identity.duplicate_report(T, ADMIN).suggestions == ()
+
+
 def test_duplicate_report_respects_visibility() -> None:
     customers, identity = make(presets.HELPDESK_PORTFOLIO)
-    customers.register(T, ADMIN, name="João Silva")
-    customers.register(T, ADMIN, name="Joao Silva")
+    customers.register(T, ADMIN, name="João Silva", addresses=[{"street": "R", "cep": "01310-100"}])
+    customers.register(T, ADMIN, name="Joao Silva", addresses=[{"street": "R", "cep": "01310-100"}])
     assert identity.duplicate_report(T, ADMIN).suggestions
     assert identity.duplicate_report(T, AGENT).suggestions == ()

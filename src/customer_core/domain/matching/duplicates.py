@@ -7,9 +7,10 @@ Two kinds of result, each with the evidence that produced it:
   on another, companies sharing a CNPJ root (branches), pairs an inbound
   message tied together;
 - **scored suggestions**: near duplicates found by blocking (phone suffix,
-  e-mail local part, CEP, name) and scored mostly on the name. A shared
-  landline alone never makes a suggestion: three people of one household are
-  three customers.
+  e-mail local part, CEP, name) and scored mostly on the name, which must be
+  backed by at least one other piece of evidence. A shared landline alone
+  never makes a suggestion: three people of one household are three
+  customers; nor does a common name alone.
 
 >>> from datetime import datetime, timezone
 >>> from customer_core import Customer, Phone, Email
@@ -46,6 +47,7 @@ __all__ = [
 
 #: Blocks larger than this are skipped: a key shared by that many records is not evidence.
 MAX_BLOCK = 50
+_CORROBORATING = frozenset({"mobile", "landline", "phone_suffix", "email_local_part", "cep"})
 _FREE_MAIL = frozenset(
     {
         "gmail.com",
@@ -178,8 +180,11 @@ def suggest_duplicates(
         if a.tax_id is not None and b.tax_id is not None and a.tax_id != b.tax_id:
             continue  # different CPF/CNPJ: different customers
         evidence = _evidence(a, b)
-        if not any(e.kind == "name" for e in evidence):
+        kinds = {e.kind for e in evidence}
+        if "name" not in kinds:
             continue  # without a similar name, shared contact data is a household or an office
+        if not kinds & _CORROBORATING:
+            continue  # a common name ("Ana Silva") at a common domain is not the same person
         score = min(1.0, round(sum(e.weight for e in evidence), 3))
         if score >= threshold:
             suggestions.append(Suggestion((left, right), score, tuple(evidence)))

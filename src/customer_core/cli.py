@@ -1,0 +1,257 @@
+"""The ``customer-core`` command: demo, import, export, duplicates, search, db upgrade.
+
+Every command takes ``--database URL`` (a SQLite file by default), the tenant
+and who is acting. Errors are one line with their code, and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from customer_core import presets
+from customer_core.domain.model.actor import Actor
+from customer_core.errors import CustomerCoreError, InvalidValue
+from customer_core.facade import DEFAULT_URL, CustomerCore, connect
+from customer_core.io.exporter import Exporter
+from customer_core.io.importer import Importer, Progress
+
+__all__ = ["main"]
+
+_PRESETS = {p.name: p for p in (presets.DEFAULT, *presets.ALL)}
+
+
+@contextlib.contextmanager
+def _bar(total: int | None, unit: str, enabled: bool) -> Iterator[Any]:
+    """A tqdm bar on stderr when it is a terminal (and tqdm is installed)."""
+    if not enabled:
+        yield None
+        return
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        yield None
+        return
+    with tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True) as bar:
+        yield bar
+
+
+def _core(args: argparse.Namespace) -> CustomerCore:
+    return connect(args.database, preset=_PRESETS[args.preset])
+
+
+def _actor(args: argparse.Namespace) -> Actor:
+    return Actor(
+        tenant_id=args.tenant, user_id=args.user, role=args.role, permissions=args.permission or ()
+    )
+
+
+def _mapping(pairs: Sequence[str] | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in pairs or ():
+        header, sep, column = pair.partition("=")
+        if not sep or not header.strip() or not column.strip():
+            raise InvalidValue(
+                f"--mapping expects 'Header=column', got {pair!r}",
+                code="invalid_mapping",
+                field="mapping",
+            )
+        mapping[header.strip()] = column.strip()
+    return mapping
+
+
+def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
+    core = _core(args)
+    importer = Importer(core.storage, preset=core.preset)
+    path = Path(args.file)
+    with _bar(None, "rows", args.progress and sys.stderr.isatty()) as bar:
+
+        def progress(p: Progress) -> None:
+            if bar is not None:
+                bar.n = p.rows_read
+                bar.set_postfix(created=p.created, updated=p.updated, failed=p.failed)
+                bar.refresh()
+
+        report = importer.run(
+            args.tenant,
+            _actor(args),
+            path,
+            mode=args.mode,
+            dry_run=args.dry_run,
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            mapping=_mapping(args.mapping),
+            batch_size=args.batch_size,
+            progress=progress,
+        )
+    prefix = "dry run: would have " if report.dry_run else ""
+    print(
+        f"{prefix}read {report.rows_read} rows: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.skipped} skipped, {report.merged_rows} merged rows, "
+        f"{report.failed} failed",
+        file=out,
+    )
+    for error in report.errors[: args.show_errors]:
+        print(
+            f"  line {error.line} [{error.column or '-'}] {error.code}: {error.message}", file=out
+        )
+    if len(report.errors) > args.show_errors:
+        print(f"  ... and {len(report.errors) - args.show_errors} more errors", file=out)
+    return 0 if report.ok else 3
+
+
+def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
+    core = _core(args)
+    exporter = Exporter(core.storage, preset=core.preset)
+    with contextlib.ExitStack() as stack:
+        target: IO[str] = (
+            out
+            if args.file == "-"
+            else stack.enter_context(open(args.file, "w", encoding="utf-8-sig", newline=""))
+        )
+        written = exporter.run(args.tenant, _actor(args), target, my_portfolio=False)
+    if args.file != "-":
+        print(f"exported {written} customers to {args.file}", file=out)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, out: IO[str]) -> int:
+    core = _core(args)
+    found = core.directory.search(
+        args.tenant, _actor(args), args.text, my_portfolio=args.mine, limit=args.limit
+    )
+    for customer in found:
+        phone = customer.primary_phone.national if customer.primary_phone else ""
+        email = str(customer.primary_email or "")
+        print(f"{customer.id}  {customer.name:<40} {phone:<16} {email}", file=out)
+    if not found:
+        print("no customer found", file=out)
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace, out: IO[str]) -> int:
+    core = _core(args)
+    report = core.identity.duplicate_report(args.tenant, _actor(args), threshold=args.threshold)
+    names = _names(core, args)
+    print(f"{len(report.clusters)} exact clusters", file=out)
+    for cluster in report.clusters[: args.limit]:
+        evidence = ", ".join(f"{e.kind} {e.detail}" for e in cluster.evidence)
+        print(f"  {' + '.join(names.get(i, i) for i in cluster.ids)}  ({evidence})", file=out)
+    print(f"{len(report.suggestions)} suggestions", file=out)
+    for s in report.suggestions[: args.limit]:
+        evidence = ", ".join(f"{e.kind} {e.detail}" for e in s.evidence)
+        print(
+            f"  {s.score:.2f}  {names.get(s.ids[0])} ~ {names.get(s.ids[1])}  ({evidence})",
+            file=out,
+        )
+    return 0
+
+
+def _names(core: CustomerCore, args: argparse.Namespace) -> dict[str, str]:
+    names: dict[str, str] = {}
+    cursor = None
+    while True:
+        page = core.directory.list(
+            args.tenant, _actor(args), my_portfolio=False, cursor=cursor, limit=500
+        )
+        names.update((c.id, c.name) for c in page.items)
+        if page.next_cursor is None:
+            return names
+        cursor = page.next_cursor
+
+
+def cmd_db_upgrade(args: argparse.Namespace, out: IO[str]) -> int:
+    url = args.url or args.database
+    connect(url, upgrade=True)
+    print(f"database at the latest schema: {url}", file=out)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
+    from customer_core.demo import run_demo
+
+    return run_demo(args.database, customers=args.customers, out=out, progress=args.progress)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="customer-core", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database", default=DEFAULT_URL, help=f"SQLAlchemy URL (default {DEFAULT_URL})"
+    )
+    common.add_argument("--tenant", default="default", help="tenant id (default: default)")
+    common.add_argument("--user", default="admin", help="acting user id (default: admin)")
+    common.add_argument("--role", default="admin", choices=["seller", "supervisor", "admin"])
+    common.add_argument(
+        "--permission",
+        action="append",
+        choices=["view_unassigned", "view_all_portfolios", "assign_portfolio", "bulk_conversation"],
+        help="grant a permission to the acting user (repeatable)",
+    )
+    common.add_argument("--preset", default="default", choices=sorted(_PRESETS))
+    common.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", parents=[common], help="build a demo database and tour it")
+    demo.add_argument("--customers", type=int, default=3000)
+    demo.set_defaults(run=cmd_demo, database="sqlite:///customer-core-demo.db")
+
+    imp = sub.add_parser("import", parents=[common], help="import a CSV of customers")
+    imp.add_argument("file")
+    imp.add_argument("--mode", choices=["create", "upsert"], default="create")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="report what would happen; write nothing"
+    )
+    imp.add_argument("--encoding", help="file encoding (detected by default)")
+    imp.add_argument("--delimiter", help="field delimiter (detected by default)")
+    imp.add_argument(
+        "--mapping", action="append", metavar="HEADER=COLUMN", help="map a header to a column"
+    )
+    imp.add_argument("--batch-size", type=int, default=1000)
+    imp.add_argument("--show-errors", type=int, default=20)
+    imp.set_defaults(run=cmd_import)
+
+    exp = sub.add_parser("export", parents=[common], help="export visible customers as CSV")
+    exp.add_argument("file", nargs="?", default="-", help="output file (default: standard output)")
+    exp.set_defaults(run=cmd_export)
+
+    dup = sub.add_parser("duplicates", parents=[common], help="show the duplicate report")
+    dup.add_argument("--threshold", type=float, default=0.6)
+    dup.add_argument("--limit", type=int, default=20)
+    dup.set_defaults(run=cmd_duplicates)
+
+    search = sub.add_parser("search", parents=[common], help="search customers")
+    search.add_argument("text")
+    search.add_argument("--mine", action="store_true", default=None, help="only my portfolio")
+    search.add_argument("--limit", type=int, default=20)
+    search.set_defaults(run=cmd_search)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", parents=[common], help="migrate to the latest schema")
+    upgrade.add_argument("url", nargs="?", help="database URL (or --database)")
+    upgrade.set_defaults(run=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, out: IO[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    stream = out or sys.stdout
+    try:
+        return int(args.run(args, stream))
+    except CustomerCoreError as error:
+        print(f"customer-core: error {error}", file=sys.stderr)
+        return 2
+    except (OSError, ImportError) as error:
+        print(f"customer-core: error {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
