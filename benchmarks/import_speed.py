@@ -21,7 +21,9 @@ from customer_core import Actor, connect
 from customer_core.demo import demo_csv
 from customer_core.io import CsvSource, Importer, parse_row
 
-POSTGRES = os.environ.get("CUSTOMER_CORE_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES = os.environ.get(
+    "CUSTOMER_CORE_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 MARIADB = os.environ.get("CUSTOMER_CORE_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
 
 
@@ -58,7 +60,9 @@ def main() -> None:
     rows = blob.count(b"\n") - 1
     print(f"{rows} rows ({len(blob) / 1e6:.1f} MB), best of {args.repeat}")
     baseline = best_of(args.repeat, lambda: validate_only(blob))
-    print(f"{'validate only (baseline)':<32} {baseline:8.2f} s  {rows / baseline:9.0f} rows/s  1.00x")
+    print(
+        f"{'validate only (baseline)':<32} {baseline:8.2f} s  {rows / baseline:9.0f} rows/s  1.00x"
+    )
     targets = {"memory": lambda: "memory://"}
     with tempfile.TemporaryDirectory() as tmp:
         counter = iter(range(1_000_000))
@@ -68,7 +72,7 @@ def main() -> None:
         for name, url in targets.items():
             try:
                 elapsed = best_of(args.repeat, lambda url=url: import_into(url(), blob))  # type: ignore[misc]
-            except Exception as exc:  # noqa: BLE001 - a server that is down is reported, not fatal
+            except Exception as exc:
                 print(f"{'import -> ' + name:<32} skipped: {type(exc).__name__}: {str(exc)[:80]}")
                 continue
             print(

@@ -1,0 +1,135 @@
+"""Engines with the settings the adapter relies on, and the migrations that build the schema.
+
+The same statements run on SQLite, PostgreSQL and MariaDB; what differs is
+set up here, once per engine:
+
+- SQLite: SQLAlchemy emits ``BEGIN`` itself (the documented workaround for
+  the ``sqlite3`` driver, whose legacy mode begins no transaction for SELECT
+  or SAVEPOINT, which breaks savepoints); foreign keys on; a busy timeout so
+  writers queue instead of failing at once; WAL for file databases, so that
+  readers never block the writer and a unit of work can stay open while
+  another commits. :data:`SQLITE_BEGIN` lets a unit of work ask for
+  ``BEGIN IMMEDIATE`` (see :mod:`.unit_of_work`).
+- PostgreSQL and MariaDB: ``READ COMMITTED`` (MariaDB defaults to REPEATABLE
+  READ, where a re-read after a lost race would still show the old snapshot),
+  and ``pool_pre_ping`` so connections dropped by the server are replaced.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import URL, make_url
+
+from customer_core.errors import MissingDependency
+
+__all__ = ["SQLITE_BEGIN", "alembic_config", "create_engine", "is_configured", "upgrade"]
+
+#: Execution option holding the statement that begins a SQLite transaction.
+SQLITE_BEGIN = "customer_core_sqlite_begin"
+
+#: How long a SQLite writer waits for another one to finish before failing.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def create_engine(url: str | URL, /, **kwargs: Any) -> Engine:
+    """An :class:`~sqlalchemy.engine.Engine` for the adapter; ``kwargs`` go to SQLAlchemy.
+
+    >>> engine = create_engine("sqlite://")
+    >>> with engine.connect() as connection:
+    ...     connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    1
+    """
+    url = make_url(url)
+    backend = url.get_backend_name()
+    if backend in ("postgresql", "mysql", "mariadb"):
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("isolation_level", "READ COMMITTED")
+    if backend in ("mysql", "mariadb") and "charset" not in url.query:
+        # Every key and name may hold any Unicode character (utf8 is 3 bytes).
+        kwargs["connect_args"] = {"charset": "utf8mb4", **kwargs.get("connect_args", {})}
+    try:
+        engine = sqlalchemy.create_engine(url, **kwargs)
+    except ModuleNotFoundError as exc:
+        raise MissingDependency(
+            f"the database driver for {url.drivername!r} is not installed: "
+            "pip install 'customer-core[sql]'",
+            code="missing_dependency",
+        ) from exc
+    if backend == "sqlite":
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        if not _in_memory(url):
+            event.listen(engine, "connect", _sqlite_wal)
+    return engine
+
+
+def is_configured(engine: Engine) -> bool:
+    """Whether ``engine`` has the settings the adapter relies on (see :func:`create_engine`)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    return event.contains(engine, "begin", _sqlite_begin)
+
+
+def _in_memory(url: URL) -> bool:
+    database = url.database or ""
+    return database in ("", ":memory:") or url.query.get("mode") == "memory"
+
+
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # The driver must not begin transactions: _sqlite_begin does, for every
+    # statement kind, which is what makes SAVEPOINT and rollback reliable.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration for the shipped migrations; no ``alembic.ini`` needed.
+
+    With ``connection``, the migrations run on it (in its transaction).
+    """
+    config = Config()
+    # ConfigParser interpolates "%": escape it in the path.
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(url_or_engine: str | URL | Engine, /) -> None:
+    """Migrate the database to the latest schema; safe to run again when up to date."""
+    owned = not isinstance(url_or_engine, Engine)
+    engine = (
+        create_engine(url_or_engine) if not isinstance(url_or_engine, Engine) else url_or_engine
+    )
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+    finally:
+        if owned:
+            engine.dispose()

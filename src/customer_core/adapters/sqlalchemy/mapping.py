@@ -1,0 +1,205 @@
+"""Explicit row <-> domain functions: no ORM instrumentation of the frozen domain classes.
+
+>>> from datetime import datetime, timezone
+>>> from customer_core import Customer
+>>> c = Customer.create(id="c1", tenant_id="t", name="João da Conceição",
+...                     now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+>>> row = customer_row(c)
+>>> row["search_name"], row["kind"]
+('joao da conceicao', 'person')
+>>> customer_from_row(row) == c
+True
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from customer_core.adapters.serialization import (
+    customer_from_document,
+    customer_to_document,
+    make_converter,
+)
+from customer_core.adapters.sqlalchemy.tables import SEARCH_NAME, customers
+from customer_core.domain.matching.search import search_key
+from customer_core.domain.model.actor import Portfolio
+from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
+from customer_core.ports import DomainEvent, DuplicateHint, MergeRecord
+
+__all__ = [
+    "COLUMN_OWNED",
+    "LOADED",
+    "customer_from_row",
+    "customer_row",
+    "event_rows",
+    "hint_from_row",
+    "hint_row",
+    "identity_key",
+    "identity_rows",
+    "merge_from_row",
+    "merge_row",
+    "portfolio_from_rows",
+    "portfolio_row",
+    "search_name",
+]
+
+#: Fields that set-based statements change in their columns only (deleting a
+#: portfolio, bulk transfers): the document is not rewritten, the column wins
+#: on load.
+COLUMN_OWNED = ("portfolio_id", "responsible_id", "updated_at", "version")
+
+#: What :func:`customer_from_row` needs: select these to load customers.
+LOADED = (customers.c.document, *(customers.c[field] for field in COLUMN_OWNED))
+
+
+def search_name(customer: Customer) -> str:
+    """The domain's search key (folded name and trade name), bounded to the column.
+
+    Folding may lengthen text (NFKD), so the rare key longer than the column
+    is cut: it still sorts and prefix-matches on its first 512 characters.
+    """
+    return search_key(customer)[:SEARCH_NAME]
+
+
+def customer_row(customer: Customer) -> dict[str, Any]:
+    """Column values of ``customer``: the document plus copies of the queried fields."""
+    return {
+        "tenant_id": customer.tenant_id,
+        "id": customer.id,
+        "kind": customer.kind.value,
+        "name": customer.name,
+        "search_name": search_name(customer),
+        "trade_name": customer.trade_name,
+        "tax_id": customer.tax_id.digits if customer.tax_id is not None else None,
+        "status": customer.status,
+        "source": customer.source.value,
+        "relationship_type": customer.relationship_type.value,
+        "portfolio_id": customer.portfolio_id,
+        "responsible_id": customer.responsible_id,
+        "is_spammer": customer.is_spammer,
+        "is_vip": customer.is_vip,
+        "first_purchase_at": customer.first_purchase_at,
+        "last_contacted_at": customer.last_contacted_at,
+        "created_at": customer.created_at,
+        "updated_at": customer.updated_at,
+        "version": customer.version,
+        "document": customer_to_document(customer),
+    }
+
+
+def customer_from_row(row: Mapping[Any, Any]) -> Customer:
+    """Rebuild a customer from its ``document`` and the :data:`COLUMN_OWNED` columns."""
+    converter = make_converter()
+    document = dict(row["document"])
+    for field in COLUMN_OWNED:
+        document[field] = converter.unstructure(row[field])
+    return customer_from_document(document)
+
+
+def identity_key(kind: str, key: str) -> IdentityKey:
+    return IdentityKey(IdentityKind(kind), key)
+
+
+def identity_rows(tenant_id: str, owned: Iterable[tuple[str, IdentityKey]]) -> list[dict[str, str]]:
+    """Rows of ``customer_identities`` for ``(customer_id, key)`` pairs.
+
+    Sorted by key, so that concurrent writers lock index entries in the same
+    order and cannot deadlock each other on the identity index.
+    """
+    return [
+        {"tenant_id": tenant_id, "kind": k.kind.value, "key": k.key, "customer_id": customer_id}
+        for customer_id, k in sorted(set(owned), key=lambda o: (o[1].kind.value, o[1].key, o[0]))
+    ]
+
+
+def portfolio_row(portfolio: Portfolio) -> dict[str, Any]:
+    return {
+        "tenant_id": portfolio.tenant_id,
+        "id": portfolio.id,
+        "name": portfolio.name,
+        "description": portfolio.description,
+        "owner_id": portfolio.owner_id,
+    }
+
+
+def portfolio_from_rows(row: Mapping[Any, Any], member_ids: Iterable[str]) -> Portfolio:
+    return Portfolio(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        name=row["name"],
+        description=row["description"],
+        owner_id=row["owner_id"],
+        member_ids=frozenset(member_ids),
+    )
+
+
+def event_rows(events: Sequence[DomainEvent]) -> list[dict[str, Any]]:
+    """Outbox rows; ``data`` goes through the package converter to be JSON-ready."""
+    converter = make_converter()
+    return [
+        {
+            "tenant_id": e.tenant_id,
+            "id": uuid.uuid4().hex,
+            "name": e.name,
+            "customer_id": e.customer_id,
+            "actor_id": e.actor_id,
+            "occurred_at": e.occurred_at,
+            "data": converter.unstructure(dict(e.data)),
+        }
+        for e in events
+    ]
+
+
+def merge_row(record: MergeRecord) -> dict[str, Any]:
+    return {
+        "tenant_id": record.tenant_id,
+        "id": record.id,
+        "survivor_id": record.survivor_id,
+        "absorbed_id": record.absorbed_id,
+        "survivor_before": customer_to_document(record.survivor_before),
+        "absorbed_before": customer_to_document(record.absorbed_before),
+        "merged_version": record.merged_version,
+        "actor_id": record.actor_id,
+        "merged_at": record.merged_at,
+        "undone_at": record.undone_at,
+    }
+
+
+def merge_from_row(row: Mapping[Any, Any]) -> MergeRecord:
+    return MergeRecord(
+        id=row["id"],
+        tenant_id=row["tenant_id"],
+        survivor_id=row["survivor_id"],
+        absorbed_id=row["absorbed_id"],
+        survivor_before=customer_from_document(dict(row["survivor_before"])),
+        absorbed_before=customer_from_document(dict(row["absorbed_before"])),
+        merged_version=row["merged_version"],
+        actor_id=row["actor_id"],
+        merged_at=row["merged_at"],
+        undone_at=row["undone_at"],
+    )
+
+
+def hint_row(hint: DuplicateHint) -> dict[str, Any]:
+    lower, upper = sorted((hint.customer_id, hint.other_id))
+    return {
+        "tenant_id": hint.tenant_id,
+        "lower_id": lower,
+        "upper_id": upper,
+        "reason": hint.reason,
+        "customer_id": hint.customer_id,
+        "other_id": hint.other_id,
+        "noted_at": hint.noted_at,
+    }
+
+
+def hint_from_row(row: Mapping[Any, Any]) -> DuplicateHint:
+    return DuplicateHint(
+        tenant_id=row["tenant_id"],
+        customer_id=row["customer_id"],
+        other_id=row["other_id"],
+        reason=row["reason"],
+        noted_at=row["noted_at"],
+    )

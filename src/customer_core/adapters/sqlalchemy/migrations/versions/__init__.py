@@ -1,0 +1,1 @@
+"""Hand-written revisions, applied in order by Alembic."""

@@ -1,0 +1,130 @@
+"""Portfolios (*carteiras*) over one connection; members live in ``portfolio_members``.
+
+Implements :class:`~customer_core.ports.PortfolioRepository`; re-exported by
+:mod:`.repository`, next to the customer repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, delete, insert, or_, select, true, update
+
+from customer_core.adapters.shared import not_found
+from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers, Writes
+from customer_core.adapters.sqlalchemy.mapping import portfolio_from_rows, portfolio_row
+from customer_core.adapters.sqlalchemy.tables import customers, portfolio_members, portfolios
+from customer_core.domain.model.actor import Portfolio
+from customer_core.errors import Conflict
+
+__all__ = ["SqlPortfolioRepository"]
+
+p, m = portfolios.c, portfolio_members.c
+
+
+class SqlPortfolioRepository(GuardedRepository):
+    """Portfolios of every tenant, each write in a SAVEPOINT (see :mod:`.errors`)."""
+
+    def add(self, portfolio: Portfolio, /) -> None:
+        handlers: Handlers = {
+            str(portfolios.primary_key.name): lambda: Conflict(
+                "a portfolio with this id exists", code="conflict", field="id"
+            )
+        }
+        with self._writing(handlers) as writes:
+            writes.execute(insert(portfolios), portfolio_row(portfolio))
+            _add_members(writes, portfolio, portfolio.member_ids)
+
+    def save(self, portfolio: Portfolio, /) -> None:
+        tenant_id, portfolio_id = portfolio.tenant_id, portfolio.id
+        values = portfolio_row(portfolio)
+        del values["tenant_id"], values["id"]
+        with self._writing({}) as writes:
+            updated = writes.execute(
+                update(portfolios)
+                .where(p.tenant_id == tenant_id, p.id == portfolio_id)
+                .values(values)
+            )
+            if updated.rowcount == 0:
+                raise not_found("portfolio")
+            current = set(
+                self._connection.scalars(
+                    select(m.user_id).where(
+                        m.tenant_id == tenant_id, m.portfolio_id == portfolio_id
+                    )
+                )
+            )
+            if removed := current - portfolio.member_ids:
+                writes.execute(
+                    delete(portfolio_members).where(
+                        m.tenant_id == tenant_id,
+                        m.portfolio_id == portfolio_id,
+                        m.user_id.in_(sorted(removed)),
+                    )
+                )
+            _add_members(writes, portfolio, portfolio.member_ids - current)
+
+    def delete(self, tenant_id: str, portfolio_id: str, /) -> int:
+        with self._writing({}) as writes:
+            writes.execute(
+                delete(portfolio_members).where(
+                    m.tenant_id == tenant_id, m.portfolio_id == portfolio_id
+                )
+            )
+            deleted = writes.execute(
+                delete(portfolios).where(p.tenant_id == tenant_id, p.id == portfolio_id)
+            )
+            if deleted.rowcount == 0:
+                raise not_found("portfolio")
+            # One set-based statement for any number of customers. Their
+            # version moves on, as with any other change, so a concurrent save
+            # of one of them gets a VersionConflict instead of undoing this.
+            # The documents are not rewritten: portfolio_id is column-owned
+            # (see mapping.COLUMN_OWNED).
+            unassigned = writes.execute(
+                update(customers)
+                .where(customers.c.tenant_id == tenant_id, customers.c.portfolio_id == portfolio_id)
+                .values(portfolio_id=None, version=customers.c.version + 1)
+            )
+        return unassigned.rowcount
+
+    def get(self, tenant_id: str, portfolio_id: str, /) -> Portfolio:
+        found = self._load(tenant_id, p.id == portfolio_id)
+        if not found:
+            raise not_found("portfolio")
+        return found[0]
+
+    def list_all(self, tenant_id: str, /) -> Sequence[Portfolio]:
+        return self._load(tenant_id, true())
+
+    def for_user(self, tenant_id: str, user_id: str, /) -> Sequence[Portfolio]:
+        member_of = select(m.portfolio_id).where(m.tenant_id == tenant_id, m.user_id == user_id)
+        return self._load(tenant_id, or_(p.owner_id == user_id, p.id.in_(member_of)))
+
+    def _load(self, tenant_id: str, condition: ColumnElement[bool]) -> list[Portfolio]:
+        """Portfolios with their members in two queries, whatever their number.
+
+        Sorted by name in Python, as the memory adapter does, so that the
+        order does not depend on the database's collation of names.
+        """
+        query = select(portfolios).where(p.tenant_id == tenant_id, condition).order_by(p.id)
+        rows = self._connection.execute(query).mappings().all()
+        if not rows:
+            return []
+        member_ids: dict[str, list[str]] = {}
+        members = select(m.portfolio_id, m.user_id).where(
+            m.tenant_id == tenant_id, m.portfolio_id.in_([row["id"] for row in rows])
+        )
+        for portfolio_id, user_id in self._connection.execute(members):
+            member_ids.setdefault(portfolio_id, []).append(user_id)
+        loaded = [portfolio_from_rows(row, member_ids.get(row["id"], ())) for row in rows]
+        return sorted(loaded, key=lambda portfolio: portfolio.name)
+
+
+def _add_members(writes: Writes, portfolio: Portfolio, user_ids: Iterable[str]) -> None:
+    rows = [
+        {"tenant_id": portfolio.tenant_id, "portfolio_id": portfolio.id, "user_id": user_id}
+        for user_id in sorted(user_ids)
+    ]
+    if rows:
+        writes.execute(insert(portfolio_members), rows)

@@ -1,0 +1,276 @@
+"""Customer and portfolio repositories over one SQLAlchemy ``Connection``.
+
+They run in the transaction of their :class:`~.unit_of_work.SqlUnitOfWork`
+and implement :class:`~customer_core.ports.CustomerRepository` and
+:class:`~customer_core.ports.PortfolioRepository` (the latter lives in
+:mod:`.portfolios`, the visibility-scoped reads in :mod:`.visibility`).
+Every statement is scoped by ``tenant_id``.
+
+Writes are set-based: :meth:`~SqlCustomerRepository.add` and
+:meth:`~SqlCustomerRepository.save` are batches of one, so imports and single
+edits share one code path and a batch costs the same few statements as one
+record. Each batch is one :func:`~.errors.guarded_write` (a SAVEPOINT): the
+rules checked before writing give clear errors, and the database constraints
+behind them settle races between transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from itertools import zip_longest
+from typing import TypeVar
+
+import attrs
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_, union_all, update
+
+from customer_core.adapters.shared import check_identity_holders, duplicate_identity, not_found
+from customer_core.adapters.sqlalchemy.errors import Handlers, Writes
+from customer_core.adapters.sqlalchemy.mapping import (
+    LOADED,
+    customer_row,
+    identity_key,
+    identity_rows,
+)
+from customer_core.adapters.sqlalchemy.portfolios import SqlPortfolioRepository
+from customer_core.adapters.sqlalchemy.queries import chunks, key_in
+from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
+from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
+from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.errors import Conflict, CustomerCoreError, VersionConflict
+
+__all__ = ["SqlCustomerRepository", "SqlPortfolioRepository"]
+
+T = TypeVar("T")
+Holders = dict[IdentityKey, str]
+
+c, i = customers.c, customer_identities.c
+_CUSTOMERS_PK = str(customers.primary_key.name)
+_IDENTITY_PK = str(customer_identities.primary_key.name)
+#: Columns a save rewrites (all but the primary key), bound as ``v_<column>``.
+_REWRITTEN = [col.name for col in customers.columns if not col.primary_key]
+
+
+def _by_tenant(items: Iterable[T], tenant_of: Callable[[T], str]) -> dict[str, list[T]]:
+    """Items grouped by tenant, in order: no statement spans tenants."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(tenant_of(item), []).append(item)
+    return groups
+
+
+def _claim(customer: Customer, owned: set[IdentityKey], holders: Holders) -> set[IdentityKey]:
+    """Move ``customer`` from its ``owned`` keys to its new ones in ``holders``, or raise.
+
+    Applied in batch order, this gives a batch the outcome of the same calls
+    made one by one (a key freed by one customer may be claimed by the next).
+    """
+    new = set(customer.identity_keys())
+    for key in owned - new:
+        if holders.get(key) == customer.id:
+            del holders[key]
+    check_identity_holders(customer, holders)
+    holders.update(dict.fromkeys(new, customer.id))
+    return new
+
+
+class SqlCustomerRepository(VisibleCustomers):
+    """Customers of every tenant, with the ``customer_identities`` index kept in step."""
+
+    def _taken(self, batch: Sequence[Customer]) -> CustomerCoreError:
+        """The error for a key another transaction claimed first: find its holder again."""
+        for tenant_id, group in _by_tenant(batch, lambda b: b.tenant_id).items():
+            holders = self.holders(tenant_id, [k for b in group for k in b.identity_keys()])
+            for customer in group:
+                for key in customer.identity_keys():
+                    holder = holders.get(key)
+                    if holder is not None and holder != customer.id:
+                        return duplicate_identity(key, holder)
+        return Conflict(
+            "an identifier changed hands while saving; try again", code="conflict", field="id"
+        )
+
+    # -- writes -------------------------------------------------------------
+
+    def add(self, customer: Customer, /) -> Customer:
+        return self.add_many([customer])[0]
+
+    def save(self, customer: Customer, /, *, expected_version: int) -> Customer:
+        return self.save_many([(customer, expected_version)])[0]
+
+    def add_many(self, batch: Sequence[Customer], /) -> Sequence[Customer]:
+        stored = [attrs.evolve(customer, version=1) for customer in batch]
+        handlers: Handlers = {
+            _CUSTOMERS_PK: lambda: Conflict(
+                "a customer with this id exists", code="conflict", field="id"
+            ),
+            _IDENTITY_PK: lambda: self._taken(stored),
+        }
+        with self._writing(handlers) as writes:
+            for tenant_id, group in _by_tenant(stored, lambda s: s.tenant_id).items():
+                holders = self.holders(tenant_id, [k for s in group for k in s.identity_keys()])
+                owned = [(s.id, key) for s in group for key in _claim(s, set(), holders)]
+                writes.execute(insert(customers), [customer_row(s) for s in group])
+                if owned:
+                    writes.execute(insert(customer_identities), identity_rows(tenant_id, owned))
+        return stored
+
+    def save_many(self, changes: Sequence[tuple[Customer, int]], /) -> Sequence[Customer]:
+        batch = [
+            (attrs.evolve(change, version=expected + 1), expected) for change, expected in changes
+        ]
+        stored = [s for s, _ in batch]
+        with self._writing({_IDENTITY_PK: lambda: self._taken(stored)}) as writes:
+            for tenant_id, group in _by_tenant(batch, lambda b: b[0].tenant_id).items():
+                ids = list(dict.fromkeys(s.id for s, _ in group))
+                versions = self._lock_versions(tenant_id, ids)
+                before, holders = self._identities_of(
+                    tenant_id, ids, {k for s, _ in group for k in s.identity_keys()}
+                )
+                after = {cid: set(keys) for cid, keys in before.items()}
+                for customer, expected in group:
+                    current = versions.get(customer.id)
+                    if current is None:
+                        raise not_found()
+                    if current != expected:
+                        raise _version_conflict()
+                    versions[customer.id] = expected + 1
+                    after[customer.id] = _claim(customer, after.get(customer.id, set()), holders)
+                self._rewrite(writes, tenant_id, group)
+                removed = [(cid, k) for cid in ids for k in before.get(cid, set()) - after[cid]]
+                added = [(cid, k) for cid in ids for k in after[cid] - before.get(cid, set())]
+                for chunk in chunks(removed):
+                    writes.execute(
+                        delete(customer_identities).where(
+                            i.tenant_id == tenant_id,
+                            tuple_(i.customer_id, i.kind, i.key).in_(
+                                [(cid, k.kind.value, k.key) for cid, k in chunk]
+                            ),
+                        )
+                    )
+                if added:
+                    writes.execute(insert(customer_identities), identity_rows(tenant_id, added))
+        return stored
+
+    def _lock_versions(self, tenant_id: str, ids: Sequence[str]) -> dict[str, int]:
+        """Current versions, rows locked until commit so the checks below stay true."""
+        versions: dict[str, int] = {}
+        for chunk in chunks(ids):
+            rows = self._connection.execute(
+                select(c.id, c.version)
+                .where(c.tenant_id == tenant_id, c.id.in_(chunk))
+                .with_for_update()
+            )
+            versions.update((cid, version) for cid, version in rows)
+        return versions
+
+    @staticmethod
+    def _rewrite(writes: Writes, tenant_id: str, group: Sequence[tuple[Customer, int]]) -> None:
+        """One executemany UPDATE; ``version = expected`` is still the race backstop."""
+        statement = (
+            update(customers)
+            .where(
+                c.tenant_id == tenant_id,
+                c.id == bindparam("w_id"),
+                c.version == bindparam("w_expected"),
+            )
+            .values({name: bindparam(f"v_{name}") for name in _REWRITTEN})
+        )
+        params = []
+        for customer, expected in group:
+            row = customer_row(customer)
+            params.append(
+                {"w_id": customer.id, "w_expected": expected}
+                | {f"v_{name}": row[name] for name in _REWRITTEN}
+            )
+        if writes.execute(statement, params).rowcount != len(params):
+            raise _version_conflict()
+
+    def _identities_of(
+        self, tenant_id: str, customer_ids: Sequence[str], keys: Collection[IdentityKey]
+    ) -> tuple[dict[str, set[IdentityKey]], Holders]:
+        """The stored keys of ``customer_ids``, and who holds any of ``keys``.
+
+        Each query is a UNION ALL rather than an OR, so each half uses its own
+        index; a batch of one takes one round trip.
+        """
+        owned: dict[str, set[IdentityKey]] = {}
+        holders: Holders = {}
+        wanted = set(customer_ids)
+        columns = (i.kind, i.key, i.customer_id)
+        sorted_keys = sorted(keys, key=lambda k: (k.kind.value, k.key))
+        for ids, part in zip_longest(chunks(customer_ids), chunks(sorted_keys), fillvalue=()):
+            queries = []
+            if ids:
+                queries.append(
+                    select(*columns).where(i.tenant_id == tenant_id, i.customer_id.in_(ids))
+                )
+            if part:
+                queries.append(
+                    select(*columns).where(
+                        i.tenant_id == tenant_id, key_in(customer_identities, part)
+                    )
+                )
+            for kind, key, holder in self._connection.execute(union_all(*queries)):
+                holders[identity_key(kind, key)] = holder
+                if holder in wanted:
+                    owned.setdefault(holder, set()).add(identity_key(kind, key))
+        return owned, holders
+
+    def delete(self, tenant_id: str, customer_id: str, /) -> None:
+        with self._writing({}) as writes:
+            writes.execute(
+                delete(customer_identities).where(
+                    i.tenant_id == tenant_id, i.customer_id == customer_id
+                )
+            )
+            deleted = writes.execute(
+                delete(customers).where(c.tenant_id == tenant_id, c.id == customer_id)
+            )
+            if deleted.rowcount == 0:
+                raise not_found()
+
+    # -- reads --------------------------------------------------------------
+
+    def get(self, tenant_id: str, customer_id: str, /) -> Customer:
+        found = self._load(select(*LOADED).where(c.tenant_id == tenant_id, c.id == customer_id))
+        if not found:
+            raise not_found()
+        return found[0]
+
+    def get_many(self, tenant_id: str, customer_ids: Iterable[str], /) -> dict[str, Customer]:
+        found: dict[str, Customer] = {}
+        for chunk in chunks(list(dict.fromkeys(customer_ids))):
+            loaded = self._load(select(*LOADED).where(c.tenant_id == tenant_id, c.id.in_(chunk)))
+            found.update({customer.id: customer for customer in loaded})
+        return found
+
+    def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
+        found: Holders = {}
+        for chunk in chunks(list(dict.fromkeys(keys))):
+            rows = self._connection.execute(
+                select(i.kind, i.key, i.customer_id).where(
+                    i.tenant_id == tenant_id, key_in(customer_identities, chunk)
+                )
+            )
+            found.update({identity_key(kind, key): holder for kind, key, holder in rows})
+        return found
+
+    def list_page(
+        self, tenant_id: str, /, *, after: str | None = None, limit: int = 100
+    ) -> Sequence[Customer]:
+        query = select(*LOADED).where(c.tenant_id == tenant_id)
+        if after is not None:
+            query = query.where(c.id > after)
+        return self._load(query.order_by(c.id).limit(limit))
+
+    def count(self, tenant_id: str, /) -> int:
+        total = self._connection.scalar(
+            select(func.count()).select_from(customers).where(c.tenant_id == tenant_id)
+        )
+        return int(total or 0)
+
+
+def _version_conflict() -> VersionConflict:
+    return VersionConflict(
+        "the customer changed since it was read", code="version_conflict", field="version"
+    )

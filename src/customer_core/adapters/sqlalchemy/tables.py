@@ -1,0 +1,276 @@
+"""The schema as SQLAlchemy Core tables: what the migrations create, and what queries use.
+
+Every primary key, unique key and index starts with ``tenant_id``: the data
+will be sharded by tenant, and no statement of the adapter spans tenants.
+Constraint names come from :data:`NAMING_CONVENTION`, so errors can be
+translated by name (see :mod:`.errors`) and migrations can refer to them.
+
+String lengths keep every key under InnoDB's 3072-byte limit in ``utf8mb4``.
+Tables are created with a binary collation on MariaDB (and the sortable
+columns with ``"C"`` on PostgreSQL) so that comparisons and ordering are by
+code point, exactly as in Python and in the memory adapter: ``Foo@x.com`` and
+``foo@x.com`` must never collide unless their match keys say so.
+
+>>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
+['customer_identities', 'customers', 'duplicate_hints', 'identity_lists', 'merges', 'outbox',
+ 'portfolio_members', 'portfolios']
+>>> customer_identities.primary_key.name
+'pk_customer_identities'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "VERSION_TABLE",
+    "UtcDateTime",
+    "customer_identities",
+    "customers",
+    "document_type",
+    "duplicate_hints",
+    "identity_lists",
+    "merges",
+    "metadata",
+    "outbox",
+    "portfolio_members",
+    "portfolios",
+    "sortable",
+]
+
+NAMING_CONVENTION = {
+    "pk": "pk_%(table_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
+#: Alembic's bookkeeping table; named for this library so it never collides
+#: with the host application's own ``alembic_version``.
+VERSION_TABLE = "customer_core_version"
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+#: Table options for MariaDB/MySQL: InnoDB for transactions and row locks,
+#: utf8mb4 for all of Unicode, binary collation for exact comparisons.
+MYSQL_TABLE_OPTIONS: dict[str, Any] = {
+    "mysql_engine": "InnoDB",
+    "mysql_charset": "utf8mb4",
+    "mysql_collate": "utf8mb4_bin",
+}
+
+ID = 64  # tenant and record ids
+KEY = 255  # identity keys (an e-mail address is at most 254 characters)
+NAME = 200  # the domain's name limit
+SEARCH_NAME = 512  # folded name and trade name; see mapping.search_name
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every dialect, to the microsecond.
+
+    PostgreSQL has ``timestamptz``; MariaDB and SQLite keep no zone, so they
+    store the UTC wall time and get ``tzinfo=UTC`` back on load. MariaDB needs
+    ``DATETIME(6)`` not to drop the microseconds. Naive datetimes are refused:
+    the domain's datetimes are aware, and guessing a zone would corrupt them.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError("customer_core stores timezone-aware datetimes only")
+        utc = value.astimezone(timezone.utc)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def document_type() -> TypeEngine[Any]:
+    """JSON; ``jsonb`` on PostgreSQL so documents can be indexed and queried later."""
+    return JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def sortable(length: int) -> TypeEngine[str]:
+    """A string ordered by code point: ``COLLATE "C"`` on PostgreSQL.
+
+    MariaDB gets the same from the tables' binary collation, SQLite by default.
+    """
+    return String(length).with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
+
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("tenant_id", String(ID), nullable=False),
+    Column("id", sortable(ID), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(NAME), nullable=False),
+    Column("search_name", sortable(SEARCH_NAME), nullable=False),
+    Column("trade_name", String(NAME)),
+    Column("tax_id", String(14)),
+    Column("status", String(64), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("relationship_type", String(16), nullable=False),
+    Column("portfolio_id", String(ID)),
+    Column("responsible_id", String(ID)),
+    Column("is_spammer", Boolean(), nullable=False),
+    Column("is_vip", Boolean(), nullable=False),
+    Column("first_purchase_at", UtcDateTime()),
+    Column("last_contacted_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("version", Integer(), nullable=False),
+    # The whole record (customer_to_document); the columns above are copies
+    # for querying, except those set-based updates change on their own
+    # (mapping.COLUMN_OWNED), which win when loading.
+    Column("document", document_type(), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "search_name"),
+    Index(None, "tenant_id", "portfolio_id"),
+    Index(None, "tenant_id", "responsible_id"),
+    Index(None, "tenant_id", "status"),
+    Index(None, "tenant_id", "relationship_type"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# The identity index. Its primary key is THE guarantee that an identity key
+# (phone, e-mail, tax id, messenger id, social profile, external id) belongs
+# to one customer of a tenant, whatever races between writers.
+customer_identities = Table(
+    "customer_identities",
+    metadata,
+    Column("tenant_id", String(ID), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(KEY), nullable=False),
+    Column("customer_id", String(ID), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "kind", "key"),
+    ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),
+    Index(None, "tenant_id", "customer_id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+portfolios = Table(
+    "portfolios",
+    metadata,
+    Column("tenant_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("name", String(NAME), nullable=False),
+    Column("description", Text()),
+    Column("owner_id", String(ID)),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+portfolio_members = Table(
+    "portfolio_members",
+    metadata,
+    Column("tenant_id", String(ID), nullable=False),
+    Column("portfolio_id", String(ID), nullable=False),
+    Column("user_id", String(ID), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "portfolio_id", "user_id"),
+    ForeignKeyConstraint(["tenant_id", "portfolio_id"], ["portfolios.tenant_id", "portfolios.id"]),
+    # A user's portfolios are looked up on every request (visibility scope).
+    Index(None, "tenant_id", "user_id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# Domain events written in the transaction of the change they describe; a
+# relay publishes them after commit (transactional outbox).
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("tenant_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("customer_id", String(ID)),
+    Column("actor_id", String(ID)),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+    Column("data", document_type(), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# Block- and allow-lists ("spam", "vip") keyed by identity key, not by
+# customer: an entry holds before the customer exists and survives merges.
+identity_lists = Table(
+    "identity_lists",
+    metadata,
+    Column("tenant_id", String(ID), nullable=False),
+    Column("list_name", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", String(KEY), nullable=False),
+    Column("customer_id", String(ID)),
+    PrimaryKeyConstraint("tenant_id", "list_name", "kind", "key"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# The audit entry of each merge, with both records as they were (documents),
+# so that the merge can be undone.
+merges = Table(
+    "merges",
+    metadata,
+    Column("tenant_id", String(ID), nullable=False),
+    Column("id", String(ID), nullable=False),
+    Column("survivor_id", String(ID), nullable=False),
+    Column("absorbed_id", String(ID), nullable=False),
+    Column("survivor_before", document_type(), nullable=False),
+    Column("absorbed_before", document_type(), nullable=False),
+    Column("merged_version", Integer(), nullable=False),
+    Column("actor_id", String(ID), nullable=False),
+    Column("merged_at", UtcDateTime(), nullable=False),
+    Column("undone_at", UtcDateTime()),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# Pairs of customers that an inbound message tied together. The pair is
+# keyed in sorted order (lower_id, upper_id), so the same pair given either
+# way round is stored once; customer_id and other_id keep it as given.
+duplicate_hints = Table(
+    "duplicate_hints",
+    metadata,
+    Column("tenant_id", String(ID), nullable=False),
+    Column("lower_id", String(ID), nullable=False),
+    Column("upper_id", String(ID), nullable=False),
+    Column("reason", String(100), nullable=False),
+    Column("customer_id", String(ID), nullable=False),
+    Column("other_id", String(ID), nullable=False),
+    Column("noted_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "lower_id", "upper_id", "reason"),
+    **MYSQL_TABLE_OPTIONS,
+)

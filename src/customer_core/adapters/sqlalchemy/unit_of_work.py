@@ -1,0 +1,201 @@
+"""The unit of work: one connection, one transaction, events to the outbox on commit.
+
+>>> from customer_core.adapters.sqlalchemy import SqlStorage
+>>> storage = SqlStorage("sqlite://")
+>>> storage.upgrade()
+>>> with storage() as uow:
+...     uow.customers.count("acme")
+0
+>>> storage.engine.dispose()
+
+**SQLite.** A transaction that has only read holds a snapshot; when another
+connection commits a write meanwhile, SQLite refuses to upgrade that snapshot
+to a write transaction (``SQLITE_BUSY_SNAPSHOT``, reported as "database is
+locked", and no busy timeout helps). So a unit of work reads in a deferred
+transaction and, before its first write, restarts it as ``BEGIN IMMEDIATE``:
+it has written nothing yet, so nothing is lost, and the write lock is taken
+up front, queueing behind other writers for the busy timeout. Its writes then
+see the latest committed data, as under PostgreSQL's and MariaDB's READ
+COMMITTED, and a stale ``expected_version`` is a :class:`VersionConflict`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, RootTransaction, insert
+from sqlalchemy.engine import URL
+
+from customer_core.adapters.sqlalchemy.engine import (
+    SQLITE_BEGIN,
+    create_engine,
+    is_configured,
+    upgrade,
+)
+from customer_core.adapters.sqlalchemy.mapping import event_rows
+from customer_core.adapters.sqlalchemy.records import (
+    SqlDuplicateHints,
+    SqlIdentityLists,
+    SqlMerges,
+)
+from customer_core.adapters.sqlalchemy.repository import (
+    SqlCustomerRepository,
+    SqlPortfolioRepository,
+)
+from customer_core.adapters.sqlalchemy.tables import outbox
+from customer_core.ports import DomainEvent
+
+__all__ = ["SqlStorage", "SqlUnitOfWork"]
+
+
+class SqlStorage:
+    """A SQL database as a :class:`~customer_core.ports.UnitOfWorkFactory`.
+
+    Give it a URL (an engine is made with :func:`.create_engine`) or an
+    engine made by :func:`.create_engine`. An in-memory SQLite database
+    (``sqlite://``) is one connection per thread, so it serves one unit of
+    work at a time; use a file, or the memory adapter, for anything else.
+    """
+
+    def __init__(self, url_or_engine: str | URL | Engine, /) -> None:
+        if isinstance(url_or_engine, Engine):
+            if not is_configured(url_or_engine):
+                raise ValueError(
+                    "create the engine with customer_core.adapters.sqlalchemy.create_engine: "
+                    "the adapter needs its SQLite transaction settings"
+                )
+            self.engine = url_or_engine
+        else:
+            self.engine = create_engine(url_or_engine)
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    def upgrade(self) -> None:
+        """Migrate the database to the latest schema (see :func:`.upgrade`)."""
+        upgrade(self.engine)
+
+
+class _Repositories:
+    """The repositories of one open unit of work, sharing its connection."""
+
+    def __init__(self, connection: Connection, before_write: Callable[[], None]) -> None:
+        self.customers = SqlCustomerRepository(connection, before_write=before_write)
+        self.portfolios = SqlPortfolioRepository(connection, before_write=before_write)
+        self.lists = SqlIdentityLists(connection, before_write=before_write)
+        self.merges = SqlMerges(connection, before_write=before_write)
+        self.hints = SqlDuplicateHints(connection, before_write=before_write)
+
+
+class SqlUnitOfWork:
+    """A transaction on one connection; rolls back unless :meth:`commit` is called.
+
+    Use it as a context manager: entering connects and begins, leaving rolls
+    back what was not committed and returns the connection to the pool.
+    After :meth:`commit` or :meth:`rollback` a new transaction begins, so the
+    unit of work stays usable until the block ends.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._connection: Connection | None = None
+        self._transaction: RootTransaction | None = None
+        self._writable = False
+        self._repositories: _Repositories | None = None
+        self._events: list[DomainEvent] = []
+        self._committed: tuple[DomainEvent, ...] = ()
+
+    def _open_repositories(self) -> _Repositories:
+        if self._repositories is None:
+            raise RuntimeError("use the unit of work in a with block")
+        return self._repositories
+
+    @property
+    def customers(self) -> SqlCustomerRepository:
+        return self._open_repositories().customers
+
+    @property
+    def portfolios(self) -> SqlPortfolioRepository:
+        return self._open_repositories().portfolios
+
+    @property
+    def lists(self) -> SqlIdentityLists:
+        return self._open_repositories().lists
+
+    @property
+    def merges(self) -> SqlMerges:
+        return self._open_repositories().merges
+
+    @property
+    def hints(self) -> SqlDuplicateHints:
+        return self._open_repositories().hints
+
+    def __enter__(self) -> SqlUnitOfWork:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already open")
+        connection = self._engine.connect()
+        self._connection = connection
+        self._repositories = _Repositories(connection, self._writing)
+        self._begin(write=False)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        self._repositories = self._transaction = None
+        self._events = []
+        if connection is not None:
+            connection.close()  # rolls back whatever was not committed
+
+    def _open(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("use the unit of work in a with block")
+        return self._connection
+
+    def _begin(self, *, write: bool) -> None:
+        connection = self._open()
+        if self._sqlite:
+            connection.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE" if write else "BEGIN"})
+        self._transaction = connection.begin()
+        self._writable = write
+
+    def _writing(self) -> None:
+        """Called before every write: on SQLite, restart a read-only transaction as IMMEDIATE."""
+        if self._writable or not self._sqlite:
+            return
+        if self._transaction is not None:
+            self._transaction.rollback()
+        self._begin(write=True)
+
+    def record(self, event: DomainEvent, /) -> None:
+        self._events.append(event)
+
+    def committed_events(self) -> Sequence[DomainEvent]:
+        return self._committed
+
+    def commit(self) -> None:
+        connection = self._open()
+        if self._events:
+            self._writing()
+            connection.execute(insert(outbox), event_rows(self._events))
+        if self._transaction is not None:
+            self._transaction.commit()
+        self._committed = tuple(self._events)
+        self._events = []
+        self._begin(write=False)
+
+    def rollback(self) -> None:
+        self._open()
+        if self._transaction is not None:
+            self._transaction.rollback()
+        self._events = []
+        self._begin(write=False)

@@ -1,0 +1,166 @@
+"""Customer reads and bulk writes under a visibility scope.
+
+The base of :class:`~.repository.SqlCustomerRepository`: every query here
+carries the scope in its ``WHERE`` clause (:func:`.queries.visible`), so what
+an actor may not see is never fetched, counted, moved or deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select, update
+
+from customer_core.adapters.shared import not_found
+from customer_core.adapters.sqlalchemy.errors import GuardedRepository
+from customer_core.adapters.sqlalchemy.mapping import LOADED, customer_from_row
+from customer_core.adapters.sqlalchemy.queries import (
+    after_key,
+    chunks,
+    matching,
+    search_rank,
+    visible,
+)
+from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
+from customer_core.domain.matching.search import SearchQuery
+from customer_core.domain.model.customer import Customer, RelationshipType
+from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
+from customer_core.ports import Assignment
+
+__all__ = ["VisibleCustomers"]
+
+c, i = customers.c, customer_identities.c
+
+
+class VisibleCustomers(GuardedRepository):
+    """The visibility-scoped half of the customer repository."""
+
+    def _load(self, query: Select[Any]) -> list[Customer]:
+        return [customer_from_row(row) for row in self._connection.execute(query).mappings()]
+
+    def get_visible(self, scope: VisibilityScope, customer_id: str, /) -> Customer:
+        found = self._load(select(*LOADED).where(visible(scope), c.id == customer_id))
+        if not found:
+            raise not_found()
+        return found[0]
+
+    def find(
+        self,
+        scope: VisibilityScope,
+        customer_filter: CustomerFilter,
+        /,
+        *,
+        after: tuple[str, str] | None = None,
+        limit: int = 50,
+    ) -> Sequence[Customer]:
+        query = select(*LOADED).where(visible(scope), matching(customer_filter))
+        if after is not None:
+            query = query.where(after_key(after))
+        return self._load(query.order_by(c.search_name, c.id).limit(limit))
+
+    def search(
+        self,
+        scope: VisibilityScope,
+        query: SearchQuery,
+        customer_filter: CustomerFilter,
+        /,
+        *,
+        limit: int = 50,
+    ) -> Sequence[Customer]:
+        rank = search_rank(query)
+        return self._load(
+            select(*LOADED)
+            .where(visible(scope), matching(customer_filter), rank.is_not(None))
+            .order_by(rank, c.search_name, c.id)
+            .limit(limit)
+        )
+
+    def count_by_relationship(
+        self, scope: VisibilityScope, customer_filter: CustomerFilter, /
+    ) -> dict[RelationshipType, int]:
+        counts = dict.fromkeys(RelationshipType, 0)
+        rows = self._connection.execute(
+            select(c.relationship_type, func.count())
+            .where(visible(scope), matching(customer_filter))
+            .group_by(c.relationship_type)
+        )
+        for relationship_type, total in rows:
+            counts[RelationshipType(relationship_type)] = int(total)
+        return counts
+
+    def _locked_visible(
+        self, scope: VisibilityScope, customer_ids: Sequence[str]
+    ) -> dict[str, tuple[str | None, str | None]]:
+        """Visible ones among ``customer_ids``, with portfolio and responsible; rows locked.
+
+        ``FOR UPDATE`` keeps the "from" side of an assignment true until commit
+        (SQLite has no row locks, but the unit of work holds its write lock).
+        """
+        found: dict[str, tuple[str | None, str | None]] = {}
+        for chunk in chunks(customer_ids):
+            rows = self._connection.execute(
+                select(c.id, c.portfolio_id, c.responsible_id)
+                .where(visible(scope), c.id.in_(chunk))
+                .with_for_update()
+            )
+            found.update({cid: (portfolio, responsible) for cid, portfolio, responsible in rows})
+        return found
+
+    def assign(
+        self,
+        scope: VisibilityScope,
+        customer_ids: Sequence[str],
+        /,
+        *,
+        portfolio_id: str | None,
+        responsible_id: str | None,
+        fields: frozenset[str],
+        now: datetime,
+    ) -> Sequence[Assignment]:
+        wanted = list(dict.fromkeys(customer_ids))
+        # Column-owned fields only (see mapping.COLUMN_OWNED): one UPDATE per
+        # chunk of ids, without rewriting each document.
+        values: dict[str, Any] = {"updated_at": now, "version": c.version + 1}
+        if "portfolio_id" in fields:
+            values["portfolio_id"] = portfolio_id
+        if "responsible_id" in fields:
+            values["responsible_id"] = responsible_id
+        with self._writing({}) as writes:
+            before = self._locked_visible(scope, wanted)
+            moved = [cid for cid in wanted if cid in before]
+            for chunk in chunks(moved):
+                writes.execute(
+                    update(customers)
+                    .where(c.tenant_id == scope.tenant_id, c.id.in_(chunk))
+                    .values(values)
+                )
+        return [
+            Assignment(
+                cid,
+                before[cid][0],
+                values.get("portfolio_id", before[cid][0]),
+                before[cid][1],
+                values.get("responsible_id", before[cid][1]),
+            )
+            for cid in moved
+        ]
+
+    def delete_visible(
+        self, scope: VisibilityScope, customer_ids: Sequence[str], /
+    ) -> Sequence[str]:
+        wanted = list(dict.fromkeys(customer_ids))
+        with self._writing({}) as writes:
+            found = self._locked_visible(scope, wanted)
+            deleted = [cid for cid in wanted if cid in found]
+            for chunk in chunks(deleted):
+                writes.execute(
+                    delete(customer_identities).where(
+                        i.tenant_id == scope.tenant_id, i.customer_id.in_(chunk)
+                    )
+                )
+                writes.execute(
+                    delete(customers).where(c.tenant_id == scope.tenant_id, c.id.in_(chunk))
+                )
+        return deleted

@@ -1,0 +1,121 @@
+"""Database fixtures for the SQL adapter: one fresh, migrated schema per dialect and test run.
+
+SQLite is a file in a temporary directory. PostgreSQL and MariaDB are the
+servers named by ``CUSTOMER_CORE_POSTGRES_URL`` and ``CUSTOMER_CORE_MARIADB_URL``
+(local defaults below); each run works in a schema (PostgreSQL) or database
+(MariaDB) of its own, built by ``upgrade()`` so the migrations are what is
+tested, and dropped at the end. An unreachable server skips its tests, except
+under ``CI=true``, where it fails them: CI must not pass by testing nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, make_url, text
+from sqlalchemy.exc import OperationalError
+
+from customer_core.adapters.memory import MemoryStore
+from customer_core.adapters.sqlalchemy import SqlStorage, create_engine, upgrade
+from customer_core.ports import UnitOfWorkFactory
+
+POSTGRES_URL = os.environ.get(
+    "CUSTOMER_CORE_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+MARIADB_URL = os.environ.get(
+    "CUSTOMER_CORE_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"
+)
+
+DIALECTS = [
+    pytest.param("sqlite"),
+    pytest.param("postgresql", marks=pytest.mark.postgresql),
+    pytest.param("mariadb", marks=pytest.mark.mariadb),
+]
+
+
+def _unreachable(server: str, url: str, exc: Exception) -> None:
+    shown = make_url(url).render_as_string(hide_password=True)
+    reason = f"{server} is unreachable at {shown}: {exc.__class__.__name__}: {exc.args[0]!s:.200}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the database tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _admin_engine(server: str, url: str) -> Engine:
+    # A bounded wait: a host that drops packets must not hang the run.
+    engine = create_engine(url, connect_args={"connect_timeout": 10})
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        engine.dispose()
+        _unreachable(server, url, exc)
+    return engine
+
+
+def _run_name() -> str:
+    return f"cc_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path = tmp_path_factory.mktemp("sqlite") / "customers.db"
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_engine() -> Iterator[Engine]:
+    admin = _admin_engine("PostgreSQL", POSTGRES_URL)
+    schema = _run_name()
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    # Every connection of the engine works in the run's schema.
+    engine = create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def mariadb_engine() -> Iterator[Engine]:
+    admin = _admin_engine("MariaDB", MARIADB_URL)
+    database = _run_name()
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4"))
+    engine = create_engine(make_url(MARIADB_URL).set(database=database))
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP DATABASE `{database}`"))
+        admin.dispose()
+
+
+@pytest.fixture(params=DIALECTS)
+def sql_engine(request: pytest.FixtureRequest) -> Engine:
+    """The migrated engine of each dialect in turn (session-wide, created on first use)."""
+    engine: Engine = request.getfixturevalue(f"{request.param}_engine")
+    return engine
+
+
+@pytest.fixture(params=[pytest.param("memory"), *DIALECTS])
+def storage(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
+    """The memory adapter and then each SQL dialect: for checks both must pass alike."""
+    if request.param == "memory":
+        return MemoryStore()
+    return SqlStorage(request.getfixturevalue(f"{request.param}_engine"))
