@@ -16,10 +16,11 @@ from typing import IO
 
 from customer_core import presets
 from customer_core.domain.model.actor import Actor
+from customer_core.domain.values.phone import BR_AREA_CODES
+from customer_core.domain.values.tax_id import cpf_check_digits
 from customer_core.facade import connect
 from customer_core.io.csv_format import COLUMNS, TEMPLATE_HEADER
 from customer_core.io.importer import Importer
-from customer_core.testing.strategies import BR_AREA_CODES, cpf_check_digits
 
 __all__ = ["demo_csv", "run_demo"]
 

@@ -29,8 +29,8 @@ from customer_core.domain.values.online import (
     SocialNetwork,
     SocialProfile,
 )
-from customer_core.domain.values.phone import Phone, PhoneType
-from customer_core.domain.values.tax_id import Cnpj, Cpf
+from customer_core.domain.values.phone import BR_AREA_CODES, Phone, PhoneType
+from customer_core.domain.values.tax_id import Cnpj, Cpf, cpf_check_digits
 
 __all__ = [
     "BR_AREA_CODES",
@@ -53,90 +53,7 @@ __all__ = [
     "social_profiles",
 ]
 
-#: Brazilian area codes (DDD) in service.
-BR_AREA_CODES = [
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "16",
-    "17",
-    "18",
-    "19",
-    "21",
-    "22",
-    "24",
-    "27",
-    "28",
-    "31",
-    "32",
-    "33",
-    "34",
-    "35",
-    "37",
-    "38",
-    "41",
-    "42",
-    "43",
-    "44",
-    "45",
-    "46",
-    "47",
-    "48",
-    "49",
-    "51",
-    "53",
-    "54",
-    "55",
-    "61",
-    "62",
-    "63",
-    "64",
-    "65",
-    "66",
-    "67",
-    "68",
-    "69",
-    "71",
-    "73",
-    "74",
-    "75",
-    "77",
-    "79",
-    "81",
-    "82",
-    "83",
-    "84",
-    "85",
-    "86",
-    "87",
-    "88",
-    "89",
-    "91",
-    "92",
-    "93",
-    "94",
-    "95",
-    "96",
-    "97",
-    "98",
-    "99",
-]
-
 _ALNUM = string.digits + string.ascii_uppercase
-
-
-def cpf_check_digits(body: str) -> str:
-    """The two CPF check digits of a 9-digit body (stdnum keeps its helper private)."""
-    first = sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True)) * 10 % 11 % 10
-    second = (
-        sum(int(d) * w for d, w in zip(body + str(first), range(11, 1, -1), strict=True))
-        * 10
-        % 11
-        % 10
-    )
-    return f"{first}{second}"
 
 
 @st.composite

@@ -33,7 +33,7 @@ from stdnum.exceptions import ValidationError as _StdnumError
 
 from customer_core.errors import InvalidTaxId
 
-__all__ = ["Cnpj", "Cpf", "TaxId", "parse_tax_id"]
+__all__ = ["Cnpj", "Cpf", "TaxId", "cpf_check_digits", "parse_tax_id"]
 
 _SEPARATORS = re.compile(r"[\s./\-]")
 
@@ -144,6 +144,22 @@ class Cnpj:
 
 
 TaxId = Cpf | Cnpj
+
+
+def cpf_check_digits(body: str, /) -> str:
+    """The two check digits of a 9-digit CPF body (mod 11; stdnum keeps its helper private).
+
+    >>> cpf_check_digits("529982247")
+    '25'
+    """
+    first = sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True)) * 10 % 11 % 10
+    second = (
+        sum(int(d) * w for d, w in zip(body + str(first), range(11, 1, -1), strict=True))
+        * 10
+        % 11
+        % 10
+    )
+    return f"{first}{second}"
 
 
 def parse_tax_id(text: str, /, *, field: str = "tax_id") -> Cpf | Cnpj:
