@@ -202,13 +202,14 @@ def run_demo(url: str, *, customers: int = 3000, out: IO[str], progress: bool = 
         f"{report.merged_rows} rows were the same customer again, {report.failed} failed"
     )
     portfolios = {p.owner_id: p for p in core.portfolios.list_all(TENANT, admin)}
+    first_run = not portfolios
     for owner in _SELLERS:
         if owner not in portfolios:
             portfolios[owner] = core.portfolios.create(
                 TENANT, admin, name=f"Carteira {owner}", owner_id=owner, member_ids=[owner]
             )
     page, cursor, n = None, None, 0
-    while page is None or page.next_cursor:
+    while first_run and (page is None or page.next_cursor):
         page = core.directory.list(TENANT, admin, unassigned=True, cursor=cursor, limit=500)
         ids = [c.id for c in page.items]
         for k, owner in enumerate(_SELLERS):
@@ -217,7 +218,7 @@ def run_demo(url: str, *, customers: int = 3000, out: IO[str], progress: bool = 
                 core.portfolios.transfer(TENANT, admin, chunk, to_seller_id=owner)
                 n += len(chunk)
         cursor = page.next_cursor
-    say(f"portfolios: {len(_SELLERS)} sellers; {n} customers assigned now")
+    say(f"portfolios: {len(_SELLERS)} sellers; {n} customers assigned in this run")
 
     first_page = core.directory.list(TENANT, admin, limit=400).items
     for customer in first_page[:150]:
