@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
@@ -41,6 +43,16 @@ def docs(session: nox.Session) -> None:
     session.run(
         "sphinx-build", "-W", "--keep-going", "-b", "doctest", "docs", "docs/_build/doctest"
     )
+
+
+@nox.session(python=PYTHON)
+def notebooks(session: nox.Session) -> None:
+    """Run every notebook in examples/ top to bottom on a fresh kernel; outputs are not saved."""
+    session.install("-e", ".[notebooks]")
+    found = sorted(str(path) for path in Path("examples").glob("*.ipynb"))
+    if not found:
+        session.error("no notebook in examples/")
+    session.run("jupyter-execute", *found)
 
 
 @nox.session(python=PYTHON)

@@ -18,6 +18,8 @@ import attrs
 
 from customer_core import presets
 from customer_core.adapters.memory import MemoryStore
+from customer_core.io.exporter import Exporter
+from customer_core.io.importer import Importer
 from customer_core.ports import LanguageDetector, UnitOfWorkFactory
 from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory
@@ -40,6 +42,14 @@ class CustomerCore:
     directory: CustomerDirectory
     portfolios: PortfolioService
     identity: IdentityService
+    importer: Importer
+    exporter: Exporter
+
+    def close(self) -> None:
+        """Release database connections (a memory storage has none)."""
+        dispose = getattr(getattr(self.storage, "engine", None), "dispose", None)
+        if dispose is not None:
+            dispose()
 
 
 def connect(
@@ -78,4 +88,6 @@ def connect(
         identity=IdentityService(
             storage, preset=preset, language_detector=language_detector, **services
         ),
+        importer=Importer(storage, preset=preset, **services),
+        exporter=Exporter(storage, preset=preset, **services),
     )

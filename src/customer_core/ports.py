@@ -249,6 +249,8 @@ class MergeRecord:
 
 
 class MergeRepository(Protocol):
+    """Audit entries of merges, kept so a merge can be undone."""
+
     def add(self, record: MergeRecord, /) -> None: ...
 
     def get(self, tenant_id: str, merge_id: str, /) -> MergeRecord: ...
@@ -268,6 +270,8 @@ class DuplicateHint:
 
 
 class DuplicateHintRepository(Protocol):
+    """Pairs of customers an inbound message tied together, for the duplicate report."""
+
     def add(self, hint: DuplicateHint, /) -> None:
         """Remember a pair (idempotent: the same pair and reason is stored once)."""
         ...
@@ -318,16 +322,22 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
+    """Opens a new :class:`UnitOfWork` (a storage object is usually one)."""
+
     def __call__(self) -> UnitOfWork: ...
 
 
 class Clock(Protocol):
+    """Where services get the time (a fixed clock in tests)."""
+
     def now(self) -> datetime:
         """The current time, timezone-aware (UTC)."""
         ...
 
 
 class IdGenerator(Protocol):
+    """Where services get new ids (sequential ones in tests)."""
+
     def new_id(self) -> str: ...
 
 
@@ -340,6 +350,8 @@ class PasswordHasher(Protocol):
 
 
 class TaxIdStatus(enum.Enum):
+    """What the tax authority says of a CPF/CNPJ."""
+
     REGULAR = "regular"
     IRREGULAR = "irregular"
     NOT_FOUND = "not_found"
@@ -359,4 +371,6 @@ class LanguageDetector(Protocol):
 
 
 class EventPublisher(Protocol):
+    """Hands committed domain events to the host (a queue, webhooks...)."""
+
     def publish(self, events: Sequence[DomainEvent], /) -> None: ...

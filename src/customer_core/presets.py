@@ -135,7 +135,8 @@ HELPDESK_PORTFOLIO = Preset(
     name="helpdesk_portfolio",
     description="Enterprise helpdesk: restricted visibility by portfolio.",
     registration=RegistrationPolicy(required_fields={"name"}),
-    access=AccessPolicy(visibility=Visibility.RESTRICTED),
+    # Agents work from what they can see; "my portfolio" is a sales-app filter, off here.
+    access=AccessPolicy(visibility=Visibility.RESTRICTED, my_portfolio_default_roles=frozenset()),
 )
 
 #: Seed 004, shop back office / ERP: name (or *razão social*) and status are

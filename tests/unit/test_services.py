@@ -225,3 +225,16 @@ def test_company_contacts_and_addresses() -> None:
     with pytest.raises(CardinalityExceeded):
         service.add_social_profile(T, SELLER, acme.id, "https://instagram.com/acme.oficial")
     assert service.get(T, SELLER, acme.id) == acme
+
+
+def test_bad_input_types_are_our_errors() -> None:
+    from customer_core import CustomerCoreError
+
+    service = make()
+    for bad in ({"tax_id": 5}, {"language": 3}, {"addresses": [{"street": "R", "planet": "Mars"}]}):
+        with pytest.raises(CustomerCoreError):
+            service.register(T, SELLER, name="Ana", **bad)
+    with pytest.raises(CustomerCoreError):
+        Actor(tenant_id=T, user_id="u", role="king")
+    with pytest.raises(CustomerCoreError):
+        Actor(tenant_id=T, user_id="u", permissions=["fly"])

@@ -37,7 +37,10 @@ def customer_row(customer: Customer, /) -> dict[str, str]:
     row["name"] = customer.name
     if phones:
         row["country_code"], row["area_code"], row["phone"] = _split_phone(phones[0])
-        row["other_phones"] = " | ".join(p.international for p in phones[1:])
+        # National form for Brazilian lines: no leading "+" for spreadsheets to mistake.
+        row["other_phones"] = " | ".join(
+            p.national if p.country_code == 55 else p.international for p in phones[1:]
+        )
     if emails:
         row["email"] = str(emails[0])
         row["other_emails"] = " | ".join(str(e) for e in emails[1:])

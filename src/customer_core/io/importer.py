@@ -42,6 +42,8 @@ __all__ = ["ImportMode", "ImportReport", "Importer", "Progress"]
 
 
 class ImportMode(enum.Enum):
+    """``create`` adds new customers only; ``upsert`` also overwrites matching ones."""
+
     CREATE = "create"
     UPSERT = "upsert"
 

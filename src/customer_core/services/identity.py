@@ -142,6 +142,8 @@ class Resolution:
 
 @attrs.frozen
 class DuplicateReport:
+    """Exact clusters and scored suggestions, each with its evidence."""
+
     clusters: tuple[Cluster, ...]
     suggestions: tuple[Suggestion, ...]
 

@@ -12,7 +12,7 @@ from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
-from customer_core.errors import InvalidValue
+from customer_core.errors import InvalidAddress, InvalidTaxId, InvalidValue
 
 __all__ = [
     "AddressInput",
@@ -73,13 +73,38 @@ def as_email(value: EmailInput, *, field: str = "emails") -> Email:
 def as_tax_id(value: Cpf | Cnpj | str | None) -> Cpf | Cnpj | None:
     if value is None or isinstance(value, Cpf | Cnpj):
         return value
+    if not isinstance(value, str):
+        raise InvalidTaxId("a CPF or CNPJ is text", code="invalid_tax_id", field="tax_id")
     return parse_tax_id(value) if value.strip() else None
+
+
+_ADDRESS_KEYS = frozenset(
+    {
+        "type",
+        "street",
+        "number",
+        "complement",
+        "neighborhood",
+        "city",
+        "uf",
+        "cep",
+        "country",
+        "active",
+    }
+)
 
 
 def as_address(value: AddressInput) -> Address:
     if isinstance(value, Address):
         return value
     if isinstance(value, Mapping):
+        unknown = set(value) - _ADDRESS_KEYS
+        if unknown:
+            raise InvalidAddress(
+                f"unknown address fields {sorted(unknown)}",
+                code="invalid_address",
+                field="addresses",
+            )
         return Address.create(**value)
     raise InvalidValue("expected an address", code="invalid_value", field="addresses")
 
@@ -108,6 +133,10 @@ def as_website(value: Website | str) -> Website:
 def as_language(value: Language | str | None) -> Language | None:
     if value is None or isinstance(value, Language):
         return value
+    if not isinstance(value, str):
+        raise InvalidValue(
+            "a language is an ISO 639-1 code", code="invalid_language", field="language"
+        )
     return Language.parse(value) if value.strip() else None
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import attrs
 
 from customer_core.domain.rules.policies import Role
+from customer_core.errors import InvalidValue
 
 __all__ = ["Actor", "Permission", "Portfolio"]
 
@@ -22,7 +23,10 @@ class Permission(enum.Enum):
 
 
 def _permissions(values: Iterable[Permission | str]) -> frozenset[Permission]:
-    return frozenset(v if isinstance(v, Permission) else Permission(v) for v in values)
+    try:
+        return frozenset(v if isinstance(v, Permission) else Permission(v) for v in values)
+    except ValueError as exc:
+        raise InvalidValue(str(exc), code="invalid_value", field="permissions") from exc
 
 
 def _ids(values: Iterable[str]) -> frozenset[str]:
@@ -30,7 +34,10 @@ def _ids(values: Iterable[str]) -> frozenset[str]:
 
 
 def _role(value: Role | str) -> Role:
-    return value if isinstance(value, Role) else Role(value)
+    try:
+        return value if isinstance(value, Role) else Role(value)
+    except ValueError as exc:
+        raise InvalidValue(str(exc), code="invalid_value", field="role") from exc
 
 
 @attrs.frozen(kw_only=True)

@@ -72,6 +72,8 @@ _MAX_NAME = 200
 
 
 class CustomerKind(enum.Enum):
+    """A person (*pessoa física*, CPF) or a company (*pessoa jurídica*, CNPJ)."""
+
     PERSON = "person"
     COMPANY = "company"
 

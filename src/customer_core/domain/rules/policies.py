@@ -172,6 +172,8 @@ class Visibility(enum.Enum):
 
 
 class Role(enum.Enum):
+    """The role of a user of the host application (permissions come on top)."""
+
     SELLER = "seller"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"

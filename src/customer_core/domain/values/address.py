@@ -60,6 +60,8 @@ _MAX_TEXT = 200
 
 
 class AddressType(enum.Enum):
+    """What an address is for (shops use ``default`` and ``delivery``)."""
+
     DEFAULT = "default"
     DELIVERY = "delivery"
     BILLING = "billing"

@@ -36,6 +36,8 @@ _MAX_ID = 255
 
 
 class SocialNetwork(enum.Enum):
+    """Social networks a profile may belong to (``other`` keeps the link as given)."""
+
     FACEBOOK = "facebook"
     INSTAGRAM = "instagram"
     LINKEDIN = "linkedin"
@@ -192,6 +194,8 @@ class SocialProfile:
 
 
 class MessengerApp(enum.Enum):
+    """Messaging apps whose user ids identify a customer."""
+
     WHATSAPP = "whatsapp"
     TELEGRAM = "telegram"
     MESSENGER = "messenger"
