@@ -70,6 +70,7 @@ from customer_core.errors import (
     NotFound,
     PermissionDenied,
     RuleViolation,
+    StorageUnavailable,
     VersionConflict,
 )
 from customer_core.facade import CustomerCore, connect
@@ -130,6 +131,7 @@ __all__ = [
     "SocialProfile",
     "Source",
     "StatusDefinition",
+    "StorageUnavailable",
     "TaxId",
     "VersionConflict",
     "Visibility",

@@ -37,6 +37,7 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "RuleViolation",
+    "StorageUnavailable",
     "VersionConflict",
 ]
 
@@ -230,6 +231,16 @@ class VersionConflict(Conflict):
 
     default_code = "version_conflict"
     codes: ClassVar[tuple[str, ...]] = ("version_conflict",)
+
+
+class StorageUnavailable(CustomerCoreError):
+    """The database could not be reached or the connection broke; nothing was written.
+
+    Safe to retry: the unit of work was rolled back.
+    """
+
+    default_code = "storage_unavailable"
+    codes: ClassVar[tuple[str, ...]] = ("storage_unavailable", "invalid_stored_value")
 
 
 class MissingDependency(CustomerCoreError, ImportError):

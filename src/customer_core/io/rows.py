@@ -14,6 +14,7 @@ from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
+from customer_core.domain.values.text import check_printable
 from customer_core.errors import CustomerCoreError
 
 __all__ = ["Draft", "RowError", "parse_row"]
@@ -148,6 +149,8 @@ def parse_row(
     note = row.get("note") or None
     if note is not None and len(note) > _MAX_NOTE:
         errors.append(RowError(line, "note", "invalid_value", f"at most {_MAX_NOTE} characters"))
+    elif note is not None:
+        note = attempt("note", partial(check_printable, note, "note", multiline=True))
     external = row.get("external_id", "")
     external_id = (
         attempt("external_id", lambda: ExternalId.parse("code", external)) if external else None

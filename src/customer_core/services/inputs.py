@@ -12,6 +12,7 @@ from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
+from customer_core.domain.values.text import check_printable
 from customer_core.errors import InvalidAddress, InvalidTaxId, InvalidValue
 
 __all__ = [
@@ -189,7 +190,7 @@ def _text(value: object, field: str) -> str | None:
         raise InvalidValue(
             f"expected text up to {_MAX_TEXT} characters", code="invalid_value", field=field
         )
-    return value.strip() or None
+    return check_printable(value, field, multiline=True).strip() or None
 
 
 def parse_scalar_fields(changes: Mapping[str, Any]) -> dict[str, Any]:

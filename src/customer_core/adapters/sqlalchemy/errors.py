@@ -27,11 +27,11 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Delete, Insert, Table, Update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 
 from customer_core.adapters.sqlalchemy.tables import metadata
-from customer_core.errors import Conflict, CustomerCoreError
+from customer_core.errors import Conflict, CustomerCoreError, StorageUnavailable
 
 __all__ = [
     "GuardedRepository",
@@ -157,4 +157,28 @@ def sqlite_constraint(message: str) -> str | None:
             and {c.name for c in constraint.columns} == columns
         ):
             return str(constraint.name)
+    return None
+
+
+def storage_error(exc: BaseException | None) -> CustomerCoreError | None:
+    """Driver failures that are not about our data, as our errors (``None`` otherwise).
+
+    A dropped connection, an unreachable server or a lock wait that timed out
+    is :class:`StorageUnavailable` (retry); a value the database cannot store
+    (PostgreSQL refuses NUL characters, say) is reported as such. Either way
+    the unit of work has been rolled back.
+    """
+    if isinstance(exc, DataError):
+        return StorageUnavailable(
+            "the database refused a value; nothing was written",
+            code="invalid_stored_value",
+            field=None,
+        )
+    if isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        return StorageUnavailable(
+            f"the database is unavailable ({type(exc.orig).__name__}); nothing was written",
+            code="storage_unavailable",
+        )
     return None

@@ -21,11 +21,13 @@ COMMITTED, and a stale ``expected_version`` is a :class:`VersionConflict`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, RootTransaction, insert
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from customer_core.adapters.sqlalchemy.engine import (
     SQLITE_BEGIN,
@@ -33,6 +35,7 @@ from customer_core.adapters.sqlalchemy.engine import (
     is_configured,
     upgrade,
 )
+from customer_core.adapters.sqlalchemy.errors import storage_error
 from customer_core.adapters.sqlalchemy.mapping import event_rows
 from customer_core.adapters.sqlalchemy.records import (
     SqlDuplicateHints,
@@ -138,7 +141,10 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already open")
-        connection = self._engine.connect()
+        try:
+            connection = self._engine.connect()
+        except DBAPIError as exc:
+            raise storage_error(exc) or exc from exc
         self._connection = connection
         self._repositories = _Repositories(connection, self._writing)
         self._begin(write=False)
@@ -154,7 +160,11 @@ class SqlUnitOfWork:
         self._repositories = self._transaction = None
         self._events = []
         if connection is not None:
-            connection.close()  # rolls back whatever was not committed
+            with contextlib.suppress(DBAPIError):  # a dead connection has nothing to roll back
+                connection.close()  # rolls back whatever was not committed
+        translated = storage_error(exc)
+        if translated is not None:
+            raise translated from exc
 
     def _open(self) -> Connection:
         if self._connection is None:

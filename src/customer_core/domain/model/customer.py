@@ -39,6 +39,7 @@ from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf
+from customer_core.domain.values.text import check_printable
 from customer_core.errors import (
     InvalidOperation,
     InvalidValue,
@@ -120,7 +121,7 @@ def clean_name(text: object, field: str = "name", *, required: bool = True) -> s
         return None
     if not isinstance(text, str):
         raise InvalidValue("expected text", code="invalid_value", field=field)
-    name = " ".join(unicodedata.normalize("NFC", text).split())
+    name = " ".join(check_printable(unicodedata.normalize("NFC", text), field).split())
     if len(name) > _MAX_NAME:
         raise InvalidValue(f"at most {_MAX_NAME} characters", code="invalid_value", field=field)
     return name

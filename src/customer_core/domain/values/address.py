@@ -21,6 +21,7 @@ import re
 
 import attrs
 
+from customer_core.domain.values.text import check_printable
 from customer_core.errors import InvalidAddress, InvalidLanguage
 
 __all__ = ["UFS", "Address", "AddressType", "Language"]
@@ -75,7 +76,7 @@ def _text(value: str | None, field: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidAddress("expected text", code="invalid_address", field=field)
-    cleaned = " ".join(value.split())
+    cleaned = " ".join(check_printable(value, field).split())
     if len(cleaned) > _MAX_TEXT:
         raise InvalidAddress("too long", code="invalid_address", field=field)
     return cleaned or None

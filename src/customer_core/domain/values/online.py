@@ -229,7 +229,7 @@ class MessengerId:
             value = re.sub(r"[\s()+\-.]", "", value)
             if not value.isdigit() or not 8 <= len(value) <= 15:
                 raise _invalid("a WhatsApp id is the phone digits", field, "invalid_messenger_id")
-        if not value or len(value) > _MAX_ID or any(c.isspace() for c in value):
+        if not value or len(value) > _MAX_ID or not value.isprintable() or " " in value:
             raise _invalid("not a valid messenger id", field, "invalid_messenger_id")
         return cls(chosen, value)
 
@@ -286,7 +286,8 @@ class ExternalId:
     @classmethod
     def parse(cls, system: str, id: str, /, *, field: str = "external_ids") -> ExternalId:
         name, value = str(system).strip(), str(id).strip()
-        if not name or not value or len(name) > 64 or len(value) > _MAX_ID:
+        printable = name.isprintable() and value.isprintable()
+        if not printable or not name or not value or len(name) > 64 or len(value) > _MAX_ID:
             raise _invalid("an external id needs a system and an id", field, "invalid_external_id")
         return cls(name, value)
 

@@ -10,7 +10,25 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["fold", "fold_tokens"]
+from customer_core.errors import InvalidValue
+
+__all__ = ["check_printable", "fold", "fold_tokens"]
+
+_ALLOWED_CONTROLS = frozenset("\n\r\t")
+
+
+def check_printable(text: str, field: str, *, multiline: bool = False) -> str:
+    r"""Refuse control characters (NUL and friends): no database stores them all alike.
+
+    >>> check_printable("Ana\x00", "name")
+    Traceback (most recent call last):
+    ...
+    customer_core.errors.InvalidValue: invalid_value [name]: control characters are not allowed
+    """
+    allowed = _ALLOWED_CONTROLS if multiline else frozenset()
+    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
+        raise InvalidValue("control characters are not allowed", code="invalid_value", field=field)
+    return text
 
 
 def fold(text: str, /) -> str:
