@@ -160,7 +160,9 @@ class TestOpen:
             "Bia Silva",
             "Caio Silva",
         ]
-        assert core.portfolios.bulk_delete(T, ADMIN, [ids["ana"], ids["bia"]]) == 2
+        deleted = core.portfolios.bulk_delete(T, ADMIN, [ids["ana"], ids["bia"], "nope"])
+        assert deleted.done == [ids["ana"], ids["bia"]]
+        assert deleted.not_visible == ["nope"]
 
     def test_transfers_leave_an_audit_trail(self) -> None:
         core, ids = _world(self.preset)

@@ -8,22 +8,63 @@ when, in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Protocol
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol, overload
 
 import attrs
 
 from customer_core.domain.model.actor import Actor, Portfolio
 from customer_core.domain.model.customer import clean_name
 from customer_core.domain.rules.policies import Visibility
-from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import InvalidValue, PermissionDenied, RuleViolation
+from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
+from customer_core.errors import InvalidValue, NotFound, PermissionDenied, RuleViolation
 from customer_core.ports import Assignment, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
 
-__all__ = ["ConversationStarter", "PortfolioService"]
+__all__ = ["BulkResult", "ConversationStarter", "PortfolioService"]
 
 _MAX_BULK = 10_000
+
+
+@attrs.frozen
+class BulkResult(Sequence[Assignment]):
+    """What a bulk action did to each requested customer.
+
+    It is the sequence of :class:`~customer_core.ports.Assignment` (from, to)
+    of the customers that changed; ``outcomes`` maps every requested id to
+    ``"done"`` or ``"not_visible"`` (missing and invisible are the same, so
+    existence is never confirmed).
+    """
+
+    assignments: tuple[Assignment, ...]
+    outcomes: Mapping[str, str]
+
+    @classmethod
+    def of(cls, requested: Iterable[str], done: Sequence[Assignment] | Sequence[str]) -> BulkResult:
+        done_ids = {d if isinstance(d, str) else d.customer_id for d in done}
+        assignments = tuple(d for d in done if isinstance(d, Assignment))
+        outcomes = {cid: "done" if cid in done_ids else "not_visible" for cid in requested}
+        return cls(assignments, outcomes)
+
+    @property
+    def done(self) -> list[str]:
+        return [cid for cid, outcome in self.outcomes.items() if outcome == "done"]
+
+    @property
+    def not_visible(self) -> list[str]:
+        return [cid for cid, outcome in self.outcomes.items() if outcome == "not_visible"]
+
+    def __len__(self) -> int:
+        return len(self.assignments)
+
+    @overload
+    def __getitem__(self, index: int) -> Assignment: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Assignment]: ...
+
+    def __getitem__(self, index: int | slice) -> Assignment | Sequence[Assignment]:
+        return self.assignments[index]
 
 
 class ConversationStarter(Protocol):
@@ -32,6 +73,14 @@ class ConversationStarter(Protocol):
     def start(
         self, tenant_id: str, customer_ids: Sequence[str], /, *, template: str, team: str | None
     ) -> None: ...
+
+
+def _sees(uow: UnitOfWork, scope: VisibilityScope, customer_id: str) -> bool:
+    try:
+        uow.customers.get_visible(scope, customer_id)
+    except NotFound:
+        return False
+    return True
 
 
 def _ids(customer_ids: Iterable[str]) -> list[str]:
@@ -155,7 +204,7 @@ class PortfolioService(ServiceBase):
         portfolio_id: str | None,
         responsible_id: str | None,
         fields: frozenset[str],
-    ) -> Sequence[Assignment]:
+    ) -> BulkResult:
         scope = self.scope(uow, tenant_id, actor)
         moved = uow.customers.assign(
             scope,
@@ -179,7 +228,7 @@ class PortfolioService(ServiceBase):
                 )
             )
         self.commit(uow)
-        return moved
+        return BulkResult.of(ids, moved)
 
     def _check_move(self, actor: Actor, action: str) -> None:
         access = self.preset.access
@@ -197,7 +246,7 @@ class PortfolioService(ServiceBase):
         *,
         to_portfolio_id: str | None = None,
         to_seller_id: str | None = None,
-    ) -> Sequence[Assignment]:
+    ) -> BulkResult:
         """Move customers to a portfolio and/or a seller (their responsible user).
 
         Moving to a seller without a portfolio uses the seller's own portfolio
@@ -230,7 +279,7 @@ class PortfolioService(ServiceBase):
 
     def remove_from_portfolio(
         self, tenant_id: str, actor: Actor, customer_ids: Iterable[str], /
-    ) -> Sequence[Assignment]:
+    ) -> BulkResult:
         """Make customers unassigned again (no portfolio, no responsible seller)."""
         self._check_move(actor, Action.REMOVE_FROM_PORTFOLIO)
         ids = _ids(customer_ids)
@@ -245,8 +294,10 @@ class PortfolioService(ServiceBase):
                 fields=frozenset({"portfolio_id", "responsible_id"}),
             )
 
-    def bulk_delete(self, tenant_id: str, actor: Actor, customer_ids: Iterable[str], /) -> int:
-        """Delete many customers at once (admins, by default). Returns how many."""
+    def bulk_delete(
+        self, tenant_id: str, actor: Actor, customer_ids: Iterable[str], /
+    ) -> BulkResult:
+        """Delete many customers at once (admins, by default), in one transaction."""
         check_action(actor, self.preset.access, Action.BULK_DELETE)
         ids = _ids(customer_ids)
         with self.uow_factory() as uow:
@@ -254,7 +305,7 @@ class PortfolioService(ServiceBase):
             for customer_id in deleted:
                 uow.record(self.event("customer.deleted", actor, tenant_id, customer_id, bulk=True))
             self.commit(uow)
-        return len(deleted)
+        return BulkResult.of(ids, deleted)
 
     def start_conversations(
         self,
@@ -266,7 +317,7 @@ class PortfolioService(ServiceBase):
         starter: ConversationStarter,
         template: str,
         team: str | None = None,
-    ) -> Sequence[str]:
+    ) -> BulkResult:
         """Send the same first message to up to ``bulk_conversation_max`` visible customers."""
         check_action(actor, self.preset.access, Action.BULK_CONVERSATION)
         ids = _ids(customer_ids)
@@ -280,6 +331,7 @@ class PortfolioService(ServiceBase):
             )
         with self.uow_factory() as uow:
             scope = self.scope(uow, tenant_id, actor)
-            visible = [uow.customers.get_visible(scope, cid).id for cid in ids]
-        starter.start(tenant_id, visible, template=template, team=team)
-        return visible
+            visible = [cid for cid in ids if _sees(uow, scope, cid)]
+        if visible:
+            starter.start(tenant_id, visible, template=template, team=team)
+        return BulkResult.of(ids, visible)
