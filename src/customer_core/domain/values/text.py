@@ -25,6 +25,8 @@ def check_printable(text: str, field: str, *, multiline: bool = False) -> str:
     ...
     customer_core.errors.InvalidValue: invalid_value [name]: control characters are not allowed
     """
+    if text.isprintable():  # the common case, checked in C
+        return text
     allowed = _ALLOWED_CONTROLS if multiline else frozenset()
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
         raise InvalidValue("control characters are not allowed", code="invalid_value", field=field)
