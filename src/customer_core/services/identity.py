@@ -19,7 +19,7 @@ by the duplicate report); nothing is ever merged silently.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -31,7 +31,7 @@ from customer_core.domain.matching.duplicates import (
     exact_clusters,
     suggest_duplicates,
 )
-from customer_core.domain.matching.merge import merge_customers
+from customer_core.domain.matching.merge import merge_customers, split_merged
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind, Source
@@ -451,65 +451,95 @@ class IdentityService(ServiceBase):
         tenant_id: str,
         actor: Actor,
         survivor_id: str,
-        absorbed_id: str,
+        absorbed: str | Sequence[str],
         /,
         *,
         choices: Mapping[str, Literal["survivor", "absorbed"]] | None = None,
     ) -> MergeRecord:
-        """Merge ``absorbed`` into ``survivor``, keeping every identifier; see :meth:`unmerge`."""
+        """Merge one or more customers into ``survivor``, keeping every identifier.
+
+        Several absorbed customers are merged one after the other, in one
+        transaction: each step is its own audit entry (``record.previous``
+        chains them) so :meth:`unmerge` can undo them one by one. ``choices``
+        take a scalar field from the absorbed record instead of the survivor.
+        Returns the audit entry of the last step.
+        """
         check_action(actor, self.preset.access, Action.MERGE)
+        absorbed_ids = [absorbed] if isinstance(absorbed, str) else list(dict.fromkeys(absorbed))
+        if not absorbed_ids or survivor_id in absorbed_ids:
+            raise InvalidOperation(
+                "merge other customers into the survivor",
+                code="invalid_operation",
+                field="absorbed",
+            )
         with self.uow_factory() as uow:
             scope = self.scope(uow, tenant_id, actor)
             survivor = uow.customers.get_visible(scope, survivor_id)
-            absorbed = uow.customers.get_visible(scope, absorbed_id)
-            merged = merge_customers(
-                survivor, absorbed, choices=choices, policy=self.preset.contact
-            )
-            uow.customers.delete(tenant_id, absorbed_id)
-            saved = uow.customers.save(
-                attrs.evolve(merged, updated_at=self.clock.now()), expected_version=survivor.version
-            )
-            record = MergeRecord(
-                id=self.ids.new_id(),
-                tenant_id=tenant_id,
-                survivor_id=survivor_id,
-                absorbed_id=absorbed_id,
-                survivor_before=survivor,
-                absorbed_before=absorbed,
-                merged_version=saved.version,
-                actor_id=actor.user_id,
-                merged_at=self.clock.now(),
-            )
-            uow.merges.add(record)
-            uow.record(
-                self.event(
-                    "customer.merged",
-                    actor,
-                    tenant_id,
-                    survivor_id,
-                    absorbed_id=absorbed_id,
-                    merge_id=record.id,
+            record: MergeRecord | None = None
+            for absorbed_id in absorbed_ids:
+                other = uow.customers.get_visible(scope, absorbed_id)
+                merged = merge_customers(
+                    survivor, other, choices=choices, policy=self.preset.contact
                 )
-            )
+                self._check_assignment(actor, survivor, merged)
+                uow.customers.delete(tenant_id, absorbed_id)
+                saved = uow.customers.save(
+                    attrs.evolve(merged, updated_at=self.clock.now()),
+                    expected_version=survivor.version,
+                )
+                record = MergeRecord(
+                    id=self.ids.new_id(),
+                    tenant_id=tenant_id,
+                    survivor_id=survivor_id,
+                    absorbed_id=absorbed_id,
+                    survivor_before=survivor,
+                    absorbed_before=other,
+                    merged_version=saved.version,
+                    actor_id=actor.user_id,
+                    merged_at=self.clock.now(),
+                )
+                uow.merges.add(record)
+                uow.record(
+                    self.event(
+                        "customer.merged",
+                        actor,
+                        tenant_id,
+                        survivor_id,
+                        absorbed_id=absorbed_id,
+                        merge_id=record.id,
+                    )
+                )
+                survivor = saved
             self.commit(uow)
+        assert record is not None
         return record
 
+    def _check_assignment(self, actor: Actor, before: Customer, after: Customer) -> None:
+        # Taking the absorbed record's portfolio or seller is an assignment like any other.
+        if after.portfolio_id != before.portfolio_id:
+            check_action(actor, self.preset.access, Action.ASSIGN_PORTFOLIO)
+        if after.responsible_id != before.responsible_id:
+            check_action(actor, self.preset.access, Action.SET_RESPONSIBLE)
+
     def unmerge(self, tenant_id: str, actor: Actor, merge_id: str, /) -> tuple[Customer, Customer]:
-        """Restore both records as they were before the merge."""
+        """Restore both customers as they were before the merge.
+
+        What the survivor gained after the merge (a new phone, say) stays
+        with it; what came from the absorbed record goes back to it.
+        """
         check_action(actor, self.preset.access, Action.MERGE)
         with self.uow_factory() as uow:
             record = uow.merges.get(tenant_id, merge_id)
             current = uow.customers.get_visible(
                 self.scope(uow, tenant_id, actor), record.survivor_id
             )
-            if record.undone_at is not None or current.version != record.merged_version:
+            if record.undone_at is not None:
                 raise InvalidOperation(
-                    "this merge was undone already, or the customer changed since",
-                    code="already_undone",
-                    field="merge_id",
+                    "this merge was undone already", code="already_undone", field="merge_id"
                 )
+            restored = split_merged(current, record.survivor_before, record.absorbed_before)
             survivor = uow.customers.save(
-                attrs.evolve(record.survivor_before, updated_at=self.clock.now()),
+                attrs.evolve(restored, updated_at=self.clock.now()),
                 expected_version=current.version,
             )
             absorbed = uow.customers.add(record.absorbed_before)

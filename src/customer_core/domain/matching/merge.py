@@ -29,7 +29,7 @@ from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.policies import ContactPolicy
 from customer_core.errors import InvalidOperation
 
-__all__ = ["MERGEABLE_FIELDS", "merge_customers"]
+__all__ = ["MERGEABLE_FIELDS", "merge_customers", "split_merged"]
 
 #: Scalar fields a caller may take from the absorbed record.
 MERGEABLE_FIELDS = frozenset(
@@ -123,3 +123,28 @@ def merge_customers(
     policy.check_addresses([a.type for a in merged.addresses])
     policy.check_contacts(merged.contacts)
     return merged._with_default_primaries()
+
+
+def split_merged(
+    current: Customer, survivor_before: Customer, absorbed_before: Customer, /
+) -> Customer:
+    """The survivor of a merge with what came from the absorbed record taken back out.
+
+    Scalar fields return to their values before the merge; identifiers,
+    addresses and contacts the survivor gained after the merge stay.
+    """
+    changes: dict[str, Any] = {}
+    for name in _COLLECTIONS:
+        before = {item.match_key for item in getattr(survivor_before, name)}
+        brought = {item.match_key for item in getattr(absorbed_before, name)} - before
+        changes[name] = tuple(i for i in getattr(current, name) if i.match_key not in brought)
+    brought_addresses = [a for a in absorbed_before.addresses if a not in survivor_before.addresses]
+    changes["addresses"] = tuple(a for a in current.addresses if a not in brought_addresses)
+    brought_contacts = {c.id for c in absorbed_before.contacts} - {
+        c.id for c in survivor_before.contacts
+    }
+    changes["contacts"] = tuple(c for c in current.contacts if c.id not in brought_contacts)
+    for name in (*MERGEABLE_FIELDS, "is_spammer", "is_vip", "first_purchase_at", "created_at"):
+        changes[name] = getattr(survivor_before, name)
+    changes["last_contacted_at"] = current.last_contacted_at
+    return attrs.evolve(current, **changes)._with_default_primaries()
