@@ -31,7 +31,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    tuple_,
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
@@ -64,8 +63,23 @@ def chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
 
 
 def key_in(table: Table, keys: Collection[IdentityKey]) -> ColumnElement[bool]:
-    """``(kind, key) IN (...)`` on a table with ``kind`` and ``key`` columns."""
-    return tuple_(table.c.kind, table.c.key).in_([(k.kind.value, k.key) for k in keys])
+    """``(kind, key) IN (...)`` on a table with ``kind`` and ``key`` columns.
+
+    Spelled as ``kind = :k AND key IN (...)`` per kind: every database uses the
+    ``(tenant_id, kind, key)`` index for it, and single-column ``IN`` lists
+    compile far faster than lists of tuples.
+    """
+    by_kind: dict[str, list[str]] = {}
+    if not keys:
+        return false()
+    for k in keys:
+        by_kind.setdefault(k.kind.value, []).append(k.key)
+    return or_(
+        *(
+            and_(table.c.kind == kind, table.c.key.in_(sorted(values)))
+            for kind, values in sorted(by_kind.items())
+        )
+    )
 
 
 def upsert(dialect: str, table: Table, *, update: Sequence[str]) -> Insert:

@@ -107,7 +107,9 @@ class SqlCustomerRepository(VisibleCustomers):
         }
         with self._writing(handlers) as writes:
             for tenant_id, group in _by_tenant(stored, lambda s: s.tenant_id).items():
-                holders = self.holders(tenant_id, [k for s in group for k in s.identity_keys()])
+                # New customers: the unique index is the check (no read first); a key
+                # someone else holds fails the insert, and _taken names the holder.
+                holders: Holders = {}
                 owned = [(s.id, key) for s in group for key in _claim(s, set(), holders)]
                 writes.execute(insert(customers), [customer_row(s) for s in group])
                 if owned:
