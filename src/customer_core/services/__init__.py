@@ -2,7 +2,8 @@
 
 from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory, Page
-from customer_core.services.identity import DuplicateReport, IdentityService, Inbound, Resolution
+from customer_core.services.identity import DuplicateReport, IdentityService
+from customer_core.services.inbound import Inbound, Resolution
 from customer_core.services.portfolios import ConversationStarter, PortfolioService
 
 __all__ = [

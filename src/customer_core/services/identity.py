@@ -34,110 +34,23 @@ from customer_core.domain.matching.duplicates import (
 from customer_core.domain.matching.merge import merge_customers, split_merged
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind, Source
+from customer_core.domain.model.customer import Customer, IdentityKey, Source
 from customer_core.domain.rules.visibility import Action, CustomerFilter, check_action
 from customer_core.domain.values.address import Language
-from customer_core.domain.values.email import Email
-from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile
-from customer_core.domain.values.phone import Phone, PhoneType
 from customer_core.errors import (
-    CustomerCoreError,
     DuplicateIdentity,
     InvalidOperation,
     InvalidValue,
     VersionConflict,
 )
 from customer_core.ports import DuplicateHint, LanguageDetector, MergeRecord, UnitOfWork
-from customer_core.services import inputs
 from customer_core.services.base import ServiceBase, check_tenant
+from customer_core.services.inbound import Inbound, Outcome, Resolution, attach_new_identifiers
 
 __all__ = ["DuplicateReport", "IdentityService", "Inbound", "Resolution"]
 
 SPAM, VIP = "spam", "vip"
 _RETRIES = 5
-Outcome = Literal["matched", "created", "attached", "conflict"]
-
-
-@attrs.frozen(kw_only=True)
-class Inbound:
-    """The parsed identifiers of one inbound message."""
-
-    phones: tuple[Phone, ...] = ()
-    emails: tuple[Email, ...] = ()
-    messenger_ids: tuple[MessengerId, ...] = ()
-    social_profiles: tuple[SocialProfile, ...] = ()
-    external_ids: tuple[ExternalId, ...] = ()
-
-    @classmethod
-    def parse(cls, identifiers: Mapping[str, Any], /, *, region: str = "BR") -> Inbound:
-        """From ``{"email": ..., "phone": ..., "messenger": (app, id), "social": url,
-        "external": (system, id)}``; each value may also be a list of them."""
-        known = {"email", "phone", "messenger", "social", "external"}
-        unknown = set(identifiers) - known
-        if unknown:
-            raise InvalidValue(
-                f"unknown identifiers {sorted(unknown)}", code="invalid_value", field="identifiers"
-            )
-
-        def many(name: str) -> list[Any]:
-            value = identifiers.get(name)
-            if value is None:
-                return []
-            if isinstance(value, list):
-                return value
-            return [value]
-
-        inbound = cls(
-            phones=tuple(inputs.as_phone(p, region=region) for p in many("phone")),
-            emails=tuple(inputs.as_email(e) for e in many("email")),
-            messenger_ids=tuple(inputs.as_messenger_id(m) for m in many("messenger")),
-            social_profiles=tuple(inputs.as_social_profile(s) for s in many("social")),
-            external_ids=tuple(inputs.as_external_id(x) for x in many("external")),
-        )
-        if not inbound.lookup_keys():
-            raise InvalidValue(
-                "an inbound message needs at least one identifier",
-                code="invalid_value",
-                field="identifiers",
-            )
-        return inbound
-
-    def lookup_keys(self) -> dict[IdentityKey, int]:
-        """Every key to look up, with its priority (lower wins)."""
-        keys: dict[IdentityKey, int] = {}
-
-        def put(kind: IdentityKind, key: str, priority: int) -> None:
-            k = IdentityKey(kind, key)
-            keys[k] = min(priority, keys.get(k, priority))
-
-        for x in self.external_ids:
-            put(IdentityKind.EXTERNAL, x.match_key, 0)
-        for m in self.messenger_ids:
-            put(IdentityKind.MESSENGER, m.match_key, 1)
-            if m.phone_key is not None:  # the same line stored as a phone
-                put(IdentityKind.PHONE, m.phone_key, 2)
-        for s in self.social_profiles:
-            put(IdentityKind.SOCIAL, s.match_key, 1)
-        for p in self.phones:
-            mobile = p.type is PhoneType.MOBILE
-            put(IdentityKind.PHONE, p.match_key, 2 if mobile else 4)
-            if mobile:  # and the line stored as a WhatsApp id
-                put(IdentityKind.MESSENGER, f"whatsapp:{p.match_key}", 2)
-        for e in self.emails:
-            put(IdentityKind.EMAIL, e.match_key, 3)
-        return keys
-
-
-@attrs.frozen(kw_only=True)
-class Resolution:
-    """What an inbound message resolved to."""
-
-    customer: Customer
-    outcome: Outcome
-    attached: tuple[str, ...] = ()
-    conflicts: tuple[str, ...] = ()
-    spam: bool = False
-    vip: bool = False
 
 
 @attrs.frozen
@@ -146,42 +59,6 @@ class DuplicateReport:
 
     clusters: tuple[Cluster, ...]
     suggestions: tuple[Suggestion, ...]
-
-
-def _attach(
-    customer: Customer, inbound: Inbound, held: set[IdentityKey], policy: Any
-) -> tuple[Customer, list[str]]:
-    """Add the identifiers nobody holds; ones the preset has no room for are left out."""
-    attached: list[str] = []
-    candidates: list[tuple[str, Any]] = [
-        *(("phones", p) for p in inbound.phones),
-        *(("emails", e) for e in inbound.emails),
-        *(("messenger_ids", m) for m in inbound.messenger_ids),
-        *(("social_profiles", s) for s in inbound.social_profiles),
-        *(("external_ids", x) for x in inbound.external_ids),
-    ]
-    own = set(customer.identity_keys())
-    for field, value in candidates:
-        before = set(customer.identity_keys())
-        try:
-            if field == "phones":
-                changed = customer.add_phone(value, policy=policy)
-            elif field == "emails":
-                changed = customer.add_email(value, policy=policy)
-            elif field == "social_profiles":
-                changed = customer.add_social_profile(value, policy=policy)
-            elif field == "messenger_ids":
-                changed = customer.add_messenger_id(value)
-            else:
-                changed = customer.add_external_id(value)
-        except CustomerCoreError:
-            continue  # already on the record, or no room under the preset
-        new_keys = set(changed.identity_keys()) - before
-        if new_keys & (held - own):
-            continue  # another customer holds it: a conflict, not an attachment
-        customer = changed
-        attached.append(field)
-    return customer, attached
 
 
 class IdentityService(ServiceBase):
@@ -275,7 +152,9 @@ class IdentityService(ServiceBase):
             best_id = holders[ranked[0]]
             others = tuple(dict.fromkeys(h for h in holders.values() if h != best_id))
             current = uow.customers.get(tenant_id, best_id)
-            changed, attached = _attach(current, inbound, set(holders), self.preset.contact)
+            changed, attached = attach_new_identifiers(
+                current, inbound, set(holders), self.preset.contact
+            )
             changed = attrs.evolve(
                 changed,
                 avatar_url=changed.avatar_url or avatar_url,
@@ -340,7 +219,7 @@ class IdentityService(ServiceBase):
             avatar_url=avatar_url,
             language=self._language(message_text),
         )
-        customer, _ = _attach(customer, inbound, set(), self.preset.contact)
+        customer, _ = attach_new_identifiers(customer, inbound, set(), self.preset.contact)
         return customer
 
     # -- spam and VIP lists -------------------------------------------------
