@@ -27,6 +27,7 @@ import attrs
 from customer_core.domain.matching.duplicates import (
     Cluster,
     Evidence,
+    MatchRecord,
     Suggestion,
     exact_clusters,
     suggest_duplicates,
@@ -288,22 +289,26 @@ class IdentityService(ServiceBase):
 
     # -- duplicates ---------------------------------------------------------
 
-    def _visible_customers(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> list[Customer]:
+    def _visible_records(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> list[MatchRecord]:
+        """Compact match records of the visible customers, read page by page.
+
+        Only the records are kept (a few hundred bytes each), not whole customers.
+        """
         scope = self.scope(uow, tenant_id, actor)
-        everyone: list[Customer] = []
+        records: list[MatchRecord] = []
         after = None
         while page := uow.customers.find(scope, CustomerFilter(), after=after, limit=500):
-            everyone += page
+            records += (MatchRecord.of(c) for c in page)
             last = page[-1]
             after = (search_key(last), last.id)
-        return everyone
+        return records
 
     def duplicate_report(
         self, tenant_id: str, actor: Actor, /, *, threshold: float = 0.6
     ) -> DuplicateReport:
         """Exact clusters and scored suggestions among the customers the actor can see."""
         with self.uow_factory() as uow:
-            customers = self._visible_customers(uow, tenant_id, actor)
+            customers = self._visible_records(uow, tenant_id, actor)
             visible = {c.id for c in customers}
             hints = [
                 h

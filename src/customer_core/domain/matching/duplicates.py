@@ -2,15 +2,69 @@
 
 Two kinds of result, each with the evidence that produced it:
 
-- **exact clusters**: records that share a key the unique index could not
-  enforce: the same line stored as a phone on one record and as a WhatsApp id
-  on another, companies sharing a CNPJ root (branches), pairs an inbound
-  message tied together;
-- **scored suggestions**: near duplicates found by blocking (phone suffix,
-  e-mail local part, CEP, name) and scored mostly on the name, which must be
-  backed by at least one other piece of evidence. A shared landline alone
-  never makes a suggestion: three people of one household are three
-  customers; nor does a common name alone.
+- **exact clusters** (:func:`exact_clusters`): records that share a key the
+  unique index could not enforce: one phone line held as a WhatsApp id by one
+  record and as a phone (or another WhatsApp id) by another record of the same
+  kind, companies sharing a CNPJ root (branches); the identity service adds
+  the pairs an inbound message tied together;
+- **scored suggestions** (:func:`suggest_duplicates`): near duplicates found by
+  blocking and scored from weighted, explained evidence.
+
+How a suggestion is made:
+
+1. Each customer is reduced to a compact :class:`MatchRecord`: the words of
+   its name and their Portuguese phonetic keys
+   (:mod:`~customer_core.domain.matching.phonetic`), phone lines, e-mail keys,
+   CEPs, the tax id. Only these are kept, never the customers, so memory grows
+   with the blocking index and ``customers`` may be a generator that reads the
+   tenant page by page.
+2. **Blocking** (:func:`blocking_keys`): two records are compared only when
+   they share a key: the last 8 digits of a phone line (a wrong area code or a
+   missing ninth digit still block together), a CEP, an e-mail local part, a
+   company e-mail domain with the sound of a name word, the CPF or CNPJ root,
+   or the sounds of two words of the name in any order. A block larger than
+   ``max_block`` is sorted by name sound and compared within a sliding
+   ``window``, so the cost grows about linearly with the tenant.
+3. **Rules**: different tax ids (two CPFs, a CPF and a CNPJ, two CNPJs) are
+   never suggested (branches are a cluster instead). A similar name is
+   required, unless the tax id is the same. A similar name alone is never
+   enough: contact evidence must add at least ``min_corroboration``.
+4. **Score**: the sum of the weights, clipped to 0..1. Every piece of evidence
+   is listed with what it added (:class:`MatchingPolicy` holds the weights):
+
+   ======================  ======  ============================================
+   evidence                weight  what matched
+   ======================  ======  ============================================
+   ``name``                ≤ 0.6   0.6 × similarity (:func:`name_similarity`),
+                                   when at least 0.75
+   ``tax_id``              1.0     the same CPF or CNPJ
+   ``mobile``              0.4     the same mobile or WhatsApp line (0.1 for a
+                                   person and a company: the owner's line)
+   ``email``               0.5     the same address, or a mistyped domain
+                                   (``gmial.com``)
+   ``email_local_part``    0.3     the same local part at another provider;
+                                   0.1 if it is just the name (``joao.silva``),
+                                   0 if many records carry that name
+   ``phone_suffix``        0.2     the last 8 digits, another area code
+   ``landline``            0.1     the same landline (households share it)
+   ``cep``                 0.1     the same CEP (households share it)
+   ``email_typo``          0.1     local parts one letter apart, one domain
+   ``email_domain``        0.05    the same company domain
+   ``generation_differs``  −0.6    *Júnior*, *Filho*, *Neto* or *Sobrinho* on
+                                   one name only, or different ones
+   ``kind_differs``        −0.4    a person and a company
+   ======================  ======  ============================================
+
+   A phone line or e-mail held by more than ``max_key_holders`` records (a
+   seller's own phone typed on every customer), or a CEP held by more than
+   ``max_cep_holders`` (a small town's single CEP), weighs nothing, and the
+   evidence says so.
+
+Names are compared without accents, case, word order, particles (*da*, *de*,
+*dos*...) or company legal forms (*Ltda*, *ME*, *EIRELI*, *S/A*, *SA*, *EPP*,
+*MEI*); abbreviated and dropped middle names, spellings that sound alike
+(*Souza*/*Sousa*) and one typo (rapidfuzz's OSA distance) are accepted, the
+masculine and feminine forms of a name (*Paulo*/*Paula*) are not.
 
 >>> from datetime import datetime, timezone
 >>> from customer_core import Customer, Phone, Email
@@ -21,53 +75,132 @@ Two kinds of result, each with the evidence that produced it:
 ...                     emails=(Email.parse("joao.silva@hotmail.com"),))
 >>> [(s.ids, s.score >= 0.6, [e.kind for e in s.evidence]) for s in suggest_duplicates([a, b])]
 [(('a', 'b'), True, ['name', 'email_local_part'])]
+>>> for e in suggest_duplicates([a, b])[0].evidence:
+...     print(f"{e.kind:<17} {e.weight:+.2f}  {e.detail}")
+name              +0.60  100% similar
+email_local_part  +0.10  joao.silva (made of the name, like many people's)
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import string
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import combinations
 
 import attrs
-from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Levenshtein
 
-from customer_core.domain.model.customer import Customer
+from customer_core.domain.matching.phonetic import phonetic_key
+from customer_core.domain.model.customer import Customer, CustomerKind
 from customer_core.domain.values.phone import PhoneType
 from customer_core.domain.values.tax_id import Cnpj
 from customer_core.domain.values.text import fold_tokens
 
 __all__ = [
+    "DEFAULT_POLICY",
     "Cluster",
     "Evidence",
+    "MatchRecord",
+    "MatchingPolicy",
+    "NameKey",
     "Suggestion",
+    "blocking_keys",
     "exact_clusters",
+    "key_holders",
+    "name_similarity",
+    "score_pair",
     "suggest_duplicates",
 ]
 
-#: Blocks larger than this are skipped: a key shared by that many records is not evidence.
+#: Blocks larger than this are compared within a sliding window (see :class:`MatchingPolicy`).
 MAX_BLOCK = 50
-_CORROBORATING = frozenset({"mobile", "landline", "phone_suffix", "email_local_part", "cep"})
+
+_PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "d"})
+#: Generational suffixes of Brazilian names, by spelling; a difference is evidence against.
+_GENERATIONS = {
+    "junior": "Júnior",
+    "jr": "Júnior",
+    "jnr": "Júnior",
+    "filho": "Filho",
+    "fo": "Filho",  # Fº
+    "filha": "Filha",
+    "neto": "Neto",
+    "neta": "Neta",
+    "sobrinho": "Sobrinho",
+    "sobrinha": "Sobrinha",
+}
+#: Legal-form suffixes of company names, ignored when comparing ("s a" is S/A, S.A.).
+_COMPANY_SUFFIXES = frozenset({"ltda", "limitada", "me", "eireli", "epp", "mei", "sa", "cia"})
 _FREE_MAIL = frozenset(
     {
+        "aol.com",
+        "bol.com.br",
+        "globo.com",
+        "globomail.com",
         "gmail.com",
+        "googlemail.com",
         "hotmail.com",
+        "hotmail.com.br",
+        "icloud.com",
+        "ig.com.br",
+        "live.com",
+        "me.com",
+        "msn.com",
         "outlook.com",
+        "outlook.com.br",
+        "proton.me",
+        "protonmail.com",
+        "r7.com",
+        "terra.com.br",
+        "uol.com.br",
         "yahoo.com",
         "yahoo.com.br",
-        "uol.com.br",
-        "bol.com.br",
-        "terra.com.br",
-        "icloud.com",
-        "live.com",
-        "ig.com.br",
+        "ymail.com",
+        "zipmail.com.br",
     }
 )
+#: Role mailboxes: the same local part at two companies is two companies.
+_ROLE_MAILBOXES = frozenset(
+    {
+        "adm",
+        "admin",
+        "administrativo",
+        "atendimento",
+        "comercial",
+        "compras",
+        "contabilidade",
+        "contato",
+        "contact",
+        "faturamento",
+        "financeiro",
+        "info",
+        "loja",
+        "nfe",
+        "noreply",
+        "rh",
+        "sac",
+        "suporte",
+        "vendas",
+    }
+)
+
+# Credit of one word of a name against another (see name_similarity).
+_SAME, _SOUNDS_ALIKE, _INITIAL, _TYPO, _SHORT_TYPO, _TWO_TYPOS = 1.0, 0.95, 0.85, 0.9, 0.75, 0.8
+_DROPPED_WORD = 0.03  # per word only the longer name has (a dropped middle name)
+_OTHER_FIRST_NAME = 0.85  # factor when the first names do not correspond
+_ONE_WORD_CAP = 0.8  # a one-word name ("Ana") is weak however well it matches
+_INITIALS_ONLY_CAP = 0.6  # "J. S." against "João Silva"
 
 
 @attrs.frozen
 class Evidence:
-    """One reason two records look alike (``kind``) and what matched (``detail``)."""
+    """One reason two records look alike (``kind``) and what matched (``detail``).
+
+    ``weight`` is what the evidence added to the score; evidence against a
+    match (a different *Júnior* suffix, a person against a company) weighs
+    negative.
+    """
 
     kind: str
     detail: str
@@ -91,101 +224,776 @@ class Suggestion:
     evidence: tuple[Evidence, ...]
 
 
-def _cross_kind_keys(customer: Customer) -> set[str]:
-    """Phone lines a record reaches, whatever field they were stored in."""
-    lines = {p.match_key for p in customer.phones}
-    lines |= {k for m in customer.messenger_ids if (k := m.phone_key) is not None}
-    return lines
+def _non_negative(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must not be negative")
 
 
-def exact_clusters(customers: Iterable[Customer], /) -> list[Cluster]:
-    """Records sharing a phone line across fields, or a CNPJ root."""
-    by_line: dict[str, set[str]] = defaultdict(set)
+def _non_positive(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value > 0:
+        raise ValueError(f"{attribute.name} is evidence against: it must not be positive")
+
+
+@attrs.frozen(kw_only=True)
+class MatchingPolicy:
+    """Weights and limits of the duplicate suggestions (no training data needed).
+
+    A score is the sum of the weights of the evidence found, clipped to 0..1,
+    and a pair is suggested when it reaches the ``threshold`` given to
+    :func:`suggest_duplicates`. With the defaults, an identical name is 0.6
+    and needs 0.1 more from contact data to reach the default threshold of
+    0.6 (the corroboration rule): a shared CEP or landline just does it, a
+    shared mobile or e-mail clearly does; *Maria Souza* against *Mariana
+    Souza* at one address does not (their names are 0.5 similar, below
+    ``name_floor``).
+    """
+
+    #: Weight of an identical name; a similar name adds ``name × similarity``.
+    name: float = attrs.field(default=0.6, validator=_non_negative)
+    #: Below this similarity (0..1) the names are not evidence.
+    name_floor: float = attrs.field(default=0.75, validator=_non_negative)
+    #: The same CPF or CNPJ (only seen outside storage, where the index does not apply).
+    tax_id: float = attrs.field(default=1.0, validator=_non_negative)
+    #: The same mobile (or WhatsApp line), both records persons or both companies.
+    mobile: float = attrs.field(default=0.4, validator=_non_negative)
+    #: The same mobile on a person and a company: usually the owner's, not proof.
+    mobile_person_company: float = attrs.field(default=0.1, validator=_non_negative)
+    #: The same landline: a household or an office shares it.
+    landline: float = attrs.field(default=0.1, validator=_non_negative)
+    #: The same last 8 digits on different lines: a mistyped area code.
+    phone_suffix: float = attrs.field(default=0.2, validator=_non_negative)
+    #: The same e-mail address (outside storage, like ``tax_id``).
+    email: float = attrs.field(default=0.5, validator=_non_negative)
+    #: The same local part at another provider (not a role mailbox such as ``contato``).
+    email_local_part: float = attrs.field(default=0.3, validator=_non_negative)
+    #: The same local part at another provider when it is just the name (``joao.silva``);
+    #: nothing when the name is common (see ``common_name_records``).
+    email_local_part_from_name: float = attrs.field(default=0.1, validator=_non_negative)
+    #: Local parts at one domain one letter apart (a typo; a different digit is another person).
+    email_typo: float = attrs.field(default=0.1, validator=_non_negative)
+    #: The same company domain (not gmail, hotmail...): colleagues share it too.
+    email_domain: float = attrs.field(default=0.05, validator=_non_negative)
+    #: The same CEP: a household, a building, or one street shares it.
+    cep: float = attrs.field(default=0.1, validator=_non_negative)
+    #: A *Júnior*, *Filho*, *Neto* or *Sobrinho* on one name only, or different ones.
+    generation_differs: float = attrs.field(default=-0.6, validator=_non_positive)
+    #: One record is a person, the other a company.
+    kind_differs: float = attrs.field(default=-0.4, validator=_non_positive)
+    #: A local part made of a name that more records than this carry is no evidence.
+    common_name_records: int = attrs.field(default=3, validator=attrs.validators.ge(2))
+    #: What contact evidence must add to a similar name (the tax id excepted).
+    min_corroboration: float = attrs.field(default=0.1, validator=_non_negative)
+    #: A phone line or e-mail held by more records than this is no evidence.
+    max_key_holders: int = attrs.field(default=10, validator=attrs.validators.ge(2))
+    #: A CEP held by more records than this is no evidence (a whole small town).
+    max_cep_holders: int = attrs.field(default=30, validator=attrs.validators.ge(2))
+    #: Blocks up to this size compare all their pairs; larger ones use the window.
+    max_block: int = attrs.field(default=MAX_BLOCK, validator=attrs.validators.ge(2))
+    #: In a large block sorted by name sound, each record meets this many neighbours.
+    window: int = attrs.field(default=10, validator=attrs.validators.ge(1))
+
+
+#: The weights used when none are given.
+DEFAULT_POLICY = MatchingPolicy()
+
+
+@attrs.frozen
+class NameKey:
+    """A name as compared: folded words, their phonetic keys, the generational suffix."""
+
+    words: tuple[str, ...]
+    sounds: tuple[str, ...]
+    generation: str | None = None
+
+    @classmethod
+    def parse(cls, name: str, /, *, company: bool = False) -> NameKey:
+        """Words without accents, case, particles, company suffixes; ``Silva, João`` reordered.
+
+        >>> NameKey.parse("SILVA, João Pedro da Jr.")
+        NameKey(words=('joao', 'pedro', 'silva'), sounds=('juau', 'pidru', 'silva'), generation='Júnior')
+        >>> NameKey.parse("Padaria Pão Quente Ltda - ME", company=True).words
+        ('padaria', 'pao', 'quente')
+        """
+        if "," in name:
+            last, _, first = name.partition(",")
+            name = f"{first} {last}"
+        words = [w for w in fold_tokens(name) if w not in _PARTICLES]
+        generation = None
+        if company:
+            while len(words) > 1:
+                if words[-1] in _COMPANY_SUFFIXES or words[-1].isdigit():
+                    words.pop()
+                elif words[-2:] == ["s", "a"] and len(words) > 2:  # S/A, S.A.
+                    del words[-2:]
+                else:
+                    break
+            words = [w for w in words if not w.isdigit()] or words
+        else:
+            found = sorted({_GENERATIONS[w] for w in words[1:] if w in _GENERATIONS})
+            if found:
+                generation = "/".join(found)
+                words = words[:1] + [w for w in words[1:] if w not in _GENERATIONS]
+        return cls(tuple(words), tuple(phonetic_key(w) for w in words), generation)
+
+
+def _is_mobile_line(key: str, typed: PhoneType) -> bool:
+    if key.startswith("55") and len(key) == 13:
+        return key[4] == "9"
+    return typed is PhoneType.MOBILE
+
+
+@attrs.frozen
+class MatchRecord:
+    """What matching needs of a customer, and nothing more (a few hundred bytes).
+
+    ``mobiles`` include the lines of WhatsApp ids, also listed in ``whatsapp``;
+    ``tax_id`` is ``"cpf:<digits>"`` or ``"cnpj:<digits>"``.
+    """
+
+    id: str
+    company: bool
+    names: tuple[NameKey, ...]
+    tax_id: str | None = None
+    mobiles: tuple[str, ...] = ()
+    landlines: tuple[str, ...] = ()
+    whatsapp: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    ceps: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, customer: Customer, /) -> MatchRecord:
+        """Extract the record of ``customer`` (the name, and the trade name of a company)."""
+        company = customer.kind is CustomerKind.COMPANY
+        names = [NameKey.parse(customer.name, company=company)]
+        if customer.trade_name:
+            trade = NameKey.parse(customer.trade_name, company=company)
+            if trade.words != names[0].words:
+                names.append(trade)
+        whatsapp = sorted({k for m in customer.messenger_ids if (k := m.phone_key) is not None})
+        mobiles = {p.match_key for p in customer.phones if _is_mobile_line(p.match_key, p.type)}
+        landlines = {p.match_key for p in customer.phones} - mobiles
+        tax = customer.tax_id
+        return cls(
+            id=customer.id,
+            company=company,
+            names=tuple(names),
+            tax_id=None if tax is None else f"{tax.kind}:{tax.digits}",
+            mobiles=tuple(sorted(mobiles | set(whatsapp))),
+            landlines=tuple(sorted(landlines - set(whatsapp))),
+            whatsapp=tuple(whatsapp),
+            emails=tuple(sorted({e.match_key for e in customer.emails})),
+            ceps=tuple(sorted({a.cep.replace("-", "") for a in customer.addresses if a.cep})),
+        )
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Every phone line the record reaches."""
+        return self.mobiles + self.landlines
+
+
+def _records(customers: Iterable[Customer | MatchRecord]) -> Iterator[MatchRecord]:
+    for each in customers:
+        yield each if isinstance(each, MatchRecord) else MatchRecord.of(each)
+
+
+# -- exact clusters -----------------------------------------------------------
+
+
+def _cluster_keys(
+    each: Customer | MatchRecord,
+) -> tuple[str, bool, Iterable[str], Iterable[str], str | None]:
+    """Id, company?, phone lines, WhatsApp lines, CNPJ root: no names needed (fast)."""
+    if isinstance(each, MatchRecord):
+        kind, _, digits = (each.tax_id or "").partition(":")
+        root = digits[:8] if kind == Cnpj.kind else None
+        return each.id, each.company, each.lines, each.whatsapp, root
+    whatsapp = {k for m in each.messenger_ids if (k := m.phone_key) is not None}
+    lines = whatsapp | {p.match_key for p in each.phones}
+    root = each.tax_id.root if isinstance(each.tax_id, Cnpj) else None
+    return each.id, each.kind is CustomerKind.COMPANY, lines, whatsapp, root
+
+
+def exact_clusters(customers: Iterable[Customer | MatchRecord], /) -> list[Cluster]:
+    """Records sharing a phone line across fields (same kind), or a CNPJ root.
+
+    A line counts when at least one record holds it as a WhatsApp id: two
+    *phones* on two records cannot both be stored (the unique index), and
+    outside storage a shared phone is scored evidence, not identity (a
+    household's landline). A person and a company sharing a line are not a
+    cluster: the line is usually the owner's.
+    """
+    holders: dict[tuple[str, bool], set[str]] = defaultdict(set)
+    as_messenger: set[tuple[str, bool]] = set()
     by_root: dict[str, set[str]] = defaultdict(set)
-    for customer in customers:
-        for line in _cross_kind_keys(customer):
-            by_line[line].add(customer.id)
-        if isinstance(customer.tax_id, Cnpj):
-            by_root[customer.tax_id.root].add(customer.id)
+    for id, company, lines, whatsapp, root in map(_cluster_keys, customers):
+        for line in lines:
+            holders[line, company].add(id)
+        for line in whatsapp:
+            as_messenger.add((line, company))
+        if root is not None:
+            by_root[root].add(id)
     clusters = [
         Cluster(tuple(sorted(ids)), (Evidence("same_phone_line", f"+{line}", 1.0),))
-        for line, ids in by_line.items()
-        if len(ids) > 1
+        for (line, company), ids in holders.items()
+        if len(ids) > 1 and (line, company) in as_messenger
     ]
     clusters += [
         Cluster(tuple(sorted(ids)), (Evidence("same_cnpj_root", root, 1.0),))
         for root, ids in by_root.items()
         if len(ids) > 1
     ]
-    return sorted(clusters, key=lambda c: c.ids)
+    return sorted(clusters, key=lambda c: (c.ids, c.evidence[0].detail))
 
 
-def _name_key(customer: Customer) -> str:
-    return " ".join(fold_tokens(customer.name))
+# -- names --------------------------------------------------------------------
 
 
-def _blocks(customer: Customer) -> set[str]:
-    tokens = fold_tokens(customer.name)
-    keys = {f"phone:{p.match_key[-8:]}" for p in customer.phones}
-    keys |= {f"local:{e.match_key.split('@')[0]}" for e in customer.emails}
-    keys |= {f"cep:{a.cep}" for a in customer.addresses if a.cep}
-    if tokens:
-        keys.add(f"name:{tokens[0][:3]}:{tokens[-1]}")
+def _gender_forms(t: str, u: str) -> bool:
+    """*Paulo*/*Paula*, *Daniel*/*Daniela*: two names, not a typo."""
+    if t[:-1] == u[:-1] and {t[-1], u[-1]} == {"a", "o"}:
+        return True
+    return t + "a" == u or u + "a" == t
+
+
+def _word_credit(t: str, st: str, t_last: bool, u: str, su: str, u_last: bool) -> tuple[float, str]:
+    """How much word ``t`` (sound ``st``) accounts for word ``u``, and why.
+
+    ``t_last`` and ``u_last`` say whether the word ends its name: an initial
+    stands for a first or middle name, not for the family name that ends the
+    other name (*Maria A. B. Cunha* is not *Maria A. C. Borges*).
+    """
+    if t == u:
+        return _SAME, ""
+    if len(t) == 1 or len(u) == 1:
+        if t[0] != u[0] or len(t) == len(u):
+            return 0.0, ""
+        full_is_last, initial_is_last = (u_last, t_last) if len(t) == 1 else (t_last, u_last)
+        if full_is_last and not initial_is_last:
+            return 0.0, ""
+        return _INITIAL, "initial"
+    if _gender_forms(t, u):
+        return 0.0, ""
+    if st == su:
+        return _SOUNDS_ALIKE, "sounds alike"
+    distance = OSA.distance(t, u, score_cutoff=2)
+    shortest = min(len(t), len(u))
+    if distance == 1 and shortest >= 4:
+        return _TYPO, "typo"
+    if distance == 1 and shortest == 3:
+        return _SHORT_TYPO, "typo"
+    if distance == 2 and shortest >= 7:
+        return _TWO_TYPOS, "typos"
+    return 0.0, ""
+
+
+def name_similarity(a: NameKey, b: NameKey, /) -> tuple[float, str]:
+    """Similarity (0..1) of two names and a short explanation.
+
+    Each word of the shorter name is paired with the best unused word of the
+    other (any order): the same word counts 1, the same sound 0.95, an
+    initial for its word 0.85 (not for the family name that ends the other
+    name), one typo 0.9 (rapidfuzz's OSA distance; two typos in a long word
+    0.8); the masculine and feminine forms of one name (*Paulo*/*Paula*,
+    *Daniel*/*Daniela*) count 0. The similarity is the mean credit of the
+    shorter name's words, minus 0.03 per word only the longer name has (a
+    dropped middle name), times 0.85 when the first names do not pair up. A
+    name written surname first (*Silva João*, *Ribeiro Vitor João*) is also
+    compared turned around, and the better reading counts. A one-word name
+    is capped at 0.8, a name of initials only at 0.6.
+
+    >>> def sim(x, y):
+    ...     return name_similarity(NameKey.parse(x), NameKey.parse(y))
+    >>> sim("Maria Aparecida dos Santos", "SANTOS, Maria A.")
+    (0.95, '95% similar (a = aparecida: initial)')
+    >>> sim("João Pedro Souza", "Joao Sousa")
+    (0.945, '94% similar (sousa = souza: sounds alike; missing: pedro)')
+    >>> sim("Mendes Soares Maria José", "Maria J. M. Soares")
+    (0.925, '92% similar (read surname first; j = jose: initial; m = mendes: initial)')
+    >>> sim("Paulo Lima", "Paula Lima")  # two people: only the surname matches
+    (0.425, '42% similar (first names differ; unmatched: paulo / paula)')
+    """
+    if len(a.words) > len(b.words):
+        a, b = b, a
+    if not a.words:
+        return 0.0, "no name"
+    best = _similarity(a, b)
+    if best[0] < 1.0:
+        for x, y in ((a, b), (b, a)):
+            k = _turn(x, y)
+            if k:
+                turned = NameKey(y.words[k:] + y.words[:k], y.sounds[k:] + y.sounds[:k])
+                found = _similarity(x, turned, "read surname first")
+                if found[0] > best[0]:
+                    best = found
+    return best
+
+
+def _turn(x: NameKey, y: NameKey) -> int:
+    """Where ``x``'s first name starts in ``y``, if ``y`` is written surname first.
+
+    It is when the words before that hold ``x``'s family name: *Soares* in
+    *Mendes Soares Maria José* against *Maria J. M. Soares*.
+    """
+    if len(x.words) < 2 or len(x.words[0]) < 2 or len(y.words) < 2:
+        return 0
+    for k in range(1, len(y.words)):
+        if y.sounds[k] == x.sounds[0]:
+            return k if x.sounds[-1] in y.sounds[:k] else 0
+    return 0
+
+
+def _similarity(a: NameKey, b: NameKey, note: str = "") -> tuple[float, str]:
+    if len(a.words) > len(b.words):
+        a, b = b, a
+    last_a, last_b = len(a.words) - 1, len(b.words) - 1
+    credits = []
+    for i, (t, st) in enumerate(zip(a.words, a.sounds, strict=True)):
+        for j, (u, su) in enumerate(zip(b.words, b.sounds, strict=True)):
+            credit, how = _word_credit(t, st, i == last_a, u, su, j == last_b)
+            if credit > 0:
+                credits.append((-credit, i, j, how))
+    credits.sort()
+    pairs: dict[int, tuple[int, float, str]] = {}
+    taken: set[int] = set()
+    for negative, i, j, how in credits:
+        if i not in pairs and j not in taken:
+            pairs[i] = (j, -negative, how)
+            taken.add(j)
+    total = sum(credit for _, credit, _ in pairs.values())
+    similarity = total / len(a.words) - _DROPPED_WORD * (len(b.words) - len(a.words))
+    notes = [note] if note else []
+    notes += [
+        "{} = {}: {}".format(*sorted((a.words[i], b.words[j]), key=len), how)
+        for i, (j, _, how) in sorted(pairs.items())
+        if how
+    ]
+    if pairs and pairs.get(0, (-1,))[0] != 0:
+        similarity *= _OTHER_FIRST_NAME
+        notes.append("first names differ")
+    if len(a.words) == 1:
+        similarity = min(similarity, _ONE_WORD_CAP)
+    if pairs and all(how == "initial" for _, _, how in pairs.values()):
+        similarity = min(similarity, _INITIALS_ONLY_CAP)
+    unmatched = [w for i, w in enumerate(a.words) if i not in pairs]
+    missing = [w for j, w in enumerate(b.words) if j not in taken]
+    if unmatched:
+        notes.append(f"unmatched: {' '.join(unmatched)} / {' '.join(missing)}")
+    elif missing and len(a.words) > 1:
+        notes.append("missing: " + " ".join(missing))
+    similarity = round(max(0.0, similarity), 3)
+    detail = f"{similarity:.0%} similar" + (f" ({'; '.join(notes)})" if notes else "")
+    return similarity, detail
+
+
+def _best_name(a: MatchRecord, b: MatchRecord) -> tuple[float, str, NameKey, NameKey]:
+    best = (-1.0, "", a.names[0], b.names[0])
+    for x in a.names:
+        for y in b.names:
+            similarity, detail = name_similarity(x, y)
+            if similarity > best[0]:
+                best = (similarity, detail, x, y)
+    return best
+
+
+# -- blocking -----------------------------------------------------------------
+
+
+def _useful_local_part(local: str) -> bool:
+    return len(local) >= 4 and local not in _ROLE_MAILBOXES
+
+
+def blocking_keys(record: MatchRecord, /) -> set[str]:
+    """The blocks ``record`` goes in; records are compared only within a block.
+
+    >>> from datetime import datetime, timezone
+    >>> from customer_core import Customer, Phone
+    >>> c = Customer.create(id="1", tenant_id="t", name="Luíz de Souza Filho",
+    ...                     now=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    ...                     phones=(Phone.parse("11 98765-4321"),))
+    >>> sorted(blocking_keys(MatchRecord.of(c)))
+    ['name:luis:susa', 'phone:87654321']
+    """
+    keys = {f"phone:{line[-8:]}" for line in record.lines}
+    keys |= {f"cep:{cep}" for cep in record.ceps}
+    if record.tax_id is not None:
+        kind, _, digits = record.tax_id.partition(":")
+        keys.add(f"tax:{digits[:8] if kind == Cnpj.kind else digits}")
+    sounds: set[str] = set()
+    for name in record.names:
+        heard = sorted(
+            {s for w, s in zip(name.words, name.sounds, strict=True) if len(w) > 1 and s}
+        )
+        sounds.update(heard)
+        if len(heard) == 1:
+            keys.add(f"name:{heard[0]}")
+        keys |= {f"name:{x}:{y}" for x, y in combinations(heard, 2)}
+    for email in record.emails:
+        local, _, domain = email.rpartition("@")
+        if _useful_local_part(local):
+            keys.add(f"email:{local}")
+        if domain not in _FREE_MAIL:
+            keys |= {f"domain:{domain}:{s}" for s in sounds}
     return keys
 
 
-def _evidence(a: Customer, b: Customer) -> list[Evidence]:
+def _sort_key(record: MatchRecord) -> tuple[str, str]:
+    return " ".join(sorted(record.names[0].sounds)), record.id
+
+
+def _candidate_pairs(
+    records: list[MatchRecord], blocks: Mapping[str, list[int]], policy: MatchingPolicy
+) -> Iterator[tuple[int, int]]:
+    """Each candidate pair once, as indices ``i < j`` into ``records`` (sorted by id)."""
+    seen: set[int] = set()
+    n = len(records)
+    for key in sorted(blocks):
+        members = blocks[key]
+        if len(members) < 2:
+            continue
+        if len(members) <= policy.max_block:
+            pairs: Iterable[tuple[int, int]] = combinations(sorted(members), 2)
+        else:
+            ordered = sorted(members, key=lambda i: _sort_key(records[i]))
+            pairs = (
+                (ordered[k], ordered[k + d])
+                for k in range(len(ordered))
+                for d in range(1, policy.window + 1)
+                if k + d < len(ordered)
+            )
+        for x, y in pairs:
+            i, j = (x, y) if x < y else (y, x)
+            code = i * n + j
+            if code not in seen:
+                seen.add(code)
+                yield i, j
+
+
+# -- scoring ------------------------------------------------------------------
+
+
+def _held_by_many(key: str, holders: Mapping[str, int] | None, limit: int) -> int:
+    count = holders.get(key, 0) if holders is not None else 0
+    return count if count > limit else 0
+
+
+def _domain_typo(x: str, y: str) -> bool:
+    """``gmial.com`` for ``gmail.com``, ``gmail.com.br`` for ``gmail.com``: one mailbox."""
+    if x.removesuffix(".br") == y.removesuffix(".br"):
+        return True
+    if (x in _FREE_MAIL) == (y in _FREE_MAIL):  # two providers, or two companies
+        return False
+    return OSA.distance(x, y, score_cutoff=2) <= 2
+
+
+def _made_of_name(local: str, names: Iterable[NameKey], holders: Mapping[str, int] | None) -> bool:
+    """Whether an e-mail local part is a name and maybe a number (``joao.silva``, ``jsilva12``).
+
+    Such a local part is what every João Silva picks, at every provider. The
+    words may be those of the two names, or any word of a name in the tenant
+    (``holders`` counts them): *Ana* and ``ana.alves`` is a name too.
+    """
+    letters = "".join(c for c in local.rstrip(string.digits) if c not in "._-+")
+    words = {w for name in names for w in name.words if len(w) > 1}
+    if not letters.isalpha() or not words:
+        return False
+    initials = {w[0] for w in words}
+
+    def known(piece: str) -> bool:
+        return piece in words or (holders is not None and f"word:{piece}" in holders)
+
+    reachable = [True] + [False] * len(letters)
+    for i in range(len(letters)):
+        if not reachable[i]:
+            continue
+        if letters[i] in initials:
+            reachable[i + 1] = True
+        for end in range(i + 2, len(letters) + 1):
+            if known(letters[i:end]):
+                reachable[end] = True
+    return reachable[-1]
+
+
+def _mailbox(email: str) -> tuple[str, str]:
+    local, _, domain = email.rpartition("@")
+    return local, domain
+
+
+def _local_part_evidence(
+    local: str,
+    domains: tuple[str, str],
+    a: MatchRecord,
+    b: MatchRecord,
+    policy: MatchingPolicy,
+    holders: Mapping[str, int] | None,
+) -> Evidence:
+    """One local part at two domains: a typo, a name anyone could pick, or a signature."""
+    many = _held_by_many(f"local:{local}", holders, policy.max_key_holders)
+    if many:
+        return Evidence("email_local_part", f"{local} (held by {many} records: no evidence)", 0.0)
+    x, y = domains
+    if _domain_typo(x, y):
+        detail = f"{local}@{x} ~ {local}@{y}: the same address, the domain mistyped"
+        return Evidence("email", detail, policy.email)
+    if not _made_of_name(local, (*a.names, *b.names), holders):
+        return Evidence("email_local_part", local, policy.email_local_part)
+    number = local[len(local.rstrip(string.digits)) :]
+    year = len(number) == 4 and number.startswith(("19", "20"))
+    if len(number) >= 3 and not year:  # joao.silva185: specific
+        return Evidence("email_local_part", local, policy.email_local_part)
+    namesakes = _name_holders(a, b, holders)
+    if namesakes > policy.common_name_records:  # every third one of them picks it
+        detail = f"{local} (made of a name {namesakes} records carry: no evidence)"
+        return Evidence("email_local_part", detail, 0.0)
+    if year:  # joao.silva1987, of a rare name
+        return Evidence("email_local_part", local, policy.email_local_part)
+    detail = f"{local} (made of the name, like many people's)"
+    return Evidence("email_local_part", detail, policy.email_local_part_from_name)
+
+
+def _email_evidence(
+    a: MatchRecord, b: MatchRecord, policy: MatchingPolicy, holders: Mapping[str, int] | None
+) -> list[Evidence]:
     found: list[Evidence] = []
-    similarity = fuzz.token_sort_ratio(_name_key(a), _name_key(b)) / 100
-    if similarity >= 0.6:
-        found.append(Evidence("name", f"{similarity:.0%} similar", round(0.6 * similarity, 3)))
-    a_phones, b_phones = {p.match_key: p for p in a.phones}, {p.match_key: p for p in b.phones}
-    for key in a_phones.keys() & b_phones.keys():
-        landline = a_phones[key].type is not PhoneType.MOBILE
-        found.append(
-            Evidence("landline" if landline else "mobile", f"+{key}", 0.1 if landline else 0.4)
-        )
-    suffixes = {k[-8:] for k in a_phones} & {k[-8:] for k in b_phones}
-    if suffixes and not a_phones.keys() & b_phones.keys():
-        found.append(Evidence("phone_suffix", f"…{sorted(suffixes)[0]}", 0.25))
-    a_mail = {e.match_key.split("@")[0]: e.domain for e in a.emails}
-    b_mail = {e.match_key.split("@")[0]: e.domain for e in b.emails}
-    for local in a_mail.keys() & b_mail.keys():
-        found.append(Evidence("email_local_part", local, 0.3))
-    domains = {d for d in a_mail.values() if d not in _FREE_MAIL} & set(b_mail.values())
-    for domain in domains:
-        found.append(Evidence("email_domain", domain, 0.05))
-    ceps = {x.cep for x in a.addresses if x.cep} & {x.cep for x in b.addresses if x.cep}
-    for cep in ceps:
-        found.append(Evidence("cep", cep, 0.15))
+    shared = sorted(set(a.emails) & set(b.emails))
+    for email in shared:
+        many = _held_by_many(f"email:{email}", holders, policy.max_key_holders)
+        if many:
+            found.append(Evidence("email", f"{email} (held by {many} records: no evidence)", 0.0))
+        else:
+            found.append(Evidence("email", email, policy.email))
+    if shared:
+        return found
+    a_mail = [_mailbox(e) for e in a.emails]
+    b_mail = [_mailbox(e) for e in b.emails]
+    for local, x in a_mail:
+        for other, y in b_mail:
+            if local == other and _useful_local_part(local):
+                found.append(_local_part_evidence(local, (x, y), a, b, policy, holders))
+    if found:
+        return found
+    typo = _email_typo(dict(a_mail), dict(b_mail))
+    if typo and _name_holders(a, b, holders) > policy.common_name_records:
+        found.append(Evidence("email_typo", f"{typo} (a common name: no evidence)", 0.0))
+    elif typo:
+        found.append(Evidence("email_typo", typo, policy.email_typo))
+    domains = sorted({d for _, d in a_mail if d not in _FREE_MAIL} & {d for _, d in b_mail})
+    if domains:
+        found.append(Evidence("email_domain", domains[0], policy.email_domain))
     return found
 
 
+def _contact_evidence(
+    a: MatchRecord, b: MatchRecord, policy: MatchingPolicy, holders: Mapping[str, int] | None
+) -> list[Evidence]:
+    found: list[Evidence] = []
+    mixed = a.company != b.company
+
+    def add(kind: str, detail: str, weight: float, key: str, limit: int) -> None:
+        many = _held_by_many(key, holders, limit)
+        if many:
+            found.append(Evidence(kind, f"{detail} (held by {many} records: no evidence)", 0.0))
+        else:
+            found.append(Evidence(kind, detail, weight))
+
+    if a.tax_id is not None and a.tax_id == b.tax_id:
+        kind = a.tax_id.partition(":")[0]
+        found.append(Evidence("tax_id", f"the same {kind.upper()}", policy.tax_id))
+    shared_mobiles = set(a.mobiles) & set(b.mobiles)
+    for line in sorted(shared_mobiles):
+        if mixed:
+            add(
+                "mobile",
+                f"+{line}, on a person and a company",
+                policy.mobile_person_company,
+                f"line:{line}",
+                policy.max_key_holders,
+            )
+        else:
+            add("mobile", f"+{line}", policy.mobile, f"line:{line}", policy.max_key_holders)
+    shared_landlines = (set(a.lines) & set(b.lines)) - shared_mobiles
+    for line in sorted(shared_landlines):
+        add("landline", f"+{line}", policy.landline, f"line:{line}", policy.max_key_holders)
+    if not shared_mobiles and not shared_landlines:
+        suffixes = {x[-8:] for x in a.mobiles} & {x[-8:] for x in b.mobiles}
+        if suffixes:
+            suffix = min(suffixes)
+            add(
+                "phone_suffix",
+                f"…{suffix}, another area code",
+                policy.phone_suffix,
+                f"suffix:{suffix}",
+                policy.max_key_holders,
+            )
+    found += _email_evidence(a, b, policy, holders)
+    for cep in sorted(set(a.ceps) & set(b.ceps)):
+        add("cep", f"{cep[:5]}-{cep[5:]}", policy.cep, f"cep:{cep}", policy.max_cep_holders)
+    return found
+
+
+def _letters_only_edit(x: str, y: str) -> bool:
+    """Whether every character the edit from ``x`` to ``y`` touches is a letter."""
+    for op in Levenshtein.editops(x, y):
+        if op.tag in ("replace", "delete") and not x[op.src_pos].isalpha():
+            return False
+        if op.tag in ("replace", "insert") and not y[op.dest_pos].isalpha():
+            return False
+    return True
+
+
+def _email_typo(a_mail: Mapping[str, str], b_mail: Mapping[str, str]) -> str | None:
+    """Local parts at one domain, one letter apart.
+
+    Not a digit or a separator: *joao.silva2* and *joaosilva* are other João Silvas.
+    """
+    for x, domain in sorted(a_mail.items()):
+        for y in sorted(b_mail):
+            if min(len(x), len(y)) < 6 or x == y or b_mail[y] != domain:
+                continue
+            if OSA.distance(x, y, score_cutoff=1) == 1 and _letters_only_edit(x, y):
+                return f"{x} ~ {y}@{domain}"
+    return None
+
+
+def _common_name_key(name: NameKey) -> str | None:
+    """First and last word by sound, in either order (one word alone); ``None`` for initials."""
+    if not name.words or len(name.words[0]) < 2 or len(name.words[-1]) < 2:
+        return None
+    first, last = sorted((name.sounds[0], name.sounds[-1]))
+    return f"common:{first}:{last}" if len(name.words) > 1 else f"common:{first}"
+
+
+def _name_holders(a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None) -> int:
+    """How many records carry the pair's first and last name (the commoner spelling)."""
+    if holders is None:
+        return 0
+    full = [
+        {s for w, s in zip(r.names[0].words, r.names[0].sounds, strict=True) if len(w) > 1}
+        for r in (a, b)
+    ]
+    if len(full[0] & full[1]) >= 3:  # three words in common, middle names too: rare enough
+        return 0
+    keys = [k for r in (a, b) if (k := _common_name_key(r.names[0])) is not None]
+    return max((holders.get(k, 0) for k in keys), default=0)
+
+
+def score_pair(
+    a: Customer | MatchRecord,
+    b: Customer | MatchRecord,
+    /,
+    *,
+    policy: MatchingPolicy = DEFAULT_POLICY,
+    holders: Mapping[str, int] | None = None,
+) -> Suggestion | None:
+    """The pair's score and evidence, or ``None`` when the rules rule it out.
+
+    ``holders`` (:func:`key_holders` of the tenant) discounts keys held by
+    too many records, and e-mail local parts made of a name many records
+    carry; without it, every key counts as rare. The score does not depend on the order of ``a`` and
+    ``b``.
+    """
+    x = a if isinstance(a, MatchRecord) else MatchRecord.of(a)
+    y = b if isinstance(b, MatchRecord) else MatchRecord.of(b)
+    if x.id > y.id:
+        x, y = y, x
+    if x.tax_id is not None and y.tax_id is not None and x.tax_id != y.tax_id:
+        return None  # two CPFs, a CPF and a CNPJ, or two establishments: never one customer
+    contact = _contact_evidence(x, y, policy, holders)
+    same_tax_id = any(e.kind == "tax_id" for e in contact)
+    if not same_tax_id and sum(e.weight for e in contact) < policy.min_corroboration:
+        return None  # a similar name alone, or a company domain, is not enough
+    similarity, detail, x_name, y_name = _best_name(x, y)
+    if similarity < policy.name_floor and not same_tax_id:
+        return None  # without a similar name, shared contact data is a household or an office
+    evidence: list[Evidence] = []
+    if similarity >= policy.name_floor:
+        evidence.append(Evidence("name", detail, round(policy.name * similarity, 3)))
+    evidence += contact
+    both_surnamed = len(x_name.words) > 1 and len(y_name.words) > 1
+    if similarity >= policy.name_floor and both_surnamed and x_name.generation != y_name.generation:
+        which = " vs ".join(g or "none" for g in (x_name.generation, y_name.generation))
+        evidence.append(
+            Evidence("generation_differs", f"{which}: father and son?", policy.generation_differs)
+        )
+    if x.company != y.company:
+        evidence.append(Evidence("kind_differs", "a person and a company", policy.kind_differs))
+    score = round(min(1.0, max(0.0, sum(e.weight for e in evidence))), 3)
+    return Suggestion((x.id, y.id), score, tuple(evidence))
+
+
+def _holder_keys(record: MatchRecord) -> set[str]:
+    keys = {f"line:{line}" for line in record.lines}
+    keys |= {f"suffix:{line[-8:]}" for line in record.mobiles}
+    keys |= {f"email:{email}" for email in record.emails}
+    keys |= {f"local:{email.rpartition('@')[0]}" for email in record.emails}
+    keys |= {f"cep:{cep}" for cep in record.ceps}
+    keys |= {k for name in record.names[:1] if (k := _common_name_key(name)) is not None}
+    keys |= {f"word:{w}" for name in record.names for w in name.words if len(w) > 1}
+    return keys
+
+
+def _contact_keys(record: MatchRecord) -> frozenset[str]:
+    """Every key whose match is contact evidence: lines (last 8 digits), local parts, CEPs..."""
+    keys = {f"p{line[-8:]}" for line in record.lines}
+    keys |= {f"l{email.rpartition('@')[0]}" for email in record.emails}
+    keys |= {f"c{cep}" for cep in record.ceps}
+    if record.tax_id is not None:
+        keys.add(f"t{record.tax_id}")
+    return frozenset(keys)
+
+
+def _typo_possible(a: MatchRecord, b: MatchRecord) -> bool:
+    if not a.emails or not b.emails:
+        return False
+    a_mail = dict(_mailbox(e) for e in a.emails)
+    b_mail = dict(_mailbox(e) for e in b.emails)
+    return _email_typo(a_mail, b_mail) is not None
+
+
+def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
+    """How many records hold each phone line, e-mail, local part, CEP, name and name word.
+
+    :func:`suggest_duplicates` counts these itself; pass them to
+    :func:`score_pair` when scoring pairs one at a time.
+    """
+    holders: Counter[str] = Counter()
+    for record in records:
+        holders.update(_holder_keys(record))
+    return holders
+
+
 def suggest_duplicates(
-    customers: Sequence[Customer], /, *, threshold: float = 0.6
+    customers: Iterable[Customer | MatchRecord],
+    /,
+    *,
+    threshold: float = 0.6,
+    policy: MatchingPolicy = DEFAULT_POLICY,
 ) -> list[Suggestion]:
-    """Pairs scoring at least ``threshold``, best first; each says why."""
-    by_id = {c.id: c for c in customers}
-    blocks: dict[str, list[str]] = defaultdict(list)
-    for customer in customers:
-        for key in _blocks(customer):
-            blocks[key].append(customer.id)
-    pairs: set[tuple[str, str]] = set()
-    for ids in blocks.values():
-        if 1 < len(ids) <= MAX_BLOCK:
-            pairs.update(tuple(sorted(p)) for p in combinations(ids, 2))  # type: ignore[misc]
+    """Pairs scoring at least ``threshold``, best first; each says why.
+
+    ``customers`` is read once and may be a generator; only a
+    :class:`MatchRecord` of each is kept. The result does not depend on the
+    order of ``customers``.
+    """
+    records = sorted(_records(customers), key=lambda r: r.id)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    holders: Counter[str] = Counter()
+    for index, record in enumerate(records):
+        for key in blocking_keys(record):
+            blocks[key].append(index)
+        holders.update(_holder_keys(record))
+    # A pair sharing none of these keys can only be corroborated by an e-mail typo
+    # (unless the policy lets a company domain alone corroborate): skip it cheaply.
+    contact = [_contact_keys(r) for r in records]
+    quick = policy.min_corroboration > max(0.0, policy.email_domain)
     suggestions = []
-    for left, right in pairs:
-        a, b = by_id[left], by_id[right]
-        if a.tax_id is not None and b.tax_id is not None and a.tax_id != b.tax_id:
-            continue  # different CPF/CNPJ: different customers
-        evidence = _evidence(a, b)
-        kinds = {e.kind for e in evidence}
-        if "name" not in kinds:
-            continue  # without a similar name, shared contact data is a household or an office
-        if not kinds & _CORROBORATING:
-            continue  # a common name ("Ana Silva") at a common domain is not the same person
-        score = min(1.0, round(sum(e.weight for e in evidence), 3))
-        if score >= threshold:
-            suggestions.append(Suggestion((left, right), score, tuple(evidence)))
+    for i, j in _candidate_pairs(records, blocks, policy):
+        if (
+            quick
+            and contact[i].isdisjoint(contact[j])
+            and not _typo_possible(records[i], records[j])
+        ):
+            continue
+        suggestion = score_pair(records[i], records[j], policy=policy, holders=holders)
+        if suggestion is not None and suggestion.score >= threshold:
+            suggestions.append(suggestion)
     return sorted(suggestions, key=lambda s: (-s.score, s.ids))
