@@ -253,3 +253,26 @@ def test_duplicate_report_respects_visibility() -> None:
     customers.register(T, ADMIN, name="Joao Silva", addresses=[{"street": "R", "cep": "01310-100"}])
     assert identity.duplicate_report(T, ADMIN).suggestions
     assert identity.duplicate_report(T, AGENT).suggestions == ()
+
+
+def test_an_overflowing_merge_is_resolved_by_explicit_choice() -> None:
+    customers, identity = make(presets.OMNICHANNEL)
+    a = customers.register(T, ADMIN, name="Ana", phones=["11 98765-4321", "11 98765-4322"])
+    b = customers.register(T, ADMIN, name="Ana", phones=["11 98765-4323", "11 98765-4324"])
+    identity.merge(T, ADMIN, a.id, b.id, drop=["(11) 98765-4324"])
+    merged = customers.get(T, ADMIN, a.id)
+    assert [p.national for p in merged.phones] == [
+        "(11) 98765-4321",
+        "(11) 98765-4322",
+        "(11) 98765-4323",
+    ]
+
+
+def test_lingua_detector_reads_portuguese_spanish_and_english() -> None:
+    from customer_core.adapters.language import LinguaLanguageDetector
+
+    detector = LinguaLanguageDetector()
+    assert detector.detect("Olá, gostaria de saber onde está o meu pedido") == "pt"
+    assert detector.detect("Hola, quiero saber dónde está mi pedido") == "es"
+    assert detector.detect("Hello, where is my order?") == "en"
+    assert detector.detect("   ") is None

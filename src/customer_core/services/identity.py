@@ -45,6 +45,7 @@ from customer_core.errors import (
     VersionConflict,
 )
 from customer_core.ports import DuplicateHint, LanguageDetector, MergeRecord, UnitOfWork
+from customer_core.services import inputs
 from customer_core.services.base import ServiceBase, check_tenant
 from customer_core.services.inbound import Inbound, Outcome, Resolution, attach_new_identifiers
 
@@ -339,14 +340,17 @@ class IdentityService(ServiceBase):
         /,
         *,
         choices: Mapping[str, Literal["survivor", "absorbed"]] | None = None,
+        drop: Sequence[str] = (),
     ) -> MergeRecord:
         """Merge one or more customers into ``survivor``, keeping every identifier.
 
         Several absorbed customers are merged one after the other, in one
-        transaction: each step is its own audit entry (``record.previous``
-        chains them) so :meth:`unmerge` can undo them one by one. ``choices``
-        take a scalar field from the absorbed record instead of the survivor.
-        Returns the audit entry of the last step.
+        transaction: each step is its own audit entry, so :meth:`unmerge` can
+        undo them one by one. ``choices`` take a scalar field from the absorbed
+        record instead of the survivor. When the union would exceed the
+        preset's limits the merge is refused with the cardinality error;
+        ``drop`` names the identifiers (phones, e-mails... in any format) to
+        leave out instead. Returns the audit entry of the last step.
         """
         check_action(actor, self.preset.access, Action.MERGE)
         absorbed_ids = [absorbed] if isinstance(absorbed, str) else list(dict.fromkeys(absorbed))
@@ -356,6 +360,7 @@ class IdentityService(ServiceBase):
                 code="invalid_operation",
                 field="absorbed",
             )
+        dropped = {self._drop_key(text) for text in drop}
         with self.uow_factory() as uow:
             scope = self.scope(uow, tenant_id, actor)
             survivor = uow.customers.get_visible(scope, survivor_id)
@@ -363,7 +368,7 @@ class IdentityService(ServiceBase):
             for absorbed_id in absorbed_ids:
                 other = uow.customers.get_visible(scope, absorbed_id)
                 merged = merge_customers(
-                    survivor, other, choices=choices, policy=self.preset.contact
+                    survivor, other, choices=choices, policy=self.preset.contact, drop=dropped
                 )
                 self._check_assignment(actor, survivor, merged)
                 uow.customers.delete(tenant_id, absorbed_id)
@@ -397,6 +402,14 @@ class IdentityService(ServiceBase):
             self.commit(uow)
         assert record is not None
         return record
+
+    def _drop_key(self, text: str) -> str:
+        """The match key of an identifier named in ``drop`` (a phone or e-mail as typed)."""
+        if "@" in text:
+            return inputs.as_email(text).match_key
+        if ":" in text:
+            return text  # already a key, e.g. "instagram:ana"
+        return inputs.as_phone(text, region=self.preset.default_region).match_key
 
     def _check_assignment(self, actor: Actor, before: Customer, after: Customer) -> None:
         # Taking the absorbed record's portfolio or seller is an assignment like any other.

@@ -20,7 +20,7 @@ what they do not want first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -71,8 +71,15 @@ def merge_customers(
     *,
     choices: Mapping[str, Choice] | None = None,
     policy: ContactPolicy,
+    drop: Iterable[str] = (),
 ) -> Customer:
-    """The survivor with everything of ``absorbed`` added; pure, validates the result."""
+    """The survivor with everything of ``absorbed`` added; pure, validates the result.
+
+    When the union exceeds the preset (a fourth phone under a 3-phone
+    policy), the merge is refused with the cardinality error; the caller
+    resolves it explicitly by naming the match keys to leave out in ``drop``
+    (those identifiers stay with nobody). Nothing is ever dropped silently.
+    """
     if survivor.tenant_id != absorbed.tenant_id or survivor.id == absorbed.id:
         raise InvalidOperation(
             "merge two different customers of one tenant", code="invalid_operation", field="ids"
@@ -91,8 +98,14 @@ def merge_customers(
             code="conflicting_tax_id",
             field="tax_id",
         )
+    dropped = set(drop)
     changes: dict[str, Any] = {
-        name: _union(getattr(survivor, name), getattr(absorbed, name)) for name in _COLLECTIONS
+        name: tuple(
+            i
+            for i in _union(getattr(survivor, name), getattr(absorbed, name))
+            if i.match_key not in dropped
+        )
+        for name in _COLLECTIONS
     }
     changes["addresses"] = survivor.addresses + tuple(
         a for a in absorbed.addresses if a not in survivor.addresses
