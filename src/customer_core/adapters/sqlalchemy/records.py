@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, select, union_all, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
@@ -22,7 +22,7 @@ from customer_core.adapters.sqlalchemy.mapping import (
     merge_from_row,
     merge_row,
 )
-from customer_core.adapters.sqlalchemy.queries import chunks, key_in, upsert
+from customer_core.adapters.sqlalchemy.queries import chunks, per_kind, select_by_keys, upsert
 from customer_core.adapters.sqlalchemy.tables import duplicate_hints, identity_lists, merges
 from customer_core.domain.model.customer import IdentityKey
 from customer_core.errors import Conflict
@@ -69,27 +69,30 @@ class SqlIdentityLists(GuardedRepository):
     def remove(self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /) -> None:
         with self._writing({}) as writes:
             for chunk in chunks(_unique(keys)):
-                writes.execute(
-                    delete(identity_lists).where(
-                        lists.tenant_id == tenant_id,
-                        lists.list_name == list_name,
-                        key_in(identity_lists, chunk),
+                for condition in per_kind(identity_lists, chunk):
+                    writes.execute(
+                        delete(identity_lists).where(
+                            lists.tenant_id == tenant_id,
+                            lists.list_name == list_name,
+                            condition,
+                        )
                     )
-                )
 
     def listed(
         self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /
     ) -> set[IdentityKey]:
         found: set[IdentityKey] = set()
         for chunk in chunks(_unique(keys)):
-            rows = self._connection.execute(
-                select(lists.kind, lists.key).where(
-                    lists.tenant_id == tenant_id,
-                    lists.list_name == list_name,
-                    key_in(identity_lists, chunk),
-                )
+            queries = select_by_keys(
+                identity_lists,
+                chunk,
+                lists.kind,
+                lists.key,
+                where=and_(lists.tenant_id == tenant_id, lists.list_name == list_name),
             )
-            found.update(identity_key(kind, key) for kind, key in rows)
+            if queries:
+                rows = self._connection.execute(union_all(*queries))
+                found.update(identity_key(kind, key) for kind, key in rows)
         return found
 
 

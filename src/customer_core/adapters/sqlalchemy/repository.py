@@ -32,7 +32,7 @@ from customer_core.adapters.sqlalchemy.mapping import (
     identity_rows,
 )
 from customer_core.adapters.sqlalchemy.portfolios import SqlPortfolioRepository
-from customer_core.adapters.sqlalchemy.queries import chunks, key_in
+from customer_core.adapters.sqlalchemy.queries import chunks, select_by_keys
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
 from customer_core.domain.model.customer import Customer, IdentityKey
@@ -207,10 +207,8 @@ class SqlCustomerRepository(VisibleCustomers):
                     select(*columns).where(i.tenant_id == tenant_id, i.customer_id.in_(ids))
                 )
             if part:
-                queries.append(
-                    select(*columns).where(
-                        i.tenant_id == tenant_id, key_in(customer_identities, part)
-                    )
+                queries += select_by_keys(
+                    customer_identities, part, *columns, where=i.tenant_id == tenant_id
                 )
             for kind, key, holder in self._connection.execute(union_all(*queries)):
                 holders[identity_key(kind, key)] = holder
@@ -249,12 +247,17 @@ class SqlCustomerRepository(VisibleCustomers):
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         found: Holders = {}
         for chunk in chunks(list(dict.fromkeys(keys))):
-            rows = self._connection.execute(
-                select(i.kind, i.key, i.customer_id).where(
-                    i.tenant_id == tenant_id, key_in(customer_identities, chunk)
-                )
+            queries = select_by_keys(
+                customer_identities,
+                chunk,
+                i.kind,
+                i.key,
+                i.customer_id,
+                where=i.tenant_id == tenant_id,
             )
-            found.update({identity_key(kind, key): holder for kind, key, holder in rows})
+            if queries:
+                rows = self._connection.execute(union_all(*queries))
+                found.update({identity_key(kind, key): holder for kind, key, holder in rows})
         return found
 
     def list_page(
