@@ -66,6 +66,9 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Import speed as ratios to validating the rows, measured in one run."""
+    """Import throughput, resolve_inbound latency, exact clusters: one run, one final table.
+
+    ``nox -s bench -- --quick`` runs at 1/10 scale; see benchmarks/run_all.py.
+    """
     session.install("-e", ".[sql]")
-    session.run("python", "benchmarks/import_speed.py", *session.posargs)
+    session.run("python", "benchmarks/run_all.py", *session.posargs)

@@ -1,85 +1,337 @@
-"""Import speed against the cost of merely validating the same rows.
+"""Import speed of a large CSV into SQLite, against two baselines measured in the same run.
 
-Run: ``nox -s bench`` (or ``python benchmarks/import_speed.py --rows 20000``).
-Every figure is measured in this run and printed as a ratio to the baseline
-(reading and validating every row, writing nothing), so machines and noise
-cancel out. PostgreSQL and MariaDB are measured when reachable.
+Run: ``nox -s bench`` (everything, see ``run_all.py``) or
+``python benchmarks/import_speed.py [--rows N | --quick] [--repeat N] [--profile]``.
+
+The CSV has the format of :func:`customer_core.demo.demo_csv` (Brazilian
+customers, ~3% repeated the messy way), streamed to a temporary file. Three
+measurements, each in its own process (its peak RSS is its own):
+
+- **validation floor**: read the file and :func:`~customer_core.io.parse_row`
+  every row (CPF, phones, e-mails, address), storing nothing;
+- **import**: :class:`~customer_core.io.Importer` in ``upsert`` mode into a
+  fresh SQLite file (default batch size), schema created before the clock;
+- **ORM baseline**: a row-by-row SQLAlchemy ORM importer with identity
+  lookups (``orm_baseline.py``), into its own SQLite file.
+
+Results are rows/s and ratios (import ÷ floor, target >= 0.75; import ÷ ORM,
+target >= 6) and the import's peak RSS (target: 1M rows in <= 300 MB). When
+fewer than 1M rows are imported, the RSS at 1M rows is also projected from
+the RSS sampled along the run (a straight line through its second half).
+``--other-backends`` adds the import into memory, PostgreSQL and MariaDB
+(when reachable) as extra rows.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import os
+import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from customer_core import Actor, connect
-from customer_core.demo import demo_csv
-from customer_core.io import CsvSource, Importer, parse_row
+from _support import (
+    MB,
+    TENANT,
+    check_generator,
+    fit_line,
+    log,
+    peak_rss_bytes,
+    profiled,
+    run_worker,
+    worker_main,
+    write_demo_csv,
+)
 
+FULL_ROWS = 1_000_000
+RSS_TARGET_ROWS = 1_000_000
 POSTGRES = os.environ.get(
     "CUSTOMER_CORE_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 MARIADB = os.environ.get("CUSTOMER_CORE_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
 
 
-def best_of(repeat: int, run: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
+# -- workers (each in its own process) ----------------------------------------
+
+
+def task_floor(csv: str, profile: bool = False) -> dict[str, Any]:
+    from customer_core.io import CsvSource, parse_row
+
+    rows = ok = 0
+    with profiled(profile, "validation floor"):
         start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        with open(csv, "rb") as stream:
+            for line, row in CsvSource(stream).rows():
+                rows += 1
+                ok += not isinstance(parse_row(line, row), list)
+        seconds = time.perf_counter() - start
+    return {"rows": rows, "ok": ok, "seconds": seconds}
 
 
-def validate_only(blob: bytes) -> int:
-    ok = 0
-    for line, row in CsvSource(io.BytesIO(blob)).rows():
-        ok += not isinstance(parse_row(line, row), list)
-    return ok
+def task_import(
+    csv: str, url: str, batch_size: int = 1000, profile: bool = False
+) -> dict[str, Any]:
+    from customer_core import Actor, connect
+    from customer_core.io import Importer, Progress
 
-
-def import_into(url: str, blob: bytes) -> None:
-    core = connect(url)
-    tenant = f"bench-{uuid.uuid4().hex[:8]}"
+    core = connect(url)  # creates the schema: not timed
+    tenant = f"{TENANT}-{uuid.uuid4().hex[:8]}"
     admin = Actor(tenant_id=tenant, user_id="bench", role="admin")
-    report = Importer(core.storage).run(tenant, admin, io.BytesIO(blob), mode="upsert")
-    assert report.failed == 0, report.errors[:3]
+    curve: list[tuple[int, int, float]] = []  # rows read, peak RSS, seconds since the start
+
+    def progress(p: Progress) -> None:
+        curve.append((p.rows_read, peak_rss_bytes(), time.perf_counter() - start))
+
+    rss_before = peak_rss_bytes()
+    with profiled(profile, f"import -> {url.split(':')[0]}"):
+        start = time.perf_counter()
+        report = Importer(core.storage, preset=core.preset).run(
+            tenant, admin, csv, mode="upsert", batch_size=batch_size, progress=progress
+        )
+        seconds = time.perf_counter() - start
+    core.close()
+    return {
+        "rows": report.rows_read,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "merged_rows": report.merged_rows,
+        "failed": report.failed,
+        "seconds": seconds,
+        "rss_before": rss_before,
+        "rss_curve": curve,
+    }
+
+
+def task_orm(csv: str, db: str, limit: int | None = None, profile: bool = False) -> dict[str, Any]:
+    from orm_baseline import orm_import, prepare
+
+    engine = prepare(Path(db))  # not timed
+    with profiled(profile, "ORM row-by-row baseline"):
+        start = time.perf_counter()
+        counts = orm_import(engine, Path(csv), TENANT, limit=limit)
+        seconds = time.perf_counter() - start
+    engine.dispose()
+    return {**counts, "seconds": seconds}
+
+
+# -- the measurement ------------------------------------------------------------
+
+
+def _rate(run: dict[str, Any]) -> float:
+    return float(run["rows"]) / run["seconds"]
+
+
+def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    best = min(runs, key=lambda r: r["seconds"])
+    return {
+        **best,
+        "all_seconds": [r["seconds"] for r in runs],
+        "peak_rss": max(r["peak_rss"] for r in runs),
+    }
+
+
+def _projected_rss(run: dict[str, Any], rows: int) -> float | None:
+    """The peak RSS at ``rows`` rows, on the line through the second half of the sampled curve."""
+    curve = run.get("rss_curve") or []
+    if len(curve) < 20:  # too few batches for a line worth drawing
+        return None
+    tail = [(float(r), float(rss)) for r, rss, _ in curve[len(curve) // 2 :]]
+    slope, intercept = fit_line(tail)
+    return max(float(run["peak_rss"]), intercept + slope * rows)
+
+
+def measure(
+    tmp: Path,
+    *,
+    rows: int,
+    orm_rows: int | None = None,
+    repeat: int = 1,
+    profile: bool = False,
+    batch_size: int = 1000,
+    other_backends: bool = False,
+) -> dict[str, Any]:
+    """Generate the CSV, run the three measurements, print the table, return the numbers.
+
+    The ORM baseline imports the first ``orm_rows`` rows of the same file
+    (all of them by default; 0 skips it). Fewer rows favour the ORM (a
+    smaller database), so the import-vs-ORM ratio is then conservative.
+    """
+    orm_rows = rows if orm_rows is None else min(orm_rows, rows)
+    check_generator(tmp)
+    csv = tmp / "import.csv"
+    start = time.perf_counter()
+    write_demo_csv(csv, rows)
+    size = csv.stat().st_size
+    log(
+        f"[import] {rows:,} rows, {size / MB:.0f} MB CSV written in {time.perf_counter() - start:.1f} s"
+    )
+
+    def sqlite_url(name: str) -> str:
+        path = tmp / f"{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+
+    floors, imports, orms = [], [], []
+    for n in range(repeat):
+        log(f"[import] round {n + 1}/{repeat}: validation floor")
+        floors.append(run_worker("import_speed.py", "floor", csv=str(csv), profile=profile))
+        log(f"[import] round {n + 1}/{repeat}: import -> SQLite")
+        imports.append(
+            run_worker(
+                "import_speed.py",
+                "import",
+                csv=str(csv),
+                url=sqlite_url("import"),
+                batch_size=batch_size,
+                profile=profile,
+            )
+        )
+        if orm_rows:
+            log(f"[import] round {n + 1}/{repeat}: ORM baseline -> SQLite ({orm_rows:,} rows)")
+            orm_db = tmp / "orm.db"
+            orm_db.unlink(missing_ok=True)
+            orms.append(
+                run_worker(
+                    "import_speed.py",
+                    "orm",
+                    csv=str(csv),
+                    db=str(orm_db),
+                    limit=orm_rows,
+                    profile=profile,
+                )
+            )
+    floor, imported = _best(floors), _best(imports)
+    orm = _best(orms) if orms else None
+    extra: dict[str, dict[str, Any] | str] = {}
+    if other_backends:
+        for name, url in (("memory", "memory://"), ("postgresql", POSTGRES), ("mariadb", MARIADB)):
+            log(f"[import] import -> {name}")
+            try:
+                extra[name] = run_worker("import_speed.py", "import", csv=str(csv), url=url)
+            except RuntimeError as exc:
+                extra[name] = f"skipped ({exc})"
+    result: dict[str, Any] = {
+        "rows": rows,
+        "csv_mb": size / MB,
+        "repeat": repeat,
+        "profiled": profile,
+        "floor": floor,
+        "import": imported,
+        "orm": orm,
+        "extra": extra,
+        "vs_floor": _rate(imported) / _rate(floor),
+        "vs_orm": _rate(imported) / _rate(orm) if orm else None,
+        "rss_at_1m": (
+            float(imported["peak_rss"])
+            if rows >= RSS_TARGET_ROWS
+            else _projected_rss(imported, RSS_TARGET_ROWS)
+        ),
+    }
+    print_table(result)
+    return result
+
+
+def _pace(run: dict[str, Any]) -> tuple[float, float] | None:
+    """rows/s over the first and the last tenth of the import (a slowdown shows here)."""
+    curve = run.get("rss_curve") or []
+    if len(curve) < 20:
+        return None
+    tenth = len(curve) // 10
+    (r0, _, t0), (r1, _, t1) = curve[tenth - 1], curve[-tenth - 1]
+    r2, _, t2 = curve[-1]
+    return r0 / t0, (r2 - r1) / (t2 - t1)
+
+
+def _spread(run: dict[str, Any]) -> str:
+    runs = run.get("all_seconds", [])
+    if len(runs) < 2:
+        return ""
+    return f"  (runs {min(runs):.1f}-{max(runs):.1f} s)"
+
+
+def print_table(r: dict[str, Any]) -> None:
+    floor_rate = _rate(r["floor"])
+    print(
+        f"\n== 1. Import throughput: {r['rows']:,} rows ({r['csv_mb']:.0f} MB CSV),"
+        f" best of {r['repeat']}" + (" -- UNDER THE PROFILER" if r["profiled"] else "")
+    )
+    print(f"{'':34} {'rows':>9} {'seconds':>8} {'rows/s':>8} {'vs floor':>9} {'peak RSS':>9}")
+
+    def line(label: str, run: dict[str, Any]) -> None:
+        print(
+            f"{label:34} {run['rows']:9,} {run['seconds']:8.1f} {_rate(run):8,.0f}"
+            f" {_rate(run) / floor_rate:8.2f}x {run['peak_rss'] / MB:6.0f} MB" + _spread(run)
+        )
+
+    line("validation floor (parse_row only)", r["floor"])
+    line("import -> SQLite (Importer)", r["import"])
+    if r["orm"]:
+        line("ORM row-by-row -> SQLite", r["orm"])
+    for name, run in r["extra"].items():
+        if isinstance(run, str):
+            print(f"{'import -> ' + name:34} {run}")
+        else:
+            line(f"import -> {name}", run)
+    imp = r["import"]
+    print(
+        f"import: {imp['created']:,} created, {imp['updated']:,} updated,"
+        f" {imp['merged_rows']:,} rows merged into another, {imp['failed']:,} failed;"
+        f" peak RSS {imp['rss_before'] / MB:.0f} MB when the import started"
+    )
+    pace = _pace(imp)
+    if pace is not None:
+        print(
+            f"import pace: {pace[0]:,.0f} rows/s over the first tenth of the rows,"
+            f" {pace[1]:,.0f} rows/s over the last tenth"
+        )
+    if r["orm"]:
+        o = r["orm"]
+        print(f"ORM:    {o['created']:,} created, {o['updated']:,} updated, {o['failed']:,} failed")
+    print(f"import vs floor: {r['vs_floor']:.2f}x rows/s (target >= 0.75x)")
+    if r["vs_orm"] is not None:
+        print(f"import vs ORM:   {r['vs_orm']:.2f}x rows/s (target >= 6x)")
+    if r["rows"] < RSS_TARGET_ROWS and r["rss_at_1m"] is not None:
+        print(
+            f"import peak RSS projected to 1M rows: {r['rss_at_1m'] / MB:.0f} MB"
+            " (a line through the RSS sampled over the second half of the run;"
+            " target <= 300 MB)"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    blob = demo_csv(args.rows).encode("utf-8")
-    rows = blob.count(b"\n") - 1
-    print(f"{rows} rows ({len(blob) / 1e6:.1f} MB), best of {args.repeat}")
-    baseline = best_of(args.repeat, lambda: validate_only(blob))
-    print(
-        f"{'validate only (baseline)':<32} {baseline:8.2f} s  {rows / baseline:9.0f} rows/s  1.00x"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=None, help="rows to import (default 1M)")
+    parser.add_argument("--quick", action="store_true", help="1/10 scale")
+    parser.add_argument("--repeat", type=int, default=1, help="best of N (default 1)")
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--profile", action="store_true", help="cProfile each measurement")
+    parser.add_argument("--other-backends", action="store_true")
+    parser.add_argument(
+        "--orm-rows",
+        type=int,
+        default=None,
+        help="rows for the ORM baseline (default: all; 0: skip)",
     )
-    targets = {"memory": lambda: "memory://"}
-    with tempfile.TemporaryDirectory() as tmp:
-        counter = iter(range(1_000_000))
-        targets["sqlite (file)"] = lambda: f"sqlite:///{Path(tmp) / f'bench{next(counter)}.db'}"
-        targets["postgresql"] = lambda: POSTGRES
-        targets["mariadb"] = lambda: MARIADB
-        for name, url in targets.items():
-            try:
-                elapsed = best_of(args.repeat, lambda url=url: import_into(url(), blob))  # type: ignore[misc]
-            except Exception as exc:
-                print(f"{'import -> ' + name:<32} skipped: {type(exc).__name__}: {str(exc)[:80]}")
-                continue
-            print(
-                f"{'import -> ' + name:<32} {elapsed:8.2f} s  {rows / elapsed:9.0f} rows/s"
-                f"  {elapsed / baseline:.2f}x"
-            )
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
+    rows = args.rows or (FULL_ROWS // 10 if args.quick else FULL_ROWS)
+    with tempfile.TemporaryDirectory(prefix="customer-core-bench-") as tmp:
+        measure(
+            Path(tmp),
+            rows=rows,
+            repeat=args.repeat,
+            profile=args.profile,
+            batch_size=args.batch_size,
+            other_backends=args.other_backends,
+            orm_rows=args.orm_rows,
+        )
 
 
 if __name__ == "__main__":
-    main()
+    if not worker_main({"floor": task_floor, "import": task_import, "orm": task_orm}):
+        sys.exit(main())
