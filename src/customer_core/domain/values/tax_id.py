@@ -24,7 +24,7 @@ customer_core.errors.InvalidTaxId: invalid_cpf [tax_id]: CPF made of one repeate
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import attrs
 from stdnum.br import cnpj as _stdnum_cnpj
@@ -65,18 +65,31 @@ def _mask(formatted: str, keep: int) -> str:
     return re.sub(r"[0-9A-Z]", "*", head) + formatted[-keep:]
 
 
+_T = TypeVar("_T", bound="_TaxIdentifier")
+
+
 @attrs.frozen(repr=False)
-class Cpf:
-    """A valid CPF, stored in compact form (11 digits)."""
+class _TaxIdentifier:
+    """What CPF and CNPJ share: parsing, validity check, display and masking."""
 
     digits: str
-    kind: ClassVar[str] = "cpf"
+    kind: ClassVar[str]
+    _label: ClassVar[str]
+    _length: ClassVar[int]
+    _alphanumeric: ClassVar[bool]
+    _visible: ClassVar[int]  # characters left unmasked at the end of repr
 
     @classmethod
-    def parse(cls, text: str, /, *, field: str = "tax_id") -> Cpf:
-        """Parse a CPF as typed (formatted or bare, surrounding spaces allowed)."""
-        compact = _compact(text, field, "invalid_cpf")
-        _check(compact, kind="CPF", length=11, alphanumeric=False, field=field)
+    def parse(cls: type[_T], text: str, /, *, field: str = "tax_id") -> _T:
+        """Parse the number as typed (formatted or bare, surrounding spaces allowed)."""
+        compact = _compact(text, field, f"invalid_{cls.kind}")
+        _check(
+            compact,
+            kind=cls._label,
+            length=cls._length,
+            alphanumeric=cls._alphanumeric,
+            field=field,
+        )
         return cls(compact)
 
     @classmethod
@@ -89,37 +102,41 @@ class Cpf:
 
     @property
     def formatted(self) -> str:
-        d = self.digits
-        return f"{d[:3]}.{d[3:6]}.{d[6:9]}-{d[9:]}"
+        raise NotImplementedError
 
     def __str__(self) -> str:
         return self.formatted
 
     def __repr__(self) -> str:
-        return f"Cpf('{_mask(self.formatted, 6)}')"
+        return f"{type(self).__name__}('{_mask(self.formatted, self._visible)}')"
 
 
 @attrs.frozen(repr=False)
-class Cnpj:
-    """A valid CNPJ (numeric or the alphanumeric format of 2026), compact form."""
+class Cpf(_TaxIdentifier):
+    """A valid CPF, stored in compact form (11 digits)."""
 
-    digits: str
+    kind: ClassVar[str] = "cpf"
+    _label: ClassVar[str] = "CPF"
+    _length: ClassVar[int] = 11
+    _alphanumeric: ClassVar[bool] = False
+    _visible: ClassVar[int] = 6
+
+    @property
+    def formatted(self) -> str:
+        d = self.digits
+        return f"{d[:3]}.{d[3:6]}.{d[6:9]}-{d[9:]}"
+
+
+@attrs.frozen(repr=False)
+class Cnpj(_TaxIdentifier):
+    """A valid CNPJ (numeric or the alphanumeric format of 2026), compact form; letters may
+    be typed in lower case."""
+
     kind: ClassVar[str] = "cnpj"
-
-    @classmethod
-    def parse(cls, text: str, /, *, field: str = "tax_id") -> Cnpj:
-        """Parse a CNPJ as typed; letters may be lower-case."""
-        compact = _compact(text, field, "invalid_cnpj")
-        _check(compact, kind="CNPJ", length=14, alphanumeric=True, field=field)
-        return cls(compact)
-
-    @classmethod
-    def is_valid(cls, text: str, /) -> bool:
-        try:
-            cls.parse(text)
-        except InvalidTaxId:
-            return False
-        return True
+    _label: ClassVar[str] = "CNPJ"
+    _length: ClassVar[int] = 14
+    _alphanumeric: ClassVar[bool] = True
+    _visible: ClassVar[int] = 7
 
     @property
     def formatted(self) -> str:
@@ -135,12 +152,6 @@ class Cnpj:
     def is_headquarters(self) -> bool:
         """``True`` for the head office (order number ``0001``)."""
         return self.digits[8:12] == "0001"
-
-    def __str__(self) -> str:
-        return self.formatted
-
-    def __repr__(self) -> str:
-        return f"Cnpj('{_mask(self.formatted, 7)}')"
 
 
 TaxId = Cpf | Cnpj
