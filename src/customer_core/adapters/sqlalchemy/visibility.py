@@ -20,6 +20,7 @@ from customer_core.adapters.sqlalchemy.queries import (
     after_key,
     chunks,
     matching,
+    search_candidates,
     search_rank,
     visible,
 )
@@ -72,7 +73,12 @@ class VisibleCustomers(GuardedRepository):
         rank = search_rank(query)
         return self._load(
             select(*LOADED)
-            .where(visible(scope), matching(customer_filter), rank.is_not(None))
+            .where(
+                visible(scope),
+                matching(customer_filter),
+                search_candidates(query, scope.tenant_id),
+                rank.is_not(None),
+            )
             .order_by(rank, c.search_name, c.id)
             .limit(limit)
         )
