@@ -1,0 +1,29 @@
+"""The README's Python examples run as written (in a scratch folder)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).parents[1] / "README.md"
+BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_the_readme_has_python_examples() -> None:
+    assert len(BLOCKS) >= 2
+
+
+@pytest.mark.parametrize("number", range(len(BLOCKS)))
+def test_readme_example_runs(
+    number: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": "readme"}
+    exec(compile(BLOCKS[number], f"README.md block {number}", "exec"), namespace)
+    close = getattr(namespace.get("core"), "close", None)
+    if callable(close):
+        close()
+    if number == 0:
+        assert "invalid_cpf tax_id" in capsys.readouterr().out
