@@ -10,27 +10,21 @@ from __future__ import annotations
 
 import cProfile
 import io
+import itertools
 import json
 import os
 import pstats
-import random
 import resource
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from customer_core import demo, presets
-from customer_core.adapters.system import UuidIds
-from customer_core.domain.model.customer import Customer, IdentityKey, Source
-from customer_core.domain.values.online import MessengerId
-from customer_core.domain.values.phone import BR_AREA_CODES
-from customer_core.io import CsvSource, parse_row
-from customer_core.io.csv_format import COLUMNS, TEMPLATE_HEADER
+from customer_core import demo
+from customer_core.io.csv_format import TEMPLATE_HEADER
 
 HERE = Path(__file__).resolve().parent
 TENANT = "bench"
@@ -42,155 +36,15 @@ _RESULT = "BENCH-RESULT "
 
 
 def write_demo_csv(path: Path, rows: int, *, seed: int = 2026, messy: bool = True) -> None:
-    """Stream ``rows`` data rows of :func:`customer_core.demo.demo_csv`'s format to ``path``.
+    """Stream the first ``rows`` rows of :func:`customer_core.demo.demo_rows` to ``path``.
 
-    With ``messy`` the file is byte for byte the first ``rows`` rows of
-    ``demo_csv(n, seed=seed)`` (see :func:`check_generator`): ~3% of the
-    customers come again the messy way (no accents, old 8-digit mobile,
-    upper-case e-mail), ~2% have a near duplicate. Without ``messy`` every row
-    is one new customer. Nothing is held in memory.
+    With ``messy`` the file is the first ``rows`` rows of ``demo_csv(n, seed=seed)``;
+    without it every row is one new customer. Nothing is held in memory.
     """
-    rng = random.Random(seed)
-    fold = demo._fold_email
-    columns = list(COLUMNS)
-    written = 0
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write(";".join(TEMPLATE_HEADER) + "\n")
-
-        def emit(row: dict[str, str]) -> None:
-            nonlocal written
-            if written < rows:
-                out.write(";".join(row[c] for c in columns) + "\n")
-                written += 1
-
-        i = 0
-        while written < rows:
-            first, last = rng.choice(demo._FIRST), rng.choice(demo._LAST)
-            city, uf, cep_prefix = rng.choice(demo._PLACES)
-            area = rng.choice(BR_AREA_CODES)
-            number = f"9{rng.choice('6789')}{rng.randrange(10**6, 10**7)}"
-            row = dict.fromkeys(columns, "")
-            row.update(
-                name=f"{first} {last}",
-                email=f"{fold(first)}.{fold(last)}{i}@exemplo.com.br",
-                country_code="55",
-                area_code=area,
-                phone=f"{number[:5]}-{number[5:]}",
-                tax_id=demo._cpf(rng) if rng.random() < 0.6 else "",
-                street=rng.choice(demo._STREETS),
-                number=str(rng.randrange(1, 3000)),
-                neighborhood=rng.choice(demo._HOODS),
-                city=city,
-                uf=uf,
-                cep=f"{cep_prefix}{rng.randrange(100, 999)}-{rng.randrange(0, 999):03d}",
-            )
-            emit(row)
-            if messy and rng.random() < 0.03:
-                again = dict(row)
-                again.update(
-                    name=fold(row["name"]).title(),
-                    email=row["email"].upper(),
-                    country_code="",
-                    area_code="",
-                    phone=f"+55 {area} {number[1:5]}-{number[5:]}",
-                )
-                emit(again)
-            if messy and rng.random() < 0.02:
-                near = dict(row)
-                near.update(email=f"{fold(first)}{i}@gmail.com", phone="", tax_id="")
-                near["name"] = f"{first} {last[0]}. {last}" if rng.random() < 0.5 else row["name"]
-                emit(near)
-            i += 1
-
-
-def check_generator(tmp: Path) -> None:
-    """The streaming generator writes what ``demo_csv`` writes (checked on 3000 customers)."""
-    expected = demo.demo_csv(3000)
-    rows = expected.count("\n") - 1
-    path = tmp / "check.csv"
-    write_demo_csv(path, rows)
-    if path.read_text(encoding="utf-8") != expected:
-        raise SystemExit("benchmarks/_support.write_demo_csv no longer matches demo.demo_csv")
-    path.unlink()
-
-
-class CustomerStream:
-    """Valid, distinct customers made from a clean (``messy=False``) CSV, for building stores.
-
-    Rows are parsed with :func:`~customer_core.io.parse_row` and built with
-    ``Customer.create`` and checked as the importer does. A customer with an
-    identifier an earlier one holds (a random phone or CPF drawn twice) is
-    skipped, so that batches can go straight to ``add_many``. Every
-    ``cluster_every``-th customer also gets a WhatsApp id on the previous
-    customer's phone line: a 2-customer exact cluster (``exact_clusters``).
-    ``phones`` and ``emails`` keep every customer's identifiers by position.
-    """
-
-    def __init__(self, csv: Path, *, tenant: str = TENANT, cluster_every: int = 100) -> None:
-        self._file = open(csv, "rb")  # noqa: SIM115 (closed in close())
-        self._rows = CsvSource(self._file).rows()
-        self._tenant = tenant
-        self._every = cluster_every
-        self._ids = UuidIds()
-        self._preset = presets.DEFAULT
-        self._now = datetime(2026, 1, 1, tzinfo=timezone.utc)
-        self._keys: set[IdentityKey] = set()
-        self.phones: list[str] = []
-        self.emails: list[str] = []
-        self.skipped = 0
-        self.seeded = 0
-
-    def close(self) -> None:
-        self._file.close()
-
-    def seeded_position(self, position: int) -> bool:
-        """Whether the customer at ``position`` is one of a seeded cluster."""
-        if not self._every:
-            return False
-        return position % self._every in (self._every // 2, self._every // 2 - 1)
-
-    def take(self, n: int) -> list[Customer]:
-        """The next ``n`` customers."""
-        out: list[Customer] = []
-        while len(out) < n:
-            try:
-                line, row = next(self._rows)
-            except StopIteration:
-                raise SystemExit("the store CSV is too short for the sizes asked") from None
-            draft = parse_row(line, row)
-            if isinstance(draft, list):
-                self.skipped += 1
-                continue
-            position = len(self.phones)
-            messenger: tuple[MessengerId, ...] = ()
-            if self._every and position % self._every == self._every // 2:
-                messenger = (MessengerId.parse("whatsapp", self.phones[-1][1:]),)
-            customer = Customer.create(
-                id=self._ids.new_id(),
-                tenant_id=self._tenant,
-                name=draft.name,
-                now=self._now,
-                source=Source.IMPORT,
-                tax_id=draft.tax_id,
-                phones=draft.phones,
-                emails=draft.emails,
-                addresses=(draft.address,) if draft.address else (),
-                messenger_ids=messenger,
-            )
-            customer.check(self._preset.contact, self._preset.registration)
-            keys = customer.identity_keys()
-            if any(k in self._keys for k in keys):
-                self.skipped += 1
-                continue
-            self._keys.update(keys)
-            self.seeded += bool(messenger)
-            self.phones.append(draft.phones[0].e164)
-            self.emails.append(draft.emails[0].match_key)
-            out.append(customer)
-        return out
-
-
-# -- worker processes ---------------------------------------------------------
+        for row in itertools.islice(demo.demo_rows(seed=seed, messy=messy), rows):
+            out.write(demo.csv_line(row))
 
 
 def peak_rss_bytes() -> int:

@@ -36,7 +36,6 @@ from typing import Any
 from _support import (
     MB,
     TENANT,
-    check_generator,
     fit_line,
     log,
     peak_rss_bytes,
@@ -161,7 +160,6 @@ def measure(
     smaller database), so the import-vs-ORM ratio is then conservative.
     """
     orm_rows = rows if orm_rows is None else min(orm_rows, rows)
-    check_generator(tmp)
     csv = tmp / "import.csv"
     start = time.perf_counter()
     write_demo_csv(csv, rows)

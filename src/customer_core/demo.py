@@ -12,6 +12,7 @@ import io
 import random
 import string
 import unicodedata
+from collections.abc import Iterator
 from typing import IO
 
 from customer_core import presets
@@ -22,7 +23,7 @@ from customer_core.facade import connect
 from customer_core.io.csv_format import COLUMNS, TEMPLATE_HEADER
 from customer_core.io.importer import Importer
 
-__all__ = ["demo_csv", "run_demo"]
+__all__ = ["csv_line", "demo_csv", "demo_rows", "run_demo"]
 
 TENANT = "loja-demo"
 _FIRST = [
@@ -138,11 +139,18 @@ def _fold_email(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii()).lower()
 
 
-def demo_csv(customers: int, *, seed: int = 2026) -> str:
-    """A CSV in the import template's format, ~3% of rows repeating a customer the messy way."""
+def demo_rows(
+    customers: int | None = None, /, *, seed: int = 2026, messy: bool = True
+) -> Iterator[dict[str, str]]:
+    """Rows of the import template for ``customers`` generated customers (endless if ``None``).
+
+    With ``messy``, ~3% of the customers come again the messy way (no accents,
+    old 8-digit mobile, upper-case e-mail) and ~2% have a near duplicate;
+    without it every row is one new customer. Rows are made one at a time.
+    """
     rng = random.Random(seed)
-    rows: list[dict[str, str]] = []
-    for i in range(customers):
+    i = 0
+    while customers is None or i < customers:
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         city, uf, cep_prefix = rng.choice(_PLACES)
         area = rng.choice(BR_AREA_CODES)
@@ -162,8 +170,8 @@ def demo_csv(customers: int, *, seed: int = 2026) -> str:
             uf=uf,
             cep=f"{cep_prefix}{rng.randrange(100, 999)}-{rng.randrange(0, 999):03d}",
         )
-        rows.append(row)
-        if rng.random() < 0.03:  # the same person again: no accents, old 8-digit mobile, upper-case
+        yield row
+        if messy and rng.random() < 0.03:  # the same person again, typed the messy way
             again = dict(row)
             again.update(
                 name=_fold_email(row["name"]).title(),
@@ -172,16 +180,26 @@ def demo_csv(customers: int, *, seed: int = 2026) -> str:
                 area_code="",
                 phone=f"+55 {area} {number[1:5]}-{number[5:]}",
             )
-            rows.append(again)
-        if rng.random() < 0.02:  # a near duplicate: another e-mail, same name and CEP
+            yield again
+        if messy and rng.random() < 0.02:  # a near duplicate: another e-mail, same name and CEP
             near = dict(row)
             near.update(email=f"{_fold_email(first)}{i}@gmail.com", phone="", tax_id="")
             near["name"] = f"{first} {last[0]}. {last}" if rng.random() < 0.5 else row["name"]
-            rows.append(near)
+            yield near
+        i += 1
+
+
+def csv_line(row: dict[str, str], /) -> str:
+    """One row in the template's column order, ``;``-separated (demo data needs no quoting)."""
+    return ";".join(row[c] for c in COLUMNS) + "\n"
+
+
+def demo_csv(customers: int, *, seed: int = 2026) -> str:
+    """A CSV in the import template's format, ~3% of rows repeating a customer the messy way."""
     out = io.StringIO()
     out.write(";".join(TEMPLATE_HEADER) + "\n")
-    for row in rows:
-        out.write(";".join(row[c] for c in COLUMNS) + "\n")
+    for row in demo_rows(customers, seed=seed):
+        out.write(csv_line(row))
     return out.getvalue()
 
 
