@@ -20,10 +20,15 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from customer_core import demo
+from customer_core import demo, presets
+from customer_core.adapters.system import UuidIds
+from customer_core.domain.model.customer import Customer, IdentityKey, Source
+from customer_core.domain.values.online import MessengerId
+from customer_core.io import CsvSource, parse_row
 from customer_core.io.csv_format import TEMPLATE_HEADER
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +50,82 @@ def write_demo_csv(path: Path, rows: int, *, seed: int = 2026, messy: bool = Tru
         out.write(";".join(TEMPLATE_HEADER) + "\n")
         for row in itertools.islice(demo.demo_rows(seed=seed, messy=messy), rows):
             out.write(demo.csv_line(row))
+
+
+class CustomerStream:
+    """Valid, distinct customers made from a clean (``messy=False``) CSV, for building stores.
+
+    Rows are parsed with :func:`~customer_core.io.parse_row` and built with
+    ``Customer.create`` and checked as the importer does. A customer with an
+    identifier an earlier one holds (a random phone or CPF drawn twice) is
+    skipped, so that batches can go straight to ``add_many``. Every
+    ``cluster_every``-th customer also gets a WhatsApp id on the previous
+    customer's phone line: a 2-customer exact cluster (``exact_clusters``).
+    ``phones`` and ``emails`` keep every customer's identifiers by position.
+    """
+
+    def __init__(self, csv: Path, *, tenant: str = TENANT, cluster_every: int = 100) -> None:
+        self._file = open(csv, "rb")  # noqa: SIM115 (closed in close())
+        self._rows = CsvSource(self._file).rows()
+        self._tenant = tenant
+        self._every = cluster_every
+        self._ids = UuidIds()
+        self._preset = presets.DEFAULT
+        self._now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        self._keys: set[IdentityKey] = set()
+        self.phones: list[str] = []
+        self.emails: list[str] = []
+        self.skipped = 0
+        self.seeded = 0
+
+    def close(self) -> None:
+        self._file.close()
+
+    def seeded_position(self, position: int) -> bool:
+        """Whether the customer at ``position`` is one of a seeded cluster."""
+        if not self._every:
+            return False
+        return position % self._every in (self._every // 2, self._every // 2 - 1)
+
+    def take(self, n: int) -> list[Customer]:
+        """The next ``n`` customers."""
+        out: list[Customer] = []
+        while len(out) < n:
+            try:
+                line, row = next(self._rows)
+            except StopIteration:
+                raise SystemExit("the store CSV is too short for the sizes asked") from None
+            draft = parse_row(line, row)
+            if isinstance(draft, list):
+                self.skipped += 1
+                continue
+            position = len(self.phones)
+            messenger: tuple[MessengerId, ...] = ()
+            if self._every and position % self._every == self._every // 2:
+                messenger = (MessengerId.parse("whatsapp", self.phones[-1][1:]),)
+            customer = Customer.create(
+                id=self._ids.new_id(),
+                tenant_id=self._tenant,
+                name=draft.name,
+                now=self._now,
+                source=Source.IMPORT,
+                tax_id=draft.tax_id,
+                phones=draft.phones,
+                emails=draft.emails,
+                addresses=(draft.address,) if draft.address else (),
+                messenger_ids=messenger,
+            )
+            customer.check(self._preset.contact, self._preset.registration)
+            keys = customer.identity_keys()
+            if any(k in self._keys for k in keys):
+                self.skipped += 1
+                continue
+            self._keys.update(keys)
+            self.seeded += bool(messenger)
+            self.phones.append(draft.phones[0].e164)
+            self.emails.append(draft.emails[0].match_key)
+            out.append(customer)
+        return out
 
 
 def peak_rss_bytes() -> int:
