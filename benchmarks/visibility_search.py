@@ -2,7 +2,8 @@
 
 The scenario of the issue: ``--customers`` customers (1,000,000 by default)
 in 200 portfolios, restricted visibility (``presets.HELPDESK_PORTFOLIO``).
-For a name-prefix search and a phone search it measures, through
+For a name-prefix search ("maria sil"), a surname search ("silva": a later
+word of the name) and a phone search it measures, through
 ``CustomerDirectory.search``:
 
 - a seller (member and owner of one portfolio, responsible for half of it),
@@ -417,12 +418,13 @@ def texts_for(everyone: Sequence[Person], seed: int, count: int) -> dict[str, li
     rng = random.Random(seed + 1)
     mine = [p for p in everyone if p.portfolio == 0]
     picked = [rng.choice(mine if n % 2 else everyone) for n in range(count)]
-    names = []
+    names, surnames = [], []
     for person in picked:
         first, middle, _ = person.name.split(" ")
         names.append(f"{first} {middle[:3]}")  # "maria sil": a name and the start of a surname
+        surnames.append(middle)  # "silva": no name starts with it, a later word does
     phones = [Phone.parse(p.phone).national for p in picked]  # "(11) 96000-0042"
-    return {"name prefix": names, "phone": phones}
+    return {"name prefix": names, "surname": surnames, "phone": phones}
 
 
 @contextmanager

@@ -5,7 +5,7 @@ a filter applied after fetching. Each function mirrors, clause for clause, the
 Python definition the memory adapter evaluates:
 :meth:`~customer_core.domain.rules.visibility.VisibilityScope.allows`,
 :func:`~customer_core.domain.rules.visibility.matches_filter` and
-:func:`~customer_core.domain.matching.search.search_rank`. Derived values
+:func:`~customer_core.domain.matching.search.search_rank` (as :func:`search_ranks`). Derived values
 (the relationship type, the search key) are computed in Python when a
 customer is written and stored in columns, so no rule is re-encoded here.
 
@@ -25,8 +25,6 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
-    case,
-    exists,
     false,
     or_,
     select,
@@ -45,7 +43,8 @@ __all__ = [
     "chunks",
     "key_in",
     "matching",
-    "search_rank",
+    "search_ranks",
+    "starts_with",
     "upsert",
     "visible",
     "visible_customer_ids",
@@ -148,7 +147,7 @@ def visible_customer_ids(scope: VisibilityScope, /) -> Select[tuple[str]]:
 
 
 def matching(customer_filter: CustomerFilter) -> ColumnElement[bool]:
-    """Every field of the filter except ``text`` (searching is :func:`search_rank`'s job)."""
+    """Every field of the filter except ``text`` (searching is :func:`search_ranks`'s job)."""
     f = customer_filter
     clauses: list[ColumnElement[bool]] = []
     if f.relationship_type is not None:
@@ -177,28 +176,44 @@ def after_key(after: tuple[str, str]) -> ColumnElement[bool]:
     return or_(c.search_name > key, and_(c.search_name == key, c.id > customer_id))
 
 
-def search_candidates(query: SearchQuery, tenant_id: str) -> ColumnElement[bool]:
-    """A cheap, index-friendly superset of the customers :func:`search_rank` ranks.
+def search_ranks(query: SearchQuery, tenant_id: str) -> list[ColumnElement[bool]]:
+    """One condition per rank of :func:`~customer_core.domain.matching.search.search_rank`.
 
-    Identity and e-mail matches are ``id IN`` subqueries on the tenant's
-    identity index (not correlated per row, which made PostgreSQL scan every
-    tenant's identities); name matches need every token somewhere in the key.
-    Adding it to the WHERE lets the databases skip non-candidates early; the
-    rank then orders what is left.
+    In rank order, only the ranks the query can reach. A customer belongs to
+    the first condition it meets. The caller runs them one at a time, best
+    rank first, each ordered by the search key and limited to what is still
+    missing: the results are ordered by rank first, so a search box usually
+    fills from the cheap ranks and the scan-heavy ones never run.
+
+    Each condition is index-friendly on its own. Identity and e-mail matches
+    are ``id IN`` subqueries on the tenant's identity index (not correlated
+    per row, which made PostgreSQL scan every tenant's identities); "the key
+    starts with the text" is a range on the ``(tenant_id, search_name)``
+    index, which the key's code-point collation makes exact; "every word
+    starts a word" reads that index in order and stops at the limit.
     """
     i = customer_identities.c
-    candidates: list[ColumnElement[bool]] = []
+    ranks: list[ColumnElement[bool]] = []
     if query.identity_keys:
         selects = select_by_keys(
             customer_identities, query.identity_keys, i.customer_id, where=i.tenant_id == tenant_id
         )
-        candidates.append(c.id.in_(union_all(*selects)))
+        ranks.append(c.id.in_(union_all(*selects)))
     if query.name_tokens:
-        candidates.append(
-            and_(*(c.search_name.contains(token, autoescape=True) for token in query.name_tokens))
+        ranks.append(starts_with(c.search_name, query.name_prefix))
+        ranks.append(
+            and_(
+                *(
+                    or_(
+                        c.search_name.startswith(token, autoescape=True),
+                        c.search_name.contains(" " + token, autoescape=True),
+                    )
+                    for token in query.name_tokens
+                )
+            )
         )
     if query.email_fragment:
-        candidates.append(
+        ranks.append(
             c.id.in_(
                 select(i.customer_id).where(
                     i.tenant_id == tenant_id,
@@ -207,45 +222,21 @@ def search_candidates(query: SearchQuery, tenant_id: str) -> ColumnElement[bool]
                 )
             )
         )
-    return or_(*candidates) if candidates else false()
+    return ranks
 
 
-def search_rank(query: SearchQuery) -> ColumnElement[int | None]:
-    """The rank of a customer for ``query`` (0 best), NULL when it does not match.
+def starts_with(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``, as a range an index on ``column`` can seek.
 
-    The search key is stored folded, with single spaces between words, so
-    "a word starts with the token" is "the key starts with it, or contains
-    it after a space".
+    ``LIKE 'x%'`` uses no index on SQLite (case-insensitive LIKE against a
+    binary key) nor on PostgreSQL without a pattern operator class; for a
+    column ordered by code point (:func:`.tables.sortable`) the strings that
+    start with ``prefix`` are exactly those from ``prefix`` up to, not
+    including, ``prefix`` with its last character incremented. The ``LIKE``
+    stays beside the range as the definition.
     """
-    ranks: list[tuple[ColumnElement[bool], int]] = []
-    i = customer_identities.c
-    if query.identity_keys:
-        held = exists().where(
-            i.tenant_id == c.tenant_id,
-            i.customer_id == c.id,
-            key_in(customer_identities, query.identity_keys),
-        )
-        ranks.append((held, 0))
-    if query.name_tokens:
-        ranks.append((c.search_name.startswith(query.name_prefix, autoescape=True), 1))
-        every_word = and_(
-            *(
-                or_(
-                    c.search_name.startswith(token, autoescape=True),
-                    c.search_name.contains(" " + token, autoescape=True),
-                )
-                for token in query.name_tokens
-            )
-        )
-        ranks.append((every_word, 2))
-    if query.email_fragment:
-        email = exists().where(
-            i.tenant_id == c.tenant_id,
-            i.customer_id == c.id,
-            i.kind == IdentityKind.EMAIL.value,
-            i.key.contains(query.email_fragment, autoescape=True),
-        )
-        ranks.append((email, 3))
-    if not ranks:
-        return case((false(), 0), else_=None)
-    return case(*ranks, else_=None)
+    like = column.startswith(prefix, autoescape=True)
+    if not prefix or ord(prefix[-1]) >= 0xFFFF:
+        return like
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper, like)

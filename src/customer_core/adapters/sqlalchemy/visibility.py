@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, not_, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository
@@ -20,8 +20,7 @@ from customer_core.adapters.sqlalchemy.queries import (
     after_key,
     chunks,
     matching,
-    search_candidates,
-    search_rank,
+    search_ranks,
     visible,
 )
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
@@ -70,18 +69,24 @@ class VisibleCustomers(GuardedRepository):
         *,
         limit: int = 50,
     ) -> Sequence[Customer]:
-        rank = search_rank(query)
-        return self._load(
-            select(*LOADED)
-            .where(
-                visible(scope),
-                matching(customer_filter),
-                search_candidates(query, scope.tenant_id),
-                rank.is_not(None),
+        found: list[Customer] = []
+        better: list[ColumnElement[bool]] = []
+        for condition in search_ranks(query, scope.tenant_id):
+            if len(found) >= limit:
+                break
+            found += self._load(
+                select(*LOADED)
+                .where(
+                    visible(scope),
+                    matching(customer_filter),
+                    condition,
+                    *(not_(b) for b in better),
+                )
+                .order_by(c.search_name, c.id)
+                .limit(limit - len(found))
             )
-            .order_by(rank, c.search_name, c.id)
-            .limit(limit)
-        )
+            better.append(condition)
+        return found
 
     def count_by_relationship(
         self, scope: VisibilityScope, customer_filter: CustomerFilter, /

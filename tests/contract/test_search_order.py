@@ -1,0 +1,77 @@
+"""Search returns what the memory adapter returns, in the same order, on every SQL backend.
+
+The SQL adapter runs one query per rank, best first, and stops once the
+limit is filled (queries.search_ranks); the memory adapter ranks every
+customer with the domain's ``search_rank``. Small limits make the early stop
+and the "not a better rank" exclusions matter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from leak_helpers import fresh_tenant, store_world
+
+from customer_core.adapters.memory import MemoryStore
+from customer_core.domain.matching.search import parse_search
+from customer_core.domain.model.customer import Customer
+from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
+from customer_core.domain.values.email import Email
+from customer_core.domain.values.phone import Phone
+from customer_core.ports import UnitOfWorkFactory
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+#: Few words, sharing prefixes, so that texts match at several ranks at once.
+WORDS = ["Ana", "Anabela", "Silva", "Silvano", "Sá", "Souza", "Maria", "Mariana", "da", "Sil"]
+
+names = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
+texts = st.one_of(
+    st.lists(
+        st.sampled_from(["ana", "sil", "silva", "sa", "mar", "maria s", "da", "an", "so"]),
+        min_size=1,
+        max_size=3,
+    ).map(" ".join),
+    st.sampled_from(["(11) 98765-0001", "5511987650002", "ana1", "@exemplo"]),
+)
+
+
+def _customer(tenant: str, n: int, name: str) -> Customer:
+    return Customer.create(
+        id=f"c{n:03d}",
+        tenant_id=tenant,
+        name=name,
+        now=NOW,
+        phones=(Phone.parse(f"+55 11 98765-{n:04d}"),),
+        emails=(Email.parse(f"{name.split()[0].lower()}{n}@exemplo.com.br"),),
+    )
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    people=st.lists(names, min_size=1, max_size=25),
+    queries=st.lists(st.tuples(texts, st.integers(min_value=1, max_value=8)), max_size=6),
+)
+def test_search_matches_memory_in_order(
+    storage: UnitOfWorkFactory, people: list[str], queries: list[tuple[str, int]]
+) -> None:
+    tenant = fresh_tenant()
+    customers = [_customer(tenant, n, name) for n, name in enumerate(people)]
+    reference = MemoryStore()
+    store_world(storage, [], customers)
+    store_world(reference, [], customers)
+    scope = VisibilityScope(tenant_id=tenant, everything=True)
+    everything = CustomerFilter()
+    for text, limit in queries:
+        query = parse_search(text)
+        with reference() as memory, storage() as uow:
+            expected = [
+                c.id for c in memory.customers.search(scope, query, everything, limit=limit)
+            ]
+            found = [c.id for c in uow.customers.search(scope, query, everything, limit=limit)]
+        assert found == expected, (text, limit)
