@@ -45,6 +45,7 @@ def _customer(tenant: str, n: int, name: str) -> Customer:
         now=NOW,
         phones=(Phone.parse(f"+55 11 98765-{n:04d}"),),
         emails=(Email.parse(f"{name.split()[0].lower()}{n}@exemplo.com.br"),),
+        portfolio_id="p" if n % 2 else None,
     )
 
 

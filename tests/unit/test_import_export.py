@@ -284,3 +284,45 @@ def test_export_then_import_round_trips(generated: list[object]) -> None:
             )
 
     assert summary(target) == summary(store)
+
+
+def _stored(store: MemoryStore) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    with store.unit_of_work() as uow:
+        return sorted(
+            (c.name, tuple(p.e164 for p in c.phones), tuple(e.match_key for e in c.emails))
+            for c in uow.customers.list_page(T, limit=10_000)
+        )
+
+
+def test_rows_parsed_in_worker_processes_give_the_same_import() -> None:
+    from customer_core.demo import demo_csv
+
+    # Messy demo rows (repeats of a customer far apart, old 8-digit mobiles) and bad rows,
+    # over several chunks of rows, so that order and merging across chunks matter.
+    text = demo_csv(1200) + "Sem Contato;;;;;111.111.111-11;;;;;\n" * 3
+    results = []
+    for workers in (1, 2):
+        store, importer, _ = setup()
+        report = importer.run(T, ADMIN, data(text), workers=workers, batch_size=300)
+        results.append((report, _stored(store)))
+    (single, single_stored), (parallel, parallel_stored) = results
+    assert parallel == single
+    assert parallel_stored == single_stored
+    assert single.merged_rows > 0 and single.failed == 3
+
+
+@pytest.mark.parametrize("workers", [0, 65, "many", True])
+def test_a_bad_number_of_workers_is_refused_before_anything_is_read(workers: object) -> None:
+    store, importer, _ = setup()
+    with pytest.raises(InvalidValue) as error:
+        importer.run(T, ADMIN, data(HEADER + "Ana;ana@x.com;;;;;;;;;\n"), workers=workers)  # type: ignore[arg-type]
+    assert (error.value.code, error.value.field) == ("invalid_value", "workers")
+    assert count(store) == 0
+
+
+def test_auto_workers_parse_small_files_in_process() -> None:
+    from customer_core.io.parallel import AUTO_WORKERS_MIN_BYTES, auto_workers
+
+    assert auto_workers(None) == 1
+    assert auto_workers(AUTO_WORKERS_MIN_BYTES - 1) == 1
+    assert auto_workers(AUTO_WORKERS_MIN_BYTES) >= 1
