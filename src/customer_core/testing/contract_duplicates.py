@@ -10,10 +10,13 @@ customers the scope sees.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from customer_core.domain.matching.duplicates import Cluster, Evidence, exact_clusters
 from customer_core.domain.model.actor import Portfolio
@@ -27,16 +30,57 @@ from customer_core.ports import DuplicateHint, UnitOfWorkFactory
 __all__ = ["DuplicatesContract"]
 
 NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=timezone.utc)
+#: Few lines and roots, so that random customers share them often.
+_PHONES = ("11 98765-4321", "11 3333-4444", "21 99876-5432")
+_WHATSAPP = ("5511987654321", "551187654321", "551133334444", "5521998765432", "12345678")
+_CNPJS = ("11.222.333/0001-81", "11.222.333/0002-62", "11.444.777/0001-61")
+
+
+@st.composite
+def _tenants(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Up to 8 customers' fields, each identifier held once (as the unique index requires)."""
+    taken: set[str] = set()
+
+    def fresh(values: list[str], key: Callable[[str], str] = str) -> tuple[str, ...]:
+        kept = {key(v): v for v in values if key(v) not in taken}
+        taken.update(kept)
+        return tuple(kept.values())
+
+    def phone(text: str) -> str:
+        return Phone.parse(text).match_key
+
+    def whatsapp(text: str) -> str:
+        return MessengerId.parse("whatsapp", text).match_key
+
+    people = []
+    for _ in range(draw(st.integers(0, 8))):
+        company = draw(st.booleans())
+        cnpj = fresh(draw(st.lists(st.sampled_from(_CNPJS), max_size=1))) if company else ()
+        people.append(
+            {
+                "kind": CustomerKind.COMPANY if company else CustomerKind.PERSON,
+                "phones": fresh(draw(st.lists(st.sampled_from(_PHONES), max_size=2)), phone),
+                "whatsapp": fresh(draw(st.lists(st.sampled_from(_WHATSAPP), max_size=2)), whatsapp),
+                "tax_id": Cnpj.parse(cnpj[0]) if cnpj else None,
+                "portfolio": draw(st.sampled_from((None, "mine", "other"))),
+            }
+        )
+    return people
 
 
 class _Tenant:
     """Customers sharing lines and CNPJ roots, some in a portfolio the agent is not in."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, tenant: str, drawn: list[dict[str, Any]] | None = None
+    ) -> None:
         self.tenant = tenant
         self.mine = Portfolio(id=f"pm-{tenant}", tenant_id=tenant, name="Mine", member_ids={"u1"})
         self.other = Portfolio(id=f"po-{tenant}", tenant_id=tenant, name="Other")
         mine, other = self.mine.id, self.other.id
+        if drawn is not None:
+            self._store(uow_factory, [self._drawn(n, fields) for n, fields in enumerate(drawn)])
+            return
         acme = ("11.222.333/0001-81", "11.222.333/0002-62", "11.222.333/0003-43")
         self.customers = [
             # A line held as a phone and, with no ninth digit, as a WhatsApp id: a cluster.
@@ -66,11 +110,26 @@ class _Tenant:
             self._new("h-cpf", tax_id=Cpf.parse("529.982.247-25")),
             self._new("h-cpf2", tax_id=Cpf.parse("52998224" + "8" + cpf_check_digits("529982248"))),
         ]
+        self._store(uow_factory, self.customers)
+
+    def _store(self, uow_factory: UnitOfWorkFactory, customers: list[Customer]) -> None:
+        self.customers = customers
         with uow_factory() as uow:
             uow.portfolios.add(self.mine)
             uow.portfolios.add(self.other)
-            uow.customers.add_many(self.customers)
+            uow.customers.add_many(customers)
             uow.commit()
+
+    def _drawn(self, n: int, fields: dict[str, Any]) -> Customer:
+        portfolio = {"mine": self.mine.id, "other": self.other.id}.get(fields["portfolio"])
+        return self._new(
+            f"c{n}",
+            phones=fields["phones"],
+            whatsapp=fields["whatsapp"],
+            kind=fields["kind"],
+            tax_id=fields["tax_id"],
+            portfolio_id=portfolio,
+        )
 
     def _new(
         self,
@@ -122,6 +181,20 @@ class DuplicatesContract:
         with uow_factory() as uow:
             for scope in sharing.scopes():
                 assert uow.customers.exact_clusters(scope) == sharing.expected(scope), scope
+
+    @settings(
+        max_examples=25,
+        deadline=timedelta(seconds=10),
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(drawn=_tenants())
+    def test_exact_clusters_of_random_tenants(
+        self, uow_factory: UnitOfWorkFactory, drawn: list[dict[str, Any]]
+    ) -> None:
+        world = _Tenant(uow_factory, f"t-{uuid.uuid4().hex[:12]}", drawn)
+        with uow_factory() as uow:
+            for scope in world.scopes():
+                assert uow.customers.exact_clusters(scope) == world.expected(scope), scope
 
     def test_exact_clusters_shared_lines_and_roots(
         self, uow_factory: UnitOfWorkFactory, sharing: _Tenant
