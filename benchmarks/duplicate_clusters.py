@@ -2,18 +2,21 @@
 
 Run: ``nox -s bench`` (everything, see ``run_all.py``, which reuses the
 SQLite file ``resolve_latency.py`` built) or
-``python benchmarks/duplicate_clusters.py [--customers N | --quick]``.
+``python benchmarks/duplicate_clusters.py [--customers N | --quick] [--db FILE] [--compare]``
+(``--db``: build the store in ``FILE`` and keep it, or reuse it if it exists:
+building 1M customers takes minutes).
 
-What is measured: the pure function
+What is measured: ``IdentityService.exact_clusters`` for an admin (every
+customer visible): the exact clusters of the duplicate report, read from the
+identity index (shared WhatsApp/phone lines, shared CNPJ roots) plus the
+inbound hints, with the visibility scope in the SQL. 1% of the customers
+carry a WhatsApp id on the previous customer's phone line, so there are real
+clusters to find. With ``--compare``, also the former way, kept as the
+reference: the pure function
 :func:`~customer_core.domain.matching.duplicates.exact_clusters` over every
-customer of the tenant, streamed from SQLite page by page
-(``uow.customers.list_page``, 1000 per page, one read transaction), never
-all in memory. Not ``IdentityService.duplicate_report``: that also computes
-the scored suggestions (``suggest_duplicates``), a different and heavier job,
-and keeps every customer in a list. The time is split into loading the pages
-(SQL and ``customer_from_row``) and the rest (``MatchRecord.of`` and the
-clustering). 1% of the customers carry a WhatsApp id on the previous
-customer's phone line, so there are real clusters to find.
+customer streamed page by page (``uow.customers.list_page``, 1000 per page,
+one read transaction), split into loading the pages (SQL and
+``customer_from_row``) and the rest; both must find the same clusters.
 
 Target: <= 10 s for 1M customers.
 """
@@ -21,6 +24,7 @@ Target: <= 10 s for 1M customers.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import tempfile
 import time
@@ -61,7 +65,30 @@ def task_build(csv: str, db: str, customers: int) -> dict[str, Any]:
     return {"customers": built, "seeded": stream.seeded}
 
 
-def task_clusters(db: str, page: int = 1000, profile: bool = False) -> dict[str, Any]:
+def task_clusters(db: str, profile: bool = False) -> dict[str, Any]:
+    from customer_core.adapters.sqlalchemy import SqlStorage
+    from customer_core.domain.model.actor import Actor
+    from customer_core.services.identity import IdentityService
+
+    storage = SqlStorage(f"sqlite:///{db}")
+    admin = Actor(tenant_id=TENANT, user_id="bench", role="admin")
+    with storage() as uow:
+        count = uow.customers.count(TENANT)
+    with profiled(profile, "IdentityService.exact_clusters on SQLite"):
+        start = time.perf_counter()
+        clusters = IdentityService(storage).exact_clusters(TENANT, admin)
+        seconds = time.perf_counter() - start
+    storage.engine.dispose()
+    return {
+        "customers": count,
+        "clusters": len(clusters),
+        "seconds": seconds,
+        "digest": _digest(clusters),
+    }
+
+
+def task_pages(db: str, page: int = 1000, profile: bool = False) -> dict[str, Any]:
+    """The former way: the pure function over every customer, loaded page by page."""
     from customer_core.adapters.sqlalchemy import SqlStorage
     from customer_core.domain.matching.duplicates import exact_clusters
     from customer_core.domain.model.customer import Customer
@@ -95,44 +122,74 @@ def task_clusters(db: str, page: int = 1000, profile: bool = False) -> dict[str,
         "seconds": seconds,
         "loading": loading,
         "clustering": seconds - loading,
+        "digest": _digest(sorted(clusters, key=lambda c: c.ids)),
     }
 
 
+def _digest(clusters: Any) -> str:
+    """A fingerprint of the clusters found, to check that both ways agree."""
+    text = "\n".join(f"{c.ids} {c.evidence}" for c in clusters)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def build(tmp: Path, db: Path, customers: int) -> None:
+    """Store ``customers`` demo customers in the SQLite file ``db``."""
+    csv = tmp / "clusters.csv"
+    write_demo_csv(csv, int(customers * 1.01) + 1000, messy=False)
+    start = time.perf_counter()
+    run_worker("duplicate_clusters.py", "build", csv=str(csv), db=str(db), customers=customers)
+    log(f"[clusters] {customers:,} customers stored in {time.perf_counter() - start:.0f} s")
+    csv.unlink()
+
+
 def measure(
-    tmp: Path, *, customers: int, db: Path | None = None, profile: bool = False
+    tmp: Path,
+    *,
+    customers: int,
+    db: Path | None = None,
+    profile: bool = False,
+    compare: bool = False,
 ) -> dict[str, Any]:
-    """Build the SQLite file unless given, run the worker, print the table, return the numbers."""
+    """Build the SQLite file unless given, run the worker(s), print the table, return the numbers."""
     if db is None:
-        csv = tmp / "clusters.csv"
-        write_demo_csv(csv, int(customers * 1.01) + 1000, messy=False)
         db = tmp / "clusters.db"
-        start = time.perf_counter()
-        run_worker("duplicate_clusters.py", "build", csv=str(csv), db=str(db), customers=customers)
-        log(f"[clusters] {customers:,} customers stored in {time.perf_counter() - start:.0f} s")
-        csv.unlink()
-    log("[clusters] exact_clusters")
+        build(tmp, db, customers)
+    log("[clusters] IdentityService.exact_clusters")
     result = run_worker("duplicate_clusters.py", "clusters", db=str(db), profile=profile)
     result["profiled"] = profile
     n = result["customers"]
     result["at_target"] = result["seconds"] * TARGET_CUSTOMERS / n if n else float("nan")
+    if compare:
+        log("[clusters] the former way: exact_clusters over every customer, page by page")
+        result["pages"] = run_worker("duplicate_clusters.py", "pages", db=str(db), profile=profile)
     print_table(result)
+    if compare and result["pages"]["digest"] != result["digest"]:
+        raise SystemExit("the two ways found different clusters")
     return result
 
 
 def print_table(r: dict[str, Any]) -> None:
     n = r["customers"]
     print(
-        f"\n== 3. exact_clusters over {n:,} customers streamed from SQLite, 1000 per page"
+        f"\n== 3. exact clusters over {n:,} customers on SQLite, for an admin"
         + (" -- UNDER THE PROFILER" if r["profiled"] else "")
     )
-    print(f"{'':40} {'seconds':>8} {'µs/customer':>12}")
-    for label, key in (
-        ("total", "seconds"),
-        ("  loading pages (SQL + customer_from_row)", "loading"),
-        ("  MatchRecord.of + clustering", "clustering"),
-    ):
-        print(f"{label:40} {r[key]:8.1f} {r[key] / n * 1e6:12.1f}")
-    print(f"{r['clusters']:,} clusters found; worker peak RSS {r['peak_rss'] / MB:.0f} MB")
+    print(f"{'':52} {'seconds':>8} {'µs/customer':>12}")
+    rows = [("IdentityService.exact_clusters (identity index)", r["seconds"])]
+    if "pages" in r:
+        p = r["pages"]
+        rows += [
+            ("former: exact_clusters over pages of customers", p["seconds"]),
+            ("  loading pages (SQL + customer_from_row)", p["loading"]),
+            ("  MatchRecord.of + clustering", p["clustering"]),
+        ]
+    for label, seconds in rows:
+        print(f"{label:52} {seconds:8.2f} {seconds / n * 1e6:12.2f}")
+    same = ""
+    if "pages" in r:
+        same = "; the same as the former way" if r["pages"]["digest"] == r["digest"] else ""
+        same = same or "; DIFFERENT from the former way"
+    print(f"{r['clusters']:,} clusters found{same}; worker peak RSS {r['peak_rss'] / MB:.0f} MB")
     if n < TARGET_CUSTOMERS:
         print(f"projected to 1M customers (linear): {r['at_target']:.1f} s (target <= 10 s)")
     else:
@@ -144,13 +201,18 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=None, help="default 1M")
     parser.add_argument("--quick", action="store_true", help="1/10 scale")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--db", type=Path, default=None, help="SQLite file to keep or reuse")
+    parser.add_argument("--compare", action="store_true", help="also time the former way")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     customers = args.customers or (FULL_CUSTOMERS // 10 if args.quick else FULL_CUSTOMERS)
     with tempfile.TemporaryDirectory(prefix="customer-core-bench-") as tmp:
-        measure(Path(tmp), customers=customers, profile=args.profile)
+        db = args.db
+        if db is not None and not db.exists():
+            build(Path(tmp), db, customers)
+        measure(Path(tmp), customers=customers, db=db, profile=args.profile, compare=args.compare)
 
 
 if __name__ == "__main__":
-    if not worker_main({"build": task_build, "clusters": task_clusters}):
+    if not worker_main({"build": task_build, "clusters": task_clusters, "pages": task_pages}):
         sys.exit(main())

@@ -8,8 +8,8 @@ or ``python benchmarks/run_all.py [options]``.
    import's peak RSS;
 2. ``resolve_latency.py``: ``resolve_inbound`` p50/p95 on memory and SQLite
    at three store sizes;
-3. ``duplicate_clusters.py``: ``exact_clusters`` over the largest SQLite
-   store of step 2, streamed page by page.
+3. ``duplicate_clusters.py``: ``IdentityService.exact_clusters`` (read from
+   the identity index) over the largest SQLite store of step 2.
 
 Full scale: 1,000,000 CSV rows (the ORM baseline on the first 100,000 of
 them: at a few hundred rows/s the whole file would take hours; a smaller
@@ -138,7 +138,7 @@ def summary(
         full = dup["customers"] >= duplicate_clusters.TARGET_CUSTOMERS
         rows.append(
             (
-                f"exact_clusters, {dup['customers']:,} customers on SQLite",
+                f"exact clusters, {dup['customers']:,} customers on SQLite",
                 f"{dup['seconds']:.1f} s" + ("" if full else f" ({dup['at_target']:.1f} s at 1M)"),
                 "<= 10 s at 1M",
                 _verdict(dup["at_target"] <= 10),

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from customer_core.domain.matching.duplicates import Cluster
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
@@ -187,6 +188,16 @@ class CustomerRepository(Protocol):
         """Delete the visible ones among ``customer_ids``; returns the deleted ids."""
         ...
 
+    def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
+        """The exact clusters among the customers ``scope`` sees.
+
+        As :func:`~customer_core.domain.matching.duplicates.exact_clusters`
+        of those customers, in its order; an adapter may feed it
+        :class:`~customer_core.domain.matching.duplicates.ClusterKeys` read
+        from its identity index instead of loading every customer.
+        """
+        ...
+
 
 class PortfolioRepository(Protocol):
     """Portfolios (*carteiras*) of every tenant."""
@@ -277,6 +288,10 @@ class DuplicateHintRepository(Protocol):
         ...
 
     def list_all(self, tenant_id: str, /) -> Sequence[DuplicateHint]: ...
+
+    def list_visible(self, scope: VisibilityScope, /) -> Sequence[DuplicateHint]:
+        """The pairs whose two customers ``scope`` sees, in the order of :meth:`list_all`."""
+        ...
 
 
 class UnitOfWork(Protocol):

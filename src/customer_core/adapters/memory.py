@@ -22,6 +22,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from customer_core.adapters.shared import check_identity_holders, duplicate_identity, not_found
+from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery, search_key, search_rank
 from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
@@ -219,6 +220,9 @@ class _MemoryCustomers:
             counts[customer.relationship_type] += 1
         return counts
 
+    def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
+        return exact_clusters(self._visible(scope, CustomerFilter()))
+
     def assign(
         self,
         scope: VisibilityScope,
@@ -402,8 +406,9 @@ class _MemoryMerges:
 
 
 class _MemoryHints:
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, customers: _MemoryCustomers) -> None:
         self.staged: _Staged[tuple[str, str, str, str], DuplicateHint] = _Staged(store, store.hints)
+        self._customers = customers
 
     def add(self, hint: DuplicateHint, /) -> None:
         key = (hint.tenant_id, *sorted((hint.customer_id, hint.other_id)), hint.reason)
@@ -411,7 +416,18 @@ class _MemoryHints:
             self.staged.put(key, hint)  # type: ignore[arg-type]
 
     def list_all(self, tenant_id: str, /) -> Sequence[DuplicateHint]:
-        return [h for (t, *_), h in self.staged.items() if t == tenant_id]
+        hints = [h for (t, *_), h in self.staged.items() if t == tenant_id]
+        return sorted(
+            hints, key=lambda h: (h.noted_at, *sorted((h.customer_id, h.other_id)), h.reason)
+        )
+
+    def list_visible(self, scope: VisibilityScope, /) -> Sequence[DuplicateHint]:
+        seen = {c.id for c in self._customers._visible(scope, CustomerFilter())}
+        return [
+            h
+            for h in self.list_all(scope.tenant_id)
+            if h.customer_id in seen and h.other_id in seen
+        ]
 
 
 class MemoryUnitOfWork:
@@ -428,7 +444,7 @@ class MemoryUnitOfWork:
         self.portfolios = _MemoryPortfolios(self._store, self.customers)
         self.lists = _MemoryLists(self._store)
         self.merges = _MemoryMerges(self._store)
-        self.hints = _MemoryHints(self._store)
+        self.hints = _MemoryHints(self._store, self.customers)
         self._events = []
 
     def __enter__(self) -> MemoryUnitOfWork:

@@ -29,14 +29,18 @@ from customer_core.domain.matching.duplicates import (
     Evidence,
     MatchRecord,
     Suggestion,
-    exact_clusters,
     suggest_duplicates,
 )
 from customer_core.domain.matching.merge import merge_customers, split_merged
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey, Source
-from customer_core.domain.rules.visibility import Action, CustomerFilter, check_action
+from customer_core.domain.rules.visibility import (
+    Action,
+    CustomerFilter,
+    VisibilityScope,
+    check_action,
+)
 from customer_core.domain.values.address import Language
 from customer_core.errors import (
     DuplicateIdentity,
@@ -290,12 +294,11 @@ class IdentityService(ServiceBase):
 
     # -- duplicates ---------------------------------------------------------
 
-    def _visible_records(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> list[MatchRecord]:
+    def _visible_records(self, uow: UnitOfWork, scope: VisibilityScope) -> list[MatchRecord]:
         """Compact match records of the visible customers, read page by page.
 
         Only the records are kept (a few hundred bytes each), not whole customers.
         """
-        scope = self.scope(uow, tenant_id, actor)
         records: list[MatchRecord] = []
         after = None
         while page := uow.customers.find(scope, CustomerFilter(), after=after, limit=500):
@@ -304,30 +307,38 @@ class IdentityService(ServiceBase):
             after = (search_key(last), last.id)
         return records
 
-    def duplicate_report(
-        self, tenant_id: str, actor: Actor, /, *, threshold: float = 0.6
-    ) -> DuplicateReport:
-        """Exact clusters and scored suggestions among the customers the actor can see."""
+    def exact_clusters(self, tenant_id: str, actor: Actor, /) -> tuple[Cluster, ...]:
+        """The exact clusters among the customers the actor can see, ordered by ids.
+
+        Those of :func:`~customer_core.domain.matching.duplicates.exact_clusters`
+        (a shared phone line, a CNPJ root) and the pairs an inbound message
+        tied together (``inbound_conflict``): the clusters of
+        :meth:`duplicate_report`, without its scored suggestions. Storage
+        reads them from its identity index, so no customer is loaded.
+        """
         with self.uow_factory() as uow:
-            customers = self._visible_records(uow, tenant_id, actor)
-            visible = {c.id for c in customers}
-            hints = [
-                h
-                for h in uow.hints.list_all(tenant_id)
-                if h.customer_id in visible and h.other_id in visible
-            ]
-        clusters = exact_clusters(customers)
+            return self._exact_clusters(uow, self.scope(uow, tenant_id, actor))
+
+    def _exact_clusters(self, uow: UnitOfWork, scope: VisibilityScope) -> tuple[Cluster, ...]:
+        clusters = list(uow.customers.exact_clusters(scope))
         clusters += [
             Cluster(
                 tuple(sorted((h.customer_id, h.other_id))),
                 (Evidence("inbound_conflict", h.reason, 1.0),),
             )
-            for h in hints
+            for h in uow.hints.list_visible(scope)
         ]
-        return DuplicateReport(
-            tuple(sorted(clusters, key=lambda c: c.ids)),
-            tuple(suggest_duplicates(customers, threshold=threshold)),
-        )
+        return tuple(sorted(clusters, key=lambda c: c.ids))
+
+    def duplicate_report(
+        self, tenant_id: str, actor: Actor, /, *, threshold: float = 0.6
+    ) -> DuplicateReport:
+        """Exact clusters and scored suggestions among the customers the actor can see."""
+        with self.uow_factory() as uow:
+            scope = self.scope(uow, tenant_id, actor)
+            clusters = self._exact_clusters(uow, scope)
+            customers = self._visible_records(uow, scope)
+        return DuplicateReport(clusters, tuple(suggest_duplicates(customers, threshold=threshold)))
 
     # -- merge --------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from customer_core.domain.values.tax_id import Cpf
 from customer_core.errors import DuplicateIdentity, NotFound, VersionConflict
 from customer_core.ports import DomainEvent, UnitOfWorkFactory
 from customer_core.testing import strategies
+from customer_core.testing.contract_duplicates import DuplicatesContract
 from customer_core.testing.contract_queries import VisibilityContract
 
 __all__ = ["StorageContract"]
@@ -46,7 +47,7 @@ def _customer(tenant: str, name: str = "Ana Lima", **fields: Any) -> Customer:
     return Customer.create(id=uuid.uuid4().hex, tenant_id=tenant, name=name, now=NOW, **fields)
 
 
-class StorageContract(VisibilityContract):
+class StorageContract(VisibilityContract, DuplicatesContract):
     """Behaviour every storage adapter must have. Override ``uow_factory``."""
 
     @pytest.fixture

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Insert,
     Select,
     Table,
@@ -114,8 +115,9 @@ def upsert(dialect: str, table: Table, *, update: Sequence[str]) -> Insert:
     return on_conflict.on_conflict_do_nothing(index_elements=keys)
 
 
-def visible(scope: VisibilityScope) -> ColumnElement[bool]:
-    """The customers of the scope's tenant that the scope sees."""
+def visible(scope: VisibilityScope, table: FromClause = customers) -> ColumnElement[bool]:
+    """The customers of the scope's tenant that the scope sees (``table``: an alias of them)."""
+    c = table.c
     tenant: ColumnElement[bool] = c.tenant_id == scope.tenant_id
     if scope.everything:
         return tenant

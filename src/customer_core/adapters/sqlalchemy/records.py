@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, union_all, update
+from sqlalchemy import Select, and_, delete, insert, select, union_all, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
@@ -22,15 +23,28 @@ from customer_core.adapters.sqlalchemy.mapping import (
     merge_from_row,
     merge_row,
 )
-from customer_core.adapters.sqlalchemy.queries import chunks, per_kind, select_by_keys, upsert
-from customer_core.adapters.sqlalchemy.tables import duplicate_hints, identity_lists, merges
+from customer_core.adapters.sqlalchemy.queries import (
+    chunks,
+    per_kind,
+    select_by_keys,
+    upsert,
+    visible,
+)
+from customer_core.adapters.sqlalchemy.tables import (
+    customers,
+    duplicate_hints,
+    identity_lists,
+    merges,
+)
 from customer_core.domain.model.customer import IdentityKey
+from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.errors import Conflict
 from customer_core.ports import DuplicateHint, MergeRecord
 
 __all__ = ["SqlDuplicateHints", "SqlIdentityLists", "SqlMerges"]
 
 lists = identity_lists.c
+_h = duplicate_hints.c
 
 
 def _unique(keys: Iterable[IdentityKey]) -> list[IdentityKey]:
@@ -140,10 +154,20 @@ class SqlDuplicateHints(GuardedRepository):
             writes.execute(statement, hint_row(hint))
 
     def list_all(self, tenant_id: str, /) -> Sequence[DuplicateHint]:
-        h = duplicate_hints.c
-        rows = self._connection.execute(
+        return self._list(select(duplicate_hints).where(_h.tenant_id == tenant_id))
+
+    def list_visible(self, scope: VisibilityScope, /) -> Sequence[DuplicateHint]:
+        # Joins, not "id IN (visible ids)": that would list every visible customer.
+        one, other = customers.alias("one"), customers.alias("other")
+        both = duplicate_hints.join(
+            one, and_(one.c.tenant_id == _h.tenant_id, one.c.id == _h.customer_id)
+        ).join(other, and_(other.c.tenant_id == _h.tenant_id, other.c.id == _h.other_id))
+        return self._list(
             select(duplicate_hints)
-            .where(h.tenant_id == tenant_id)
-            .order_by(h.noted_at, h.lower_id, h.upper_id, h.reason)
-        ).mappings()
-        return [hint_from_row(row) for row in rows]
+            .select_from(both)
+            .where(_h.tenant_id == scope.tenant_id, visible(scope, one), visible(scope, other))
+        )
+
+    def _list(self, query: Select[Any]) -> list[DuplicateHint]:
+        ordered = query.order_by(_h.noted_at, _h.lower_id, _h.upper_id, _h.reason)
+        return [hint_from_row(row) for row in self._connection.execute(ordered).mappings()]

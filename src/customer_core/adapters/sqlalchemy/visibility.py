@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, func, not_, select, update
 
 from customer_core.adapters.shared import not_found
+from customer_core.adapters.sqlalchemy.clusters import cluster_keys
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository
 from customer_core.adapters.sqlalchemy.mapping import LOADED, customer_from_row
 from customer_core.adapters.sqlalchemy.queries import (
@@ -24,6 +25,7 @@ from customer_core.adapters.sqlalchemy.queries import (
     visible,
 )
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
+from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.customer import Customer, RelationshipType
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
@@ -116,6 +118,9 @@ class VisibleCustomers(GuardedRepository):
         for relationship_type, total in rows:
             counts[RelationshipType(relationship_type)] = int(total)
         return counts
+
+    def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
+        return exact_clusters(cluster_keys(self._connection, scope))
 
     def _locked_visible(
         self, scope: VisibilityScope, customer_ids: Sequence[str]

@@ -100,6 +100,7 @@ from customer_core.domain.values.text import fold_tokens
 __all__ = [
     "DEFAULT_POLICY",
     "Cluster",
+    "ClusterKeys",
     "Evidence",
     "MatchRecord",
     "MatchingPolicy",
@@ -399,21 +400,39 @@ def _records(customers: Iterable[Customer | MatchRecord]) -> Iterator[MatchRecor
 # -- exact clusters -----------------------------------------------------------
 
 
-def _cluster_keys(
-    each: Customer | MatchRecord,
-) -> tuple[str, bool, Iterable[str], Iterable[str], str | None]:
-    """Id, company?, phone lines, WhatsApp lines, CNPJ root: no names needed (fast)."""
-    if isinstance(each, MatchRecord):
-        kind, _, digits = (each.tax_id or "").partition(":")
-        root = digits[:8] if kind == Cnpj.kind else None
-        return each.id, each.company, each.lines, each.whatsapp, root
-    whatsapp = {k for m in each.messenger_ids if (k := m.phone_key) is not None}
-    lines = whatsapp | {p.match_key for p in each.phones}
-    root = each.tax_id.root if isinstance(each.tax_id, Cnpj) else None
-    return each.id, each.kind is CustomerKind.COMPANY, lines, whatsapp, root
+@attrs.frozen
+class ClusterKeys:
+    """What :func:`exact_clusters` needs of a customer: phone lines and CNPJ root, no names.
+
+    Storage adapters build it from their identity index (phone keys, the
+    lines of WhatsApp ids, tax ids) without loading whole customers; keys a
+    record holds alone may be left out, since only shared keys make clusters.
+    """
+
+    id: str
+    company: bool
+    #: Phone lines (match keys), the lines of its WhatsApp ids included.
+    lines: tuple[str, ...] = ()
+    #: The lines held as WhatsApp ids.
+    whatsapp: tuple[str, ...] = ()
+    #: The first 8 characters of its CNPJ.
+    cnpj_root: str | None = None
+
+    @classmethod
+    def of(cls, each: Customer | MatchRecord, /) -> ClusterKeys:
+        """The keys of a customer or of its match record."""
+        if isinstance(each, MatchRecord):
+            kind, _, digits = (each.tax_id or "").partition(":")
+            root = digits[:8] if kind == Cnpj.kind else None
+            return cls(each.id, each.company, each.lines, each.whatsapp, root)
+        whatsapp = {k for m in each.messenger_ids if (k := m.phone_key) is not None}
+        lines = whatsapp | {p.match_key for p in each.phones}
+        root = each.tax_id.root if isinstance(each.tax_id, Cnpj) else None
+        company = each.kind is CustomerKind.COMPANY
+        return cls(each.id, company, tuple(sorted(lines)), tuple(sorted(whatsapp)), root)
 
 
-def exact_clusters(customers: Iterable[Customer | MatchRecord], /) -> list[Cluster]:
+def exact_clusters(customers: Iterable[Customer | MatchRecord | ClusterKeys], /) -> list[Cluster]:
     """Records sharing a phone line across fields (same kind), or a CNPJ root.
 
     A line counts when at least one record holds it as a WhatsApp id: two
@@ -425,13 +444,14 @@ def exact_clusters(customers: Iterable[Customer | MatchRecord], /) -> list[Clust
     holders: dict[tuple[str, bool], set[str]] = defaultdict(set)
     as_messenger: set[tuple[str, bool]] = set()
     by_root: dict[str, set[str]] = defaultdict(set)
-    for id, company, lines, whatsapp, root in map(_cluster_keys, customers):
-        for line in lines:
-            holders[line, company].add(id)
-        for line in whatsapp:
-            as_messenger.add((line, company))
-        if root is not None:
-            by_root[root].add(id)
+    for each in customers:
+        keys = each if isinstance(each, ClusterKeys) else ClusterKeys.of(each)
+        for line in keys.lines:
+            holders[line, keys.company].add(keys.id)
+        for line in keys.whatsapp:
+            as_messenger.add((line, keys.company))
+        if keys.cnpj_root is not None:
+            by_root[keys.cnpj_root].add(keys.id)
     clusters = [
         Cluster(tuple(sorted(ids)), (Evidence("same_phone_line", f"+{line}", 1.0),))
         for (line, company), ids in holders.items()
