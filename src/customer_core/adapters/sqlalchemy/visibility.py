@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, not_, select, update
+from sqlalchemy import ColumnElement, Select, case, delete, func, not_, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
@@ -83,24 +83,32 @@ class VisibleCustomers(GuardedRepository):
         *,
         limit: int = 50,
     ) -> Sequence[Customer]:
+        where = (visible(scope), matching(customer_filter))
+        if _narrow(scope, customer_filter):
+            # A seller's few portfolios: read them through their own indexes and
+            # rank them in one pass. Ordering by the indexed key would tempt the
+            # planners into walking the whole tenant's name index instead.
+            ranks = search_ranks(query, scope.tenant_id, narrow=True)
+            if not ranks:
+                return []
+            rank = case(*((condition, n) for n, condition in enumerate(ranks)), else_=None)
+            return self._load(
+                select(*LOADED)
+                .where(*where, rank.is_not(None))
+                .order_by(rank, c.search_name.concat(""), c.id)
+                .limit(limit)
+            )
+        # The whole tenant (or most of it): one query per rank, best first, each
+        # reading the name index in order and stopping once the page is full.
         found: list[Customer] = []
         better: list[ColumnElement[bool]] = []
-        # A scope of a few portfolios is best read through its own indexes and
-        # sorted; ordering by the indexed key would tempt the planners into
-        # walking the whole tenant's name index for the few rows it can see.
-        order = c.search_name.concat("") if _narrow(scope, customer_filter) else c.search_name
         for condition in search_ranks(query, scope.tenant_id):
             if len(found) >= limit:
                 break
             found += self._load(
                 select(*LOADED)
-                .where(
-                    visible(scope),
-                    matching(customer_filter),
-                    condition,
-                    *(not_(b) for b in better),
-                )
-                .order_by(order, c.id)
+                .where(*where, condition, *(not_(b) for b in better))
+                .order_by(c.search_name, c.id)
                 .limit(limit - len(found))
             )
             better.append(condition)
