@@ -262,6 +262,12 @@ def measure(
     return result
 
 
+def parsing(run: dict[str, Any]) -> str:
+    """How the import run validated its rows."""
+    workers = run["workers"]
+    return f"{workers} parse workers" if workers > 1 else "parsed in-process"
+
+
 def _with_workers(run: dict[str, Any], main_rss: float | None) -> float | None:
     """The import's RSS with its parse workers' (each as large as the largest)."""
     if main_rss is None:
@@ -302,7 +308,7 @@ def print_table(r: dict[str, Any]) -> None:
         )
 
     line("validation floor (parse_row only)", r["floor"])
-    line(f"import -> SQLite, {r['import']['workers']} parse workers", r["import"])
+    line(f"import -> SQLite, {parsing(r['import'])}", r["import"])
     line("import -> SQLite, one process", r["single"])
     if r["orm"]:
         line("ORM row-by-row -> SQLite", r["orm"])

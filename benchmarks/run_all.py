@@ -56,7 +56,7 @@ def summary(
         rows.append(
             (
                 f"import vs validation floor, {imp['rows']:,} rows"
-                f" ({imp['import']['workers']} parse workers)",
+                f" ({import_speed.parsing(imp['import'])})",
                 f"{imp['vs_floor']:.2f}x",
                 ">= 0.75x",
                 _verdict(imp["vs_floor"] >= 0.75),
