@@ -8,7 +8,7 @@ the shipped contract suite, :mod:`customer_core.testing.contract`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
@@ -230,6 +230,12 @@ class IdentityListRepository(Protocol):
     def listed(
         self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /
     ) -> set[IdentityKey]: ...
+
+    def listed_in(
+        self, tenant_id: str, list_names: Collection[str], keys: Iterable[IdentityKey], /
+    ) -> dict[str, set[IdentityKey]]:
+        """:meth:`listed` for several lists at once (one look-up): an entry per name."""
+        ...
 
 
 @attrs.frozen(kw_only=True)

@@ -14,7 +14,7 @@ is not committed leaves no trace.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Generic, TypeVar
@@ -329,6 +329,12 @@ class _Staged(Generic[K, V]):
         self._committed = committed
         self.changes: dict[K, object] = {}
 
+    def __contains__(self, key: K) -> bool:
+        if key in self.changes:
+            return self.changes[key] is not _REMOVED
+        with self._store.lock:
+            return key in self._committed
+
     def get(self, key: K) -> V | None:
         if key in self.changes:
             value = self.changes[key]
@@ -379,8 +385,16 @@ class _MemoryLists:
     def listed(
         self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /
     ) -> set[IdentityKey]:
-        present = {k for (t, n, k), _ in self.staged.items() if t == tenant_id and n == list_name}
-        return present & set(keys)
+        return self.listed_in(tenant_id, (list_name,), keys)[list_name]
+
+    def listed_in(
+        self, tenant_id: str, list_names: Collection[str], keys: Iterable[IdentityKey], /
+    ) -> dict[str, set[IdentityKey]]:
+        # One probe per (list, key), like the SQL index: never a scan of the lists.
+        wanted = set(keys)
+        return {
+            name: {k for k in wanted if (tenant_id, name, k) in self.staged} for name in list_names
+        }
 
 
 class _MemoryMerges:

@@ -130,8 +130,8 @@ class IdentityService(ServiceBase):
         message_text: str | None,
     ) -> Resolution:
         with self.uow_factory() as uow:
-            spam = bool(uow.lists.listed(tenant_id, SPAM, keys))
-            vip = bool(uow.lists.listed(tenant_id, VIP, keys))
+            listed = uow.lists.listed_in(tenant_id, (SPAM, VIP), keys)
+            spam, vip = bool(listed[SPAM]), bool(listed[VIP])
             holders = uow.customers.holders(tenant_id, keys)
             if not holders:
                 customer = self._new_inbound(

@@ -17,14 +17,17 @@ customers.tenant_id = :tenant_id_1 AND (customers.responsible_id = :responsible_
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Insert,
     Select,
     Table,
     and_,
+    bindparam,
     case,
     exists,
     false,
@@ -35,15 +38,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
-from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
+from customer_core.adapters.sqlalchemy.mapping import LOADED
+from customer_core.adapters.sqlalchemy.tables import customer_identities, customers, identity_lists
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.customer import IdentityKey, IdentityKind
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 
 __all__ = [
+    "GET_CUSTOMER",
     "after_key",
+    "by_kind",
     "chunks",
+    "holders_statement",
     "key_in",
+    "key_parameters",
+    "listed_statement",
     "matching",
     "search_rank",
     "upsert",
@@ -57,6 +66,11 @@ T = TypeVar("T")
 CHUNK = 500
 
 c = customers.c
+
+#: One customer by id: built once, so SQLAlchemy reuses its cache key and compiled form.
+GET_CUSTOMER = select(*LOADED).where(
+    c.tenant_id == bindparam("tenant_id"), c.id == bindparam("customer_id")
+)
 
 
 def chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
@@ -78,6 +92,67 @@ def per_kind(table: Table, keys: Collection[IdentityKey]) -> list[ColumnElement[
         and_(table.c.kind == kind, table.c.key.in_(sorted(values)))
         for kind, values in sorted(by_kind.items())
     ]
+
+
+def by_kind(keys: Iterable[IdentityKey]) -> dict[str, list[str]]:
+    """The keys' texts grouped by kind, both sorted: the parameters of the statements below."""
+    grouped: dict[str, list[str]] = {}
+    for k in keys:
+        grouped.setdefault(k.kind.value, []).append(k.key)
+    return {kind: sorted(grouped[kind]) for kind in sorted(grouped)}
+
+
+def key_parameters(grouped: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``keys_<n>`` of :func:`holders_statement` and :func:`listed_statement`."""
+    return {f"keys_{n}": values for n, values in enumerate(grouped.values())}
+
+
+# Statements below are cached per combination of kinds (a few dozen at most):
+# building a statement costs more than running it on an index, and a reused
+# object also reuses its memoized cache key. Values are bound at execution.
+
+
+def _per_kind_selects(
+    table: Table, kinds: tuple[str, ...], columns: Sequence[Any], where: ColumnElement[bool]
+) -> Select[Any] | CompoundSelect[Any]:
+    """One SELECT per kind (see :func:`per_kind`), ``key IN`` bound as ``keys_<n>``."""
+    selects = [
+        select(*columns).where(
+            where,
+            table.c.kind == kind,
+            table.c.key.in_(bindparam(f"keys_{n}", expanding=True)),
+        )
+        for n, kind in enumerate(kinds)
+    ]
+    return selects[0] if len(selects) == 1 else union_all(*selects)
+
+
+@cache
+def holders_statement(kinds: tuple[str, ...]) -> Select[Any] | CompoundSelect[Any]:
+    """``(kind, key, customer_id)`` of the held keys; binds ``tenant_id`` and ``keys_<n>``."""
+    i = customer_identities.c
+    return _per_kind_selects(
+        customer_identities,
+        kinds,
+        (i.kind, i.key, i.customer_id),
+        i.tenant_id == bindparam("tenant_id"),
+    )
+
+
+@cache
+def listed_statement(kinds: tuple[str, ...]) -> Select[Any] | CompoundSelect[Any]:
+    """``(list_name, kind, key)`` of the listed keys; binds ``tenant_id``, ``list_names``
+    and ``keys_<n>``."""
+    lists = identity_lists.c
+    return _per_kind_selects(
+        identity_lists,
+        kinds,
+        (lists.list_name, lists.kind, lists.key),
+        and_(
+            lists.tenant_id == bindparam("tenant_id"),
+            lists.list_name.in_(bindparam("list_names", expanding=True)),
+        ),
+    )
 
 
 def key_in(table: Table, keys: Collection[IdentityKey]) -> ColumnElement[bool]:

@@ -8,10 +8,10 @@ the unit of work, every statement scoped by ``tenant_id``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, insert, select, union_all, update
+from sqlalchemy import delete, insert, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
@@ -22,7 +22,14 @@ from customer_core.adapters.sqlalchemy.mapping import (
     merge_from_row,
     merge_row,
 )
-from customer_core.adapters.sqlalchemy.queries import chunks, per_kind, select_by_keys, upsert
+from customer_core.adapters.sqlalchemy.queries import (
+    by_kind,
+    chunks,
+    key_parameters,
+    listed_statement,
+    per_kind,
+    upsert,
+)
 from customer_core.adapters.sqlalchemy.tables import duplicate_hints, identity_lists, merges
 from customer_core.domain.model.customer import IdentityKey
 from customer_core.errors import Conflict
@@ -81,18 +88,22 @@ class SqlIdentityLists(GuardedRepository):
     def listed(
         self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /
     ) -> set[IdentityKey]:
-        found: set[IdentityKey] = set()
+        return self.listed_in(tenant_id, (list_name,), keys)[list_name]
+
+    def listed_in(
+        self, tenant_id: str, list_names: Collection[str], keys: Iterable[IdentityKey], /
+    ) -> dict[str, set[IdentityKey]]:
+        found: dict[str, set[IdentityKey]] = {name: set() for name in list_names}
+        if not found:
+            return found
         for chunk in chunks(_unique(keys)):
-            queries = select_by_keys(
-                identity_lists,
-                chunk,
-                lists.kind,
-                lists.key,
-                where=and_(lists.tenant_id == tenant_id, lists.list_name == list_name),
+            grouped = by_kind(chunk)
+            rows = self._connection.execute(
+                listed_statement(tuple(grouped)),
+                {"tenant_id": tenant_id, "list_names": sorted(found), **key_parameters(grouped)},
             )
-            if queries:
-                rows = self._connection.execute(union_all(*queries))
-                found.update(identity_key(kind, key) for kind, key in rows)
+            for name, kind, key in rows:
+                found[name].add(identity_key(kind, key))
         return found
 
 

@@ -32,7 +32,14 @@ from customer_core.adapters.sqlalchemy.mapping import (
     identity_rows,
 )
 from customer_core.adapters.sqlalchemy.portfolios import SqlPortfolioRepository
-from customer_core.adapters.sqlalchemy.queries import chunks, select_by_keys
+from customer_core.adapters.sqlalchemy.queries import (
+    GET_CUSTOMER,
+    by_kind,
+    chunks,
+    holders_statement,
+    key_parameters,
+    select_by_keys,
+)
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
 from customer_core.domain.model.customer import Customer, IdentityKey
@@ -232,7 +239,7 @@ class SqlCustomerRepository(VisibleCustomers):
     # -- reads --------------------------------------------------------------
 
     def get(self, tenant_id: str, customer_id: str, /) -> Customer:
-        found = self._load(select(*LOADED).where(c.tenant_id == tenant_id, c.id == customer_id))
+        found = self._load(GET_CUSTOMER, {"tenant_id": tenant_id, "customer_id": customer_id})
         if not found:
             raise not_found()
         return found[0]
@@ -247,16 +254,12 @@ class SqlCustomerRepository(VisibleCustomers):
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         found: Holders = {}
         for chunk in chunks(list(dict.fromkeys(keys))):
-            queries = select_by_keys(
-                customer_identities,
-                chunk,
-                i.kind,
-                i.key,
-                i.customer_id,
-                where=i.tenant_id == tenant_id,
-            )
-            if queries:
-                rows = self._connection.execute(union_all(*queries))
+            grouped = by_kind(chunk)
+            if grouped:
+                rows = self._connection.execute(
+                    holders_statement(tuple(grouped)),
+                    {"tenant_id": tenant_id, **key_parameters(grouped)},
+                )
                 found.update({identity_key(kind, key): holder for kind, key, holder in rows})
         return found
 

@@ -38,8 +38,9 @@ c, i = customers.c, customer_identities.c
 class VisibleCustomers(GuardedRepository):
     """The visibility-scoped half of the customer repository."""
 
-    def _load(self, query: Select[Any]) -> list[Customer]:
-        return [customer_from_row(row) for row in self._connection.execute(query).mappings()]
+    def _load(self, query: Select[Any], parameters: dict[str, Any] | None = None) -> list[Customer]:
+        rows = self._connection.execute(query, parameters).mappings()
+        return [customer_from_row(row) for row in rows]
 
     def get_visible(self, scope: VisibilityScope, customer_id: str, /) -> Customer:
         found = self._load(select(*LOADED).where(visible(scope), c.id == customer_id))
