@@ -157,11 +157,10 @@ class IdentityService(ServiceBase):
             changed, attached = attach_new_identifiers(
                 current, inbound, set(holders), self.preset.contact
             )
-            changed = attrs.evolve(
-                changed,
-                avatar_url=changed.avatar_url or avatar_url,
-                language=changed.language or self._language(message_text),
-            )
+            avatar = changed.avatar_url or avatar_url
+            language = changed.language or self._language(message_text)
+            if (avatar, language) != (changed.avatar_url, changed.language):
+                changed = attrs.evolve(changed, avatar_url=avatar, language=language)
             if changed != current:
                 current = uow.customers.save(
                     attrs.evolve(changed, updated_at=self.clock.now()),

@@ -17,12 +17,13 @@ customers.tenant_id = :tenant_id_1 AND (customers.responsible_id = :responsible_
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from functools import cache
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
+    Executable,
     Insert,
     Select,
     Table,
@@ -47,12 +48,10 @@ from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScop
 __all__ = [
     "GET_CUSTOMER",
     "after_key",
-    "by_kind",
     "chunks",
-    "holders_statement",
+    "holders_query",
     "key_in",
-    "key_parameters",
-    "listed_statement",
+    "listed_query",
     "matching",
     "search_rank",
     "upsert",
@@ -94,65 +93,93 @@ def per_kind(table: Table, keys: Collection[IdentityKey]) -> list[ColumnElement[
     ]
 
 
-def by_kind(keys: Iterable[IdentityKey]) -> dict[str, list[str]]:
-    """The keys' texts grouped by kind, both sorted: the parameters of the statements below."""
+#: Up to this many keys of a kind are bound one by one; more go in one expanding
+#: parameter. Expanding rewrites the SQL at every execution, which costs as much
+#: as running a small look-up, while a few fixed shapes compile once each.
+FIXED_KEYS = 4
+
+_Shape = tuple[tuple[str, int], ...]  # (kind, number of keys or 0 for expanding)
+
+
+def _grouped(keys: Iterable[IdentityKey]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for k in keys:
         grouped.setdefault(k.kind.value, []).append(k.key)
     return {kind: sorted(grouped[kind]) for kind in sorted(grouped)}
 
 
-def key_parameters(grouped: dict[str, list[str]]) -> dict[str, list[str]]:
-    """``keys_<n>`` of :func:`holders_statement` and :func:`listed_statement`."""
-    return {f"keys_{n}": values for n, values in enumerate(grouped.values())}
-
-
-# Statements below are cached per combination of kinds (a few dozen at most):
-# building a statement costs more than running it on an index, and a reused
-# object also reuses its memoized cache key. Values are bound at execution.
+def _shape_and_parameters(keys: Iterable[IdentityKey]) -> tuple[_Shape, dict[str, Any]]:
+    shape: list[tuple[str, int]] = []
+    parameters: dict[str, Any] = {}
+    for n, (kind, values) in enumerate(_grouped(keys).items()):
+        if len(values) <= FIXED_KEYS:
+            shape.append((kind, len(values)))
+            parameters.update({f"k{n}_{j}": value for j, value in enumerate(values)})
+        else:
+            shape.append((kind, 0))
+            parameters[f"k{n}"] = values
+    return tuple(shape), parameters
 
 
 def _per_kind_selects(
-    table: Table, kinds: tuple[str, ...], columns: Sequence[Any], where: ColumnElement[bool]
+    table: Table, shape: _Shape, columns: Sequence[Any], where: ColumnElement[bool]
 ) -> Select[Any] | CompoundSelect[Any]:
-    """One SELECT per kind (see :func:`per_kind`), ``key IN`` bound as ``keys_<n>``."""
-    selects = [
-        select(*columns).where(
-            where,
-            table.c.kind == kind,
-            table.c.key.in_(bindparam(f"keys_{n}", expanding=True)),
-        )
-        for n, kind in enumerate(kinds)
-    ]
+    """One SELECT per kind (see :func:`per_kind`), keys bound as ``k<n>_<j>`` or ``k<n>``."""
+    selects = []
+    for n, (kind, count) in enumerate(shape):
+        key = table.c.key
+        condition: ColumnElement[bool]
+        if count == 0:
+            condition = key.in_(bindparam(f"k{n}", expanding=True))
+        elif count == 1:
+            condition = key == bindparam(f"k{n}_0")
+        else:
+            condition = key.in_([bindparam(f"k{n}_{j}") for j in range(count)])
+        selects.append(select(*columns).where(where, table.c.kind == kind, condition))
     return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
-@cache
-def holders_statement(kinds: tuple[str, ...]) -> Select[Any] | CompoundSelect[Any]:
-    """``(kind, key, customer_id)`` of the held keys; binds ``tenant_id`` and ``keys_<n>``."""
+# Statements are built once per shape and reused: building one costs more than
+# running it on an index, and a reused object keeps its memoized cache key.
+
+
+@lru_cache(maxsize=256)
+def _holders_statement(shape: _Shape) -> Select[Any] | CompoundSelect[Any]:
     i = customer_identities.c
-    return _per_kind_selects(
-        customer_identities,
-        kinds,
-        (i.kind, i.key, i.customer_id),
-        i.tenant_id == bindparam("tenant_id"),
-    )
+    where = i.tenant_id == bindparam("tenant_id")
+    return _per_kind_selects(customer_identities, shape, (i.kind, i.key, i.customer_id), where)
 
 
-@cache
-def listed_statement(kinds: tuple[str, ...]) -> Select[Any] | CompoundSelect[Any]:
-    """``(list_name, kind, key)`` of the listed keys; binds ``tenant_id``, ``list_names``
-    and ``keys_<n>``."""
+@lru_cache(maxsize=256)
+def _listed_statement(shape: _Shape, names: int) -> Select[Any] | CompoundSelect[Any]:
     lists = identity_lists.c
-    return _per_kind_selects(
-        identity_lists,
-        kinds,
-        (lists.list_name, lists.kind, lists.key),
-        and_(
-            lists.tenant_id == bindparam("tenant_id"),
-            lists.list_name.in_(bindparam("list_names", expanding=True)),
-        ),
+    where = and_(
+        lists.tenant_id == bindparam("tenant_id"),
+        lists.list_name.in_([bindparam(f"list_{j}") for j in range(names)]),
     )
+    return _per_kind_selects(identity_lists, shape, (lists.list_name, lists.kind, lists.key), where)
+
+
+def holders_query(
+    tenant_id: str, keys: Collection[IdentityKey]
+) -> tuple[Executable, dict[str, Any]] | None:
+    """``(kind, key, customer_id)`` of the held ``keys``, with its parameters (None: no keys)."""
+    shape, parameters = _shape_and_parameters(keys)
+    if not shape:
+        return None
+    return _holders_statement(shape), {"tenant_id": tenant_id, **parameters}
+
+
+def listed_query(
+    tenant_id: str, list_names: Collection[str], keys: Collection[IdentityKey]
+) -> tuple[Executable, dict[str, Any]] | None:
+    """``(list_name, kind, key)`` of ``keys`` on the lists, with its parameters."""
+    shape, parameters = _shape_and_parameters(keys)
+    names = sorted(set(list_names))
+    if not shape or not names:
+        return None
+    parameters.update({f"list_{j}": name for j, name in enumerate(names)})
+    return _listed_statement(shape, len(names)), {"tenant_id": tenant_id, **parameters}
 
 
 def key_in(table: Table, keys: Collection[IdentityKey]) -> ColumnElement[bool]:

@@ -23,10 +23,8 @@ from customer_core.adapters.sqlalchemy.mapping import (
     merge_row,
 )
 from customer_core.adapters.sqlalchemy.queries import (
-    by_kind,
     chunks,
-    key_parameters,
-    listed_statement,
+    listed_query,
     per_kind,
     upsert,
 )
@@ -94,16 +92,11 @@ class SqlIdentityLists(GuardedRepository):
         self, tenant_id: str, list_names: Collection[str], keys: Iterable[IdentityKey], /
     ) -> dict[str, set[IdentityKey]]:
         found: dict[str, set[IdentityKey]] = {name: set() for name in list_names}
-        if not found:
-            return found
         for chunk in chunks(_unique(keys)):
-            grouped = by_kind(chunk)
-            rows = self._connection.execute(
-                listed_statement(tuple(grouped)),
-                {"tenant_id": tenant_id, "list_names": sorted(found), **key_parameters(grouped)},
-            )
-            for name, kind, key in rows:
-                found[name].add(identity_key(kind, key))
+            query = listed_query(tenant_id, found, chunk)
+            if query is not None:
+                for name, kind, key in self._connection.execute(*query):
+                    found[name].add(identity_key(kind, key))
         return found
 
 

@@ -34,10 +34,8 @@ from customer_core.adapters.sqlalchemy.mapping import (
 from customer_core.adapters.sqlalchemy.portfolios import SqlPortfolioRepository
 from customer_core.adapters.sqlalchemy.queries import (
     GET_CUSTOMER,
-    by_kind,
     chunks,
-    holders_statement,
-    key_parameters,
+    holders_query,
     select_by_keys,
 )
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
@@ -254,12 +252,9 @@ class SqlCustomerRepository(VisibleCustomers):
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         found: Holders = {}
         for chunk in chunks(list(dict.fromkeys(keys))):
-            grouped = by_kind(chunk)
-            if grouped:
-                rows = self._connection.execute(
-                    holders_statement(tuple(grouped)),
-                    {"tenant_id": tenant_id, **key_parameters(grouped)},
-                )
+            query = holders_query(tenant_id, chunk)
+            if query is not None:
+                rows = self._connection.execute(*query)
                 found.update({identity_key(kind, key): holder for kind, key, holder in rows})
         return found
 

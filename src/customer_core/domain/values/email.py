@@ -18,9 +18,12 @@ customer_core.errors.InvalidEmail: invalid_email [email]: ...
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import attrs
 import email_validator
 
+from customer_core.domain.values.phone import PARSE_CACHE_SIZE
 from customer_core.errors import InvalidEmail
 
 __all__ = ["Email", "email_match_key"]
@@ -37,6 +40,12 @@ class Email:
 
     @classmethod
     def parse(cls, text: str, /, *, field: str = "email") -> Email:
+        if cls is Email and isinstance(text, str):
+            return _parse_text(text, field)
+        return cls._parse(text, field)
+
+    @classmethod
+    def _parse(cls, text: str, field: str) -> Email:
         if not isinstance(text, str) or not text.strip():
             raise InvalidEmail("the e-mail is empty", code="invalid_email", field=field)
         try:
@@ -65,6 +74,13 @@ class Email:
     def __repr__(self) -> str:
         local, _, domain = self.address.rpartition("@")
         return f"Email('{local[:1]}***@{domain}')"
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse_text(text: str, field: str) -> Email:
+    # Validation is most of the cost of an inbound message; an e-mail is
+    # immutable, so the parse of the same text is shared (failures raise, uncached).
+    return Email._parse(text, field)
 
 
 def email_match_key(
