@@ -117,6 +117,12 @@ class CustomerRepository(Protocol):
         """Which customer holds each of ``keys`` (keys nobody holds are absent)."""
         ...
 
+    def holding(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /
+    ) -> dict[IdentityKey, Customer]:
+        """:meth:`holders` with the customers themselves, read in the same look-up."""
+        ...
+
     def list_page(
         self, tenant_id: str, /, *, after: str | None = None, limit: int = 100
     ) -> Sequence[Customer]:

@@ -148,6 +148,13 @@ class _MemoryCustomers:
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         return {k: h for k in keys if (h := self._holder((tenant_id, k))) is not None}
 
+    def holding(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /
+    ) -> dict[IdentityKey, Customer]:
+        holders = self.holders(tenant_id, keys)
+        found = self.get_many(tenant_id, set(holders.values()))
+        return {k: found[h] for k, h in holders.items()}
+
     def _all(self, tenant_id: str) -> dict[str, Customer]:
         with self._store.lock:
             merged = {cid: c for (t, cid), c in self._store.customers.items() if t == tenant_id}

@@ -132,7 +132,8 @@ class IdentityService(ServiceBase):
         with self.uow_factory() as uow:
             listed = uow.lists.listed_in(tenant_id, (SPAM, VIP), keys)
             spam, vip = bool(listed[SPAM]), bool(listed[VIP])
-            holders = uow.customers.holders(tenant_id, keys)
+            holding = uow.customers.holding(tenant_id, keys)
+            holders = {key: customer.id for key, customer in holding.items()}
             if not holders:
                 customer = self._new_inbound(
                     tenant_id, inbound, display_name, avatar_url, message_text
@@ -153,7 +154,7 @@ class IdentityService(ServiceBase):
             ranked = sorted(holders, key=lambda k: (keys[k], k.kind.value, k.key))
             best_id = holders[ranked[0]]
             others = tuple(dict.fromkeys(h for h in holders.values() if h != best_id))
-            current = uow.customers.get(tenant_id, best_id)
+            current = holding[ranked[0]]
             changed, attached = attach_new_identifiers(
                 current, inbound, set(holders), self.preset.contact
             )

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Executable,
+    FromClause,
     Insert,
     Select,
     Table,
@@ -50,6 +51,7 @@ __all__ = [
     "after_key",
     "chunks",
     "holders_query",
+    "holding_query",
     "key_in",
     "listed_query",
     "matching",
@@ -122,7 +124,11 @@ def _shape_and_parameters(keys: Iterable[IdentityKey]) -> tuple[_Shape, dict[str
 
 
 def _per_kind_selects(
-    table: Table, shape: _Shape, columns: Sequence[Any], where: ColumnElement[bool]
+    table: Table,
+    shape: _Shape,
+    columns: Sequence[Any],
+    where: ColumnElement[bool],
+    source: FromClause | None = None,
 ) -> Select[Any] | CompoundSelect[Any]:
     """One SELECT per kind (see :func:`per_kind`), keys bound as ``k<n>_<j>`` or ``k<n>``."""
     selects = []
@@ -135,7 +141,8 @@ def _per_kind_selects(
             condition = key == bindparam(f"k{n}_0")
         else:
             condition = key.in_([bindparam(f"k{n}_{j}") for j in range(count)])
-        selects.append(select(*columns).where(where, table.c.kind == kind, condition))
+        query = select(*columns).select_from(source if source is not None else table)
+        selects.append(query.where(where, table.c.kind == kind, condition))
     return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
@@ -148,6 +155,17 @@ def _holders_statement(shape: _Shape) -> Select[Any] | CompoundSelect[Any]:
     i = customer_identities.c
     where = i.tenant_id == bindparam("tenant_id")
     return _per_kind_selects(customer_identities, shape, (i.kind, i.key, i.customer_id), where)
+
+
+@lru_cache(maxsize=256)
+def _holding_statement(shape: _Shape) -> Select[Any] | CompoundSelect[Any]:
+    i = customer_identities.c
+    held = customer_identities.join(
+        customers, and_(c.tenant_id == i.tenant_id, c.id == i.customer_id)
+    )
+    where = i.tenant_id == bindparam("tenant_id")
+    columns = (i.kind, i.key, i.customer_id, *LOADED)
+    return _per_kind_selects(customer_identities, shape, columns, where, held)
 
 
 @lru_cache(maxsize=256)
@@ -168,6 +186,16 @@ def holders_query(
     if not shape:
         return None
     return _holders_statement(shape), {"tenant_id": tenant_id, **parameters}
+
+
+def holding_query(
+    tenant_id: str, keys: Collection[IdentityKey]
+) -> tuple[Executable, dict[str, Any]] | None:
+    """:func:`holders_query` joined to the holders' :data:`.mapping.LOADED` columns."""
+    shape, parameters = _shape_and_parameters(keys)
+    if not shape:
+        return None
+    return _holding_statement(shape), {"tenant_id": tenant_id, **parameters}
 
 
 def listed_query(

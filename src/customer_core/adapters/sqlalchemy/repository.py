@@ -27,6 +27,7 @@ from customer_core.adapters.shared import check_identity_holders, duplicate_iden
 from customer_core.adapters.sqlalchemy.errors import Handlers, Writes
 from customer_core.adapters.sqlalchemy.mapping import (
     LOADED,
+    customer_from_row,
     customer_row,
     identity_key,
     identity_rows,
@@ -36,6 +37,7 @@ from customer_core.adapters.sqlalchemy.queries import (
     GET_CUSTOMER,
     chunks,
     holders_query,
+    holding_query,
     select_by_keys,
 )
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
@@ -256,6 +258,22 @@ class SqlCustomerRepository(VisibleCustomers):
             if query is not None:
                 rows = self._connection.execute(*query)
                 found.update({identity_key(kind, key): holder for kind, key, holder in rows})
+        return found
+
+    def holding(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /
+    ) -> dict[IdentityKey, Customer]:
+        found: dict[IdentityKey, Customer] = {}
+        loaded: dict[str, Customer] = {}
+        for chunk in chunks(list(dict.fromkeys(keys))):
+            query = holding_query(tenant_id, chunk)
+            if query is None:
+                continue
+            for row in self._connection.execute(*query).mappings():
+                holder = row["customer_id"]
+                if holder not in loaded:  # one row per key it holds: rebuild it once
+                    loaded[holder] = customer_from_row(row)
+                found[identity_key(row["kind"], row["key"])] = loaded[holder]
         return found
 
     def list_page(
