@@ -435,6 +435,17 @@ class _MemoryHints:
         return [h for (t, *_), h in self.staged.items() if t == tenant_id]
 
 
+class _Repositories:
+    """The repositories of one transaction, staging its writes."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.customers = _MemoryCustomers(store)
+        self.portfolios = _MemoryPortfolios(store, self.customers)
+        self.lists = _MemoryLists(store)
+        self.merges = _MemoryMerges(store)
+        self.hints = _MemoryHints(store)
+
+
 class MemoryUnitOfWork:
     """A transaction on a :class:`MemoryStore`; rolls back unless committed."""
 
@@ -445,12 +456,35 @@ class MemoryUnitOfWork:
         self._reset()
 
     def _reset(self) -> None:
-        self.customers = _MemoryCustomers(self._store)
-        self.portfolios = _MemoryPortfolios(self._store, self.customers)
-        self.lists = _MemoryLists(self._store)
-        self.merges = _MemoryMerges(self._store)
-        self.hints = _MemoryHints(self._store)
+        # Repositories hold the staged writes; they are made when first used,
+        # so a unit of work that ends right after committing makes none.
+        self._repositories: _Repositories | None = None
         self._events = []
+
+    def _open(self) -> _Repositories:
+        if self._repositories is None:
+            self._repositories = _Repositories(self._store)
+        return self._repositories
+
+    @property
+    def customers(self) -> _MemoryCustomers:
+        return self._open().customers
+
+    @property
+    def portfolios(self) -> _MemoryPortfolios:
+        return self._open().portfolios
+
+    @property
+    def lists(self) -> _MemoryLists:
+        return self._open().lists
+
+    @property
+    def merges(self) -> _MemoryMerges:
+        return self._open().merges
+
+    @property
+    def hints(self) -> _MemoryHints:
+        return self._open().hints
 
     def __enter__(self) -> MemoryUnitOfWork:
         return self

@@ -162,7 +162,7 @@ class IdentityService(ServiceBase):
             language = changed.language or self._language(message_text)
             if (avatar, language) != (changed.avatar_url, changed.language):
                 changed = attrs.evolve(changed, avatar_url=avatar, language=language)
-            if changed != current:
+            if changed is not current and changed != current:
                 current = uow.customers.save(
                     attrs.evolve(changed, updated_at=self.clock.now()),
                     expected_version=current.version,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, insert
@@ -84,14 +85,34 @@ class SqlStorage:
 
 
 class _Repositories:
-    """The repositories of one open unit of work, sharing its connection."""
+    """The repositories of one open unit of work, sharing its connection.
+
+    Each is made when first used: most units of work use one or two.
+    """
 
     def __init__(self, connection: Connection, before_write: Callable[[], None]) -> None:
-        self.customers = SqlCustomerRepository(connection, before_write=before_write)
-        self.portfolios = SqlPortfolioRepository(connection, before_write=before_write)
-        self.lists = SqlIdentityLists(connection, before_write=before_write)
-        self.merges = SqlMerges(connection, before_write=before_write)
-        self.hints = SqlDuplicateHints(connection, before_write=before_write)
+        self._connection = connection
+        self._before_write = before_write
+
+    @cached_property
+    def customers(self) -> SqlCustomerRepository:
+        return SqlCustomerRepository(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def portfolios(self) -> SqlPortfolioRepository:
+        return SqlPortfolioRepository(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def lists(self) -> SqlIdentityLists:
+        return SqlIdentityLists(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def merges(self) -> SqlMerges:
+        return SqlMerges(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def hints(self) -> SqlDuplicateHints:
+        return SqlDuplicateHints(self._connection, before_write=self._before_write)
 
 
 class SqlUnitOfWork:
