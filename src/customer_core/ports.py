@@ -31,6 +31,7 @@ __all__ = [
     "EventPublisher",
     "IdGenerator",
     "IdentityListRepository",
+    "KeyLookup",
     "LanguageDetector",
     "MergeRecord",
     "MergeRepository",
@@ -69,6 +70,16 @@ class Assignment:
     to_portfolio_id: str | None
     from_responsible_id: str | None
     to_responsible_id: str | None
+
+
+@attrs.frozen
+class KeyLookup:
+    """What the identity index and the identity lists say about some keys."""
+
+    #: The customer holding each key (keys nobody holds are absent).
+    holding: Mapping[IdentityKey, Customer]
+    #: The keys on each list asked about (one entry per list, maybe empty).
+    listed: Mapping[str, set[IdentityKey]]
 
 
 class CustomerRepository(Protocol):
@@ -117,10 +128,14 @@ class CustomerRepository(Protocol):
         """Which customer holds each of ``keys`` (keys nobody holds are absent)."""
         ...
 
-    def holding(
-        self, tenant_id: str, keys: Iterable[IdentityKey], /
-    ) -> dict[IdentityKey, Customer]:
-        """:meth:`holders` with the customers themselves, read in the same look-up."""
+    def look_up(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /, *, lists: Collection[str] = ()
+    ) -> KeyLookup:
+        """Who holds each of ``keys``, with the records, and which of ``lists`` list them.
+
+        One read for what an inbound message needs: :meth:`holders` with the
+        customers, and :meth:`IdentityListRepository.listed_in`.
+        """
         ...
 
     def list_page(

@@ -27,7 +27,7 @@ from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope, matches_filter
 from customer_core.errors import Conflict, VersionConflict
-from customer_core.ports import Assignment, DomainEvent, DuplicateHint, MergeRecord
+from customer_core.ports import Assignment, DomainEvent, DuplicateHint, KeyLookup, MergeRecord
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -64,8 +64,9 @@ _DELETED = None
 class _MemoryCustomers:
     """Writes are staged in the unit of work and checked again at commit."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, lists: _MemoryLists) -> None:
         self._store = store
+        self._lists = lists  # the same transaction's, for look_up
         self.staged: dict[_Key, Customer | None] = {}
         self.base_versions: dict[_Key, int | None] = {}
         self.identity_changes: dict[_IdentityRow, str | None] = {}
@@ -148,12 +149,14 @@ class _MemoryCustomers:
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         return {k: h for k in keys if (h := self._holder((tenant_id, k))) is not None}
 
-    def holding(
-        self, tenant_id: str, keys: Iterable[IdentityKey], /
-    ) -> dict[IdentityKey, Customer]:
-        holders = self.holders(tenant_id, keys)
+    def look_up(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /, *, lists: Collection[str] = ()
+    ) -> KeyLookup:
+        wanted = set(keys)
+        holders = self.holders(tenant_id, wanted)
         found = self.get_many(tenant_id, set(holders.values()))
-        return {k: found[h] for k, h in holders.items()}
+        holding = {k: found[h] for k, h in holders.items()}
+        return KeyLookup(holding, self._lists.listed_in(tenant_id, lists, wanted))
 
     def _all(self, tenant_id: str) -> dict[str, Customer]:
         with self._store.lock:
@@ -439,9 +442,9 @@ class _Repositories:
     """The repositories of one transaction, staging its writes."""
 
     def __init__(self, store: MemoryStore) -> None:
-        self.customers = _MemoryCustomers(store)
-        self.portfolios = _MemoryPortfolios(store, self.customers)
         self.lists = _MemoryLists(store)
+        self.customers = _MemoryCustomers(store, self.lists)
+        self.portfolios = _MemoryPortfolios(store, self.customers)
         self.merges = _MemoryMerges(store)
         self.hints = _MemoryHints(store)
 

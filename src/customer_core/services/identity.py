@@ -130,10 +130,9 @@ class IdentityService(ServiceBase):
         message_text: str | None,
     ) -> Resolution:
         with self.uow_factory() as uow:
-            listed = uow.lists.listed_in(tenant_id, (SPAM, VIP), keys)
-            spam, vip = bool(listed[SPAM]), bool(listed[VIP])
-            holding = uow.customers.holding(tenant_id, keys)
-            holders = {key: customer.id for key, customer in holding.items()}
+            found = uow.customers.look_up(tenant_id, keys, lists=(SPAM, VIP))
+            spam, vip = bool(found.listed[SPAM]), bool(found.listed[VIP])
+            holders = {key: customer.id for key, customer in found.holding.items()}
             if not holders:
                 customer = self._new_inbound(
                     tenant_id, inbound, display_name, avatar_url, message_text
@@ -154,7 +153,7 @@ class IdentityService(ServiceBase):
             ranked = sorted(holders, key=lambda k: (keys[k], k.kind.value, k.key))
             best_id = holders[ranked[0]]
             others = tuple(dict.fromkeys(h for h in holders.values() if h != best_id))
-            current = holding[ranked[0]]
+            current = found.holding[ranked[0]]
             changed, attached = attach_new_identifiers(
                 current, inbound, set(holders), self.preset.contact
             )

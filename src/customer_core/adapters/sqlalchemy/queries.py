@@ -33,9 +33,11 @@ from sqlalchemy import (
     case,
     exists,
     false,
+    null,
     or_,
     select,
     true,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
@@ -51,9 +53,9 @@ __all__ = [
     "after_key",
     "chunks",
     "holders_query",
-    "holding_query",
     "key_in",
     "listed_query",
+    "look_up_query",
     "matching",
     "search_rank",
     "upsert",
@@ -129,7 +131,7 @@ def _per_kind_selects(
     columns: Sequence[Any],
     where: ColumnElement[bool],
     source: FromClause | None = None,
-) -> Select[Any] | CompoundSelect[Any]:
+) -> list[Select[Any]]:
     """One SELECT per kind (see :func:`per_kind`), keys bound as ``k<n>_<j>`` or ``k<n>``."""
     selects = []
     for n, (kind, count) in enumerate(shape):
@@ -143,6 +145,11 @@ def _per_kind_selects(
             condition = key.in_([bindparam(f"k{n}_{j}") for j in range(count)])
         query = select(*columns).select_from(source if source is not None else table)
         selects.append(query.where(where, table.c.kind == kind, condition))
+    return selects
+
+
+def _union(selects: list[Select[Any]]) -> Select[Any] | CompoundSelect[Any]:
+    # Flat: SQLite refuses a parenthesized compound inside another.
     return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
@@ -154,18 +161,9 @@ def _per_kind_selects(
 def _holders_statement(shape: _Shape) -> Select[Any] | CompoundSelect[Any]:
     i = customer_identities.c
     where = i.tenant_id == bindparam("tenant_id")
-    return _per_kind_selects(customer_identities, shape, (i.kind, i.key, i.customer_id), where)
-
-
-@lru_cache(maxsize=256)
-def _holding_statement(shape: _Shape) -> Select[Any] | CompoundSelect[Any]:
-    i = customer_identities.c
-    held = customer_identities.join(
-        customers, and_(c.tenant_id == i.tenant_id, c.id == i.customer_id)
+    return _union(
+        _per_kind_selects(customer_identities, shape, (i.kind, i.key, i.customer_id), where)
     )
-    where = i.tenant_id == bindparam("tenant_id")
-    columns = (i.kind, i.key, i.customer_id, *LOADED)
-    return _per_kind_selects(customer_identities, shape, columns, where, held)
 
 
 @lru_cache(maxsize=256)
@@ -175,7 +173,9 @@ def _listed_statement(shape: _Shape, names: int) -> Select[Any] | CompoundSelect
         lists.tenant_id == bindparam("tenant_id"),
         lists.list_name.in_([bindparam(f"list_{j}") for j in range(names)]),
     )
-    return _per_kind_selects(identity_lists, shape, (lists.list_name, lists.kind, lists.key), where)
+    return _union(
+        _per_kind_selects(identity_lists, shape, (lists.list_name, lists.kind, lists.key), where)
+    )
 
 
 def holders_query(
@@ -188,16 +188,6 @@ def holders_query(
     return _holders_statement(shape), {"tenant_id": tenant_id, **parameters}
 
 
-def holding_query(
-    tenant_id: str, keys: Collection[IdentityKey]
-) -> tuple[Executable, dict[str, Any]] | None:
-    """:func:`holders_query` joined to the holders' :data:`.mapping.LOADED` columns."""
-    shape, parameters = _shape_and_parameters(keys)
-    if not shape:
-        return None
-    return _holding_statement(shape), {"tenant_id": tenant_id, **parameters}
-
-
 def listed_query(
     tenant_id: str, list_names: Collection[str], keys: Collection[IdentityKey]
 ) -> tuple[Executable, dict[str, Any]] | None:
@@ -208,6 +198,53 @@ def listed_query(
         return None
     parameters.update({f"list_{j}": name for j, name in enumerate(names)})
     return _listed_statement(shape, len(names)), {"tenant_id": tenant_id, **parameters}
+
+
+@lru_cache(maxsize=256)
+def _look_up_statement(shape: _Shape, names: int) -> Select[Any] | CompoundSelect[Any]:
+    # Holder rows first (their columns type the result), then list rows, told
+    # apart by list_name: NULL on holder rows, never NULL on list rows.
+    i, lists = customer_identities.c, identity_lists.c
+    held = customer_identities.join(
+        customers, and_(c.tenant_id == i.tenant_id, c.id == i.customer_id)
+    )
+    no_list = type_coerce(null(), lists.list_name.type).label("list_name")
+    holders = _per_kind_selects(
+        customer_identities,
+        shape,
+        (no_list, i.kind, i.key, i.customer_id, *LOADED),
+        i.tenant_id == bindparam("tenant_id"),
+        held,
+    )
+    listed = _per_kind_selects(
+        identity_lists,
+        shape,
+        (
+            lists.list_name,
+            lists.kind,
+            lists.key,
+            lists.customer_id,
+            *(type_coerce(null(), column.type).label(column.name) for column in LOADED),
+        ),
+        and_(
+            lists.tenant_id == bindparam("tenant_id"),
+            lists.list_name.in_([bindparam(f"list_{j}") for j in range(names)]),
+        ),
+    )
+    return _union(holders + listed if names else holders)
+
+
+def look_up_query(
+    tenant_id: str, keys: Collection[IdentityKey], list_names: Collection[str]
+) -> tuple[Executable, dict[str, Any]] | None:
+    """Holders of ``keys`` joined to their :data:`.mapping.LOADED` columns, then the keys
+    on ``list_names``: rows of ``(list_name, kind, key, customer_id, *LOADED)``."""
+    shape, parameters = _shape_and_parameters(keys)
+    if not shape:
+        return None
+    names = sorted(set(list_names))
+    parameters.update({f"list_{j}": name for j, name in enumerate(names)})
+    return _look_up_statement(shape, len(names)), {"tenant_id": tenant_id, **parameters}
 
 
 def key_in(table: Table, keys: Collection[IdentityKey]) -> ColumnElement[bool]:

@@ -37,13 +37,14 @@ from customer_core.adapters.sqlalchemy.queries import (
     GET_CUSTOMER,
     chunks,
     holders_query,
-    holding_query,
+    look_up_query,
     select_by_keys,
 )
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.errors import Conflict, CustomerCoreError, VersionConflict
+from customer_core.ports import KeyLookup
 
 __all__ = ["SqlCustomerRepository", "SqlPortfolioRepository"]
 
@@ -260,21 +261,26 @@ class SqlCustomerRepository(VisibleCustomers):
                 found.update({identity_key(kind, key): holder for kind, key, holder in rows})
         return found
 
-    def holding(
-        self, tenant_id: str, keys: Iterable[IdentityKey], /
-    ) -> dict[IdentityKey, Customer]:
-        found: dict[IdentityKey, Customer] = {}
+    def look_up(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /, *, lists: Collection[str] = ()
+    ) -> KeyLookup:
+        holding: dict[IdentityKey, Customer] = {}
+        listed: dict[str, set[IdentityKey]] = {name: set() for name in lists}
         loaded: dict[str, Customer] = {}
-        for chunk in chunks(list(dict.fromkeys(keys))):
-            query = holding_query(tenant_id, chunk)
+        for chunk in chunks(sorted(set(keys), key=lambda k: (k.kind.value, k.key))):
+            query = look_up_query(tenant_id, chunk, listed)
             if query is None:
                 continue
             for row in self._connection.execute(*query).mappings():
+                key = identity_key(row["kind"], row["key"])
+                if row["list_name"] is not None:
+                    listed[row["list_name"]].add(key)
+                    continue
                 holder = row["customer_id"]
                 if holder not in loaded:  # one row per key it holds: rebuild it once
                     loaded[holder] = customer_from_row(row)
-                found[identity_key(row["kind"], row["key"])] = loaded[holder]
-        return found
+                holding[key] = loaded[holder]
+        return KeyLookup(holding, listed)
 
     def list_page(
         self, tenant_id: str, /, *, after: str | None = None, limit: int = 100
