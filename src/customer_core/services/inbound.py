@@ -60,7 +60,16 @@ class Inbound:
             social_profiles=tuple(inputs.as_social_profile(s) for s in many("social")),
             external_ids=tuple(inputs.as_external_id(x) for x in many("external")),
         )
-        if not inbound.lookup_keys():
+        # Every identifier gives at least one lookup key: none given, no key.
+        if not any(
+            (
+                inbound.phones,
+                inbound.emails,
+                inbound.messenger_ids,
+                inbound.social_profiles,
+                inbound.external_ids,
+            )
+        ):
             raise InvalidValue(
                 "an inbound message needs at least one identifier",
                 code="invalid_value",

@@ -215,7 +215,10 @@ def _parse_international(digits: str) -> phonenumbers.PhoneNumber:
     return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
 
 
-def _to_number(cleaned: str, default_region: str, field: str) -> phonenumbers.PhoneNumber:
+def _to_number(
+    cleaned: str, default_region: str, field: str
+) -> tuple[phonenumbers.PhoneNumber, int]:
+    """The valid number and its phonenumbers type."""
     digits = re.sub(r"\D", "", cleaned)
     if len(digits) > _MAX_DIGITS:
         raise _fail("the number is too long", field, reason="too_long")
@@ -240,8 +243,11 @@ def _to_number(cleaned: str, default_region: str, field: str) -> phonenumbers.Ph
             number = _parse_international(candidate)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
-            return number
+        # is_valid_number is "number_type is not UNKNOWN" (the same pattern
+        # match on the same metadata), so one match validates and types it.
+        kind = phonenumbers.number_type(number)
+        if kind != PhoneNumberType.UNKNOWN:
+            return number, kind
     raise _fail("not a valid phone number", field, reason="invalid_number")
 
 
@@ -291,13 +297,13 @@ class Phone:
         field: str,
     ) -> Phone:
         cleaned, typed_extension = _clean(text, field)
-        number = _to_number(cleaned, default_region.upper(), field)
+        number, kind = _to_number(cleaned, default_region.upper(), field)
         ext = extension or typed_extension
         if ext is not None and not ext.isdigit():
             raise _fail("the extension must be digits", field, reason="extension")
         return cls(
             e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
-            type=_phone_type(type, number, field),
+            type=_phone_type(type, kind, field),
             extension=ext,
             typed=text.strip(),
         )
@@ -364,11 +370,9 @@ class Phone:
         return f"Phone('{_mask(self.e164)}', {self.type.value})"
 
 
-def _phone_type(
-    requested: PhoneType | str | None, number: phonenumbers.PhoneNumber, field: str
-) -> PhoneType:
+def _phone_type(requested: PhoneType | str | None, library_type: int, field: str) -> PhoneType:
     if requested is None:
-        return _TYPE_FROM_LIBRARY.get(phonenumbers.number_type(number), PhoneType.OTHER)
+        return _TYPE_FROM_LIBRARY.get(library_type, PhoneType.OTHER)
     if isinstance(requested, PhoneType):
         return requested
     try:
