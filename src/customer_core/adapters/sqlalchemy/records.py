@@ -15,6 +15,7 @@ from sqlalchemy import delete, insert, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
+from customer_core.adapters.sqlalchemy.lookups import listed_query
 from customer_core.adapters.sqlalchemy.mapping import (
     hint_from_row,
     hint_row,
@@ -22,12 +23,7 @@ from customer_core.adapters.sqlalchemy.mapping import (
     merge_from_row,
     merge_row,
 )
-from customer_core.adapters.sqlalchemy.queries import (
-    chunks,
-    listed_query,
-    per_kind,
-    upsert,
-)
+from customer_core.adapters.sqlalchemy.queries import chunks, per_kind, upsert
 from customer_core.adapters.sqlalchemy.tables import duplicate_hints, identity_lists, merges
 from customer_core.domain.model.customer import IdentityKey
 from customer_core.errors import Conflict

@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, tuple_, union_al
 
 from customer_core.adapters.shared import check_identity_holders, duplicate_identity, not_found
 from customer_core.adapters.sqlalchemy.errors import Handlers, Writes
+from customer_core.adapters.sqlalchemy.lookups import GET_CUSTOMER, holders_query, look_up_query
 from customer_core.adapters.sqlalchemy.mapping import (
     LOADED,
     customer_from_row,
@@ -33,13 +34,7 @@ from customer_core.adapters.sqlalchemy.mapping import (
     identity_rows,
 )
 from customer_core.adapters.sqlalchemy.portfolios import SqlPortfolioRepository
-from customer_core.adapters.sqlalchemy.queries import (
-    GET_CUSTOMER,
-    chunks,
-    holders_query,
-    look_up_query,
-    select_by_keys,
-)
+from customer_core.adapters.sqlalchemy.queries import chunks, select_by_keys
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
 from customer_core.domain.model.customer import Customer, IdentityKey
