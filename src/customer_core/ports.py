@@ -8,7 +8,7 @@ the shipped contract suite, :mod:`customer_core.testing.contract`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol
@@ -32,6 +32,7 @@ __all__ = [
     "EventPublisher",
     "IdGenerator",
     "IdentityListRepository",
+    "KeyLookup",
     "LanguageDetector",
     "MergeRecord",
     "MergeRepository",
@@ -70,6 +71,16 @@ class Assignment:
     to_portfolio_id: str | None
     from_responsible_id: str | None
     to_responsible_id: str | None
+
+
+@attrs.frozen
+class KeyLookup:
+    """What the identity index and the identity lists say about some keys."""
+
+    #: The customer holding each key (keys nobody holds are absent).
+    holding: Mapping[IdentityKey, Customer]
+    #: The keys on each list asked about (one entry per list, maybe empty).
+    listed: Mapping[str, set[IdentityKey]]
 
 
 class CustomerRepository(Protocol):
@@ -116,6 +127,16 @@ class CustomerRepository(Protocol):
 
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         """Which customer holds each of ``keys`` (keys nobody holds are absent)."""
+        ...
+
+    def look_up(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /, *, lists: Collection[str] = ()
+    ) -> KeyLookup:
+        """Who holds each of ``keys``, with the records, and which of ``lists`` list them.
+
+        One read for what an inbound message needs: :meth:`holders` with the
+        customers, and :meth:`IdentityListRepository.listed_in`.
+        """
         ...
 
     def list_page(
@@ -241,6 +262,12 @@ class IdentityListRepository(Protocol):
     def listed(
         self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /
     ) -> set[IdentityKey]: ...
+
+    def listed_in(
+        self, tenant_id: str, list_names: Collection[str], keys: Iterable[IdentityKey], /
+    ) -> dict[str, set[IdentityKey]]:
+        """:meth:`listed` for several lists at once (one look-up): an entry per name."""
+        ...
 
 
 @attrs.frozen(kw_only=True)

@@ -16,6 +16,7 @@ from customer_core import (
     Website,
     email_match_key,
 )
+from customer_core.domain.values.email import _plain
 from customer_core.testing import strategies as cc
 
 
@@ -116,3 +117,52 @@ def test_websites_and_external_ids() -> None:
     assert ExternalId.parse("ERP", "42").match_key == "erp:42"
     with pytest.raises(InvalidSocialProfile):
         ExternalId.parse("", "42")
+
+
+def _full(text: str) -> tuple[str, str] | None:
+    try:
+        email = Email._parse(text, "email")
+    except InvalidEmail:
+        return None
+    return email.address, email.match_key
+
+
+_LOCALS = st.from_regex(r"[a-z0-9_+.-]{1,70}", fullmatch=True)
+_DOMAINS = st.one_of(
+    st.from_regex(r"[a-z0-9-]{1,8}(\.[a-z0-9-]{1,8}){0,3}", fullmatch=True),
+    st.sampled_from(
+        [
+            "gmail.com",
+            "localhost",
+            "a.test",
+            "b.invalid",
+            "c.local",
+            "in-addr.arpa",
+            "x.onion",
+            "ab--c.com",
+            "xn--bcher-kva.de",
+            "1.2",
+            "a.123",
+            "a" * 64 + ".com",
+            "a" * 63 + ".com",
+        ]
+    ),
+)
+
+
+@given(_LOCALS, _DOMAINS)
+def test_canonical_short_cut_agrees_with_email_validator(local: str, domain: str) -> None:
+    text = f"{local}@{domain}"
+    fast = _plain(text)
+    if fast is not None:
+        assert (fast.address, fast.match_key) == _full(text)
+
+
+def test_canonical_short_cut_still_refuses_what_the_validator_refuses() -> None:
+    for text in ("ana@localhost", "ana@x.test", "ana..lima@x.com", "ana@ab--c.com"):
+        with pytest.raises(InvalidEmail):
+            Email.parse(text)
+    long_local = "a" * 65 + "@x.com"  # beyond the short cut: the validator decides
+    assert _plain(long_local) is None
+    assert (Email.parse(long_local).address, Email.parse(long_local).match_key) == _full(long_local)
+    assert Email.parse("ana.lima+loja@exemplo.com.br").match_key == "ana.lima+loja@exemplo.com.br"

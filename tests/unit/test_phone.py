@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+
+import phonenumbers
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from customer_core import InvalidPhone, Phone, PhoneType
+from customer_core.domain.values.phone import _parse_international
 from customer_core.testing import strategies as cc
 
 SAME_LINE = [
@@ -119,3 +125,58 @@ def test_garbage_is_rejected(text: str) -> None:
 @given(cc.br_phones())
 def test_repr_masks(phone: Phone) -> None:
     assert phone.e164 not in repr(phone)
+
+
+def _parse_outcome(parse: Callable[[], object]) -> object:
+    try:
+        return parse()
+    except phonenumbers.NumberParseException as exc:
+        return exc.error_type
+
+
+@given(st.text(alphabet="0123456789", max_size=18))
+def test_international_short_cut_builds_what_phonenumbers_parses(digits: str) -> None:
+    expected = _parse_outcome(lambda: phonenumbers.parse("+" + digits, None))
+    assert _parse_outcome(lambda: _parse_international(digits)) == expected
+
+
+def test_international_short_cut_on_every_example_number() -> None:
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in range(11):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:
+                digits = phonenumbers.format_number(example, PhoneNumberFormat.E164)[1:]
+                assert _parse_international(digits) == phonenumbers.parse("+" + digits, None)
+
+
+@given(st.text(alphabet="0123456789", min_size=4, max_size=17))
+def test_a_number_has_a_type_exactly_when_it_is_valid(digits: str) -> None:
+    # Phone.parse validates with number_type alone; is_valid_number must agree.
+    for number in _numbers(digits):
+        valid = phonenumbers.is_valid_number(number)
+        assert (phonenumbers.number_type(number) != PhoneNumberType.UNKNOWN) == valid
+
+
+def test_every_example_number_has_a_type_exactly_when_it_is_valid() -> None:
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in range(11):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                valid = phonenumbers.is_valid_number(number)
+                assert (phonenumbers.number_type(number) != PhoneNumberType.UNKNOWN) == valid
+
+
+def _numbers(digits: str) -> list[phonenumbers.PhoneNumber]:
+    found = []
+    for text in ("+" + digits, "+55" + digits):
+        with contextlib.suppress(phonenumbers.NumberParseException):
+            found.append(phonenumbers.parse(text, None))
+    return found
+
+
+def test_a_cached_parse_still_reports_its_caller_field() -> None:
+    assert Phone.parse("+55 11 98765-4321") is Phone.parse("+55 11 98765-4321")
+    for field in ("phones", "contact.phone"):
+        with pytest.raises(InvalidPhone) as raised:
+            Phone.parse("+55 11 1234", field=field)
+        assert raised.value.field == field

@@ -14,7 +14,7 @@ is not committed leaves no trace.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Generic, TypeVar
@@ -28,7 +28,7 @@ from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope, matches_filter
 from customer_core.errors import Conflict, VersionConflict
-from customer_core.ports import Assignment, DomainEvent, DuplicateHint, MergeRecord
+from customer_core.ports import Assignment, DomainEvent, DuplicateHint, KeyLookup, MergeRecord
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -65,8 +65,9 @@ _DELETED = None
 class _MemoryCustomers:
     """Writes are staged in the unit of work and checked again at commit."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, lists: _MemoryLists) -> None:
         self._store = store
+        self._lists = lists  # the same transaction's, for look_up
         self.staged: dict[_Key, Customer | None] = {}
         self.base_versions: dict[_Key, int | None] = {}
         self.identity_changes: dict[_IdentityRow, str | None] = {}
@@ -148,6 +149,15 @@ class _MemoryCustomers:
 
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         return {k: h for k in keys if (h := self._holder((tenant_id, k))) is not None}
+
+    def look_up(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /, *, lists: Collection[str] = ()
+    ) -> KeyLookup:
+        wanted = set(keys)
+        holders = self.holders(tenant_id, wanted)
+        found = self.get_many(tenant_id, set(holders.values()))
+        holding = {k: found[h] for k, h in holders.items()}
+        return KeyLookup(holding, self._lists.listed_in(tenant_id, lists, wanted))
 
     def _all(self, tenant_id: str) -> dict[str, Customer]:
         with self._store.lock:
@@ -333,6 +343,12 @@ class _Staged(Generic[K, V]):
         self._committed = committed
         self.changes: dict[K, object] = {}
 
+    def __contains__(self, key: K) -> bool:
+        if key in self.changes:
+            return self.changes[key] is not _REMOVED
+        with self._store.lock:
+            return key in self._committed
+
     def get(self, key: K) -> V | None:
         if key in self.changes:
             value = self.changes[key]
@@ -383,8 +399,16 @@ class _MemoryLists:
     def listed(
         self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /
     ) -> set[IdentityKey]:
-        present = {k for (t, n, k), _ in self.staged.items() if t == tenant_id and n == list_name}
-        return present & set(keys)
+        return self.listed_in(tenant_id, (list_name,), keys)[list_name]
+
+    def listed_in(
+        self, tenant_id: str, list_names: Collection[str], keys: Iterable[IdentityKey], /
+    ) -> dict[str, set[IdentityKey]]:
+        # One probe per (list, key), like the SQL index: never a scan of the lists.
+        wanted = set(keys)
+        return {
+            name: {k for k in wanted if (tenant_id, name, k) in self.staged} for name in list_names
+        }
 
 
 class _MemoryMerges:
@@ -430,6 +454,17 @@ class _MemoryHints:
         ]
 
 
+class _Repositories:
+    """The repositories of one transaction, staging its writes."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.lists = _MemoryLists(store)
+        self.customers = _MemoryCustomers(store, self.lists)
+        self.portfolios = _MemoryPortfolios(store, self.customers)
+        self.merges = _MemoryMerges(store)
+        self.hints = _MemoryHints(store, self.customers)
+
+
 class MemoryUnitOfWork:
     """A transaction on a :class:`MemoryStore`; rolls back unless committed."""
 
@@ -440,12 +475,35 @@ class MemoryUnitOfWork:
         self._reset()
 
     def _reset(self) -> None:
-        self.customers = _MemoryCustomers(self._store)
-        self.portfolios = _MemoryPortfolios(self._store, self.customers)
-        self.lists = _MemoryLists(self._store)
-        self.merges = _MemoryMerges(self._store)
-        self.hints = _MemoryHints(self._store, self.customers)
+        # Repositories hold the staged writes; they are made when first used,
+        # so a unit of work that ends right after committing makes none.
+        self._repositories: _Repositories | None = None
         self._events = []
+
+    def _open(self) -> _Repositories:
+        if self._repositories is None:
+            self._repositories = _Repositories(self._store)
+        return self._repositories
+
+    @property
+    def customers(self) -> _MemoryCustomers:
+        return self._open().customers
+
+    @property
+    def portfolios(self) -> _MemoryPortfolios:
+        return self._open().portfolios
+
+    @property
+    def lists(self) -> _MemoryLists:
+        return self._open().lists
+
+    @property
+    def merges(self) -> _MemoryMerges:
+        return self._open().merges
+
+    @property
+    def hints(self) -> _MemoryHints:
+        return self._open().hints
 
     def __enter__(self) -> MemoryUnitOfWork:
         return self

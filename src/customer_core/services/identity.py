@@ -134,9 +134,9 @@ class IdentityService(ServiceBase):
         message_text: str | None,
     ) -> Resolution:
         with self.uow_factory() as uow:
-            spam = bool(uow.lists.listed(tenant_id, SPAM, keys))
-            vip = bool(uow.lists.listed(tenant_id, VIP, keys))
-            holders = uow.customers.holders(tenant_id, keys)
+            found = uow.customers.look_up(tenant_id, keys, lists=(SPAM, VIP))
+            spam, vip = bool(found.listed[SPAM]), bool(found.listed[VIP])
+            holders = {key: customer.id for key, customer in found.holding.items()}
             if not holders:
                 customer = self._new_inbound(
                     tenant_id, inbound, display_name, avatar_url, message_text
@@ -157,16 +157,15 @@ class IdentityService(ServiceBase):
             ranked = sorted(holders, key=lambda k: (keys[k], k.kind.value, k.key))
             best_id = holders[ranked[0]]
             others = tuple(dict.fromkeys(h for h in holders.values() if h != best_id))
-            current = uow.customers.get(tenant_id, best_id)
+            current = found.holding[ranked[0]]
             changed, attached = attach_new_identifiers(
                 current, inbound, set(holders), self.preset.contact
             )
-            changed = attrs.evolve(
-                changed,
-                avatar_url=changed.avatar_url or avatar_url,
-                language=changed.language or self._language(message_text),
-            )
-            if changed != current:
+            avatar = changed.avatar_url or avatar_url
+            language = changed.language or self._language(message_text)
+            if (avatar, language) != (changed.avatar_url, changed.language):
+                changed = attrs.evolve(changed, avatar_url=avatar, language=language)
+            if changed is not current and changed != current:
                 current = uow.customers.save(
                     attrs.evolve(changed, updated_at=self.clock.now()),
                     expected_version=current.version,

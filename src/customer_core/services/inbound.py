@@ -60,7 +60,16 @@ class Inbound:
             social_profiles=tuple(inputs.as_social_profile(s) for s in many("social")),
             external_ids=tuple(inputs.as_external_id(x) for x in many("external")),
         )
-        if not inbound.lookup_keys():
+        # Every identifier gives at least one lookup key: none given, no key.
+        if not any(
+            (
+                inbound.phones,
+                inbound.emails,
+                inbound.messenger_ids,
+                inbound.social_profiles,
+                inbound.external_ids,
+            )
+        ):
             raise InvalidValue(
                 "an inbound message needs at least one identifier",
                 code="invalid_value",
@@ -106,6 +115,15 @@ class Resolution:
     vip: bool = False
 
 
+_KIND_OF = {
+    "phones": IdentityKind.PHONE,
+    "emails": IdentityKind.EMAIL,
+    "messenger_ids": IdentityKind.MESSENGER,
+    "social_profiles": IdentityKind.SOCIAL,
+    "external_ids": IdentityKind.EXTERNAL,
+}
+
+
 def attach_new_identifiers(
     customer: Customer, inbound: Inbound, held: set[IdentityKey], policy: ContactPolicy
 ) -> tuple[Customer, list[str]]:
@@ -119,8 +137,10 @@ def attach_new_identifiers(
         *(("external_ids", x) for x in inbound.external_ids),
     ]
     own = set(customer.identity_keys())
+    keys = own
     for field, value in candidates:
-        before = set(customer.identity_keys())
+        if IdentityKey(_KIND_OF[field], value.match_key) in keys:
+            continue  # on the record already: the add below would refuse the duplicate
         try:
             if field == "phones":
                 changed = customer.add_phone(value, policy=policy)
@@ -134,9 +154,9 @@ def attach_new_identifiers(
                 changed = customer.add_external_id(value)
         except CustomerCoreError:
             continue  # already on the record, or no room under the preset
-        new_keys = set(changed.identity_keys()) - before
-        if new_keys & (held - own):
+        after = set(changed.identity_keys())
+        if (after - keys) & (held - own):
             continue  # another customer holds it: a conflict, not an attachment
-        customer = changed
+        customer, keys = changed, after
         attached.append(field)
     return customer, attached

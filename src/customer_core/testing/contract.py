@@ -131,6 +131,38 @@ class StorageContract(VisibilityContract, DuplicatesContract):
                 == {}
             )
 
+    def test_look_up_reads_holders_and_lists_together(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        phone = Phone.parse("+55 11 98765-4321")
+        ana = _customer(tenant, phones=(phone,), emails=(Email.parse("ana@x.com"),))
+        bia = _customer(tenant, name="Bia", emails=(Email.parse("bia@x.com"),))
+        line = IdentityKey(IdentityKind.PHONE, phone.match_key)
+        ana_mail, bia_mail = (IdentityKey(IdentityKind.EMAIL, f"{n}@x.com") for n in ("ana", "bia"))
+        nobody = IdentityKey(IdentityKind.EMAIL, "nobody@x.com")
+        with uow_factory() as uow:
+            uow.customers.add_many([ana, bia])
+            uow.lists.add(tenant, "spam", [line, nobody], customer_id=None)
+            uow.lists.add(tenant, "vip", [bia_mail], customer_id=bia.id)
+            uow.commit()
+        keys = [line, ana_mail, bia_mail, nobody]
+        with uow_factory() as uow:
+            found = uow.customers.look_up(tenant, keys, lists=("spam", "vip", "other"))
+            assert {k: c.id for k, c in found.holding.items()} == {
+                line: ana.id,
+                ana_mail: ana.id,
+                bia_mail: bia.id,
+            }
+            assert found.holding[line] == uow.customers.get(tenant, ana.id)
+            assert found.listed == {"spam": {line, nobody}, "vip": {bia_mail}, "other": set()}
+            assert uow.customers.look_up(tenant, keys).listed == {}
+            # Writes of the same transaction are seen; other tenants are not.
+            uow.lists.remove(tenant, "spam", [nobody])
+            assert uow.customers.look_up(tenant, [nobody], lists=("spam",)).listed["spam"] == set()
+            other = uow.customers.look_up(tenant + "x", keys, lists=("spam",))
+            assert other.holding == {}
+            assert other.listed == {"spam": set()}
+
     def test_email_identity_is_case_insensitive(
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:

@@ -105,7 +105,16 @@ def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN"))
+    statement = connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN")
+    if statement == "BEGIN":
+        # A deferred BEGIN takes no lock and cannot fail, and every unit of work
+        # runs one: straight to the driver, without the statement machinery
+        # (about as costly as a small query). BEGIN IMMEDIATE can time out
+        # waiting for the writer, so it goes through SQLAlchemy, which
+        # translates the error.
+        connection.connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
+        return
+    connection.exec_driver_sql(statement)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -185,38 +185,33 @@ def search_ranks(
     """One condition per rank of :func:`~customer_core.domain.matching.search.search_rank`.
 
     In rank order, only the ranks the query can reach. A customer belongs to
-    the first condition it meets. Over a whole tenant the caller runs them
-    one at a time, best rank first, each ordered by the search key and
-    limited to what is still missing: the results are ordered by rank first,
+    the first condition it meets. The caller runs them one at a time, best
+    rank first, each ordered by the search key and limited to what is still
+    missing: the results are ordered by rank first,
     so a search box usually fills from the cheap ranks and the scan-heavy
-    ones never run. Over a ``narrow`` share it ranks the few visible rows in
-    one ``CASE``.
+    ones never run.
 
-    Each condition is index-friendly. Over a whole tenant, identity and
-    e-mail matches are ``id IN`` subqueries on the tenant's identity index
-    (not correlated per row, which made PostgreSQL scan every tenant's
-    identities); over a ``narrow`` share (a seller's few portfolios) they are
-    looked up per visible customer instead, which beats reading every e-mail
-    of the tenant. "The key starts with the text" is a range on the
-    ``(tenant_id, search_name)`` index, which the key's code-point collation
-    makes exact.
+    Each condition is index-friendly. Identity matches are ``id IN``
+    subqueries on the tenant's identity index (not correlated per row, which
+    made PostgreSQL scan every tenant's identities). A partial e-mail is
+    looked for among the tenant's e-mails, or, over a ``narrow`` share (a
+    seller's few portfolios), among the e-mails of the customers the query
+    reads, which beats reading every e-mail of the tenant. "The key starts
+    with the text" is a range on the ``(tenant_id, search_name)`` index,
+    which the key's code-point collation makes exact.
     """
     i = customer_identities.c
     held_by_customer = and_(i.tenant_id == c.tenant_id, i.customer_id == c.id)
 
     ranks: list[ColumnElement[bool]] = []
     if query.identity_keys:
-        if narrow:
-            held = key_in(customer_identities, query.identity_keys)
-            ranks.append(exists().where(held_by_customer, held))
-        else:
-            selects = select_by_keys(
-                customer_identities,
-                query.identity_keys,
-                i.customer_id,
-                where=i.tenant_id == tenant_id,
-            )
-            ranks.append(c.id.in_(union_all(*selects)))
+        selects = select_by_keys(
+            customer_identities,
+            query.identity_keys,
+            i.customer_id,
+            where=i.tenant_id == tenant_id,
+        )
+        ranks.append(c.id.in_(union_all(*selects)))
     if query.name_tokens:
         ranks.append(starts_with(c.search_name, query.name_prefix))
         ranks.append(

@@ -8,14 +8,15 @@ the unit of work, every statement scoped by ``tenant_id``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, insert, select, union_all, update
+from sqlalchemy import Select, and_, delete, insert, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
+from customer_core.adapters.sqlalchemy.lookups import listed_query
 from customer_core.adapters.sqlalchemy.mapping import (
     hint_from_row,
     hint_row,
@@ -26,7 +27,6 @@ from customer_core.adapters.sqlalchemy.mapping import (
 from customer_core.adapters.sqlalchemy.queries import (
     chunks,
     per_kind,
-    select_by_keys,
     upsert,
     visible,
 )
@@ -95,18 +95,17 @@ class SqlIdentityLists(GuardedRepository):
     def listed(
         self, tenant_id: str, list_name: str, keys: Iterable[IdentityKey], /
     ) -> set[IdentityKey]:
-        found: set[IdentityKey] = set()
+        return self.listed_in(tenant_id, (list_name,), keys)[list_name]
+
+    def listed_in(
+        self, tenant_id: str, list_names: Collection[str], keys: Iterable[IdentityKey], /
+    ) -> dict[str, set[IdentityKey]]:
+        found: dict[str, set[IdentityKey]] = {name: set() for name in list_names}
         for chunk in chunks(_unique(keys)):
-            queries = select_by_keys(
-                identity_lists,
-                chunk,
-                lists.kind,
-                lists.key,
-                where=and_(lists.tenant_id == tenant_id, lists.list_name == list_name),
-            )
-            if queries:
-                rows = self._connection.execute(union_all(*queries))
-                found.update(identity_key(kind, key) for kind, key in rows)
+            query = listed_query(tenant_id, found, chunk)
+            if query is not None:
+                for name, kind, key in self._connection.execute(*query):
+                    found[name].add(identity_key(kind, key))
         return found
 
 

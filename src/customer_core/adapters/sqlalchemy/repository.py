@@ -25,8 +25,10 @@ from sqlalchemy import bindparam, delete, func, insert, select, tuple_, union_al
 
 from customer_core.adapters.shared import check_identity_holders, duplicate_identity, not_found
 from customer_core.adapters.sqlalchemy.errors import Handlers, Writes
+from customer_core.adapters.sqlalchemy.lookups import GET_CUSTOMER, holders_query, look_up_query
 from customer_core.adapters.sqlalchemy.mapping import (
     LOADED,
+    customer_from_row,
     customer_row,
     identity_key,
     identity_rows,
@@ -37,6 +39,7 @@ from customer_core.adapters.sqlalchemy.tables import customer_identities, custom
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.errors import Conflict, CustomerCoreError, VersionConflict
+from customer_core.ports import KeyLookup
 
 __all__ = ["SqlCustomerRepository", "SqlPortfolioRepository"]
 
@@ -232,7 +235,7 @@ class SqlCustomerRepository(VisibleCustomers):
     # -- reads --------------------------------------------------------------
 
     def get(self, tenant_id: str, customer_id: str, /) -> Customer:
-        found = self._load(select(*LOADED).where(c.tenant_id == tenant_id, c.id == customer_id))
+        found = self._load(GET_CUSTOMER, {"tenant_id": tenant_id, "customer_id": customer_id})
         if not found:
             raise not_found()
         return found[0]
@@ -247,18 +250,32 @@ class SqlCustomerRepository(VisibleCustomers):
     def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
         found: Holders = {}
         for chunk in chunks(list(dict.fromkeys(keys))):
-            queries = select_by_keys(
-                customer_identities,
-                chunk,
-                i.kind,
-                i.key,
-                i.customer_id,
-                where=i.tenant_id == tenant_id,
-            )
-            if queries:
-                rows = self._connection.execute(union_all(*queries))
+            query = holders_query(tenant_id, chunk)
+            if query is not None:
+                rows = self._connection.execute(*query)
                 found.update({identity_key(kind, key): holder for kind, key, holder in rows})
         return found
+
+    def look_up(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /, *, lists: Collection[str] = ()
+    ) -> KeyLookup:
+        holding: dict[IdentityKey, Customer] = {}
+        listed: dict[str, set[IdentityKey]] = {name: set() for name in lists}
+        loaded: dict[str, Customer] = {}
+        for chunk in chunks(sorted(set(keys), key=lambda k: (k.kind.value, k.key))):
+            query = look_up_query(tenant_id, chunk, listed)
+            if query is None:
+                continue
+            for row in self._connection.execute(*query).mappings():
+                key = identity_key(row["kind"], row["key"])
+                if row["list_name"] is not None:
+                    listed[row["list_name"]].add(key)
+                    continue
+                holder = row["customer_id"]
+                if holder not in loaded:  # one row per key it holds: rebuild it once
+                    loaded[holder] = customer_from_row(row)
+                holding[key] = loaded[holder]
+        return KeyLookup(holding, listed)
 
     def list_page(
         self, tenant_id: str, /, *, after: str | None = None, limit: int = 100

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from types import TracebackType
 
-from sqlalchemy import Connection, Engine, RootTransaction, insert
+from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
@@ -84,30 +85,51 @@ class SqlStorage:
 
 
 class _Repositories:
-    """The repositories of one open unit of work, sharing its connection."""
+    """The repositories of one open unit of work, sharing its connection.
+
+    Each is made when first used: most units of work use one or two.
+    """
 
     def __init__(self, connection: Connection, before_write: Callable[[], None]) -> None:
-        self.customers = SqlCustomerRepository(connection, before_write=before_write)
-        self.portfolios = SqlPortfolioRepository(connection, before_write=before_write)
-        self.lists = SqlIdentityLists(connection, before_write=before_write)
-        self.merges = SqlMerges(connection, before_write=before_write)
-        self.hints = SqlDuplicateHints(connection, before_write=before_write)
+        self._connection = connection
+        self._before_write = before_write
+
+    @cached_property
+    def customers(self) -> SqlCustomerRepository:
+        return SqlCustomerRepository(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def portfolios(self) -> SqlPortfolioRepository:
+        return SqlPortfolioRepository(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def lists(self) -> SqlIdentityLists:
+        return SqlIdentityLists(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def merges(self) -> SqlMerges:
+        return SqlMerges(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def hints(self) -> SqlDuplicateHints:
+        return SqlDuplicateHints(self._connection, before_write=self._before_write)
 
 
 class SqlUnitOfWork:
     """A transaction on one connection; rolls back unless :meth:`commit` is called.
 
-    Use it as a context manager: entering connects and begins, leaving rolls
-    back what was not committed and returns the connection to the pool.
-    After :meth:`commit` or :meth:`rollback` a new transaction begins, so the
-    unit of work stays usable until the block ends.
+    Use it as a context manager: entering connects, leaving rolls back what
+    was not committed and returns the connection to the pool. A transaction
+    begins with the first statement (SQLAlchemy's autobegin, which runs the
+    engine's ``begin`` hook), so after :meth:`commit` or :meth:`rollback` the
+    unit of work stays usable until the block ends, and one that ends right
+    after committing does not begin a transaction only to roll it back.
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
         self._connection: Connection | None = None
-        self._transaction: RootTransaction | None = None
         self._writable = False
         self._repositories: _Repositories | None = None
         self._events: list[DomainEvent] = []
@@ -147,7 +169,7 @@ class SqlUnitOfWork:
             raise storage_error(exc) or exc from exc
         self._connection = connection
         self._repositories = _Repositories(connection, self._writing)
-        self._begin(write=False)
+        self._next_begin(write=False)
         return self
 
     def __exit__(
@@ -157,7 +179,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         connection, self._connection = self._connection, None
-        self._repositories = self._transaction = None
+        self._repositories = None
         self._events = []
         if connection is not None:
             with contextlib.suppress(DBAPIError):  # a dead connection has nothing to roll back
@@ -171,20 +193,23 @@ class SqlUnitOfWork:
             raise RuntimeError("use the unit of work in a with block")
         return self._connection
 
-    def _begin(self, *, write: bool) -> None:
-        connection = self._open()
+    def _next_begin(self, *, write: bool) -> None:
+        """How the next transaction begins; it begins with the next statement."""
         if self._sqlite:
-            connection.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE" if write else "BEGIN"})
-        self._transaction = connection.begin()
+            self._open().execution_options(
+                **{SQLITE_BEGIN: "BEGIN IMMEDIATE" if write else "BEGIN"}
+            )
         self._writable = write
 
     def _writing(self) -> None:
         """Called before every write: on SQLite, restart a read-only transaction as IMMEDIATE."""
         if self._writable or not self._sqlite:
             return
-        if self._transaction is not None:
-            self._transaction.rollback()
-        self._begin(write=True)
+        connection = self._open()
+        if connection.in_transaction():
+            connection.rollback()
+        self._next_begin(write=True)
+        connection.begin()
 
     def record(self, event: DomainEvent, /) -> None:
         self._events.append(event)
@@ -197,15 +222,15 @@ class SqlUnitOfWork:
         if self._events:
             self._writing()
             connection.execute(insert(outbox), event_rows(self._events))
-        if self._transaction is not None:
-            self._transaction.commit()
+        if connection.in_transaction():
+            connection.commit()
         self._committed = tuple(self._events)
         self._events = []
-        self._begin(write=False)
+        self._next_begin(write=False)
 
     def rollback(self) -> None:
-        self._open()
-        if self._transaction is not None:
-            self._transaction.rollback()
+        connection = self._open()
+        if connection.in_transaction():
+            connection.rollback()
         self._events = []
-        self._begin(write=False)
+        self._next_begin(write=False)

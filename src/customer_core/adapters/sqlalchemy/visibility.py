@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, delete, func, not_, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, not_, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
@@ -51,8 +51,9 @@ def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
 class VisibleCustomers(GuardedRepository):
     """The visibility-scoped half of the customer repository."""
 
-    def _load(self, query: Select[Any]) -> list[Customer]:
-        return [customer_from_row(row) for row in self._connection.execute(query).mappings()]
+    def _load(self, query: Select[Any], parameters: dict[str, Any] | None = None) -> list[Customer]:
+        rows = self._connection.execute(query, parameters).mappings()
+        return [customer_from_row(row) for row in rows]
 
     def get_visible(self, scope: VisibilityScope, customer_id: str, /) -> Customer:
         found = self._load(select(*LOADED).where(visible(scope), c.id == customer_id))
@@ -83,32 +84,27 @@ class VisibleCustomers(GuardedRepository):
         *,
         limit: int = 50,
     ) -> Sequence[Customer]:
-        where = (visible(scope), matching(customer_filter))
-        if _narrow(scope, customer_filter):
-            # A seller's few portfolios: read them through their own indexes and
-            # rank them in one pass. Ordering by the indexed key would tempt the
-            # planners into walking the whole tenant's name index instead.
-            ranks = search_ranks(query, scope.tenant_id, narrow=True)
-            if not ranks:
-                return []
-            rank = case(*((condition, n) for n, condition in enumerate(ranks)), else_=None)
-            return self._load(
-                select(*LOADED)
-                .where(*where, rank.is_not(None))
-                .order_by(rank, c.search_name.concat(""), c.id)
-                .limit(limit)
-            )
-        # The whole tenant (or most of it): one query per rank, best first, each
-        # reading the name index in order and stopping once the page is full.
+        # One query per rank, best first, each stopping once the page is full:
+        # a search box usually fills from the cheap ranks. Over a seller's few
+        # portfolios the rows are read through the portfolio indexes and sorted;
+        # ordering by the indexed key would tempt the planners into walking the
+        # whole tenant's name index for the few rows the seller can see.
+        narrow = _narrow(scope, customer_filter)
+        order = c.search_name.concat("") if narrow else c.search_name
         found: list[Customer] = []
         better: list[ColumnElement[bool]] = []
-        for condition in search_ranks(query, scope.tenant_id):
+        for condition in search_ranks(query, scope.tenant_id, narrow=narrow):
             if len(found) >= limit:
                 break
             found += self._load(
                 select(*LOADED)
-                .where(*where, condition, *(not_(b) for b in better))
-                .order_by(c.search_name, c.id)
+                .where(
+                    visible(scope),
+                    matching(customer_filter),
+                    condition,
+                    *(not_(b) for b in better),
+                )
+                .order_by(order, c.id)
                 .limit(limit - len(found))
             )
             better.append(condition)

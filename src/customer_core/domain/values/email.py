@@ -18,9 +18,13 @@ customer_core.errors.InvalidEmail: invalid_email [email]: ...
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import attrs
 import email_validator
 
+from customer_core.domain.values.phone import PARSE_CACHE_SIZE
 from customer_core.errors import InvalidEmail
 
 __all__ = ["Email", "email_match_key"]
@@ -37,6 +41,12 @@ class Email:
 
     @classmethod
     def parse(cls, text: str, /, *, field: str = "email") -> Email:
+        if cls is Email and isinstance(text, str):
+            return _parse_text(text, field)
+        return cls._parse(text, field)
+
+    @classmethod
+    def _parse(cls, text: str, field: str) -> Email:
         if not isinstance(text, str) or not text.strip():
             raise InvalidEmail("the e-mail is empty", code="invalid_email", field=field)
         try:
@@ -65,6 +75,53 @@ class Email:
     def __repr__(self) -> str:
         local, _, domain = self.address.rpartition("@")
         return f"Email('{local[:1]}***@{domain}')"
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse_text(text: str, field: str) -> Email:
+    # Validation is most of the cost of an inbound message; an e-mail is
+    # immutable, so the parse of the same text is shared (failures raise, uncached).
+    return _plain(text) or Email._parse(text, field)
+
+
+#: Canonical input: a lower-case ASCII dot-atom local part (a subset of what
+#: email-validator accepts before the @-sign) and lower-case LDH labels.
+_PLAIN = re.compile(
+    r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*"
+    r"@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)"
+)
+_LOCAL_MAX, _ADDRESS_MAX = 64, 254  # RFC 5321 limits, as email-validator applies them
+
+
+def _plain(text: str) -> Email | None:
+    """The e-mail of canonical input, or ``None`` to go through the full validation.
+
+    Most of email-validator's time goes to the domain (Unicode and IDNA rules,
+    special-use names), and the same few domains come back all the time. For
+    canonical input its verdict splits into a local part this pattern already
+    proves valid, the total length, and the domain's verdict, which is
+    email-validator's own, cached per domain. Anything else (upper case,
+    Unicode, quotes, ``--`` labels that IDNA may reinterpret) takes the full path.
+    """
+    found = _PLAIN.fullmatch(text)
+    if found is None or len(text) > _ADDRESS_MAX or found.start(1) - 1 > _LOCAL_MAX:
+        return None
+    domain = found.group(1)
+    if "--" in domain or not _domain_is_valid(domain):
+        return None
+    return Email(text, text)  # already normalized: it is its own match key
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _domain_is_valid(domain: str) -> bool:
+    # "a" is a valid local part and the shortest, so only the domain can fail.
+    try:
+        email_validator.validate_email(
+            "a@" + domain, check_deliverability=False, allow_smtputf8=True
+        )
+    except email_validator.EmailNotValidError:
+        return False
+    return True
 
 
 def email_match_key(

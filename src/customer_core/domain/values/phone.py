@@ -24,10 +24,17 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from functools import lru_cache
 
 import attrs
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from phonenumbers import (
+    COUNTRY_CODE_TO_REGION_CODE,
+    PhoneNumberFormat,
+    PhoneNumberType,
+    region_code_for_country_code,
+)
+from phonenumbers.phonemetadata import PhoneMetadata
 
 from customer_core.errors import InvalidPhone
 
@@ -123,6 +130,9 @@ _TWO_NUMBERS = re.compile(r"[/;,|]|\s(?:ou|e|or|and)\s", re.IGNORECASE)
 _ALLOWED = re.compile(r"[\d\s().+\-]*")
 _BR_SPECIAL_PREFIXES = ("0300", "0500", "0800", "0900")
 _MAX_DIGITS = 17  # 15 of E.164 plus an international access and carrier prefix
+_MAX_NATIONAL = 17  # the longest national number phonenumbers.parse accepts
+#: Parses of raw text kept per process (phones and e-mails each), most recent first.
+PARSE_CACHE_SIZE = 4096
 
 
 def _fail(message: str, field: str, **details: str) -> InvalidPhone:
@@ -179,7 +189,36 @@ def _modernize_br(nsn: str) -> str:
     return nsn
 
 
-def _to_number(cleaned: str, default_region: str, field: str) -> phonenumbers.PhoneNumber:
+def _parse_international(digits: str) -> phonenumbers.PhoneNumber:
+    """``phonenumbers.parse("+" + digits)`` for a string of digits, without its text scanning.
+
+    Parsing is most of the cost of a phone, and canonical input (country code,
+    then the national number) needs none of its scanning: the number is built
+    directly, unless ``parse`` could build another one (an unknown country
+    code, a leading zero, a national prefix it would strip, a length it
+    refuses); those cases go through ``parse`` itself. Validation is unchanged.
+    """
+    if digits[:1] in ("", "0"):
+        return phonenumbers.parse("+" + digits, None)
+    # Country codes are prefix-free, so the first known prefix is the code.
+    size = next((n for n in (1, 2, 3) if int(digits[:n]) in COUNTRY_CODE_TO_REGION_CODE), 0)
+    national = digits[size:]
+    if not size or not 2 <= len(national) <= _MAX_NATIONAL or national.startswith("0"):
+        return phonenumbers.parse("+" + digits, None)
+    code = int(digits[:size])
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(
+        code, region_code_for_country_code(code)
+    )
+    prefix = metadata.national_prefix_for_parsing if metadata is not None else None
+    if metadata is None or (prefix and re.match(prefix, national)):
+        return phonenumbers.parse("+" + digits, None)
+    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+
+
+def _to_number(
+    cleaned: str, default_region: str, field: str
+) -> tuple[phonenumbers.PhoneNumber, int]:
+    """The valid number and its phonenumbers type."""
     digits = re.sub(r"\D", "", cleaned)
     if len(digits) > _MAX_DIGITS:
         raise _fail("the number is too long", field, reason="too_long")
@@ -201,11 +240,14 @@ def _to_number(cleaned: str, default_region: str, field: str) -> phonenumbers.Ph
         if candidate.startswith("55"):
             candidate = "55" + _modernize_br(candidate[2:])
         try:
-            number = phonenumbers.parse("+" + candidate, None)
+            number = _parse_international(candidate)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
-            return number
+        # is_valid_number is "number_type is not UNKNOWN" (the same pattern
+        # match on the same metadata), so one match validates and types it.
+        kind = phonenumbers.number_type(number)
+        if kind != PhoneNumberType.UNKNOWN:
+            return number, kind
     raise _fail("not a valid phone number", field, reason="invalid_number")
 
 
@@ -241,14 +283,27 @@ class Phone:
         field: str = "phone",
     ) -> Phone:
         """Parse what a user typed; ``type`` is inferred when not given."""
+        if cls is Phone and type is None and extension is None and isinstance(text, str):
+            return _parse_text(text, default_region, field)
+        return cls._parse(text, default_region, type, extension, field)
+
+    @classmethod
+    def _parse(
+        cls,
+        text: str,
+        default_region: str,
+        type: PhoneType | str | None,
+        extension: str | None,
+        field: str,
+    ) -> Phone:
         cleaned, typed_extension = _clean(text, field)
-        number = _to_number(cleaned, default_region.upper(), field)
+        number, kind = _to_number(cleaned, default_region.upper(), field)
         ext = extension or typed_extension
         if ext is not None and not ext.isdigit():
             raise _fail("the extension must be digits", field, reason="extension")
         return cls(
             e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
-            type=_phone_type(type, number, field),
+            type=_phone_type(type, kind, field),
             extension=ext,
             typed=text.strip(),
         )
@@ -315,17 +370,22 @@ class Phone:
         return f"Phone('{_mask(self.e164)}', {self.type.value})"
 
 
-def _phone_type(
-    requested: PhoneType | str | None, number: phonenumbers.PhoneNumber, field: str
-) -> PhoneType:
+def _phone_type(requested: PhoneType | str | None, library_type: int, field: str) -> PhoneType:
     if requested is None:
-        return _TYPE_FROM_LIBRARY.get(phonenumbers.number_type(number), PhoneType.OTHER)
+        return _TYPE_FROM_LIBRARY.get(library_type, PhoneType.OTHER)
     if isinstance(requested, PhoneType):
         return requested
     try:
         return PhoneType(requested.strip().lower())
     except ValueError as exc:
         raise _fail(f"unknown phone type {requested!r}", field, reason="type") from exc
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse_text(text: str, default_region: str, field: str) -> Phone:
+    # The same senders and customers come back: a phone is immutable, so the
+    # parse of the same text is shared (failures are not cached, they raise).
+    return Phone._parse(text, default_region, None, None, field)
 
 
 def phone_match_key(text: str, /, *, default_region: str = "BR") -> str | None:
