@@ -161,8 +161,10 @@ customers = Table(
     Column("document", document_type(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
     Index(None, "tenant_id", "search_name"),
-    Index(None, "tenant_id", "portfolio_id"),
-    Index(None, "tenant_id", "responsible_id"),
+    # A seller's share with its search key: names are matched on the index
+    # entries, only matching rows are read (migration 0002).
+    Index(None, "tenant_id", "portfolio_id", "search_name"),
+    Index(None, "tenant_id", "responsible_id", "search_name"),
     Index(None, "tenant_id", "status"),
     Index(None, "tenant_id", "relationship_type"),
     **MYSQL_TABLE_OPTIONS,
