@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from leak_helpers import fresh_tenant, store_world
+from sqlalchemy import Engine, event
 
 from customer_core.adapters.memory import MemoryStore
+from customer_core.adapters.sqlalchemy import SqlStorage
 from customer_core.domain.matching.search import parse_search
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
@@ -76,3 +79,44 @@ def test_search_matches_memory_in_order(
             ]
             found = [c.id for c in uow.customers.search(scope, query, everything, limit=limit)]
         assert found == expected, (text, limit)
+
+
+def test_search_reads_one_snapshot_while_a_customer_is_renamed(
+    sql_engine: Engine,
+) -> None:
+    """A rename committed while a search runs never shows a customer twice or drops one.
+
+    The search is one statement: under READ COMMITTED (PostgreSQL, MariaDB)
+    separate statements per rank would each see another moment.
+    """
+    storage = SqlStorage(sql_engine)
+    tenant = fresh_tenant()
+    names = ["Ana Souza", "Bia Ana", "Maria Ana"]
+    store_world(
+        storage,
+        [],
+        [
+            Customer.create(id=f"c{n}", tenant_id=tenant, name=name, now=NOW)
+            for n, name in enumerate(names)
+        ],
+    )
+    renamed = []
+
+    def rename_once(*_: object) -> None:
+        if renamed:
+            return
+        renamed.append(True)
+        with storage() as writer:  # another connection, committed at once
+            ana = writer.customers.get(tenant, "c0")
+            writer.customers.save(attrs.evolve(ana, name="Zeca Ana"), expected_version=ana.version)
+            writer.commit()
+
+    scope = VisibilityScope(tenant_id=tenant, everything=True)
+    event.listen(sql_engine, "after_cursor_execute", rename_once)
+    try:
+        with storage() as uow:
+            found = uow.customers.search(scope, parse_search("ana"), CustomerFilter(), limit=10)
+    finally:
+        event.remove(sql_engine, "after_cursor_execute", rename_once)
+    ids = [c.id for c in found]
+    assert sorted(ids) == ["c0", "c1", "c2"], ids
