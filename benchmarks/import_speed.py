@@ -10,10 +10,7 @@ measurements, each in its own process (its peak RSS is its own):
 - **validation floor**: read the file and :func:`~customer_core.io.parse_row`
   every row (CPF, phones, e-mails, address), storing nothing;
 - **import**: :class:`~customer_core.io.Importer` in ``upsert`` mode into a
-  fresh SQLite file (default batch size), schema created before the clock,
-  as the CLI runs it (``workers="auto"``: rows validated in worker
-  processes, all CPUs but one, while the importing process stores them) and
-  in one process (``workers=1``);
+  fresh SQLite file (default batch size), schema created before the clock;
 - **ORM baseline**: a row-by-row SQLAlchemy ORM importer with identity
   lookups (``orm_baseline.py``), into its own SQLite file.
 
@@ -29,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -75,15 +71,10 @@ def task_floor(csv: str, profile: bool = False) -> dict[str, Any]:
 
 
 def task_import(
-    csv: str,
-    url: str,
-    batch_size: int = 1000,
-    profile: bool = False,
-    workers: int | str = "auto",
+    csv: str, url: str, batch_size: int = 1000, profile: bool = False
 ) -> dict[str, Any]:
     from customer_core import Actor, connect
     from customer_core.io import Importer, Progress
-    from customer_core.io.parallel import auto_workers
 
     core = connect(url)  # creates the schema: not timed
     tenant = f"{TENANT}-{uuid.uuid4().hex[:8]}"
@@ -97,24 +88,11 @@ def task_import(
     with profiled(profile, f"import -> {url.split(':')[0]}"):
         start = time.perf_counter()
         report = Importer(core.storage, preset=core.preset).run(
-            tenant,
-            admin,
-            csv,
-            mode="upsert",
-            batch_size=batch_size,
-            progress=progress,
-            workers=workers,  # type: ignore[arg-type]
+            tenant, admin, csv, mode="upsert", batch_size=batch_size, progress=progress
         )
         seconds = time.perf_counter() - start
     core.close()
-    parsers = auto_workers(os.path.getsize(csv)) if workers == "auto" else int(workers)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
-        "workers": parsers,
-        # The parse workers' peak (the largest of them), not part of ``peak_rss``.
-        "workers_peak_rss": (children if sys.platform == "darwin" else children * 1024)
-        if parsers > 1
-        else 0,
         "rows": report.rows_read,
         "created": report.created,
         "updated": report.updated,
@@ -196,23 +174,21 @@ def measure(
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
 
-    floors, imports, singles, orms = [], [], [], []
+    floors, imports, orms = [], [], []
     for n in range(repeat):
         log(f"[import] round {n + 1}/{repeat}: validation floor")
         floors.append(run_worker("import_speed.py", "floor", csv=str(csv), profile=profile))
-        for workers, runs in (("auto", imports), (1, singles)):
-            log(f"[import] round {n + 1}/{repeat}: import -> SQLite, workers={workers}")
-            runs.append(
-                run_worker(
-                    "import_speed.py",
-                    "import",
-                    csv=str(csv),
-                    url=sqlite_url("import"),
-                    batch_size=batch_size,
-                    profile=profile,
-                    workers=workers,
-                )
+        log(f"[import] round {n + 1}/{repeat}: import -> SQLite")
+        imports.append(
+            run_worker(
+                "import_speed.py",
+                "import",
+                csv=str(csv),
+                url=sqlite_url("import"),
+                batch_size=batch_size,
+                profile=profile,
             )
+        )
         if orm_rows:
             log(f"[import] round {n + 1}/{repeat}: ORM baseline -> SQLite ({orm_rows:,} rows)")
             orm_db = tmp / "orm.db"
@@ -227,7 +203,7 @@ def measure(
                     profile=profile,
                 )
             )
-    floor, imported, single = _best(floors), _best(imports), _best(singles)
+    floor, imported = _best(floors), _best(imports)
     orm = _best(orms) if orms else None
     extra: dict[str, dict[str, Any] | str] = {}
     if other_backends:
@@ -244,35 +220,18 @@ def measure(
         "profiled": profile,
         "floor": floor,
         "import": imported,
-        "single": single,
         "orm": orm,
         "extra": extra,
         "vs_floor": _rate(imported) / _rate(floor),
-        "single_vs_floor": _rate(single) / _rate(floor),
         "vs_orm": _rate(imported) / _rate(orm) if orm else None,
-        # The parse workers hold a few chunks of rows each: constant, added as measured.
-        "rss_at_1m": _with_workers(
-            imported,
+        "rss_at_1m": (
             float(imported["peak_rss"])
             if rows >= RSS_TARGET_ROWS
-            else _projected_rss(imported, RSS_TARGET_ROWS),
+            else _projected_rss(imported, RSS_TARGET_ROWS)
         ),
     }
     print_table(result)
     return result
-
-
-def parsing(run: dict[str, Any]) -> str:
-    """How the import run validated its rows."""
-    workers = run["workers"]
-    return f"{workers} parse workers" if workers > 1 else "parsed in-process"
-
-
-def _with_workers(run: dict[str, Any], main_rss: float | None) -> float | None:
-    """The import's RSS with its parse workers' (each as large as the largest)."""
-    if main_rss is None:
-        return None
-    return main_rss + run["workers"] * run["workers_peak_rss"] if run["workers"] > 1 else main_rss
 
 
 def _pace(run: dict[str, Any]) -> tuple[float, float] | None:
@@ -308,8 +267,7 @@ def print_table(r: dict[str, Any]) -> None:
         )
 
     line("validation floor (parse_row only)", r["floor"])
-    line(f"import -> SQLite, {parsing(r['import'])}", r["import"])
-    line("import -> SQLite, one process", r["single"])
+    line("import -> SQLite (Importer)", r["import"])
     if r["orm"]:
         line("ORM row-by-row -> SQLite", r["orm"])
     for name, run in r["extra"].items():
@@ -332,15 +290,7 @@ def print_table(r: dict[str, Any]) -> None:
     if r["orm"]:
         o = r["orm"]
         print(f"ORM:    {o['created']:,} created, {o['updated']:,} updated, {o['failed']:,} failed")
-    if imp["workers"] > 1:
-        print(
-            f"import's {imp['workers']} parse workers: peak RSS {imp['workers_peak_rss'] / MB:.0f} MB"
-            " each (the largest), not in the peak RSS column"
-        )
-    print(
-        f"import vs floor: {r['vs_floor']:.2f}x rows/s (target >= 0.75x);"
-        f" one process: {r['single_vs_floor']:.2f}x"
-    )
+    print(f"import vs floor: {r['vs_floor']:.2f}x rows/s (target >= 0.75x)")
     if r["vs_orm"] is not None:
         print(f"import vs ORM:   {r['vs_orm']:.2f}x rows/s (target >= 6x)")
     if r["rows"] < RSS_TARGET_ROWS and r["rss_at_1m"] is not None:

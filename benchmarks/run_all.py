@@ -55,15 +55,11 @@ def summary(
     if imp is not None:
         rows.append(
             (
-                f"import vs validation floor, {imp['rows']:,} rows"
-                f" ({import_speed.parsing(imp['import'])})",
+                f"import vs validation floor, {imp['rows']:,} rows",
                 f"{imp['vs_floor']:.2f}x",
                 ">= 0.75x",
                 _verdict(imp["vs_floor"] >= 0.75),
             )
-        )
-        rows.append(
-            ("  the same in one process (workers=1)", f"{imp['single_vs_floor']:.2f}x", "", "")
         )
         if imp["vs_orm"] is not None:
             rows.append(

@@ -64,10 +64,6 @@ def _mapping(pairs: Sequence[str] | None) -> dict[str, str]:
     return mapping
 
 
-def _workers(text: str) -> int | str:
-    return text if text == "auto" else int(text)
-
-
 def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
     core = _core(args)
     importer = Importer(core.storage, preset=core.preset)
@@ -91,7 +87,6 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
             mapping=_mapping(args.mapping),
             batch_size=args.batch_size,
             progress=progress,
-            workers=args.workers,
         )
     prefix = "dry run: would have " if report.dry_run else ""
     print(
@@ -219,12 +214,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--mapping", action="append", metavar="HEADER=COLUMN", help="map a header to a column"
     )
     imp.add_argument("--batch-size", type=int, default=1000)
-    imp.add_argument(
-        "--workers",
-        type=_workers,
-        default="auto",
-        help="processes validating rows (default auto: CPUs - 1 for files of 4 MB or more)",
-    )
     imp.add_argument("--show-errors", type=int, default=20)
     imp.set_defaults(run=cmd_import)
 

@@ -100,7 +100,7 @@ def test_search_reads_one_snapshot_while_a_customer_is_renamed(
             for n, name in enumerate(names)
         ],
     )
-    renamed = []
+    renamed: list[bool] = []
 
     def rename_once(*_: object) -> None:
         if renamed:

@@ -25,7 +25,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO
 
 import attrs
 
@@ -34,8 +34,7 @@ from customer_core.domain.model.customer import Customer, IdentityKey, Source
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import CustomerCoreError, DuplicateIdentity, InvalidValue
 from customer_core.io.csv_format import CsvSource
-from customer_core.io.parallel import auto_workers, check_workers, parse_rows
-from customer_core.io.rows import Draft, RowError
+from customer_core.io.rows import Draft, RowError, parse_row
 from customer_core.ports import UnitOfWork
 from customer_core.services.base import ServiceBase
 
@@ -129,17 +128,14 @@ def _groups(drafts: list[Draft]) -> list[Draft]:
     return list(merged.values())
 
 
-def _fingerprint(stream: IO[bytes]) -> tuple[str | None, int | None]:
-    """A short hash of the file's bytes and its size (None, None for a stream read once)."""
+def _fingerprint(stream: IO[bytes]) -> str | None:
     if not stream.seekable():
-        return None, None
+        return None
     digest = hashlib.sha256()
-    size = 0
     for chunk in iter(lambda: stream.read(1 << 20), b""):
         digest.update(chunk)
-        size += len(chunk)
     stream.seek(0)
-    return digest.hexdigest()[:16], size
+    return digest.hexdigest()[:16]
 
 
 class Importer(ServiceBase):
@@ -160,16 +156,8 @@ class Importer(ServiceBase):
         batch_size: int = 1000,
         assign_to_importer: bool | None = None,
         progress: Callable[[Progress], None] | None = None,
-        workers: int | Literal["auto"] = 1,
     ) -> ImportReport:
-        """Import ``source`` (a path or a binary stream); see the module docs for the modes.
-
-        ``workers`` processes validate the rows while this one stores them
-        (see :mod:`customer_core.io.parallel`); ``"auto"`` uses every CPU but
-        one for files of a few megabytes or more. With more than one worker
-        the calling script needs the usual ``if __name__ == "__main__":``
-        guard of :mod:`multiprocessing`. The result does not depend on it.
-        """
+        """Import ``source`` (a path or a binary stream); see the module docs for the modes."""
         import_mode = ImportMode(mode)
         if not 1 <= batch_size <= 50_000:
             raise InvalidValue(
@@ -186,13 +174,12 @@ class Importer(ServiceBase):
                 if isinstance(source, str | Path)
                 else source
             )
-            fingerprint, size = _fingerprint(stream)
-            parsers = auto_workers(size) if workers == "auto" else check_workers(workers)
+            fingerprint = _fingerprint(stream)
             reader = CsvSource(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
             counts = _Counts()
             created_here: set[str] = set()
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
-            for batch in self._batches(reader, counts, batch_size, parsers):
+            for batch in self._batches(reader, counts, batch_size):
                 drafts = [self._with_fallback_key(d, fingerprint) for d in _groups(batch)]
                 if dry_uow is not None:
                     self._write(
@@ -219,13 +206,12 @@ class Importer(ServiceBase):
             dry_run=dry_run,
         )
 
-    def _batches(
-        self, reader: CsvSource, counts: _Counts, size: int, workers: int
-    ) -> Iterator[list[Draft]]:
+    def _batches(self, reader: CsvSource, counts: _Counts, size: int) -> Iterator[list[Draft]]:
         batch: list[Draft] = []
         region = self.preset.default_region
-        for _, parsed in parse_rows(reader.rows(), workers=workers, region=region):
+        for line, row in reader.rows():
             counts.rows_read += 1
+            parsed = parse_row(line, row, region=region)
             if isinstance(parsed, list):
                 counts.errors.extend(parsed)
             else:
