@@ -34,7 +34,12 @@ _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
 @attrs.frozen(repr=False)
 class Email:
-    """A syntactically valid e-mail address."""
+    """A syntactically valid e-mail address.
+
+    Validated by email-validator (no DNS lookups). Its verdict on a domain is
+    cached for the life of the process: a host that changes email-validator's
+    module-level options does so before the first parse.
+    """
 
     address: str = attrs.field(eq=False)
     match_key: str
@@ -112,6 +117,9 @@ def _plain(text: str) -> Email | None:
     return Email(text, text)  # already normalized: it is its own match key
 
 
+# Cached for the life of the process, so email-validator's module-level
+# settings (SPECIAL_USE_DOMAIN_NAMES, TEST_ENVIRONMENT...) count as they were
+# when a domain was first seen: a host changes them before parsing, not after.
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
 def _domain_is_valid(domain: str) -> bool:
     # "a" is a valid local part and the shortest, so only the domain can fail.
