@@ -12,11 +12,16 @@ from alembic import context
 from sqlalchemy import Connection
 
 from customer_core.adapters.sqlalchemy.engine import create_engine
-from customer_core.adapters.sqlalchemy.tables import VERSION_TABLE, metadata
+from customer_core.adapters.sqlalchemy.tables import VERSION_TABLE, in_metadata, metadata
 
 
 def _run_on(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE)
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table=VERSION_TABLE,
+        include_object=in_metadata,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
