@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, literal, not_, select, union_all, update
+from sqlalchemy import Select, delete, func, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
@@ -84,38 +84,34 @@ class VisibleCustomers(GuardedRepository):
         *,
         limit: int = 50,
     ) -> Sequence[Customer]:
-        # One statement (one snapshot, also under READ COMMITTED) made of one
-        # branch per rank: each branch takes the best page of its own rank, with
-        # the plan that suits it, and the outer query orders the branches by
-        # rank. Over a seller's few portfolios the rows are read through the
-        # portfolio indexes and sorted; ordering by the indexed key would tempt
-        # the planners into walking the whole tenant's name index instead.
+        # One query per rank, best first, each taking what the page still
+        # misses: a search box usually fills from the cheap ranks and the
+        # scan-heavy ones (a partial e-mail) never run. Customers already found
+        # are left out by id, not by "matches a better rank": under READ
+        # COMMITTED each query sees its own moment, and a customer renamed
+        # between two of them must come once, not twice or never. Over a
+        # seller's few portfolios the rows are read through the portfolio
+        # indexes and sorted; ordering by the indexed key would tempt the
+        # planners into walking the whole tenant's name index instead.
         narrow = _narrow(scope, customer_filter)
         order = c.search_name.concat("") if narrow else c.search_name
-        ranks = search_ranks(query, scope.tenant_id, narrow=narrow)
-        if not ranks:
-            return []
-        branches = [
-            select(
-                select(*LOADED, literal(n).label("rank"), c.search_name, c.id)
+        found: list[Customer] = []
+        for condition in search_ranks(query, scope.tenant_id, narrow=narrow):
+            if len(found) >= limit:
+                break
+            seen = [customer.id for customer in found]
+            found += self._load(
+                select(*LOADED)
                 .where(
                     visible(scope),
                     matching(customer_filter),
                     condition,
-                    *(not_(better) for better in ranks[:n]),
+                    *([c.id.not_in(seen)] if seen else []),
                 )
                 .order_by(order, c.id)
-                .limit(limit)
-                .subquery()
+                .limit(limit - len(found))
             )
-            for n, condition in enumerate(ranks)
-        ]
-        page = union_all(*branches).subquery()
-        return self._load(
-            select(*(page.c[column.name] for column in LOADED))
-            .order_by(page.c.rank, page.c.search_name, page.c.id)
-            .limit(limit)
-        )
+        return found
 
     def count_by_relationship(
         self, scope: VisibilityScope, customer_filter: CustomerFilter, /
