@@ -34,12 +34,7 @@ from customer_core.adapters.sqlalchemy import (
 )
 from customer_core.adapters.sqlalchemy.engine import alembic_config
 from customer_core.adapters.sqlalchemy.errors import guarded_write
-from customer_core.adapters.sqlalchemy.tables import (
-    VERSION_TABLE,
-    customer_identities,
-    customers,
-    in_metadata,
-)
+from customer_core.adapters.sqlalchemy.tables import VERSION_TABLE, customer_identities, customers
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.email import Email
@@ -84,9 +79,7 @@ def test_upgrade_is_idempotent_and_the_schema_matches_metadata(sql_engine: Engin
     upgrade(sql_engine)  # the session fixture ran it once already
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     with sql_engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"version_table": VERSION_TABLE, "include_object": in_metadata}
-        )
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
         assert context.get_current_heads() == tuple(heads)
         assert compare_metadata(context, metadata) == []
 

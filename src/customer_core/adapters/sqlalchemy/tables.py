@@ -43,7 +43,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
 __all__ = [
-    "DIALECT_INDEXES",
     "NAMING_CONVENTION",
     "VERSION_TABLE",
     "UtcDateTime",
@@ -52,7 +51,6 @@ __all__ = [
     "document_type",
     "duplicate_hints",
     "identity_lists",
-    "in_metadata",
     "merges",
     "metadata",
     "outbox",
@@ -133,19 +131,6 @@ def sortable(length: int) -> TypeEngine[str]:
     MariaDB gets the same from the tables' binary collation, SQLite by default.
     """
     return String(length).with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
-
-
-#: Indexes that migrations create on one database only, outside ``metadata``
-#: (which describes what every database has): PostgreSQL's trigram index on
-#: the search key, when pg_trgm and btree_gin may be installed (migration 0003).
-DIALECT_INDEXES = frozenset({"ix_customers_tenant_id_search_name_trgm"})
-
-
-def in_metadata(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    """Alembic's ``include_object``: compare everything but :data:`DIALECT_INDEXES`."""
-    return not (type_ == "index" and name in DIALECT_INDEXES)
 
 
 customers = Table(

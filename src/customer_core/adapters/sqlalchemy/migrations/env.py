@@ -12,16 +12,11 @@ from alembic import context
 from sqlalchemy import Connection
 
 from customer_core.adapters.sqlalchemy.engine import create_engine
-from customer_core.adapters.sqlalchemy.tables import VERSION_TABLE, in_metadata, metadata
+from customer_core.adapters.sqlalchemy.tables import VERSION_TABLE, metadata
 
 
 def _run_on(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=metadata,
-        version_table=VERSION_TABLE,
-        include_object=in_metadata,
-    )
+    context.configure(connection=connection, target_metadata=metadata, version_table=VERSION_TABLE)
     with context.begin_transaction():
         context.run_migrations()
 
