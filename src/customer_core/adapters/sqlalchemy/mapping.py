@@ -13,7 +13,6 @@ True
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ from customer_core.adapters.serialization import (
     make_converter,
 )
 from customer_core.adapters.sqlalchemy.tables import SEARCH_NAME, customers
+from customer_core.adapters.system import time_ordered_id
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
@@ -141,7 +141,7 @@ def event_rows(events: Sequence[DomainEvent]) -> list[dict[str, Any]]:
     return [
         {
             "tenant_id": e.tenant_id,
-            "id": uuid.uuid4().hex,
+            "id": time_ordered_id(),
             "name": e.name,
             "customer_id": e.customer_id,
             "actor_id": e.actor_id,
