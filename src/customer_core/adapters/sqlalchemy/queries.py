@@ -5,9 +5,10 @@ a filter applied after fetching. Each function mirrors, clause for clause, the
 Python definition the memory adapter evaluates:
 :meth:`~customer_core.domain.rules.visibility.VisibilityScope.allows`,
 :func:`~customer_core.domain.rules.visibility.matches_filter` and
-:func:`~customer_core.domain.matching.search.search_rank` (as :func:`search_ranks`). Derived values
-(the relationship type, the search key) are computed in Python when a
-customer is written and stored in columns, so no rule is re-encoded here.
+:func:`~customer_core.domain.matching.search.search_rank` (as
+:func:`search_ranks`). Derived values (the relationship type, the search key)
+are computed in Python when a customer is written and stored in columns, so
+no rule is re-encoded here.
 
 >>> from customer_core.domain.rules.visibility import VisibilityScope
 >>> print(visible(VisibilityScope(tenant_id="t", unassigned=True, responsible_id="u1")))
@@ -43,7 +44,6 @@ from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScop
 __all__ = [
     "after_key",
     "chunks",
-    "key_in",
     "matching",
     "search_ranks",
     "starts_with",
@@ -79,12 +79,6 @@ def per_kind(table: Table, keys: Collection[IdentityKey]) -> list[ColumnElement[
         and_(table.c.kind == kind, table.c.key.in_(sorted(values)))
         for kind, values in sorted(by_kind.items())
     ]
-
-
-def key_in(table: Table, keys: Collection[IdentityKey]) -> ColumnElement[bool]:
-    """``(kind, key) IN (...)`` as one condition, for small correlated subqueries."""
-    conditions = per_kind(table, keys)
-    return or_(*conditions) if conditions else false()
 
 
 def select_by_keys(
@@ -184,12 +178,11 @@ def search_ranks(
 ) -> list[ColumnElement[bool]]:
     """One condition per rank of :func:`~customer_core.domain.matching.search.search_rank`.
 
-    In rank order, only the ranks the query can reach. A customer belongs to
+    In rank order, only the ranks the query can reach; a customer ranks by
     the first condition it meets. The caller runs them one at a time, best
-    rank first, each ordered by the search key and limited to what is still
-    missing: the results are ordered by rank first,
-    so a search box usually fills from the cheap ranks and the scan-heavy
-    ones never run.
+    rank first, each ordered by the search key and limited to what the page
+    still misses: results are ordered by rank first, so a search box usually
+    fills from the cheap ranks and the scan-heavy ones never run.
 
     Each condition is index-friendly. Identity matches are ``id IN``
     subqueries on the tenant's identity index (not correlated per row, which

@@ -40,12 +40,8 @@ def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
     """Whether the rows are picked by portfolio or responsible user (a seller's share)."""
     f = customer_filter
     by_scope = not (scope.everything or scope.any_portfolio or scope.unassigned)
-    return (
-        by_scope
-        or f.portfolio_id is not None
-        or f.owner_id is not None
-        or (f.responsible_id is not None)
-    )
+    by_filter = any(v is not None for v in (f.portfolio_id, f.owner_id, f.responsible_id))
+    return by_scope or by_filter
 
 
 class VisibleCustomers(GuardedRepository):
