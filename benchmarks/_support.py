@@ -26,7 +26,7 @@ from typing import Any
 
 from customer_core import demo, presets
 from customer_core.adapters.system import UuidIds
-from customer_core.domain.model.customer import Customer, IdentityKey, Source
+from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.values.online import MessengerId
 from customer_core.io import CsvSource, parse_row
 from customer_core.io.csv_format import TEMPLATE_HEADER
@@ -55,8 +55,8 @@ def write_demo_csv(path: Path, rows: int, *, seed: int = 2026, messy: bool = Tru
 class CustomerStream:
     """Valid, distinct customers made from a clean (``messy=False``) CSV, for building stores.
 
-    Rows are parsed with :func:`~customer_core.io.parse_row` and built with
-    ``Customer.create`` and checked as the importer does. A customer with an
+    Rows are parsed with :func:`~customer_core.io.parse_row`, built with
+    ``Draft.new_customer`` and checked as the importer does. A customer with an
     identifier an earlier one holds (a random phone or CPF drawn twice) is
     skipped, so that batches can go straight to ``add_many``. Every
     ``cluster_every``-th customer also gets a WhatsApp id on the previous
@@ -103,16 +103,10 @@ class CustomerStream:
             messenger: tuple[MessengerId, ...] = ()
             if self._every and position % self._every == self._every // 2:
                 messenger = (MessengerId.parse("whatsapp", self.phones[-1][1:]),)
-            customer = Customer.create(
+            customer = draft.new_customer(
                 id=self._ids.new_id(),
                 tenant_id=self._tenant,
-                name=draft.name,
                 now=self._now,
-                source=Source.IMPORT,
-                tax_id=draft.tax_id,
-                phones=draft.phones,
-                emails=draft.emails,
-                addresses=(draft.address,) if draft.address else (),
                 messenger_ids=messenger,
             )
             customer.check(self._preset.contact, self._preset.registration)

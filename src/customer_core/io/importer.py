@@ -30,7 +30,7 @@ from typing import IO
 import attrs
 
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import Customer, IdentityKey, Source
+from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import CustomerCoreError, DuplicateIdentity, InvalidValue
 from customer_core.io.csv_format import CsvSource
@@ -232,18 +232,10 @@ class Importer(ServiceBase):
         )
 
     def _build(self, tenant_id: str, actor: Actor, draft: Draft, assign: bool) -> Customer:
-        customer = Customer.create(
+        customer = draft.new_customer(
             id=self.ids.new_id(),
             tenant_id=tenant_id,
-            name=draft.name,
             now=self.clock.now(),
-            source=Source.IMPORT,
-            tax_id=draft.tax_id,
-            phones=draft.phones,
-            emails=draft.emails,
-            addresses=(draft.address,) if draft.address else (),
-            note=draft.note,
-            external_ids=(draft.external_id,) if draft.external_id else (),
             responsible_id=actor.user_id if assign else None,
         )
         customer.check(self.preset.contact, self.preset.registration)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
-from customer_core.domain.model.customer import IdentityKey, IdentityKind, clean_name
+from customer_core.domain.model.customer import (
+    Customer,
+    IdentityKey,
+    IdentityKind,
+    Source,
+    clean_name,
+)
 from customer_core.domain.values.address import Address, AddressType
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import ExternalId
@@ -55,6 +62,23 @@ class Draft:
         if self.external_id is not None:
             keys.add(IdentityKey(IdentityKind.EXTERNAL, self.external_id.match_key))
         return keys
+
+    def new_customer(self, *, id: str, tenant_id: str, now: datetime, **fields: Any) -> Customer:
+        """The customer this row describes, as an import creates it; ``fields`` add to it."""
+        return Customer.create(
+            id=id,
+            tenant_id=tenant_id,
+            name=self.name,
+            now=now,
+            source=Source.IMPORT,
+            tax_id=self.tax_id,
+            phones=self.phones,
+            emails=self.emails,
+            addresses=(self.address,) if self.address else (),
+            note=self.note,
+            external_ids=(self.external_id,) if self.external_id else (),
+            **fields,
+        )
 
     def absorb(self, other: Draft) -> Draft:
         """Another row of the same customer: union of identifiers, first non-empty scalars."""
