@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -141,6 +142,38 @@ def test_in_file_duplicates_become_one_customer_even_across_batches() -> None:
     with store.unit_of_work() as uow:
         ana = next(c for c in uow.customers.list_page(T) if c.tax_id is not None)
     assert len(ana.phones) == 1 and len(ana.emails) == 1
+
+
+def test_a_row_joining_two_earlier_rows_makes_them_one_customer() -> None:
+    store, importer, _customers = setup()
+    text = (
+        HEADER
+        + "Ana;;55;11;98765-4321;;;;;;\n"
+        + "Ana Lima;ana@x.com;;;;;;;;;\n"
+        + "Ana L.;ana@x.com;55;11;98765-4321;;;;;;\n"  # shares a key with each row above
+        + "A. Lima;;;;;529.982.247-25;;;;;\n"
+        + "Ana Lima;ANA@x.com;;;;529.982.247-25;;;;;\n"  # and with the joined group
+    )
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.merged_rows) == (1, 4)
+    with store.unit_of_work() as uow:
+        (ana,) = uow.customers.list_page(T)
+    assert (len(ana.phones), len(ana.emails), ana.tax_id is not None) == (1, 1, True)
+
+
+def test_the_collector_threshold_is_restored_after_an_import_even_a_failed_one() -> None:
+    before = gc.get_threshold()
+    _store, importer, _ = setup()
+
+    def crash(progress: Progress) -> None:
+        assert gc.get_threshold()[0] >= 100_000  # relaxed while the batches run
+        raise KeyboardInterrupt
+
+    importer.run(T, ADMIN, data(HEADER + "Ana;ana@x.com;;;;;;;;;\n"))
+    assert gc.get_threshold() == before
+    with pytest.raises(KeyboardInterrupt):
+        importer.run(T, ADMIN, data(HEADER + "Ana;ana@x.com;;;;;;;;;\n"), progress=crash)
+    assert gc.get_threshold() == before
 
 
 def test_upsert_replaces_existing_by_email_or_phone_and_keeps_identifiers() -> None:

@@ -103,7 +103,7 @@ class _MemoryCustomers:
         key = (customer.tenant_id, customer.id)
         if self._current(key) is not None:
             raise Conflict("a customer with this id exists", code="conflict", field="id")
-        stored = attrs.evolve(customer, version=1)
+        stored = customer if customer.version == 1 else attrs.evolve(customer, version=1)
         self._stage(key, None, stored)
         return stored
 

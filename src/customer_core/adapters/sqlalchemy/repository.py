@@ -101,7 +101,7 @@ class SqlCustomerRepository(VisibleCustomers):
         return self.save_many([(customer, expected_version)])[0]
 
     def add_many(self, batch: Sequence[Customer], /) -> Sequence[Customer]:
-        stored = [attrs.evolve(customer, version=1) for customer in batch]
+        stored = [c if c.version == 1 else attrs.evolve(c, version=1) for c in batch]
         handlers: Handlers = {
             _CUSTOMERS_PK: lambda: Conflict(
                 "a customer with this id exists", code="conflict", field="id"
