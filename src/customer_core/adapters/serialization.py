@@ -16,9 +16,10 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import cattrs
 
@@ -42,6 +43,33 @@ def _tax_id(value: Any, _: Any) -> Cpf | Cnpj | None:
     return Cpf(text) if len(text) == 11 else Cnpj(text)
 
 
+def _is_homogeneous_tuple(type_: Any) -> bool:
+    args = get_args(type_)
+    return get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_hooks(converter: cattrs.Converter) -> None:
+    """Direct hooks for ``tuple[X, ...]`` fields, empty ones short-circuited.
+
+    A customer has eight such fields, most of them empty; cattrs' generic
+    tuple path looks the item hook up again on every call, which was half of
+    the time it took to rebuild a customer from its document.
+    """
+
+    def structure_factory(type_: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+        (item, _) = get_args(type_)
+        hook = converter.get_structure_hook(item)
+        return lambda value, _: tuple([hook(v, item) for v in value]) if value else ()
+
+    def unstructure_factory(type_: Any) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+        (item, _) = get_args(type_)
+        hook = converter.get_unstructure_hook(item)
+        return lambda value: tuple([hook(v) for v in value]) if value else ()
+
+    converter.register_structure_hook_factory(_is_homogeneous_tuple, structure_factory)
+    converter.register_unstructure_hook_factory(_is_homogeneous_tuple, unstructure_factory)
+
+
 @cache
 def make_converter() -> cattrs.Converter:
     """The one converter of the package (values in canonical form, ISO datetimes)."""
@@ -52,6 +80,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(Cnpj, lambda v: v.digits)
     converter.register_structure_hook(Cpf | Cnpj | None, _tax_id)
     converter.register_unstructure_hook(frozenset, sorted)
+    _tuple_hooks(converter)
     return converter
 
 
