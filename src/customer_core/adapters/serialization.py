@@ -36,6 +36,11 @@ __all__ = [
 ]
 
 
+def _datetime(value: Any, _: Any) -> datetime:
+    # Columns read back by a driver are datetimes already; documents hold ISO text.
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
 def _tax_id(value: Any, _: Any) -> Cpf | Cnpj | None:
     if value is None:
         return None
@@ -75,7 +80,7 @@ def make_converter() -> cattrs.Converter:
     """The one converter of the package (values in canonical form, ISO datetimes)."""
     converter = cattrs.Converter()
     converter.register_unstructure_hook(datetime, datetime.isoformat)
-    converter.register_structure_hook(datetime, lambda v, _: datetime.fromisoformat(v))
+    converter.register_structure_hook(datetime, _datetime)
     converter.register_unstructure_hook(Cpf, lambda v: v.digits)
     converter.register_unstructure_hook(Cnpj, lambda v: v.digits)
     converter.register_structure_hook(Cpf | Cnpj | None, _tax_id)

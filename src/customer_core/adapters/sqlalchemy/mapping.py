@@ -91,10 +91,9 @@ def customer_row(customer: Customer) -> dict[str, Any]:
 
 def customer_from_row(row: Mapping[Any, Any]) -> Customer:
     """Rebuild a customer from its ``document`` and the :data:`COLUMN_OWNED` columns."""
-    converter = make_converter()
     document = dict(row["document"])
-    for field in COLUMN_OWNED:
-        document[field] = converter.unstructure(row[field])
+    for field in COLUMN_OWNED:  # ids, a version and a datetime: the converter takes them as read
+        document[field] = row[field]
     return customer_from_document(document)
 
 
