@@ -1,0 +1,302 @@
+"""What duplicate finding works on: match records, the policy and the results.
+
+A :class:`MatchRecord` is the compact form of a customer that blocking and
+scoring read; :class:`MatchingPolicy` holds the weights; :class:`Evidence`,
+:class:`Cluster` and :class:`Suggestion` are what :mod:`.duplicates` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from customer_core.domain.matching.phonetic import phonetic_key
+from customer_core.domain.model.customer import Customer, CustomerKind
+from customer_core.domain.values.phone import PhoneType
+from customer_core.domain.values.text import fold_tokens
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "Cluster",
+    "Evidence",
+    "MatchRecord",
+    "MatchingPolicy",
+    "NameKey",
+    "Suggestion",
+]
+
+#: Blocks larger than this are compared within a sliding window (see :class:`MatchingPolicy`).
+MAX_BLOCK = 50
+
+_PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "d"})
+#: Generational suffixes of Brazilian names, by spelling; a difference is evidence against.
+_GENERATIONS = {
+    "junior": "Júnior",
+    "jr": "Júnior",
+    "jnr": "Júnior",
+    "filho": "Filho",
+    "fo": "Filho",  # Fº
+    "filha": "Filha",
+    "neto": "Neto",
+    "neta": "Neta",
+    "sobrinho": "Sobrinho",
+    "sobrinha": "Sobrinha",
+}
+#: Legal-form suffixes of company names, ignored when comparing ("s a" is S/A, S.A.).
+_COMPANY_SUFFIXES = frozenset({"ltda", "limitada", "me", "eireli", "epp", "mei", "sa", "cia"})
+_FREE_MAIL = frozenset(
+    {
+        "aol.com",
+        "bol.com.br",
+        "globo.com",
+        "globomail.com",
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.com.br",
+        "icloud.com",
+        "ig.com.br",
+        "live.com",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "outlook.com.br",
+        "proton.me",
+        "protonmail.com",
+        "r7.com",
+        "terra.com.br",
+        "uol.com.br",
+        "yahoo.com",
+        "yahoo.com.br",
+        "ymail.com",
+        "zipmail.com.br",
+    }
+)
+#: Role mailboxes: the same local part at two companies is two companies.
+_ROLE_MAILBOXES = frozenset(
+    {
+        "adm",
+        "admin",
+        "administrativo",
+        "atendimento",
+        "comercial",
+        "compras",
+        "contabilidade",
+        "contato",
+        "contact",
+        "faturamento",
+        "financeiro",
+        "info",
+        "loja",
+        "nfe",
+        "noreply",
+        "rh",
+        "sac",
+        "suporte",
+        "vendas",
+    }
+)
+
+
+@attrs.frozen
+class Evidence:
+    """One reason two records look alike (``kind``) and what matched (``detail``).
+
+    ``weight`` is what the evidence added to the score; evidence against a
+    match (a different *Júnior* suffix, a person against a company) weighs
+    negative.
+    """
+
+    kind: str
+    detail: str
+    weight: float = 0.0
+
+
+@attrs.frozen
+class Cluster:
+    """Records that share a key; ``evidence`` says which."""
+
+    ids: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+
+@attrs.frozen
+class Suggestion:
+    """A scored pair (0..1), explained."""
+
+    ids: tuple[str, str]
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must not be negative")
+
+
+def _non_positive(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if value > 0:
+        raise ValueError(f"{attribute.name} is evidence against: it must not be positive")
+
+
+@attrs.frozen(kw_only=True)
+class MatchingPolicy:
+    """Weights and limits of the duplicate suggestions (no training data needed).
+
+    A score is the sum of the weights of the evidence found, clipped to 0..1,
+    and a pair is suggested when it reaches the ``threshold`` given to
+    :func:`suggest_duplicates`. With the defaults, an identical name is 0.6
+    and needs 0.1 more from contact data to reach the default threshold of
+    0.6 (the corroboration rule): a shared CEP or landline just does it, a
+    shared mobile or e-mail clearly does; *Maria Souza* against *Mariana
+    Souza* at one address does not (their names are 0.5 similar, below
+    ``name_floor``).
+    """
+
+    #: Weight of an identical name; a similar name adds ``name × similarity``.
+    name: float = attrs.field(default=0.6, validator=_non_negative)
+    #: Below this similarity (0..1) the names are not evidence.
+    name_floor: float = attrs.field(default=0.75, validator=_non_negative)
+    #: The same CPF or CNPJ (only seen outside storage, where the index does not apply).
+    tax_id: float = attrs.field(default=1.0, validator=_non_negative)
+    #: The same mobile (or WhatsApp line), both records persons or both companies.
+    mobile: float = attrs.field(default=0.4, validator=_non_negative)
+    #: The same mobile on a person and a company: usually the owner's, not proof.
+    mobile_person_company: float = attrs.field(default=0.1, validator=_non_negative)
+    #: The same landline: a household or an office shares it.
+    landline: float = attrs.field(default=0.1, validator=_non_negative)
+    #: The same last 8 digits on different lines: a mistyped area code.
+    phone_suffix: float = attrs.field(default=0.2, validator=_non_negative)
+    #: The same e-mail address (outside storage, like ``tax_id``).
+    email: float = attrs.field(default=0.5, validator=_non_negative)
+    #: The same local part at another provider (not a role mailbox such as ``contato``).
+    email_local_part: float = attrs.field(default=0.3, validator=_non_negative)
+    #: The same local part at another provider when it is just the name (``joao.silva``);
+    #: nothing when the name is common (see ``common_name_records``).
+    email_local_part_from_name: float = attrs.field(default=0.1, validator=_non_negative)
+    #: Local parts at one domain one letter apart (a typo; a different digit is another person).
+    email_typo: float = attrs.field(default=0.1, validator=_non_negative)
+    #: The same company domain (not gmail, hotmail...): colleagues share it too.
+    email_domain: float = attrs.field(default=0.05, validator=_non_negative)
+    #: The same CEP: a household, a building, or one street shares it.
+    cep: float = attrs.field(default=0.1, validator=_non_negative)
+    #: A *Júnior*, *Filho*, *Neto* or *Sobrinho* on one name only, or different ones.
+    generation_differs: float = attrs.field(default=-0.6, validator=_non_positive)
+    #: One record is a person, the other a company.
+    kind_differs: float = attrs.field(default=-0.4, validator=_non_positive)
+    #: A local part made of a name that more records than this carry is no evidence.
+    common_name_records: int = attrs.field(default=3, validator=attrs.validators.ge(2))
+    #: What contact evidence must add to a similar name (the tax id excepted).
+    min_corroboration: float = attrs.field(default=0.1, validator=_non_negative)
+    #: A phone line or e-mail held by more records than this is no evidence.
+    max_key_holders: int = attrs.field(default=10, validator=attrs.validators.ge(2))
+    #: A CEP held by more records than this is no evidence (a whole small town).
+    max_cep_holders: int = attrs.field(default=30, validator=attrs.validators.ge(2))
+    #: Blocks up to this size compare all their pairs; larger ones use the window.
+    max_block: int = attrs.field(default=MAX_BLOCK, validator=attrs.validators.ge(2))
+    #: In a large block sorted by name sound, each record meets this many neighbours.
+    window: int = attrs.field(default=10, validator=attrs.validators.ge(1))
+
+
+#: The weights used when none are given.
+DEFAULT_POLICY = MatchingPolicy()
+
+
+@attrs.frozen
+class NameKey:
+    """A name as compared: folded words, their phonetic keys, the generational suffix."""
+
+    words: tuple[str, ...]
+    sounds: tuple[str, ...]
+    generation: str | None = None
+
+    @classmethod
+    def parse(cls, name: str, /, *, company: bool = False) -> NameKey:
+        """Words without accents, case, particles, company suffixes; ``Silva, João`` reordered.
+
+        >>> NameKey.parse("SILVA, João Pedro da Jr.")
+        NameKey(words=('joao', 'pedro', 'silva'), sounds=('juau', 'pidru', 'silva'), generation='Júnior')
+        >>> NameKey.parse("Padaria Pão Quente Ltda - ME", company=True).words
+        ('padaria', 'pao', 'quente')
+        """
+        if "," in name:
+            last, _, first = name.partition(",")
+            name = f"{first} {last}"
+        words = [w for w in fold_tokens(name) if w not in _PARTICLES]
+        generation = None
+        if company:
+            while len(words) > 1:
+                if words[-1] in _COMPANY_SUFFIXES or words[-1].isdigit():
+                    words.pop()
+                elif words[-2:] == ["s", "a"] and len(words) > 2:  # S/A, S.A.
+                    del words[-2:]
+                else:
+                    break
+            words = [w for w in words if not w.isdigit()] or words
+        else:
+            found = sorted({_GENERATIONS[w] for w in words[1:] if w in _GENERATIONS})
+            if found:
+                generation = "/".join(found)
+                words = words[:1] + [w for w in words[1:] if w not in _GENERATIONS]
+        return cls(tuple(words), tuple(phonetic_key(w) for w in words), generation)
+
+
+def _is_mobile_line(key: str, typed: PhoneType) -> bool:
+    if key.startswith("55") and len(key) == 13:
+        return key[4] == "9"
+    return typed is PhoneType.MOBILE
+
+
+@attrs.frozen
+class MatchRecord:
+    """What matching needs of a customer, and nothing more (a few hundred bytes).
+
+    ``mobiles`` include the lines of WhatsApp ids, also listed in ``whatsapp``;
+    ``tax_id`` is ``"cpf:<digits>"`` or ``"cnpj:<digits>"``.
+    """
+
+    id: str
+    company: bool
+    names: tuple[NameKey, ...]
+    tax_id: str | None = None
+    mobiles: tuple[str, ...] = ()
+    landlines: tuple[str, ...] = ()
+    whatsapp: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    ceps: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, customer: Customer, /) -> MatchRecord:
+        """Extract the record of ``customer`` (the name, and the trade name of a company)."""
+        company = customer.kind is CustomerKind.COMPANY
+        names = [NameKey.parse(customer.name, company=company)]
+        if customer.trade_name:
+            trade = NameKey.parse(customer.trade_name, company=company)
+            if trade.words != names[0].words:
+                names.append(trade)
+        whatsapp = sorted({k for m in customer.messenger_ids if (k := m.phone_key) is not None})
+        mobiles = {p.match_key for p in customer.phones if _is_mobile_line(p.match_key, p.type)}
+        landlines = {p.match_key for p in customer.phones} - mobiles
+        tax = customer.tax_id
+        return cls(
+            id=customer.id,
+            company=company,
+            names=tuple(names),
+            tax_id=None if tax is None else f"{tax.kind}:{tax.digits}",
+            mobiles=tuple(sorted(mobiles | set(whatsapp))),
+            landlines=tuple(sorted(landlines - set(whatsapp))),
+            whatsapp=tuple(whatsapp),
+            emails=tuple(sorted({e.match_key for e in customer.emails})),
+            ceps=tuple(sorted({a.cep.replace("-", "") for a in customer.addresses if a.cep})),
+        )
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """Every phone line the record reaches."""
+        return self.mobiles + self.landlines
+
+
+def _records(customers: Iterable[Customer | MatchRecord]) -> Iterator[MatchRecord]:
+    for each in customers:
+        yield each if isinstance(each, MatchRecord) else MatchRecord.of(each)
