@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -125,6 +125,17 @@ def clean_name(text: object, field: str = "name", *, required: bool = True) -> s
     if len(name) > _MAX_NAME:
         raise InvalidValue(f"at most {_MAX_NAME} characters", code="invalid_value", field=field)
     return name
+
+
+def _default_primaries(
+    emails: Sequence[Email], phones: Sequence[Phone], email_key: str | None, phone_key: str | None
+) -> tuple[str | None, str | None]:
+    """The primary e-mail and phone keys: kept when still on the record, else the first one."""
+    if email_key not in {e.match_key for e in emails}:
+        email_key = emails[0].match_key if emails else None
+    if phone_key not in {p.match_key for p in phones}:
+        phone_key = phones[0].match_key if phones else None
+    return email_key, phone_key
 
 
 def _add(items: tuple[T, ...], item: T) -> tuple[T, ...]:
@@ -274,7 +285,15 @@ class Customer:
             customer_source = Source(source) if isinstance(source, str) else source
         except ValueError as exc:
             raise InvalidValue(str(exc), code="invalid_value", field="kind") from exc
-        customer = cls(
+        # The primaries are settled before construction: building the record
+        # once is a tenth of an import's cost per row, building it twice more.
+        email_key, phone_key = _default_primaries(
+            fields.get("emails", ()),
+            fields.get("phones", ()),
+            fields.pop("primary_email_key", None),
+            fields.pop("primary_phone_key", None),
+        )
+        return cls(
             id=id,
             tenant_id=tenant_id,
             name=clean_name(name) or "",
@@ -282,9 +301,10 @@ class Customer:
             source=customer_source,
             created_at=now,
             updated_at=now,
+            primary_email_key=email_key,
+            primary_phone_key=phone_key,
             **fields,
         )
-        return customer._with_default_primaries()
 
     # -- derived ------------------------------------------------------------
 
@@ -375,12 +395,9 @@ class Customer:
         return attrs.evolve(self, **changes)
 
     def _with_default_primaries(self) -> Customer:
-        email_key = self.primary_email_key
-        if email_key not in {e.match_key for e in self.emails}:
-            email_key = self.emails[0].match_key if self.emails else None
-        phone_key = self.primary_phone_key
-        if phone_key not in {p.match_key for p in self.phones}:
-            phone_key = self.phones[0].match_key if self.phones else None
+        email_key, phone_key = _default_primaries(
+            self.emails, self.phones, self.primary_email_key, self.primary_phone_key
+        )
         if (email_key, phone_key) == (self.primary_email_key, self.primary_phone_key):
             return self
         return attrs.evolve(self, primary_email_key=email_key, primary_phone_key=phone_key)
