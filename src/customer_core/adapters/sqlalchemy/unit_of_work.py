@@ -131,6 +131,7 @@ class SqlUnitOfWork:
         self._sqlite = engine.dialect.name == "sqlite"
         self._connection: Connection | None = None
         self._writable = False
+        self._begins_immediate = False
         self._repositories: _Repositories | None = None
         self._events: list[DomainEvent] = []
         self._committed: tuple[DomainEvent, ...] = ()
@@ -169,7 +170,8 @@ class SqlUnitOfWork:
             raise storage_error(exc) or exc from exc
         self._connection = connection
         self._repositories = _Repositories(connection, self._writing)
-        self._next_begin(write=False)
+        self._begins_immediate = False  # a new connection begins with the engine's BEGIN
+        self._writable = False
         return self
 
     def __exit__(
@@ -195,10 +197,12 @@ class SqlUnitOfWork:
 
     def _next_begin(self, *, write: bool) -> None:
         """How the next transaction begins; it begins with the next statement."""
-        if self._sqlite:
+        if self._sqlite and write != self._begins_immediate:
+            # Only on a change: setting an option costs as much as a small read.
             self._open().execution_options(
                 **{SQLITE_BEGIN: "BEGIN IMMEDIATE" if write else "BEGIN"}
             )
+            self._begins_immediate = write
         self._writable = write
 
     def _writing(self) -> None:
