@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -78,6 +79,22 @@ def _tuple_hooks(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook_factory(_is_homogeneous_tuple, unstructure_factory)
 
 
+def _enum_hook(type_: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
+    """A member by its stored value: a dictionary look-up, not a call of the enum class."""
+    members = {member.value: member for member in type_}
+
+    def structure(value: Any, _: Any) -> enum.Enum:
+        member = members.get(value)
+        return member if member is not None else type_(value)  # raises for a bad value
+
+    return structure
+
+
+def _optional_text(value: Any, _: Any) -> str | None:
+    # Documents are written by this module: optional text is a string or null.
+    return None if value is None else str(value)
+
+
 @cache
 def make_converter() -> cattrs.Converter:
     """The one converter of the package (values in canonical form, ISO datetimes)."""
@@ -88,6 +105,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(Cnpj, lambda v: v.digits)
     converter.register_structure_hook(Cpf | Cnpj | None, _tax_id)
     converter.register_unstructure_hook(frozenset, sorted)
+    converter.register_structure_hook(str | None, _optional_text)
+    converter.register_structure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
+    )
     _tuple_hooks(converter)
     return converter
 
