@@ -87,13 +87,15 @@ class CustomerStream:
             return False
         return position % self._every in (self._every // 2, self._every // 2 - 1)
 
-    def take(self, n: int) -> list[Customer]:
-        """The next ``n`` customers."""
+    def take(self, n: int, *, to_the_end: bool = False) -> list[Customer]:
+        """The next ``n`` customers (fewer at the end of the file with ``to_the_end``)."""
         out: list[Customer] = []
         while len(out) < n:
             try:
                 line, row = next(self._rows)
             except StopIteration:
+                if to_the_end:
+                    return out
                 raise SystemExit("the store CSV is too short for the sizes asked") from None
             draft = parse_row(line, row)
             if isinstance(draft, list):
@@ -116,8 +118,9 @@ class CustomerStream:
                 continue
             self._keys.update(keys)
             self.seeded += bool(messenger)
-            self.phones.append(draft.phones[0].e164)
-            self.emails.append(draft.emails[0].match_key)
+            # Clean files give every customer both; a messy one may not.
+            self.phones.append(draft.phones[0].e164 if draft.phones else "")
+            self.emails.append(draft.emails[0].match_key if draft.emails else "")
             out.append(customer)
         return out
 

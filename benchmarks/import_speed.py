@@ -1,21 +1,28 @@
-"""Import speed of a large CSV into SQLite, against two baselines measured in the same run.
+"""Import speed of a large CSV into SQLite, against baselines measured in the same run.
 
 Run: ``nox -s bench`` (everything, see ``run_all.py``) or
 ``python benchmarks/import_speed.py [--rows N | --quick] [--repeat N] [--profile]``.
 
 The CSV has the format of :func:`customer_core.demo.demo_csv` (Brazilian
-customers, ~3% repeated the messy way), streamed to a temporary file. Three
+customers, ~3% repeated the messy way), streamed to a temporary file. Four
 measurements, each in its own process (its peak RSS is its own):
 
 - **validation floor**: read the file and :func:`~customer_core.io.parse_row`
   every row (CPF, phones, e-mails, address), storing nothing;
 - **import**: :class:`~customer_core.io.Importer` in ``upsert`` mode into a
   fresh SQLite file (default batch size), schema created before the clock;
+- **storage alone**: the rows the import writes (customer, identity and
+  outbox rows, made by the adapter's ``mapping`` functions before the clock)
+  written with the same SQLAlchemy Core statements and commits, batch by
+  batch: the database's share, which no importer can avoid;
 - **ORM baseline**: a row-by-row SQLAlchemy ORM importer with identity
   lookups (``orm_baseline.py``), into its own SQLite file.
 
 Results are rows/s and ratios (import ÷ floor, target >= 0.75; import ÷ ORM,
-target >= 6) and the import's peak RSS (target: 1M rows in <= 300 MB). When
+target >= 6), and the *bound*: validating and then storing, with nothing in
+between, would run at ``1 / (1/floor + 1/storage)`` rows/s; that ÷ the floor
+is the best ratio a single-threaded import could reach on this machine. The
+import's peak RSS is reported too (target: 1M rows in <= 300 MB). When
 fewer than 1M rows are imported, the RSS at 1M rows is also projected from
 the RSS sampled along the run (a straight line through its second half).
 ``--other-backends`` adds the import into memory, PostgreSQL and MariaDB
@@ -36,6 +43,7 @@ from typing import Any
 from _support import (
     MB,
     TENANT,
+    CustomerStream,
     fit_line,
     log,
     peak_rss_bytes,
@@ -103,6 +111,54 @@ def task_import(
         "rss_before": rss_before,
         "rss_curve": curve,
     }
+
+
+def task_storage(csv: str, url: str, batch_size: int = 1000) -> dict[str, Any]:
+    """The database's share alone: the rows an import writes, built outside the clock.
+
+    The customers of the file (repeated identifiers dropped, as the import
+    merges them) are built and turned into the adapter's own rows (customer,
+    identity and outbox rows) before the clock runs; only the SQLAlchemy Core
+    executemany statements and the commits are timed, batch by batch.
+    """
+    from sqlalchemy import insert
+
+    from customer_core import connect
+    from customer_core.adapters.sqlalchemy.mapping import customer_row, event_rows, identity_rows
+    from customer_core.adapters.sqlalchemy.tables import customer_identities, customers, outbox
+    from customer_core.ports import DomainEvent
+
+    core = connect(url)  # creates the schema: not timed
+    stream = CustomerStream(Path(csv), cluster_every=0)
+    seconds, stored = 0.0, 0
+    with core.storage.engine.connect() as connection:
+        while batch := stream.take(batch_size, to_the_end=True):
+            rows = [customer_row(c) for c in batch]
+            identities = identity_rows(
+                TENANT, [(c.id, k) for c in batch for k in c.identity_keys()]
+            )
+            events = event_rows(
+                [
+                    DomainEvent(
+                        name="customer.registered",
+                        tenant_id=TENANT,
+                        customer_id=c.id,
+                        occurred_at=c.created_at,
+                        data={"source": "import"},
+                    )
+                    for c in batch
+                ]
+            )
+            start = time.perf_counter()
+            connection.execute(insert(customers), rows)
+            connection.execute(insert(customer_identities), identities)
+            connection.execute(insert(outbox), events)
+            connection.commit()
+            seconds += time.perf_counter() - start
+            stored += len(batch)
+    stream.close()
+    core.close()
+    return {"rows": stored, "seconds": seconds}
 
 
 def task_orm(csv: str, db: str, limit: int | None = None, profile: bool = False) -> dict[str, Any]:
@@ -174,7 +230,7 @@ def measure(
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
 
-    floors, imports, orms = [], [], []
+    floors, imports, storages, orms = [], [], [], []
     for n in range(repeat):
         log(f"[import] round {n + 1}/{repeat}: validation floor")
         floors.append(run_worker("import_speed.py", "floor", csv=str(csv), profile=profile))
@@ -187,6 +243,16 @@ def measure(
                 url=sqlite_url("import"),
                 batch_size=batch_size,
                 profile=profile,
+            )
+        )
+        log(f"[import] round {n + 1}/{repeat}: storage alone -> SQLite")
+        storages.append(
+            run_worker(
+                "import_speed.py",
+                "storage",
+                csv=str(csv),
+                url=sqlite_url("storage"),
+                batch_size=batch_size,
             )
         )
         if orm_rows:
@@ -203,7 +269,7 @@ def measure(
                     profile=profile,
                 )
             )
-    floor, imported = _best(floors), _best(imports)
+    floor, imported, storage = _best(floors), _best(imports), _best(storages)
     orm = _best(orms) if orms else None
     extra: dict[str, dict[str, Any] | str] = {}
     if other_backends:
@@ -220,9 +286,13 @@ def measure(
         "profiled": profile,
         "floor": floor,
         "import": imported,
+        "storage": storage,
         "orm": orm,
         "extra": extra,
         "vs_floor": _rate(imported) / _rate(floor),
+        # Validation, then storage, one after the other, with nothing else:
+        # the best ratio a single-threaded import of these rows could reach.
+        "bound": 1 / (1 / _rate(floor) + 1 / _rate(storage)) / _rate(floor),
         "vs_orm": _rate(imported) / _rate(orm) if orm else None,
         "rss_at_1m": (
             float(imported["peak_rss"])
@@ -268,6 +338,7 @@ def print_table(r: dict[str, Any]) -> None:
 
     line("validation floor (parse_row only)", r["floor"])
     line("import -> SQLite (Importer)", r["import"])
+    line("storage alone (rows prebuilt)", r["storage"])
     if r["orm"]:
         line("ORM row-by-row -> SQLite", r["orm"])
     for name, run in r["extra"].items():
@@ -291,6 +362,10 @@ def print_table(r: dict[str, Any]) -> None:
         o = r["orm"]
         print(f"ORM:    {o['created']:,} created, {o['updated']:,} updated, {o['failed']:,} failed")
     print(f"import vs floor: {r['vs_floor']:.2f}x rows/s (target >= 0.75x)")
+    print(
+        f"bound: validating then storing with nothing in between would reach"
+        f" {r['bound']:.2f}x the floor; the import reaches {r['vs_floor'] / r['bound']:.0%} of that"
+    )
     if r["vs_orm"] is not None:
         print(f"import vs ORM:   {r['vs_orm']:.2f}x rows/s (target >= 6x)")
     if r["rows"] < RSS_TARGET_ROWS and r["rss_at_1m"] is not None:
@@ -331,5 +406,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if not worker_main({"floor": task_floor, "import": task_import, "orm": task_orm}):
+    if not worker_main(
+        {"floor": task_floor, "import": task_import, "storage": task_storage, "orm": task_orm}
+    ):
         sys.exit(main())

@@ -61,6 +61,14 @@ def summary(
                 _verdict(imp["vs_floor"] >= 0.75),
             )
         )
+        rows.append(
+            (
+                "  best reachable: validate, then store prebuilt rows",
+                f"{imp['bound']:.2f}x",
+                "(context)",
+                f"import at {imp['vs_floor'] / imp['bound']:.0%} of it",
+            )
+        )
         if imp["vs_orm"] is not None:
             rows.append(
                 (
