@@ -81,5 +81,5 @@ class ServiceBase:
         policy = self.preset.access
         if policy.visibility is Visibility.OPEN or actor.role is Role.ADMIN:
             return scope_for(actor, policy, member_of=())
-        member_of = [p.id for p in uow.portfolios.for_user(tenant_id, actor.user_id)]
+        member_of = uow.portfolios.ids_for_user(tenant_id, actor.user_id)
         return scope_for(actor, policy, member_of=member_of)
