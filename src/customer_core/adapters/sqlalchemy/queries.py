@@ -50,6 +50,7 @@ __all__ = [
     "upsert",
     "visible",
     "visible_customer_ids",
+    "visible_parts",
 ]
 
 T = TypeVar("T")
@@ -112,10 +113,18 @@ def upsert(dialect: str, table: Table, *, update: Sequence[str]) -> Insert:
 
 def visible(scope: VisibilityScope, table: FromClause = customers) -> ColumnElement[bool]:
     """The customers of the scope's tenant that the scope sees (``table``: an alias of them)."""
-    c = table.c
-    tenant: ColumnElement[bool] = c.tenant_id == scope.tenant_id
-    if scope.everything:
+    tenant: ColumnElement[bool] = table.c.tenant_id == scope.tenant_id
+    seen = _seen_by(scope, table)
+    if seen is None:
         return tenant
+    return and_(tenant, or_(false(), *seen))
+
+
+def _seen_by(scope: VisibilityScope, table: FromClause) -> list[ColumnElement[bool]] | None:
+    """The alternatives of the scope within its tenant; ``None``: the whole tenant."""
+    c = table.c
+    if scope.everything:
+        return None
     seen: list[ColumnElement[bool]] = []
     if scope.responsible_id is not None:
         seen.append(c.responsible_id == scope.responsible_id)
@@ -125,7 +134,7 @@ def visible(scope: VisibilityScope, table: FromClause = customers) -> ColumnElem
         seen.append(c.portfolio_id.is_not(None))
     elif scope.portfolio_ids:
         seen.append(c.portfolio_id.in_(sorted(scope.portfolio_ids)))
-    return and_(tenant, or_(false(), *seen))
+    return seen
 
 
 def visible_customer_ids(scope: VisibilityScope, /) -> Select[tuple[str]]:
@@ -145,6 +154,12 @@ def visible_customer_ids(scope: VisibilityScope, /) -> Select[tuple[str]]:
 
 def matching(customer_filter: CustomerFilter) -> ColumnElement[bool]:
     """Every field of the filter except ``text`` (searching is :func:`search_ranks`'s job)."""
+    owned = _owned_by(customer_filter)
+    return and_(true(), *_plain_filter(customer_filter), *([or_(*owned)] if owned else []))
+
+
+def _plain_filter(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
+    """The clauses of :func:`matching` but the owner's (``owner_id``)."""
     f = customer_filter
     clauses: list[ColumnElement[bool]] = []
     if f.relationship_type is not None:
@@ -157,14 +172,37 @@ def matching(customer_filter: CustomerFilter) -> ColumnElement[bool]:
         clauses.append(c.portfolio_id.is_(None))
     if f.responsible_id is not None:
         clauses.append(c.responsible_id == f.responsible_id)
-    if f.owner_id is not None:
-        clauses.append(
-            or_(
-                c.responsible_id == f.owner_id,
-                c.portfolio_id.in_(sorted(f.owner_portfolio_ids)),
-            )
-        )
-    return and_(true(), *clauses)
+    return clauses
+
+
+def _owned_by(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
+    """The alternatives of the owner clause ("my portfolio"); none without ``owner_id``."""
+    f = customer_filter
+    if f.owner_id is None:
+        return []
+    return [c.responsible_id == f.owner_id, c.portfolio_id.in_(sorted(f.owner_portfolio_ids))]
+
+
+def visible_parts(
+    scope: VisibilityScope, customer_filter: CustomerFilter
+) -> list[ColumnElement[bool]]:
+    """``visible(scope) AND matching(customer_filter)`` as alternatives without ``OR``.
+
+    A row passes both exactly when it meets one of the parts (it may meet
+    several). Each part is a conjunction that one index can answer, e.g.
+    ``responsible_id = :me`` or ``portfolio_id IN (:mine)``: a query per part,
+    united, reads only index entries where an ``OR`` of them would make
+    PostgreSQL combine bitmaps and read every row of the share.
+    """
+    tenant = c.tenant_id == scope.tenant_id
+    seen = _seen_by(scope, customers)
+    owned = _owned_by(customer_filter)
+    plain = _plain_filter(customer_filter)
+    return [
+        and_(tenant, *by_scope, *by_owner, *plain)
+        for by_scope in ([[s] for s in seen] if seen is not None else [[]])
+        for by_owner in ([[o] for o in owned] or [[]])
+    ]
 
 
 def after_key(after: tuple[str, str]) -> ColumnElement[bool]:

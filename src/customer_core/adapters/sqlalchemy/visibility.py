@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, false, func, select, union, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
@@ -23,6 +23,7 @@ from customer_core.adapters.sqlalchemy.queries import (
     matching,
     search_ranks,
     visible,
+    visible_parts,
 )
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
 from customer_core.domain.matching.duplicates import Cluster, exact_clusters
@@ -42,6 +43,44 @@ def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
     by_scope = not (scope.everything or scope.any_portfolio or scope.unassigned)
     by_filter = any(v is not None for v in (f.portfolio_id, f.owner_id, f.responsible_id))
     return by_scope or by_filter
+
+
+def _share_page(
+    scope: VisibilityScope,
+    customer_filter: CustomerFilter,
+    wanted: Sequence[ColumnElement[bool]],
+    limit: int,
+) -> Select[Any]:
+    """The first ``limit`` customers of a seller's share that meet ``wanted``, in key order.
+
+    A share is a few portfolios and the customers one seller is responsible
+    for: thousands of rows at a million customers. Their ids and search keys
+    are picked first, one query per part of the share
+    (:func:`.queries.visible_parts`) united, each answered from the index
+    entries of ``(tenant_id, portfolio_id | responsible_id, search_name, id)``
+    (an index-only scan: name words are checked without reading the wide rows
+    with their documents); then only the page's rows are read, by primary key.
+    One statement, so one snapshot: the rows read are those picked. The few
+    picks are sorted by a computed key, which keeps the planners from walking
+    the whole tenant's name index in order instead.
+    """
+    parts = visible_parts(scope, customer_filter)
+    if not parts:  # a scope that sees nothing
+        parts = [false()]
+    picks = [select(c.id, c.search_name).where(part, *wanted) for part in parts]
+    picked = (union(*picks) if len(picks) > 1 else picks[0]).subquery("picked")
+    page = (
+        select(picked.c.id, picked.c.search_name)
+        .order_by(picked.c.search_name.concat(""), picked.c.id)
+        .limit(limit)
+        .subquery("page")
+    )
+    return (
+        select(*LOADED)
+        .select_from(customers.join(page, c.id == page.c.id))
+        .where(visible(scope), matching(customer_filter))
+        .order_by(page.c.search_name, page.c.id)
+    )
 
 
 class VisibleCustomers(GuardedRepository):
@@ -85,28 +124,24 @@ class VisibleCustomers(GuardedRepository):
         # scan-heavy ones (a partial e-mail) never run. Customers already found
         # are left out by id, not by "matches a better rank": under READ
         # COMMITTED each query sees its own moment, and a customer renamed
-        # between two of them must come once, not twice or never. Over a
-        # seller's few portfolios the rows are read through the portfolio
-        # indexes and sorted; ordering by the indexed key would tempt the
-        # planners into walking the whole tenant's name index instead.
+        # between two of them must come once, not twice or never.
         narrow = _narrow(scope, customer_filter)
-        order = c.search_name.concat("") if narrow else c.search_name
         found: list[Customer] = []
         for condition in search_ranks(query, scope.tenant_id, narrow=narrow):
             if len(found) >= limit:
                 break
             seen = [customer.id for customer in found]
-            found += self._load(
-                select(*LOADED)
-                .where(
-                    visible(scope),
-                    matching(customer_filter),
-                    condition,
-                    *([c.id.not_in(seen)] if seen else []),
+            wanted = [condition, *([c.id.not_in(seen)] if seen else [])]
+            page = limit - len(found)
+            if narrow:
+                found += self._load(_share_page(scope, customer_filter, wanted, page))
+            else:
+                found += self._load(
+                    select(*LOADED)
+                    .where(visible(scope), matching(customer_filter), *wanted)
+                    .order_by(c.search_name, c.id)
+                    .limit(page)
                 )
-                .order_by(order, c.id)
-                .limit(limit - len(found))
-            )
         return found
 
     def count_by_relationship(
