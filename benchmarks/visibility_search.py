@@ -297,13 +297,15 @@ def load(engine: Engine, count: int, portfolio_count: int, seed: int) -> list[Pe
     # does on its own some time after one (it also vacuums tables that only
     # grew): statistics for the planner and, on PostgreSQL, the visibility
     # map, without which an index-only scan still visits every row.
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        if engine.dialect.name == "postgresql":
-            tables = "customers, customer_identities, portfolios, portfolio_members"
-            connection.execute(text(f"VACUUM ANALYZE {tables}"))
-        else:
-            connection.execute(text("ANALYZE"))
-    done = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
+    if engine.dialect.name == "postgresql":
+        done = "VACUUM ANALYZE"  # not in a transaction block
+        tables = "customers, customer_identities, portfolios, portfolio_members"
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f"{done} {tables}"))
+    else:
+        done = "ANALYZE"
+        with engine.begin() as connection:
+            connection.execute(text(done))
     print(f"  loaded in {time.perf_counter() - started:,.1f} s (then {done})", flush=True)
     return everyone
 

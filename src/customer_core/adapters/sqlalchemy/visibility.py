@@ -7,11 +7,11 @@ an actor may not see is never fetched, counted, moved or deleted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, false, func, select, union, update
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, select, union, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
@@ -45,42 +45,55 @@ def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
     return by_scope or by_filter
 
 
-def _share_page(
-    scope: VisibilityScope,
-    customer_filter: CustomerFilter,
-    wanted: Sequence[ColumnElement[bool]],
-    limit: int,
-) -> Select[Any]:
-    """The first ``limit`` customers of a seller's share that meet ``wanted``, in key order.
+#: One rank's query for one searcher: (what the rank wants, how many) -> the query.
+PageQuery = Callable[[Sequence[ColumnElement[bool]], int], Select[Any]]
 
-    A share is a few portfolios and the customers one seller is responsible
-    for: thousands of rows at a million customers. Their ids and search keys
-    are picked first, one query per part of the share
-    (:func:`.queries.visible_parts`) united, each answered from the index
-    entries of ``(tenant_id, portfolio_id | responsible_id, search_name, id)``
-    (an index-only scan: name words are checked without reading the wide rows
-    with their documents); then only the page's rows are read, by primary key.
-    One statement, so one snapshot: the rows read are those picked. The few
-    picks are sorted by a computed key, which keeps the planners from walking
-    the whole tenant's name index in order instead.
+
+def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> PageQuery:
+    """How :meth:`VisibleCustomers.search` asks for the next page of one rank.
+
+    Whatever does not depend on the rank is made once per search: building
+    SQLAlchemy expressions costs about as much as a small query.
     """
-    parts = visible_parts(scope, customer_filter)
-    if not parts:  # a scope that sees nothing
-        parts = [false()]
-    picks = [select(c.id, c.search_name).where(part, *wanted) for part in parts]
-    picked = (union(*picks) if len(picks) > 1 else picks[0]).subquery("picked")
-    page = (
-        select(picked.c.id, picked.c.search_name)
-        .order_by(picked.c.search_name.concat(""), picked.c.id)
-        .limit(limit)
-        .subquery("page")
-    )
-    return (
-        select(*LOADED)
-        .select_from(customers.join(page, c.id == page.c.id))
-        .where(visible(scope), matching(customer_filter))
-        .order_by(page.c.search_name, page.c.id)
-    )
+    shown = and_(visible(scope), matching(customer_filter))
+    if not _narrow(scope, customer_filter):
+        # The whole tenant: the (tenant_id, search_name) index, in order.
+        def tenant_page(wanted: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
+            return select(*LOADED).where(shown, *wanted).order_by(c.search_name, c.id).limit(limit)
+
+        return tenant_page
+    parts = visible_parts(scope, customer_filter) or [false()]  # [false()]: sees nothing
+
+    def share_page(wanted: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
+        """The first ``limit`` customers of a seller's share that meet ``wanted``, in key order.
+
+        A share is a few portfolios and the customers one seller is
+        responsible for: thousands of rows at a million customers. Their ids
+        and search keys are picked first, one ``SELECT`` per part of the share
+        (:func:`.queries.visible_parts`) united, each answered from the index
+        entries of ``(tenant_id, portfolio_id | responsible_id, search_name,
+        id)``: an index-only scan checks the name words without reading the
+        wide rows and their documents. Then only the page's rows are read, by
+        primary key, in the same statement (one snapshot: the rows read are
+        those picked). A single part is sorted by a computed key, which keeps
+        the planners from walking the whole tenant's name index instead.
+        """
+        picks = [select(c.id, c.search_name).where(part, *wanted) for part in parts]
+        if len(picks) > 1:
+            united = union(*picks)
+            columns = united.selected_columns
+            first = united.order_by(columns.search_name, columns.id)
+        else:
+            first = picks[0].order_by(c.search_name.concat(""), c.id)
+        page = first.limit(limit).subquery("page")
+        return (
+            select(*LOADED)
+            .select_from(customers.join(page, c.id == page.c.id))
+            .where(shown)
+            .order_by(page.c.search_name, page.c.id)
+        )
+
+    return share_page
 
 
 class VisibleCustomers(GuardedRepository):
@@ -125,6 +138,7 @@ class VisibleCustomers(GuardedRepository):
         # are left out by id, not by "matches a better rank": under READ
         # COMMITTED each query sees its own moment, and a customer renamed
         # between two of them must come once, not twice or never.
+        page_query = _page_query(scope, customer_filter)
         narrow = _narrow(scope, customer_filter)
         found: list[Customer] = []
         for condition in search_ranks(query, scope.tenant_id, narrow=narrow):
@@ -132,16 +146,7 @@ class VisibleCustomers(GuardedRepository):
                 break
             seen = [customer.id for customer in found]
             wanted = [condition, *([c.id.not_in(seen)] if seen else [])]
-            page = limit - len(found)
-            if narrow:
-                found += self._load(_share_page(scope, customer_filter, wanted, page))
-            else:
-                found += self._load(
-                    select(*LOADED)
-                    .where(visible(scope), matching(customer_filter), *wanted)
-                    .order_by(c.search_name, c.id)
-                    .limit(page)
-                )
+            found += self._load(page_query(wanted, limit - len(found)))
         return found
 
     def count_by_relationship(
