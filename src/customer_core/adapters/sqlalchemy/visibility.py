@@ -11,7 +11,18 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, func, select, union, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    delete,
+    false,
+    func,
+    select,
+    union,
+    update,
+)
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
@@ -79,6 +90,7 @@ def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> Page
         the planners from walking the whole tenant's name index instead.
         """
         picks = [select(c.id, c.search_name).where(part, *wanted) for part in parts]
+        first: Select[Any] | CompoundSelect[Any]
         if len(picks) > 1:
             united = union(*picks)
             columns = united.selected_columns
