@@ -1,8 +1,9 @@
 """Search returns what the memory adapter returns, in the same order, on every SQL backend.
 
-The SQL adapter runs one query per rank, best first, leaves out customers an
-earlier rank found and stops once the limit is filled (queries.search_ranks);
-the memory adapter ranks every customer with the domain's ``search_rank``.
+The SQL adapter runs one query per rank (over a seller's share, one for both
+name ranks, ranked in SQL), best first, leaves out customers an earlier query
+found and stops once the limit is filled (queries.search_ranks); the memory
+adapter ranks every customer with the domain's ``search_rank``.
 Small limits make the early stop and the exclusion of customers found matter.
 """
 

@@ -16,9 +16,11 @@ from sqlalchemy import (
     CompoundSelect,
     Select,
     and_,
+    case,
     delete,
     false,
     func,
+    or_,
     select,
     union,
     update,
@@ -57,52 +59,81 @@ def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
 
 
 #: One rank's query for one searcher: (what the rank wants, how many) -> the query.
-PageQuery = Callable[[Sequence[ColumnElement[bool]], int], Select[Any]]
+PageQuery = Callable[
+    [Sequence[ColumnElement[bool]], Sequence[ColumnElement[bool]], int], Select[Any]
+]
+
+
+def _rank_of(ranks: Sequence[ColumnElement[bool]]) -> list[ColumnElement[Any]]:
+    """The sort key that puts ``ranks`` (conditions, best first) in order; none for one."""
+    if len(ranks) == 1:
+        return []
+    best_first = [(condition, n) for n, condition in enumerate(ranks[:-1])]
+    return [case(*best_first, else_=len(ranks) - 1)]
 
 
 def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> PageQuery:
-    """How :meth:`VisibleCustomers.search` asks for the next page of one rank.
+    """How :meth:`VisibleCustomers.search` asks for the next page of some ranks.
 
-    Whatever does not depend on the rank is made once per search: building
-    SQLAlchemy expressions costs about as much as a small query.
+    The query it makes takes ``(ranks, excluded, limit)``: the first
+    ``limit`` customers that meet one of ``ranks`` (conditions, best first)
+    and none of ``excluded``, by rank then search key. Whatever does not
+    depend on the ranks is made once per search: building SQLAlchemy
+    expressions costs about as much as a small query.
     """
     shown = and_(visible(scope), matching(customer_filter))
     if not _narrow(scope, customer_filter):
         # The whole tenant: the (tenant_id, search_name) index, in order.
-        def tenant_page(wanted: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
-            return select(*LOADED).where(shown, *wanted).order_by(c.search_name, c.id).limit(limit)
+        def tenant_page(
+            ranks: Sequence[ColumnElement[bool]],
+            excluded: Sequence[ColumnElement[bool]],
+            limit: int,
+        ) -> Select[Any]:
+            return (
+                select(*LOADED)
+                .where(shown, or_(*ranks), *excluded)
+                .order_by(*_rank_of(ranks), c.search_name, c.id)
+                .limit(limit)
+            )
 
         return tenant_page
     parts = visible_parts(scope, customer_filter) or [false()]  # [false()]: sees nothing
 
-    def share_page(wanted: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
-        """The first ``limit`` customers of a seller's share that meet ``wanted``, in key order.
+    def share_page(
+        ranks: Sequence[ColumnElement[bool]], excluded: Sequence[ColumnElement[bool]], limit: int
+    ) -> Select[Any]:
+        """A page from a seller's share.
 
         A share is a few portfolios and the customers one seller is
-        responsible for: thousands of rows at a million customers. Their ids
-        and search keys are picked first, one ``SELECT`` per part of the share
-        (:func:`.queries.visible_parts`) united, each answered from the index
-        entries of ``(tenant_id, portfolio_id | responsible_id, search_name,
-        id)``: an index-only scan checks the name words without reading the
-        wide rows and their documents. Then only the page's rows are read, by
-        primary key, in the same statement (one snapshot: the rows read are
-        those picked). A single part is sorted by a computed key, which keeps
-        the planners from walking the whole tenant's name index instead.
+        responsible for: thousands of rows at a million customers. The page's
+        ids, search keys and ranks are picked first, one ``SELECT`` per part
+        of the share (:func:`.queries.visible_parts`) united, each answered
+        from the index entries of ``(tenant_id, portfolio_id | responsible_id,
+        search_name, id)``: an index-only scan checks the name words without
+        reading the wide rows and their documents. Then only the page's rows
+        are read, by primary key, in the same statement (one snapshot: the
+        rows read are those picked). A single part is sorted by a computed
+        key, which keeps the planners from walking the whole tenant's name
+        index instead.
         """
-        picks = [select(c.id, c.search_name).where(part, *wanted) for part in parts]
+        rank = [key.label("rank") for key in _rank_of(ranks)]
+        picks = [
+            select(c.id, c.search_name, *rank).where(part, or_(*ranks), *excluded) for part in parts
+        ]
         first: Select[Any] | CompoundSelect[Any]
         if len(picks) > 1:
             united = union(*picks)
             columns = united.selected_columns
-            first = united.order_by(columns.search_name, columns.id)
+            order = [columns.rank] if rank else []
+            first = united.order_by(*order, columns.search_name, columns.id)
         else:
-            first = picks[0].order_by(c.search_name.concat(""), c.id)
+            first = picks[0].order_by(*rank, c.search_name.concat(""), c.id)
         page = first.limit(limit).subquery("page")
         return (
             select(*LOADED)
             .select_from(customers.join(page, c.id == page.c.id))
             .where(shown)
-            .order_by(page.c.search_name, page.c.id)
+            .order_by(*([page.c.rank] if rank else []), page.c.search_name, page.c.id)
         )
 
     return share_page
@@ -153,12 +184,12 @@ class VisibleCustomers(GuardedRepository):
         page_query = _page_query(scope, customer_filter)
         narrow = _narrow(scope, customer_filter)
         found: list[Customer] = []
-        for condition in search_ranks(query, scope.tenant_id, narrow=narrow):
+        for ranks in search_ranks(query, scope.tenant_id, narrow=narrow):
             if len(found) >= limit:
                 break
             seen = [customer.id for customer in found]
-            wanted = [condition, *([c.id.not_in(seen)] if seen else [])]
-            found += self._load(page_query(wanted, limit - len(found)))
+            excluded = [c.id.not_in(seen)] if seen else []
+            found += self._load(page_query(ranks, excluded, limit - len(found)))
         return found
 
     def count_by_relationship(
