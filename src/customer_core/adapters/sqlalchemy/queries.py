@@ -18,7 +18,7 @@ customers.tenant_id = :tenant_id_1 AND (customers.responsible_id = :responsible_
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -42,6 +42,7 @@ from customer_core.domain.model.customer import IdentityKey, IdentityKind
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 
 __all__ = [
+    "Ranks",
     "after_key",
     "chunks",
     "matching",
@@ -211,9 +212,16 @@ def after_key(after: tuple[str, str]) -> ColumnElement[bool]:
     return or_(c.search_name > key, and_(c.search_name == key, c.id > customer_id))
 
 
-def search_ranks(
-    query: SearchQuery, tenant_id: str, *, narrow: bool = False
-) -> list[list[ColumnElement[bool]]]:
+class Ranks(NamedTuple):
+    """The conditions of the ranks one search query looks for, best first."""
+
+    conditions: list[ColumnElement[bool]]
+    #: They name a few customers by id (identity matches): read those by
+    #: primary key rather than scanning anything.
+    by_id: bool = False
+
+
+def search_ranks(query: SearchQuery, tenant_id: str, *, narrow: bool = False) -> list[Ranks]:
     """One condition per rank of :func:`~customer_core.domain.matching.search.search_rank`.
 
     In rank order, only the ranks the query can reach; a customer ranks by
@@ -238,7 +246,7 @@ def search_ranks(
     i = customer_identities.c
     held_by_customer = and_(i.tenant_id == c.tenant_id, i.customer_id == c.id)
 
-    ranks: list[list[ColumnElement[bool]]] = []
+    ranks: list[Ranks] = []
     if query.identity_keys:
         selects = select_by_keys(
             customer_identities,
@@ -246,7 +254,7 @@ def search_ranks(
             i.customer_id,
             where=i.tenant_id == tenant_id,
         )
-        ranks.append([c.id.in_(union_all(*selects))])
+        ranks.append(Ranks([c.id.in_(union_all(*selects))], by_id=True))
     if query.name_tokens:
         prefix = starts_with(c.search_name, query.name_prefix)
         words = and_(
@@ -258,18 +266,20 @@ def search_ranks(
                 for token in query.name_tokens
             )
         )
-        ranks += [[prefix, words]] if narrow else [[prefix], [words]]
+        ranks += [Ranks([prefix, words])] if narrow else [Ranks([prefix]), Ranks([words])]
     if query.email_fragment:
         email = and_(
             i.kind == IdentityKind.EMAIL.value,
             i.key.contains(query.email_fragment, autoescape=True),
         )
         ranks.append(
-            [
-                exists().where(held_by_customer, email)
-                if narrow
-                else c.id.in_(select(i.customer_id).where(i.tenant_id == tenant_id, email))
-            ]
+            Ranks(
+                [
+                    exists().where(held_by_customer, email)
+                    if narrow
+                    else c.id.in_(select(i.customer_id).where(i.tenant_id == tenant_id, email))
+                ]
+            )
         )
     return ranks
 

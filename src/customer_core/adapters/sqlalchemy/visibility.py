@@ -31,6 +31,7 @@ from customer_core.adapters.sqlalchemy.clusters import cluster_keys
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository
 from customer_core.adapters.sqlalchemy.mapping import LOADED, customer_from_row
 from customer_core.adapters.sqlalchemy.queries import (
+    Ranks,
     after_key,
     chunks,
     matching,
@@ -58,10 +59,8 @@ def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
     return by_scope or by_filter
 
 
-#: One rank's query for one searcher: (what the rank wants, how many) -> the query.
-PageQuery = Callable[
-    [Sequence[ColumnElement[bool]], Sequence[ColumnElement[bool]], int], Select[Any]
-]
+#: The query for the next page of some ranks: (ranks, excluded, limit) -> query.
+PageQuery = Callable[[Ranks, Sequence[ColumnElement[bool]], int], Select[Any]]
 
 
 def _rank_of(ranks: Sequence[ColumnElement[bool]]) -> list[ColumnElement[Any]]:
@@ -76,31 +75,35 @@ def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> Page
     """How :meth:`VisibleCustomers.search` asks for the next page of some ranks.
 
     The query it makes takes ``(ranks, excluded, limit)``: the first
-    ``limit`` customers that meet one of ``ranks`` (conditions, best first)
-    and none of ``excluded``, by rank then search key. Whatever does not
-    depend on the ranks is made once per search: building SQLAlchemy
-    expressions costs about as much as a small query.
+    ``limit`` customers that meet one of ``ranks`` and none of ``excluded``,
+    by rank then search key. Whatever does not depend on the ranks is made
+    once per search: building SQLAlchemy expressions costs about as much as
+    a small query.
     """
     shown = and_(visible(scope), matching(customer_filter))
-    if not _narrow(scope, customer_filter):
-        # The whole tenant: the (tenant_id, search_name) index, in order.
-        def tenant_page(
-            ranks: Sequence[ColumnElement[bool]],
-            excluded: Sequence[ColumnElement[bool]],
-            limit: int,
-        ) -> Select[Any]:
-            return (
-                select(*LOADED)
-                .where(shown, or_(*ranks), *excluded)
-                .order_by(*_rank_of(ranks), c.search_name, c.id)
-                .limit(limit)
-            )
+    narrow = _narrow(scope, customer_filter)
+    # Over a share, rows found by id are sorted by a computed key, which
+    # keeps the planners from walking the whole tenant's name index instead.
+    key = c.search_name.concat("") if narrow else c.search_name
 
-        return tenant_page
-    parts = visible_parts(scope, customer_filter) or [false()]  # [false()]: sees nothing
+    def direct_page(
+        ranks: Ranks, excluded: Sequence[ColumnElement[bool]], limit: int
+    ) -> Select[Any]:
+        """The tenant's (tenant_id, search_name) index in order, or a few rows by id."""
+        conditions = ranks.conditions
+        return (
+            select(*LOADED)
+            .where(shown, or_(*conditions), *excluded)
+            .order_by(*_rank_of(conditions), key, c.id)
+            .limit(limit)
+        )
+
+    if not narrow:
+        return direct_page
+    parts: list[ColumnElement[bool]] = []  # made when first needed
 
     def share_page(
-        ranks: Sequence[ColumnElement[bool]], excluded: Sequence[ColumnElement[bool]], limit: int
+        ranks: Ranks, excluded: Sequence[ColumnElement[bool]], limit: int
     ) -> Select[Any]:
         """A page from a seller's share.
 
@@ -116,9 +119,15 @@ def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> Page
         key, which keeps the planners from walking the whole tenant's name
         index instead.
         """
-        rank = [key.label("rank") for key in _rank_of(ranks)]
+        if ranks.by_id:
+            return direct_page(ranks, excluded, limit)
+        if not parts:  # [false()]: a scope that sees nothing
+            parts.extend(visible_parts(scope, customer_filter) or [false()])
+        conditions = ranks.conditions
+        rank = [order.label("rank") for order in _rank_of(conditions)]
         picks = [
-            select(c.id, c.search_name, *rank).where(part, or_(*ranks), *excluded) for part in parts
+            select(c.id, c.search_name, *rank).where(part, or_(*conditions), *excluded)
+            for part in parts
         ]
         first: Select[Any] | CompoundSelect[Any]
         if len(picks) > 1:
