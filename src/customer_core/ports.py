@@ -239,6 +239,18 @@ class PortfolioRepository(Protocol):
         """Portfolios the user is a member or the owner of."""
         ...
 
+    def ids_for_user(self, tenant_id: str, user_id: str, /) -> frozenset[str]:
+        """The ids of :meth:`for_user`'s portfolios, without loading them.
+
+        Every request of a restricted actor needs them for its visibility
+        scope, so this should be one cheap query.
+        """
+        ...
+
+    def ids_owned_by(self, tenant_id: str, owner_id: str, /) -> frozenset[str]:
+        """The ids of the portfolios ``owner_id`` owns (the "my portfolio" filter)."""
+        ...
+
 
 class IdentityListRepository(Protocol):
     """Block- and allow-lists of identity keys (``"spam"``, ``"vip"``) per tenant.

@@ -1,8 +1,9 @@
 """Search returns what the memory adapter returns, in the same order, on every SQL backend.
 
-The SQL adapter runs one query per rank, best first, leaves out customers an
-earlier rank found and stops once the limit is filled (queries.search_ranks);
-the memory adapter ranks every customer with the domain's ``search_rank``.
+The SQL adapter runs one query per rank (over a seller's share, one for both
+name ranks, ranked in SQL), best first, leaves out customers an earlier query
+found and stops once the limit is filled (queries.search_ranks); the memory
+adapter ranks every customer with the domain's ``search_rank``.
 Small limits make the early stop and the exclusion of customers found matter.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from leak_helpers import fresh_tenant, store_world
@@ -48,8 +50,27 @@ def _customer(tenant: str, n: int, name: str) -> Customer:
         now=NOW,
         phones=(Phone.parse(f"+55 11 98765-{n:04d}"),),
         emails=(Email.parse(f"{name.split()[0].lower()}{n}@exemplo.com.br"),),
-        portfolio_id="p" if n % 2 else None,
+        portfolio_id=("p", "q", None)[n % 3],
+        responsible_id="u" if n % 4 == 0 else None,
     )
+
+
+#: Who searches: the whole tenant, or a seller's share, by scope and/or by
+#: the "my portfolio" filter (the adapter reads a share another way).
+SEARCHERS = [
+    (VisibilityScope(tenant_id="", everything=True), CustomerFilter()),
+    (VisibilityScope(tenant_id="", portfolio_ids=frozenset({"p"}), responsible_id="u"), None),
+    (VisibilityScope(tenant_id="", responsible_id="u"), CustomerFilter()),
+    (
+        VisibilityScope(tenant_id="", everything=True),
+        CustomerFilter(owner_id="u", owner_portfolio_ids=frozenset({"q"})),
+    ),
+    (
+        VisibilityScope(tenant_id="", portfolio_ids=frozenset({"p", "q"}), responsible_id="u"),
+        CustomerFilter(owner_id="u", owner_portfolio_ids=frozenset({"q"})),
+    ),
+    (VisibilityScope(tenant_id="", everything=True), CustomerFilter(portfolio_id="q")),
+]
 
 
 @settings(
@@ -59,30 +80,37 @@ def _customer(tenant: str, n: int, name: str) -> Customer:
 )
 @given(
     people=st.lists(names, min_size=1, max_size=25),
-    queries=st.lists(st.tuples(texts, st.integers(min_value=1, max_value=8)), max_size=6),
+    queries=st.lists(
+        st.tuples(
+            texts,
+            st.integers(min_value=1, max_value=8),
+            st.integers(min_value=0, max_value=len(SEARCHERS) - 1),
+        ),
+        max_size=6,
+    ),
 )
 def test_search_matches_memory_in_order(
-    storage: UnitOfWorkFactory, people: list[str], queries: list[tuple[str, int]]
+    storage: UnitOfWorkFactory, people: list[str], queries: list[tuple[str, int, int]]
 ) -> None:
     tenant = fresh_tenant()
     customers = [_customer(tenant, n, name) for n, name in enumerate(people)]
     reference = MemoryStore()
     store_world(storage, [], customers)
     store_world(reference, [], customers)
-    scope = VisibilityScope(tenant_id=tenant, everything=True)
-    everything = CustomerFilter()
-    for text, limit in queries:
+    for text, limit, searcher in queries:
+        template, customer_filter = SEARCHERS[searcher]
+        scope = attrs.evolve(template, tenant_id=tenant)
+        by = customer_filter or CustomerFilter()
         query = parse_search(text)
         with reference() as memory, storage() as uow:
-            expected = [
-                c.id for c in memory.customers.search(scope, query, everything, limit=limit)
-            ]
-            found = [c.id for c in uow.customers.search(scope, query, everything, limit=limit)]
-        assert found == expected, (text, limit)
+            expected = [c.id for c in memory.customers.search(scope, query, by, limit=limit)]
+            found = [c.id for c in uow.customers.search(scope, query, by, limit=limit)]
+        assert found == expected, (text, limit, scope, by)
 
 
+@pytest.mark.parametrize("share", [False, True], ids=["tenant", "share"])
 def test_search_reads_one_snapshot_while_a_customer_is_renamed(
-    sql_engine: Engine,
+    sql_engine: Engine, share: bool
 ) -> None:
     """A rename committed while a search runs never shows a customer twice or drops one.
 
@@ -96,7 +124,7 @@ def test_search_reads_one_snapshot_while_a_customer_is_renamed(
         storage,
         [],
         [
-            Customer.create(id=f"c{n}", tenant_id=tenant, name=name, now=NOW)
+            Customer.create(id=f"c{n}", tenant_id=tenant, name=name, now=NOW, portfolio_id="p")
             for n, name in enumerate(names)
         ],
     )
@@ -111,7 +139,11 @@ def test_search_reads_one_snapshot_while_a_customer_is_renamed(
             writer.customers.save(attrs.evolve(ana, name="Zeca Ana"), expected_version=ana.version)
             writer.commit()
 
-    scope = VisibilityScope(tenant_id=tenant, everything=True)
+    scope = (
+        VisibilityScope(tenant_id=tenant, portfolio_ids=frozenset({"p"}), responsible_id="u")
+        if share
+        else VisibilityScope(tenant_id=tenant, everything=True)
+    )
     event.listen(sql_engine, "after_cursor_execute", rename_once)
     try:
         with storage() as uow:

@@ -325,6 +325,12 @@ class _MemoryPortfolios:
             p for p in self.list_all(tenant_id) if user_id in p.member_ids or p.owner_id == user_id
         ]
 
+    def ids_for_user(self, tenant_id: str, user_id: str, /) -> frozenset[str]:
+        return frozenset(p.id for p in self.for_user(tenant_id, user_id))
+
+    def ids_owned_by(self, tenant_id: str, owner_id: str, /) -> frozenset[str]:
+        return frozenset(p.id for p in self.list_all(tenant_id) if p.owner_id == owner_id)
+
     def list_all(self, tenant_id: str, /) -> Sequence[Portfolio]:
         with self._store.lock:
             merged = {k: p for k, p in self._store.portfolios.items() if k[0] == tenant_id}

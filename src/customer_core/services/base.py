@@ -12,7 +12,6 @@ from customer_core.adapters.system import (
     UuidIds,
 )
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.rules.policies import Role, Visibility
 from customer_core.domain.rules.visibility import VisibilityScope, scope_for
 from customer_core.errors import InvalidOperation
 from customer_core.ports import (
@@ -78,8 +77,8 @@ class ServiceBase:
     def scope(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> VisibilityScope:
         """The actor's visibility; portfolios are looked up only when they matter."""
         check_tenant(tenant_id, actor)
-        policy = self.preset.access
-        if policy.visibility is Visibility.OPEN or actor.role is Role.ADMIN:
-            return scope_for(actor, policy, member_of=())
-        member_of = [p.id for p in uow.portfolios.for_user(tenant_id, actor.user_id)]
-        return scope_for(actor, policy, member_of=member_of)
+        return scope_for(
+            actor,
+            self.preset.access,
+            member_of=lambda: uow.portfolios.ids_for_user(tenant_id, actor.user_id),
+        )

@@ -100,9 +100,7 @@ class CustomerDirectory(ServiceBase):
             owner = actor.user_id if my_portfolio else None
         owned: frozenset[str] = frozenset()
         if owner is not None:
-            owned = frozenset(
-                p.id for p in uow.portfolios.list_all(tenant_id) if p.owner_id == owner
-            )
+            owned = uow.portfolios.ids_owned_by(tenant_id, owner)
         return attrs.evolve(base or CustomerFilter(), owner_id=owner, owner_portfolio_ids=owned)
 
     def list(

@@ -347,6 +347,31 @@ class StorageContract(VisibilityContract, DuplicatesContract):
             with pytest.raises(NotFound):
                 uow.portfolios.get(tenant, portfolio.id)
 
+    def test_portfolio_ids_of_a_user_are_those_for_user_loads(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        def portfolio(name: str, members: set[str], owner: str | None) -> Portfolio:
+            return Portfolio(
+                id=uuid.uuid4().hex, tenant_id=tenant, name=name, member_ids=members, owner_id=owner
+            )
+
+        member = portfolio("Norte", {"u1", "u2"}, None)
+        owned = portfolio("Sul", set(), "u1")
+        both = portfolio("Leste", {"u1"}, "u1")
+        other = portfolio("Oeste", {"u2"}, "u2")
+        elsewhere = attrs.evolve(member, tenant_id=tenant + "x")
+        with uow_factory() as uow:
+            for p in (member, owned, both, other, elsewhere):
+                uow.portfolios.add(p)
+            uow.commit()
+        with uow_factory() as uow:
+            for user in ("u1", "u2", "u3"):
+                loaded = {p.id for p in uow.portfolios.for_user(tenant, user)}
+                assert uow.portfolios.ids_for_user(tenant, user) == loaded
+            assert uow.portfolios.ids_for_user(tenant, "u1") == {member.id, owned.id, both.id}
+            assert uow.portfolios.ids_owned_by(tenant, "u1") == {owned.id, both.id}
+            assert uow.portfolios.ids_owned_by(tenant, "u3") == frozenset()
+
     # -- whole records ------------------------------------------------------
 
     @settings(

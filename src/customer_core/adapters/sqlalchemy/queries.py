@@ -18,7 +18,7 @@ customers.tenant_id = :tenant_id_1 AND (customers.responsible_id = :responsible_
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -42,6 +42,7 @@ from customer_core.domain.model.customer import IdentityKey, IdentityKind
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 
 __all__ = [
+    "Ranks",
     "after_key",
     "chunks",
     "matching",
@@ -50,6 +51,7 @@ __all__ = [
     "upsert",
     "visible",
     "visible_customer_ids",
+    "visible_parts",
 ]
 
 T = TypeVar("T")
@@ -112,10 +114,18 @@ def upsert(dialect: str, table: Table, *, update: Sequence[str]) -> Insert:
 
 def visible(scope: VisibilityScope, table: FromClause = customers) -> ColumnElement[bool]:
     """The customers of the scope's tenant that the scope sees (``table``: an alias of them)."""
-    c = table.c
-    tenant: ColumnElement[bool] = c.tenant_id == scope.tenant_id
-    if scope.everything:
+    tenant: ColumnElement[bool] = table.c.tenant_id == scope.tenant_id
+    seen = _seen_by(scope, table)
+    if seen is None:
         return tenant
+    return and_(tenant, or_(false(), *seen))
+
+
+def _seen_by(scope: VisibilityScope, table: FromClause) -> list[ColumnElement[bool]] | None:
+    """The alternatives of the scope within its tenant; ``None``: the whole tenant."""
+    c = table.c
+    if scope.everything:
+        return None
     seen: list[ColumnElement[bool]] = []
     if scope.responsible_id is not None:
         seen.append(c.responsible_id == scope.responsible_id)
@@ -125,7 +135,7 @@ def visible(scope: VisibilityScope, table: FromClause = customers) -> ColumnElem
         seen.append(c.portfolio_id.is_not(None))
     elif scope.portfolio_ids:
         seen.append(c.portfolio_id.in_(sorted(scope.portfolio_ids)))
-    return and_(tenant, or_(false(), *seen))
+    return seen
 
 
 def visible_customer_ids(scope: VisibilityScope, /) -> Select[tuple[str]]:
@@ -145,6 +155,12 @@ def visible_customer_ids(scope: VisibilityScope, /) -> Select[tuple[str]]:
 
 def matching(customer_filter: CustomerFilter) -> ColumnElement[bool]:
     """Every field of the filter except ``text`` (searching is :func:`search_ranks`'s job)."""
+    owned = _owned_by(customer_filter)
+    return and_(true(), *_plain_filter(customer_filter), *([or_(*owned)] if owned else []))
+
+
+def _plain_filter(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
+    """The clauses of :func:`matching` but the owner's (``owner_id``)."""
     f = customer_filter
     clauses: list[ColumnElement[bool]] = []
     if f.relationship_type is not None:
@@ -157,14 +173,37 @@ def matching(customer_filter: CustomerFilter) -> ColumnElement[bool]:
         clauses.append(c.portfolio_id.is_(None))
     if f.responsible_id is not None:
         clauses.append(c.responsible_id == f.responsible_id)
-    if f.owner_id is not None:
-        clauses.append(
-            or_(
-                c.responsible_id == f.owner_id,
-                c.portfolio_id.in_(sorted(f.owner_portfolio_ids)),
-            )
-        )
-    return and_(true(), *clauses)
+    return clauses
+
+
+def _owned_by(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
+    """The alternatives of the owner clause ("my portfolio"); none without ``owner_id``."""
+    f = customer_filter
+    if f.owner_id is None:
+        return []
+    return [c.responsible_id == f.owner_id, c.portfolio_id.in_(sorted(f.owner_portfolio_ids))]
+
+
+def visible_parts(
+    scope: VisibilityScope, customer_filter: CustomerFilter
+) -> list[ColumnElement[bool]]:
+    """``visible(scope) AND matching(customer_filter)`` as alternatives without ``OR``.
+
+    A row passes both exactly when it meets one of the parts (it may meet
+    several). Each part is a conjunction that one index can answer, e.g.
+    ``responsible_id = :me`` or ``portfolio_id IN (:mine)``: a query per part,
+    united, reads only index entries where an ``OR`` of them would make
+    PostgreSQL combine bitmaps and read every row of the share.
+    """
+    tenant = c.tenant_id == scope.tenant_id
+    seen = _seen_by(scope, customers)
+    owned = _owned_by(customer_filter)
+    plain = _plain_filter(customer_filter)
+    return [
+        and_(tenant, *by_scope, *by_owner, *plain)
+        for by_scope in ([[s] for s in seen] if seen is not None else [[]])
+        for by_owner in ([[o] for o in owned] or [[]])
+    ]
 
 
 def after_key(after: tuple[str, str]) -> ColumnElement[bool]:
@@ -173,16 +212,27 @@ def after_key(after: tuple[str, str]) -> ColumnElement[bool]:
     return or_(c.search_name > key, and_(c.search_name == key, c.id > customer_id))
 
 
-def search_ranks(
-    query: SearchQuery, tenant_id: str, *, narrow: bool = False
-) -> list[ColumnElement[bool]]:
+class Ranks(NamedTuple):
+    """The conditions of the ranks one search query looks for, best first."""
+
+    conditions: list[ColumnElement[bool]]
+    #: They name a few customers by id (identity matches): read those by
+    #: primary key rather than scanning anything.
+    by_id: bool = False
+
+
+def search_ranks(query: SearchQuery, tenant_id: str, *, narrow: bool = False) -> list[Ranks]:
     """One condition per rank of :func:`~customer_core.domain.matching.search.search_rank`.
 
     In rank order, only the ranks the query can reach; a customer ranks by
-    the first condition it meets. The caller runs them one at a time, best
-    rank first, each ordered by the search key and limited to what the page
-    still misses: results are ordered by rank first, so a search box usually
-    fills from the cheap ranks and the scan-heavy ones never run.
+    the first condition it meets. They come in groups, one per query: the
+    caller runs the groups one at a time, best first, each ordered by rank
+    and search key and limited to what the page still misses, so a search
+    box usually fills from the cheap ranks and the scan-heavy ones never run.
+    Each rank is a group of its own, except over a ``narrow`` share, where
+    the two name ranks read the same index entries anyway (a range of them
+    for "starts with", all of them for the words): one query for both saves
+    a round trip and the statement's making, worth more than the range.
 
     Each condition is index-friendly. Identity matches are ``id IN``
     subqueries on the tenant's identity index (not correlated per row, which
@@ -196,7 +246,7 @@ def search_ranks(
     i = customer_identities.c
     held_by_customer = and_(i.tenant_id == c.tenant_id, i.customer_id == c.id)
 
-    ranks: list[ColumnElement[bool]] = []
+    ranks: list[Ranks] = []
     if query.identity_keys:
         selects = select_by_keys(
             customer_identities,
@@ -204,29 +254,32 @@ def search_ranks(
             i.customer_id,
             where=i.tenant_id == tenant_id,
         )
-        ranks.append(c.id.in_(union_all(*selects)))
+        ranks.append(Ranks([c.id.in_(union_all(*selects))], by_id=True))
     if query.name_tokens:
-        ranks.append(starts_with(c.search_name, query.name_prefix))
-        ranks.append(
-            and_(
-                *(
-                    or_(
-                        c.search_name.startswith(token, autoescape=True),
-                        c.search_name.contains(" " + token, autoescape=True),
-                    )
-                    for token in query.name_tokens
+        prefix = starts_with(c.search_name, query.name_prefix)
+        words = and_(
+            *(
+                or_(
+                    c.search_name.startswith(token, autoescape=True),
+                    c.search_name.contains(" " + token, autoescape=True),
                 )
+                for token in query.name_tokens
             )
         )
+        ranks += [Ranks([prefix, words])] if narrow else [Ranks([prefix]), Ranks([words])]
     if query.email_fragment:
         email = and_(
             i.kind == IdentityKind.EMAIL.value,
             i.key.contains(query.email_fragment, autoescape=True),
         )
         ranks.append(
-            exists().where(held_by_customer, email)
-            if narrow
-            else c.id.in_(select(i.customer_id).where(i.tenant_id == tenant_id, email))
+            Ranks(
+                [
+                    exists().where(held_by_customer, email)
+                    if narrow
+                    else c.id.in_(select(i.customer_id).where(i.tenant_id == tenant_id, email))
+                ]
+            )
         )
     return ranks
 

@@ -161,10 +161,11 @@ customers = Table(
     Column("document", document_type(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
     Index(None, "tenant_id", "search_name"),
-    # A seller's share with its search key: names are matched on the index
-    # entries, only matching rows are read (migration 0002).
-    Index(None, "tenant_id", "portfolio_id", "search_name"),
-    Index(None, "tenant_id", "responsible_id", "search_name"),
+    # A seller's share with its search key and id: a search picks the ids
+    # of a page from the index entries alone, then reads only those rows
+    # (migrations 0002, 0003; visibility._share_page).
+    Index(None, "tenant_id", "portfolio_id", "search_name", "id"),
+    Index(None, "tenant_id", "responsible_id", "search_name", "id"),
     Index(None, "tenant_id", "status"),
     Index(None, "tenant_id", "relationship_type"),
     **MYSQL_TABLE_OPTIONS,
@@ -195,6 +196,8 @@ portfolios = Table(
     Column("description", Text()),
     Column("owner_id", String(ID)),
     PrimaryKeyConstraint("tenant_id", "id"),
+    # The portfolios a user owns: every restricted actor's scope (migration 0003).
+    Index(None, "tenant_id", "owner_id"),
     **MYSQL_TABLE_OPTIONS,
 )
 

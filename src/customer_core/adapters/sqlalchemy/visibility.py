@@ -7,22 +7,37 @@ an actor may not see is never fetched, counted, moved or deleted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    union,
+    update,
+)
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository
 from customer_core.adapters.sqlalchemy.mapping import LOADED, customer_from_row
 from customer_core.adapters.sqlalchemy.queries import (
+    Ranks,
     after_key,
     chunks,
     matching,
     search_ranks,
     visible,
+    visible_parts,
 )
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
 from customer_core.domain.matching.duplicates import Cluster, exact_clusters
@@ -42,6 +57,95 @@ def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
     by_scope = not (scope.everything or scope.any_portfolio or scope.unassigned)
     by_filter = any(v is not None for v in (f.portfolio_id, f.owner_id, f.responsible_id))
     return by_scope or by_filter
+
+
+#: The query for the next page of some ranks: (ranks, excluded, limit) -> query.
+PageQuery = Callable[[Ranks, Sequence[ColumnElement[bool]], int], Select[Any]]
+
+
+def _rank_of(ranks: Sequence[ColumnElement[bool]]) -> list[ColumnElement[Any]]:
+    """The sort key that puts ``ranks`` (conditions, best first) in order; none for one."""
+    if len(ranks) == 1:
+        return []
+    best_first = [(condition, n) for n, condition in enumerate(ranks[:-1])]
+    return [case(*best_first, else_=len(ranks) - 1)]
+
+
+def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> PageQuery:
+    """How :meth:`VisibleCustomers.search` asks for the next page of some ranks.
+
+    The query it makes takes ``(ranks, excluded, limit)``: the first
+    ``limit`` customers that meet one of ``ranks`` and none of ``excluded``,
+    by rank then search key. Whatever does not depend on the ranks is made
+    once per search: building SQLAlchemy expressions costs about as much as
+    a small query.
+    """
+    shown = and_(visible(scope), matching(customer_filter))
+    narrow = _narrow(scope, customer_filter)
+    # Over a share, rows found by id are sorted by a computed key, which
+    # keeps the planners from walking the whole tenant's name index instead.
+    key = c.search_name.concat("") if narrow else c.search_name
+
+    def direct_page(
+        ranks: Ranks, excluded: Sequence[ColumnElement[bool]], limit: int
+    ) -> Select[Any]:
+        """The tenant's (tenant_id, search_name) index in order, or a few rows by id."""
+        conditions = ranks.conditions
+        return (
+            select(*LOADED)
+            .where(shown, or_(*conditions), *excluded)
+            .order_by(*_rank_of(conditions), key, c.id)
+            .limit(limit)
+        )
+
+    if not narrow:
+        return direct_page
+    parts: list[ColumnElement[bool]] = []  # made when first needed
+
+    def share_page(
+        ranks: Ranks, excluded: Sequence[ColumnElement[bool]], limit: int
+    ) -> Select[Any]:
+        """A page from a seller's share.
+
+        A share is a few portfolios and the customers one seller is
+        responsible for: thousands of rows at a million customers. The page's
+        ids, search keys and ranks are picked first, one ``SELECT`` per part
+        of the share (:func:`.queries.visible_parts`) united, each answered
+        from the index entries of ``(tenant_id, portfolio_id | responsible_id,
+        search_name, id)``: an index-only scan checks the name words without
+        reading the wide rows and their documents. Then only the page's rows
+        are read, by primary key, in the same statement (one snapshot: the
+        rows read are those picked). A single part is sorted by a computed
+        key, which keeps the planners from walking the whole tenant's name
+        index instead.
+        """
+        if ranks.by_id:
+            return direct_page(ranks, excluded, limit)
+        if not parts:  # [false()]: a scope that sees nothing
+            parts.extend(visible_parts(scope, customer_filter) or [false()])
+        conditions = ranks.conditions
+        rank = [order.label("rank") for order in _rank_of(conditions)]
+        picks = [
+            select(c.id, c.search_name, *rank).where(part, or_(*conditions), *excluded)
+            for part in parts
+        ]
+        first: Select[Any] | CompoundSelect[Any]
+        if len(picks) > 1:
+            united = union(*picks)
+            columns = united.selected_columns
+            order = [columns.rank] if rank else []
+            first = united.order_by(*order, columns.search_name, columns.id)
+        else:
+            first = picks[0].order_by(*rank, c.search_name.concat(""), c.id)
+        page = first.limit(limit).subquery("page")
+        return (
+            select(*LOADED)
+            .select_from(customers.join(page, c.id == page.c.id))
+            .where(shown)
+            .order_by(*([page.c.rank] if rank else []), page.c.search_name, page.c.id)
+        )
+
+    return share_page
 
 
 class VisibleCustomers(GuardedRepository):
@@ -85,28 +189,16 @@ class VisibleCustomers(GuardedRepository):
         # scan-heavy ones (a partial e-mail) never run. Customers already found
         # are left out by id, not by "matches a better rank": under READ
         # COMMITTED each query sees its own moment, and a customer renamed
-        # between two of them must come once, not twice or never. Over a
-        # seller's few portfolios the rows are read through the portfolio
-        # indexes and sorted; ordering by the indexed key would tempt the
-        # planners into walking the whole tenant's name index instead.
+        # between two of them must come once, not twice or never.
+        page_query = _page_query(scope, customer_filter)
         narrow = _narrow(scope, customer_filter)
-        order = c.search_name.concat("") if narrow else c.search_name
         found: list[Customer] = []
-        for condition in search_ranks(query, scope.tenant_id, narrow=narrow):
+        for ranks in search_ranks(query, scope.tenant_id, narrow=narrow):
             if len(found) >= limit:
                 break
             seen = [customer.id for customer in found]
-            found += self._load(
-                select(*LOADED)
-                .where(
-                    visible(scope),
-                    matching(customer_filter),
-                    condition,
-                    *([c.id.not_in(seen)] if seen else []),
-                )
-                .order_by(order, c.id)
-                .limit(limit - len(found))
-            )
+            excluded = [c.id.not_in(seen)] if seen else []
+            found += self._load(page_query(ranks, excluded, limit - len(found)))
         return found
 
     def count_by_relationship(

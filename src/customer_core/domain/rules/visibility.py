@@ -19,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import attrs
 
@@ -71,8 +71,18 @@ class VisibilityScope:
         )
 
 
-def scope_for(actor: Actor, policy: AccessPolicy, *, member_of: Iterable[str]) -> VisibilityScope:
-    """The scope of ``actor``; ``member_of`` are the portfolios it belongs to or owns."""
+def scope_for(
+    actor: Actor,
+    policy: AccessPolicy,
+    *,
+    member_of: Iterable[str] | Callable[[], Iterable[str]],
+) -> VisibilityScope:
+    """The scope of ``actor``; ``member_of`` are the portfolios it belongs to or owns.
+
+    ``member_of`` may be a function that looks them up: it is called only
+    for the actors whose scope depends on them (not for admins, nor for
+    supervisors who see every portfolio, nor in open mode).
+    """
     tenant = actor.tenant_id
     if policy.visibility is Visibility.OPEN or actor.role is Role.ADMIN:
         return VisibilityScope(tenant_id=tenant, everything=True)
@@ -83,7 +93,7 @@ def scope_for(actor: Actor, policy: AccessPolicy, *, member_of: Iterable[str]) -
         return VisibilityScope(tenant_id=tenant, any_portfolio=True, responsible_id=actor.user_id)
     return VisibilityScope(
         tenant_id=tenant,
-        portfolio_ids=frozenset(member_of),
+        portfolio_ids=frozenset(member_of() if callable(member_of) else member_of),
         unassigned=unassigned,
         responsible_id=actor.user_id,
     )
