@@ -78,6 +78,7 @@ def connect(
         sql = SqlStorage(url)
         if upgrade:
             sql.upgrade()
+            sql.refresh_statistics()  # a database filled by any means plans well
         storage = sql
     return CustomerCore(
         storage=storage,

@@ -11,7 +11,7 @@ import enum
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -38,6 +38,7 @@ __all__ = [
     "MergeRepository",
     "PasswordHasher",
     "PortfolioRepository",
+    "StatisticsRefresh",
     "TaxIdRegistry",
     "TaxIdStatus",
     "UnitOfWork",
@@ -379,6 +380,20 @@ class UnitOfWorkFactory(Protocol):
     """Opens a new :class:`UnitOfWork` (a storage object is usually one)."""
 
     def __call__(self) -> UnitOfWork: ...
+
+
+@runtime_checkable
+class StatisticsRefresh(Protocol):
+    """Optional for storage: keep the query planner's statistics up to date.
+
+    Called after bulk writes (an import) and when :func:`customer_core.connect`
+    opens the storage. Storage without planner statistics to keep (memory)
+    simply does not implement it.
+    """
+
+    def refresh_statistics(self) -> bool:
+        """Gather statistics if they are missing or outgrown; True if it did."""
+        ...
 
 
 class Clock(Protocol):

@@ -7,6 +7,7 @@ hints), run on the memory adapter as well so that both adapters agree.
 from __future__ import annotations
 
 import importlib
+import io
 import sys
 import threading
 import time
@@ -24,6 +25,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, insert, select, text
 
+from customer_core import Actor, connect
 from customer_core.adapters.shared import duplicate_identity
 from customer_core.adapters.sqlalchemy import (
     SqlStorage,
@@ -93,6 +95,59 @@ def test_upgrade_and_storage_accept_a_url(tmp_path: Path) -> None:
             assert uow.customers.count("acme") == 0
     finally:
         storage.engine.dispose()
+
+
+def _stat_rows(storage: SqlStorage) -> int:
+    with storage.engine.connect() as connection:
+        stat = connection.exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'customers' LIMIT 1"
+        ).scalar()
+    return int(str(stat).split()[0])
+
+
+def test_sqlite_statistics_are_gathered_when_missing_or_outgrown(tmp_path: Path) -> None:
+    storage = SqlStorage(f"sqlite:///{tmp_path / 'stats.db'}")
+    storage.upgrade()
+    tenant = _tenant()
+
+    def add(n: int) -> None:
+        with storage() as uow:
+            uow.customers.add_many([_customer(tenant) for _ in range(n)])
+            uow.commit()
+
+    try:
+        assert storage.refresh_statistics() is False  # an empty table needs none
+        add(50)
+        assert storage.refresh_statistics() is True
+        assert _stat_rows(storage) == 50
+        add(40)
+        assert storage.refresh_statistics() is False  # not yet doubled
+        add(10)
+        assert storage.refresh_statistics() is True
+        assert _stat_rows(storage) == 100
+    finally:
+        storage.engine.dispose()
+
+
+def test_an_import_and_connect_leave_sqlite_with_statistics(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'imported.db'}"
+    core = connect(url)
+    admin = Actor(tenant_id="acme", user_id="u", role="admin")
+    rows = "".join(f"Cliente {n};c{n}@x.com\n" for n in range(30))
+    core.importer.run("acme", admin, io.BytesIO(f"Nome;E-mail\n{rows}".encode()))
+    assert isinstance(core.storage, SqlStorage)
+    assert _stat_rows(core.storage) == 30
+    core.close()
+    with SqlStorage(url).engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM sqlite_stat1")
+    reopened = connect(url)
+    assert isinstance(reopened.storage, SqlStorage)
+    assert _stat_rows(reopened.storage) == 30
+    reopened.close()
+
+
+def test_servers_keep_their_own_statistics(server_engine: Engine) -> None:
+    assert SqlStorage(server_engine).refresh_statistics() is False
 
 
 def test_a_sqlite_engine_without_the_adapter_settings_is_refused() -> None:

@@ -36,7 +36,7 @@ from customer_core.domain.values.online import ExternalId
 from customer_core.errors import CustomerCoreError, DuplicateIdentity, InvalidValue
 from customer_core.io.csv_format import CsvSource
 from customer_core.io.rows import Draft, RowError, parse_row
-from customer_core.ports import UnitOfWork
+from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
 
 __all__ = ["ImportMode", "ImportReport", "Importer", "Progress"]
@@ -226,6 +226,8 @@ class Importer(ServiceBase):
                         self.commit(uow)
                 if progress is not None:
                     progress(counts.progress())
+        if not dry_run and (counts.created or counts.updated):
+            self._refresh_statistics()
         final = counts.progress()
         return ImportReport(
             rows_read=final.rows_read,
@@ -238,6 +240,12 @@ class Importer(ServiceBase):
             errors=tuple(sorted(counts.errors, key=lambda e: (e.line, e.column or ""))),
             dry_run=dry_run,
         )
+
+    def _refresh_statistics(self) -> None:
+        # A large import changes the tables' sizes by orders of magnitude;
+        # SQLite plans from statistics only ANALYZE gathers.
+        if isinstance(self.uow_factory, StatisticsRefresh):
+            self.uow_factory.refresh_statistics()
 
     def _batches(self, reader: CsvSource, counts: _Counts, size: int) -> Iterator[list[Draft]]:
         batch: list[Draft] = []

@@ -22,18 +22,21 @@ COMMITTED, and a stale ``expected_version`` is a :class:`VersionConflict`.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from customer_core.adapters.sqlalchemy.engine import (
     SQLITE_BEGIN,
     create_engine,
+    gather_statistics,
     is_configured,
+    statistics_outdated,
     upgrade,
 )
 from customer_core.adapters.sqlalchemy.errors import storage_error
@@ -51,6 +54,8 @@ from customer_core.adapters.sqlalchemy.tables import outbox
 from customer_core.ports import DomainEvent
 
 __all__ = ["SqlStorage", "SqlUnitOfWork"]
+
+_log = logging.getLogger(__name__)
 
 
 class SqlStorage:
@@ -82,6 +87,25 @@ class SqlStorage:
     def upgrade(self) -> None:
         """Migrate the database to the latest schema (see :func:`.upgrade`)."""
         upgrade(self.engine)
+
+    def refresh_statistics(self) -> bool:
+        """Gather the planner's statistics if outdated (see :func:`.statistics_outdated`).
+
+        Checked in a read transaction; gathered in a writing one. A database
+        too busy to take the write lock keeps its statistics for next time.
+        """
+        with self.engine.connect() as connection:
+            if not statistics_outdated(connection):
+                return False
+            connection.rollback()
+            connection.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+            try:
+                gather_statistics(connection)
+                connection.commit()
+            except OperationalError as exc:  # locked: statistics are an optimization
+                _log.warning("planner statistics not gathered: %s", exc.orig)
+                return False
+        return True
 
 
 class _Repositories:
