@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import sqlite3
 import sys
 import threading
 import time
@@ -34,7 +35,7 @@ from customer_core.adapters.sqlalchemy import (
     upgrade,
     visible_customer_ids,
 )
-from customer_core.adapters.sqlalchemy.engine import alembic_config
+from customer_core.adapters.sqlalchemy.engine import SQLITE_BUSY_TIMEOUT_MS, alembic_config
 from customer_core.adapters.sqlalchemy.errors import guarded_write
 from customer_core.adapters.sqlalchemy.tables import VERSION_TABLE, customer_identities, customers
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
@@ -144,6 +145,30 @@ def test_an_import_and_connect_leave_sqlite_with_statistics(tmp_path: Path) -> N
     assert isinstance(reopened.storage, SqlStorage)
     assert _stat_rows(reopened.storage) == 30
     reopened.close()
+
+
+def test_statistics_do_not_wait_for_another_writer(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    storage = SqlStorage(f"sqlite:///{path}")
+    storage.upgrade()
+    with storage() as uow:
+        uow.customers.add_many([_customer("acme") for _ in range(5)])
+        uow.commit()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        started = time.monotonic()
+        assert storage.refresh_statistics() is False  # tried once, left for next time
+        # Not a speed check: waiting for the lock would take the whole busy timeout.
+        assert time.monotonic() - started < SQLITE_BUSY_TIMEOUT_MS / 1000 / 2
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    with storage.engine.connect() as connection:  # the pooled connection waits again
+        timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    assert timeout == SQLITE_BUSY_TIMEOUT_MS
+    assert storage.refresh_statistics() is True
+    storage.engine.dispose()
 
 
 def test_servers_keep_their_own_statistics(server_engine: Engine) -> None:

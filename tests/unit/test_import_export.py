@@ -161,6 +161,27 @@ def test_a_row_joining_two_earlier_rows_makes_them_one_customer() -> None:
     assert (len(ana.phones), len(ana.emails), ana.tax_id is not None) == (1, 1, True)
 
 
+def test_a_row_tying_together_rows_with_different_cpfs_is_reported() -> None:
+    store, importer, _customers = setup()
+    text = (
+        "Nome;E-mail;Outros e-mails;CPF/CNPJ\n"
+        "Ana;a@x.com;;529.982.247-25\n"
+        "Bia;b@x.com;;111.444.777-35\n"
+        "Ana Bia;a@x.com;b@x.com;\n"  # one customer by e-mail, two by CPF
+        "Bia de novo;c@x.com;;111.444.777-35\n"  # Bia's CPF: joins Bia
+        "Ana outra;a@x.com;;390.533.447-05\n"  # Ana's e-mail, another CPF
+    )
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.failed, report.merged_rows) == (2, 2, 1)
+    assert [(e.line, e.code, e.column) for e in report.errors] == [
+        (4, "duplicate_identity", "tax_id"),
+        (6, "duplicate_identity", "tax_id"),
+    ]
+    with store.unit_of_work() as uow:
+        bia = next(c for c in uow.customers.list_page(T) if c.name == "Bia")
+    assert {e.match_key for e in bia.emails} == {"b@x.com", "c@x.com"}
+
+
 def test_the_collector_threshold_is_restored_after_an_import_even_a_failed_one() -> None:
     before = gc.get_threshold()
     _store, importer, _ = setup()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
+from typing import Any
 
+import pytest
 from cattrs.gen import make_dict_unstructure_fn
 from hypothesis import given
 
@@ -32,3 +35,15 @@ def test_documents_with_every_field_written_load_the_same(customer: Customer) ->
     document = json.loads(json.dumps(every_field(customer)))
     assert document["note"] == customer.note  # written even when None
     assert customer_from_document(document) == customer
+
+
+@pytest.mark.parametrize("field", ["phones", "emails", "addresses", "contacts"])
+@pytest.mark.parametrize("bad", [None, 0, False])
+def test_a_stored_list_that_is_not_a_list_is_an_error(field: str, bad: Any) -> None:
+    customer = Customer.create(
+        id="c1", tenant_id="t", name="Ana", now=datetime(2026, 1, 1, tzinfo=timezone.utc)
+    )
+    document = customer_to_document(customer)
+    document[field] = bad  # a corrupt document must not load as "no phones"
+    with pytest.raises(Exception):  # noqa: B017 (cattrs' validation error or the TypeError)
+        customer_from_document(document)

@@ -68,7 +68,8 @@ def _tuple_hooks(converter: cattrs.Converter) -> None:
     def structure_factory(type_: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
         (item, _) = get_args(type_)
         hook = converter.get_structure_hook(item)
-        return lambda value, _: tuple([hook(v, item) for v in value]) if value else ()
+        # Only an empty list is short-cut: anything else not a list still fails.
+        return lambda value, _: () if value == [] else tuple([hook(v, item) for v in value])
 
     def unstructure_factory(type_: Any) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
         (item, _) = get_args(type_)

@@ -109,17 +109,41 @@ class _Counts:
         )
 
 
-def _groups(drafts: list[Draft]) -> list[tuple[Draft, set[IdentityKey]]]:
+def _clash(a: Draft, b: Draft) -> bool:
+    """Whether two rows name different CPF/CNPJs or external ids: they cannot be one customer."""
+    return (a.tax_id is not None and b.tax_id is not None and a.tax_id != b.tax_id) or (
+        a.external_id is not None and b.external_id is not None and a.external_id != b.external_id
+    )
+
+
+def _groups(drafts: list[Draft]) -> tuple[list[tuple[Draft, set[IdentityKey]]], list[RowError]]:
     """Union rows that share any identity key (in-file duplicates become one customer).
 
     Each group comes with its identity keys, computed once: the writes below
-    look them up several times.
+    look them up several times. A row that would join groups with another
+    CPF/CNPJ (or external id) than its own, or join two such groups, is
+    reported and left out: which one is right is the user's call.
     """
     owner: dict[IdentityKey, int] = {}
     merged: dict[int, tuple[Draft, set[IdentityKey]]] = {}
+    rejected: list[RowError] = []
     for gid_new, draft in enumerate(drafts):
         keys = draft.identity_keys()
         hits = sorted({owner[k] for k in keys if k in owner})
+        members = [draft, *(merged[h][0] for h in hits)]
+        if any(_clash(a, b) for n, a in enumerate(members) for b in members[n + 1 :]):
+            lines = sorted({line for h in hits for line in merged[h][0].lines})
+            rejected += [
+                RowError(
+                    line,
+                    "tax_id",
+                    "duplicate_identity",
+                    f"the row's identifiers tie it to line(s) {', '.join(map(str, lines))},"
+                    " but their CPF/CNPJs or external ids differ",
+                )
+                for line in draft.lines
+            ]
+            continue
         if not hits:
             gid = gid_new
             merged[gid] = (draft, keys)
@@ -129,11 +153,11 @@ def _groups(drafts: list[Draft]) -> list[tuple[Draft, set[IdentityKey]]]:
             for other in hits[1:]:
                 combined = combined.absorb(merged.pop(other)[0])
             combined = combined.absorb(draft)
-            keys = combined.identity_keys()
+            keys = combined.identity_keys()  # nothing clashed: every member's keys are here
             merged[gid] = (combined, keys)
         for key in keys:
             owner[key] = gid
-    return list(merged.values())
+    return list(merged.values()), rejected
 
 
 #: The collector's first threshold while an import runs (Python's default is 700).
@@ -213,7 +237,9 @@ class Importer(ServiceBase):
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
             stack.enter_context(_fewer_collections())
             for batch in self._batches(reader, counts, batch_size):
-                drafts = [self._with_fallback_key(*group, fingerprint) for group in _groups(batch)]
+                groups, rejected = _groups(batch)
+                counts.errors.extend(rejected)
+                drafts = [self._with_fallback_key(*group, fingerprint) for group in groups]
                 if dry_uow is not None:
                     self._write(
                         dry_uow, tenant_id, actor, drafts, import_mode, assign, counts, created_here

@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from customer_core.adapters.sqlalchemy.engine import (
     SQLITE_BEGIN,
+    SQLITE_BUSY_TIMEOUT_MS,
     create_engine,
     gather_statistics,
     is_configured,
@@ -91,20 +92,27 @@ class SqlStorage:
     def refresh_statistics(self) -> bool:
         """Gather the planner's statistics if outdated (see :func:`.statistics_outdated`).
 
-        Checked in a read transaction; gathered in a writing one. A database
-        too busy to take the write lock keeps its statistics for next time.
+        Checked in a read transaction; gathered in a writing one, tried once
+        without waiting: a database another writer holds keeps its statistics
+        until next time rather than making :func:`~customer_core.connect` or
+        the end of an import wait for the lock.
         """
         with self.engine.connect() as connection:
             if not statistics_outdated(connection):
                 return False
             connection.rollback()
-            connection.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
+            driver = connection.connection.driver_connection
+            assert driver is not None  # an open connection has its driver connection
+            driver.execute("PRAGMA busy_timeout = 0")  # not a statement: no transaction begins
             try:
+                connection.execution_options(**{SQLITE_BEGIN: "BEGIN IMMEDIATE"})
                 gather_statistics(connection)
                 connection.commit()
             except OperationalError as exc:  # locked: statistics are an optimization
-                _log.warning("planner statistics not gathered: %s", exc.orig)
+                _log.info("planner statistics not gathered now: %s", exc.orig)
                 return False
+            finally:
+                driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         return True
 
 
