@@ -21,7 +21,12 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from customer_core.adapters.shared import check_identity_holders, duplicate_identity, not_found
+from customer_core.adapters.shared import (
+    as_added,
+    check_identity_holders,
+    duplicate_identity,
+    not_found,
+)
 from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery, search_key, search_rank
 from customer_core.domain.model.actor import Portfolio
@@ -103,7 +108,7 @@ class _MemoryCustomers:
         key = (customer.tenant_id, customer.id)
         if self._current(key) is not None:
             raise Conflict("a customer with this id exists", code="conflict", field="id")
-        stored = customer if customer.version == 1 else attrs.evolve(customer, version=1)
+        stored = as_added(customer)
         self._stage(key, None, stored)
         return stored
 

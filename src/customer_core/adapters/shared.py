@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import attrs
+
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
 from customer_core.errors import DuplicateIdentity, NotFound
 
-__all__ = ["FIELD_OF_KIND", "check_identity_holders", "duplicate_identity", "not_found"]
+__all__ = [
+    "FIELD_OF_KIND",
+    "as_added",
+    "check_identity_holders",
+    "duplicate_identity",
+    "not_found",
+]
 
 #: The customer field an identity key comes from (for error messages and forms).
 FIELD_OF_KIND = {
@@ -18,6 +26,11 @@ FIELD_OF_KIND = {
     IdentityKind.SOCIAL: "social_profiles",
     IdentityKind.EXTERNAL: "external_ids",
 }
+
+
+def as_added(customer: Customer) -> Customer:
+    """``customer`` as storage adds it: version 1 (no copy when it already is)."""
+    return customer if customer.version == 1 else attrs.evolve(customer, version=1)
 
 
 def duplicate_identity(key: IdentityKey, holder_id: str) -> DuplicateIdentity:

@@ -23,7 +23,12 @@ from typing import TypeVar
 import attrs
 from sqlalchemy import bindparam, delete, func, insert, select, tuple_, union_all, update
 
-from customer_core.adapters.shared import check_identity_holders, duplicate_identity, not_found
+from customer_core.adapters.shared import (
+    as_added,
+    check_identity_holders,
+    duplicate_identity,
+    not_found,
+)
 from customer_core.adapters.sqlalchemy.errors import Handlers, Writes
 from customer_core.adapters.sqlalchemy.lookups import GET_CUSTOMER, holders_query, look_up_query
 from customer_core.adapters.sqlalchemy.mapping import (
@@ -101,7 +106,7 @@ class SqlCustomerRepository(VisibleCustomers):
         return self.save_many([(customer, expected_version)])[0]
 
     def add_many(self, batch: Sequence[Customer], /) -> Sequence[Customer]:
-        stored = [c if c.version == 1 else attrs.evolve(c, version=1) for c in batch]
+        stored = [as_added(customer) for customer in batch]
         handlers: Handlers = {
             _CUSTOMERS_PK: lambda: Conflict(
                 "a customer with this id exists", code="conflict", field="id"

@@ -163,7 +163,6 @@ class SqlUnitOfWork:
         self._sqlite = engine.dialect.name == "sqlite"
         self._connection: Connection | None = None
         self._writable = False
-        self._begins_immediate = False
         self._repositories: _Repositories | None = None
         self._events: list[DomainEvent] = []
         self._committed: tuple[DomainEvent, ...] = ()
@@ -202,8 +201,7 @@ class SqlUnitOfWork:
             raise storage_error(exc) or exc from exc
         self._connection = connection
         self._repositories = _Repositories(connection, self._writing)
-        self._begins_immediate = False  # a new connection begins with the engine's BEGIN
-        self._writable = False
+        self._next_begin(write=False)
         return self
 
     def __exit__(
@@ -229,12 +227,12 @@ class SqlUnitOfWork:
 
     def _next_begin(self, *, write: bool) -> None:
         """How the next transaction begins; it begins with the next statement."""
-        if self._sqlite and write != self._begins_immediate:
+        if self._sqlite:
+            connection = self._open()
+            wanted = "BEGIN IMMEDIATE" if write else "BEGIN"
             # Only on a change: setting an option costs as much as a small read.
-            self._open().execution_options(
-                **{SQLITE_BEGIN: "BEGIN IMMEDIATE" if write else "BEGIN"}
-            )
-            self._begins_immediate = write
+            if connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN") != wanted:
+                connection.execution_options(**{SQLITE_BEGIN: wanted})
         self._writable = write
 
     def _writing(self) -> None:
