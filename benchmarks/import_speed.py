@@ -53,6 +53,8 @@ from _support import (
     write_demo_csv,
 )
 
+from customer_core.io import DEFAULT_BATCH_SIZE
+
 FULL_ROWS = 1_000_000
 RSS_TARGET_ROWS = 1_000_000
 POSTGRES = os.environ.get(
@@ -79,7 +81,7 @@ def task_floor(csv: str, profile: bool = False) -> dict[str, Any]:
 
 
 def task_import(
-    csv: str, url: str, batch_size: int = 1000, profile: bool = False
+    csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE, profile: bool = False
 ) -> dict[str, Any]:
     from customer_core import Actor, connect
     from customer_core.io import Importer, Progress
@@ -113,7 +115,7 @@ def task_import(
     }
 
 
-def task_storage(csv: str, url: str, batch_size: int = 1000) -> dict[str, Any]:
+def task_storage(csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, Any]:
     """The database's share alone: the rows an import writes, built outside the clock.
 
     The customers of the file (repeated identifiers dropped, as the import
@@ -206,7 +208,7 @@ def measure(
     orm_rows: int | None = None,
     repeat: int = 1,
     profile: bool = False,
-    batch_size: int = 1000,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     other_backends: bool = False,
 ) -> dict[str, Any]:
     """Generate the CSV, run the three measurements, print the table, return the numbers.
@@ -381,7 +383,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=None, help="rows to import (default 1M)")
     parser.add_argument("--quick", action="store_true", help="1/10 scale")
     parser.add_argument("--repeat", type=int, default=1, help="best of N (default 1)")
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--profile", action="store_true", help="cProfile each measurement")
     parser.add_argument("--other-backends", action="store_true")
     parser.add_argument(

@@ -38,6 +38,8 @@ import import_speed
 import resolve_latency
 from _support import MB
 
+from customer_core.io import DEFAULT_BATCH_SIZE
+
 FULL_ROWS = 1_000_000
 FULL_ORM_ROWS = 100_000
 FULL_SIZES = (10_000, 100_000, 1_000_000)
@@ -180,7 +182,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=2000, help="resolve calls per round")
     parser.add_argument("--rounds", type=int, default=3, help="resolve rounds (best p50)")
     parser.add_argument("--repeat", type=int, default=1, help="import measurements: best of N")
-    parser.add_argument("--batch-size", type=int, default=1000, help="Importer batch size")
+    parser.add_argument(
+        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="Importer batch size"
+    )
     parser.add_argument("--only", default="import,resolve,clusters", help="parts to run")
     parser.add_argument("--profile", action="store_true", help="cProfile the timed sections")
     parser.add_argument("--other-backends", action="store_true", help="import: memory, PG, MariaDB")

@@ -18,7 +18,7 @@ from customer_core.domain.model.actor import Actor
 from customer_core.errors import CustomerCoreError, InvalidValue
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
 from customer_core.io.exporter import Exporter
-from customer_core.io.importer import Importer, Progress
+from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
 
 __all__ = ["main"]
 
@@ -213,7 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--mapping", action="append", metavar="HEADER=COLUMN", help="map a header to a column"
     )
-    imp.add_argument("--batch-size", type=int, default=1000)
+    imp.add_argument(
+        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows per transaction"
+    )
     imp.add_argument("--show-errors", type=int, default=20)
     imp.set_defaults(run=cmd_import)
 

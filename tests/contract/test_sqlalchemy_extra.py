@@ -35,7 +35,13 @@ from customer_core.adapters.sqlalchemy import (
     upgrade,
     visible_customer_ids,
 )
-from customer_core.adapters.sqlalchemy.engine import SQLITE_BUSY_TIMEOUT_MS, alembic_config
+from customer_core.adapters.sqlalchemy.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    SQLITE_CACHE_KIB,
+    SQLITE_WAL_CHECKPOINT_PAGES,
+    SQLITE_WAL_SIZE_LIMIT,
+    alembic_config,
+)
 from customer_core.adapters.sqlalchemy.errors import guarded_write
 from customer_core.adapters.sqlalchemy.tables import VERSION_TABLE, customer_identities, customers
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
@@ -169,6 +175,22 @@ def test_statistics_do_not_wait_for_another_writer(tmp_path: Path) -> None:
     assert timeout == SQLITE_BUSY_TIMEOUT_MS
     assert storage.refresh_statistics() is True
     storage.engine.dispose()
+
+
+def test_sqlite_file_connections_have_the_write_settings(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'settings.db'}")
+    with engine.connect() as connection:
+        settings = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "cache_size", "wal_autocheckpoint", "journal_size_limit")
+        }
+    engine.dispose()
+    assert settings == {
+        "journal_mode": "wal",
+        "cache_size": -SQLITE_CACHE_KIB,
+        "wal_autocheckpoint": SQLITE_WAL_CHECKPOINT_PAGES,
+        "journal_size_limit": SQLITE_WAL_SIZE_LIMIT,
+    }
 
 
 def test_servers_keep_their_own_statistics(server_engine: Engine) -> None:

@@ -2,11 +2,18 @@
 
 from customer_core.io.csv_format import COLUMNS, TEMPLATE_HEADER, CsvSource
 from customer_core.io.exporter import Exporter, customer_row, write_template
-from customer_core.io.importer import Importer, ImportMode, ImportReport, Progress
+from customer_core.io.importer import (
+    DEFAULT_BATCH_SIZE,
+    Importer,
+    ImportMode,
+    ImportReport,
+    Progress,
+)
 from customer_core.io.rows import Draft, RowError, parse_row
 
 __all__ = [
     "COLUMNS",
+    "DEFAULT_BATCH_SIZE",
     "TEMPLATE_HEADER",
     "CsvSource",
     "Draft",

@@ -48,6 +48,13 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: Page cache of each SQLite file connection, in KiB (SQLite's default is 2,000).
 SQLITE_CACHE_KIB = 16_384
 
+#: WAL pages written before a SQLite commit copies them back into the database
+#: file (SQLite's default is 1,000 pages, about 4 MB).
+SQLITE_WAL_CHECKPOINT_PAGES = 10_000
+
+#: Size, in bytes, the WAL file is cut back to after a checkpoint.
+SQLITE_WAL_SIZE_LIMIT = 64 * 1024 * 1024
+
 #: Rows ANALYZE reads per index on SQLite: approximate statistics, a few
 #: milliseconds however large the tables.
 SQLITE_ANALYSIS_LIMIT = 1000
@@ -119,6 +126,13 @@ def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # dirties more than that, and spilling it mid-transaction made imports
         # about 5% slower. The cache fills only as pages are read.
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        # A page written by several commits between two checkpoints is copied
+        # back once: with the default, a large import checkpointed every
+        # batch or two and copied the same index pages again each time
+        # (commits cost 57 instead of 36 µs per imported row at 300,000
+        # customers). The limit returns the WAL file's space afterwards.
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_WAL_CHECKPOINT_PAGES}")
+        cursor.execute(f"PRAGMA journal_size_limit = {SQLITE_WAL_SIZE_LIMIT}")
     finally:
         cursor.close()
 
