@@ -1,0 +1,75 @@
+"""How every customer use case writes: load, change, check, save, record, commit.
+
+:class:`CustomerChanges` is what the parts of
+:class:`~customer_core.services.CustomerService` share: registration and
+updates (:mod:`customer_core.services.customers`), channels
+(:mod:`customer_core.services.customer_channels`) and passwords
+(:mod:`customer_core.services.customer_credentials`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.customer import Customer
+from customer_core.domain.rules.visibility import Action, check_action
+from customer_core.errors import VersionConflict
+from customer_core.ports import DomainEvent
+from customer_core.services.base import ServiceBase
+
+__all__ = ["Change", "CustomerChanges"]
+
+Change = Callable[[Customer], Customer]
+
+
+class CustomerChanges(ServiceBase):
+    """One customer changed in one unit of work, under the preset's rules."""
+
+    def _event(
+        self, name: str, actor: Actor | None, customer: Customer, **data: Any
+    ) -> DomainEvent:
+        return self.event(name, actor, customer.tenant_id, customer.id, **data)
+
+    def _check_assignment(self, actor: Actor, before: Customer | None, after: Customer) -> None:
+        """Setting the portfolio or the responsible user is a restricted action."""
+        old_portfolio = before.portfolio_id if before else None
+        old_responsible = before.responsible_id if before else None
+        if after.portfolio_id != old_portfolio:
+            check_action(actor, self.preset.access, Action.ASSIGN_PORTFOLIO)
+        if after.responsible_id != old_responsible and after.responsible_id != actor.user_id:
+            check_action(actor, self.preset.access, Action.SET_RESPONSIBLE)
+
+    def _change(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        change: Change,
+        *,
+        event: str = "customer.updated",
+        expected_version: int | None = None,
+        check: bool = True,
+        **data: Any,
+    ) -> Customer:
+        """Load, apply ``change``, validate, save with optimistic locking, record, commit."""
+        with self.uow_factory() as uow:
+            current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            if expected_version is not None and current.version != expected_version:
+                raise VersionConflict(
+                    "the customer changed since it was read",
+                    code="version_conflict",
+                    field="version",
+                )
+            changed = change(current)
+            self._check_assignment(actor, current, changed)
+            if check:
+                changed.check_required(self.preset.registration)
+            changed = attrs.evolve(changed, updated_at=self.clock.now())
+            saved = uow.customers.save(changed, expected_version=current.version)
+            uow.record(self._event(event, actor, saved, **data))
+            self.commit(uow)
+        return saved

@@ -1,0 +1,124 @@
+"""Customer credentials for the shop login: passwords, authentication, reset tokens.
+
+Only hashes are stored: the password's (by the injected
+:class:`~customer_core.ports.PasswordHasher`) and the reset token's digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+import attrs
+
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
+from customer_core.domain.values.email import Email
+from customer_core.errors import InvalidOperation
+from customer_core.services.customer_changes import CustomerChanges
+
+__all__ = ["CustomerCredentials"]
+
+_MIN_PASSWORD = 8
+_MAX_PASSWORD = 1024
+_RESET_TOKEN_TTL = timedelta(hours=2)
+
+
+def _token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class CustomerCredentials(CustomerChanges):
+    """Set and check a customer's password; reset it with a one-time token."""
+
+    _dummy: str | None = None
+
+    def _dummy_hash(self) -> str:
+        if self._dummy is None:
+            self._dummy = self.hasher.hash(secrets.token_urlsafe(12))
+        return self._dummy
+
+    def _hash_password(self, password: str) -> str:
+        if not isinstance(password, str) or not _MIN_PASSWORD <= len(password) <= _MAX_PASSWORD:
+            raise InvalidOperation(
+                f"a password has {_MIN_PASSWORD} to {_MAX_PASSWORD} characters",
+                code="invalid_password",
+                field="password",
+            )
+        return self.hasher.hash(password)
+
+    def set_password(
+        self, tenant_id: str, actor: Actor, customer_id: str, password: str, /
+    ) -> Customer:
+        hashed = self._hash_password(password)
+        return self._change(
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: attrs.evolve(c, password_hash=hashed, reset_token_hash=None),
+            event="customer.password_changed",
+            check=False,
+        )
+
+    def authenticate(self, tenant_id: str, login: str, password: str, /) -> Customer | None:
+        """The customer whose login (primary e-mail) and password match, if allowed to log in."""
+        key = Email.parse(login, field="login").match_key
+        with self.uow_factory() as uow:
+            holder = uow.customers.holders(tenant_id, [IdentityKey(IdentityKind.EMAIL, key)])
+            customer_id = holder.get(IdentityKey(IdentityKind.EMAIL, key))
+            if customer_id is None:
+                self.hasher.verify(password, self._dummy_hash())  # same cost either way
+                return None
+            customer = uow.customers.get(tenant_id, customer_id)
+        if (
+            customer.primary_email_key != key
+            or customer.password_hash is None
+            or not customer.can_log_in(self.preset.statuses)
+        ):
+            return None
+        return customer if self.hasher.verify(password, customer.password_hash) else None
+
+    def create_reset_token(self, tenant_id: str, actor: Actor, customer_id: str, /) -> str:
+        """A one-time token to set a new password; only its digest is stored."""
+        secret = secrets.token_urlsafe(32)
+        expires = self.clock.now() + _RESET_TOKEN_TTL
+        self._change(
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: attrs.evolve(
+                c, reset_token_hash=_token_digest(secret), reset_token_expires_at=expires
+            ),
+            event="customer.password_reset_requested",
+            check=False,
+        )
+        return f"{customer_id}.{secret}"
+
+    def reset_password(self, tenant_id: str, token: str, new_password: str, /) -> Customer:
+        customer_id, _, secret = token.partition(".")
+        hashed = self._hash_password(new_password)
+        invalid = InvalidOperation(
+            "the reset token is invalid or expired", code="invalid_reset_token", field="token"
+        )
+        with self.uow_factory() as uow:
+            try:
+                customer = uow.customers.get(tenant_id, customer_id)
+            except LookupError:
+                raise invalid from None
+            expires = customer.reset_token_expires_at
+            if (
+                customer.reset_token_hash is None
+                or expires is None
+                or expires < self.clock.now()
+                or not hmac.compare_digest(customer.reset_token_hash, _token_digest(secret))
+            ):
+                raise invalid
+            changed = attrs.evolve(
+                customer, password_hash=hashed, reset_token_hash=None, reset_token_expires_at=None
+            )
+            saved = uow.customers.save(changed, expected_version=customer.version)
+            uow.record(self._event("customer.password_changed", None, saved))
+            self.commit(uow)
+        return saved
