@@ -19,7 +19,7 @@ from leak_helpers import fresh_tenant, store_world
 from sqlalchemy import Engine, event
 
 from customer_core.adapters.memory import MemoryStore
-from customer_core.adapters.sqlalchemy import SqlStorage
+from customer_core.adapters.sqlalchemy import SqlStorage, visibility
 from customer_core.domain.matching.search import parse_search
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
@@ -152,3 +152,28 @@ def test_search_reads_one_snapshot_while_a_customer_is_renamed(
         event.remove(sql_engine, "after_cursor_execute", rename_once)
     ids = [c.id for c in found]
     assert sorted(ids) == ["c0", "c1", "c2"], ids
+
+
+@pytest.mark.parametrize("few", [1, 3, 1000], ids=["many", "at-the-bound", "few"])
+@pytest.mark.parametrize("text", ["@exemplo", "exemplo.com", "ana1", "mariana2"])
+def test_partial_email_search_is_the_same_with_few_or_many_candidates(
+    sql_engine: Engine, monkeypatch: pytest.MonkeyPatch, few: int, text: str
+) -> None:
+    """Whole-tenant partial e-mail search: by id when few e-mails contain the text,
+    walking the name index when many do; the same customers, in the same order."""
+    monkeypatch.setattr(visibility, "FEW", few)
+    tenant = fresh_tenant()
+    people = ["Ana Souza", "Mariana Sá", "Ana Maria", "Silva Ana", "Mariana Silva", "Sil da Sá"]
+    customers = [_customer(tenant, n, name) for n, name in enumerate(people)]
+    storage, reference = SqlStorage(sql_engine), MemoryStore()
+    store_world(storage, [], customers)
+    store_world(reference, [], customers)
+    scope = VisibilityScope(tenant_id=tenant, everything=True)
+    for by in (CustomerFilter(), CustomerFilter(portfolio_id="q")):
+        for limit in (1, 2, 10):
+            with reference() as memory, storage() as uow:
+                query = parse_search(text)
+                expected = [c.id for c in memory.customers.search(scope, query, by, limit=limit)]
+                found = [c.id for c in uow.customers.search(scope, query, by, limit=limit)]
+            assert found == expected, (text, by, limit)
+            assert expected or text == "mariana2"

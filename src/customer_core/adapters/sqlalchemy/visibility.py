@@ -31,6 +31,7 @@ from customer_core.adapters.sqlalchemy.clusters import cluster_keys
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository
 from customer_core.adapters.sqlalchemy.mapping import LOADED, customer_from_row
 from customer_core.adapters.sqlalchemy.queries import (
+    FEW,
     Ranks,
     after_key,
     chunks,
@@ -196,6 +197,12 @@ class VisibleCustomers(GuardedRepository):
         for ranks in search_ranks(query, scope.tenant_id, narrow=narrow):
             if len(found) >= limit:
                 break
+            if ranks.candidates is not None:
+                few = self._connection.scalars(ranks.candidates.limit(FEW)).all()
+                if len(few) < FEW:
+                    if not few:
+                        continue
+                    ranks = ranks.by_ids(few)
             seen = [customer.id for customer in found]
             excluded = [c.id.not_in(seen)] if seen else []
             found += self._load(page_query(ranks, excluded, limit - len(found)))
