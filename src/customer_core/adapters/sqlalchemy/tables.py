@@ -160,10 +160,10 @@ customers = Table(
     # (mapping.COLUMN_OWNED), which win when loading.
     Column("document", document_type(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
-    Index(None, "tenant_id", "search_name"),
-    # A seller's share with its search key and id: a search picks the ids
-    # of a page from the index entries alone, then reads only those rows
-    # (migrations 0002, 0003; visibility._share_page).
+    # The tenant's customers, and a seller's share, with their search key
+    # and id: a search picks the ids of a page from the index entries alone,
+    # then reads only those rows (migrations 0002-0004; visibility._page_query).
+    Index(None, "tenant_id", "search_name", "id"),
     Index(None, "tenant_id", "portfolio_id", "search_name", "id"),
     Index(None, "tenant_id", "responsible_id", "search_name", "id"),
     Index(None, "tenant_id", "status"),

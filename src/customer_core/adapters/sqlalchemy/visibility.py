@@ -80,17 +80,26 @@ def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> Page
     by rank then search key. Whatever does not depend on the ranks is made
     once per search: building SQLAlchemy expressions costs about as much as
     a small query.
+
+    The page's ids, search keys and ranks are picked first from the entries
+    of an index that holds all three: ``(tenant_id, search_name, id)`` over
+    the tenant, ``(tenant_id, portfolio_id | responsible_id, search_name,
+    id)`` over a seller's share (one ``SELECT`` per part of it,
+    :func:`.queries.visible_parts`, united). The name words are checked on
+    those entries (an index-only scan on PostgreSQL, a covering index on
+    SQLite) without reading the wide rows and their documents. Then only
+    the page's rows are read, by primary key, in the same statement (one
+    snapshot: the rows read are those picked). Ranks that name customers by
+    id are read by primary key straight away.
     """
     shown = and_(visible(scope), matching(customer_filter))
     narrow = _narrow(scope, customer_filter)
     # Over a share, rows found by id are sorted by a computed key, which
     # keeps the planners from walking the whole tenant's name index instead.
     key = c.search_name.concat("") if narrow else c.search_name
+    parts: list[ColumnElement[bool]] = []  # made when first needed
 
-    def direct_page(
-        ranks: Ranks, excluded: Sequence[ColumnElement[bool]], limit: int
-    ) -> Select[Any]:
-        """The tenant's (tenant_id, search_name) index in order, or a few rows by id."""
+    def by_id(ranks: Ranks, excluded: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
         conditions = ranks.conditions
         return (
             select(*LOADED)
@@ -99,31 +108,12 @@ def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> Page
             .limit(limit)
         )
 
-    if not narrow:
-        return direct_page
-    parts: list[ColumnElement[bool]] = []  # made when first needed
-
-    def share_page(
-        ranks: Ranks, excluded: Sequence[ColumnElement[bool]], limit: int
-    ) -> Select[Any]:
-        """A page from a seller's share.
-
-        A share is a few portfolios and the customers one seller is
-        responsible for: thousands of rows at a million customers. The page's
-        ids, search keys and ranks are picked first, one ``SELECT`` per part
-        of the share (:func:`.queries.visible_parts`) united, each answered
-        from the index entries of ``(tenant_id, portfolio_id | responsible_id,
-        search_name, id)``: an index-only scan checks the name words without
-        reading the wide rows and their documents. Then only the page's rows
-        are read, by primary key, in the same statement (one snapshot: the
-        rows read are those picked). A single part is sorted by a computed
-        key, which keeps the planners from walking the whole tenant's name
-        index instead.
-        """
+    def page(ranks: Ranks, excluded: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
         if ranks.by_id:
-            return direct_page(ranks, excluded, limit)
+            return by_id(ranks, excluded, limit)
         if not parts:  # [false()]: a scope that sees nothing
-            parts.extend(visible_parts(scope, customer_filter) or [false()])
+            parts.extend(visible_parts(scope, customer_filter) if narrow else [shown])
+            parts[:] = parts or [false()]
         conditions = ranks.conditions
         rank = [order.label("rank") for order in _rank_of(conditions)]
         picks = [
@@ -137,16 +127,18 @@ def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> Page
             order = [columns.rank] if rank else []
             first = united.order_by(*order, columns.search_name, columns.id)
         else:
-            first = picks[0].order_by(*rank, c.search_name.concat(""), c.id)
-        page = first.limit(limit).subquery("page")
+            # A single part of a share is sorted by a computed key, which keeps
+            # the planners from walking the whole tenant's name index instead.
+            first = picks[0].order_by(*rank, key, c.id)
+        picked = first.limit(limit).subquery("page")
         return (
             select(*LOADED)
-            .select_from(customers.join(page, c.id == page.c.id))
+            .select_from(customers.join(picked, c.id == picked.c.id))
             .where(shown)
-            .order_by(*([page.c.rank] if rank else []), page.c.search_name, page.c.id)
+            .order_by(*([picked.c.rank] if rank else []), picked.c.search_name, picked.c.id)
         )
 
-    return share_page
+    return page
 
 
 class VisibleCustomers(GuardedRepository):
