@@ -27,3 +27,32 @@ def test_commands_other_than_demo_use_the_documented_default_database(
     assert run(["import", str(source), "--no-progress"], capsys)[0] == 0
     assert (tmp_path / "customers.db").exists()
     assert not (tmp_path / "customer-core-demo.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("database", "code"),
+    [
+        ("not a url", "invalid_value"),
+        ("nosuchdialect://x/y", "invalid_value"),
+        ("sqlite:////no/such/folder/x.db", "storage_unavailable"),
+        ("postgresql+psycopg://postgres@127.0.0.1:9/test", "storage_unavailable"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_one_line_with_a_code(
+    database: str, code: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _out, err = run(["search", "ana", "--database", database], capsys)
+    assert status == 2
+    assert err.startswith(f"customer-core: error {code}"), err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_a_file_that_is_not_a_database_is_one_line_with_a_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "clientes.csv"
+    other.write_text(HEADER * 200, encoding="utf-8")
+    status, _out, err = run(["db", "upgrade", f"sqlite:///{other}"], capsys)
+    assert status == 2
+    assert err.startswith("customer-core: error storage_unavailable"), err
+    assert len(err.strip().splitlines()) == 1, err
