@@ -90,6 +90,31 @@ def test_empty_file_and_header_only() -> None:
     assert info.value.code == "invalid_header"
 
 
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "field"),
+    [
+        ("latin-9x", None, "encoding"),
+        ("base64", None, "encoding"),
+        (None, ";;", "delimiter"),
+        (None, "", "delimiter"),
+        (None, '"', "delimiter"),
+    ],
+)
+def test_an_unusable_encoding_or_delimiter_is_an_invalid_value(
+    encoding: str | None, delimiter: str | None, field: str
+) -> None:
+    _, importer, _ = setup()
+    with pytest.raises(InvalidValue) as info:
+        importer.run(
+            T,
+            ADMIN,
+            data(HEADER + "Ana;ana@x.com;;;;;;;;;\n"),
+            encoding=encoding,
+            delimiter=delimiter,
+        )
+    assert (info.value.code, info.value.field) == ("invalid_value", field)
+
+
 def test_unbalanced_quotes_do_not_crash_and_keep_earlier_rows() -> None:
     store, importer, _ = setup()
     text = HEADER + 'Ana;ana@x.com;;;;;;;;;\n"Bia;bia@x.com;;;;;;;;;\nCaio;caio@x.com;;;;;;;;;\n'

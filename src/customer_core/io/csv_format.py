@@ -154,9 +154,22 @@ class CsvSource:
         head = buffered.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
         if not head.strip():
             raise InvalidValue("the file is empty", code="empty_file", field="file")
+        if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
+            raise InvalidValue(
+                f"the delimiter is one character (not a quote or a line break), got {delimiter!r}",
+                code="invalid_value",
+                field="delimiter",
+            )
         self.encoding = encoding or _detect_encoding(head)
         errors = "customer_core.cp1252" if self.encoding.startswith("utf") else "strict"
-        self._text = io.TextIOWrapper(buffered, encoding=self.encoding, errors=errors, newline="")
+        try:
+            self._text = io.TextIOWrapper(
+                buffered, encoding=self.encoding, errors=errors, newline=""
+            )
+        except LookupError as exc:  # unknown, or not a text encoding (base64)
+            raise InvalidValue(
+                f"not a text encoding: {self.encoding!r}", code="invalid_value", field="encoding"
+            ) from exc
         try:
             first_line = head.decode(self.encoding, errors="ignore").splitlines()[0]
         except IndexError:
