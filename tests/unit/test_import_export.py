@@ -115,6 +115,29 @@ def test_an_unusable_encoding_or_delimiter_is_an_invalid_value(
     assert (info.value.code, info.value.field) == ("invalid_value", field)
 
 
+def test_two_columns_of_one_field_lose_nothing() -> None:
+    # "Telefone" and "Celular" are both the phone, "CPF" and "CNPJ" both the tax id.
+    store, importer, _ = setup()
+    text = (
+        "Nome;Telefone;Celular;CPF;CNPJ;E-mail;Email\n"
+        "Ana;(11) 3333-4444;;529.982.247-25;;ana@x.com;\n"
+        "Bia;;(11) 98765-4321;;;;bia@x.com\n"
+        "Caio;(21) 3333-5555;(21) 98765-1111;;11.222.333/0001-81;caio@x.com;c2@x.com\n"
+    )
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.failed) == (3, 0), report.errors
+    with store.unit_of_work() as uow:
+        stored = {c.name: c for c in uow.customers.list_page(T)}
+    assert [p.national for p in stored["Ana"].phones] == ["(11) 3333-4444"]
+    assert str(stored["Ana"].tax_id) == "529.982.247-25"
+    assert [p.national for p in stored["Bia"].phones] == ["(11) 98765-4321"]
+    assert [str(e) for e in stored["Bia"].emails] == ["bia@x.com"]
+    caio = stored["Caio"]
+    assert [p.national for p in caio.phones] == ["(21) 3333-5555", "(21) 98765-1111"]
+    assert [str(e) for e in caio.emails] == ["caio@x.com", "c2@x.com"]
+    assert str(caio.tax_id) == "11.222.333/0001-81"
+
+
 def test_unbalanced_quotes_do_not_crash_and_keep_earlier_rows() -> None:
     store, importer, _ = setup()
     text = HEADER + 'Ana;ana@x.com;;;;;;;;;\n"Bia;bia@x.com;;;;;;;;;\nCaio;caio@x.com;;;;;;;;;\n'
