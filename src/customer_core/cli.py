@@ -50,6 +50,17 @@ def _actor(args: argparse.Namespace) -> Actor:
     )
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
+
+
 def _mapping(pairs: Sequence[str] | None) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for pair in pairs or ():
@@ -213,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo", parents=[_common(DEMO_URL)], help="build a demo database and tour it"
     )
-    demo.add_argument("--customers", type=int, default=3000)
+    demo.add_argument("--customers", type=_positive, default=3000)
     demo.set_defaults(run=cmd_demo)
 
     imp = sub.add_parser("import", parents=[common], help="import a CSV of customers")

@@ -56,3 +56,14 @@ def test_a_file_that_is_not_a_database_is_one_line_with_a_code(
     assert status == 2
     assert err.startswith("customer-core: error storage_unavailable"), err
     assert len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("customers", ["0", "-5"])
+def test_demo_needs_at_least_one_customer(
+    customers: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = f"sqlite:///{tmp_path / 'demo.db'}"
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--customers", customers, "--database", database], out=io.StringIO())
+    assert info.value.code == 2
+    assert "--customers" in capsys.readouterr().err
