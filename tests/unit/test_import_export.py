@@ -386,3 +386,33 @@ def test_export_then_import_round_trips(generated: list[object]) -> None:
             )
 
     assert summary(target) == summary(store)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 5000])
+def test_the_report_counts_each_customer_once_whatever_the_batch_size(batch_size: int) -> None:
+    # Ana's three rows (one phone in three spellings) and Bia's two rows (one
+    # e-mail, two cases) land in different batches when batches are small.
+    text = (
+        HEADER
+        + "Ana;;55;11;98765-4321;;;;;;\n"
+        + "Bia;bia@x.com;;;;;;;;;\n"
+        + "Ana;;;;+55 11 8765-4321;;;;;;\n"
+        + "Bia;BIA@X.COM;;;;;;;;;\n"
+        + "Ana;;;;0055 11 98765 4321;;;;;;\n"
+    )
+    store, importer, _ = setup()
+    first = importer.run(T, ADMIN, data(text), batch_size=batch_size)
+    assert (first.created, first.merged_rows, first.failed) == (2, 3, 0)
+    assert count(store) == 2
+    skipped = importer.run(T, ADMIN, data(text), batch_size=batch_size)
+    assert (skipped.created, skipped.skipped) == (0, 2)
+    again = importer.run(T, ADMIN, data(text), mode="upsert", batch_size=batch_size)
+    assert (again.created, again.updated, again.unchanged, again.merged_rows) == (0, 0, 2, 3)
+
+
+def test_two_rows_that_find_one_stored_customer_by_different_keys_skip_it_once() -> None:
+    _store, importer, customers = setup()
+    customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"], phones=["11 98765-4321"])
+    text = HEADER + "Ana;ana@x.com;;;;;;;;;\n" + "Ana;;55;11;98765-4321;;;;;;\n"
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.skipped) == (0, 1)
