@@ -50,6 +50,17 @@ def _actor(args: argparse.Namespace) -> Actor:
     )
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
+
+
 def _mapping(pairs: Sequence[str] | None) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for pair in pairs or ():
@@ -177,12 +188,18 @@ def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
     return run_demo(args.database, customers=args.customers, out=out, progress=args.progress)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="customer-core", description=__doc__)
+#: Where ``demo`` builds its database unless told otherwise.
+DEMO_URL = "sqlite:///customer-core-demo.db"
+
+
+def _common(database: str = DEFAULT_URL) -> argparse.ArgumentParser:
+    """The options every command takes; a new parser each time, so defaults stay its own.
+
+    (``set_defaults`` on a subcommand would change the shared actions' defaults,
+    and with them every other command's.)
+    """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--database", default=DEFAULT_URL, help=f"SQLAlchemy URL (default {DEFAULT_URL})"
-    )
+    common.add_argument("--database", default=database, help=f"SQLAlchemy URL (default {database})")
     common.add_argument("--tenant", default="default", help="tenant id (default: default)")
     common.add_argument("--user", default="admin", help="acting user id (default: admin)")
     common.add_argument("--role", default="admin", choices=["seller", "supervisor", "admin"])
@@ -196,11 +213,19 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
     )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="customer-core", description=__doc__)
+    common = _common()
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", parents=[common], help="build a demo database and tour it")
-    demo.add_argument("--customers", type=int, default=3000)
-    demo.set_defaults(run=cmd_demo, database="sqlite:///customer-core-demo.db")
+    demo = sub.add_parser(
+        "demo", parents=[_common(DEMO_URL)], help="build a demo database and tour it"
+    )
+    demo.add_argument("--customers", type=_positive, default=3000)
+    demo.set_defaults(run=cmd_demo)
 
     imp = sub.add_parser("import", parents=[common], help="import a CSV of customers")
     imp.add_argument("file")

@@ -18,6 +18,7 @@ import attrs
 
 from customer_core import presets
 from customer_core.adapters.memory import MemoryStore
+from customer_core.errors import InvalidValue, StorageUnavailable
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import Importer
 from customer_core.ports import LanguageDetector, UnitOfWorkFactory
@@ -69,17 +70,9 @@ def connect(
     latest version first. ``services`` go to every service (``clock``,
     ``ids``, ``hasher``, ``tax_registry``, ``publisher``).
     """
-    storage: UnitOfWorkFactory
-    if url.startswith("memory:"):
-        storage = MemoryStore()
-    else:
-        from customer_core.adapters.sqlalchemy import SqlStorage
-
-        sql = SqlStorage(url)
-        if upgrade:
-            sql.upgrade()
-            sql.refresh_statistics()  # a database filled by any means plans well
-        storage = sql
+    storage: UnitOfWorkFactory = (
+        MemoryStore() if url.startswith("memory:") else _open_sql(url, upgrade=upgrade)
+    )
     return CustomerCore(
         storage=storage,
         preset=preset,
@@ -92,3 +85,27 @@ def connect(
         importer=Importer(storage, preset=preset, **services),
         exporter=Exporter(storage, preset=preset, **services),
     )
+
+
+def _open_sql(url: str, *, upgrade: bool) -> UnitOfWorkFactory:
+    """The SQL storage at ``url``; a URL or database that cannot be used is our error."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    from customer_core.adapters.sqlalchemy import SqlStorage
+
+    try:
+        sql = SqlStorage(url)
+        if upgrade:
+            sql.upgrade()
+            sql.refresh_statistics()  # a database filled by any means plans well
+    except ArgumentError as exc:  # the message never repeats the URL (it may hold a password)
+        raise InvalidValue(
+            f"not a usable database URL: {exc}", code="invalid_value", field="url"
+        ) from exc
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        raise StorageUnavailable(
+            f"cannot open the database ({type(exc.orig).__name__}: {reason})",
+            code="storage_unavailable",
+        ) from exc
+    return sql

@@ -90,6 +90,54 @@ def test_empty_file_and_header_only() -> None:
     assert info.value.code == "invalid_header"
 
 
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "field"),
+    [
+        ("latin-9x", None, "encoding"),
+        ("base64", None, "encoding"),
+        (None, ";;", "delimiter"),
+        (None, "", "delimiter"),
+        (None, '"', "delimiter"),
+    ],
+)
+def test_an_unusable_encoding_or_delimiter_is_an_invalid_value(
+    encoding: str | None, delimiter: str | None, field: str
+) -> None:
+    _, importer, _ = setup()
+    with pytest.raises(InvalidValue) as info:
+        importer.run(
+            T,
+            ADMIN,
+            data(HEADER + "Ana;ana@x.com;;;;;;;;;\n"),
+            encoding=encoding,
+            delimiter=delimiter,
+        )
+    assert (info.value.code, info.value.field) == ("invalid_value", field)
+
+
+def test_two_columns_of_one_field_lose_nothing() -> None:
+    # "Telefone" and "Celular" are both the phone, "CPF" and "CNPJ" both the tax id.
+    store, importer, _ = setup()
+    text = (
+        "Nome;Telefone;Celular;CPF;CNPJ;E-mail;Email\n"
+        "Ana;(11) 3333-4444;;529.982.247-25;;ana@x.com;\n"
+        "Bia;;(11) 98765-4321;;;;bia@x.com\n"
+        "Caio;(21) 3333-5555;(21) 98765-1111;;11.222.333/0001-81;caio@x.com;c2@x.com\n"
+    )
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.failed) == (3, 0), report.errors
+    with store.unit_of_work() as uow:
+        stored = {c.name: c for c in uow.customers.list_page(T)}
+    assert [p.national for p in stored["Ana"].phones] == ["(11) 3333-4444"]
+    assert str(stored["Ana"].tax_id) == "529.982.247-25"
+    assert [p.national for p in stored["Bia"].phones] == ["(11) 98765-4321"]
+    assert [str(e) for e in stored["Bia"].emails] == ["bia@x.com"]
+    caio = stored["Caio"]
+    assert [p.national for p in caio.phones] == ["(21) 3333-5555", "(21) 98765-1111"]
+    assert [str(e) for e in caio.emails] == ["caio@x.com", "c2@x.com"]
+    assert str(caio.tax_id) == "11.222.333/0001-81"
+
+
 def test_unbalanced_quotes_do_not_crash_and_keep_earlier_rows() -> None:
     store, importer, _ = setup()
     text = HEADER + 'Ana;ana@x.com;;;;;;;;;\n"Bia;bia@x.com;;;;;;;;;\nCaio;caio@x.com;;;;;;;;;\n'
@@ -338,3 +386,33 @@ def test_export_then_import_round_trips(generated: list[object]) -> None:
             )
 
     assert summary(target) == summary(store)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 5000])
+def test_the_report_counts_each_customer_once_whatever_the_batch_size(batch_size: int) -> None:
+    # Ana's three rows (one phone in three spellings) and Bia's two rows (one
+    # e-mail, two cases) land in different batches when batches are small.
+    text = (
+        HEADER
+        + "Ana;;55;11;98765-4321;;;;;;\n"
+        + "Bia;bia@x.com;;;;;;;;;\n"
+        + "Ana;;;;+55 11 8765-4321;;;;;;\n"
+        + "Bia;BIA@X.COM;;;;;;;;;\n"
+        + "Ana;;;;0055 11 98765 4321;;;;;;\n"
+    )
+    store, importer, _ = setup()
+    first = importer.run(T, ADMIN, data(text), batch_size=batch_size)
+    assert (first.created, first.merged_rows, first.failed) == (2, 3, 0)
+    assert count(store) == 2
+    skipped = importer.run(T, ADMIN, data(text), batch_size=batch_size)
+    assert (skipped.created, skipped.skipped) == (0, 2)
+    again = importer.run(T, ADMIN, data(text), mode="upsert", batch_size=batch_size)
+    assert (again.created, again.updated, again.unchanged, again.merged_rows) == (0, 0, 2, 3)
+
+
+def test_two_rows_that_find_one_stored_customer_by_different_keys_skip_it_once() -> None:
+    _store, importer, customers = setup()
+    customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"], phones=["11 98765-4321"])
+    text = HEADER + "Ana;ana@x.com;;;;;;;;;\n" + "Ana;;55;11;98765-4321;;;;;;\n"
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.skipped) == (0, 1)

@@ -3,7 +3,9 @@
 Encodings: UTF-8, UTF-8 with BOM, Latin-1/CP1252 (detected from the first
 bytes, or given). Delimiters ``,`` or ``;`` (detected from the header, or
 given). Quoted fields may hold newlines. Headers match case- and
-accent-insensitively (``E-mail``, ``EMAIL``, ``email`` are one column).
+accent-insensitively (``E-mail``, ``EMAIL``, ``email`` are one column); two
+headers of one column (``Telefone`` and ``Celular``) keep every phone and
+e-mail, and the first non-empty value of other columns.
 
 >>> import io
 >>> data = "Nome;E-mail;DDD;Telefone\\nJoão;joao@x.com;11;98765-4321\\n".encode("cp1252")
@@ -81,6 +83,14 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 _HEADER_INDEX = {" ".join(fold_tokens(s)): col for col, names in _SYNONYMS.items() for s in names}
 
+#: Where a second phone or e-mail column's values go (see CsvSource._merge_repeated).
+_MORE_OF = {
+    "phone": "other_phones",
+    "other_phones": "other_phones",
+    "email": "other_emails",
+    "other_emails": "other_emails",
+}
+
 _SNIFF_BYTES = 64 * 1024
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -154,9 +164,22 @@ class CsvSource:
         head = buffered.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
         if not head.strip():
             raise InvalidValue("the file is empty", code="empty_file", field="file")
+        if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
+            raise InvalidValue(
+                f"the delimiter is one character (not a quote or a line break), got {delimiter!r}",
+                code="invalid_value",
+                field="delimiter",
+            )
         self.encoding = encoding or _detect_encoding(head)
         errors = "customer_core.cp1252" if self.encoding.startswith("utf") else "strict"
-        self._text = io.TextIOWrapper(buffered, encoding=self.encoding, errors=errors, newline="")
+        try:
+            self._text = io.TextIOWrapper(
+                buffered, encoding=self.encoding, errors=errors, newline=""
+            )
+        except LookupError as exc:  # unknown, or not a text encoding (base64)
+            raise InvalidValue(
+                f"not a text encoding: {self.encoding!r}", code="invalid_value", field="encoding"
+            ) from exc
         try:
             first_line = head.decode(self.encoding, errors="ignore").splitlines()[0]
         except IndexError:
@@ -183,6 +206,8 @@ class CsvSource:
             raise InvalidValue(
                 "the header has no name column (Nome)", code="invalid_header", field="file"
             )
+        named = [c for c in self.columns if c]
+        self._repeated = len(set(named)) != len(named)
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """``(line number, {column: text})`` for each data row; blank rows are skipped.
@@ -201,11 +226,34 @@ class CsvSource:
                 continue
             if not any(v.strip() for v in values):
                 continue
-            row = {
-                c: unneutralize(v.strip()) for c, v in zip(self.columns, values, strict=False) if c
-            }
+            if self._repeated:
+                row = self._merge_repeated(values)
+            else:
+                row = {
+                    c: unneutralize(v.strip())
+                    for c, v in zip(self.columns, values, strict=False)
+                    if c
+                }
             if len(values) > len(self.columns) and any(
                 v.strip() for v in values[len(self.columns) :]
             ):
                 row["__extra__"] = "more fields than the header"
             yield line, row
+
+    def _merge_repeated(self, values: list[str]) -> dict[str, str]:
+        """A row whose header names a column twice (``Telefone`` and ``Celular``).
+
+        Every phone and e-mail is kept (the later ones as other phones or
+        e-mails); any other column takes its first non-empty value.
+        """
+        row: dict[str, str] = {}
+        for column, raw in zip(self.columns, values, strict=False):
+            if not column:
+                continue
+            value = unneutralize(raw.strip())
+            if not row.get(column):
+                row[column] = value
+            elif value and column in _MORE_OF:
+                more = _MORE_OF[column]
+                row[more] = f"{row[more]} | {value}" if row.get(more) else value
+        return row

@@ -100,6 +100,20 @@ class _Counts:
     skipped: int = 0
     merged_rows: int = 0
     errors: list[RowError] = attrs.Factory(list)
+    #: What happened to each stored customer the file named (``skipped``,
+    #: ``unchanged``, ``updated``), so one named in several batches counts once.
+    outcomes: dict[str, str] = attrs.Factory(dict)
+
+    def count_existing(self, customer_id: str, outcome: str, rows: int) -> None:
+        """Count rows of a customer stored before this import; once per customer."""
+        before = self.outcomes.get(customer_id)
+        self.merged_rows += rows if before is not None else rows - 1
+        if before == "updated" or before == outcome:
+            return
+        if before is not None:
+            setattr(self, before, getattr(self, before) - 1)
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        self.outcomes[customer_id] = outcome
 
     def progress(self) -> Progress:
         failed_lines = len({e.line for e in self.errors})
@@ -388,7 +402,9 @@ class Importer(ServiceBase):
                         field="identifiers",
                     )
                 if mode is ImportMode.CREATE and owner not in created_here:
-                    counts.skipped += 1
+                    if owner not in counts.outcomes:
+                        counts.skipped += 1
+                        counts.outcomes[owner] = "skipped"
                     continue
                 lines, base, version = updates.get(owner, ([], current, current.version))
                 updates[owner] = ([*lines, draft], self._update(base, draft), version)
@@ -399,11 +415,8 @@ class Importer(ServiceBase):
             if owner in created_here:  # more rows of a customer this file created
                 counts.merged_rows += rows
             else:
-                counts.merged_rows += rows - 1
-                if merged == existing[owner]:
-                    counts.unchanged += 1
-                else:
-                    counts.updated += 1
+                outcome = "unchanged" if merged == existing[owner] else "updated"
+                counts.count_existing(owner, outcome, rows)
         self._store_new(uow, new, counts, created_here, fail)
         changed = [(c, v) for owner, (_, c, v) in updates.items() if c != existing[owner]]
         stamped = [(attrs.evolve(c, updated_at=self.clock.now()), v) for c, v in changed]

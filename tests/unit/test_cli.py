@@ -1,0 +1,69 @@
+"""The ``customer-core`` command: defaults, and every error one line with a code."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from customer_core.cli import main
+
+HEADER = "Nome;E-mail;Telefone\n"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    out = io.StringIO()
+    code = main(argv, out=out)
+    return code, out.getvalue(), capsys.readouterr().err
+
+
+def test_commands_other_than_demo_use_the_documented_default_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "clientes.csv"
+    source.write_text(HEADER + "Ana;ana@x.com;11 98765-4321\n", encoding="utf-8")
+    assert run(["import", str(source), "--no-progress"], capsys)[0] == 0
+    assert (tmp_path / "customers.db").exists()
+    assert not (tmp_path / "customer-core-demo.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("database", "code"),
+    [
+        ("not a url", "invalid_value"),
+        ("nosuchdialect://x/y", "invalid_value"),
+        ("sqlite:////no/such/folder/x.db", "storage_unavailable"),
+        ("postgresql+psycopg://postgres@127.0.0.1:9/test", "storage_unavailable"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_one_line_with_a_code(
+    database: str, code: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _out, err = run(["search", "ana", "--database", database], capsys)
+    assert status == 2
+    assert err.startswith(f"customer-core: error {code}"), err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_a_file_that_is_not_a_database_is_one_line_with_a_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "clientes.csv"
+    other.write_text(HEADER * 200, encoding="utf-8")
+    status, _out, err = run(["db", "upgrade", f"sqlite:///{other}"], capsys)
+    assert status == 2
+    assert err.startswith("customer-core: error storage_unavailable"), err
+    assert len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("customers", ["0", "-5"])
+def test_demo_needs_at_least_one_customer(
+    customers: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = f"sqlite:///{tmp_path / 'demo.db'}"
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--customers", customers, "--database", database], out=io.StringIO())
+    assert info.value.code == 2
+    assert "--customers" in capsys.readouterr().err
