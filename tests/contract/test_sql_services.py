@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -69,6 +70,21 @@ def test_import_upsert_then_rerun_is_idempotent(sql_engine: Engine, tmp_path: Pa
     customers = CustomerService(SqlStorage(sql_engine))
     with customers.uow_factory() as uow:
         assert uow.customers.count(tenant) == first.created
+
+
+def test_an_identifier_too_long_to_store_is_a_bad_row_not_a_lost_batch(
+    sql_engine: Engine,
+) -> None:
+    tenant = _tenant()
+    admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
+    rows = [f"Cliente {n};c{n}@exemplo.com.br;ERP-{n}" for n in range(5)]
+    rows[2] = "Cliente 2;c2@exemplo.com.br;" + "9" * 255  # "code:" + 255 characters
+    source = io.BytesIO(("Nome;E-mail;Código\n" + "\n".join(rows) + "\n").encode())
+    report = Importer(SqlStorage(sql_engine)).run(tenant, admin, source, batch_size=10)
+    assert (report.created, report.failed) == (4, 1)
+    assert [(e.line, e.column) for e in report.errors] == [(4, "external_id")]
+    with SqlStorage(sql_engine)() as uow:
+        assert uow.customers.count(tenant) == 4
 
 
 def _url_of(engine: Engine) -> str:

@@ -17,6 +17,7 @@ from customer_core import (
     email_match_key,
 )
 from customer_core.domain.values.email import _plain
+from customer_core.domain.values.online import MAX_KEY
 from customer_core.testing import strategies as cc
 
 
@@ -117,6 +118,19 @@ def test_websites_and_external_ids() -> None:
     assert ExternalId.parse("ERP", "42").match_key == "erp:42"
     with pytest.raises(InvalidSocialProfile):
         ExternalId.parse("", "42")
+
+
+def test_identifiers_whose_key_would_not_fit_storage_are_refused() -> None:
+    longest = "x" * (MAX_KEY - len("erp:"))
+    assert len(ExternalId.parse("ERP", longest).match_key) == MAX_KEY
+    with pytest.raises(InvalidSocialProfile, match="too long"):
+        ExternalId.parse("ERP", longest + "x")
+    with pytest.raises(InvalidSocialProfile, match="too long"):
+        ExternalId.parse("e" * 64, "1" * 250)  # each part within its own limit
+    with pytest.raises(InvalidSocialProfile, match="too long"):
+        MessengerId.parse("telegram", "t" * 250)
+    with pytest.raises(InvalidSocialProfile, match="too long"):
+        SocialProfile.parse("https://example.org/" + "p" * 240)
 
 
 def _full(text: str) -> tuple[str, str] | None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import io
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -416,3 +418,70 @@ def test_two_rows_that_find_one_stored_customer_by_different_keys_skip_it_once()
     text = HEADER + "Ana;ana@x.com;;;;;;;;;\n" + "Ana;;55;11;98765-4321;;;;;;\n"
     report = importer.run(T, ADMIN, data(text))
     assert (report.created, report.skipped) == (0, 1)
+
+
+def test_rows_the_database_refuses_fail_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value the domain accepts but the database refuses (a column's size, a
+    character) rolls back its batch; the batch is written again in halves and
+    only the refused rows are reported."""
+    from customer_core import StorageUnavailable
+    from customer_core.adapters.memory_customers import MemoryCustomerRepository
+
+    def refusing(write: Callable[..., Any]) -> Callable[..., Any]:
+        def written(self: MemoryCustomerRepository, records: Sequence[Any], /) -> Any:
+            customers = [r[0] if isinstance(r, tuple) else r for r in records]  # save_many: pairs
+            if any(c.name.startswith("Recusado") for c in customers):
+                raise StorageUnavailable("refused", code="invalid_stored_value")
+            return write(self, records)
+
+        return written
+
+    for name in ("add_many", "save_many"):
+        monkeypatch.setattr(
+            MemoryCustomerRepository, name, refusing(getattr(MemoryCustomerRepository, name))
+        )
+    store, importer, _ = setup()
+    names = [f"Recusado {n}" if n in (3, 7) else f"Cliente {n}" for n in range(10)]
+    rows = "".join(f"{name};c{n}@x.com\n" for n, name in enumerate(names))
+    report = importer.run(T, ADMIN, data(f"Nome;E-mail\n{rows}"), batch_size=10)
+    assert (report.created, report.failed) == (8, 2)
+    assert [(e.line, e.code) for e in report.errors] == [
+        (5, "invalid_stored_value"),
+        (9, "invalid_stored_value"),
+    ]
+    assert count(store) == 8
+    renamed = "Nome;E-mail\nRecusado 0;c0@x.com\nNovo 1;c1@x.com\nCliente 3;c3@x.com\n"
+    again = importer.run(T, ADMIN, data(renamed), mode="upsert", batch_size=10)
+    assert (again.created, again.updated, again.failed) == (1, 1, 1)
+    assert [e.line for e in again.errors] == [2]
+
+
+def test_rows_of_one_customer_merge_the_same_whatever_the_batch_size() -> None:
+    rows = (
+        "Nome;E-mail;Telefone;CPF/CNPJ;Cidade;Observação\n"
+        "Bia;bia@x.com;;;;\n"
+        "Caio;caio@x.com;(11) 3333-4444;;Recife;primeira\n"
+        "Bia Lima;BIA@X.COM;(21) 98765-4321;529.982.247-25;Natal;cliente antiga\n"
+        "Caio Souza;;11 3333 4444;;Olinda;segunda\n"
+    )
+
+    def stored(batch_size: int) -> list[tuple[object, ...]]:
+        store, importer, _ = setup()
+        report = importer.run(T, ADMIN, data(rows), mode="upsert", batch_size=batch_size)
+        assert (report.created, report.merged_rows, report.failed) == (2, 2, 0)
+        with store.unit_of_work() as uow:
+            return sorted(
+                (
+                    c.name,
+                    c.tax_id,
+                    c.note,
+                    [p.match_key for p in c.phones],
+                    [e.match_key for e in c.emails],
+                    [a.city for a in c.addresses],
+                )
+                for c in uow.customers.list_page(T)
+            )
+
+    in_one_batch = stored(10)
+    assert in_one_batch[0][0] == "Bia" and in_one_batch[1][2] == "primeira"
+    assert stored(1) == stored(2) == in_one_batch

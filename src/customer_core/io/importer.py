@@ -33,7 +33,12 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.values.online import ExternalId
-from customer_core.errors import CustomerCoreError, DuplicateIdentity, InvalidValue
+from customer_core.errors import (
+    CustomerCoreError,
+    DuplicateIdentity,
+    InvalidValue,
+    StorageUnavailable,
+)
 from customer_core.io.csv_format import CsvSource
 from customer_core.io.rows import Draft, RowError, parse_row
 from customer_core.ports import StatisticsRefresh, UnitOfWork
@@ -114,6 +119,13 @@ class _Counts:
             setattr(self, before, getattr(self, before) - 1)
         setattr(self, outcome, getattr(self, outcome) + 1)
         self.outcomes[customer_id] = outcome
+
+    def copy(self) -> _Counts:
+        return attrs.evolve(self, errors=list(self.errors), outcomes=dict(self.outcomes))
+
+    def restore(self, saved: _Counts) -> None:
+        for field in attrs.fields(_Counts):
+            setattr(self, field.name, getattr(saved, field.name))
 
     def progress(self) -> Progress:
         failed_lines = len({e.line for e in self.errors})
@@ -203,6 +215,20 @@ def _fewer_collections() -> Iterator[None]:
             gc.set_threshold(*before)
 
 
+def _later_row(created: Customer, draft: Draft) -> Draft:
+    """A row of a customer an earlier batch of the same file created, merged as
+    rows of one batch are (:meth:`Draft.merge`): identifiers are added, the
+    other fields only fill what the earlier rows left empty. Otherwise the
+    result would depend on where the batches happen to split the file."""
+    return attrs.evolve(
+        draft,
+        name=created.name,
+        tax_id=created.tax_id or draft.tax_id,
+        note=created.note or draft.note,
+        address=None if created.addresses else draft.address,
+    )
+
+
 def _fingerprint(stream: IO[bytes]) -> str | None:
     if not stream.seekable():
         return None
@@ -264,11 +290,9 @@ class Importer(ServiceBase):
                         dry_uow, tenant_id, actor, drafts, import_mode, assign, counts, created_here
                     )
                 else:
-                    with self.uow_factory() as uow:
-                        self._write(
-                            uow, tenant_id, actor, drafts, import_mode, assign, counts, created_here
-                        )
-                        self.commit(uow)
+                    self._write_alone(
+                        tenant_id, actor, drafts, import_mode, assign, counts, created_here
+                    )
                 if progress is not None:
                     progress(counts.progress())
         if not dry_run and (counts.created or counts.updated):
@@ -356,6 +380,42 @@ class Importer(ServiceBase):
         changed.check(policy, self.preset.registration)
         return changed
 
+    def _write_alone(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        drafts: list[tuple[Draft, set[IdentityKey]]],
+        mode: ImportMode,
+        assign: bool,
+        counts: _Counts,
+        created_here: set[str],
+    ) -> None:
+        """Write ``drafts`` in one transaction; rows the database refuses fail alone.
+
+        Validation catches what the domain knows, but a database may still
+        refuse a value (a column's size, a character). Then the transaction
+        is rolled back and its rows written again in halves, down to the
+        refused rows, which are reported: they never take the good rows of
+        their batch, or the rest of the file, with them.
+        """
+        before, created_before = counts.copy(), set(created_here)
+        try:
+            with self.uow_factory() as uow:
+                self._write(uow, tenant_id, actor, drafts, mode, assign, counts, created_here)
+                self.commit(uow)
+        except StorageUnavailable as error:
+            if error.code != "invalid_stored_value":
+                raise
+            counts.restore(before)
+            created_here.intersection_update(created_before)
+            if len(drafts) == 1:
+                for line in drafts[0][0].lines:
+                    counts.errors.append(RowError(line, None, error.code, error.message))
+                return
+            half = len(drafts) // 2
+            for part in (drafts[:half], drafts[half:]):
+                self._write_alone(tenant_id, actor, part, mode, assign, counts, created_here)
+
     def _write(
         self,
         uow: UnitOfWork,
@@ -407,6 +467,8 @@ class Importer(ServiceBase):
                         counts.outcomes[owner] = "skipped"
                     continue
                 lines, base, version = updates.get(owner, ([], current, current.version))
+                if owner in created_here:
+                    draft = _later_row(base, draft)
                 updates[owner] = ([*lines, draft], self._update(base, draft), version)
             except CustomerCoreError as error:
                 fail(draft, error)

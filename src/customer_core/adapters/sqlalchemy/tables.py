@@ -42,6 +42,8 @@ from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
+from customer_core.domain.values.online import MAX_KEY
+
 __all__ = [
     "NAMING_CONVENTION",
     "VERSION_TABLE",
@@ -82,7 +84,7 @@ MYSQL_TABLE_OPTIONS: dict[str, Any] = {
 }
 
 ID = 64  # tenant and record ids
-KEY = 255  # identity keys (an e-mail address is at most 254 characters)
+KEY = MAX_KEY  # identity keys (an e-mail address is at most 254 characters)
 NAME = 200  # the domain's name limit
 SEARCH_NAME = 512  # folded name and trade name; see mapping.search_name
 

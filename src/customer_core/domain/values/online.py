@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import Protocol, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import attrs
@@ -24,6 +25,7 @@ from customer_core.domain.values.phone import phone_match_key
 from customer_core.errors import InvalidSocialProfile
 
 __all__ = [
+    "MAX_KEY",
     "ExternalId",
     "MessengerApp",
     "MessengerId",
@@ -33,6 +35,25 @@ __all__ = [
 ]
 
 _MAX_ID = 255
+
+#: The longest match key (``system:id``, ``app:id``, ``network:handle``):
+#: storage keeps identity keys up to this length, so an identifier whose key
+#: is longer is refused when parsed, not when a batch is written.
+MAX_KEY = 255
+
+
+class _Keyed(Protocol):
+    @property
+    def match_key(self) -> str: ...
+
+
+K = TypeVar("K", bound=_Keyed)
+
+
+def _fits(value: K, field: str, code: str) -> K:
+    if len(value.match_key) > MAX_KEY:
+        raise _invalid(f"too long: at most {MAX_KEY} characters", field, code)
+    return value
 
 
 class SocialNetwork(enum.Enum):
@@ -161,7 +182,7 @@ class SocialProfile:
             elif from_host is not None and from_host is not chosen:
                 raise _invalid(f"a {from_host.value} link given as {chosen.value}", field)
             if chosen is SocialNetwork.OTHER or from_host is None:
-                return cls(chosen, url)
+                return _fits(cls(chosen, url), field, "invalid_social_profile")
             handle = _handle_from_url(url, chosen)
         else:
             if chosen is None:
@@ -172,7 +193,7 @@ class SocialProfile:
             handle = re.sub(r"\D", "", handle)
         if not handle or not _HANDLE.fullmatch(handle):
             raise _invalid(f"not a valid {chosen.value} handle", field)
-        return cls(chosen, handle)
+        return _fits(cls(chosen, handle), field, "invalid_social_profile")
 
     @property
     def match_key(self) -> str:
@@ -231,7 +252,7 @@ class MessengerId:
                 raise _invalid("a WhatsApp id is the phone digits", field, "invalid_messenger_id")
         if not value or len(value) > _MAX_ID or not value.isprintable() or " " in value:
             raise _invalid("not a valid messenger id", field, "invalid_messenger_id")
-        return cls(chosen, value)
+        return _fits(cls(chosen, value), field, "invalid_messenger_id")
 
     @property
     def match_key(self) -> str:
@@ -289,7 +310,7 @@ class ExternalId:
         printable = name.isprintable() and value.isprintable()
         if not printable or not name or not value or len(name) > 64 or len(value) > _MAX_ID:
             raise _invalid("an external id needs a system and an id", field, "invalid_external_id")
-        return cls(name, value)
+        return _fits(cls(name, value), field, "invalid_external_id")
 
     @property
     def match_key(self) -> str:
