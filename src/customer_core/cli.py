@@ -216,6 +216,11 @@ def _common(database: str = DEFAULT_URL) -> argparse.ArgumentParser:
     return common
 
 
+def _delimiter(text: str) -> str:
+    """A tab as shells let people type it; anything else as given (the reader checks it)."""
+    return "\t" if text in ("\\t", "tab", "TAB") else text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="customer-core", description=__doc__)
     common = _common()
@@ -234,7 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="report what would happen; write nothing"
     )
     imp.add_argument("--encoding", help="file encoding (detected by default)")
-    imp.add_argument("--delimiter", help="field delimiter (detected by default)")
+    imp.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        help=r"field delimiter, '\t' or 'tab' for a tab (detected by default)",
+    )
     imp.add_argument(
         "--mapping", action="append", metavar="HEADER=COLUMN", help="map a header to a column"
     )

@@ -67,3 +67,27 @@ def test_demo_needs_at_least_one_customer(
         main(["demo", "--customers", customers, "--database", database], out=io.StringIO())
     assert info.value.code == 2
     assert "--customers" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("tab", ["\\t", "tab"])
+def test_a_tab_delimiter_can_be_typed(
+    tab: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "clientes.tsv"
+    source.write_text("Nome\tE-mail\nAna; Lima\tana@x.com\n", encoding="utf-8")
+    code, out, _ = run(["import", str(source), "--delimiter", tab, "--no-progress"], capsys)
+    assert code == 0 and "1 created" in out, out
+
+
+@pytest.mark.parametrize("threshold", ["2", "-1", "nan"])
+def test_a_duplicate_threshold_outside_0_to_1_is_one_line(
+    threshold: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(["duplicates", "--threshold", threshold], capsys)
+    assert code != 0
+    assert err.count("\n") == 1 and "invalid_value" in err and "threshold" in err, err

@@ -95,6 +95,26 @@ def test_from_parts_matches_parse() -> None:
         Phone.from_parts("55", "", "98765-4321")
 
 
+@pytest.mark.parametrize(
+    ("ddi", "ddd", "number"),
+    [
+        ("0055", "11", "98765-4321"),  # DDI with the international prefix
+        ("+55", "", "(11) 98765-4321"),  # the DDD only in the number
+        ("55", "", "011 98765-4321"),  # ... after a trunk 0
+        ("55", "11", "11 98765-4321"),  # the DDD in both
+        ("55", "11", "011987654321"),
+    ],
+)
+def test_from_parts_takes_the_ways_people_fill_the_fields(ddi: str, ddd: str, number: str) -> None:
+    assert Phone.from_parts(ddi, ddd, number) == Phone.parse("+55 11 98765-4321")
+
+
+def test_from_parts_does_not_read_a_ddd_into_other_numbers() -> None:
+    assert Phone.from_parts("55", "21", "3333-4444").e164 == "+552133334444"
+    with pytest.raises(InvalidPhone):  # a toll-free number is not area 80
+        Phone.from_parts("55", "", "0800 123 4567")
+
+
 def test_typed_is_kept_but_not_compared() -> None:
     a, b = Phone.parse(" (11) 98765-4321 "), Phone.parse("+5511987654321")
     assert a == b and a.typed == "(11) 98765-4321"

@@ -332,7 +332,16 @@ class IdentityService(ServiceBase):
     def duplicate_report(
         self, tenant_id: str, actor: Actor, /, *, threshold: float = 0.6
     ) -> DuplicateReport:
-        """Exact clusters and scored suggestions among the customers the actor can see."""
+        """Exact clusters and scored suggestions among the customers the actor can see.
+
+        ``threshold`` is the lowest score (0 to 1) a suggestion needs.
+        """
+        if not 0 <= threshold <= 1:  # also refuses NaN
+            raise InvalidValue(
+                f"the threshold is a score from 0 to 1, got {threshold!r}",
+                code="invalid_value",
+                field="threshold",
+            )
         with self.uow_factory() as uow:
             scope = self.scope(uow, tenant_id, actor)
             clusters = self._exact_clusters(uow, scope)

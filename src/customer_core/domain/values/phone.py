@@ -320,14 +320,34 @@ class Phone:
         extension: str | None = None,
         field: str = "phone",
     ) -> Phone:
-        """Build from the separate DDI / DDD / number fields of a form."""
-        cc = re.sub(r"\D", "", str(country_code))
+        """Build from the separate DDI / DDD / number fields of a form.
+
+        People fill these in their own ways: the DDI as ``0055`` or ``+55``,
+        and in Brazil the DDD again at the start of the number, or only
+        there:
+
+        >>> Phone.from_parts("0055", "", "11 98765-4321").e164
+        '+5511987654321'
+        >>> Phone.from_parts("55", "11", "(11) 98765-4321").e164
+        '+5511987654321'
+        """
+        cc = re.sub(r"\D", "", str(country_code)).lstrip("0")
         area = re.sub(r"\D", "", str(area_code or "")).lstrip("0")
         local = re.sub(r"\D", "", str(number))
         if not cc:
             raise _fail("the country code (DDI) is missing", field, reason="no_country_code")
-        if cc == "55" and len(area) != 2:
-            raise _fail("the number has no area code (DDD)", field, reason="no_area_code")
+        if cc == "55":
+            with_area = local.lstrip("0")  # a trunk 0 before the DDD
+            starts_with_area = "0" not in with_area[:2]  # DDDs are 11 to 99, no 0 digit
+            if (
+                len(with_area) in (10, 11)
+                and starts_with_area
+                and (not area or with_area.startswith(area))
+            ):
+                # A Brazilian number without its DDD has 8 or 9 digits.
+                area, local = with_area[:2], with_area[2:]
+            if len(area) != 2:
+                raise _fail("the number has no area code (DDD)", field, reason="no_area_code")
         if not local:
             raise _fail("the number is empty", field, reason="empty")
         return cls.parse(f"+{cc} {area} {local}", type=type, extension=extension, field=field)
