@@ -40,6 +40,8 @@ from customer_core.errors import (
     StorageUnavailable,
 )
 from customer_core.io.csv_format import CsvSource
+from customer_core.io.grouping import group_rows, later_row
+from customer_core.io.report import Counts, ImportReport, Progress
 from customer_core.io.rows import Draft, RowError, parse_row
 from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
@@ -57,138 +59,6 @@ class ImportMode(enum.Enum):
 
     CREATE = "create"
     UPSERT = "upsert"
-
-
-@attrs.frozen
-class Progress:
-    """Counts so far, for progress bars.
-
-    ``created``, ``updated``, ``unchanged`` and ``skipped`` count customers;
-    ``rows_read`` and ``failed`` count rows; ``merged_rows`` counts rows that
-    were folded into another row or customer of the same file.
-    """
-
-    rows_read: int
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int
-    failed: int
-    merged_rows: int = 0
-
-
-@attrs.frozen(kw_only=True)
-class ImportReport:
-    """What the import did (or, in a dry run, would do)."""
-
-    rows_read: int
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int
-    failed: int
-    merged_rows: int
-    errors: tuple[RowError, ...]
-    dry_run: bool
-
-    @property
-    def ok(self) -> bool:
-        return self.failed == 0
-
-
-@attrs.define
-class _Counts:
-    rows_read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    merged_rows: int = 0
-    errors: list[RowError] = attrs.Factory(list)
-    #: What happened to each stored customer the file named (``skipped``,
-    #: ``unchanged``, ``updated``), so one named in several batches counts once.
-    outcomes: dict[str, str] = attrs.Factory(dict)
-
-    def count_existing(self, customer_id: str, outcome: str, rows: int) -> None:
-        """Count rows of a customer stored before this import; once per customer."""
-        before = self.outcomes.get(customer_id)
-        self.merged_rows += rows if before is not None else rows - 1
-        if before == "updated" or before == outcome:
-            return
-        if before is not None:
-            setattr(self, before, getattr(self, before) - 1)
-        setattr(self, outcome, getattr(self, outcome) + 1)
-        self.outcomes[customer_id] = outcome
-
-    def copy(self) -> _Counts:
-        return attrs.evolve(self, errors=list(self.errors), outcomes=dict(self.outcomes))
-
-    def restore(self, saved: _Counts) -> None:
-        for field in attrs.fields(_Counts):
-            setattr(self, field.name, getattr(saved, field.name))
-
-    def progress(self) -> Progress:
-        failed_lines = len({e.line for e in self.errors})
-        return Progress(
-            self.rows_read,
-            self.created,
-            self.updated,
-            self.unchanged,
-            self.skipped,
-            failed_lines,
-            self.merged_rows,
-        )
-
-
-def _clash(a: Draft, b: Draft) -> bool:
-    """Whether two rows name different CPF/CNPJs or external ids: they cannot be one customer."""
-    return (a.tax_id is not None and b.tax_id is not None and a.tax_id != b.tax_id) or (
-        a.external_id is not None and b.external_id is not None and a.external_id != b.external_id
-    )
-
-
-def _groups(drafts: list[Draft]) -> tuple[list[tuple[Draft, set[IdentityKey]]], list[RowError]]:
-    """Union rows that share any identity key (in-file duplicates become one customer).
-
-    Each group comes with its identity keys, computed once: the writes below
-    look them up several times. A row that would join groups with another
-    CPF/CNPJ (or external id) than its own, or join two such groups, is
-    reported and left out: which one is right is the user's call.
-    """
-    owner: dict[IdentityKey, int] = {}
-    merged: dict[int, tuple[Draft, set[IdentityKey]]] = {}
-    rejected: list[RowError] = []
-    for gid_new, draft in enumerate(drafts):
-        keys = draft.identity_keys()
-        hits = sorted({owner[k] for k in keys if k in owner})
-        members = [draft, *(merged[h][0] for h in hits)]
-        if any(_clash(a, b) for n, a in enumerate(members) for b in members[n + 1 :]):
-            lines = sorted({line for h in hits for line in merged[h][0].lines})
-            rejected += [
-                RowError(
-                    line,
-                    "tax_id",
-                    "duplicate_identity",
-                    f"the row's identifiers tie it to line(s) {', '.join(map(str, lines))},"
-                    " but their CPF/CNPJs or external ids differ",
-                )
-                for line in draft.lines
-            ]
-            continue
-        if not hits:
-            gid = gid_new
-            merged[gid] = (draft, keys)
-        else:
-            gid = hits[0]
-            combined = merged[gid][0]
-            for other in hits[1:]:
-                combined = combined.absorb(merged.pop(other)[0])
-            combined = combined.absorb(draft)
-            keys = combined.identity_keys()  # nothing clashed: every member's keys are here
-            merged[gid] = (combined, keys)
-        for key in keys:
-            owner[key] = gid
-    return list(merged.values()), rejected
 
 
 #: The collector's first threshold while an import runs (Python's default is 700).
@@ -215,18 +85,15 @@ def _fewer_collections() -> Iterator[None]:
             gc.set_threshold(*before)
 
 
-def _later_row(created: Customer, draft: Draft) -> Draft:
-    """A row of a customer an earlier batch of the same file created, merged as
-    rows of one batch are (:meth:`Draft.merge`): identifiers are added, the
-    other fields only fill what the earlier rows left empty. Otherwise the
-    result would depend on where the batches happen to split the file."""
-    return attrs.evolve(
-        draft,
-        name=created.name,
-        tax_id=created.tax_id or draft.tax_id,
-        note=created.note or draft.note,
-        address=None if created.addresses else draft.address,
-    )
+@attrs.frozen
+class _Run:
+    """One import run: who imports into which tenant, how, and what it has done."""
+
+    tenant_id: str
+    actor: Actor
+    mode: ImportMode
+    assign: bool
+    counts: Counts
 
 
 def _fingerprint(stream: IO[bytes]) -> str | None:
@@ -277,22 +144,18 @@ class Importer(ServiceBase):
             )
             fingerprint = _fingerprint(stream)
             reader = CsvSource(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
-            counts = _Counts()
-            created_here: set[str] = set()
+            counts = Counts()
+            run = _Run(tenant_id, actor, import_mode, assign, counts)
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
             stack.enter_context(_fewer_collections())
             for batch in self._batches(reader, counts, batch_size):
-                groups, rejected = _groups(batch)
+                groups, rejected = group_rows(batch)
                 counts.errors.extend(rejected)
                 drafts = [self._with_fallback_key(*group, fingerprint) for group in groups]
                 if dry_uow is not None:
-                    self._write(
-                        dry_uow, tenant_id, actor, drafts, import_mode, assign, counts, created_here
-                    )
+                    self._write(dry_uow, run, drafts)
                 else:
-                    self._write_alone(
-                        tenant_id, actor, drafts, import_mode, assign, counts, created_here
-                    )
+                    self._write_alone(run, drafts)
                 if progress is not None:
                     progress(counts.progress())
         if not dry_run and (counts.created or counts.updated):
@@ -316,7 +179,7 @@ class Importer(ServiceBase):
         if isinstance(self.uow_factory, StatisticsRefresh):
             self.uow_factory.refresh_statistics()
 
-    def _batches(self, reader: CsvSource, counts: _Counts, size: int) -> Iterator[list[Draft]]:
+    def _batches(self, reader: CsvSource, counts: Counts, size: int) -> Iterator[list[Draft]]:
         batch: list[Draft] = []
         region = self.preset.default_region
         for line, row in reader.rows():
@@ -380,16 +243,7 @@ class Importer(ServiceBase):
         changed.check(policy, self.preset.registration)
         return changed
 
-    def _write_alone(
-        self,
-        tenant_id: str,
-        actor: Actor,
-        drafts: list[tuple[Draft, set[IdentityKey]]],
-        mode: ImportMode,
-        assign: bool,
-        counts: _Counts,
-        created_here: set[str],
-    ) -> None:
+    def _write_alone(self, run: _Run, drafts: list[tuple[Draft, set[IdentityKey]]]) -> None:
         """Write ``drafts`` in one transaction; rows the database refuses fail alone.
 
         Validation catches what the domain knows, but a database may still
@@ -398,35 +252,28 @@ class Importer(ServiceBase):
         refused rows, which are reported: they never take the good rows of
         their batch, or the rest of the file, with them.
         """
-        before, created_before = counts.copy(), set(created_here)
+        before = run.counts.copy()
         try:
             with self.uow_factory() as uow:
-                self._write(uow, tenant_id, actor, drafts, mode, assign, counts, created_here)
+                self._write(uow, run, drafts)
                 self.commit(uow)
         except StorageUnavailable as error:
             if error.code != "invalid_stored_value":
                 raise
-            counts.restore(before)
-            created_here.intersection_update(created_before)
+            run.counts.restore(before)
             if len(drafts) == 1:
                 for line in drafts[0][0].lines:
-                    counts.errors.append(RowError(line, None, error.code, error.message))
+                    run.counts.errors.append(RowError(line, None, error.code, error.message))
                 return
             half = len(drafts) // 2
             for part in (drafts[:half], drafts[half:]):
-                self._write_alone(tenant_id, actor, part, mode, assign, counts, created_here)
+                self._write_alone(run, part)
 
     def _write(
-        self,
-        uow: UnitOfWork,
-        tenant_id: str,
-        actor: Actor,
-        drafts: list[tuple[Draft, set[IdentityKey]]],
-        mode: ImportMode,
-        assign: bool,
-        counts: _Counts,
-        created_here: set[str],
+        self, uow: UnitOfWork, run: _Run, drafts: list[tuple[Draft, set[IdentityKey]]]
     ) -> None:
+        tenant_id, actor, counts = run.tenant_id, run.actor, run.counts
+        created_here = counts.created_ids
         scope = self.scope(uow, tenant_id, actor)
         all_keys = set().union(*(keys for _, keys in drafts)) if drafts else set()
         holders = uow.customers.holders(tenant_id, all_keys)
@@ -444,7 +291,7 @@ class Importer(ServiceBase):
             owners = {holders[k] for k in keys if k in holders}
             try:
                 if not owners:
-                    new.append((draft, self._build(tenant_id, actor, draft, assign)))
+                    new.append((draft, self._build(tenant_id, actor, draft, run.assign)))
                     continue
                 if len(owners) > 1:
                     raise DuplicateIdentity(
@@ -461,14 +308,14 @@ class Importer(ServiceBase):
                         code="duplicate_identity",
                         field="identifiers",
                     )
-                if mode is ImportMode.CREATE and owner not in created_here:
+                if run.mode is ImportMode.CREATE and owner not in created_here:
                     if owner not in counts.outcomes:
                         counts.skipped += 1
                         counts.outcomes[owner] = "skipped"
                     continue
                 lines, base, version = updates.get(owner, ([], current, current.version))
                 if owner in created_here:
-                    draft = _later_row(base, draft)
+                    draft = later_row(base, draft)
                 updates[owner] = ([*lines, draft], self._update(base, draft), version)
             except CustomerCoreError as error:
                 fail(draft, error)
@@ -479,7 +326,7 @@ class Importer(ServiceBase):
             else:
                 outcome = "unchanged" if merged == existing[owner] else "updated"
                 counts.count_existing(owner, outcome, rows)
-        self._store_new(uow, new, counts, created_here, fail)
+        self._store_new(uow, new, counts, fail)
         changed = [(c, v) for owner, (_, c, v) in updates.items() if c != existing[owner]]
         stamped = [(attrs.evolve(c, updated_at=self.clock.now()), v) for c, v in changed]
         if stamped:
@@ -493,8 +340,7 @@ class Importer(ServiceBase):
         self,
         uow: UnitOfWork,
         new: list[tuple[Draft, Customer]],
-        counts: _Counts,
-        created_here: set[str],
+        counts: Counts,
         fail: Callable[[Draft, CustomerCoreError], None],
     ) -> None:
         if not new:
@@ -513,7 +359,7 @@ class Importer(ServiceBase):
                     fail(draft, error)
             stored = kept
         for draft, customer in stored:
-            created_here.add(customer.id)
+            counts.created_ids.add(customer.id)
             counts.created += 1
             counts.merged_rows += len(draft.lines) - 1
             uow.record(
