@@ -1,0 +1,151 @@
+"""Merging duplicate customers, and undoing a merge.
+
+A merge keeps every identifier of both records, records what each record was
+(so it can be undone) and never moves a customer into a portfolio or to a
+seller the actor may not assign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import attrs
+
+from customer_core.domain.matching.merge import merge_customers, split_merged
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.customer import Customer
+from customer_core.domain.rules.visibility import Action, check_action
+from customer_core.errors import InvalidOperation
+from customer_core.ports import MergeRecord
+from customer_core.services import inputs
+from customer_core.services.base import ServiceBase
+
+__all__ = ["CustomerMerging"]
+
+
+class CustomerMerging(ServiceBase):
+    """Merge and unmerge; :class:`~customer_core.services.IdentityService` offers them."""
+
+    def merge(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        survivor_id: str,
+        absorbed: str | Sequence[str],
+        /,
+        *,
+        choices: Mapping[str, Literal["survivor", "absorbed"]] | None = None,
+        drop: Sequence[str] = (),
+    ) -> MergeRecord:
+        """Merge one or more customers into ``survivor``, keeping every identifier.
+
+        Several absorbed customers are merged one after the other, in one
+        transaction: each step is its own audit entry, so :meth:`unmerge` can
+        undo them one by one. ``choices`` take a scalar field from the absorbed
+        record instead of the survivor. When the union would exceed the
+        preset's limits the merge is refused with the cardinality error;
+        ``drop`` names the identifiers (phones, e-mails... in any format) to
+        leave out instead. Returns the audit entry of the last step.
+        """
+        check_action(actor, self.preset.access, Action.MERGE)
+        absorbed_ids = [absorbed] if isinstance(absorbed, str) else list(dict.fromkeys(absorbed))
+        if not absorbed_ids or survivor_id in absorbed_ids:
+            raise InvalidOperation(
+                "merge other customers into the survivor",
+                code="invalid_operation",
+                field="absorbed",
+            )
+        dropped = {self._drop_key(text) for text in drop}
+        with self.uow_factory() as uow:
+            scope = self.scope(uow, tenant_id, actor)
+            survivor = uow.customers.get_visible(scope, survivor_id)
+            record: MergeRecord | None = None
+            for absorbed_id in absorbed_ids:
+                other = uow.customers.get_visible(scope, absorbed_id)
+                merged = merge_customers(
+                    survivor, other, choices=choices, policy=self.preset.contact, drop=dropped
+                )
+                self._check_assignment(actor, survivor, merged)
+                uow.customers.delete(tenant_id, absorbed_id)
+                saved = uow.customers.save(
+                    attrs.evolve(merged, updated_at=self.clock.now()),
+                    expected_version=survivor.version,
+                )
+                record = MergeRecord(
+                    id=self.ids.new_id(),
+                    tenant_id=tenant_id,
+                    survivor_id=survivor_id,
+                    absorbed_id=absorbed_id,
+                    survivor_before=survivor,
+                    absorbed_before=other,
+                    merged_version=saved.version,
+                    actor_id=actor.user_id,
+                    merged_at=self.clock.now(),
+                )
+                uow.merges.add(record)
+                uow.record(
+                    self.event(
+                        "customer.merged",
+                        actor,
+                        tenant_id,
+                        survivor_id,
+                        absorbed_id=absorbed_id,
+                        merge_id=record.id,
+                    )
+                )
+                survivor = saved
+            self.commit(uow)
+        assert record is not None
+        return record
+
+    def _drop_key(self, text: str) -> str:
+        """The match key of an identifier named in ``drop`` (a phone or e-mail as typed)."""
+        if "@" in text:
+            return inputs.as_email(text).match_key
+        if ":" in text:
+            return text  # already a key, e.g. "instagram:ana"
+        return inputs.as_phone(text, region=self.preset.default_region).match_key
+
+    def _check_assignment(self, actor: Actor, before: Customer, after: Customer) -> None:
+        # Taking the absorbed record's portfolio or seller is an assignment like any other.
+        if after.portfolio_id != before.portfolio_id:
+            check_action(actor, self.preset.access, Action.ASSIGN_PORTFOLIO)
+        if after.responsible_id != before.responsible_id:
+            check_action(actor, self.preset.access, Action.SET_RESPONSIBLE)
+
+    def unmerge(self, tenant_id: str, actor: Actor, merge_id: str, /) -> tuple[Customer, Customer]:
+        """Restore both customers as they were before the merge.
+
+        What the survivor gained after the merge (a new phone, say) stays
+        with it; what came from the absorbed record goes back to it.
+        """
+        check_action(actor, self.preset.access, Action.MERGE)
+        with self.uow_factory() as uow:
+            record = uow.merges.get(tenant_id, merge_id)
+            current = uow.customers.get_visible(
+                self.scope(uow, tenant_id, actor), record.survivor_id
+            )
+            if record.undone_at is not None:
+                raise InvalidOperation(
+                    "this merge was undone already", code="already_undone", field="merge_id"
+                )
+            restored = split_merged(current, record.survivor_before, record.absorbed_before)
+            survivor = uow.customers.save(
+                attrs.evolve(restored, updated_at=self.clock.now()),
+                expected_version=current.version,
+            )
+            absorbed = uow.customers.add(record.absorbed_before)
+            uow.merges.mark_undone(tenant_id, merge_id, self.clock.now())
+            uow.record(
+                self.event(
+                    "customer.unmerged",
+                    actor,
+                    tenant_id,
+                    survivor.id,
+                    absorbed_id=absorbed.id,
+                    merge_id=merge_id,
+                )
+            )
+            self.commit(uow)
+        return survivor, absorbed
