@@ -17,6 +17,16 @@ it has written nothing yet, so nothing is lost, and the write lock is taken
 up front, queueing behind other writers for the busy timeout. Its writes then
 see the latest committed data, as under PostgreSQL's and MariaDB's READ
 COMMITTED, and a stale ``expected_version`` is a :class:`VersionConflict`.
+
+**PostgreSQL.** Under READ COMMITTED every statement reads its own snapshot,
+inside a transaction or not, and a plain ``SELECT`` locks no row. So a unit of
+work reads in autocommit mode and opens the transaction before its first
+write, the same switch as SQLite's. A search then skips the ``BEGIN`` and the
+``ROLLBACK`` (two round trips), and the ``ROLLBACK`` no longer empties
+psycopg's cache of prepared statements, so a repeated search is not planned
+again. Reads that must hold (``FOR UPDATE``) come after the switch: the
+repositories run them as part of a write. An engine with a stricter isolation
+level keeps its transactions for reads too: their snapshot spans statements.
 """
 
 from __future__ import annotations
@@ -57,6 +67,8 @@ from customer_core.ports import DomainEvent
 __all__ = ["SqlStorage", "SqlUnitOfWork"]
 
 _log = logging.getLogger(__name__)
+
+_READ_COMMITTED = "READ COMMITTED"
 
 
 class SqlStorage:
@@ -161,6 +173,9 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
+        # PostgreSQL drivers send BEGIN themselves: autocommit is a client-side
+        # switch. MariaDB's cost a round trip each way, more than they save.
+        self._autocommit_reads = engine.dialect.name == "postgresql"
         self._connection: Connection | None = None
         self._writable = False
         self._repositories: _Repositories | None = None
@@ -201,6 +216,10 @@ class SqlUnitOfWork:
             raise storage_error(exc) or exc from exc
         self._connection = connection
         self._repositories = _Repositories(connection, self._writing)
+        if self._autocommit_reads:
+            chosen = connection.get_execution_options().get("isolation_level")
+            level = chosen or connection.default_isolation_level
+            self._autocommit_reads = level == _READ_COMMITTED
         self._next_begin(write=False)
         return self
 
@@ -233,11 +252,16 @@ class SqlUnitOfWork:
             # Only on a change: setting an option costs as much as a small read.
             if connection.get_execution_options().get(SQLITE_BEGIN, "BEGIN") != wanted:
                 connection.execution_options(**{SQLITE_BEGIN: wanted})
+        elif self._autocommit_reads:
+            level = _READ_COMMITTED if write else "AUTOCOMMIT"
+            connection = self._open()
+            if connection.get_execution_options().get("isolation_level") != level:
+                connection.execution_options(isolation_level=level)
         self._writable = write
 
     def _writing(self) -> None:
-        """Called before every write: on SQLite, restart a read-only transaction as IMMEDIATE."""
-        if self._writable or not self._sqlite:
+        """Called before every write: restart reads as a write transaction (see above)."""
+        if self._writable or not (self._sqlite or self._autocommit_reads):
             return
         connection = self._open()
         if connection.in_transaction():
