@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, delete, insert, or_, select, true, union, update
+from sqlalchemy import ColumnElement, bindparam, delete, insert, or_, select, true, union, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers, Writes
@@ -20,6 +20,21 @@ from customer_core.errors import Conflict
 __all__ = ["SqlPortfolioRepository"]
 
 p, m = portfolios.c, portfolio_members.c
+
+# The scope of every restricted actor's request starts with these look-ups:
+# built once, SQLAlchemy reuses their cache keys and compiled forms, which
+# cost more than running them.
+_IDS_OWNED_BY = select(p.id).where(
+    p.tenant_id == bindparam("tenant_id"), p.owner_id == bindparam("user_id")
+)
+# Two index lookups in one statement: (tenant_id, owner_id) and the members'
+# (tenant_id, user_id); no portfolio row is read.
+_IDS_FOR_USER = union(
+    _IDS_OWNED_BY,
+    select(m.portfolio_id).where(
+        m.tenant_id == bindparam("tenant_id"), m.user_id == bindparam("user_id")
+    ),
+)
 
 
 class SqlPortfolioRepository(GuardedRepository):
@@ -102,15 +117,16 @@ class SqlPortfolioRepository(GuardedRepository):
         return self._load(tenant_id, or_(p.owner_id == user_id, p.id.in_(member_of)))
 
     def ids_for_user(self, tenant_id: str, user_id: str, /) -> frozenset[str]:
-        # Two index lookups in one statement: (tenant_id, owner_id) and the
-        # members' (tenant_id, user_id); no portfolio row is read.
-        owned = select(p.id).where(p.tenant_id == tenant_id, p.owner_id == user_id)
-        member_of = select(m.portfolio_id).where(m.tenant_id == tenant_id, m.user_id == user_id)
-        return frozenset(self._connection.scalars(union(owned, member_of)))
+        found = self._connection.scalars(
+            _IDS_FOR_USER, {"tenant_id": tenant_id, "user_id": user_id}
+        )
+        return frozenset(found)
 
     def ids_owned_by(self, tenant_id: str, owner_id: str, /) -> frozenset[str]:
-        owned = select(p.id).where(p.tenant_id == tenant_id, p.owner_id == owner_id)
-        return frozenset(self._connection.scalars(owned))
+        found = self._connection.scalars(
+            _IDS_OWNED_BY, {"tenant_id": tenant_id, "user_id": owner_id}
+        )
+        return frozenset(found)
 
     def _load(self, tenant_id: str, condition: ColumnElement[bool]) -> list[Portfolio]:
         """Portfolios with their members in two queries, whatever their number.
