@@ -20,6 +20,7 @@ from sqlalchemy import Engine, event
 
 from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.sqlalchemy import SqlStorage, visibility
+from customer_core.adapters.sqlalchemy.queries import responsible_outside
 from customer_core.domain.matching.search import parse_search
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
@@ -177,3 +178,52 @@ def test_partial_email_search_is_the_same_with_few_or_many_candidates(
                 found = [c.id for c in uow.customers.search(scope, query, by, limit=limit)]
             assert found == expected, (text, by, limit)
             assert expected or text == "mariana2"
+
+
+@pytest.mark.parametrize(
+    ("elsewhere", "unassigned_seen", "outside"),
+    [
+        (None, False, False),  # all of the seller's customers are in its portfolios
+        ("", False, True),  # one has no portfolio
+        ("", True, False),  # ... which the scope shows anyway
+        ("a", False, True),  # before the first of its portfolios
+        ("m", False, True),  # between two
+        ("z", False, True),  # after the last
+    ],
+)
+def test_a_sellers_customers_outside_its_portfolios_are_found_by_seeks(
+    sql_engine: Engine, elsewhere: str | None, unassigned_seen: bool, outside: bool
+) -> None:
+    tenant = fresh_tenant()
+    inside = [
+        Customer.create(id=f"c{n}", tenant_id=tenant, name="Ana", now=NOW, portfolio_id=p)
+        for n, p in enumerate(["k", "p", "p", "x"])
+    ]
+    mine = [attrs.evolve(c, responsible_id="u") for c in inside[:2]]
+    others = [Customer.create(id="o1", tenant_id=tenant, name="Bia", now=NOW, portfolio_id="m")]
+    if elsewhere is not None:
+        mine.append(
+            Customer.create(
+                id="c9",
+                tenant_id=tenant,
+                name="Ana Costa",
+                now=NOW,
+                portfolio_id=elsewhere or None,
+                responsible_id="u",
+            )
+        )
+    storage = SqlStorage(sql_engine)
+    store_world(storage, [], [*mine, *inside[2:], *others])
+    scope = VisibilityScope(
+        tenant_id=tenant,
+        portfolio_ids=frozenset({"k", "p", "x"}),
+        unassigned=unassigned_seen,
+        responsible_id="u",
+    )
+    question = responsible_outside(scope)
+    assert question is not None
+    with storage() as uow, sql_engine.connect() as connection:
+        assert bool(connection.scalar(question)) is outside
+        found = {c.id for c in uow.customers.search(scope, parse_search("a"), CustomerFilter())}
+    assert found == {c.id for c in [*mine, *inside] if scope.allows_customer(c)}
+    assert responsible_outside(attrs.evolve(scope, responsible_id=None)) is None

@@ -18,6 +18,7 @@ customers.tenant_id = :tenant_id_1 AND (customers.responsible_id = :responsible_
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from itertools import pairwise
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
@@ -47,6 +48,7 @@ __all__ = [
     "after_key",
     "chunks",
     "matching",
+    "responsible_outside",
     "search_ranks",
     "starts_with",
     "upsert",
@@ -205,6 +207,39 @@ def visible_parts(
         for by_scope in ([[s] for s in seen] if seen is not None else [[]])
         for by_owner in ([[o] for o in owned] or [[]])
     ]
+
+
+def responsible_outside(scope: VisibilityScope, /) -> Select[tuple[bool]] | None:
+    """Whether the scope's user is responsible for customers its other parts do not show.
+
+    A seller sees its portfolios' customers and the customers it is
+    responsible for, usually all within those portfolios. When none is
+    outside, the parts of the share without "responsible = me" show the
+    same customers, and a search reads one index instead of two. The
+    question is asked as one ``EXISTS`` per gap around the portfolio ids
+    (no portfolio, before the first id, between two, after the last), each
+    a seek on ``(tenant_id, responsible_id, portfolio_id, ...)``. ``None``:
+    there is nothing to ask (no responsible user, or no other part).
+    """
+    if scope.everything or scope.responsible_id is None:
+        return None
+    if not (scope.portfolio_ids or scope.any_portfolio or scope.unassigned):
+        return None
+    mine = and_(c.tenant_id == scope.tenant_id, c.responsible_id == scope.responsible_id)
+    gaps: list[ColumnElement[bool]] = []
+    if not scope.unassigned:
+        gaps.append(c.portfolio_id.is_(None))
+    if not scope.any_portfolio:
+        ids: list[str | None] = [None, *sorted(scope.portfolio_ids), None]
+        for low, high in pairwise(ids):
+            gaps.append(
+                and_(
+                    c.portfolio_id.is_not(None),
+                    *([c.portfolio_id > low] if low is not None else []),
+                    *([c.portfolio_id < high] if high is not None else []),
+                )
+            )
+    return select(or_(*(exists().where(mine, gap) for gap in gaps)))
 
 
 def after_key(after: tuple[str, str]) -> ColumnElement[bool]:

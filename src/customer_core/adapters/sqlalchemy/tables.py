@@ -167,7 +167,16 @@ customers = Table(
     # then reads only those rows (migrations 0002-0004; visibility._page_query).
     Index(None, "tenant_id", "search_name", "id"),
     Index(None, "tenant_id", "portfolio_id", "search_name", "id"),
-    Index(None, "tenant_id", "responsible_id", "search_name", "id"),
+    # Also answers "is any customer of mine outside my portfolios?" by seeks
+    # (migration 0005; queries.responsible_outside).
+    Index(
+        "ix_customers_tenant_responsible_portfolio_name_id",  # the default name is too long
+        "tenant_id",
+        "responsible_id",
+        "portfolio_id",
+        "search_name",
+        "id",
+    ),
     Index(None, "tenant_id", "status"),
     Index(None, "tenant_id", "relationship_type"),
     **MYSQL_TABLE_OPTIONS,

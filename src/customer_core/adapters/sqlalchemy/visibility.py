@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+import attrs
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
@@ -36,6 +37,7 @@ from customer_core.adapters.sqlalchemy.queries import (
     after_key,
     chunks,
     matching,
+    responsible_outside,
     search_ranks,
     visible,
     visible_parts,
@@ -72,7 +74,22 @@ def _rank_of(ranks: Sequence[ColumnElement[bool]]) -> list[ColumnElement[Any]]:
     return [case(*best_first, else_=len(ranks) - 1)]
 
 
-def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> PageQuery:
+def _share(scope: VisibilityScope, ask: Callable[[Select[tuple[bool]]], Any]) -> VisibilityScope:
+    """The scope a seller's search reads its parts from: without "responsible
+    = me" when no customer of the seller is outside its other parts
+    (:func:`.queries.responsible_outside`), so one index is read instead of
+    two; the page's rows are still checked against the whole scope."""
+    question = responsible_outside(scope)
+    if question is None or ask(question):
+        return scope
+    return attrs.evolve(scope, responsible_id=None)
+
+
+def _page_query(
+    scope: VisibilityScope,
+    customer_filter: CustomerFilter,
+    ask: Callable[[Select[tuple[bool]]], Any],
+) -> PageQuery:
     """How :meth:`VisibleCustomers.search` asks for the next page of some ranks.
 
     The query it makes takes ``(ranks, excluded, limit)``: the first
@@ -112,7 +129,8 @@ def _page_query(scope: VisibilityScope, customer_filter: CustomerFilter) -> Page
         if ranks.by_id:
             return by_id(ranks, excluded, limit)
         if not parts:  # [false()]: a scope that sees nothing
-            parts.extend(visible_parts(scope, customer_filter) if narrow else [shown])
+            share = _share(scope, ask) if narrow else scope
+            parts.extend(visible_parts(share, customer_filter) if narrow else [shown])
             parts[:] = parts or [false()]
         conditions = ranks.conditions
         rank = [order.label("rank") for order in _rank_of(conditions)]
@@ -183,7 +201,7 @@ class VisibleCustomers(GuardedRepository):
         # are left out by id, not by "matches a better rank": under READ
         # COMMITTED each query sees its own moment, and a customer renamed
         # between two of them must come once, not twice or never.
-        page_query = _page_query(scope, customer_filter)
+        page_query = _page_query(scope, customer_filter, self._connection.scalar)
         narrow = _narrow(scope, customer_filter)
         found: list[Customer] = []
         for ranks in search_ranks(query, scope.tenant_id, narrow=narrow):
