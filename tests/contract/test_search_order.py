@@ -223,7 +223,7 @@ def test_a_sellers_customers_outside_its_portfolios_are_found_by_seeks(
     question = responsible_outside(scope)
     assert question is not None
     with storage() as uow, sql_engine.connect() as connection:
-        assert bool(connection.scalar(question)) is outside
+        assert bool(connection.scalar(*question)) is outside
         found = {c.id for c in uow.customers.search(scope, parse_search("a"), CustomerFilter())}
     assert found == {c.id for c in [*mine, *inside] if scope.allows_customer(c)}
     assert responsible_outside(attrs.evolve(scope, responsible_id=None)) is None

@@ -18,6 +18,7 @@ customers.tenant_id = :tenant_id_1 AND (customers.responsible_id = :responsible_
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any, NamedTuple, TypeVar
 
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    bindparam,
     exists,
     false,
     or_,
@@ -209,7 +211,9 @@ def visible_parts(
     ]
 
 
-def responsible_outside(scope: VisibilityScope, /) -> Select[tuple[bool]] | None:
+def responsible_outside(
+    scope: VisibilityScope, /
+) -> tuple[Select[tuple[bool]], dict[str, Any]] | None:
     """Whether the scope's user is responsible for customers its other parts do not show.
 
     A seller sees its portfolios' customers and the customers it is
@@ -218,28 +222,39 @@ def responsible_outside(scope: VisibilityScope, /) -> Select[tuple[bool]] | None
     same customers, and a search reads one index instead of two. The
     question is asked as one ``EXISTS`` per gap around the portfolio ids
     (no portfolio, before the first id, between two, after the last), each
-    a seek on ``(tenant_id, responsible_id, portfolio_id, ...)``. ``None``:
-    there is nothing to ask (no responsible user, or no other part).
+    a seek on ``(tenant_id, responsible_id, portfolio_id, ...)``. Returns
+    the statement with its parameters; ``None``: there is nothing to ask (no
+    responsible user, or no other part).
     """
     if scope.everything or scope.responsible_id is None:
         return None
     if not (scope.portfolio_ids or scope.any_portfolio or scope.unassigned):
         return None
-    mine = and_(c.tenant_id == scope.tenant_id, c.responsible_id == scope.responsible_id)
-    gaps: list[ColumnElement[bool]] = []
-    if not scope.unassigned:
-        gaps.append(c.portfolio_id.is_(None))
-    if not scope.any_portfolio:
-        ids: list[str | None] = [None, *sorted(scope.portfolio_ids), None]
-        for low, high in pairwise(ids):
+    ids = sorted(scope.portfolio_ids)
+    statement = _outside_statement(
+        None if scope.any_portfolio else len(ids), null_gap=not scope.unassigned
+    )
+    parameters = {f"p{n}": portfolio for n, portfolio in enumerate(ids)}
+    return statement, {"tenant_id": scope.tenant_id, "user": scope.responsible_id, **parameters}
+
+
+@lru_cache(maxsize=64)
+def _outside_statement(portfolios: int | None, *, null_gap: bool) -> Select[tuple[bool]]:
+    """:func:`responsible_outside`'s statement for ``portfolios`` ids (``None``: any
+    portfolio is seen), built once per shape: building it costs more than running it."""
+    mine = and_(c.tenant_id == bindparam("tenant_id"), c.responsible_id == bindparam("user"))
+    gaps: list[ColumnElement[bool]] = [c.portfolio_id.is_(None)] if null_gap else []
+    if portfolios is not None:
+        bounds: list[str | None] = [None, *(f"p{n}" for n in range(portfolios)), None]
+        for low, high in pairwise(bounds):
             gaps.append(
                 and_(
                     c.portfolio_id.is_not(None),
-                    *([c.portfolio_id > low] if low is not None else []),
-                    *([c.portfolio_id < high] if high is not None else []),
+                    *([c.portfolio_id > bindparam(low)] if low is not None else []),
+                    *([c.portfolio_id < bindparam(high)] if high is not None else []),
                 )
             )
-    return select(or_(*(exists().where(mine, gap) for gap in gaps)))
+    return select(or_(false(), *(exists().where(mine, gap) for gap in gaps)))
 
 
 def after_key(after: tuple[str, str]) -> ColumnElement[bool]:

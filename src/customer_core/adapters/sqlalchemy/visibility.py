@@ -74,13 +74,13 @@ def _rank_of(ranks: Sequence[ColumnElement[bool]]) -> list[ColumnElement[Any]]:
     return [case(*best_first, else_=len(ranks) - 1)]
 
 
-def _share(scope: VisibilityScope, ask: Callable[[Select[tuple[bool]]], Any]) -> VisibilityScope:
+def _share(scope: VisibilityScope, ask: Callable[..., Any]) -> VisibilityScope:
     """The scope a seller's search reads its parts from: without "responsible
     = me" when no customer of the seller is outside its other parts
     (:func:`.queries.responsible_outside`), so one index is read instead of
     two; the page's rows are still checked against the whole scope."""
     question = responsible_outside(scope)
-    if question is None or ask(question):
+    if question is None or ask(*question):
         return scope
     return attrs.evolve(scope, responsible_id=None)
 
@@ -88,7 +88,7 @@ def _share(scope: VisibilityScope, ask: Callable[[Select[tuple[bool]]], Any]) ->
 def _page_query(
     scope: VisibilityScope,
     customer_filter: CustomerFilter,
-    ask: Callable[[Select[tuple[bool]]], Any],
+    ask: Callable[..., Any],
 ) -> PageQuery:
     """How :meth:`VisibleCustomers.search` asks for the next page of some ranks.
 
