@@ -12,8 +12,9 @@ or ``python benchmarks/run_all.py [options]``.
    the identity index) over the largest SQLite store of step 2.
 
 Full scale: 1,000,000 CSV rows (the ORM baseline on the first 100,000 of
-them: at a few hundred rows/s the whole file would take hours; a smaller
-database only helps the ORM, so the import-vs-ORM ratio is conservative),
+them: it slows as its database grows, 700 rows/s over 10,000 rows, 120 over
+100,000, so the whole file would take hours; the import of those same rows is
+timed too, and the import-vs-ORM ratio is taken on them),
 stores of 10k, 100k and 1M customers. ``--scale F`` multiplies every size,
 ``--quick`` is ``--scale 0.1``; ``--rows``, ``--orm-rows`` and ``--sizes``
 override one part. Each measurement runs in its own process; figures are
@@ -74,12 +75,21 @@ def summary(
         if imp["vs_orm"] is not None:
             rows.append(
                 (
-                    f"import vs ORM row-by-row ({imp['orm']['rows']:,} rows)",
-                    f"{imp['vs_orm']:.1f}x",
+                    f"import vs ORM row-by-row, same {imp['orm']['rows']:,} rows",
+                    f"{imp['vs_orm_same_rows']:.1f}x",
                     ">= 6x",
-                    _verdict(imp["vs_orm"] >= 6),
+                    _verdict(imp["vs_orm_same_rows"] >= 6),
                 )
             )
+            if imp["same_rows"]:
+                rows.append(
+                    (
+                        f"  {imp['rows']:,}-row import vs that ORM run",
+                        f"{imp['vs_orm']:.1f}x",
+                        "(context)",
+                        "flatters the ORM",
+                    )
+                )
         measured = imp["rows"] >= import_speed.RSS_TARGET_ROWS
         rss = imp["rss_at_1m"]
         if rss is None:
