@@ -46,6 +46,18 @@ def test_whatsapp_id_without_ninth_digit_finds_the_stored_mobile() -> None:
     assert (again.customer.id, again.outcome) == (ana.id, "matched")
 
 
+@pytest.mark.parametrize(
+    "wa_id", ["005511987654321", "0055 11 8765-4321", "11987654321", "1187654321"]
+)
+def test_whatsapp_id_with_0055_or_without_country_code_finds_the_stored_mobile(
+    wa_id: str,
+) -> None:
+    customers, identity = make()
+    ana = customers.register(T, ADMIN, name="Ana", phones=["+55 11 98765-4321"])
+    found = identity.resolve_inbound(T, "whatsapp", {"messenger": ("whatsapp", wa_id)})
+    assert (found.customer.id, found.outcome) == (ana.id, "attached")
+
+
 def test_create_then_match_then_attach() -> None:
     _, identity = make()
     first = identity.resolve_inbound(
