@@ -124,6 +124,29 @@ def test_bad_identifiers_are_clear_errors() -> None:
         identity.resolve_inbound(T, "x", {"phone": "not a phone"})
 
 
+@pytest.mark.parametrize(
+    ("identifiers", "kw", "field"),
+    [
+        (None, {}, "identifiers"),
+        ({"messenger": "5511987654321"}, {}, "messenger_ids"),
+        ({"messenger": ("whatsapp",)}, {}, "messenger_ids"),
+        ({"messenger": ("telegram", None)}, {}, "messenger_ids"),
+        ({"external": "erp-1"}, {}, "external_ids"),
+        ({"email": "ana@x.com"}, {"display_name": 5}, "display_name"),
+        ({"email": "ana@x.com"}, {"avatar_url": ["x"]}, "avatar_url"),
+    ],
+)
+def test_wrong_types_in_inbound_are_our_errors(
+    identifiers: object, kw: dict[str, object], field: str
+) -> None:
+    from customer_core import CustomerCoreError
+
+    _, identity = make()
+    with pytest.raises(CustomerCoreError) as error:
+        identity.resolve_inbound(T, "x", identifiers, **kw)  # type: ignore[arg-type]
+    assert error.value.field == field
+
+
 def test_concurrent_messages_create_one_customer() -> None:
     customers, identity = make()
     results: list[str] = []

@@ -231,7 +231,14 @@ def test_bad_input_types_are_our_errors() -> None:
     from customer_core import CustomerCoreError
 
     service = make()
-    for bad in ({"tax_id": 5}, {"language": 3}, {"addresses": [{"street": "R", "planet": "Mars"}]}):
+    for bad in (
+        {"tax_id": 5},
+        {"language": 3},
+        {"addresses": [{"street": "R", "planet": "Mars"}]},
+        {"messenger_ids": ["5511987654321"]},
+        {"messenger_ids": [None]},
+        {"external_ids": ["erp-1"]},
+    ):
         with pytest.raises(CustomerCoreError):
             service.register(T, SELLER, name="Ana", **bad)
     with pytest.raises(CustomerCoreError):

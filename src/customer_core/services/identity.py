@@ -99,6 +99,13 @@ class IdentityService(CustomerMerging):
         Safe under concurrency: the unique identity index decides the race and
         the loser re-reads the winner.
         """
+        for field, text in (
+            ("display_name", display_name),
+            ("avatar_url", avatar_url),
+            ("message_text", message_text),
+        ):
+            if text is not None and not isinstance(text, str):
+                raise InvalidValue("expected text", code="invalid_value", field=field)
         region = self.preset.default_region
         inbound = (
             identifiers

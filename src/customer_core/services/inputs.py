@@ -13,7 +13,7 @@ from customer_core.domain.values.online import ExternalId, MessengerId, SocialPr
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable
-from customer_core.errors import InvalidAddress, InvalidTaxId, InvalidValue
+from customer_core.errors import InvalidAddress, InvalidSocialProfile, InvalidTaxId, InvalidValue
 
 __all__ = [
     "AddressInput",
@@ -119,12 +119,29 @@ def as_social_profile(value: SocialInput) -> SocialProfile:
     return SocialProfile.parse(value)
 
 
+def _pair(value: Any, field: str, code: str) -> tuple[str, str]:
+    """An ``(app or system, id)`` pair, or the field's error (not a ``TypeError``)."""
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(part, (str, int)) and not isinstance(part, bool) for part in value)
+    ):
+        return str(value[0]), str(value[1])
+    raise InvalidSocialProfile(
+        "expected a pair of text: (app or system, id)", code=code, field=field
+    )
+
+
 def as_messenger_id(value: MessengerInput) -> MessengerId:
-    return value if isinstance(value, MessengerId) else MessengerId.parse(*value)
+    if isinstance(value, MessengerId):
+        return value
+    return MessengerId.parse(*_pair(value, "messenger_ids", "invalid_messenger_id"))
 
 
 def as_external_id(value: ExternalInput) -> ExternalId:
-    return value if isinstance(value, ExternalId) else ExternalId.parse(*value)
+    if isinstance(value, ExternalId):
+        return value
+    return ExternalId.parse(*_pair(value, "external_ids", "invalid_external_id"))
 
 
 def as_website(value: Website | str) -> Website:
