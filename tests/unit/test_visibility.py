@@ -213,3 +213,33 @@ def test_cursor_pagination_is_stable() -> None:
             break
         cursor = page.next_cursor
     assert seen == [f"Cliente {i:02d}" for i in range(25)]
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"cursor": 5}, "cursor"),
+        ({"limit": "5"}, "limit"),
+        ({"limit": None}, "limit"),
+        ({"limit": 2.5}, "limit"),
+        ({"relationship_type": "customers"}, "relationship_type"),
+    ],
+)
+def test_wrong_list_arguments_are_our_errors(kw: dict[str, object], field: str) -> None:
+    from customer_core import CustomerCoreError
+
+    core = connect("memory://")
+    core.customers.register(T, ADMIN, name="Ana")
+    with pytest.raises(CustomerCoreError) as error:
+        core.directory.list(T, ADMIN, **kw)  # type: ignore[arg-type]
+    assert error.value.field == field
+
+
+@pytest.mark.parametrize("threshold", ["0.5", None])
+def test_a_duplicate_threshold_that_is_not_a_number_is_our_error(threshold: object) -> None:
+    from customer_core import CustomerCoreError
+
+    core = connect("memory://")
+    with pytest.raises(CustomerCoreError) as error:
+        core.identity.duplicate_report(T, ADMIN, threshold=threshold)  # type: ignore[arg-type]
+    assert error.value.field == "threshold"

@@ -339,7 +339,8 @@ class IdentityService(CustomerMerging):
 
         ``threshold`` is the lowest score (0 to 1) a suggestion needs.
         """
-        if not 0 <= threshold <= 1:  # also refuses NaN
+        number = isinstance(threshold, (int, float)) and not isinstance(threshold, bool)
+        if not number or not 0 <= threshold <= 1:  # also refuses NaN
             raise InvalidValue(
                 f"the threshold is a score from 0 to 1, got {threshold!r}",
                 code="invalid_value",
