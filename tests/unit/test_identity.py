@@ -311,3 +311,27 @@ def test_lingua_detector_reads_portuguese_spanish_and_english() -> None:
     assert detector.detect("Hola, quiero saber dónde está mi pedido") == "es"
     assert detector.detect("Hello, where is my order?") == "en"
     assert detector.detect("   ") is None
+
+
+@pytest.mark.parametrize(
+    ("absorbed", "kw", "field"),
+    [
+        (None, {}, "absorbed"),
+        (5, {}, "absorbed"),
+        ([5], {}, "absorbed"),
+        ("B", {"drop": [None]}, "drop"),
+    ],
+)
+def test_wrong_types_in_merge_are_our_errors(
+    absorbed: object, kw: dict[str, object], field: str
+) -> None:
+    from customer_core import CustomerCoreError
+
+    customers, identity = make()
+    ana = customers.register(T, ADMIN, name="Ana", phones=["11 98765-4321"])
+    bia = customers.register(T, ADMIN, name="Bia", phones=["11 98765-1111"])
+    target = bia.id if absorbed == "B" else absorbed
+    with pytest.raises(CustomerCoreError) as error:
+        identity.merge(T, ADMIN, ana.id, target, **kw)  # type: ignore[arg-type]
+    assert error.value.field == field
+    assert customers.get(T, ADMIN, bia.id) == bia
