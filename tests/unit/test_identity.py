@@ -335,3 +335,13 @@ def test_wrong_types_in_merge_are_our_errors(
         identity.merge(T, ADMIN, ana.id, target, **kw)  # type: ignore[arg-type]
     assert error.value.field == field
     assert customers.get(T, ADMIN, bia.id) == bia
+
+
+def test_the_spam_and_vip_switch_is_a_boolean() -> None:
+    customers, identity = make()
+    ana = customers.register(T, ADMIN, name="Ana", phones=["11 98765-4321"])
+    for flag in (identity.mark_spammer, identity.mark_vip):
+        with pytest.raises(InvalidValue) as error:
+            flag(T, ADMIN, ana.id, on="no")  # type: ignore[arg-type]
+        assert error.value.field == "on"
+    assert customers.get(T, ADMIN, ana.id) == ana

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from customer_core import (
     InvalidOperation,
     InvalidPhone,
     InvalidTaxId,
+    InvalidValue,
     MissingRequiredField,
     NotFound,
     PermissionDenied,
@@ -245,3 +246,28 @@ def test_bad_input_types_are_our_errors() -> None:
         Actor(tenant_id=T, user_id="u", role="king")
     with pytest.raises(CustomerCoreError):
         Actor(tenant_id=T, user_id="u", permissions=["fly"])
+
+
+@pytest.mark.parametrize("at", ["2024-01-01", datetime(2024, 1, 1), 0])
+def test_a_purchase_or_contact_time_must_be_an_aware_datetime(at: object) -> None:
+    service = make()
+    ana = service.register(T, ADMIN, name="Ana")
+    for record in (service.record_purchase, service.record_contact):
+        with pytest.raises(InvalidValue) as error:
+            record(T, ADMIN, ana.id, at=at)  # type: ignore[arg-type]
+        assert error.value.field == "at"
+    assert service.get(T, ADMIN, ana.id) == ana
+
+
+def test_wrong_contact_or_social_profile_inputs_are_our_errors() -> None:
+    from customer_core import CustomerCoreError
+
+    service = make()
+    acme = service.register(T, ADMIN, name="Acme", kind="company")
+    with pytest.raises(CustomerCoreError) as error:
+        service.add_contact(T, ADMIN, acme.id, None)
+    assert error.value.field == "contacts"
+    with pytest.raises(CustomerCoreError) as error:
+        service.add_social_profile(T, ADMIN, acme.id, ("instagram",))
+    assert error.value.field == "social_profiles"
+    assert service.get(T, ADMIN, acme.id) == acme

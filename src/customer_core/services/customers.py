@@ -32,7 +32,7 @@ from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import ACTIVE, Customer, CustomerKind, Source
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.errors import InvalidOperation, InvalidTaxId
+from customer_core.errors import InvalidOperation, InvalidTaxId, InvalidValue
 from customer_core.ports import TaxIdStatus
 from customer_core.services import inputs
 from customer_core.services.base import check_tenant
@@ -41,6 +41,15 @@ from customer_core.services.customer_channels import CustomerChannels
 from customer_core.services.customer_credentials import CustomerCredentials
 
 __all__ = ["CustomerService"]
+
+
+def _moment(at: datetime | None) -> datetime | None:
+    """``at`` when it is a timezone-aware datetime (what the storage keeps)."""
+    if at is None:
+        return None
+    if not isinstance(at, datetime) or at.utcoffset() is None:
+        raise InvalidValue("expected a timezone-aware datetime", code="invalid_value", field="at")
+    return at
 
 
 class CustomerService(CustomerChannels, CustomerCredentials):
@@ -182,7 +191,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         self, tenant_id: str, actor: Actor, customer_id: str, /, *, at: datetime | None = None
     ) -> Customer:
         """A purchase (an order of type "order") turns a lead or contact into active."""
-        when = at or self.clock.now()
+        when = _moment(at) or self.clock.now()
         return self._change(
             tenant_id,
             actor,
@@ -196,7 +205,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         self, tenant_id: str, actor: Actor, customer_id: str, /, *, at: datetime | None = None
     ) -> Customer:
         """Staff sent a message to the customer ("contacted ... ago")."""
-        when = at or self.clock.now()
+        when = _moment(at) or self.clock.now()
         return self._change(
             tenant_id,
             actor,

@@ -235,6 +235,8 @@ class IdentityService(CustomerMerging):
     def _flag(
         self, tenant_id: str, actor: Actor, customer_id: str, list_name: str, on: bool
     ) -> Customer:
+        if not isinstance(on, bool):
+            raise InvalidValue("expected true or false", code="invalid_value", field="on")
         with self.uow_factory() as uow:
             current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
             flagged = (

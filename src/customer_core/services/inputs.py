@@ -114,7 +114,7 @@ def as_social_profile(value: SocialInput) -> SocialProfile:
     if isinstance(value, SocialProfile):
         return value
     if isinstance(value, tuple):
-        network, handle = value
+        network, handle = _pair(value, "social_profiles", "invalid_social_profile")
         return SocialProfile.parse(handle, network=network)
     return SocialProfile.parse(value)
 
@@ -166,6 +166,8 @@ def as_contact(
         contact = value
         contact.check(policy)
         return contact
+    if not isinstance(value, Mapping):
+        raise InvalidValue("expected a contact", code="invalid_value", field="contacts")
     return Contact.create(
         id=str(value.get("id") or new_id),
         name=value.get("name", ""),
