@@ -243,3 +243,27 @@ def test_a_duplicate_threshold_that_is_not_a_number_is_our_error(threshold: obje
     with pytest.raises(CustomerCoreError) as error:
         core.identity.duplicate_report(T, ADMIN, threshold=threshold)  # type: ignore[arg-type]
     assert error.value.field == "threshold"
+
+
+def test_portfolio_ids_must_be_lists_of_ids_not_a_lone_string() -> None:
+    from customer_core import CustomerCoreError
+
+    core = connect("memory://", preset=presets.HELPDESK_PORTFOLIO)
+    ana = core.customers.register(T, ADMIN, name="Ana")
+    with pytest.raises(CustomerCoreError) as error:
+        core.portfolios.create(T, ADMIN, name="P", member_ids="u42")  # a string is not a list
+    assert error.value.field == "member_ids"
+    for bad in ({"description": 5}, {"owner_id": 5}, {"member_ids": [None]}):
+        with pytest.raises(CustomerCoreError):
+            core.portfolios.create(T, ADMIN, name="P", **bad)
+    assert core.portfolios.list_all(T, ADMIN) == []
+    portfolio = core.portfolios.create(T, ADMIN, name="P")
+    with pytest.raises(CustomerCoreError) as error:
+        core.portfolios.transfer(T, ADMIN, ana.id, to_portfolio_id=portfolio.id)
+    assert error.value.field == "customer_ids"
+    with pytest.raises(CustomerCoreError) as error:
+        core.portfolios.transfer(T, ADMIN, [ana.id], to_seller_id=5)  # type: ignore[arg-type]
+    assert error.value.field == "to_seller_id"
+    with pytest.raises(CustomerCoreError) as error:
+        core.portfolios.bulk_delete(T, ADMIN, ana.id)
+    assert core.customers.get(T, ADMIN, ana.id) == ana
