@@ -345,3 +345,22 @@ def test_the_spam_and_vip_switch_is_a_boolean() -> None:
             flag(T, ADMIN, ana.id, on="no")  # type: ignore[arg-type]
         assert error.value.field == "on"
     assert customers.get(T, ADMIN, ana.id) == ana
+
+
+@pytest.mark.parametrize("tenant_id", [5, "t" * 65, "a\nb"])
+def test_inbound_tenant_must_be_an_id(tenant_id: object) -> None:
+    _, identity = make()
+    with pytest.raises(InvalidValue) as error:
+        identity.resolve_inbound(tenant_id, "email", {"email": "ana@x.com"})  # type: ignore[arg-type]
+    assert error.value.field == "tenant_id"
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [({"tenant_id": None}, "tenant_id"), ({"user_id": 5}, "user_id"), ({"user_id": ""}, "user_id")],
+)
+def test_actor_ids_are_checked(kw: dict[str, object], field: str) -> None:
+    values: dict[str, object] = {"tenant_id": T, "user_id": "u1", **kw}
+    with pytest.raises(InvalidValue) as error:
+        Actor(**values)  # type: ignore[arg-type]
+    assert error.value.field == field

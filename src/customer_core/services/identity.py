@@ -32,7 +32,7 @@ from customer_core.domain.matching.duplicates import (
     suggest_duplicates,
 )
 from customer_core.domain.matching.search import search_key
-from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.actor import Actor, check_id
 from customer_core.domain.model.customer import Customer, IdentityKey, Source
 from customer_core.domain.rules.visibility import (
     CustomerFilter,
@@ -99,6 +99,8 @@ class IdentityService(CustomerMerging):
         Safe under concurrency: the unique identity index decides the race and
         the loser re-reads the winner.
         """
+        if tenant_id is not None and tenant_id != "":  # missing: required_field, below
+            check_id(tenant_id, "tenant_id")
         for field, text in (
             ("display_name", display_name),
             ("avatar_url", avatar_url),
