@@ -267,3 +267,18 @@ def test_portfolio_ids_must_be_lists_of_ids_not_a_lone_string() -> None:
     with pytest.raises(CustomerCoreError) as error:
         core.portfolios.bulk_delete(T, ADMIN, ana.id)
     assert core.customers.get(T, ADMIN, ana.id) == ana
+
+
+def test_a_customer_is_assigned_only_to_an_existing_portfolio_of_its_tenant() -> None:
+    core = connect("memory://", preset=presets.HELPDESK_PORTFOLIO)
+    other_admin = Actor(tenant_id="outra", user_id="admin", role="admin")
+    theirs = core.portfolios.create("outra", other_admin, name="Deles")
+    with pytest.raises(NotFound) as error:
+        core.customers.register(T, ADMIN, name="Ana", portfolio_id="nope")
+    assert error.value.field == "portfolio_id"
+    ana = core.customers.register(T, ADMIN, name="Ana")
+    for portfolio_id in ("nope", theirs.id):
+        with pytest.raises(NotFound):
+            core.customers.update(T, ADMIN, ana.id, portfolio_id=portfolio_id)
+    assert core.customers.get(T, ADMIN, ana.id) == ana
+    assert core.directory.list(T, ADMIN).items == [ana]

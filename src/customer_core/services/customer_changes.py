@@ -17,8 +17,8 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import VersionConflict
-from customer_core.ports import DomainEvent
+from customer_core.errors import NotFound, VersionConflict
+from customer_core.ports import DomainEvent, UnitOfWork
 from customer_core.services.base import ServiceBase
 
 __all__ = ["Change", "CustomerChanges"]
@@ -43,6 +43,16 @@ class CustomerChanges(ServiceBase):
         if after.responsible_id != old_responsible and after.responsible_id != actor.user_id:
             check_action(actor, self.preset.access, Action.SET_RESPONSIBLE)
 
+    def _check_portfolio(self, uow: UnitOfWork, before: Customer | None, after: Customer) -> None:
+        """A newly set portfolio must be one of the tenant's portfolios."""
+        old_portfolio = before.portfolio_id if before else None
+        if after.portfolio_id is None or after.portfolio_id == old_portfolio:
+            return
+        try:
+            uow.portfolios.get(after.tenant_id, after.portfolio_id)
+        except NotFound as exc:
+            raise NotFound("portfolio not found", code="not_found", field="portfolio_id") from exc
+
     def _change(
         self,
         tenant_id: str,
@@ -66,6 +76,7 @@ class CustomerChanges(ServiceBase):
                 )
             changed = change(current)
             self._check_assignment(actor, current, changed)
+            self._check_portfolio(uow, current, changed)
             if check:
                 changed.check_required(self.preset.registration)
             changed = attrs.evolve(changed, updated_at=self.clock.now())

@@ -126,6 +126,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         if password is not None:
             customer = attrs.evolve(customer, password_hash=self._hash_password(password))
         with self.uow_factory() as uow:
+            self._check_portfolio(uow, None, customer)
             stored = uow.customers.add(customer)
             uow.record(
                 self._event("customer.registered", actor, stored, source=stored.source.value)
