@@ -282,3 +282,12 @@ def test_a_customer_is_assigned_only_to_an_existing_portfolio_of_its_tenant() ->
             core.customers.update(T, ADMIN, ana.id, portfolio_id=portfolio_id)
     assert core.customers.get(T, ADMIN, ana.id) == ana
     assert core.directory.list(T, ADMIN).items == [ana]
+
+
+@pytest.mark.parametrize("url", [None, 5])
+def test_a_database_url_that_is_not_text_is_our_error(url: object) -> None:
+    from customer_core import InvalidValue
+
+    with pytest.raises(InvalidValue) as error:
+        connect(url)  # type: ignore[arg-type]
+    assert error.value.field == "url"
