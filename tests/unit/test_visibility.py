@@ -291,3 +291,15 @@ def test_a_database_url_that_is_not_text_is_our_error(url: object) -> None:
     with pytest.raises(InvalidValue) as error:
         connect(url)  # type: ignore[arg-type]
     assert error.value.field == "url"
+
+
+@pytest.mark.parametrize("text", [None, 5])
+def test_a_search_for_something_that_is_not_text_is_our_error(text: object) -> None:
+    from customer_core import InvalidValue
+
+    core = connect("memory://")
+    core.customers.register(T, ADMIN, name="None")  # str(None) found this one
+    core.customers.register(T, ADMIN, name="Loja 5")
+    with pytest.raises(InvalidValue) as error:
+        core.directory.search(T, ADMIN, text)  # type: ignore[arg-type]
+    assert error.value.field == "text"
