@@ -364,3 +364,14 @@ def test_actor_ids_are_checked(kw: dict[str, object], field: str) -> None:
     with pytest.raises(InvalidValue) as error:
         Actor(**values)  # type: ignore[arg-type]
     assert error.value.field == field
+
+
+def test_clearing_the_spam_flag_with_update_unlists_the_identifiers() -> None:
+    customers, identity = make()
+    ana = customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"])
+    identity.mark_spammer(T, ADMIN, ana.id)
+    customers.update(T, ADMIN, ana.id, is_spammer=False)
+    assert identity.resolve_inbound(T, "email", {"email": "ana@x.com"}).spam is False
+    customers.update(T, ADMIN, ana.id, is_vip=True)
+    customers.update(T, ADMIN, ana.id, is_vip=False)
+    assert identity.resolve_inbound(T, "email", {"email": "ana@x.com"}).vip is False

@@ -63,9 +63,14 @@ class CustomerChanges(ServiceBase):
         event: str = "customer.updated",
         expected_version: int | None = None,
         check: bool = True,
+        then: Callable[[UnitOfWork, Customer, Customer], None] | None = None,
         **data: Any,
     ) -> Customer:
-        """Load, apply ``change``, validate, save with optimistic locking, record, commit."""
+        """Load, apply ``change``, validate, save with optimistic locking, record, commit.
+
+        ``then(uow, before, saved)`` writes what goes with the change in the
+        same unit of work.
+        """
         with self.uow_factory() as uow:
             current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
             if expected_version is not None and current.version != expected_version:
@@ -81,6 +86,8 @@ class CustomerChanges(ServiceBase):
                 changed.check_required(self.preset.registration)
             changed = attrs.evolve(changed, updated_at=self.clock.now())
             saved = uow.customers.save(changed, expected_version=current.version)
+            if then is not None:
+                then(uow, current, saved)
             uow.record(self._event(event, actor, saved, **data))
             self.commit(uow)
         return saved

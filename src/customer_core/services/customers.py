@@ -33,7 +33,7 @@ from customer_core.domain.model.customer import ACTIVE, Customer, CustomerKind, 
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.errors import InvalidOperation, InvalidTaxId, InvalidValue
-from customer_core.ports import TaxIdStatus
+from customer_core.ports import TaxIdStatus, UnitOfWork
 from customer_core.services import inputs
 from customer_core.services.base import check_tenant
 from customer_core.services.customer_changes import Change
@@ -50,6 +50,20 @@ def _moment(at: datetime | None) -> datetime | None:
     if not isinstance(at, datetime) or at.utcoffset() is None:
         raise InvalidValue("expected a timezone-aware datetime", code="invalid_value", field="at")
     return at
+
+
+def _sync_lists(uow: UnitOfWork, before: Customer, after: Customer) -> None:
+    """Setting ``is_spammer``/``is_vip`` lists or unlists the identifiers, as
+    :meth:`~customer_core.services.IdentityService.mark_spammer` does."""
+    for flag, list_name in (("is_spammer", "spam"), ("is_vip", "vip")):
+        on = getattr(after, flag)
+        if on == getattr(before, flag):
+            continue
+        keys = after.identity_keys()
+        if on:
+            uow.lists.add(after.tenant_id, list_name, keys, customer_id=after.id)
+        else:
+            uow.lists.remove(after.tenant_id, list_name, keys)
 
 
 class CustomerService(CustomerChannels, CustomerCredentials):
@@ -170,6 +184,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
             customer_id,
             lambda c: c.update(**parsed),
             expected_version=expected_version,
+            then=_sync_lists,
             fields=sorted(parsed),
         )
 
