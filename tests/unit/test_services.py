@@ -271,3 +271,15 @@ def test_wrong_contact_or_social_profile_inputs_are_our_errors() -> None:
         service.add_social_profile(T, ADMIN, acme.id, ("instagram",))
     assert error.value.field == "social_profiles"
     assert service.get(T, ADMIN, acme.id) == acme
+
+
+def test_a_misspelt_expected_version_is_refused_not_ignored() -> None:
+    service = make(presets.OMNICHANNEL)
+    ana = service.register(T, ADMIN, name="Ana", phones=["11 98765-4321"])
+    with pytest.raises(InvalidValue) as error:
+        service.add_phone(T, ADMIN, ana.id, "11 3333-4444", expected_verison=99)
+    assert error.value.field == "expected_verison"
+    assert service.get(T, ADMIN, ana.id) == ana
+    with pytest.raises(VersionConflict):
+        service.add_phone(T, ADMIN, ana.id, "11 3333-4444", expected_version=99)
+    assert service.get(T, ADMIN, ana.id) == ana

@@ -17,13 +17,17 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import NotFound, VersionConflict
+from customer_core.errors import InvalidValue, NotFound, VersionConflict
 from customer_core.ports import DomainEvent, UnitOfWork
 from customer_core.services.base import ServiceBase
 
 __all__ = ["Change", "CustomerChanges"]
 
 Change = Callable[[Customer], Customer]
+
+
+#: What the use cases add to their event; any other keyword is a caller's mistake.
+_EVENT_DATA = frozenset({"fields", "status"})
 
 
 class CustomerChanges(ServiceBase):
@@ -71,6 +75,9 @@ class CustomerChanges(ServiceBase):
         ``then(uow, before, saved)`` writes what goes with the change in the
         same unit of work.
         """
+        unknown = sorted(set(data) - _EVENT_DATA)
+        if unknown:  # e.g. a misspelt expected_version: never skip the version check silently
+            raise InvalidValue(f"unknown options {unknown}", code="invalid_value", field=unknown[0])
         with self.uow_factory() as uow:
             current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
             if expected_version is not None and current.version != expected_version:
