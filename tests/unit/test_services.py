@@ -283,3 +283,20 @@ def test_a_misspelt_expected_version_is_refused_not_ignored() -> None:
     with pytest.raises(VersionConflict):
         service.add_phone(T, ADMIN, ana.id, "11 3333-4444", expected_version=99)
     assert service.get(T, ADMIN, ana.id) == ana
+
+
+def test_a_record_lacking_required_fields_can_be_completed_one_field_at_a_time() -> None:
+    from customer_core.services.identity import IdentityService
+
+    store = MemoryStore()
+    service = CustomerService(store, preset=presets.OMNICHAT)
+    identity = IdentityService(store, preset=presets.OMNICHAT)
+    ana = identity.resolve_inbound(T, "whatsapp", {"phone": "21 99999-0000"}).customer
+    ana = service.update(T, ADMIN, ana.id, name="Ana Lima")  # no e-mail nor address yet
+    ana = service.add_email(T, ADMIN, ana.id, "ana@x.com")
+    address = {"street": "Rua A", "neighborhood": "Centro", "city": "Recife"}
+    ana = service.add_address(T, ADMIN, ana.id, address)
+    assert (ana.name, ana.version) == ("Ana Lima", 4)
+    with pytest.raises(MissingRequiredField) as error:  # what is there stays required
+        service.remove_email(T, ADMIN, ana.id, "ana@x.com")
+    assert error.value.field == "email"

@@ -17,7 +17,7 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import InvalidValue, NotFound, VersionConflict
+from customer_core.errors import InvalidValue, MissingRequiredField, NotFound, VersionConflict
 from customer_core.ports import DomainEvent, UnitOfWork
 from customer_core.services.base import ServiceBase
 
@@ -90,7 +90,15 @@ class CustomerChanges(ServiceBase):
             self._check_assignment(actor, current, changed)
             self._check_portfolio(uow, current, changed)
             if check:
-                changed.check_required(self.preset.registration)
+                # Only what the change takes away: a record made without them
+                # (inbound, another preset) stays editable one field at a time.
+                registration = self.preset.registration
+                lacked = set(current.missing_required(registration))
+                taken = [f for f in changed.missing_required(registration) if f not in lacked]
+                if taken:
+                    raise MissingRequiredField(
+                        f"{taken[0]} is required", code="required_field", field=taken[0]
+                    )
             changed = attrs.evolve(changed, updated_at=self.clock.now())
             saved = uow.customers.save(changed, expected_version=current.version)
             if then is not None:
