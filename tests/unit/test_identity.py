@@ -375,3 +375,11 @@ def test_clearing_the_spam_flag_with_update_unlists_the_identifiers() -> None:
     customers.update(T, ADMIN, ana.id, is_vip=True)
     customers.update(T, ADMIN, ana.id, is_vip=False)
     assert identity.resolve_inbound(T, "email", {"email": "ana@x.com"}).vip is False
+
+
+@pytest.mark.parametrize("avatar_url", ["https://x.com/" + "a" * 5000, "https://x.com/a\x00"])
+def test_inbound_avatar_is_checked_like_at_registration(avatar_url: str) -> None:
+    _, identity = make()
+    with pytest.raises(InvalidValue) as error:
+        identity.resolve_inbound(T, "x", {"email": "ana@x.com"}, avatar_url=avatar_url)
+    assert error.value.field == "avatar_url"

@@ -45,6 +45,7 @@ from customer_core.errors import (
     VersionConflict,
 )
 from customer_core.ports import DuplicateHint, LanguageDetector, UnitOfWork
+from customer_core.services import inputs
 from customer_core.services.base import check_tenant
 from customer_core.services.inbound import Inbound, Outcome, Resolution, attach_new_identifiers
 from customer_core.services.merging import CustomerMerging
@@ -108,6 +109,7 @@ class IdentityService(CustomerMerging):
         ):
             if text is not None and not isinstance(text, str):
                 raise InvalidValue("expected text", code="invalid_value", field=field)
+        avatar_url = inputs._text(avatar_url, "avatar_url")  # as register checks it
         region = self.preset.default_region
         inbound = (
             identifiers
