@@ -300,3 +300,13 @@ def test_a_record_lacking_required_fields_can_be_completed_one_field_at_a_time()
     with pytest.raises(MissingRequiredField) as error:  # what is there stays required
         service.remove_email(T, ADMIN, ana.id, "ana@x.com")
     assert error.value.field == "email"
+
+
+@pytest.mark.parametrize("version", ["1", True, 1.0])
+def test_expected_version_must_be_a_version_number(version: object) -> None:
+    service = make()
+    ana = service.register(T, ADMIN, name="Ana")
+    with pytest.raises(InvalidValue) as error:
+        service.update(T, ADMIN, ana.id, name="Bia", expected_version=version)  # type: ignore[arg-type]
+    assert error.value.field == "expected_version"
+    assert service.get(T, ADMIN, ana.id) == ana

@@ -75,6 +75,14 @@ class CustomerChanges(ServiceBase):
         ``then(uow, before, saved)`` writes what goes with the change in the
         same unit of work.
         """
+        if expected_version is not None and (
+            not isinstance(expected_version, int) or isinstance(expected_version, bool)
+        ):
+            raise InvalidValue(
+                "expected_version is the version number read",
+                code="invalid_value",
+                field="expected_version",
+            )
         unknown = sorted(set(data) - _EVENT_DATA)
         if unknown:  # e.g. a misspelt expected_version: never skip the version check silently
             raise InvalidValue(f"unknown options {unknown}", code="invalid_value", field=unknown[0])
