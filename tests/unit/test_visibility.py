@@ -303,3 +303,21 @@ def test_a_search_for_something_that_is_not_text_is_our_error(text: object) -> N
     with pytest.raises(InvalidValue) as error:
         core.directory.search(T, ADMIN, text)  # type: ignore[arg-type]
     assert error.value.field == "text"
+
+
+def test_user_ids_longer_than_the_schema_stores_are_refused_on_every_storage() -> None:
+    from customer_core import InvalidValue
+
+    core = connect("memory://", preset=presets.HELPDESK_PORTFOLIO)
+    ana = core.customers.register(T, ADMIN, name="Ana")
+    too_long = "u" * 65  # PostgreSQL/MariaDB refused it with a field-less storage error
+    with pytest.raises(InvalidValue) as error:
+        core.customers.update(T, ADMIN, ana.id, responsible_id=too_long)
+    assert error.value.field == "responsible_id"
+    with pytest.raises(InvalidValue) as error:
+        core.portfolios.transfer(T, ADMIN, [ana.id], to_seller_id=too_long)
+    assert error.value.field == "to_seller_id"
+    with pytest.raises(InvalidValue) as error:
+        core.portfolios.create(T, ADMIN, name="P", member_ids=[too_long])
+    assert error.value.field == "member_ids"
+    assert core.customers.get(T, ADMIN, ana.id) == ana

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from customer_core.domain.model.actor import check_id
 from customer_core.domain.model.customer import Contact, clean_name
 from customer_core.domain.rules.policies import ContactPolicy
 from customer_core.domain.values.address import Address, Language
@@ -231,6 +232,9 @@ def parse_scalar_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
             if not isinstance(value, bool):
                 raise InvalidValue("expected true or false", code="invalid_value", field=name)
             parsed[name] = value
+        elif name in ("portfolio_id", "responsible_id"):
+            text = _text(value, name)  # empty clears it
+            parsed[name] = check_id(text, name) if text is not None else None
         elif name in ("name", "trade_name", "job_title"):
             parsed[name] = clean_name(value, name, required=name == "name")
         else:

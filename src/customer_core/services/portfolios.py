@@ -13,7 +13,7 @@ from typing import Protocol, overload
 
 import attrs
 
-from customer_core.domain.model.actor import Actor, Portfolio
+from customer_core.domain.model.actor import Actor, Portfolio, check_id
 from customer_core.domain.model.customer import clean_name
 from customer_core.domain.rules.policies import Visibility
 from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
@@ -92,13 +92,13 @@ def _id_list(values: Iterable[str], field: str) -> list[str]:
         ids = []
     if isinstance(values, str) or not all(isinstance(i, str) and i for i in ids):
         raise InvalidValue("expected a list of ids", code="invalid_value", field=field)
+    for i in ids:
+        check_id(i, field)
     return ids
 
 
 def _optional_id(value: str | None, field: str) -> str | None:
-    if value is not None and (not isinstance(value, str) or not value):
-        raise InvalidValue("expected an id", code="invalid_value", field=field)
-    return value
+    return None if value is None else check_id(value, field)
 
 
 def _ids(customer_ids: Iterable[str]) -> list[str]:
