@@ -310,3 +310,17 @@ def test_expected_version_must_be_a_version_number(version: object) -> None:
         service.update(T, ADMIN, ana.id, name="Bia", expected_version=version)  # type: ignore[arg-type]
     assert error.value.field == "expected_version"
     assert service.get(T, ADMIN, ana.id) == ana
+
+
+def test_a_caller_cannot_skip_the_required_field_check() -> None:
+    service = make(presets.OMNICHAT)
+    address = {"street": "Rua A", "neighborhood": "Centro", "city": "Recife"}
+    ana = service.register(
+        T, ADMIN, name="Ana", phones=["11 98765-4321"], emails=["ana@x.com"], addresses=[address]
+    )
+    with pytest.raises(InvalidValue) as error:
+        service.remove_email(T, ADMIN, ana.id, "ana@x.com", check=False)
+    assert error.value.field == "check"
+    with pytest.raises(InvalidValue):
+        service.edit(T, ADMIN, ana.id, lambda c: c.remove_email("ana@x.com"), check=False)
+    assert service.get(T, ADMIN, ana.id) == ana

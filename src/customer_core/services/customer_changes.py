@@ -9,7 +9,7 @@ updates (:mod:`customer_core.services.customers`), channels
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -28,6 +28,18 @@ Change = Callable[[Customer], Customer]
 
 #: What the use cases add to their event; any other keyword is a caller's mistake.
 _EVENT_DATA = frozenset({"fields", "status"})
+
+
+def caller_options(kw: Mapping[str, Any]) -> dict[str, Any]:
+    """The keywords a caller may pass on to a change: only ``expected_version``.
+
+    ``check`` and ``event`` are the use cases' own: a caller must not skip
+    the required-field check (``remove_email(..., check=False)``).
+    """
+    unknown = sorted(set(kw) - {"expected_version"})
+    if unknown:
+        raise InvalidValue(f"unknown options {unknown}", code="invalid_value", field=unknown[0])
+    return dict(kw)
 
 
 class CustomerChanges(ServiceBase):
