@@ -70,6 +70,8 @@ def connect(
     latest version first. ``services`` go to every service (``clock``,
     ``ids``, ``hasher``, ``tax_registry``, ``publisher``).
     """
+    if not isinstance(url, str):
+        raise InvalidValue("the database URL is text", code="invalid_value", field="url")
     storage: UnitOfWorkFactory = (
         MemoryStore() if url.startswith("memory:") else _open_sql(url, upgrade=upgrade)
     )

@@ -46,6 +46,18 @@ def test_whatsapp_id_without_ninth_digit_finds_the_stored_mobile() -> None:
     assert (again.customer.id, again.outcome) == (ana.id, "matched")
 
 
+@pytest.mark.parametrize(
+    "wa_id", ["005511987654321", "0055 11 8765-4321", "11987654321", "1187654321"]
+)
+def test_whatsapp_id_with_0055_or_without_country_code_finds_the_stored_mobile(
+    wa_id: str,
+) -> None:
+    customers, identity = make()
+    ana = customers.register(T, ADMIN, name="Ana", phones=["+55 11 98765-4321"])
+    found = identity.resolve_inbound(T, "whatsapp", {"messenger": ("whatsapp", wa_id)})
+    assert (found.customer.id, found.outcome) == (ana.id, "attached")
+
+
 def test_create_then_match_then_attach() -> None:
     _, identity = make()
     first = identity.resolve_inbound(
@@ -110,6 +122,29 @@ def test_bad_identifiers_are_clear_errors() -> None:
         identity.resolve_inbound(T, "x", {"fax": "1"})
     with pytest.raises(InvalidValue):
         identity.resolve_inbound(T, "x", {"phone": "not a phone"})
+
+
+@pytest.mark.parametrize(
+    ("identifiers", "kw", "field"),
+    [
+        (None, {}, "identifiers"),
+        ({"messenger": "5511987654321"}, {}, "messenger_ids"),
+        ({"messenger": ("whatsapp",)}, {}, "messenger_ids"),
+        ({"messenger": ("telegram", None)}, {}, "messenger_ids"),
+        ({"external": "erp-1"}, {}, "external_ids"),
+        ({"email": "ana@x.com"}, {"display_name": 5}, "display_name"),
+        ({"email": "ana@x.com"}, {"avatar_url": ["x"]}, "avatar_url"),
+    ],
+)
+def test_wrong_types_in_inbound_are_our_errors(
+    identifiers: object, kw: dict[str, object], field: str
+) -> None:
+    from customer_core import CustomerCoreError
+
+    _, identity = make()
+    with pytest.raises(CustomerCoreError) as error:
+        identity.resolve_inbound(T, "x", identifiers, **kw)  # type: ignore[arg-type]
+    assert error.value.field == field
 
 
 def test_concurrent_messages_create_one_customer() -> None:
@@ -276,3 +311,75 @@ def test_lingua_detector_reads_portuguese_spanish_and_english() -> None:
     assert detector.detect("Hola, quiero saber dónde está mi pedido") == "es"
     assert detector.detect("Hello, where is my order?") == "en"
     assert detector.detect("   ") is None
+
+
+@pytest.mark.parametrize(
+    ("absorbed", "kw", "field"),
+    [
+        (None, {}, "absorbed"),
+        (5, {}, "absorbed"),
+        ([5], {}, "absorbed"),
+        ("B", {"drop": [None]}, "drop"),
+    ],
+)
+def test_wrong_types_in_merge_are_our_errors(
+    absorbed: object, kw: dict[str, object], field: str
+) -> None:
+    from customer_core import CustomerCoreError
+
+    customers, identity = make()
+    ana = customers.register(T, ADMIN, name="Ana", phones=["11 98765-4321"])
+    bia = customers.register(T, ADMIN, name="Bia", phones=["11 98765-1111"])
+    target = bia.id if absorbed == "B" else absorbed
+    with pytest.raises(CustomerCoreError) as error:
+        identity.merge(T, ADMIN, ana.id, target, **kw)  # type: ignore[arg-type]
+    assert error.value.field == field
+    assert customers.get(T, ADMIN, bia.id) == bia
+
+
+def test_the_spam_and_vip_switch_is_a_boolean() -> None:
+    customers, identity = make()
+    ana = customers.register(T, ADMIN, name="Ana", phones=["11 98765-4321"])
+    for flag in (identity.mark_spammer, identity.mark_vip):
+        with pytest.raises(InvalidValue) as error:
+            flag(T, ADMIN, ana.id, on="no")  # type: ignore[arg-type]
+        assert error.value.field == "on"
+    assert customers.get(T, ADMIN, ana.id) == ana
+
+
+@pytest.mark.parametrize("tenant_id", [5, "t" * 65, "a\nb"])
+def test_inbound_tenant_must_be_an_id(tenant_id: object) -> None:
+    _, identity = make()
+    with pytest.raises(InvalidValue) as error:
+        identity.resolve_inbound(tenant_id, "email", {"email": "ana@x.com"})  # type: ignore[arg-type]
+    assert error.value.field == "tenant_id"
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [({"tenant_id": None}, "tenant_id"), ({"user_id": 5}, "user_id"), ({"user_id": ""}, "user_id")],
+)
+def test_actor_ids_are_checked(kw: dict[str, object], field: str) -> None:
+    values: dict[str, object] = {"tenant_id": T, "user_id": "u1", **kw}
+    with pytest.raises(InvalidValue) as error:
+        Actor(**values)  # type: ignore[arg-type]
+    assert error.value.field == field
+
+
+def test_clearing_the_spam_flag_with_update_unlists_the_identifiers() -> None:
+    customers, identity = make()
+    ana = customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"])
+    identity.mark_spammer(T, ADMIN, ana.id)
+    customers.update(T, ADMIN, ana.id, is_spammer=False)
+    assert identity.resolve_inbound(T, "email", {"email": "ana@x.com"}).spam is False
+    customers.update(T, ADMIN, ana.id, is_vip=True)
+    customers.update(T, ADMIN, ana.id, is_vip=False)
+    assert identity.resolve_inbound(T, "email", {"email": "ana@x.com"}).vip is False
+
+
+@pytest.mark.parametrize("avatar_url", ["https://x.com/" + "a" * 5000, "https://x.com/a\x00"])
+def test_inbound_avatar_is_checked_like_at_registration(avatar_url: str) -> None:
+    _, identity = make()
+    with pytest.raises(InvalidValue) as error:
+        identity.resolve_inbound(T, "x", {"email": "ana@x.com"}, avatar_url=avatar_url)
+    assert error.value.field == "avatar_url"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from customer_core import Actor, InvalidValue, presets
 from customer_core.adapters.memory import MemoryStore
 from customer_core.io import Exporter, Importer, Progress
-from customer_core.services import CustomerService
+from customer_core.services import CustomerService, PortfolioService
 from customer_core.testing import strategies as cc
 
 T = "loja"
@@ -343,7 +343,8 @@ def test_export_neutralizes_formulas_and_reimports() -> None:
 
 def test_export_follows_visibility() -> None:
     store, _, customers = setup(presets.HELPDESK_PORTFOLIO)
-    customers.register(T, ADMIN, name="Ana", portfolio_id="p1")
+    p1 = PortfolioService(store, preset=presets.HELPDESK_PORTFOLIO).create(T, ADMIN, name="P1")
+    customers.register(T, ADMIN, name="Ana", portfolio_id=p1.id)
     customers.register(T, ADMIN, name="Bia")
     agent = Actor(tenant_id=T, user_id="u9")
     out = io.StringIO()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from customer_core import (
     InvalidOperation,
     InvalidPhone,
     InvalidTaxId,
+    InvalidValue,
     MissingRequiredField,
     NotFound,
     PermissionDenied,
@@ -231,10 +232,95 @@ def test_bad_input_types_are_our_errors() -> None:
     from customer_core import CustomerCoreError
 
     service = make()
-    for bad in ({"tax_id": 5}, {"language": 3}, {"addresses": [{"street": "R", "planet": "Mars"}]}):
+    for bad in (
+        {"tax_id": 5},
+        {"language": 3},
+        {"addresses": [{"street": "R", "planet": "Mars"}]},
+        {"messenger_ids": ["5511987654321"]},
+        {"messenger_ids": [None]},
+        {"external_ids": ["erp-1"]},
+    ):
         with pytest.raises(CustomerCoreError):
             service.register(T, SELLER, name="Ana", **bad)
     with pytest.raises(CustomerCoreError):
         Actor(tenant_id=T, user_id="u", role="king")
     with pytest.raises(CustomerCoreError):
         Actor(tenant_id=T, user_id="u", permissions=["fly"])
+
+
+@pytest.mark.parametrize("at", ["2024-01-01", datetime(2024, 1, 1), 0])
+def test_a_purchase_or_contact_time_must_be_an_aware_datetime(at: object) -> None:
+    service = make()
+    ana = service.register(T, ADMIN, name="Ana")
+    for record in (service.record_purchase, service.record_contact):
+        with pytest.raises(InvalidValue) as error:
+            record(T, ADMIN, ana.id, at=at)  # type: ignore[arg-type]
+        assert error.value.field == "at"
+    assert service.get(T, ADMIN, ana.id) == ana
+
+
+def test_wrong_contact_or_social_profile_inputs_are_our_errors() -> None:
+    from customer_core import CustomerCoreError
+
+    service = make()
+    acme = service.register(T, ADMIN, name="Acme", kind="company")
+    with pytest.raises(CustomerCoreError) as error:
+        service.add_contact(T, ADMIN, acme.id, None)
+    assert error.value.field == "contacts"
+    with pytest.raises(CustomerCoreError) as error:
+        service.add_social_profile(T, ADMIN, acme.id, ("instagram",))
+    assert error.value.field == "social_profiles"
+    assert service.get(T, ADMIN, acme.id) == acme
+
+
+def test_a_misspelt_expected_version_is_refused_not_ignored() -> None:
+    service = make(presets.OMNICHANNEL)
+    ana = service.register(T, ADMIN, name="Ana", phones=["11 98765-4321"])
+    with pytest.raises(InvalidValue) as error:
+        service.add_phone(T, ADMIN, ana.id, "11 3333-4444", expected_verison=99)
+    assert error.value.field == "expected_verison"
+    assert service.get(T, ADMIN, ana.id) == ana
+    with pytest.raises(VersionConflict):
+        service.add_phone(T, ADMIN, ana.id, "11 3333-4444", expected_version=99)
+    assert service.get(T, ADMIN, ana.id) == ana
+
+
+def test_a_record_lacking_required_fields_can_be_completed_one_field_at_a_time() -> None:
+    from customer_core.services.identity import IdentityService
+
+    store = MemoryStore()
+    service = CustomerService(store, preset=presets.OMNICHAT)
+    identity = IdentityService(store, preset=presets.OMNICHAT)
+    ana = identity.resolve_inbound(T, "whatsapp", {"phone": "21 99999-0000"}).customer
+    ana = service.update(T, ADMIN, ana.id, name="Ana Lima")  # no e-mail nor address yet
+    ana = service.add_email(T, ADMIN, ana.id, "ana@x.com")
+    address = {"street": "Rua A", "neighborhood": "Centro", "city": "Recife"}
+    ana = service.add_address(T, ADMIN, ana.id, address)
+    assert (ana.name, ana.version) == ("Ana Lima", 4)
+    with pytest.raises(MissingRequiredField) as error:  # what is there stays required
+        service.remove_email(T, ADMIN, ana.id, "ana@x.com")
+    assert error.value.field == "email"
+
+
+@pytest.mark.parametrize("version", ["1", True, 1.0])
+def test_expected_version_must_be_a_version_number(version: object) -> None:
+    service = make()
+    ana = service.register(T, ADMIN, name="Ana")
+    with pytest.raises(InvalidValue) as error:
+        service.update(T, ADMIN, ana.id, name="Bia", expected_version=version)  # type: ignore[arg-type]
+    assert error.value.field == "expected_version"
+    assert service.get(T, ADMIN, ana.id) == ana
+
+
+def test_a_caller_cannot_skip_the_required_field_check() -> None:
+    service = make(presets.OMNICHAT)
+    address = {"street": "Rua A", "neighborhood": "Centro", "city": "Recife"}
+    ana = service.register(
+        T, ADMIN, name="Ana", phones=["11 98765-4321"], emails=["ana@x.com"], addresses=[address]
+    )
+    with pytest.raises(InvalidValue) as error:
+        service.remove_email(T, ADMIN, ana.id, "ana@x.com", check=False)
+    assert error.value.field == "check"
+    with pytest.raises(InvalidValue):
+        service.edit(T, ADMIN, ana.id, lambda c: c.remove_email("ana@x.com"), check=False)
+    assert service.get(T, ADMIN, ana.id) == ana

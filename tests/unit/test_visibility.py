@@ -213,3 +213,111 @@ def test_cursor_pagination_is_stable() -> None:
             break
         cursor = page.next_cursor
     assert seen == [f"Cliente {i:02d}" for i in range(25)]
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"cursor": 5}, "cursor"),
+        ({"limit": "5"}, "limit"),
+        ({"limit": None}, "limit"),
+        ({"limit": 2.5}, "limit"),
+        ({"relationship_type": "customers"}, "relationship_type"),
+    ],
+)
+def test_wrong_list_arguments_are_our_errors(kw: dict[str, object], field: str) -> None:
+    from customer_core import CustomerCoreError
+
+    core = connect("memory://")
+    core.customers.register(T, ADMIN, name="Ana")
+    with pytest.raises(CustomerCoreError) as error:
+        core.directory.list(T, ADMIN, **kw)  # type: ignore[arg-type]
+    assert error.value.field == field
+
+
+@pytest.mark.parametrize("threshold", ["0.5", None])
+def test_a_duplicate_threshold_that_is_not_a_number_is_our_error(threshold: object) -> None:
+    from customer_core import CustomerCoreError
+
+    core = connect("memory://")
+    with pytest.raises(CustomerCoreError) as error:
+        core.identity.duplicate_report(T, ADMIN, threshold=threshold)  # type: ignore[arg-type]
+    assert error.value.field == "threshold"
+
+
+def test_portfolio_ids_must_be_lists_of_ids_not_a_lone_string() -> None:
+    from customer_core import CustomerCoreError
+
+    core = connect("memory://", preset=presets.HELPDESK_PORTFOLIO)
+    ana = core.customers.register(T, ADMIN, name="Ana")
+    with pytest.raises(CustomerCoreError) as error:
+        core.portfolios.create(T, ADMIN, name="P", member_ids="u42")  # a string is not a list
+    assert error.value.field == "member_ids"
+    for bad in ({"description": 5}, {"owner_id": 5}, {"member_ids": [None]}):
+        with pytest.raises(CustomerCoreError):
+            core.portfolios.create(T, ADMIN, name="P", **bad)
+    assert core.portfolios.list_all(T, ADMIN) == []
+    portfolio = core.portfolios.create(T, ADMIN, name="P")
+    with pytest.raises(CustomerCoreError) as error:
+        core.portfolios.transfer(T, ADMIN, ana.id, to_portfolio_id=portfolio.id)
+    assert error.value.field == "customer_ids"
+    with pytest.raises(CustomerCoreError) as error:
+        core.portfolios.transfer(T, ADMIN, [ana.id], to_seller_id=5)  # type: ignore[arg-type]
+    assert error.value.field == "to_seller_id"
+    with pytest.raises(CustomerCoreError) as error:
+        core.portfolios.bulk_delete(T, ADMIN, ana.id)
+    assert core.customers.get(T, ADMIN, ana.id) == ana
+
+
+def test_a_customer_is_assigned_only_to_an_existing_portfolio_of_its_tenant() -> None:
+    core = connect("memory://", preset=presets.HELPDESK_PORTFOLIO)
+    other_admin = Actor(tenant_id="outra", user_id="admin", role="admin")
+    theirs = core.portfolios.create("outra", other_admin, name="Deles")
+    with pytest.raises(NotFound) as error:
+        core.customers.register(T, ADMIN, name="Ana", portfolio_id="nope")
+    assert error.value.field == "portfolio_id"
+    ana = core.customers.register(T, ADMIN, name="Ana")
+    for portfolio_id in ("nope", theirs.id):
+        with pytest.raises(NotFound):
+            core.customers.update(T, ADMIN, ana.id, portfolio_id=portfolio_id)
+    assert core.customers.get(T, ADMIN, ana.id) == ana
+    assert core.directory.list(T, ADMIN).items == [ana]
+
+
+@pytest.mark.parametrize("url", [None, 5])
+def test_a_database_url_that_is_not_text_is_our_error(url: object) -> None:
+    from customer_core import InvalidValue
+
+    with pytest.raises(InvalidValue) as error:
+        connect(url)  # type: ignore[arg-type]
+    assert error.value.field == "url"
+
+
+@pytest.mark.parametrize("text", [None, 5])
+def test_a_search_for_something_that_is_not_text_is_our_error(text: object) -> None:
+    from customer_core import InvalidValue
+
+    core = connect("memory://")
+    core.customers.register(T, ADMIN, name="None")  # str(None) found this one
+    core.customers.register(T, ADMIN, name="Loja 5")
+    with pytest.raises(InvalidValue) as error:
+        core.directory.search(T, ADMIN, text)  # type: ignore[arg-type]
+    assert error.value.field == "text"
+
+
+def test_user_ids_longer_than_the_schema_stores_are_refused_on_every_storage() -> None:
+    from customer_core import InvalidValue
+
+    core = connect("memory://", preset=presets.HELPDESK_PORTFOLIO)
+    ana = core.customers.register(T, ADMIN, name="Ana")
+    too_long = "u" * 65  # PostgreSQL/MariaDB refused it with a field-less storage error
+    with pytest.raises(InvalidValue) as error:
+        core.customers.update(T, ADMIN, ana.id, responsible_id=too_long)
+    assert error.value.field == "responsible_id"
+    with pytest.raises(InvalidValue) as error:
+        core.portfolios.transfer(T, ADMIN, [ana.id], to_seller_id=too_long)
+    assert error.value.field == "to_seller_id"
+    with pytest.raises(InvalidValue) as error:
+        core.portfolios.create(T, ADMIN, name="P", member_ids=[too_long])
+    assert error.value.field == "member_ids"
+    assert core.customers.get(T, ADMIN, ana.id) == ana

@@ -12,7 +12,7 @@ from typing import Any
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.services import inputs
-from customer_core.services.customer_changes import CustomerChanges
+from customer_core.services.customer_changes import CustomerChanges, caller_options
 
 __all__ = ["CustomerChannels"]
 
@@ -26,7 +26,11 @@ class CustomerChannels(CustomerChanges):
         parsed = inputs.as_phone(phone, region=self.preset.default_region)
         policy = self.preset.contact
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.add_phone(parsed, policy=policy), **kw
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.add_phone(parsed, policy=policy),
+            **caller_options(kw),
         )
 
     def replace_phone(
@@ -47,27 +51,35 @@ class CustomerChannels(CustomerChanges):
             actor,
             customer_id,
             lambda c: c.replace_phone(old_key, parsed, policy=policy),
-            **kw,
+            **caller_options(kw),
         )
 
     def remove_phone(
         self, tenant_id: str, actor: Actor, customer_id: str, phone: inputs.PhoneInput, /, **kw: Any
     ) -> Customer:
         key = inputs.as_phone(phone, region=self.preset.default_region).match_key
-        return self._change(tenant_id, actor, customer_id, lambda c: c.remove_phone(key), **kw)
+        return self._change(
+            tenant_id, actor, customer_id, lambda c: c.remove_phone(key), **caller_options(kw)
+        )
 
     def set_primary_phone(
         self, tenant_id: str, actor: Actor, customer_id: str, phone: inputs.PhoneInput, /, **kw: Any
     ) -> Customer:
         key = inputs.as_phone(phone, region=self.preset.default_region).match_key
-        return self._change(tenant_id, actor, customer_id, lambda c: c.set_primary_phone(key), **kw)
+        return self._change(
+            tenant_id, actor, customer_id, lambda c: c.set_primary_phone(key), **caller_options(kw)
+        )
 
     def add_email(
         self, tenant_id: str, actor: Actor, customer_id: str, email: inputs.EmailInput, /, **kw: Any
     ) -> Customer:
         parsed, policy = inputs.as_email(email), self.preset.contact
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.add_email(parsed, policy=policy), **kw
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.add_email(parsed, policy=policy),
+            **caller_options(kw),
         )
 
     def replace_email(
@@ -87,21 +99,25 @@ class CustomerChannels(CustomerChanges):
             actor,
             customer_id,
             lambda c: c.replace_email(old_key, parsed, policy=policy),
-            **kw,
+            **caller_options(kw),
         )
 
     def remove_email(
         self, tenant_id: str, actor: Actor, customer_id: str, email: inputs.EmailInput, /, **kw: Any
     ) -> Customer:
         key = inputs.as_email(email).match_key
-        return self._change(tenant_id, actor, customer_id, lambda c: c.remove_email(key), **kw)
+        return self._change(
+            tenant_id, actor, customer_id, lambda c: c.remove_email(key), **caller_options(kw)
+        )
 
     def set_primary_email(
         self, tenant_id: str, actor: Actor, customer_id: str, email: inputs.EmailInput, /, **kw: Any
     ) -> Customer:
         """The primary e-mail is the login and receives all communication."""
         key = inputs.as_email(email).match_key
-        return self._change(tenant_id, actor, customer_id, lambda c: c.set_primary_email(key), **kw)
+        return self._change(
+            tenant_id, actor, customer_id, lambda c: c.set_primary_email(key), **caller_options(kw)
+        )
 
     def add_social_profile(
         self, tenant_id: str, actor: Actor, customer_id: str, profile: Any, /, **kw: Any
@@ -112,7 +128,7 @@ class CustomerChannels(CustomerChanges):
             actor,
             customer_id,
             lambda c: c.add_social_profile(parsed, policy=policy),
-            **kw,
+            **caller_options(kw),
         )
 
     def remove_social_profile(
@@ -120,7 +136,11 @@ class CustomerChannels(CustomerChanges):
     ) -> Customer:
         key = inputs.as_social_profile(profile).match_key
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.remove_social_profile(key), **kw
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.remove_social_profile(key),
+            **caller_options(kw),
         )
 
     def add_messenger_id(
@@ -128,7 +148,11 @@ class CustomerChannels(CustomerChanges):
     ) -> Customer:
         parsed = inputs.as_messenger_id(messenger_id)
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.add_messenger_id(parsed), **kw
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.add_messenger_id(parsed),
+            **caller_options(kw),
         )
 
     def remove_messenger_id(
@@ -136,7 +160,11 @@ class CustomerChannels(CustomerChanges):
     ) -> Customer:
         key = inputs.as_messenger_id(messenger_id).match_key
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.remove_messenger_id(key), **kw
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.remove_messenger_id(key),
+            **caller_options(kw),
         )
 
     def add_external_id(
@@ -144,21 +172,27 @@ class CustomerChannels(CustomerChanges):
     ) -> Customer:
         parsed = inputs.as_external_id(external_id)
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.add_external_id(parsed), **kw
+            tenant_id, actor, customer_id, lambda c: c.add_external_id(parsed), **caller_options(kw)
         )
 
     def add_website(
         self, tenant_id: str, actor: Actor, customer_id: str, website: Any, /, **kw: Any
     ) -> Customer:
         parsed = inputs.as_website(website)
-        return self._change(tenant_id, actor, customer_id, lambda c: c.add_website(parsed), **kw)
+        return self._change(
+            tenant_id, actor, customer_id, lambda c: c.add_website(parsed), **caller_options(kw)
+        )
 
     def add_address(
         self, tenant_id: str, actor: Actor, customer_id: str, address: Any, /, **kw: Any
     ) -> Customer:
         parsed, policy = inputs.as_address(address), self.preset.contact
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.add_address(parsed, policy=policy), **kw
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.add_address(parsed, policy=policy),
+            **caller_options(kw),
         )
 
     def replace_address(
@@ -170,13 +204,15 @@ class CustomerChannels(CustomerChanges):
             actor,
             customer_id,
             lambda c: c.replace_address(index, parsed, policy=policy),
-            **kw,
+            **caller_options(kw),
         )
 
     def remove_address(
         self, tenant_id: str, actor: Actor, customer_id: str, index: int, /, **kw: Any
     ) -> Customer:
-        return self._change(tenant_id, actor, customer_id, lambda c: c.remove_address(index), **kw)
+        return self._change(
+            tenant_id, actor, customer_id, lambda c: c.remove_address(index), **caller_options(kw)
+        )
 
     def add_contact(
         self, tenant_id: str, actor: Actor, customer_id: str, contact: Any, /, **kw: Any
@@ -185,7 +221,11 @@ class CustomerChannels(CustomerChanges):
         policy, region = self.preset.contact, self.preset.default_region
         parsed = inputs.as_contact(contact, new_id=self.ids.new_id(), policy=policy, region=region)
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.add_contact(parsed, policy=policy), **kw
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.add_contact(parsed, policy=policy),
+            **caller_options(kw),
         )
 
     def update_contact(
@@ -195,12 +235,20 @@ class CustomerChannels(CustomerChanges):
         policy, region = self.preset.contact, self.preset.default_region
         parsed = inputs.as_contact(contact, new_id="", policy=policy, region=region)
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.replace_contact(parsed, policy=policy), **kw
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.replace_contact(parsed, policy=policy),
+            **caller_options(kw),
         )
 
     def remove_contact(
         self, tenant_id: str, actor: Actor, customer_id: str, contact_id: str, /, **kw: Any
     ) -> Customer:
         return self._change(
-            tenant_id, actor, customer_id, lambda c: c.remove_contact(contact_id), **kw
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.remove_contact(contact_id),
+            **caller_options(kw),
         )

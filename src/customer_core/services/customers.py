@@ -32,15 +32,38 @@ from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import ACTIVE, Customer, CustomerKind, Source
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.errors import InvalidOperation, InvalidTaxId
-from customer_core.ports import TaxIdStatus
+from customer_core.errors import InvalidOperation, InvalidTaxId, InvalidValue
+from customer_core.ports import TaxIdStatus, UnitOfWork
 from customer_core.services import inputs
 from customer_core.services.base import check_tenant
-from customer_core.services.customer_changes import Change
+from customer_core.services.customer_changes import Change, caller_options
 from customer_core.services.customer_channels import CustomerChannels
 from customer_core.services.customer_credentials import CustomerCredentials
 
 __all__ = ["CustomerService"]
+
+
+def _moment(at: datetime | None) -> datetime | None:
+    """``at`` when it is a timezone-aware datetime (what the storage keeps)."""
+    if at is None:
+        return None
+    if not isinstance(at, datetime) or at.utcoffset() is None:
+        raise InvalidValue("expected a timezone-aware datetime", code="invalid_value", field="at")
+    return at
+
+
+def _sync_lists(uow: UnitOfWork, before: Customer, after: Customer) -> None:
+    """Setting ``is_spammer``/``is_vip`` lists or unlists the identifiers, as
+    :meth:`~customer_core.services.IdentityService.mark_spammer` does."""
+    for flag, list_name in (("is_spammer", "spam"), ("is_vip", "vip")):
+        on = getattr(after, flag)
+        if on == getattr(before, flag):
+            continue
+        keys = after.identity_keys()
+        if on:
+            uow.lists.add(after.tenant_id, list_name, keys, customer_id=after.id)
+        else:
+            uow.lists.remove(after.tenant_id, list_name, keys)
 
 
 class CustomerService(CustomerChannels, CustomerCredentials):
@@ -117,6 +140,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         if password is not None:
             customer = attrs.evolve(customer, password_hash=self._hash_password(password))
         with self.uow_factory() as uow:
+            self._check_portfolio(uow, None, customer)
             stored = uow.customers.add(customer)
             uow.record(
                 self._event("customer.registered", actor, stored, source=stored.source.value)
@@ -160,6 +184,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
             customer_id,
             lambda c: c.update(**parsed),
             expected_version=expected_version,
+            then=_sync_lists,
             fields=sorted(parsed),
         )
 
@@ -175,14 +200,14 @@ class CustomerService(CustomerChannels, CustomerCredentials):
             lambda c: c.with_status(status, statuses),
             event="customer.status_changed",
             status=status,
-            **kw,
+            **caller_options(kw),
         )
 
     def record_purchase(
         self, tenant_id: str, actor: Actor, customer_id: str, /, *, at: datetime | None = None
     ) -> Customer:
         """A purchase (an order of type "order") turns a lead or contact into active."""
-        when = at or self.clock.now()
+        when = _moment(at) or self.clock.now()
         return self._change(
             tenant_id,
             actor,
@@ -196,7 +221,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         self, tenant_id: str, actor: Actor, customer_id: str, /, *, at: datetime | None = None
     ) -> Customer:
         """Staff sent a message to the customer ("contacted ... ago")."""
-        when = at or self.clock.now()
+        when = _moment(at) or self.clock.now()
         return self._change(
             tenant_id,
             actor,
@@ -225,4 +250,4 @@ class CustomerService(CustomerChannels, CustomerCredentials):
             policy = service.preset.contact
             service.edit(t, actor, cid, lambda c: c.add_address(addr, policy=policy))
         """
-        return self._change(tenant_id, actor, customer_id, change, **kw)
+        return self._change(tenant_id, actor, customer_id, change, **caller_options(kw))

@@ -58,6 +58,8 @@ def _encode_cursor(customer: Customer) -> str:
 
 def _decode_cursor(cursor: str) -> tuple[str, str]:
     try:
+        if not isinstance(cursor, str):
+            raise TypeError(cursor)
         key, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
     except (ValueError, TypeError) as exc:
         raise InvalidValue("the cursor is not valid", code="invalid_value", field="cursor") from exc
@@ -65,7 +67,7 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
 
 
 def _check_limit(limit: int) -> int:
-    if not 1 <= limit <= _MAX_LIMIT:
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= _MAX_LIMIT:
         raise InvalidValue(f"limit must be 1 to {_MAX_LIMIT}", code="invalid_value", field="limit")
     return limit
 
@@ -120,7 +122,14 @@ class CustomerDirectory(ServiceBase):
         limit: int = 50,
     ) -> Page:
         """A page of visible customers in name order (keyset pagination: stable under inserts)."""
-        kind = RelationshipType(relationship_type) if relationship_type is not None else None
+        try:
+            kind = RelationshipType(relationship_type) if relationship_type is not None else None
+        except ValueError as exc:
+            raise InvalidValue(
+                f"unknown relationship type {relationship_type!r}",
+                code="invalid_value",
+                field="relationship_type",
+            ) from exc
         limit = _check_limit(limit)
         after = _decode_cursor(cursor) if cursor else None
         with self.uow_factory() as uow:

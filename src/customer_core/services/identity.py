@@ -32,7 +32,7 @@ from customer_core.domain.matching.duplicates import (
     suggest_duplicates,
 )
 from customer_core.domain.matching.search import search_key
-from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.actor import Actor, check_id
 from customer_core.domain.model.customer import Customer, IdentityKey, Source
 from customer_core.domain.rules.visibility import (
     CustomerFilter,
@@ -45,6 +45,7 @@ from customer_core.errors import (
     VersionConflict,
 )
 from customer_core.ports import DuplicateHint, LanguageDetector, UnitOfWork
+from customer_core.services import inputs
 from customer_core.services.base import check_tenant
 from customer_core.services.inbound import Inbound, Outcome, Resolution, attach_new_identifiers
 from customer_core.services.merging import CustomerMerging
@@ -99,6 +100,16 @@ class IdentityService(CustomerMerging):
         Safe under concurrency: the unique identity index decides the race and
         the loser re-reads the winner.
         """
+        if tenant_id is not None and tenant_id != "":  # missing: required_field, below
+            check_id(tenant_id, "tenant_id")
+        for field, text in (
+            ("display_name", display_name),
+            ("avatar_url", avatar_url),
+            ("message_text", message_text),
+        ):
+            if text is not None and not isinstance(text, str):
+                raise InvalidValue("expected text", code="invalid_value", field=field)
+        avatar_url = inputs._text(avatar_url, "avatar_url")  # as register checks it
         region = self.preset.default_region
         inbound = (
             identifiers
@@ -228,6 +239,8 @@ class IdentityService(CustomerMerging):
     def _flag(
         self, tenant_id: str, actor: Actor, customer_id: str, list_name: str, on: bool
     ) -> Customer:
+        if not isinstance(on, bool):
+            raise InvalidValue("expected true or false", code="invalid_value", field="on")
         with self.uow_factory() as uow:
             current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
             flagged = (
@@ -332,7 +345,8 @@ class IdentityService(CustomerMerging):
 
         ``threshold`` is the lowest score (0 to 1) a suggestion needs.
         """
-        if not 0 <= threshold <= 1:  # also refuses NaN
+        number = isinstance(threshold, (int, float)) and not isinstance(threshold, bool)
+        if not number or not 0 <= threshold <= 1:  # also refuses NaN
             raise InvalidValue(
                 f"the threshold is a score from 0 to 1, got {threshold!r}",
                 code="invalid_value",

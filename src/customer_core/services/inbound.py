@@ -38,6 +38,12 @@ class Inbound:
     def parse(cls, identifiers: Mapping[str, Any], /, *, region: str = "BR") -> Inbound:
         """From ``{"email": ..., "phone": ..., "messenger": (app, id), "social": url,
         "external": (system, id)}``; each value may also be a list of them."""
+        if not isinstance(identifiers, Mapping):
+            raise InvalidValue(
+                "identifiers are a mapping such as {'phone': ...}",
+                code="invalid_value",
+                field="identifiers",
+            )
         known = {"email", "phone", "messenger", "social", "external"}
         unknown = set(identifiers) - known
         if unknown:

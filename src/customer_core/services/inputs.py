@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from customer_core.domain.model.actor import check_id
 from customer_core.domain.model.customer import Contact, clean_name
 from customer_core.domain.rules.policies import ContactPolicy
 from customer_core.domain.values.address import Address, Language
@@ -13,7 +14,7 @@ from customer_core.domain.values.online import ExternalId, MessengerId, SocialPr
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable
-from customer_core.errors import InvalidAddress, InvalidTaxId, InvalidValue
+from customer_core.errors import InvalidAddress, InvalidSocialProfile, InvalidTaxId, InvalidValue
 
 __all__ = [
     "AddressInput",
@@ -114,17 +115,34 @@ def as_social_profile(value: SocialInput) -> SocialProfile:
     if isinstance(value, SocialProfile):
         return value
     if isinstance(value, tuple):
-        network, handle = value
+        network, handle = _pair(value, "social_profiles", "invalid_social_profile")
         return SocialProfile.parse(handle, network=network)
     return SocialProfile.parse(value)
 
 
+def _pair(value: Any, field: str, code: str) -> tuple[str, str]:
+    """An ``(app or system, id)`` pair, or the field's error (not a ``TypeError``)."""
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(part, (str, int)) and not isinstance(part, bool) for part in value)
+    ):
+        return str(value[0]), str(value[1])
+    raise InvalidSocialProfile(
+        "expected a pair of text: (app or system, id)", code=code, field=field
+    )
+
+
 def as_messenger_id(value: MessengerInput) -> MessengerId:
-    return value if isinstance(value, MessengerId) else MessengerId.parse(*value)
+    if isinstance(value, MessengerId):
+        return value
+    return MessengerId.parse(*_pair(value, "messenger_ids", "invalid_messenger_id"))
 
 
 def as_external_id(value: ExternalInput) -> ExternalId:
-    return value if isinstance(value, ExternalId) else ExternalId.parse(*value)
+    if isinstance(value, ExternalId):
+        return value
+    return ExternalId.parse(*_pair(value, "external_ids", "invalid_external_id"))
 
 
 def as_website(value: Website | str) -> Website:
@@ -149,6 +167,8 @@ def as_contact(
         contact = value
         contact.check(policy)
         return contact
+    if not isinstance(value, Mapping):
+        raise InvalidValue("expected a contact", code="invalid_value", field="contacts")
     return Contact.create(
         id=str(value.get("id") or new_id),
         name=value.get("name", ""),
@@ -212,6 +232,9 @@ def parse_scalar_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
             if not isinstance(value, bool):
                 raise InvalidValue("expected true or false", code="invalid_value", field=name)
             parsed[name] = value
+        elif name in ("portfolio_id", "responsible_id"):
+            text = _text(value, name)  # empty clears it
+            parsed[name] = check_id(text, name) if text is not None else None
         elif name in ("name", "trade_name", "job_title"):
             parsed[name] = clean_name(value, name, required=name == "name")
         else:

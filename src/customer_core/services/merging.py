@@ -16,7 +16,7 @@ from customer_core.domain.matching.merge import merge_customers, split_merged
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import InvalidOperation
+from customer_core.errors import InvalidOperation, InvalidValue
 from customer_core.ports import MergeRecord
 from customer_core.services import inputs
 from customer_core.services.base import ServiceBase
@@ -49,8 +49,17 @@ class CustomerMerging(ServiceBase):
         leave out instead. Returns the audit entry of the last step.
         """
         check_action(actor, self.preset.access, Action.MERGE)
-        absorbed_ids = [absorbed] if isinstance(absorbed, str) else list(dict.fromkeys(absorbed))
-        if not absorbed_ids or survivor_id in absorbed_ids:
+        try:
+            absorbed_ids = (
+                [absorbed] if isinstance(absorbed, str) else list(dict.fromkeys(absorbed))
+            )
+        except TypeError:
+            absorbed_ids = []
+        if (
+            not absorbed_ids
+            or not all(isinstance(i, str) for i in absorbed_ids)
+            or survivor_id in absorbed_ids
+        ):
             raise InvalidOperation(
                 "merge other customers into the survivor",
                 code="invalid_operation",
@@ -101,6 +110,10 @@ class CustomerMerging(ServiceBase):
 
     def _drop_key(self, text: str) -> str:
         """The match key of an identifier named in ``drop`` (a phone or e-mail as typed)."""
+        if not isinstance(text, str):
+            raise InvalidValue(
+                "name each identifier to drop as text", code="invalid_value", field="drop"
+            )
         if "@" in text:
             return inputs.as_email(text).match_key
         if ":" in text:

@@ -13,13 +13,14 @@ from typing import Protocol, overload
 
 import attrs
 
-from customer_core.domain.model.actor import Actor, Portfolio
+from customer_core.domain.model.actor import Actor, Portfolio, check_id
 from customer_core.domain.model.customer import clean_name
 from customer_core.domain.rules.policies import Visibility
 from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
 from customer_core.errors import InvalidValue, NotFound, PermissionDenied, RuleViolation
 from customer_core.ports import Assignment, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
+from customer_core.services.inputs import _text
 
 __all__ = ["BulkResult", "ConversationStarter", "PortfolioService"]
 
@@ -83,8 +84,25 @@ def _sees(uow: UnitOfWork, scope: VisibilityScope, customer_id: str) -> bool:
     return True
 
 
+def _id_list(values: Iterable[str], field: str) -> list[str]:
+    """Distinct ids from a list of text (a lone string is not a list of ids)."""
+    try:
+        ids = [] if isinstance(values, str) else list(dict.fromkeys(values))
+    except TypeError:
+        ids = []
+    if isinstance(values, str) or not all(isinstance(i, str) and i for i in ids):
+        raise InvalidValue("expected a list of ids", code="invalid_value", field=field)
+    for i in ids:
+        check_id(i, field)
+    return ids
+
+
+def _optional_id(value: str | None, field: str) -> str | None:
+    return None if value is None else check_id(value, field)
+
+
 def _ids(customer_ids: Iterable[str]) -> list[str]:
-    ids = list(dict.fromkeys(customer_ids))
+    ids = _id_list(customer_ids, "customer_ids")
     if not ids or len(ids) > _MAX_BULK:
         raise InvalidValue(
             f"select 1 to {_MAX_BULK} customers", code="invalid_value", field="customer_ids"
@@ -119,9 +137,9 @@ class PortfolioService(ServiceBase):
             id=self.ids.new_id(),
             tenant_id=tenant_id,
             name=clean_name(name, "name") or "",
-            description=description,
-            member_ids=frozenset(member_ids),
-            owner_id=owner_id,
+            description=_text(description, "description"),
+            member_ids=frozenset(_id_list(member_ids, "member_ids")),
+            owner_id=_optional_id(owner_id, "owner_id"),
         )
         with self.uow_factory() as uow:
             uow.portfolios.add(portfolio)
@@ -162,9 +180,13 @@ class PortfolioService(ServiceBase):
                 name=(clean_name(name, "name") or current.name)
                 if name is not None
                 else current.name,
-                description=description if description is not None else current.description,
-                member_ids=frozenset(member_ids) if member_ids is not None else current.member_ids,
-                owner_id=owner_id if owner_id is not None else current.owner_id,
+                description=_text(description, "description")
+                if description is not None
+                else current.description,
+                member_ids=frozenset(_id_list(member_ids, "member_ids"))
+                if member_ids is not None
+                else current.member_ids,
+                owner_id=_optional_id(owner_id, "owner_id") or current.owner_id,
             )
             uow.portfolios.save(changed)
             uow.record(
@@ -253,6 +275,8 @@ class PortfolioService(ServiceBase):
         when there is one (the sales-app "transfer to seller").
         """
         self._check_move(actor, Action.TRANSFER)
+        _optional_id(to_portfolio_id, "to_portfolio_id")
+        _optional_id(to_seller_id, "to_seller_id")
         if to_portfolio_id is None and to_seller_id is None:
             raise InvalidValue(
                 "choose a portfolio or a seller", code="invalid_value", field="to_portfolio_id"

@@ -53,7 +53,9 @@ def search_key(customer: Customer) -> str:
 
 
 def parse_search(text: str, /, *, region: str = "BR") -> SearchQuery:
-    cleaned = " ".join(str(text).split())
+    if not isinstance(text, str):
+        raise InvalidValue("the search text is text", code="invalid_value", field="text")
+    cleaned = " ".join(text.split())
     if not cleaned:
         raise InvalidValue("the search text is empty", code="invalid_value", field="text")
     if len(cleaned) > _MAX_QUERY:

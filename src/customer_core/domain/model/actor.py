@@ -33,6 +33,34 @@ def _ids(values: Iterable[str]) -> frozenset[str]:
     return frozenset(values)
 
 
+#: Longest tenant or user id (what the SQL schema stores).
+MAX_ID_LENGTH = 64
+
+
+def check_id(value: object, field: str) -> str:
+    """A tenant or user id: non-empty printable text of at most 64 characters."""
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > MAX_ID_LENGTH
+        or not value.isprintable()
+    ):
+        raise InvalidValue(
+            f"expected an id: text of 1 to {MAX_ID_LENGTH} printable characters",
+            code="invalid_value",
+            field=field,
+        )
+    return value
+
+
+def _tenant_id(value: str) -> str:
+    return check_id(value, "tenant_id")
+
+
+def _user_id(value: str) -> str:
+    return check_id(value, "user_id")
+
+
 def _role(value: Role | str) -> Role:
     try:
         return value if isinstance(value, Role) else Role(value)
@@ -49,8 +77,8 @@ class Actor:
     (<Role.SELLER: 'seller'>, True)
     """
 
-    tenant_id: str
-    user_id: str
+    tenant_id: str = attrs.field(converter=_tenant_id)
+    user_id: str = attrs.field(converter=_user_id)
     role: Role = attrs.field(default=Role.SELLER, converter=_role)
     permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=_permissions)
 

@@ -356,6 +356,13 @@ class Customer:
         self.check_required(registration)
 
     def check_required(self, registration: RegistrationPolicy) -> None:
+        missing = self.missing_required(registration)
+        if missing:
+            name = missing[0]
+            raise MissingRequiredField(f"{name} is required", code="required_field", field=name)
+
+    def missing_required(self, registration: RegistrationPolicy) -> list[str]:
+        """The fields ``registration`` requires that this record lacks, sorted."""
         present = {
             "name": bool(self.name),
             "phone": bool(self.phones),
@@ -366,9 +373,7 @@ class Customer:
             "status": bool(self.status),
             "tax_id": self.tax_id is not None,
         }
-        for name in sorted(registration.required_fields):
-            if not present[name]:
-                raise MissingRequiredField(f"{name} is required", code="required_field", field=name)
+        return [name for name in sorted(registration.required_fields) if not present[name]]
 
     # -- changes ------------------------------------------------------------
 

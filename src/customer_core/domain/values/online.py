@@ -123,8 +123,14 @@ _PROFILE_LINKS = _SITES | {
 }
 
 
+def _whatsapp_phone_key(digits: str) -> str | None:
+    # A wa_id carries the country code; gateways also send ``0055...`` or the
+    # national number, which the Brazilian phone rules read.
+    return phone_match_key("+" + digits) or phone_match_key(digits)
+
+
 def _whatsapp_line(digits: str) -> str:
-    return phone_match_key("+" + digits) or digits
+    return _whatsapp_phone_key(digits) or digits
 
 
 def _host(url: str) -> str:
@@ -266,7 +272,7 @@ class MessengerId:
         """The phone match key of a WhatsApp id (it is the number), else ``None``."""
         if self.app is not MessengerApp.WHATSAPP:
             return None
-        return phone_match_key("+" + self.id)
+        return _whatsapp_phone_key(self.id)
 
     def __str__(self) -> str:
         return f"{self.app.value}:{self.id}"
