@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from customer_core import Actor, NotFound, PermissionDenied, RelationshipType, presets
-from customer_core.errors import RuleViolation
+from customer_core.errors import DuplicateIdentity, RuleViolation
 from customer_core.facade import CustomerCore, connect
 from customer_core.testing.fakes import FixedClock, SequentialIds
 
@@ -67,6 +67,27 @@ class TestRestricted:
                 core.customers.get(T, SELLER_1, ids[hidden])
             with pytest.raises(NotFound):  # writes too: invisible means not found
                 core.customers.update(T, SELLER_1, ids[hidden], note="x")
+
+    def test_a_taken_identifier_never_names_a_customer_the_seller_cannot_see(self) -> None:
+        core, ids = _world(self.preset)
+        with pytest.raises(DuplicateIdentity) as registered:
+            core.customers.register(T, SELLER_1, name="Nova", emails=["BIA@x.com"])
+        with pytest.raises(DuplicateIdentity) as added:
+            core.customers.add_email(T, SELLER_1, ids["ana"], "bia@x.com")
+        seen = []
+        for info in (registered, added):
+            assert info.value.code == "duplicate_identity" and info.value.field == "emails"
+            assert ids["bia"] not in str(info.value) and info.value.__cause__ is None
+            seen.append(dict(info.value.details or {}))
+        assert seen == [{"kind": "email"}, {"kind": "email"}]
+        with pytest.raises(DuplicateIdentity) as info:  # the admin sees who holds it
+            core.customers.register(T, ADMIN, name="Nova", emails=["bia@x.com"])
+        assert (info.value.details or {})["holder_id"] == ids["bia"]
+        assert names(core.directory.list(T, ADMIN).items) == [
+            "Ana Silva",
+            "Bia Silva",
+            "Caio Silva",
+        ]
 
     def test_view_unassigned_opens_only_unassigned(self) -> None:
         core, ids = _world(self.preset)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from customer_core import presets
@@ -13,7 +15,7 @@ from customer_core.adapters.system import (
 )
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.rules.visibility import VisibilityScope, scope_for
-from customer_core.errors import InvalidOperation
+from customer_core.errors import DuplicateIdentity, InvalidOperation, NotFound
 from customer_core.ports import (
     Clock,
     DomainEvent,
@@ -73,6 +75,37 @@ class ServiceBase:
         uow.commit()
         if self.publisher is not None:
             self.publisher.publish(uow.committed_events())
+
+    @contextmanager
+    def naming_visible_holders_only(self, tenant_id: str, actor: Actor) -> Iterator[None]:
+        """Report an identifier held by a customer the actor cannot see without naming it.
+
+        The identity index is unique per tenant, so a seller cannot take a
+        phone or e-mail another customer holds, visible or not; but the
+        error must not hand over the id of a customer the seller may not
+        see (``details["holder_id"]``), nor say whose it is.
+        """
+        try:
+            yield
+        except DuplicateIdentity as error:
+            holder = (error.details or {}).get("holder_id")
+            if holder is None or self._sees(tenant_id, actor, str(holder)):
+                raise
+            kind = (error.details or {}).get("kind")
+            raise DuplicateIdentity(
+                f"this {str(kind or 'identifier').replace('_', ' ')} is already in use",
+                code=error.code,
+                field=error.field,
+                **({"kind": kind} if kind else {}),
+            ) from None
+
+    def _sees(self, tenant_id: str, actor: Actor, customer_id: str) -> bool:
+        with self.uow_factory() as uow:  # a fresh one: the failed write's is rolled back
+            try:
+                uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            except NotFound:
+                return False
+        return True
 
     def scope(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> VisibilityScope:
         """The actor's visibility; portfolios are looked up only when they matter."""

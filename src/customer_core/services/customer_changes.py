@@ -98,7 +98,10 @@ class CustomerChanges(ServiceBase):
         unknown = sorted(set(data) - _EVENT_DATA)
         if unknown:  # e.g. a misspelt expected_version: never skip the version check silently
             raise InvalidValue(f"unknown options {unknown}", code="invalid_value", field=unknown[0])
-        with self.uow_factory() as uow:
+        with (
+            self.naming_visible_holders_only(tenant_id, actor),
+            self.uow_factory() as uow,
+        ):
             current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflict(

@@ -139,7 +139,10 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         self._verify_tax_id(customer.tax_id)
         if password is not None:
             customer = attrs.evolve(customer, password_hash=self._hash_password(password))
-        with self.uow_factory() as uow:
+        with (
+            self.naming_visible_holders_only(tenant_id, actor),
+            self.uow_factory() as uow,
+        ):
             self._check_portfolio(uow, None, customer)
             stored = uow.customers.add(customer)
             uow.record(
