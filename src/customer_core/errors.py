@@ -219,7 +219,8 @@ class Conflict(CustomerCoreError):
 class DuplicateIdentity(Conflict):
     """An identifier already belongs to another customer of the tenant.
 
-    ``details["holder_id"]`` is the id of the customer that holds it.
+    ``details["holder_id"]`` is the id of the customer that holds it; the
+    services leave it out when the actor cannot see that customer.
     """
 
     default_code = "duplicate_identity"
