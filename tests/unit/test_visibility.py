@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from customer_core import Actor, NotFound, PermissionDenied, RelationshipType, presets
+from customer_core import (
+    Actor,
+    InvalidValue,
+    NotFound,
+    PermissionDenied,
+    RelationshipType,
+    presets,
+)
 from customer_core.errors import DuplicateIdentity, RuleViolation
 from customer_core.facade import CustomerCore, connect
 from customer_core.testing.fakes import FixedClock, SequentialIds
@@ -220,6 +227,29 @@ class TestOpen:
             T, granted, [ids["ana"], ids["bia"]], starter=starter, template="oi"
         )
         assert starter.calls == [(ids["ana"], ids["bia"])]
+        for bad in ({"starter": None, "template": "oi"}, {"starter": starter, "template": " "}):
+            with pytest.raises(InvalidValue) as info:
+                core.portfolios.start_conversations(T, granted, [ids["ana"]], **bad)
+            assert info.value.field in ("starter", "template")
+        assert starter.calls == [(ids["ana"], ids["bia"])]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"status": 5},
+        {"portfolio_id": 5},
+        {"responsible_id": ""},
+        {"seller_id": 7},
+        {"unassigned": "no"},
+        {"my_portfolio": "yes"},
+    ],
+)
+def test_list_filters_of_the_wrong_type_are_refused(bad: dict[str, object]) -> None:
+    core, _ = _world(presets.HELPDESK_PORTFOLIO)
+    with pytest.raises(InvalidValue) as info:
+        core.directory.list(T, ADMIN, **bad)  # type: ignore[arg-type]
+    assert info.value.code == "invalid_value" and info.value.field == next(iter(bad))
 
 
 def test_cursor_pagination_is_stable() -> None:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import attrs
 
 from customer_core.domain.matching.search import parse_search, search_key
-from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.actor import Actor, check_id
 from customer_core.domain.model.customer import Customer, RelationshipType
 from customer_core.domain.rules.visibility import (
     CustomerFilter,
@@ -94,8 +94,12 @@ class CustomerDirectory(ServiceBase):
         seller_id: str | None,
         base: CustomerFilter | None = None,
     ) -> CustomerFilter:
+        if my_portfolio is not None and not isinstance(my_portfolio, bool):
+            raise InvalidValue(
+                "my_portfolio is true or false", code="invalid_value", field="my_portfolio"
+            )
         if seller_id is not None:
-            owner: str | None = seller_id  # another seller's portfolio: "my portfolio" off
+            owner: str | None = check_id(seller_id, "seller_id")  # "my portfolio" off
         elif my_portfolio is None:
             owner = actor.user_id if my_portfolio_default(actor, self.preset.access) else None
         else:
@@ -132,6 +136,17 @@ class CustomerDirectory(ServiceBase):
             ) from exc
         limit = _check_limit(limit)
         after = _decode_cursor(cursor) if cursor else None
+        for field, value in (
+            ("status", status),
+            ("portfolio_id", portfolio_id),
+            ("responsible_id", responsible_id),
+        ):
+            if value is not None:
+                check_id(value, field)  # a wrong type would silently match nothing
+        if not isinstance(unassigned, bool):
+            raise InvalidValue(
+                "unassigned is true or false", code="invalid_value", field="unassigned"
+            )
         with self.uow_factory() as uow:
             scope = self.scope(uow, tenant_id, actor)
             customer_filter = self._filter(

@@ -344,6 +344,16 @@ class PortfolioService(ServiceBase):
     ) -> BulkResult:
         """Send the same first message to up to ``bulk_conversation_max`` visible customers."""
         check_action(actor, self.preset.access, Action.BULK_CONVERSATION)
+        if not callable(getattr(starter, "start", None)):
+            raise InvalidValue(
+                "starter is a ConversationStarter (an object with start())",
+                code="invalid_value",
+                field="starter",
+            )
+        if not isinstance(template, str) or not template.strip():
+            raise InvalidValue(
+                "the template is required text", code="invalid_value", field="template"
+            )
         ids = _ids(customer_ids)
         limit = self.preset.access.bulk_conversation_max
         if len(ids) > limit:
