@@ -120,6 +120,14 @@ def test_websites_and_external_ids() -> None:
         ExternalId.parse("", "42")
 
 
+def test_an_email_that_is_not_text_says_so() -> None:
+    with pytest.raises(InvalidEmail, match="is text") as info:
+        Email.parse(42)  # type: ignore[arg-type]
+    assert info.value.code == "invalid_email"
+    with pytest.raises(InvalidEmail, match="empty"):
+        Email.parse("  ")
+
+
 def test_identifiers_whose_key_would_not_fit_storage_are_refused() -> None:
     longest = "x" * (MAX_KEY - len("erp:"))
     assert len(ExternalId.parse("ERP", longest).match_key) == MAX_KEY

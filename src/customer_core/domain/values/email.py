@@ -52,7 +52,9 @@ class Email:
 
     @classmethod
     def _parse(cls, text: str, field: str) -> Email:
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str):
+            raise InvalidEmail("an e-mail address is text", code="invalid_email", field=field)
+        if not text.strip():
             raise InvalidEmail("the e-mail is empty", code="invalid_email", field=field)
         try:
             valid = email_validator.validate_email(
