@@ -30,18 +30,6 @@ Change = Callable[[Customer], Customer]
 _EVENT_DATA = frozenset({"fields", "status"})
 
 
-def caller_options(kw: Mapping[str, Any]) -> dict[str, Any]:
-    """The keywords a caller may pass on to a change: only ``expected_version``.
-
-    ``check`` and ``event`` are the use cases' own: a caller must not skip
-    the required-field check (``remove_email(..., check=False)``).
-    """
-    unknown = sorted(set(kw) - {"expected_version"})
-    if unknown:
-        raise InvalidValue(f"unknown options {unknown}", code="invalid_value", field=unknown[0])
-    return dict(kw)
-
-
 class CustomerChanges(ServiceBase):
     """One customer changed in one unit of work, under the preset's rules."""
 
@@ -68,6 +56,27 @@ class CustomerChanges(ServiceBase):
             uow.portfolios.get(after.tenant_id, after.portfolio_id)
         except NotFound as exc:
             raise NotFound("portfolio not found", code="not_found", field="portfolio_id") from exc
+
+    def _edit(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        change: Change,
+        options: Mapping[str, Any],
+        /,
+        **data: Any,
+    ) -> Customer:
+        """A change a caller asked for, with the caller's keywords ``options``.
+
+        Of those only ``expected_version`` passes: ``check`` and ``event`` are
+        the use cases' own, and a caller must not skip the required-field
+        check (``remove_email(..., check=False)``).
+        """
+        unknown = sorted(set(options) - {"expected_version"})
+        if unknown:
+            raise InvalidValue(f"unknown options {unknown}", code="invalid_value", field=unknown[0])
+        return self._change(tenant_id, actor, customer_id, change, **data, **options)
 
     def _change(
         self,

@@ -12,7 +12,7 @@ from typing import Any
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.services import inputs
-from customer_core.services.customer_changes import CustomerChanges, caller_options
+from customer_core.services.customer_changes import CustomerChanges
 
 __all__ = ["CustomerChannels"]
 
@@ -25,12 +25,12 @@ class CustomerChannels(CustomerChanges):
     ) -> Customer:
         parsed = inputs.as_phone(phone, region=self.preset.default_region)
         policy = self.preset.contact
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_phone(parsed, policy=policy),
-            **caller_options(kw),
+            kw,
         )
 
     def replace_phone(
@@ -46,40 +46,36 @@ class CustomerChannels(CustomerChanges):
         region, policy = self.preset.default_region, self.preset.contact
         old_key = inputs.as_phone(old, region=region).match_key
         parsed = inputs.as_phone(new, region=region)
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.replace_phone(old_key, parsed, policy=policy),
-            **caller_options(kw),
+            kw,
         )
 
     def remove_phone(
         self, tenant_id: str, actor: Actor, customer_id: str, phone: inputs.PhoneInput, /, **kw: Any
     ) -> Customer:
         key = inputs.as_phone(phone, region=self.preset.default_region).match_key
-        return self._change(
-            tenant_id, actor, customer_id, lambda c: c.remove_phone(key), **caller_options(kw)
-        )
+        return self._edit(tenant_id, actor, customer_id, lambda c: c.remove_phone(key), kw)
 
     def set_primary_phone(
         self, tenant_id: str, actor: Actor, customer_id: str, phone: inputs.PhoneInput, /, **kw: Any
     ) -> Customer:
         key = inputs.as_phone(phone, region=self.preset.default_region).match_key
-        return self._change(
-            tenant_id, actor, customer_id, lambda c: c.set_primary_phone(key), **caller_options(kw)
-        )
+        return self._edit(tenant_id, actor, customer_id, lambda c: c.set_primary_phone(key), kw)
 
     def add_email(
         self, tenant_id: str, actor: Actor, customer_id: str, email: inputs.EmailInput, /, **kw: Any
     ) -> Customer:
         parsed, policy = inputs.as_email(email), self.preset.contact
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_email(parsed, policy=policy),
-            **caller_options(kw),
+            kw,
         )
 
     def replace_email(
@@ -94,125 +90,115 @@ class CustomerChannels(CustomerChanges):
     ) -> Customer:
         old_key, parsed = inputs.as_email(old).match_key, inputs.as_email(new)
         policy = self.preset.contact
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.replace_email(old_key, parsed, policy=policy),
-            **caller_options(kw),
+            kw,
         )
 
     def remove_email(
         self, tenant_id: str, actor: Actor, customer_id: str, email: inputs.EmailInput, /, **kw: Any
     ) -> Customer:
         key = inputs.as_email(email).match_key
-        return self._change(
-            tenant_id, actor, customer_id, lambda c: c.remove_email(key), **caller_options(kw)
-        )
+        return self._edit(tenant_id, actor, customer_id, lambda c: c.remove_email(key), kw)
 
     def set_primary_email(
         self, tenant_id: str, actor: Actor, customer_id: str, email: inputs.EmailInput, /, **kw: Any
     ) -> Customer:
         """The primary e-mail is the login and receives all communication."""
         key = inputs.as_email(email).match_key
-        return self._change(
-            tenant_id, actor, customer_id, lambda c: c.set_primary_email(key), **caller_options(kw)
-        )
+        return self._edit(tenant_id, actor, customer_id, lambda c: c.set_primary_email(key), kw)
 
     def add_social_profile(
         self, tenant_id: str, actor: Actor, customer_id: str, profile: Any, /, **kw: Any
     ) -> Customer:
         parsed, policy = inputs.as_social_profile(profile), self.preset.contact
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_social_profile(parsed, policy=policy),
-            **caller_options(kw),
+            kw,
         )
 
     def remove_social_profile(
         self, tenant_id: str, actor: Actor, customer_id: str, profile: Any, /, **kw: Any
     ) -> Customer:
         key = inputs.as_social_profile(profile).match_key
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.remove_social_profile(key),
-            **caller_options(kw),
+            kw,
         )
 
     def add_messenger_id(
         self, tenant_id: str, actor: Actor, customer_id: str, messenger_id: Any, /, **kw: Any
     ) -> Customer:
         parsed = inputs.as_messenger_id(messenger_id)
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_messenger_id(parsed),
-            **caller_options(kw),
+            kw,
         )
 
     def remove_messenger_id(
         self, tenant_id: str, actor: Actor, customer_id: str, messenger_id: Any, /, **kw: Any
     ) -> Customer:
         key = inputs.as_messenger_id(messenger_id).match_key
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.remove_messenger_id(key),
-            **caller_options(kw),
+            kw,
         )
 
     def add_external_id(
         self, tenant_id: str, actor: Actor, customer_id: str, external_id: Any, /, **kw: Any
     ) -> Customer:
         parsed = inputs.as_external_id(external_id)
-        return self._change(
-            tenant_id, actor, customer_id, lambda c: c.add_external_id(parsed), **caller_options(kw)
-        )
+        return self._edit(tenant_id, actor, customer_id, lambda c: c.add_external_id(parsed), kw)
 
     def add_website(
         self, tenant_id: str, actor: Actor, customer_id: str, website: Any, /, **kw: Any
     ) -> Customer:
         parsed = inputs.as_website(website)
-        return self._change(
-            tenant_id, actor, customer_id, lambda c: c.add_website(parsed), **caller_options(kw)
-        )
+        return self._edit(tenant_id, actor, customer_id, lambda c: c.add_website(parsed), kw)
 
     def add_address(
         self, tenant_id: str, actor: Actor, customer_id: str, address: Any, /, **kw: Any
     ) -> Customer:
         parsed, policy = inputs.as_address(address), self.preset.contact
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_address(parsed, policy=policy),
-            **caller_options(kw),
+            kw,
         )
 
     def replace_address(
         self, tenant_id: str, actor: Actor, customer_id: str, index: int, address: Any, /, **kw: Any
     ) -> Customer:
         parsed, policy = inputs.as_address(address), self.preset.contact
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.replace_address(index, parsed, policy=policy),
-            **caller_options(kw),
+            kw,
         )
 
     def remove_address(
         self, tenant_id: str, actor: Actor, customer_id: str, index: int, /, **kw: Any
     ) -> Customer:
-        return self._change(
-            tenant_id, actor, customer_id, lambda c: c.remove_address(index), **caller_options(kw)
-        )
+        return self._edit(tenant_id, actor, customer_id, lambda c: c.remove_address(index), kw)
 
     def add_contact(
         self, tenant_id: str, actor: Actor, customer_id: str, contact: Any, /, **kw: Any
@@ -220,12 +206,12 @@ class CustomerChannels(CustomerChanges):
         """Attach a person to a company customer (same cardinality policy as customers)."""
         policy, region = self.preset.contact, self.preset.default_region
         parsed = inputs.as_contact(contact, new_id=self.ids.new_id(), policy=policy, region=region)
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_contact(parsed, policy=policy),
-            **caller_options(kw),
+            kw,
         )
 
     def update_contact(
@@ -234,21 +220,21 @@ class CustomerChannels(CustomerChanges):
         """Replace the contact with the same ``id``."""
         policy, region = self.preset.contact, self.preset.default_region
         parsed = inputs.as_contact(contact, new_id="", policy=policy, region=region)
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.replace_contact(parsed, policy=policy),
-            **caller_options(kw),
+            kw,
         )
 
     def remove_contact(
         self, tenant_id: str, actor: Actor, customer_id: str, contact_id: str, /, **kw: Any
     ) -> Customer:
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.remove_contact(contact_id),
-            **caller_options(kw),
+            kw,
         )

@@ -36,7 +36,7 @@ from customer_core.errors import InvalidOperation, InvalidTaxId, InvalidValue
 from customer_core.ports import TaxIdStatus, UnitOfWork
 from customer_core.services import inputs
 from customer_core.services.base import check_tenant
-from customer_core.services.customer_changes import Change, caller_options
+from customer_core.services.customer_changes import Change
 from customer_core.services.customer_channels import CustomerChannels
 from customer_core.services.customer_credentials import CustomerCredentials
 
@@ -196,14 +196,14 @@ class CustomerService(CustomerChannels, CustomerCredentials):
     ) -> Customer:
         """Inactivate, reactivate, or set a tenant-defined status."""
         statuses = self.preset.statuses
-        return self._change(
+        return self._edit(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.with_status(status, statuses),
+            kw,
             event="customer.status_changed",
             status=status,
-            **caller_options(kw),
         )
 
     def record_purchase(
@@ -253,4 +253,4 @@ class CustomerService(CustomerChannels, CustomerCredentials):
             policy = service.preset.contact
             service.edit(t, actor, cid, lambda c: c.add_address(addr, policy=policy))
         """
-        return self._change(tenant_id, actor, customer_id, change, **caller_options(kw))
+        return self._edit(tenant_id, actor, customer_id, change, kw)
