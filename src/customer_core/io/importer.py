@@ -153,6 +153,7 @@ class Importer(ServiceBase):
                 counts.errors.extend(rejected)
                 drafts = [self._with_fallback_key(*group, fingerprint) for group in groups]
                 if dry_uow is not None:
+                    counts.mark()  # nothing to undo here; keeps the undo record to one batch
                     self._write(dry_uow, run, drafts)
                 else:
                     self._write_alone(run, drafts)
@@ -252,7 +253,7 @@ class Importer(ServiceBase):
         refused rows, which are reported: they never take the good rows of
         their batch, or the rest of the file, with them.
         """
-        before = run.counts.copy()
+        run.counts.mark()
         try:
             with self.uow_factory() as uow:
                 self._write(uow, run, drafts)
@@ -260,7 +261,7 @@ class Importer(ServiceBase):
         except StorageUnavailable as error:
             if error.code != "invalid_stored_value":
                 raise
-            run.counts.restore(before)
+            run.counts.undo()
             if len(drafts) == 1:
                 for line in drafts[0][0].lines:
                     run.counts.errors.append(RowError(line, None, error.code, error.message))
@@ -309,9 +310,7 @@ class Importer(ServiceBase):
                         field="identifiers",
                     )
                 if run.mode is ImportMode.CREATE and owner not in created_here:
-                    if owner not in counts.outcomes:
-                        counts.skipped += 1
-                        counts.outcomes[owner] = "skipped"
+                    counts.count_skipped(owner)
                     continue
                 lines, base, version = updates.get(owner, ([], current, current.version))
                 if owner in created_here:
@@ -359,9 +358,7 @@ class Importer(ServiceBase):
                     fail(draft, error)
             stored = kept
         for draft, customer in stored:
-            counts.created_ids.add(customer.id)
-            counts.created += 1
-            counts.merged_rows += len(draft.lines) - 1
+            counts.count_created(customer.id, len(draft.lines))
             uow.record(
                 self.event(
                     "customer.registered", None, customer.tenant_id, customer.id, source="import"

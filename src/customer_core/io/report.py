@@ -46,9 +46,13 @@ class ImportReport:
         return self.failed == 0
 
 
+#: The totals a batch changes (rows_read is counted as rows are read).
+_BATCH_TOTALS = ("created", "updated", "unchanged", "skipped", "merged_rows")
+
+
 @attrs.define
 class Counts:
-    """What a run has done so far; copied before a batch, restored if it fails."""
+    """What a run has done so far; a batch's changes can be taken back (:meth:`undo`)."""
 
     rows_read: int = 0
     created: int = 0
@@ -62,6 +66,12 @@ class Counts:
     outcomes: dict[str, str] = attrs.Factory(dict)
     #: The customers this run created (more rows of theirs merge, not update).
     created_ids: set[str] = attrs.Factory(set)
+    # What the batch since mark() changed, to undo it without copying the
+    # run's sets (a million ids at the end of a large import) for every batch.
+    _marked_totals: tuple[int, ...] = attrs.field(default=(), init=False)
+    _marked_errors: int = attrs.field(default=0, init=False)
+    _added_ids: list[str] = attrs.field(factory=list, init=False)
+    _replaced: dict[str, str | None] = attrs.field(factory=dict, init=False)
 
     def count_existing(self, customer_id: str, outcome: str, rows: int) -> None:
         """Count rows of a customer stored before this import; once per customer."""
@@ -72,19 +82,43 @@ class Counts:
         if before is not None:
             setattr(self, before, getattr(self, before) - 1)
         setattr(self, outcome, getattr(self, outcome) + 1)
+        self._set_outcome(customer_id, outcome)
+
+    def count_skipped(self, customer_id: str) -> None:
+        """A stored customer the file names in create mode: left alone, counted once."""
+        if customer_id not in self.outcomes:
+            self.skipped += 1
+            self._set_outcome(customer_id, "skipped")
+
+    def count_created(self, customer_id: str, rows: int) -> None:
+        self.created_ids.add(customer_id)
+        self._added_ids.append(customer_id)
+        self.created += 1
+        self.merged_rows += rows - 1
+
+    def _set_outcome(self, customer_id: str, outcome: str) -> None:
+        self._replaced.setdefault(customer_id, self.outcomes.get(customer_id))
         self.outcomes[customer_id] = outcome
 
-    def copy(self) -> Counts:
-        return attrs.evolve(
-            self,
-            errors=list(self.errors),
-            outcomes=dict(self.outcomes),
-            created_ids=set(self.created_ids),
-        )
+    def mark(self) -> None:
+        """Remember the counts before a batch is written, for :meth:`undo`."""
+        self._marked_totals = tuple(getattr(self, name) for name in _BATCH_TOTALS)
+        self._marked_errors = len(self.errors)
+        self._added_ids.clear()
+        self._replaced.clear()
 
-    def restore(self, saved: Counts) -> None:
-        for field in attrs.fields(Counts):
-            setattr(self, field.name, getattr(saved, field.name))
+    def undo(self) -> None:
+        """Take back what was counted since :meth:`mark` (the batch was rolled back)."""
+        for name, value in zip(_BATCH_TOTALS, self._marked_totals, strict=True):
+            setattr(self, name, value)
+        del self.errors[self._marked_errors :]
+        self.created_ids.difference_update(self._added_ids)
+        for customer_id, outcome in self._replaced.items():
+            if outcome is None:
+                del self.outcomes[customer_id]
+            else:
+                self.outcomes[customer_id] = outcome
+        self.mark()
 
     def progress(self) -> Progress:
         failed_lines = len({e.line for e in self.errors})
