@@ -87,14 +87,12 @@ def _sees(uow: UnitOfWork, scope: VisibilityScope, customer_id: str) -> bool:
 def _id_list(values: Iterable[str], field: str) -> list[str]:
     """Distinct ids from a list of text (a lone string is not a list of ids)."""
     try:
-        ids = [] if isinstance(values, str) else list(dict.fromkeys(values))
-    except TypeError:
-        ids = []
-    if isinstance(values, str) or not all(isinstance(i, str) and i for i in ids):
+        ids = None if isinstance(values, str) else list(dict.fromkeys(values))
+    except TypeError:  # not iterable, or unhashable items
+        ids = None
+    if ids is None or not all(isinstance(i, str) and i for i in ids):
         raise InvalidValue("expected a list of ids", code="invalid_value", field=field)
-    for i in ids:
-        check_id(i, field)
-    return ids
+    return [check_id(i, field) for i in ids]
 
 
 def _optional_id(value: str | None, field: str) -> str | None:

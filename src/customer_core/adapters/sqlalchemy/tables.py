@@ -42,6 +42,7 @@ from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
+from customer_core.domain.model.actor import MAX_ID_LENGTH
 from customer_core.domain.values.online import MAX_KEY
 
 __all__ = [
@@ -83,7 +84,7 @@ MYSQL_TABLE_OPTIONS: dict[str, Any] = {
     "mysql_collate": "utf8mb4_bin",
 }
 
-ID = 64  # tenant and record ids
+ID = MAX_ID_LENGTH  # tenant, user and record ids
 KEY = MAX_KEY  # identity keys (an e-mail address is at most 254 characters)
 NAME = 200  # the domain's name limit
 SEARCH_NAME = 512  # folded name and trade name; see mapping.search_name

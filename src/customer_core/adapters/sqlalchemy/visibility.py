@@ -129,9 +129,8 @@ def _page_query(
         if ranks.by_id:
             return by_id(ranks, excluded, limit)
         if not parts:  # [false()]: a scope that sees nothing
-            share = _share(scope, ask) if narrow else scope
-            parts.extend(visible_parts(share, customer_filter) if narrow else [shown])
-            parts[:] = parts or [false()]
+            share = visible_parts(_share(scope, ask), customer_filter) if narrow else [shown]
+            parts.extend(share or [false()])
         conditions = ranks.conditions
         rank = [order.label("rank") for order in _rank_of(conditions)]
         picks = [

@@ -47,10 +47,10 @@ class _Keyed(Protocol):
     def match_key(self) -> str: ...
 
 
-K = TypeVar("K", bound=_Keyed)
+_K = TypeVar("_K", bound=_Keyed)
 
 
-def _fits(value: K, field: str, code: str) -> K:
+def _fits(value: _K, field: str, code: str) -> _K:
     if len(value.match_key) > MAX_KEY:
         raise _invalid(f"too long: at most {MAX_KEY} characters", field, code)
     return value
