@@ -199,7 +199,7 @@ class SummaryService(ServiceBase):
     ) -> CustomerSummary:
         """The summary, or :class:`~customer_core.errors.NotFound` for an invisible customer."""
         with self.uow_factory() as uow:
-            customer = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            customer = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
         conversation = self.activity.conversation(tenant_id, customer.id)
         staff_message = conversation.last_staff_message_at if conversation else None
         contacted = max(

@@ -316,9 +316,10 @@ def test_lingua_detector_reads_portuguese_spanish_and_english() -> None:
 @pytest.mark.parametrize(
     ("absorbed", "kw", "field"),
     [
-        (None, {}, "absorbed"),
-        (5, {}, "absorbed"),
-        ([5], {}, "absorbed"),
+        (None, {}, "absorbed_ids"),
+        (5, {}, "absorbed_ids"),
+        ([5], {}, "absorbed_ids"),
+        ([], {}, "absorbed_ids"),
         ("B", {"drop": [None]}, "drop"),
     ],
 )

@@ -257,7 +257,7 @@ class Importer(ServiceBase):
         try:
             with self.uow_factory() as uow:
                 self._write(uow, run, drafts)
-                self.commit(uow)
+                self._commit(uow)
         except StorageUnavailable as error:
             if error.code != "invalid_stored_value":
                 raise
@@ -275,7 +275,7 @@ class Importer(ServiceBase):
     ) -> None:
         tenant_id, actor, counts = run.tenant_id, run.actor, run.counts
         created_here = counts.created_ids
-        scope = self.scope(uow, tenant_id, actor)
+        scope = self._scope(uow, tenant_id, actor)
         all_keys = set().union(*(keys for _, keys in drafts)) if drafts else set()
         holders = uow.customers.holders(tenant_id, all_keys)
         existing = uow.customers.get_many(tenant_id, set(holders.values()))
@@ -332,7 +332,7 @@ class Importer(ServiceBase):
             uow.customers.save_many(stamped)
         for customer, _ in stamped:
             uow.record(
-                self.event("customer.updated", actor, tenant_id, customer.id, source="import")
+                self._new_event("customer.updated", actor, tenant_id, customer.id, source="import")
             )
 
     def _store_new(
@@ -360,7 +360,7 @@ class Importer(ServiceBase):
         for draft, customer in stored:
             counts.count_created(customer.id, len(draft.lines))
             uow.record(
-                self.event(
+                self._new_event(
                     "customer.registered", None, customer.tenant_id, customer.id, source="import"
                 )
             )

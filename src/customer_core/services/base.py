@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -26,6 +27,7 @@ from customer_core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from customer_core.services.boundary import checking_ids
 
 __all__ = ["ServiceBase", "check_tenant"]
 
@@ -38,7 +40,18 @@ def check_tenant(tenant_id: str, actor: Actor) -> None:
 
 
 class ServiceBase:
-    """Dependencies are injected once; defaults are the production adapters."""
+    """Dependencies are injected once; defaults are the production adapters.
+
+    Every public method of a subclass checks its id parameters (``tenant_id``,
+    ``*_id``, ``*_ids``, ``actor``) before it runs:
+    :mod:`customer_core.services.boundary`.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(member):
+                setattr(cls, name, checking_ids(member))
 
     def __init__(
         self,
@@ -59,7 +72,7 @@ class ServiceBase:
         self.tax_registry = tax_registry or NoTaxIdRegistry()
         self.publisher = publisher
 
-    def event(
+    def _new_event(
         self, name: str, actor: Actor | None, tenant_id: str, customer_id: str | None, **data: Any
     ) -> DomainEvent:
         return DomainEvent(
@@ -71,13 +84,13 @@ class ServiceBase:
             data=data,
         )
 
-    def commit(self, uow: UnitOfWork) -> None:
+    def _commit(self, uow: UnitOfWork) -> None:
         uow.commit()
         if self.publisher is not None:
             self.publisher.publish(uow.committed_events())
 
     @contextmanager
-    def naming_visible_holders_only(self, tenant_id: str, actor: Actor) -> Iterator[None]:
+    def _naming_visible_holders_only(self, tenant_id: str, actor: Actor) -> Iterator[None]:
         """Report an identifier held by a customer the actor cannot see without naming it.
 
         The identity index is unique per tenant, so a seller cannot take a
@@ -102,12 +115,12 @@ class ServiceBase:
     def _sees(self, tenant_id: str, actor: Actor, customer_id: str) -> bool:
         with self.uow_factory() as uow:  # a fresh one: the failed write's is rolled back
             try:
-                uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+                uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
             except NotFound:
                 return False
         return True
 
-    def scope(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> VisibilityScope:
+    def _scope(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> VisibilityScope:
         """The actor's visibility; portfolios are looked up only when they matter."""
         check_tenant(tenant_id, actor)
         return scope_for(

@@ -36,7 +36,7 @@ class CustomerChanges(ServiceBase):
     def _event(
         self, name: str, actor: Actor | None, customer: Customer, **data: Any
     ) -> DomainEvent:
-        return self.event(name, actor, customer.tenant_id, customer.id, **data)
+        return self._new_event(name, actor, customer.tenant_id, customer.id, **data)
 
     def _check_assignment(self, actor: Actor, before: Customer | None, after: Customer) -> None:
         """Setting the portfolio or the responsible user is a restricted action."""
@@ -108,10 +108,10 @@ class CustomerChanges(ServiceBase):
         if unknown:  # e.g. a misspelt expected_version: never skip the version check silently
             raise InvalidValue(f"unknown options {unknown}", code="invalid_value", field=unknown[0])
         with (
-            self.naming_visible_holders_only(tenant_id, actor),
+            self._naming_visible_holders_only(tenant_id, actor),
             self.uow_factory() as uow,
         ):
-            current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            current = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflict(
                     "the customer changed since it was read",
@@ -136,5 +136,5 @@ class CustomerChanges(ServiceBase):
             if then is not None:
                 then(uow, current, saved)
             uow.record(self._event(event, actor, saved, **data))
-            self.commit(uow)
+            self._commit(uow)
         return saved

@@ -136,9 +136,9 @@ class CustomerChannels(CustomerChanges):
         )
 
     def add_messenger_id(
-        self, tenant_id: str, actor: Actor, customer_id: str, messenger_id: Any, /, **kw: Any
+        self, tenant_id: str, actor: Actor, customer_id: str, messenger: Any, /, **kw: Any
     ) -> Customer:
-        parsed = inputs.as_messenger_id(messenger_id)
+        parsed = inputs.as_messenger_id(messenger)
         return self._edit(
             tenant_id,
             actor,
@@ -148,9 +148,9 @@ class CustomerChannels(CustomerChanges):
         )
 
     def remove_messenger_id(
-        self, tenant_id: str, actor: Actor, customer_id: str, messenger_id: Any, /, **kw: Any
+        self, tenant_id: str, actor: Actor, customer_id: str, messenger: Any, /, **kw: Any
     ) -> Customer:
-        key = inputs.as_messenger_id(messenger_id).match_key
+        key = inputs.as_messenger_id(messenger).match_key
         return self._edit(
             tenant_id,
             actor,
@@ -160,9 +160,9 @@ class CustomerChannels(CustomerChanges):
         )
 
     def add_external_id(
-        self, tenant_id: str, actor: Actor, customer_id: str, external_id: Any, /, **kw: Any
+        self, tenant_id: str, actor: Actor, customer_id: str, external: Any, /, **kw: Any
     ) -> Customer:
-        parsed = inputs.as_external_id(external_id)
+        parsed = inputs.as_external_id(external)
         return self._edit(tenant_id, actor, customer_id, lambda c: c.add_external_id(parsed), kw)
 
     def add_website(

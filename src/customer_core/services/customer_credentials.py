@@ -120,5 +120,5 @@ class CustomerCredentials(CustomerChanges):
             )
             saved = uow.customers.save(changed, expected_version=customer.version)
             uow.record(self._event("customer.password_changed", None, saved))
-            self.commit(uow)
+            self._commit(uow)
         return saved

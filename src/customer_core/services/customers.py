@@ -140,7 +140,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         if password is not None:
             customer = attrs.evolve(customer, password_hash=self._hash_password(password))
         with (
-            self.naming_visible_holders_only(tenant_id, actor),
+            self._naming_visible_holders_only(tenant_id, actor),
             self.uow_factory() as uow,
         ):
             self._check_portfolio(uow, None, customer)
@@ -148,22 +148,22 @@ class CustomerService(CustomerChannels, CustomerCredentials):
             uow.record(
                 self._event("customer.registered", actor, stored, source=stored.source.value)
             )
-            self.commit(uow)
+            self._commit(uow)
         return stored
 
     def get(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
         """The customer, or :class:`~customer_core.errors.NotFound` if the actor cannot see it."""
         with self.uow_factory() as uow:
-            return uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            return uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
 
     def delete(self, tenant_id: str, actor: Actor, customer_id: str, /) -> None:
         """Delete a customer (roles allowed by the preset's access policy only)."""
         with self.uow_factory() as uow:
-            customer = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            customer = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
             check_action(actor, self.preset.access, Action.DELETE)
             uow.customers.delete(tenant_id, customer_id)
             uow.record(self._event("customer.deleted", actor, customer))
-            self.commit(uow)
+            self._commit(uow)
 
     # -- scalar fields and status -------------------------------------------
 

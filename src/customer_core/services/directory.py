@@ -27,13 +27,14 @@ from collections.abc import Sequence
 import attrs
 
 from customer_core.domain.matching.search import parse_search, search_key
-from customer_core.domain.model.actor import Actor, check_id
+from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, RelationshipType
 from customer_core.domain.rules.visibility import (
     CustomerFilter,
     VisibilityScope,
     my_portfolio_default,
 )
+from customer_core.domain.values.ids import check_id
 from customer_core.errors import InvalidValue
 from customer_core.ports import UnitOfWork
 from customer_core.services.base import ServiceBase
@@ -82,7 +83,7 @@ class CustomerDirectory(ServiceBase):
         ``customer_core.adapters.sqlalchemy.visible_customer_ids``.
         """
         with self.uow_factory() as uow:
-            return self.scope(uow, tenant_id, actor)
+            return self._scope(uow, tenant_id, actor)
 
     def _filter(
         self,
@@ -148,7 +149,7 @@ class CustomerDirectory(ServiceBase):
                 "unassigned is true or false", code="invalid_value", field="unassigned"
             )
         with self.uow_factory() as uow:
-            scope = self.scope(uow, tenant_id, actor)
+            scope = self._scope(uow, tenant_id, actor)
             customer_filter = self._filter(
                 uow,
                 actor,
@@ -183,7 +184,7 @@ class CustomerDirectory(ServiceBase):
         query = parse_search(text, region=self.preset.default_region)
         limit = _check_limit(limit)
         with self.uow_factory() as uow:
-            scope = self.scope(uow, tenant_id, actor)
+            scope = self._scope(uow, tenant_id, actor)
             customer_filter = self._filter(
                 uow, actor, tenant_id, my_portfolio=my_portfolio, seller_id=seller_id
             )
@@ -200,7 +201,7 @@ class CustomerDirectory(ServiceBase):
     ) -> dict[RelationshipType, int]:
         """Visible customers per relationship type (the active/leads/contacts/inactive tabs)."""
         with self.uow_factory() as uow:
-            scope = self.scope(uow, tenant_id, actor)
+            scope = self._scope(uow, tenant_id, actor)
             customer_filter = self._filter(
                 uow, actor, tenant_id, my_portfolio=my_portfolio, seller_id=seller_id
             )

@@ -32,13 +32,14 @@ from customer_core.domain.matching.duplicates import (
     suggest_duplicates,
 )
 from customer_core.domain.matching.search import search_key
-from customer_core.domain.model.actor import Actor, check_id
+from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey, Source
 from customer_core.domain.rules.visibility import (
     CustomerFilter,
     VisibilityScope,
 )
 from customer_core.domain.values.address import Language
+from customer_core.domain.values.ids import check_id
 from customer_core.errors import (
     DuplicateIdentity,
     InvalidValue,
@@ -150,7 +151,7 @@ class IdentityService(CustomerMerging):
                 )
                 stored = uow.customers.add(customer)
                 uow.record(
-                    self.event(
+                    self._new_event(
                         "customer.registered",
                         None,
                         tenant_id,
@@ -159,7 +160,7 @@ class IdentityService(CustomerMerging):
                         channel=channel,
                     )
                 )
-                self.commit(uow)
+                self._commit(uow)
                 return Resolution(customer=stored, outcome="created", spam=spam, vip=vip)
             ranked = sorted(holders, key=lambda k: (keys[k], k.kind.value, k.key))
             best_id = holders[ranked[0]]
@@ -188,7 +189,7 @@ class IdentityService(CustomerMerging):
                     )
                 )
             outcome: Outcome = "conflict" if others else ("attached" if attached else "matched")
-            self.commit(uow)
+            self._commit(uow)
         spam = spam or current.is_spammer
         vip = vip or current.is_vip
         return Resolution(
@@ -242,7 +243,7 @@ class IdentityService(CustomerMerging):
         if not isinstance(on, bool):
             raise InvalidValue("expected true or false", code="invalid_value", field="on")
         with self.uow_factory() as uow:
-            current = uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            current = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
             flagged = (
                 attrs.evolve(current, is_spammer=on)
                 if list_name == SPAM
@@ -258,14 +259,14 @@ class IdentityService(CustomerMerging):
                 expected_version=current.version,
             )
             uow.record(
-                self.event(
+                self._new_event(
                     f"customer.{list_name}_{'set' if on else 'cleared'}",
                     actor,
                     tenant_id,
                     customer_id,
                 )
             )
-            self.commit(uow)
+            self._commit(uow)
         return saved
 
     def mark_spammer(
@@ -298,7 +299,7 @@ class IdentityService(CustomerMerging):
         inbound = Inbound.parse(identifiers, region=self.preset.default_region)
         with self.uow_factory() as uow:
             uow.lists.add(tenant_id, list_name, inbound.lookup_keys(), customer_id=None)
-            self.commit(uow)
+            self._commit(uow)
 
     # -- duplicates ---------------------------------------------------------
 
@@ -325,7 +326,7 @@ class IdentityService(CustomerMerging):
         reads them from its identity index, so no customer is loaded.
         """
         with self.uow_factory() as uow:
-            return self._exact_clusters(uow, self.scope(uow, tenant_id, actor))
+            return self._exact_clusters(uow, self._scope(uow, tenant_id, actor))
 
     def _exact_clusters(self, uow: UnitOfWork, scope: VisibilityScope) -> tuple[Cluster, ...]:
         clusters = list(uow.customers.exact_clusters(scope))
@@ -353,7 +354,7 @@ class IdentityService(CustomerMerging):
                 field="threshold",
             )
         with self.uow_factory() as uow:
-            scope = self.scope(uow, tenant_id, actor)
+            scope = self._scope(uow, tenant_id, actor)
             clusters = self._exact_clusters(uow, scope)
             customers = self._visible_records(uow, scope)
         return DuplicateReport(clusters, tuple(suggest_duplicates(customers, threshold=threshold)))

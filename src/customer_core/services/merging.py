@@ -32,7 +32,7 @@ class CustomerMerging(ServiceBase):
         tenant_id: str,
         actor: Actor,
         survivor_id: str,
-        absorbed: str | Sequence[str],
+        absorbed_ids: str | Sequence[str],
         /,
         *,
         choices: Mapping[str, Literal["survivor", "absorbed"]] | None = None,
@@ -49,28 +49,22 @@ class CustomerMerging(ServiceBase):
         leave out instead. Returns the audit entry of the last step.
         """
         check_action(actor, self.preset.access, Action.MERGE)
-        try:
-            absorbed_ids = (
-                [absorbed] if isinstance(absorbed, str) else list(dict.fromkeys(absorbed))
-            )
-        except TypeError:
-            absorbed_ids = []
-        if (
-            not absorbed_ids
-            or not all(isinstance(i, str) for i in absorbed_ids)
-            or survivor_id in absorbed_ids
-        ):
+        # The boundary checked each id; a lone id is one customer to absorb.
+        absorbed = (
+            [absorbed_ids] if isinstance(absorbed_ids, str) else list(dict.fromkeys(absorbed_ids))
+        )
+        if not absorbed or survivor_id in absorbed:
             raise InvalidOperation(
                 "merge other customers into the survivor",
                 code="invalid_operation",
-                field="absorbed",
+                field="absorbed_ids",
             )
         dropped = {self._drop_key(text) for text in drop}
         with self.uow_factory() as uow:
-            scope = self.scope(uow, tenant_id, actor)
+            scope = self._scope(uow, tenant_id, actor)
             survivor = uow.customers.get_visible(scope, survivor_id)
             record: MergeRecord | None = None
-            for absorbed_id in absorbed_ids:
+            for absorbed_id in absorbed:
                 other = uow.customers.get_visible(scope, absorbed_id)
                 merged = merge_customers(
                     survivor, other, choices=choices, policy=self.preset.contact, drop=dropped
@@ -94,7 +88,7 @@ class CustomerMerging(ServiceBase):
                 )
                 uow.merges.add(record)
                 uow.record(
-                    self.event(
+                    self._new_event(
                         "customer.merged",
                         actor,
                         tenant_id,
@@ -104,7 +98,7 @@ class CustomerMerging(ServiceBase):
                     )
                 )
                 survivor = saved
-            self.commit(uow)
+            self._commit(uow)
         assert record is not None
         return record
 
@@ -137,7 +131,7 @@ class CustomerMerging(ServiceBase):
         with self.uow_factory() as uow:
             record = uow.merges.get(tenant_id, merge_id)
             current = uow.customers.get_visible(
-                self.scope(uow, tenant_id, actor), record.survivor_id
+                self._scope(uow, tenant_id, actor), record.survivor_id
             )
             if record.undone_at is not None:
                 raise InvalidOperation(
@@ -151,7 +145,7 @@ class CustomerMerging(ServiceBase):
             absorbed = uow.customers.add(record.absorbed_before)
             uow.merges.mark_undone(tenant_id, merge_id, self.clock.now())
             uow.record(
-                self.event(
+                self._new_event(
                     "customer.unmerged",
                     actor,
                     tenant_id,
@@ -160,5 +154,5 @@ class CustomerMerging(ServiceBase):
                     merge_id=merge_id,
                 )
             )
-            self.commit(uow)
+            self._commit(uow)
         return survivor, absorbed

@@ -13,10 +13,11 @@ from typing import Protocol, overload
 
 import attrs
 
-from customer_core.domain.model.actor import Actor, Portfolio, check_id
+from customer_core.domain.model.actor import Actor, Portfolio
 from customer_core.domain.model.customer import clean_name
 from customer_core.domain.rules.policies import Visibility
 from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
+from customer_core.domain.values.ids import check_id
 from customer_core.errors import InvalidValue, NotFound, PermissionDenied, RuleViolation
 from customer_core.ports import Assignment, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
@@ -142,9 +143,11 @@ class PortfolioService(ServiceBase):
         with self.uow_factory() as uow:
             uow.portfolios.add(portfolio)
             uow.record(
-                self.event("portfolio.created", actor, tenant_id, None, portfolio_id=portfolio.id)
+                self._new_event(
+                    "portfolio.created", actor, tenant_id, None, portfolio_id=portfolio.id
+                )
             )
-            self.commit(uow)
+            self._commit(uow)
         return portfolio
 
     def get(self, tenant_id: str, actor: Actor, portfolio_id: str, /) -> Portfolio:
@@ -188,9 +191,11 @@ class PortfolioService(ServiceBase):
             )
             uow.portfolios.save(changed)
             uow.record(
-                self.event("portfolio.updated", actor, tenant_id, None, portfolio_id=portfolio_id)
+                self._new_event(
+                    "portfolio.updated", actor, tenant_id, None, portfolio_id=portfolio_id
+                )
             )
-            self.commit(uow)
+            self._commit(uow)
         return changed
 
     def delete(self, tenant_id: str, actor: Actor, portfolio_id: str, /) -> int:
@@ -200,7 +205,7 @@ class PortfolioService(ServiceBase):
         with self.uow_factory() as uow:
             unassigned = uow.portfolios.delete(tenant_id, portfolio_id)
             uow.record(
-                self.event(
+                self._new_event(
                     "portfolio.deleted",
                     actor,
                     tenant_id,
@@ -209,7 +214,7 @@ class PortfolioService(ServiceBase):
                     unassigned=unassigned,
                 )
             )
-            self.commit(uow)
+            self._commit(uow)
         return unassigned
 
     # -- bulk actions on customers ------------------------------------------
@@ -225,7 +230,7 @@ class PortfolioService(ServiceBase):
         responsible_id: str | None,
         fields: frozenset[str],
     ) -> BulkResult:
-        scope = self.scope(uow, tenant_id, actor)
+        scope = self._scope(uow, tenant_id, actor)
         moved = uow.customers.assign(
             scope,
             ids,
@@ -236,7 +241,7 @@ class PortfolioService(ServiceBase):
         )
         for move in moved:
             uow.record(
-                self.event(
+                self._new_event(
                     "customer.portfolio_changed",
                     actor,
                     tenant_id,
@@ -247,7 +252,7 @@ class PortfolioService(ServiceBase):
                     to_responsible_id=move.to_responsible_id,
                 )
             )
-        self.commit(uow)
+        self._commit(uow)
         return BulkResult.of(ids, moved)
 
     def _check_move(self, actor: Actor, action: str) -> None:
@@ -323,10 +328,12 @@ class PortfolioService(ServiceBase):
         check_action(actor, self.preset.access, Action.BULK_DELETE)
         ids = _ids(customer_ids)
         with self.uow_factory() as uow:
-            deleted = uow.customers.delete_visible(self.scope(uow, tenant_id, actor), ids)
+            deleted = uow.customers.delete_visible(self._scope(uow, tenant_id, actor), ids)
             for customer_id in deleted:
-                uow.record(self.event("customer.deleted", actor, tenant_id, customer_id, bulk=True))
-            self.commit(uow)
+                uow.record(
+                    self._new_event("customer.deleted", actor, tenant_id, customer_id, bulk=True)
+                )
+            self._commit(uow)
         return BulkResult.of(ids, deleted)
 
     def start_conversations(
@@ -362,7 +369,7 @@ class PortfolioService(ServiceBase):
                 limit=limit,
             )
         with self.uow_factory() as uow:
-            scope = self.scope(uow, tenant_id, actor)
+            scope = self._scope(uow, tenant_id, actor)
             visible = [cid for cid in ids if _sees(uow, scope, cid)]
         if visible:
             starter.start(tenant_id, visible, template=template, team=team)

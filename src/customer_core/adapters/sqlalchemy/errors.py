@@ -27,7 +27,14 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Delete, Insert, Table, Update
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StatementError,
+)
 from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 
 from customer_core.adapters.sqlalchemy.tables import metadata
@@ -166,8 +173,12 @@ def storage_error(exc: BaseException | None) -> CustomerCoreError | None:
     A dropped connection, an unreachable server or a lock wait that timed out
     is :class:`StorageUnavailable` (retry); a value the database cannot store
     (PostgreSQL refuses NUL characters, say) is reported as such. Either way
-    the unit of work has been rolled back.
+    the unit of work has been rolled back. Our own error raised while binding
+    a parameter (:class:`~.tables.IdText` refusing a number) comes out as it
+    was raised, not wrapped in SQLAlchemy's ``StatementError``.
     """
+    if isinstance(exc, StatementError) and isinstance(exc.orig, CustomerCoreError):
+        return exc.orig
     if isinstance(exc, DataError):
         return StorageUnavailable(
             "the database refused a value; nothing was written",

@@ -6,10 +6,12 @@ Constraint names come from :data:`NAMING_CONVENTION`, so errors can be
 translated by name (see :mod:`.errors`) and migrations can refer to them.
 
 String lengths keep every key under InnoDB's 3072-byte limit in ``utf8mb4``.
-Tables are created with a binary collation on MariaDB (and the sortable
-columns with ``"C"`` on PostgreSQL) so that comparisons and ordering are by
-code point, exactly as in Python and in the memory adapter: ``Foo@x.com`` and
-``foo@x.com`` must never collide unless their match keys say so.
+Tables are created with a binary, no-pad collation on MariaDB
+(``utf8mb4_nopad_bin``, migration 0006; and the sortable columns with ``"C"``
+on PostgreSQL) so that comparisons and ordering are by code point, exactly as
+in Python and in the memory adapter: ``Foo@x.com`` and ``foo@x.com`` must
+never collide unless their match keys say so, nor ``loja`` and ``loja ``.
+Id and key columns are :class:`IdText`, which binds nothing but text.
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['customer_identities', 'customers', 'duplicate_hints', 'identity_lists', 'merges', 'outbox',
@@ -42,12 +44,14 @@ from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
-from customer_core.domain.model.actor import MAX_ID_LENGTH
+from customer_core.domain.values.ids import MAX_ID_LENGTH
 from customer_core.domain.values.online import MAX_KEY
+from customer_core.errors import InvalidValue
 
 __all__ = [
     "NAMING_CONVENTION",
     "VERSION_TABLE",
+    "IdText",
     "UtcDateTime",
     "customer_identities",
     "customers",
@@ -77,11 +81,12 @@ VERSION_TABLE = "customer_core_version"
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 #: Table options for MariaDB/MySQL: InnoDB for transactions and row locks,
-#: utf8mb4 for all of Unicode, binary collation for exact comparisons.
+#: utf8mb4 for all of Unicode, binary no-pad collation for exact comparisons
+#: (a PAD SPACE collation finds 'loja ' equal to 'loja').
 MYSQL_TABLE_OPTIONS: dict[str, Any] = {
     "mysql_engine": "InnoDB",
     "mysql_charset": "utf8mb4",
-    "mysql_collate": "utf8mb4_bin",
+    "mysql_collate": "utf8mb4_nopad_bin",
 }
 
 ID = MAX_ID_LENGTH  # tenant, user and record ids
@@ -123,6 +128,40 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(timezone.utc)
 
 
+class IdText(TypeDecorator[str]):
+    """An id or identity key column, which binds text and nothing else.
+
+    Databases coerce what they are handed: MariaDB compares a text column
+    with the number ``1`` numerically (every id that reads as 1 matches; ``0``
+    matches every id that does not start with a digit), PostgreSQL raises a
+    driver error. The services check every id they are given; this type is
+    the adapter's own guard, so no caller of a repository can bind a number,
+    ``bytes`` or ``None``-like value into an id comparison on any dialect.
+    With ``code_point_order`` the column sorts by code point on PostgreSQL
+    (``COLLATE "C"``), as :func:`sortable`.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int, *, code_point_order: bool = False) -> None:
+        super().__init__(length)
+        self.length = length
+        self.code_point_order = code_point_order
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if self.code_point_order and dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.VARCHAR(self.length, collation="C"))
+        return dialect.type_descriptor(String(self.length))
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None or type(value) is str:
+            return value
+        raise InvalidValue(
+            f"an id or identity key is text, not {type(value).__name__}", code="invalid_value"
+        )
+
+
 def document_type() -> TypeEngine[Any]:
     """JSON; ``jsonb`` on PostgreSQL so documents can be indexed and queried later."""
     return JSON().with_variant(postgresql.JSONB(), "postgresql")
@@ -139,8 +178,8 @@ def sortable(length: int) -> TypeEngine[str]:
 customers = Table(
     "customers",
     metadata,
-    Column("tenant_id", String(ID), nullable=False),
-    Column("id", sortable(ID), nullable=False),
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("id", IdText(ID, code_point_order=True), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("name", String(NAME), nullable=False),
     Column("search_name", sortable(SEARCH_NAME), nullable=False),
@@ -149,8 +188,8 @@ customers = Table(
     Column("status", String(64), nullable=False),
     Column("source", String(16), nullable=False),
     Column("relationship_type", String(16), nullable=False),
-    Column("portfolio_id", String(ID)),
-    Column("responsible_id", String(ID)),
+    Column("portfolio_id", IdText(ID)),
+    Column("responsible_id", IdText(ID)),
     Column("is_spammer", Boolean(), nullable=False),
     Column("is_vip", Boolean(), nullable=False),
     Column("first_purchase_at", UtcDateTime()),
@@ -189,10 +228,10 @@ customers = Table(
 customer_identities = Table(
     "customer_identities",
     metadata,
-    Column("tenant_id", String(ID), nullable=False),
+    Column("tenant_id", IdText(ID), nullable=False),
     Column("kind", String(16), nullable=False),
-    Column("key", String(KEY), nullable=False),
-    Column("customer_id", String(ID), nullable=False),
+    Column("key", IdText(KEY), nullable=False),
+    Column("customer_id", IdText(ID), nullable=False),
     PrimaryKeyConstraint("tenant_id", "kind", "key"),
     ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),
     Index(None, "tenant_id", "customer_id"),
@@ -202,11 +241,11 @@ customer_identities = Table(
 portfolios = Table(
     "portfolios",
     metadata,
-    Column("tenant_id", String(ID), nullable=False),
-    Column("id", String(ID), nullable=False),
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("id", IdText(ID), nullable=False),
     Column("name", String(NAME), nullable=False),
     Column("description", Text()),
-    Column("owner_id", String(ID)),
+    Column("owner_id", IdText(ID)),
     PrimaryKeyConstraint("tenant_id", "id"),
     # The portfolios a user owns: every restricted actor's scope (migration 0003).
     Index(None, "tenant_id", "owner_id"),
@@ -216,9 +255,9 @@ portfolios = Table(
 portfolio_members = Table(
     "portfolio_members",
     metadata,
-    Column("tenant_id", String(ID), nullable=False),
-    Column("portfolio_id", String(ID), nullable=False),
-    Column("user_id", String(ID), nullable=False),
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("portfolio_id", IdText(ID), nullable=False),
+    Column("user_id", IdText(ID), nullable=False),
     PrimaryKeyConstraint("tenant_id", "portfolio_id", "user_id"),
     ForeignKeyConstraint(["tenant_id", "portfolio_id"], ["portfolios.tenant_id", "portfolios.id"]),
     # A user's portfolios are looked up on every request (visibility scope).
@@ -231,11 +270,11 @@ portfolio_members = Table(
 outbox = Table(
     "outbox",
     metadata,
-    Column("tenant_id", String(ID), nullable=False),
-    Column("id", String(ID), nullable=False),
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("id", IdText(ID), nullable=False),
     Column("name", String(100), nullable=False),
-    Column("customer_id", String(ID)),
-    Column("actor_id", String(ID)),
+    Column("customer_id", IdText(ID)),
+    Column("actor_id", IdText(ID)),
     Column("occurred_at", UtcDateTime(), nullable=False),
     Column("data", document_type(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "id"),
@@ -247,11 +286,11 @@ outbox = Table(
 identity_lists = Table(
     "identity_lists",
     metadata,
-    Column("tenant_id", String(ID), nullable=False),
+    Column("tenant_id", IdText(ID), nullable=False),
     Column("list_name", String(32), nullable=False),
     Column("kind", String(16), nullable=False),
-    Column("key", String(KEY), nullable=False),
-    Column("customer_id", String(ID)),
+    Column("key", IdText(KEY), nullable=False),
+    Column("customer_id", IdText(ID)),
     PrimaryKeyConstraint("tenant_id", "list_name", "kind", "key"),
     **MYSQL_TABLE_OPTIONS,
 )
@@ -261,14 +300,14 @@ identity_lists = Table(
 merges = Table(
     "merges",
     metadata,
-    Column("tenant_id", String(ID), nullable=False),
-    Column("id", String(ID), nullable=False),
-    Column("survivor_id", String(ID), nullable=False),
-    Column("absorbed_id", String(ID), nullable=False),
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("id", IdText(ID), nullable=False),
+    Column("survivor_id", IdText(ID), nullable=False),
+    Column("absorbed_id", IdText(ID), nullable=False),
     Column("survivor_before", document_type(), nullable=False),
     Column("absorbed_before", document_type(), nullable=False),
     Column("merged_version", Integer(), nullable=False),
-    Column("actor_id", String(ID), nullable=False),
+    Column("actor_id", IdText(ID), nullable=False),
     Column("merged_at", UtcDateTime(), nullable=False),
     Column("undone_at", UtcDateTime()),
     PrimaryKeyConstraint("tenant_id", "id"),
@@ -281,12 +320,12 @@ merges = Table(
 duplicate_hints = Table(
     "duplicate_hints",
     metadata,
-    Column("tenant_id", String(ID), nullable=False),
-    Column("lower_id", String(ID), nullable=False),
-    Column("upper_id", String(ID), nullable=False),
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("lower_id", IdText(ID), nullable=False),
+    Column("upper_id", IdText(ID), nullable=False),
     Column("reason", String(100), nullable=False),
-    Column("customer_id", String(ID), nullable=False),
-    Column("other_id", String(ID), nullable=False),
+    Column("customer_id", IdText(ID), nullable=False),
+    Column("other_id", IdText(ID), nullable=False),
     Column("noted_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "lower_id", "upper_id", "reason"),
     **MYSQL_TABLE_OPTIONS,

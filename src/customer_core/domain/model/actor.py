@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import attrs
 
 from customer_core.domain.rules.policies import Role
+from customer_core.domain.values.ids import check_id
 from customer_core.errors import InvalidValue
 
 __all__ = ["Actor", "Permission", "Portfolio"]
@@ -31,26 +32,6 @@ def _permissions(values: Iterable[Permission | str]) -> frozenset[Permission]:
 
 def _ids(values: Iterable[str]) -> frozenset[str]:
     return frozenset(values)
-
-
-#: Longest tenant or user id (what the SQL schema stores).
-MAX_ID_LENGTH = 64
-
-
-def check_id(value: object, field: str) -> str:
-    """A tenant or user id: non-empty printable text of at most 64 characters."""
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or len(value) > MAX_ID_LENGTH
-        or not value.isprintable()
-    ):
-        raise InvalidValue(
-            f"expected an id: text of 1 to {MAX_ID_LENGTH} printable characters",
-            code="invalid_value",
-            field=field,
-        )
-    return value
 
 
 def _tenant_id(value: str) -> str:

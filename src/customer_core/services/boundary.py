@@ -1,0 +1,143 @@
+"""The service boundary: every id a public method is given is checked before storage is asked.
+
+A database coerces what it is handed (MariaDB compares a text id with the
+number ``1`` numerically and deleted a whole tenant that way; PostgreSQL
+raises a driver error), so no id may reach a query unchecked. Rather than
+trusting each method to remember, :class:`~customer_core.services.base.ServiceBase`
+wraps every public method of every service with :func:`checking_ids`, which
+finds the id parameters **by name**:
+
+- ``tenant_id`` and every ``*_id``: one id (``None`` only where the
+  parameter's default is ``None``);
+- every ``*_ids``: a list of ids (a lone id is checked as one; the method
+  decides whether it accepts one); any iterable is read once, so the method
+  receives a list (``messenger_ids`` and ``external_ids`` are values, not
+  record ids);
+- ``actor``: an :class:`~customer_core.Actor` (whose own ids its constructor
+  checked).
+
+What an id is: :mod:`customer_core.domain.values.ids`. A wrong id raises
+:class:`~customer_core.errors.InvalidValue` with the parameter's name as
+``field``, before anything else the method does.
+
+>>> def get(self, tenant_id, customer_id, /):
+...     return customer_id
+>>> checked = checking_ids(get)
+>>> checked(None, "loja", "c-1")
+'c-1'
+>>> checked(None, "loja", 1)
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidValue: invalid_value [customer_id]: expected an id: ...
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
+
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.values.ids import check_id, check_ids
+from customer_core.errors import InvalidValue
+
+__all__ = ["IdParameter", "checking_ids", "id_parameters"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_CHECKED = "__customer_core_checks__"
+
+
+class _Kind(enum.Enum):
+    ID = "id"
+    IDS = "ids"
+    ACTOR = "actor"
+
+
+class IdParameter(NamedTuple):
+    """An id parameter of a function: where it is passed and what it must hold."""
+
+    name: str
+    kind: _Kind
+    position: int | None  # index when it can be passed positionally
+    optional: bool  # its default is None
+
+
+#: Named like ids, but they hold other systems' identifiers of the customer
+#: (values the method parses), not ids of records of this library.
+_VALUES = frozenset({"messenger_ids", "external_ids"})
+
+
+def _kind(name: str) -> _Kind | None:
+    if name in _VALUES:
+        return None
+    if name == "actor":
+        return _Kind.ACTOR
+    if name.endswith("_ids"):
+        return _Kind.IDS
+    if name == "tenant_id" or name.endswith("_id"):
+        return _Kind.ID
+    return None
+
+
+def id_parameters(function: Callable[..., Any]) -> tuple[IdParameter, ...]:
+    """The parameters of ``function`` that :func:`checking_ids` checks."""
+    found = []
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    for index, parameter in enumerate(inspect.signature(function).parameters.values()):
+        kind = _kind(parameter.name)
+        if kind is None or parameter.kind in (
+            inspect.Parameter.VAR_POSITIONAL,
+            inspect.Parameter.VAR_KEYWORD,
+        ):
+            continue
+        found.append(
+            IdParameter(
+                name=parameter.name,
+                kind=kind,
+                position=index if parameter.kind in positional else None,
+                optional=parameter.default is None,
+            )
+        )
+    return tuple(found)
+
+
+def _checked(parameter: IdParameter, value: object) -> object:
+    """``value`` as the method receives it, or :class:`InvalidValue`."""
+    if value is None and parameter.optional:
+        return None
+    if parameter.kind is _Kind.ID:
+        return check_id(value, parameter.name)
+    if parameter.kind is _Kind.IDS:
+        return (
+            check_id(value, parameter.name)
+            if isinstance(value, str)
+            else check_ids(value, parameter.name)
+        )
+    if not isinstance(value, Actor):
+        raise InvalidValue("expected an Actor", code="invalid_value", field=parameter.name)
+    return value
+
+
+def checking_ids(function: F) -> F:
+    """``function`` checking its id parameters first (see the module docstring)."""
+    if hasattr(function, _CHECKED):
+        return function
+    parameters = id_parameters(function)
+    if not parameters:
+        return function
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        given = list(args)
+        for parameter in parameters:
+            if parameter.position is not None and parameter.position < len(given):
+                given[parameter.position] = _checked(parameter, given[parameter.position])
+            elif parameter.name in kwargs:
+                kwargs[parameter.name] = _checked(parameter, kwargs[parameter.name])
+        return function(*given, **kwargs)
+
+    setattr(checked, _CHECKED, parameters)
+    return checked  # type: ignore[return-value]  # same signature: functools.wraps
