@@ -17,7 +17,6 @@ from typing import Any
 import attrs
 
 from customer_core import presets
-from customer_core.adapters.memory import MemoryStore
 from customer_core.errors import InvalidValue, StorageUnavailable
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import Importer
@@ -46,6 +45,41 @@ class CustomerCore:
     importer: Importer
     exporter: Exporter
 
+    @classmethod
+    def over(
+        cls,
+        storage: UnitOfWorkFactory,
+        /,
+        *,
+        preset: presets.Preset = presets.DEFAULT,
+        language_detector: LanguageDetector | None = None,
+        **services: Any,
+    ) -> CustomerCore:
+        """The services wired over a storage you opened yourself.
+
+        ``storage`` is any :class:`~customer_core.ports.UnitOfWorkFactory`: a
+        :class:`~customer_core.adapters.memory.MemoryStore`, a
+        :class:`~customer_core.adapters.sqlalchemy.SqlStorage`, or a host's own
+        adapter that passes the contract suite (:mod:`customer_core.testing`).
+
+        >>> from customer_core.adapters.memory import MemoryStore
+        >>> core = CustomerCore.over(MemoryStore(), preset=presets.OMNICHANNEL)
+        >>> core.preset is presets.OMNICHANNEL
+        True
+        """
+        return cls(
+            storage=storage,
+            preset=preset,
+            customers=CustomerService(storage, preset=preset, **services),
+            directory=CustomerDirectory(storage, preset=preset, **services),
+            portfolios=PortfolioService(storage, preset=preset, **services),
+            identity=IdentityService(
+                storage, preset=preset, language_detector=language_detector, **services
+            ),
+            importer=Importer(storage, preset=preset, **services),
+            exporter=Exporter(storage, preset=preset, **services),
+        )
+
     def close(self) -> None:
         """Release database connections (a memory storage has none)."""
         dispose = getattr(getattr(self.storage, "engine", None), "dispose", None)
@@ -73,20 +107,18 @@ def connect(
     if not isinstance(url, str):
         raise InvalidValue("the database URL is text", code="invalid_value", field="url")
     storage: UnitOfWorkFactory = (
-        MemoryStore() if url.startswith("memory:") else _open_sql(url, upgrade=upgrade)
+        _open_memory() if url.startswith("memory:") else _open_sql(url, upgrade=upgrade)
     )
-    return CustomerCore(
-        storage=storage,
-        preset=preset,
-        customers=CustomerService(storage, preset=preset, **services),
-        directory=CustomerDirectory(storage, preset=preset, **services),
-        portfolios=PortfolioService(storage, preset=preset, **services),
-        identity=IdentityService(
-            storage, preset=preset, language_detector=language_detector, **services
-        ),
-        importer=Importer(storage, preset=preset, **services),
-        exporter=Exporter(storage, preset=preset, **services),
+    return CustomerCore.over(
+        storage, preset=preset, language_detector=language_detector, **services
     )
+
+
+def _open_memory() -> UnitOfWorkFactory:
+    # Imported here: ``import customer_core`` loads no storage adapter.
+    from customer_core.adapters.memory import MemoryStore
+
+    return MemoryStore()
 
 
 def _open_sql(url: str, *, upgrade: bool) -> UnitOfWorkFactory:

@@ -15,11 +15,13 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.sqlalchemy import SqlStorage, create_engine, upgrade
+from customer_core.adapters.sqlalchemy.engine import alembic_config
 from customer_core.ports import UnitOfWorkFactory
 
 POSTGRES_URL = os.environ.get(
@@ -119,3 +121,22 @@ def storage(request: pytest.FixtureRequest) -> UnitOfWorkFactory:
     if request.param == "memory":
         return MemoryStore()
     return SqlStorage(request.getfixturevalue(f"{request.param}_engine"))
+
+
+@pytest.fixture
+def mariadb_at_0005() -> Iterator[Engine]:
+    """A database of its own, migrated to 0005 (before the no-pad collation)."""
+    admin = _admin_engine("MariaDB", MARIADB_URL)
+    database = _run_name()
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4"))
+    engine = create_engine(make_url(MARIADB_URL).set(database=database))
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0005")
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP DATABASE `{database}`"))
+        admin.dispose()

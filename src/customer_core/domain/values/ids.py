@@ -23,7 +23,7 @@ customer_core.errors.InvalidValue: invalid_value [tenant_id]: expected an id: te
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TypeGuard
 
 from customer_core.errors import InvalidValue
@@ -59,8 +59,9 @@ def check_ids(values: object, field: str) -> list[str]:
     """Every id of a list (or other iterable that is not text), checked, in order.
 
     A lone string is refused: ``"u42"`` is not the list ``["u42"]``, and
-    iterating it would give one id per character.
+    iterating it would give one id per character; so is a mapping (its keys
+    are not a list of ids someone meant).
     """
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+    if isinstance(values, str | bytes | bytearray | Mapping) or not isinstance(values, Iterable):
         raise InvalidValue("expected a list of ids", code="invalid_value", field=field)
     return [check_id(value, field) for value in values]
