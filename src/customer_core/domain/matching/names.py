@@ -6,7 +6,7 @@ from rapidfuzz.distance import OSA
 
 from customer_core.domain.matching.records import MatchRecord, NameKey
 
-__all__ = ["name_similarity"]
+__all__ = ["name_keys_compatible", "name_similarity", "names_compatible"]
 
 
 # Credit of one word of a name against another (see name_similarity).
@@ -18,10 +18,19 @@ _INITIALS_ONLY_CAP = 0.6  # "J. S." against "João Silva"
 
 
 def _gender_forms(t: str, u: str) -> bool:
-    """*Paulo*/*Paula*, *Daniel*/*Daniela*: two names, not a typo."""
+    """*Paulo*/*Paula*, *Daniel*/*Daniela*: two names, not a typo.
+
+    A masculine form is the feminine one without its final *a* only when it
+    ends in a consonant (*Daniel*, *Gabriel*, *Julian*); *Natáli* for
+    *Natália* is a typo, not a man's name.
+    """
     if t[:-1] == u[:-1] and {t[-1], u[-1]} == {"a", "o"}:
         return True
-    return t + "a" == u or u + "a" == t
+    short, long = (t, u) if len(t) < len(u) else (u, t)
+    return short + "a" == long and short[-1] not in _VOWELS
+
+
+_VOWELS = frozenset("aeiouy")
 
 
 def _word_credit(t: str, st: str, t_last: bool, u: str, su: str, u_last: bool) -> tuple[float, str]:
@@ -162,3 +171,79 @@ def _best_name(a: MatchRecord, b: MatchRecord) -> tuple[float, str, NameKey, Nam
             if similarity > best[0]:
                 best = (similarity, detail, x, y)
     return best
+
+
+def names_compatible(a: str, b: str, /, *, company: bool = False) -> bool:
+    """Whether two names can be one person's (or one company's): the floor of identity.
+
+    A shared phone line or e-mail never excuses a different name: an
+    importer, an upsert, an inbound attach or a merge suggestion takes two
+    records for one customer only when this holds (see
+    :mod:`customer_core.domain.matching.evidence`). It is deliberately
+    stricter than :func:`name_similarity` about *who*, and lenient about
+    *spelling*:
+
+    - a generational suffix (*Júnior*, *Filho*, *Neto*, *Sobrinho*) on one side
+      only, or two different ones, is another person (a father and son share a
+      landline);
+    - each name's first given name must stand in the other name: the same word,
+      a typo, the same sound or an initial -- in any position, so *Silva, João*
+      and *Souza João* (surname first) pass, but *Maria Silva* is not *Ana
+      Maria Silva* (the other's first name is missing), and the masculine and
+      feminine forms of a name (*Paulo*/*Paula*, *Maria*/*Mário*) never pair;
+    - when both names have family names, at least one must be shared (typos
+      allowed): *Ana Lima* is not *Ana Souza*; a lone given name (*Ana*) is
+      compatible with any *Ana*;
+    - a company (``company=True``) is compatible when every word of the
+      shorter name (company forms such as *Ltda*, *ME*, *S/A* left out)
+      stands in the other: *Pão Quente* and *Padaria Pão Quente Ltda*. Compare
+      the legal and the trade names each way round
+      (:func:`~customer_core.domain.matching.evidence.conflicting_evidence`
+      does).
+
+    >>> names_compatible("José Luiz Hoffmann", "Jose L. Hoffman")
+    True
+    >>> names_compatible("Paulo Lima", "Paula Lima"), names_compatible("Ana Lima", "Ana Souza")
+    (False, False)
+    >>> names_compatible("Carlos Alberto Souza", "Carlos Alberto Souza Júnior")
+    False
+    """
+    return name_keys_compatible(
+        NameKey.parse(a, company=company), NameKey.parse(b, company=company), company=company
+    )
+
+
+def name_keys_compatible(a: NameKey, b: NameKey, /, *, company: bool = False) -> bool:
+    """:func:`names_compatible` of two parsed names."""
+    if a.generation != b.generation:
+        return False
+    if not a.words or not b.words:
+        return True  # no name on one side: no evidence either way
+    if company:
+        short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
+        return all(_stands_in(short, i, long) for i in range(len(short.words)))
+    if not (_stands_in(a, 0, b) and _stands_in(b, 0, a)):
+        return False
+    if len(a.words) == 1 or len(b.words) == 1:
+        return True
+    return any(
+        _stands_in(a, i, b, skip_first=True) for i in range(1, len(a.words))
+    ) or _surname_first_match(a, b)
+
+
+def _stands_in(x: NameKey, i: int, y: NameKey, *, skip_first: bool = False) -> bool:
+    """Whether word ``i`` of ``x`` is a word of ``y`` (same, typo, sound or initial)."""
+    t, st, t_last = x.words[i], x.sounds[i], i == len(x.words) - 1
+    last = len(y.words) - 1
+    return any(
+        _word_credit(t, st, t_last, u, su, j == last)[0] > 0
+        for j, (u, su) in enumerate(zip(y.words, y.sounds, strict=True))
+        if not (skip_first and j == 0)
+    )
+
+
+def _surname_first_match(a: NameKey, b: NameKey) -> bool:
+    """A family name shared when one name is written surname first (its first word)."""
+    return (len(b.words) > 1 and _stands_in(b, 0, a, skip_first=True)) or (
+        len(a.words) > 1 and _stands_in(a, 0, b, skip_first=True)
+    )
