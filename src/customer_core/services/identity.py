@@ -39,7 +39,6 @@ from customer_core.domain.rules.visibility import (
     VisibilityScope,
 )
 from customer_core.domain.values.address import Language
-from customer_core.domain.values.ids import check_id
 from customer_core.errors import (
     DuplicateIdentity,
     InvalidValue,
@@ -101,8 +100,6 @@ class IdentityService(CustomerMerging):
         Safe under concurrency: the unique identity index decides the race and
         the loser re-reads the winner.
         """
-        if tenant_id is not None and tenant_id != "":  # missing: required_field, below
-            check_id(tenant_id, "tenant_id")
         for field, text in (
             ("display_name", display_name),
             ("avatar_url", avatar_url),
