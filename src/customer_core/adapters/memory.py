@@ -2,7 +2,8 @@
 
 It enforces what the SQL adapter enforces (one customer per identity key in a
 tenant, optimistic versions) atomically under a lock, and a unit of work that
-is not committed leaves no trace.
+is not committed leaves no trace. Like the SQL adapter's, a unit of work is
+used in a ``with`` block, and opened once at a time.
 
 This module holds the committed state (:class:`MemoryStore`) and the
 transaction (:class:`MemoryUnitOfWork`). Its repositories
@@ -78,17 +79,29 @@ class _Transaction:
 
 
 class MemoryUnitOfWork:
-    """A transaction on a :class:`MemoryStore`; rolls back unless committed."""
+    """A transaction on a :class:`MemoryStore`; rolls back unless committed.
+
+    Use it as a context manager. Its repositories, :meth:`commit` and
+    :meth:`rollback` raise :class:`RuntimeError` outside the ``with`` block,
+    and so does entering it while it is open; :meth:`committed_events` stays
+    readable after the block.
+    """
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
+        self._in_block = False
         # Made when first used, so a unit of work that ends right after
         # committing makes none.
         self._transaction: _Transaction | None = None
         self._events: list[DomainEvent] = []
         self._committed: tuple[DomainEvent, ...] = ()
 
+    def _check_open(self) -> None:
+        if not self._in_block:
+            raise RuntimeError("use the unit of work in a with block")
+
     def _open(self) -> _Transaction:
+        self._check_open()
         if self._transaction is None:
             self._transaction = _Transaction(self._store)
         return self._transaction
@@ -114,6 +127,9 @@ class MemoryUnitOfWork:
         return self._open().hints
 
     def __enter__(self) -> MemoryUnitOfWork:
+        if self._in_block:
+            raise RuntimeError("this unit of work is already open")
+        self._in_block = True
         return self
 
     def __exit__(
@@ -123,6 +139,7 @@ class MemoryUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         self._discard()
+        self._in_block = False
 
     def record(self, event: DomainEvent, /) -> None:
         self._events.append(event)
@@ -135,6 +152,7 @@ class MemoryUnitOfWork:
         self._events = []
 
     def rollback(self) -> None:
+        self._check_open()
         self._discard()
 
     def commit(self) -> None:
