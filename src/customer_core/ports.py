@@ -335,7 +335,14 @@ class DuplicateHintRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Rolls back on exit unless :meth:`commit` was called."""
+    """One transaction. Rolls back on exit unless :meth:`commit` was called.
+
+    It is used in a ``with`` block: outside it (before ``__enter__``, after
+    ``__exit__``) the repositories, :meth:`commit` and :meth:`rollback` raise
+    :class:`RuntimeError`, and so does entering it while it is open. A block
+    that has ended may be followed by another, a new transaction;
+    :meth:`committed_events` is readable after the block.
+    """
 
     @property
     def customers(self) -> CustomerRepository: ...

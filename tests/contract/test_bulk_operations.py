@@ -31,13 +31,14 @@ from sqlalchemy import event
 
 from customer_core import Actor, NotFound, PermissionDenied, presets
 from customer_core.adapters.memory import MemoryStore
+from customer_core.adapters.memory_customers import MemoryCustomerRepository
 from customer_core.adapters.sqlalchemy import SqlStorage
 from customer_core.adapters.sqlalchemy.queries import CHUNK
 from customer_core.domain.model.actor import Permission, Portfolio
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.policies import Role
 from customer_core.errors import InvalidOperation, RuleViolation
-from customer_core.ports import UnitOfWork, UnitOfWorkFactory
+from customer_core.ports import UnitOfWorkFactory
 from customer_core.services import PortfolioService
 from customer_core.testing.fakes import FixedClock
 
@@ -356,23 +357,20 @@ def _fail_in_second_chunk(storage: UnitOfWorkFactory) -> tuple[UnitOfWorkFactory
         return storage, lambda: event.remove(engine, "before_cursor_execute", before)
 
     assert isinstance(storage, MemoryStore)
+    real = MemoryCustomerRepository.save
     saves = 0
 
-    def open_unit() -> UnitOfWork:
-        uow = storage()
-        real = uow.customers.save
+    def save(
+        self: MemoryCustomerRepository, customer: Customer, /, *, expected_version: int
+    ) -> Customer:
+        nonlocal saves
+        saves += 1
+        if saves == CHUNK + 1:
+            raise Boom("the second chunk could not be written")
+        return real(self, customer, expected_version=expected_version)
 
-        def save(customer: Customer, /, *, expected_version: int) -> Customer:
-            nonlocal saves
-            saves += 1
-            if saves == CHUNK + 1:
-                raise Boom("the second chunk could not be written")
-            return real(customer, expected_version=expected_version)
-
-        setattr(uow.customers, "save", save)  # noqa: B010
-        return uow
-
-    return open_unit, lambda: None
+    setattr(MemoryCustomerRepository, "save", save)  # noqa: B010
+    return storage, lambda: setattr(MemoryCustomerRepository, "save", real)
 
 
 def test_a_storage_failure_in_a_later_chunk_leaves_nothing_changed(

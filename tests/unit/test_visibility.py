@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 import pytest
 
 from customer_core import (
@@ -12,6 +15,8 @@ from customer_core import (
     RelationshipType,
     presets,
 )
+from customer_core.domain.rules.policies import AccessPolicy
+from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.errors import DuplicateIdentity, RuleViolation
 from customer_core.facade import CustomerCore, connect
 from customer_core.testing.fakes import FixedClock, SequentialIds
@@ -372,3 +377,24 @@ def test_user_ids_longer_than_the_schema_stores_are_refused_on_every_storage() -
         core.portfolios.create(T, ADMIN, name="P", member_ids=[too_long])
     assert error.value.field == "member_ids"
     assert core.customers.get(T, ADMIN, ana.id) == ana
+
+
+def _refused(actor: Actor, policy: AccessPolicy) -> set[str]:
+    refused = set()
+    for action in (value for name, value in vars(Action).items() if name.isupper()):
+        try:
+            check_action(actor, policy, action)
+        except PermissionDenied:
+            refused.add(action)
+    return refused
+
+
+def test_every_role_set_of_the_access_policy_decides_an_action() -> None:
+    """A role set that no action reads would be configuration that does nothing."""
+    default = AccessPolicy()
+    for field in attrs.fields(AccessPolicy):
+        if not field.name.endswith("_roles") or field.name == "my_portfolio_default_roles":
+            continue  # the "my portfolio" default is a filter, not an action
+        no_role: dict[str, Any] = {field.name: frozenset()}
+        nobody = attrs.evolve(default, **no_role)
+        assert _refused(ADMIN, nobody) != _refused(ADMIN, default), field.name

@@ -2,13 +2,15 @@
 
 It enforces what the SQL adapter enforces (one customer per identity key in a
 tenant, optimistic versions) atomically under a lock, and a unit of work that
-is not committed leaves no trace.
+is not committed leaves no trace. Like the SQL adapter's, a unit of work is
+used in a ``with`` block, and opened once at a time.
 
 This module holds the committed state (:class:`MemoryStore`) and the
-transaction that checks and applies staged writes (:class:`MemoryUnitOfWork`);
-the repositories that stage them are in
-:mod:`customer_core.adapters.memory_customers` and
-:mod:`customer_core.adapters.memory_records`.
+transaction (:class:`MemoryUnitOfWork`). Its repositories
+(:mod:`customer_core.adapters.memory_customers`,
+:mod:`customer_core.adapters.memory_records`) stage their writes in overlays
+(:mod:`customer_core.adapters.memory_staging`) that a commit checks and
+applies under the store's lock.
 
 >>> from customer_core.adapters.memory import MemoryStore
 >>> store = MemoryStore()
@@ -25,21 +27,20 @@ from types import TracebackType
 
 from customer_core.adapters.memory_customers import MemoryCustomerRepository
 from customer_core.adapters.memory_records import (
+    HintKey,
+    ListEntry,
     MemoryDuplicateHints,
     MemoryIdentityLists,
     MemoryMerges,
     MemoryPortfolioRepository,
 )
-from customer_core.adapters.shared import duplicate_identity
+from customer_core.adapters.memory_staging import IdentityRow, Staging, TenantKey
 from customer_core.domain.model.actor import Portfolio
-from customer_core.domain.model.customer import Customer, IdentityKey
-from customer_core.errors import VersionConflict
+from customer_core.domain.model.customer import Customer
+from customer_core.errors import CustomerCoreError
 from customer_core.ports import DomainEvent, DuplicateHint, MergeRecord
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
-
-TenantKey = tuple[str, str]  # (tenant_id, id)
-IdentityRow = tuple[str, IdentityKey]  # (tenant_id, key)
 
 
 class MemoryStore:
@@ -51,9 +52,9 @@ class MemoryStore:
         self.identities: dict[IdentityRow, str] = {}
         self.portfolios: dict[TenantKey, Portfolio] = {}
         self.outbox: list[DomainEvent] = []
-        self.lists: dict[tuple[str, str, IdentityKey], str | None] = {}
+        self.lists: dict[ListEntry, str | None] = {}
         self.merges: dict[TenantKey, MergeRecord] = {}
-        self.hints: dict[tuple[str, str, str, str], DuplicateHint] = {}
+        self.hints: dict[HintKey, DuplicateHint] = {}
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -63,36 +64,47 @@ class MemoryStore:
         return MemoryUnitOfWork(self)
 
 
-class _Repositories:
-    """The repositories of one transaction, staging its writes."""
+class _Transaction:
+    """The repositories of one transaction, staging its writes in one :class:`Staging`."""
 
     def __init__(self, store: MemoryStore) -> None:
-        self.lists = MemoryIdentityLists(store)
-        self.customers = MemoryCustomerRepository(store, self.lists)
-        self.portfolios = MemoryPortfolioRepository(store, self.customers)
-        self.merges = MemoryMerges(store)
-        self.hints = MemoryDuplicateHints(store, self.customers)
+        self.staging = staging = Staging(store.lock)
+        self.lists = MemoryIdentityLists(staging, store.lists)
+        self.customers = MemoryCustomerRepository(
+            staging, store.customers, store.identities, self.lists
+        )
+        self.portfolios = MemoryPortfolioRepository(staging, store.portfolios, self.customers)
+        self.merges = MemoryMerges(staging, store.merges)
+        self.hints = MemoryDuplicateHints(staging, store.hints, self.customers)
 
 
 class MemoryUnitOfWork:
-    """A transaction on a :class:`MemoryStore`; rolls back unless committed."""
+    """A transaction on a :class:`MemoryStore`; rolls back unless committed.
+
+    Use it as a context manager. Its repositories, :meth:`commit` and
+    :meth:`rollback` raise :class:`RuntimeError` outside the ``with`` block,
+    and so does entering it while it is open; :meth:`committed_events` stays
+    readable after the block.
+    """
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
+        self._in_block = False
+        # Made when first used, so a unit of work that ends right after
+        # committing makes none.
+        self._transaction: _Transaction | None = None
         self._events: list[DomainEvent] = []
-        self._committed: list[DomainEvent] = []
-        self._reset()
+        self._committed: tuple[DomainEvent, ...] = ()
 
-    def _reset(self) -> None:
-        # Repositories hold the staged writes; they are made when first used,
-        # so a unit of work that ends right after committing makes none.
-        self._repositories: _Repositories | None = None
-        self._events = []
+    def _check_open(self) -> None:
+        if not self._in_block:
+            raise RuntimeError("use the unit of work in a with block")
 
-    def _open(self) -> _Repositories:
-        if self._repositories is None:
-            self._repositories = _Repositories(self._store)
-        return self._repositories
+    def _open(self) -> _Transaction:
+        self._check_open()
+        if self._transaction is None:
+            self._transaction = _Transaction(self._store)
+        return self._transaction
 
     @property
     def customers(self) -> MemoryCustomerRepository:
@@ -115,6 +127,9 @@ class MemoryUnitOfWork:
         return self._open().hints
 
     def __enter__(self) -> MemoryUnitOfWork:
+        if self._in_block:
+            raise RuntimeError("this unit of work is already open")
+        self._in_block = True
         return self
 
     def __exit__(
@@ -123,61 +138,32 @@ class MemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.rollback()
+        self._discard()
+        self._in_block = False
 
     def record(self, event: DomainEvent, /) -> None:
         self._events.append(event)
 
     def committed_events(self) -> Sequence[DomainEvent]:
-        return tuple(self._committed)
+        return self._committed
+
+    def _discard(self) -> None:
+        self._transaction = None
+        self._events = []
 
     def rollback(self) -> None:
-        self._reset()
-
-    def _freed_here(self, row: IdentityRow, holder: str) -> bool:
-        """Whether this transaction took ``row``'s key away from ``holder``."""
-        key = (row[0], holder)
-        if key not in self.customers.staged:
-            return False
-        staged = self.customers.staged[key]
-        return staged is None or row[1] not in staged.identity_keys()
+        self._check_open()
+        self._discard()
 
     def commit(self) -> None:
-        store, customers = self._store, self.customers
-        with store.lock:
-            for key, base in customers.base_versions.items():
-                stored = store.customers.get(key)
-                if (stored.version if stored else None) != base:
-                    self.rollback()
-                    raise VersionConflict(
-                        "the customer changed since it was read",
-                        code="version_conflict",
-                        field="version",
-                    )
-            for row, holder in customers.identity_changes.items():
-                current = store.identities.get(row)
-                if holder is None or current in (None, holder):
-                    continue
-                if not self._freed_here(row, current):
-                    self.rollback()
-                    raise duplicate_identity(row[1], current)
-            for row, holder in customers.identity_changes.items():
-                if holder is None:
-                    store.identities.pop(row, None)
-                else:
-                    store.identities[row] = holder
-            for key, customer in customers.staged.items():
-                if customer is None:
-                    store.customers.pop(key, None)
-                else:
-                    store.customers[key] = customer
-            for key, portfolio in self.portfolios.staged.items():
-                if portfolio is None:
-                    store.portfolios.pop(key, None)
-                else:
-                    store.portfolios[key] = portfolio
-            for staged in (self.lists.staged, self.merges.staged, self.hints.staged):
-                staged.apply()
-            store.outbox.extend(self._events)
-            self._committed = list(self._events)
-        self._reset()
+        transaction = self._open()
+        with self._store.lock:
+            try:
+                transaction.customers.check_commit()
+            except CustomerCoreError:
+                self._discard()
+                raise
+            transaction.staging.apply()
+            self._store.outbox.extend(self._events)
+            self._committed = tuple(self._events)
+        self._discard()

@@ -321,6 +321,51 @@ class StorageContract(VisibilityContract, DuplicatesContract, ServiceIdsContract
             uow.rollback()
             assert list(uow.committed_events()) == []
 
+    # -- the with block -----------------------------------------------------
+
+    def test_a_unit_of_work_is_used_inside_its_with_block(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        uow, customer = uow_factory(), _customer(tenant)
+        event = DomainEvent(
+            name="customer.registered", tenant_id=tenant, customer_id=customer.id, occurred_at=NOW
+        )
+
+        def refused_outside_the_block() -> None:
+            outside = "use the unit of work in a with block"
+            for repository in ("customers", "portfolios", "lists", "merges", "hints"):
+                with pytest.raises(RuntimeError, match=outside):
+                    getattr(uow, repository)
+            with pytest.raises(RuntimeError, match=outside):
+                uow.commit()
+            with pytest.raises(RuntimeError, match=outside):
+                uow.rollback()
+
+        refused_outside_the_block()  # before __enter__
+        with uow:
+            uow.customers.add(customer)
+            uow.record(event)
+            uow.commit()
+        refused_outside_the_block()  # after __exit__
+        assert list(uow.committed_events()) == [event]  # for publishing after the block
+        with uow_factory() as other:
+            assert other.customers.get(tenant, customer.id).version == 1
+
+    def test_a_unit_of_work_is_open_once_at_a_time(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        uow, customer = uow_factory(), _customer(tenant)
+        with uow:
+            uow.customers.add(customer)
+            with pytest.raises(RuntimeError, match="already open"):
+                uow.__enter__()
+            uow.commit()  # the refused entry changed nothing
+        with uow:  # once its block has ended, it may begin a new transaction
+            assert uow.customers.get(tenant, customer.id).version == 1
+            uow.customers.add(_customer(tenant, name="Bia"))
+        with uow:
+            assert uow.customers.count(tenant) == 1
+
     # -- portfolios ---------------------------------------------------------
 
     def test_portfolios_and_unassignment_on_delete(

@@ -150,7 +150,6 @@ class RegistrationPolicy:
     """
 
     required_fields: frozenset[str] = attrs.field(default=frozenset({"name"}), converter=_required)
-    tax_id_unique: bool = True
     verify_tax_id: bool = False
     primary_email_is_login: bool = False
 
@@ -179,7 +178,6 @@ class Role(enum.Enum):
     ADMIN = "admin"
 
 
-_ALL_ROLES = frozenset(Role)
 _MANAGERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 _ADMIN = frozenset({Role.ADMIN})
 
@@ -194,7 +192,6 @@ class AccessPolicy:
     transfer_roles: frozenset[Role] = _MANAGERS
     remove_from_portfolio_roles: frozenset[Role] = _MANAGERS
     set_responsible_roles: frozenset[Role] = _MANAGERS
-    edit_roles: frozenset[Role] = _ALL_ROLES
     merge_roles: frozenset[Role] = _MANAGERS
     #: Roles for which the "my portfolio" filter is on by default.
     my_portfolio_default_roles: frozenset[Role] = frozenset({Role.SELLER})
