@@ -96,12 +96,24 @@ def cnpj_spellings(draw: st.DrawFn, cnpj: Cnpj) -> str:
 
 @st.composite
 def corrupted_tax_id(draw: st.DrawFn, tax_id: Cpf | Cnpj) -> str:
-    """``tax_id`` with exactly one digit changed (always invalid)."""
+    """``tax_id`` with exactly one digit changed, among the changes that make it invalid.
+
+    Most single-digit changes break a check digit, but not all: the check
+    digit is the remainder mod 11 mapped to 0..9, so remainders 10 and 0 both
+    give 0, and a changed digit can land on another valid number
+    (``52313770907``). Those are left out.
+    """
     digits = tax_id.digits
-    numeric = [i for i, c in enumerate(digits) if c.isdigit()]
-    position = draw(st.sampled_from(numeric))
-    replacement = draw(st.sampled_from([d for d in string.digits if d != digits[position]]))
-    return digits[:position] + replacement + digits[position + 1 :]
+    kind = type(tax_id)
+    invalid = [
+        corrupted
+        for position, character in enumerate(digits)
+        if character.isdigit()
+        for replacement in string.digits
+        if replacement != character
+        and not kind.is_valid(corrupted := digits[:position] + replacement + digits[position + 1 :])
+    ]
+    return draw(st.sampled_from(invalid))
 
 
 def _valid(e164: str) -> bool:
