@@ -191,6 +191,7 @@ class InvalidOperation(RuleViolation):
         "invalid_password",
         "invalid_reset_token",
         "conflicting_tax_id",
+        "conflicting_evidence",
         "already_undone",
     )
 

@@ -78,22 +78,42 @@ class Assignment:
 class KeyLookup:
     """What the identity index and the identity lists say about some keys."""
 
-    #: The customer holding each key (keys nobody holds are absent).
-    holding: Mapping[IdentityKey, Customer]
+    #: The customers holding each key, in id order (keys nobody holds are
+    #: absent): one for an exclusive key, one or more for a shareable one.
+    holding: Mapping[IdentityKey, tuple[Customer, ...]]
     #: The keys on each list asked about (one entry per list, maybe empty).
     listed: Mapping[str, set[IdentityKey]]
+    #: When each holder of a shareable key last sent a message on it
+    #: (:meth:`CustomerRepository.mark_seen`); absent when never.
+    last_seen: Mapping[tuple[IdentityKey, str], datetime] = attrs.field(factory=dict)
 
 
 class CustomerRepository(Protocol):
     """Customers of every tenant, with the identity index kept in step.
 
-    Every method is scoped by ``tenant_id``. Writes that would give an identity
-    key of the tenant to two customers raise
-    :class:`~customer_core.errors.DuplicateIdentity` and write nothing.
+    Every method is scoped by ``tenant_id``. Writes that would give an
+    **exclusive** identity key of the tenant to two customers raise
+    :class:`~customer_core.errors.DuplicateIdentity` and write nothing;
+    **shareable** keys (phone lines, contact e-mails) may have several holders
+    (:mod:`customer_core.domain.model.identity`). Every key has one **claim**
+    row while anyone holds it: the holder of an exclusive key, the first
+    holder of a shareable one. A write that gives a shareable key its first
+    holder takes the claim, and fails with ``DuplicateIdentity`` when another
+    transaction took it meanwhile, so that concurrent creations of "the
+    customer with this new line" end with one customer (the loser looks
+    again). The claim goes when the last holder does.
     """
 
-    def add(self, customer: Customer, /) -> Customer:
-        """Store a new customer; returns it with ``version == 1``."""
+    def add(self, customer: Customer, /, *, first_holder: bool = False) -> Customer:
+        """Store a new customer; returns it with ``version == 1``.
+
+        With ``first_holder`` the customer must be the first holder of every
+        key it has, shareable ones included: the write fails with
+        :class:`~customer_core.errors.DuplicateIdentity` if anyone holds one
+        of them by the time it commits. Inbound resolution creates customers
+        this way, after finding no holder, so concurrent messages naming one
+        new line (in any spelling) create one customer.
+        """
         ...
 
     def get(self, tenant_id: str, customer_id: str, /) -> Customer:
@@ -126,8 +146,24 @@ class CustomerRepository(Protocol):
         """:meth:`save` for a batch of ``(customer, expected_version)``, all or nothing."""
         ...
 
-    def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
-        """Which customer holds each of ``keys`` (keys nobody holds are absent)."""
+    def holders(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /
+    ) -> dict[IdentityKey, tuple[str, ...]]:
+        """The ids of the customers holding each of ``keys``, in id order.
+
+        Keys nobody holds are absent; an exclusive key has one holder.
+        """
+        ...
+
+    def mark_seen(
+        self, tenant_id: str, customer_id: str, keys: Iterable[IdentityKey], at: datetime, /
+    ) -> None:
+        """Record that ``customer_id`` received a message on its shareable ``keys`` at ``at``.
+
+        Inbound resolution prefers, among the holders of a shared line, the one
+        that last received a message on it. Keys the customer does not hold,
+        and exclusive keys, are ignored.
+        """
         ...
 
     def look_up(

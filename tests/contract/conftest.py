@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, column, insert, make_url, table, text
 from sqlalchemy.exc import OperationalError
 
 from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.sqlalchemy import SqlStorage, create_engine, upgrade
 from customer_core.adapters.sqlalchemy.engine import alembic_config
+from customer_core.adapters.sqlalchemy.mapping import customer_row
+from customer_core.adapters.sqlalchemy.tables import customers as customers_table
+from customer_core.domain.model.customer import Customer
 from customer_core.ports import UnitOfWorkFactory
 
 POSTGRES_URL = os.environ.get(
@@ -140,3 +144,41 @@ def mariadb_at_0005() -> Iterator[Engine]:
         with admin.begin() as connection:
             connection.execute(text(f"DROP DATABASE `{database}`"))
         admin.dispose()
+
+
+OldRowWriter = Callable[[Engine, Iterable[Customer], Iterable[tuple[str, str, str, str]]], None]
+
+
+@pytest.fixture
+def write_old_rows() -> OldRowWriter:
+    """Write customers and ``(tenant_id, kind, key, customer_id)`` identity rows as given.
+
+    Migrations are tested from a *populated* database: this writes rows with
+    plain Core inserts in the shape an older revision had (one holder per key,
+    WhatsApp ids as ``messenger`` keys), independent of today's repository.
+    """
+    identities = table(
+        "customer_identities",
+        column("tenant_id"),
+        column("kind"),
+        column("key"),
+        column("customer_id"),
+    )
+
+    def write(
+        engine: Engine,
+        stored: Iterable[Customer],
+        keys: Iterable[tuple[str, str, str, str]],
+    ) -> None:
+        rows: list[dict[str, Any]] = [customer_row(c) for c in stored]
+        key_rows = [
+            {"tenant_id": t, "kind": kind, "key": key, "customer_id": cid}
+            for t, kind, key, cid in keys
+        ]
+        with engine.begin() as connection:
+            for start in range(0, len(rows), 500):
+                connection.execute(insert(customers_table), rows[start : start + 500])
+            for start in range(0, len(key_rows), 500):
+                connection.execute(insert(identities), key_rows[start : start + 500])
+
+    return write

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from types import TracebackType
 
 from customer_core.adapters.memory_customers import MemoryCustomerRepository
+from customer_core.adapters.memory_identities import IdentityTables
 from customer_core.adapters.memory_records import (
     HintKey,
     ListEntry,
@@ -34,7 +35,7 @@ from customer_core.adapters.memory_records import (
     MemoryMerges,
     MemoryPortfolioRepository,
 )
-from customer_core.adapters.memory_staging import IdentityRow, Staging, TenantKey
+from customer_core.adapters.memory_staging import Staging, TenantKey
 from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer
 from customer_core.errors import CustomerCoreError
@@ -49,7 +50,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.customers: dict[TenantKey, Customer] = {}
-        self.identities: dict[IdentityRow, str] = {}
+        self.identities = IdentityTables()
         self.portfolios: dict[TenantKey, Portfolio] = {}
         self.outbox: list[DomainEvent] = []
         self.lists: dict[ListEntry, str | None] = {}

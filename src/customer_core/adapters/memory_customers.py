@@ -13,13 +13,9 @@ from datetime import datetime
 
 import attrs
 
-from customer_core.adapters.memory_staging import IdentityRow, Staging, TenantKey
-from customer_core.adapters.shared import (
-    as_added,
-    check_identity_holders,
-    duplicate_identity,
-    not_found,
-)
+from customer_core.adapters.memory_identities import IdentityTables, MemoryIdentityIndex
+from customer_core.adapters.memory_staging import Staging, TenantKey
+from customer_core.adapters.shared import as_added, not_found, plan_identities
 from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery, search_key, search_rank
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
@@ -47,61 +43,51 @@ class MemoryCustomerRepository:
         self,
         staging: Staging,
         customers: dict[TenantKey, Customer],
-        identities: dict[IdentityRow, str],
+        identities: IdentityTables,
         lists: IdentityListRepository,
     ) -> None:
         self._staging = staging
         self._customers = staging.overlay(customers)
-        self._identities = staging.overlay(identities)
+        self._identities = MemoryIdentityIndex(staging, identities)
         self._lists = lists  # the same transaction's, for look_up
 
     def check_commit(self) -> None:
         """Refuse what another transaction committed meanwhile (under the store's lock).
 
         A customer written here must still have the version it had when first
-        written here, and a key claimed here must be free, or held by a
-        customer this transaction took it from.
+        written here, and a claim taken here must still be free
+        (:meth:`MemoryIdentityIndex.check_commit`).
         """
         if self._customers.changed_since(_version):
             raise _version_conflict()
-        for row in self._identities.written():
-            holder, current = self._identities.get(row), self._identities.committed(row)
-            if holder is None or current in (None, holder):
-                continue
-            if not self._freed_here(row, current):
-                raise duplicate_identity(row[1], current)
+        self._identities.check_commit()
 
-    def _freed_here(self, row: IdentityRow, holder: str) -> bool:
-        """Whether this transaction took ``row``'s key away from ``holder``."""
-        key = (row[0], holder)
-        if not self._customers.wrote(key):
-            return False
-        staged = self._customers.get(key)
-        return staged is None or row[1] not in staged.identity_keys()
-
-    def _stage(self, key: TenantKey, before: Customer | None, after: Customer | None) -> None:
+    def _stage(
+        self,
+        key: TenantKey,
+        before: Customer | None,
+        after: Customer | None,
+        *,
+        first_holder: bool = False,
+    ) -> None:
         tenant = key[0]
-        old = set(before.identity_keys()) if before else set()
-        new = set(after.identity_keys()) if after else set()
-        if after is not None:
-            holders = self.holders(tenant, new - old)
-            check_identity_holders(after, holders)
+        old = before.identity_keys() if before else ()
+        new = after.identity_keys() if after else ()
+        holders = self.holders(tenant, {*old, *new})
+        plan = plan_identities([(key[1], old, new)], holders, strict=first_holder)
         self._customers.expect(key, _version(before))
-        for k in old - new:
-            self._identities.remove((tenant, k))
-        for k in new - old:
-            self._identities.put((tenant, k), key[1])
+        self._identities.apply(tenant, plan)
         if after is None:
             self._customers.remove(key)
         else:
             self._customers.put(key, after)
 
-    def add(self, customer: Customer, /) -> Customer:
+    def add(self, customer: Customer, /, *, first_holder: bool = False) -> Customer:
         key = (customer.tenant_id, customer.id)
         if key in self._customers:
             raise Conflict("a customer with this id exists", code="conflict", field="id")
         stored = as_added(customer)
-        self._stage(key, None, stored)
+        self._stage(key, None, stored, first_holder=first_holder)
         return stored
 
     def get(self, tenant_id: str, customer_id: str, /) -> Customer:
@@ -138,17 +124,31 @@ class MemoryCustomerRepository:
         with self._staging.savepoint():
             return run()
 
-    def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
-        return {k: h for k in keys if (h := self._identities.get((tenant_id, k))) is not None}
+    def holders(
+        self, tenant_id: str, keys: Iterable[IdentityKey], /
+    ) -> dict[IdentityKey, tuple[str, ...]]:
+        return self._identities.holders(tenant_id, keys)
+
+    def mark_seen(
+        self, tenant_id: str, customer_id: str, keys: Iterable[IdentityKey], at: datetime, /
+    ) -> None:
+        self._identities.mark_seen(tenant_id, customer_id, keys, at)
 
     def look_up(
         self, tenant_id: str, keys: Iterable[IdentityKey], /, *, lists: Collection[str] = ()
     ) -> KeyLookup:
         wanted = set(keys)
         holders = self.holders(tenant_id, wanted)
-        found = self.get_many(tenant_id, set(holders.values()))
-        holding = {k: found[h] for k, h in holders.items()}
-        return KeyLookup(holding, self._lists.listed_in(tenant_id, lists, wanted))
+        found = self.get_many(tenant_id, {h for ids in holders.values() for h in ids})
+        holding = {k: tuple(found[h] for h in ids) for k, ids in holders.items()}
+        last_seen = {
+            (k, h): seen
+            for k, ids in holders.items()
+            if k.kind.shareable
+            for h in ids
+            if (seen := self._identities.last_seen(tenant_id, k, h)) is not None
+        }
+        return KeyLookup(holding, self._lists.listed_in(tenant_id, lists, wanted), last_seen)
 
     def in_tenant(self, tenant_id: str, /) -> dict[str, Customer]:
         """Every customer of the tenant by id (for the other memory repositories)."""

@@ -29,12 +29,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
-from customer_core.domain.model.customer import IdentityKey
-
-__all__ = ["IdentityRow", "Staged", "Staging", "TenantKey"]
+__all__ = ["Staged", "Staging", "TenantKey"]
 
 TenantKey = tuple[str, str]  # (tenant_id, id)
-IdentityRow = tuple[str, IdentityKey]  # (tenant_id, key)
 
 K = TypeVar("K", bound=tuple[object, ...])  # the tenant id first
 V = TypeVar("V")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -11,15 +11,17 @@ from customer_core.errors import DuplicateIdentity, NotFound
 
 __all__ = [
     "FIELD_OF_KIND",
+    "IdentityPlan",
     "as_added",
-    "check_identity_holders",
     "duplicate_identity",
     "not_found",
+    "plan_identities",
 ]
 
 #: The customer field an identity key comes from (for error messages and forms).
 FIELD_OF_KIND = {
     IdentityKind.TAX_ID: "tax_id",
+    IdentityKind.LOGIN_EMAIL: "emails",
     IdentityKind.MESSENGER: "messenger_ids",
     IdentityKind.PHONE: "phones",
     IdentityKind.EMAIL: "emails",
@@ -43,12 +45,70 @@ def duplicate_identity(key: IdentityKey, holder_id: str) -> DuplicateIdentity:
     )
 
 
-def check_identity_holders(customer: Customer, holders: Mapping[IdentityKey, str]) -> None:
-    """Raise for the first of ``customer``'s keys held by another customer."""
-    for key in customer.identity_keys():
-        holder = holders.get(key)
-        if holder is not None and holder != customer.id:
-            raise duplicate_identity(key, holder)
+@attrs.frozen
+class IdentityPlan:
+    """The identity rows and claims one write changes (see :func:`plan_identities`)."""
+
+    #: ``(customer_id, key)`` holder rows to insert and to delete.
+    added: list[tuple[str, IdentityKey]]
+    removed: list[tuple[str, IdentityKey]]
+    #: Keys that get their first holder here: claims to take. Taking the
+    #: claim of an exclusive key fails if another transaction took it
+    #: meanwhile; of a shareable key, only when ``strict`` ...
+    claimed: list[IdentityKey]
+    #: ... and keys whose last holder goes: claims to drop.
+    released: list[IdentityKey]
+    #: The write must be the first holder of every key it claims
+    #: (:meth:`~customer_core.ports.CustomerRepository.add` ``first_holder``).
+    strict: bool = False
+
+    def must_claim(self, key: IdentityKey) -> bool:
+        """Whether taking ``key``'s claim must fail when someone took it first."""
+        return self.strict or not key.kind.shareable
+
+
+def plan_identities(
+    changes: Iterable[tuple[str, Iterable[IdentityKey], Iterable[IdentityKey]]],
+    holders: Mapping[IdentityKey, Iterable[str]],
+    *,
+    strict: bool = False,
+) -> IdentityPlan:
+    """What a batch of writes does to the identity index, or ``DuplicateIdentity``.
+
+    ``changes`` are ``(customer_id, keys before, keys after)`` in batch order
+    (before is empty for a new customer, after for a deleted one);
+    ``holders`` are the current holders of every key involved, as the
+    transaction reads them. Applied in order, a batch has the outcome of the
+    same calls made one by one: a key freed by one customer may be taken by
+    the next. An exclusive key held by another customer refuses the write,
+    and with ``strict`` any key held by another. Both adapters call this, so
+    they agree on every case.
+    """
+    current = {key: set(ids) for key, ids in holders.items()}
+    initial = {key: frozenset(ids) for key, ids in current.items()}
+    added: dict[tuple[str, IdentityKey], None] = {}
+    removed: dict[tuple[str, IdentityKey], None] = {}
+    for customer_id, before, after in changes:
+        old, new = set(before), set(after)
+        for key in old - new:
+            current.setdefault(key, set()).discard(customer_id)
+            if added.pop((customer_id, key), "absent") == "absent":
+                removed[(customer_id, key)] = None
+        for key in _ordered(new - old):
+            others = current.setdefault(key, set()) - {customer_id}
+            if others and (strict or not key.kind.shareable):
+                raise duplicate_identity(key, min(others))
+            current[key].add(customer_id)
+            if removed.pop((customer_id, key), "absent") == "absent":
+                added[(customer_id, key)] = None
+    claimed = [k for k, ids in current.items() if ids and not initial.get(k)]
+    released = [k for k, ids in current.items() if not ids and initial.get(k)]
+    return IdentityPlan(list(added), list(removed), _ordered(claimed), _ordered(released), strict)
+
+
+def _ordered(keys: Iterable[IdentityKey]) -> list[IdentityKey]:
+    """Sorted by kind and key: concurrent writers lock index entries in one order."""
+    return sorted(keys, key=lambda k: (k.kind.value, k.key))
 
 
 def not_found(what: str = "customer") -> NotFound:

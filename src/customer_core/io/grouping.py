@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.io.rows import Draft, RowError
 
@@ -18,19 +19,36 @@ def _clash(a: Draft, b: Draft) -> bool:
 
 
 def group_rows(drafts: list[Draft]) -> tuple[list[tuple[Draft, set[IdentityKey]]], list[RowError]]:
-    """Union rows that share any identity key (in-file duplicates become one customer).
+    """Union rows of one customer (in-file duplicates become one customer).
 
-    Each group comes with its identity keys, computed once: the writes below
-    look them up several times. A row that would join groups with another
-    CPF/CNPJ (or external id) than its own, or join two such groups, is
-    reported and left out: which one is right is the user's call.
+    Rows are one customer through an exclusive key (CPF/CNPJ, external id), or
+    through a shareable key (a phone line, an e-mail) when the
+    conflicting-evidence rule allows it (:mod:`customer_core.domain.matching.evidence`):
+    a household's landline or an owner's mobile on their company's row leaves
+    two customers that share the key. Each group comes with its identity keys,
+    computed once: the writes below look them up several times. A row that
+    would join groups with another CPF/CNPJ (or external id) than its own, or
+    join two such groups, is reported and left out: which one is right is the
+    user's call.
     """
-    owner: dict[IdentityKey, int] = {}
+    holders: dict[IdentityKey, list[int]] = {}
     merged: dict[int, tuple[Draft, set[IdentityKey]]] = {}
     rejected: list[RowError] = []
     for gid_new, draft in enumerate(drafts):
         keys = draft.identity_keys()
-        hits = sorted({owner[k] for k in keys if k in owner})
+        record = draft.match_record()
+        hits = sorted(
+            {
+                gid
+                for key in keys
+                for gid in holders.get(key, ())
+                if gid in merged
+                and (
+                    not key.kind.shareable
+                    or conflicting_evidence(record, merged[gid][0].match_record()) is None
+                )
+            }
+        )
         members = [draft, *(merged[h][0] for h in hits)]
         if any(_clash(a, b) for n, a in enumerate(members) for b in members[n + 1 :]):
             lines = sorted({line for h in hits for line in merged[h][0].lines})
@@ -57,7 +75,9 @@ def group_rows(drafts: list[Draft]) -> tuple[list[tuple[Draft, set[IdentityKey]]
             keys = combined.identity_keys()  # nothing clashed: every member's keys are here
             merged[gid] = (combined, keys)
         for key in keys:
-            owner[key] = gid
+            groups = holders.setdefault(key, [])
+            if gid not in groups:
+                groups.append(gid)
     return list(merged.values()), rejected
 
 

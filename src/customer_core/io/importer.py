@@ -23,19 +23,23 @@ from __future__ import annotations
 import enum
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO
 
 import attrs
 
+from customer_core.domain.matching.evidence import conflicting_evidence
+from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
+from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
     CustomerCoreError,
     DuplicateIdentity,
+    InvalidOperation,
     InvalidValue,
     StorageUnavailable,
 )
@@ -104,6 +108,69 @@ def _fingerprint(stream: IO[bytes]) -> str | None:
         digest.update(chunk)
     stream.seek(0)
     return digest.hexdigest()[:16]
+
+
+def _owner(
+    draft: Draft,
+    keys: set[IdentityKey],
+    holders: Mapping[IdentityKey, tuple[str, ...]],
+    existing: Mapping[str, Customer],
+    scope: VisibilityScope,
+) -> str | None:
+    """The stored customer a row updates, or ``None`` for a new one (maybe sharing a key).
+
+    Through an exclusive key (CPF/CNPJ, external id): its holder, unless the
+    evidence conflicts (another name: ``conflicting_evidence``, nothing
+    changes). Through shareable keys only (a phone line, an e-mail): the
+    compatible holder sharing the most keys with the row, a person before a
+    company, then the oldest; with no compatible holder the row is a new
+    customer that shares the key (a household, an owner and their company).
+    """
+    exclusive = {h for k in keys if not k.kind.shareable for h in holders.get(k, ())}
+    if len(exclusive) > 1:
+        raise DuplicateIdentity(
+            "the row's identifiers belong to different customers",
+            code="duplicate_identity",
+            field="identifiers",
+            holder_ids=sorted(exclusive),
+        )
+    record = draft.match_record()
+    if exclusive:
+        (owner,) = exclusive
+        current = existing.get(owner)
+        if current is None or not scope.allows_customer(current):
+            raise DuplicateIdentity(
+                "an identifier of the row belongs to a customer you cannot see",
+                code="duplicate_identity",
+                field="identifiers",
+            )
+        conflict = conflicting_evidence(record, MatchRecord.of(current))
+        if conflict is not None:
+            raise InvalidOperation(
+                f"the row's identifier is another customer's: {conflict.message}",
+                code="conflicting_evidence",
+                field="identifiers",
+                reason=conflict.value,
+            )
+        return owner
+    shared: dict[str, int] = {}
+    for key in keys:
+        for holder in holders.get(key, ()):
+            shared[holder] = shared.get(holder, 0) + 1
+    candidates = [
+        current
+        for holder in shared
+        if (current := existing.get(holder)) is not None
+        and scope.allows_customer(current)
+        and conflicting_evidence(record, MatchRecord.of(current)) is None
+    ]
+    if not candidates:
+        return None
+    best = min(
+        candidates,
+        key=lambda c: (-shared[c.id], c.kind is CustomerKind.COMPANY, c.created_at, c.id),
+    )
+    return best.id
 
 
 class Importer(ServiceBase):
@@ -278,7 +345,7 @@ class Importer(ServiceBase):
         scope = self._scope(uow, tenant_id, actor)
         all_keys = set().union(*(keys for _, keys in drafts)) if drafts else set()
         holders = uow.customers.holders(tenant_id, all_keys)
-        existing = uow.customers.get_many(tenant_id, set(holders.values()))
+        existing = uow.customers.get_many(tenant_id, {h for ids in holders.values() for h in ids})
         new: list[tuple[Draft, Customer]] = []
         updates: dict[str, tuple[list[Draft], Customer, int]] = {}
 
@@ -289,26 +356,12 @@ class Importer(ServiceBase):
                 )
 
         for draft, keys in drafts:
-            owners = {holders[k] for k in keys if k in holders}
             try:
-                if not owners:
+                owner = _owner(draft, keys, holders, existing, scope)
+                if owner is None:
                     new.append((draft, self._build(tenant_id, actor, draft, run.assign)))
                     continue
-                if len(owners) > 1:
-                    raise DuplicateIdentity(
-                        "the row's identifiers belong to different customers",
-                        code="duplicate_identity",
-                        field="identifiers",
-                        holder_ids=sorted(owners),
-                    )
-                (owner,) = owners
-                current = existing.get(owner)
-                if current is None or not scope.allows_customer(current):
-                    raise DuplicateIdentity(
-                        "an identifier of the row belongs to a customer you cannot see",
-                        code="duplicate_identity",
-                        field="identifiers",
-                    )
+                current = existing[owner]
                 if run.mode is ImportMode.CREATE and owner not in created_here:
                     counts.count_skipped(owner)
                     continue

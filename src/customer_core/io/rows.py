@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import (
     Customer,
     IdentityKey,
@@ -62,6 +63,17 @@ class Draft:
         if self.external_id is not None:
             keys.add(IdentityKey(IdentityKind.EXTERNAL, self.external_id.match_key))
         return keys
+
+    def match_record(self) -> MatchRecord:
+        """What the conflicting-evidence rule needs of the row (a CNPJ makes it a company)."""
+        company = isinstance(self.tax_id, Cnpj)
+        tax = self.tax_id
+        return MatchRecord(
+            id="",
+            company=company,
+            names=(NameKey.parse(self.name, company=company),),
+            tax_id=None if tax is None else f"{tax.kind}:{tax.digits}",
+        )
 
     def new_customer(self, *, id: str, tenant_id: str, now: datetime, **fields: Any) -> Customer:
         """The customer this row describes, as an import creates it; ``fields`` add to it."""

@@ -64,16 +64,15 @@ class CustomerCredentials(CustomerChanges):
 
     def authenticate(self, tenant_id: str, login: str, password: str, /) -> Customer | None:
         """The customer whose login (primary e-mail) and password match, if allowed to log in."""
-        key = Email.parse(login, field="login").match_key
+        key = IdentityKey(IdentityKind.LOGIN_EMAIL, Email.parse(login, field="login").match_key)
         with self.uow_factory() as uow:
-            holder = uow.customers.holders(tenant_id, [IdentityKey(IdentityKind.EMAIL, key)])
-            customer_id = holder.get(IdentityKey(IdentityKind.EMAIL, key))
+            customer_id = next(iter(uow.customers.holders(tenant_id, [key]).get(key, ())), None)
             if customer_id is None:
                 self.hasher.verify(password, self._dummy_hash())  # same cost either way
                 return None
             customer = uow.customers.get(tenant_id, customer_id)
         if (
-            customer.primary_email_key != key
+            customer.primary_email_key != key.key
             or customer.password_hash is None
             or not customer.can_log_in(self.preset.statuses)
         ):

@@ -20,6 +20,7 @@ by the duplicate report); nothing is ever merged silently.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -31,9 +32,10 @@ from customer_core.domain.matching.duplicates import (
     Suggestion,
     suggest_duplicates,
 )
+from customer_core.domain.matching.names import names_compatible
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import Customer, IdentityKey, Source
+from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey, Source
 from customer_core.domain.rules.visibility import (
     CustomerFilter,
     VisibilityScope,
@@ -44,7 +46,7 @@ from customer_core.errors import (
     InvalidValue,
     VersionConflict,
 )
-from customer_core.ports import DuplicateHint, LanguageDetector, UnitOfWork
+from customer_core.ports import DuplicateHint, KeyLookup, LanguageDetector, UnitOfWork
 from customer_core.services import inputs
 from customer_core.services.base import check_tenant
 from customer_core.services.inbound import Inbound, Outcome, Resolution, attach_new_identifiers
@@ -62,6 +64,26 @@ class DuplicateReport:
 
     clusters: tuple[Cluster, ...]
     suggestions: tuple[Suggestion, ...]
+
+
+def _holder_order(
+    holder: Customer, key: IdentityKey, found: KeyLookup, display_name: str | None
+) -> tuple[bool, bool, float, bool, datetime, str]:
+    """Which holder of a shared key a message is for, best first.
+
+    A holder whose name fits the message's display name (when it gives one);
+    then the one that last received a message on this key; then a person
+    before a company (an owner's mobile is the owner's); then the oldest.
+    """
+    seen = found.last_seen.get((key, holder.id))
+    return (
+        display_name is not None and not names_compatible(display_name, holder.name),
+        seen is None,
+        -seen.timestamp() if seen is not None else 0.0,
+        holder.kind is CustomerKind.COMPANY,
+        holder.created_at,
+        holder.id,
+    )
 
 
 class IdentityService(CustomerMerging):
@@ -141,12 +163,14 @@ class IdentityService(CustomerMerging):
         with self.uow_factory() as uow:
             found = uow.customers.look_up(tenant_id, keys, lists=(SPAM, VIP))
             spam, vip = bool(found.listed[SPAM]), bool(found.listed[VIP])
-            holders = {key: customer.id for key, customer in found.holding.items()}
-            if not holders:
+            if not found.holding:
                 customer = self._new_inbound(
                     tenant_id, inbound, display_name, avatar_url, message_text
                 )
-                stored = uow.customers.add(customer)
+                # Only as the first holder of its keys: a message naming the same
+                # new line (in any spelling) that created a customer meanwhile
+                # makes this fail, and the retry finds that customer.
+                stored = uow.customers.add(customer, first_holder=True)
                 uow.record(
                     self._new_event(
                         "customer.registered",
@@ -159,12 +183,25 @@ class IdentityService(CustomerMerging):
                 )
                 self._commit(uow)
                 return Resolution(customer=stored, outcome="created", spam=spam, vip=vip)
-            ranked = sorted(holders, key=lambda k: (keys[k], k.kind.value, k.key))
-            best_id = holders[ranked[0]]
-            others = tuple(dict.fromkeys(h for h in holders.values() if h != best_id))
-            current = found.holding[ranked[0]]
-            changed, attached = attach_new_identifiers(
-                current, inbound, set(holders), self.preset.contact
+            best_key = min(found.holding, key=lambda k: (keys[k], k.kind.value, k.key))
+            candidates = found.holding[best_key]
+            current = min(candidates, key=lambda h: _holder_order(h, best_key, found, display_name))
+            ambiguous = tuple(h.id for h in candidates if h.id != current.id)
+            held = set(current.identity_keys())
+            others = tuple(
+                dict.fromkeys(
+                    h.id
+                    for key, holders in found.holding.items()
+                    if key not in held
+                    for h in holders
+                    if h.id != current.id
+                )
+            )
+            compatible = display_name is None or names_compatible(display_name, current.name)
+            changed, attached = (
+                attach_new_identifiers(current, inbound, set(found.holding), self.preset.contact)
+                if compatible
+                else (current, [])
             )
             avatar = changed.avatar_url or avatar_url
             language = changed.language or self._language(message_text)
@@ -175,17 +212,27 @@ class IdentityService(CustomerMerging):
                     attrs.evolve(changed, updated_at=self.clock.now()),
                     expected_version=current.version,
                 )
+            if ambiguous:  # which holder of a shared line last wrote decides next time
+                uow.customers.mark_seen(tenant_id, current.id, [best_key], self.clock.now())
             for other in others:
                 uow.hints.add(
                     DuplicateHint(
                         tenant_id=tenant_id,
-                        customer_id=best_id,
+                        customer_id=current.id,
                         other_id=other,
                         reason=f"inbound:{channel}",
                         noted_at=self.clock.now(),
                     )
                 )
-            outcome: Outcome = "conflict" if others else ("attached" if attached else "matched")
+            outcome: Outcome = (
+                "conflict"
+                if others
+                else "ambiguous"
+                if ambiguous
+                else "attached"
+                if attached
+                else "matched"
+            )
             self._commit(uow)
         spam = spam or current.is_spammer
         vip = vip or current.is_vip
@@ -194,6 +241,7 @@ class IdentityService(CustomerMerging):
             outcome=outcome,
             attached=tuple(attached),
             conflicts=others,
+            ambiguous=ambiguous,
             spam=spam,
             vip=vip,
         )

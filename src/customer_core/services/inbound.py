@@ -21,7 +21,7 @@ from customer_core.services import inputs
 
 __all__ = ["Inbound", "Outcome", "Resolution", "attach_new_identifiers"]
 
-Outcome = Literal["matched", "created", "attached", "conflict"]
+Outcome = Literal["matched", "created", "attached", "conflict", "ambiguous"]
 
 
 @attrs.frozen(kw_only=True)
@@ -84,7 +84,13 @@ class Inbound:
         return inbound
 
     def lookup_keys(self) -> dict[IdentityKey, int]:
-        """Every key to look up, with its priority (lower wins)."""
+        """Every key to look up, with its priority (lower wins).
+
+        Exclusive keys first (external id 0, messenger id and social profile 1),
+        then shareable ones: a WhatsApp id's line and a mobile 2, an e-mail 3,
+        a landline 4. A WhatsApp id is looked up as its phone line, which is
+        how it is stored (:mod:`customer_core.domain.model.identity`).
+        """
         keys: dict[IdentityKey, int] = {}
 
         def put(kind: IdentityKind, key: str, priority: int) -> None:
@@ -94,16 +100,15 @@ class Inbound:
         for x in self.external_ids:
             put(IdentityKind.EXTERNAL, x.match_key, 0)
         for m in self.messenger_ids:
-            put(IdentityKind.MESSENGER, m.match_key, 1)
-            if m.phone_key is not None:  # the same line stored as a phone
+            if m.phone_key is None:
+                put(IdentityKind.MESSENGER, m.match_key, 1)
+            else:
                 put(IdentityKind.PHONE, m.phone_key, 2)
         for s in self.social_profiles:
             put(IdentityKind.SOCIAL, s.match_key, 1)
         for p in self.phones:
             mobile = p.type is PhoneType.MOBILE
             put(IdentityKind.PHONE, p.match_key, 2 if mobile else 4)
-            if mobile:  # and the line stored as a WhatsApp id
-                put(IdentityKind.MESSENGER, f"whatsapp:{p.match_key}", 2)
         for e in self.emails:
             put(IdentityKind.EMAIL, e.match_key, 3)
         return keys
@@ -116,7 +121,13 @@ class Resolution:
     customer: Customer
     outcome: Outcome
     attached: tuple[str, ...] = ()
+    #: Customers holding an identifier of the message that ``customer`` does
+    #: not hold (a likely duplicate: each pair is noted for the duplicate report).
     conflicts: tuple[str, ...] = ()
+    #: The other holders of the shared line or e-mail the message was matched
+    #: by (a household, an owner and their company): ``customer`` was chosen
+    #: among them by the documented order; they are not duplicates.
+    ambiguous: tuple[str, ...] = ()
     spam: bool = False
     vip: bool = False
 

@@ -30,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
 from customer_core.domain.values.email import Email
+from customer_core.domain.values.online import MessengerId
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cpf
 from customer_core.errors import DuplicateIdentity, NotFound, VersionConflict
@@ -42,6 +43,7 @@ from customer_core.testing.contract_queries import VisibilityContract
 __all__ = ["StorageContract"]
 
 NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=timezone.utc)
+_LINE = IdentityKey(IdentityKind.PHONE, "5511987654321")
 
 
 def _customer(tenant: str, name: str = "Ana Lima", **fields: Any) -> Customer:
@@ -107,23 +109,23 @@ class StorageContract(VisibilityContract, DuplicatesContract, ServiceIdsContract
 
     # -- identity index -----------------------------------------------------
 
-    def test_an_identity_belongs_to_one_customer(
+    def test_an_exclusive_identity_belongs_to_one_customer(
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:
-        first = _customer(tenant, phones=(Phone.parse("+55 11 98765-4321"),))
+        first = _customer(tenant, tax_id=Cpf.parse("529.982.247-25"))
         with uow_factory() as uow:
             uow.customers.add(first)
             uow.commit()
-        # The same line typed the old way, without the ninth digit.
+        # The same CPF typed another way, with a free e-mail besides.
         second = _customer(
             tenant,
             name="Ana L.",
-            phones=(Phone.parse("11 8765-4321"),),
+            tax_id=Cpf.parse("52998224725"),
             emails=(Email.parse("other@x.com"),),
         )
         with uow_factory() as uow, pytest.raises(DuplicateIdentity) as info:
             uow.customers.add(second)
-        assert info.value.field == "phones"
+        assert info.value.field == "tax_id"
         assert info.value.details["holder_id"] == first.id
         with uow_factory() as uow:
             assert uow.customers.count(tenant) == 1
@@ -131,6 +133,90 @@ class StorageContract(VisibilityContract, DuplicatesContract, ServiceIdsContract
                 uow.customers.holders(tenant, [IdentityKey(IdentityKind.EMAIL, "other@x.com")])
                 == {}
             )
+
+    def test_a_phone_line_and_an_email_may_be_shared(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        landline = Phone.parse("(11) 3333-4444")
+        ana = _customer(tenant, phones=(landline,), emails=(Email.parse("casa@x.com"),))
+        # The same line typed another way: one line key, two holders (a household).
+        bruno = _customer(
+            tenant,
+            name="Bruno Lima",
+            phones=(Phone.parse("+55 11 3333-4444"),),
+            emails=(Email.parse("CASA@x.com"),),
+        )
+        with uow_factory() as uow:
+            uow.customers.add(ana)
+            uow.commit()
+        with uow_factory() as uow:
+            uow.customers.add(bruno)
+            uow.commit()
+        line = IdentityKey(IdentityKind.PHONE, landline.match_key)
+        mail = IdentityKey(IdentityKind.EMAIL, "casa@x.com")
+        with uow_factory() as uow:
+            both = tuple(sorted((ana.id, bruno.id)))
+            assert uow.customers.holders(tenant, [line, mail]) == {line: both, mail: both}
+            found = uow.customers.look_up(tenant, [line])
+            assert [c.id for c in found.holding[line]] == list(both)
+
+    def test_a_first_holder_write_fails_when_the_line_is_held(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        mobile = Phone.parse("11 98765-4321")
+        with uow_factory() as uow:
+            uow.customers.add(_customer(tenant, phones=(mobile,)))
+            uow.commit()
+        with uow_factory() as uow, pytest.raises(DuplicateIdentity):
+            uow.customers.add(
+                _customer(tenant, name="Bia", phones=(Phone.parse("11 8765-4321"),)),
+                first_holder=True,
+            )
+        with uow_factory() as uow:
+            assert uow.customers.count(tenant) == 1
+
+    def test_concurrent_first_holders_of_a_new_line_one_wins(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        # Both decided to create "the customer of this new line" before either
+        # committed; the second writes after the first committed (one writer
+        # at a time: SQLite serializes writers anyway).
+        first, second = uow_factory(), uow_factory()
+        with first, second:
+            assert second.customers.holders(tenant, [_LINE]) == {}
+            first.customers.add(
+                _customer(tenant, phones=(Phone.parse("11 98765-4321"),)), first_holder=True
+            )
+            first.commit()
+            with pytest.raises(DuplicateIdentity):
+                # The same new line as a WhatsApp id, from another process.
+                second.customers.add(
+                    _customer(
+                        tenant,
+                        name="Ana (WhatsApp)",
+                        messenger_ids=(MessengerId.parse("whatsapp", "5511987654321"),),
+                    ),
+                    first_holder=True,
+                )
+                second.commit()
+        with uow_factory() as uow:
+            assert uow.customers.count(tenant) == 1
+
+    def test_mark_seen_is_read_back_by_look_up(
+        self, uow_factory: UnitOfWorkFactory, tenant: str
+    ) -> None:
+        landline = Phone.parse("(11) 3333-4444")
+        ana = _customer(tenant, phones=(landline,))
+        bruno = _customer(tenant, name="Bruno", phones=(landline,))
+        line = IdentityKey(IdentityKind.PHONE, landline.match_key)
+        with uow_factory() as uow:
+            uow.customers.add_many([ana, bruno])
+            uow.commit()
+        with uow_factory() as uow:
+            uow.customers.mark_seen(tenant, bruno.id, [line], NOW)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.customers.look_up(tenant, [line]).last_seen == {(line, bruno.id): NOW}
 
     def test_look_up_reads_holders_and_lists_together(
         self, uow_factory: UnitOfWorkFactory, tenant: str
@@ -149,12 +235,12 @@ class StorageContract(VisibilityContract, DuplicatesContract, ServiceIdsContract
         keys = [line, ana_mail, bia_mail, nobody]
         with uow_factory() as uow:
             found = uow.customers.look_up(tenant, keys, lists=("spam", "vip", "other"))
-            assert {k: c.id for k, c in found.holding.items()} == {
-                line: ana.id,
-                ana_mail: ana.id,
-                bia_mail: bia.id,
+            assert {k: tuple(c.id for c in cs) for k, cs in found.holding.items()} == {
+                line: (ana.id,),
+                ana_mail: (ana.id,),
+                bia_mail: (bia.id,),
             }
-            assert found.holding[line] == uow.customers.get(tenant, ana.id)
+            assert found.holding[line] == (uow.customers.get(tenant, ana.id),)
             assert found.listed == {"spam": {line, nobody}, "vip": {bia_mail}, "other": set()}
             assert uow.customers.look_up(tenant, keys).listed == {}
             # Writes of the same transaction are seen; other tenants are not.
@@ -171,7 +257,9 @@ class StorageContract(VisibilityContract, DuplicatesContract, ServiceIdsContract
             uow.customers.add(_customer(tenant, emails=(Email.parse("ana@x.com"),)))
             uow.commit()
         with uow_factory() as uow, pytest.raises(DuplicateIdentity):
-            uow.customers.add(_customer(tenant, emails=(Email.parse("ANA@X.COM"),)))
+            uow.customers.add(
+                _customer(tenant, emails=(Email.parse("ANA@X.COM"),)), first_holder=True
+            )
 
     def test_two_new_customers_in_one_transaction_cannot_share_a_key(
         self, uow_factory: UnitOfWorkFactory, tenant: str
@@ -213,19 +301,19 @@ class StorageContract(VisibilityContract, DuplicatesContract, ServiceIdsContract
             holders = uow.customers.holders(
                 tenant, [IdentityKey(IdentityKind.PHONE, phone.match_key)]
             )
-            assert holders == {IdentityKey(IdentityKind.PHONE, phone.match_key): other.id}
+            assert holders == {IdentityKey(IdentityKind.PHONE, phone.match_key): (other.id,)}
 
     def test_saving_a_key_held_by_another_writes_nothing(
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:
-        email = Email.parse("ana@x.com")
-        holder = _customer(tenant, emails=(email,))
+        tax_id = Cpf.parse("529.982.247-25")
+        holder = _customer(tenant, tax_id=tax_id)
         other = _customer(tenant, name="Bia", note="before")
         with uow_factory() as uow:
             uow.customers.add(holder)
             other = uow.customers.add(other)
             uow.commit()
-        changed = attrs.evolve(other, emails=(email,), note="after")
+        changed = attrs.evolve(other, tax_id=tax_id, note="after")
         with uow_factory() as uow, pytest.raises(DuplicateIdentity) as info:
             uow.customers.save(changed, expected_version=1)
         assert info.value.details["holder_id"] == holder.id

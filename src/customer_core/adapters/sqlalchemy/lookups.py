@@ -163,7 +163,7 @@ def _look_up_statement(shape: _Shape, names: int) -> Select[Any] | CompoundSelec
     holders = _per_kind_selects(
         customer_identities,
         shape,
-        (no_list, i.kind, i.key, i.customer_id, *LOADED),
+        (no_list, i.kind, i.key, i.customer_id, i.last_seen_at, *LOADED),
         i.tenant_id == bindparam("tenant_id"),
         held,
     )
@@ -175,6 +175,7 @@ def _look_up_statement(shape: _Shape, names: int) -> Select[Any] | CompoundSelec
             lists.kind,
             lists.key,
             lists.customer_id,
+            type_coerce(null(), i.last_seen_at.type).label("last_seen_at"),
             *(type_coerce(null(), column.type).label(column.name) for column in LOADED),
         ),
         _on_lists(names),
@@ -186,7 +187,7 @@ def look_up_query(
     tenant_id: str, keys: Collection[IdentityKey], list_names: Collection[str]
 ) -> tuple[Executable, dict[str, Any]] | None:
     """Holders of ``keys`` joined to their :data:`.mapping.LOADED` columns, then the keys
-    on ``list_names``: rows of ``(list_name, kind, key, customer_id, *LOADED)``."""
+    on ``list_names``: rows of ``(list_name, kind, key, customer_id, last_seen_at, *LOADED)``."""
     shape, parameters = _shape_and_parameters(keys)
     if not shape:
         return None

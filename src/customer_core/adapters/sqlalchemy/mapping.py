@@ -37,7 +37,6 @@ __all__ = [
     "hint_from_row",
     "hint_row",
     "identity_key",
-    "identity_rows",
     "merge_from_row",
     "merge_row",
     "portfolio_from_rows",
@@ -99,18 +98,6 @@ def customer_from_row(row: Mapping[Any, Any]) -> Customer:
 
 def identity_key(kind: str, key: str) -> IdentityKey:
     return IdentityKey(IdentityKind(kind), key)
-
-
-def identity_rows(tenant_id: str, owned: Iterable[tuple[str, IdentityKey]]) -> list[dict[str, str]]:
-    """Rows of ``customer_identities`` for ``(customer_id, key)`` pairs.
-
-    Sorted by key, so that concurrent writers lock index entries in the same
-    order and cannot deadlock each other on the identity index.
-    """
-    return [
-        {"tenant_id": tenant_id, "kind": k.kind.value, "key": k.key, "customer_id": customer_id}
-        for customer_id, k in sorted(set(owned), key=lambda o: (o[1].kind.value, o[1].key, o[0]))
-    ]
 
 
 def portfolio_row(portfolio: Portfolio) -> dict[str, Any]:

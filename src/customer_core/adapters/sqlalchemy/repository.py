@@ -17,6 +17,7 @@ behind them settle races between transactions.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import datetime
 from itertools import zip_longest
 from typing import TypeVar
 
@@ -25,10 +26,11 @@ from sqlalchemy import bindparam, delete, func, insert, select, tuple_, union_al
 
 from customer_core.adapters.shared import (
     as_added,
-    check_identity_holders,
     duplicate_identity,
     not_found,
+    plan_identities,
 )
+from customer_core.adapters.sqlalchemy.claims import write_identities
 from customer_core.adapters.sqlalchemy.errors import Handlers, Writes
 from customer_core.adapters.sqlalchemy.lookups import GET_CUSTOMER, holders_query, look_up_query
 from customer_core.adapters.sqlalchemy.mapping import (
@@ -36,11 +38,10 @@ from customer_core.adapters.sqlalchemy.mapping import (
     customer_from_row,
     customer_row,
     identity_key,
-    identity_rows,
 )
 from customer_core.adapters.sqlalchemy.portfolios import SqlPortfolioRepository
 from customer_core.adapters.sqlalchemy.queries import chunks, select_by_keys
-from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
+from customer_core.adapters.sqlalchemy.tables import customer_identities, customers, identity_claims
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.errors import Conflict, CustomerCoreError, VersionConflict
@@ -49,11 +50,11 @@ from customer_core.ports import KeyLookup
 __all__ = ["SqlCustomerRepository", "SqlPortfolioRepository"]
 
 T = TypeVar("T")
-Holders = dict[IdentityKey, str]
+Holders = dict[IdentityKey, tuple[str, ...]]
 
 c, i = customers.c, customer_identities.c
 _CUSTOMERS_PK = str(customers.primary_key.name)
-_IDENTITY_PK = str(customer_identities.primary_key.name)
+_CLAIMS_PK = str(identity_claims.primary_key.name)
 #: Columns a save rewrites (all but the primary key), bound as ``v_<column>``.
 _REWRITTEN = [col.name for col in customers.columns if not col.primary_key]
 
@@ -66,62 +67,50 @@ def _by_tenant(items: Iterable[T], tenant_of: Callable[[T], str]) -> dict[str, l
     return groups
 
 
-def _claim(customer: Customer, owned: set[IdentityKey], holders: Holders) -> set[IdentityKey]:
-    """Move ``customer`` from its ``owned`` keys to its new ones in ``holders``, or raise.
-
-    Applied in batch order, this gives a batch the outcome of the same calls
-    made one by one (a key freed by one customer may be claimed by the next).
-    """
-    new = set(customer.identity_keys())
-    for key in owned - new:
-        if holders.get(key) == customer.id:
-            del holders[key]
-    check_identity_holders(customer, holders)
-    holders.update(dict.fromkeys(new, customer.id))
-    return new
-
-
 class SqlCustomerRepository(VisibleCustomers):
     """Customers of every tenant, with the ``customer_identities`` index kept in step."""
 
     def _taken(self, batch: Sequence[Customer]) -> CustomerCoreError:
-        """The error for a key another transaction claimed first: find its holder again."""
+        """The error for a claim another transaction took first: find its holder."""
         for tenant_id, group in _by_tenant(batch, lambda b: b.tenant_id).items():
             holders = self.holders(tenant_id, [k for b in group for k in b.identity_keys()])
             for customer in group:
                 for key in customer.identity_keys():
-                    holder = holders.get(key)
-                    if holder is not None and holder != customer.id:
-                        return duplicate_identity(key, holder)
+                    others = [h for h in holders.get(key, ()) if h != customer.id]
+                    if others:
+                        return duplicate_identity(key, others[0])
         return Conflict(
             "an identifier changed hands while saving; try again", code="conflict", field="id"
         )
 
     # -- writes -------------------------------------------------------------
 
-    def add(self, customer: Customer, /) -> Customer:
-        return self.add_many([customer])[0]
+    def add(self, customer: Customer, /, *, first_holder: bool = False) -> Customer:
+        return self._add_many([customer], first_holder=first_holder)[0]
 
     def save(self, customer: Customer, /, *, expected_version: int) -> Customer:
         return self.save_many([(customer, expected_version)])[0]
 
     def add_many(self, batch: Sequence[Customer], /) -> Sequence[Customer]:
+        return self._add_many(batch, first_holder=False)
+
+    def _add_many(self, batch: Sequence[Customer], *, first_holder: bool) -> Sequence[Customer]:
         stored = [as_added(customer) for customer in batch]
         handlers: Handlers = {
             _CUSTOMERS_PK: lambda: Conflict(
                 "a customer with this id exists", code="conflict", field="id"
             ),
-            _IDENTITY_PK: lambda: self._taken(stored),
+            _CLAIMS_PK: lambda: self._taken(stored),
         }
         with self._writing(handlers) as writes:
             for tenant_id, group in _by_tenant(stored, lambda s: s.tenant_id).items():
-                # New customers: the unique index is the check (no read first); a key
-                # someone else holds fails the insert, and _taken names the holder.
-                holders: Holders = {}
-                owned = [(s.id, key) for s in group for key in _claim(s, set(), holders)]
+                # New customers: no read first. The plan catches a key given twice
+                # in the batch; the claims' primary key, a key someone else holds.
+                plan = plan_identities(
+                    [(s.id, (), s.identity_keys()) for s in group], {}, strict=first_holder
+                )
                 writes.execute(insert(customers), [customer_row(s) for s in group])
-                if owned:
-                    writes.execute(insert(customer_identities), identity_rows(tenant_id, owned))
+                write_identities(writes, tenant_id, plan)
         return stored
 
     def save_many(self, changes: Sequence[tuple[Customer, int]], /) -> Sequence[Customer]:
@@ -129,14 +118,15 @@ class SqlCustomerRepository(VisibleCustomers):
             (attrs.evolve(change, version=expected + 1), expected) for change, expected in changes
         ]
         stored = [s for s, _ in batch]
-        with self._writing({_IDENTITY_PK: lambda: self._taken(stored)}) as writes:
+        with self._writing({_CLAIMS_PK: lambda: self._taken(stored)}) as writes:
             for tenant_id, group in _by_tenant(batch, lambda b: b[0].tenant_id).items():
                 ids = list(dict.fromkeys(s.id for s, _ in group))
                 versions = self._lock_versions(tenant_id, ids)
                 before, holders = self._identities_of(
                     tenant_id, ids, {k for s, _ in group for k in s.identity_keys()}
                 )
-                after = {cid: set(keys) for cid, keys in before.items()}
+                owned = {cid: set(keys) for cid, keys in before.items()}
+                steps = []
                 for customer, expected in group:
                     current = versions.get(customer.id)
                     if current is None:
@@ -144,21 +134,12 @@ class SqlCustomerRepository(VisibleCustomers):
                     if current != expected:
                         raise _version_conflict()
                     versions[customer.id] = expected + 1
-                    after[customer.id] = _claim(customer, after.get(customer.id, set()), holders)
+                    new = set(customer.identity_keys())
+                    steps.append((customer.id, owned.get(customer.id, set()), new))
+                    owned[customer.id] = new
+                plan = plan_identities(steps, holders)
                 self._rewrite(writes, tenant_id, group)
-                removed = [(cid, k) for cid in ids for k in before.get(cid, set()) - after[cid]]
-                added = [(cid, k) for cid in ids for k in after[cid] - before.get(cid, set())]
-                for chunk in chunks(removed):
-                    writes.execute(
-                        delete(customer_identities).where(
-                            i.tenant_id == tenant_id,
-                            tuple_(i.customer_id, i.kind, i.key).in_(
-                                [(cid, k.kind.value, k.key) for cid, k in chunk]
-                            ),
-                        )
-                    )
-                if added:
-                    writes.execute(insert(customer_identities), identity_rows(tenant_id, added))
+                write_identities(writes, tenant_id, plan)
         return stored
 
     def _lock_versions(self, tenant_id: str, ids: Sequence[str]) -> dict[str, int]:
@@ -197,14 +178,14 @@ class SqlCustomerRepository(VisibleCustomers):
 
     def _identities_of(
         self, tenant_id: str, customer_ids: Sequence[str], keys: Collection[IdentityKey]
-    ) -> tuple[dict[str, set[IdentityKey]], Holders]:
-        """The stored keys of ``customer_ids``, and who holds any of ``keys``.
+    ) -> tuple[dict[str, set[IdentityKey]], dict[IdentityKey, set[str]]]:
+        """The stored keys of ``customer_ids``, and who holds any of them or of ``keys``.
 
         Each query is a UNION ALL rather than an OR, so each half uses its own
         index; a batch of one takes one round trip.
         """
         owned: dict[str, set[IdentityKey]] = {}
-        holders: Holders = {}
+        holders: dict[IdentityKey, set[str]] = {}
         wanted = set(customer_ids)
         columns = (i.kind, i.key, i.customer_id)
         sorted_keys = sorted(keys, key=lambda k: (k.kind.value, k.key))
@@ -219,18 +200,22 @@ class SqlCustomerRepository(VisibleCustomers):
                     customer_identities, part, *columns, where=i.tenant_id == tenant_id
                 )
             for kind, key, holder in self._connection.execute(union_all(*queries)):
-                holders[identity_key(kind, key)] = holder
+                identity = identity_key(kind, key)
+                holders.setdefault(identity, set()).add(holder)
                 if holder in wanted:
-                    owned.setdefault(holder, set()).add(identity_key(kind, key))
+                    owned.setdefault(holder, set()).add(identity)
         return owned, holders
+
+    def _forget_identities(self, writes: Writes, tenant_id: str, customer_ids: list[str]) -> None:
+        """Delete the holder rows of customers about to go, and the claims left unheld."""
+        for chunk in chunks(customer_ids):
+            owned, holders = self._identities_of(tenant_id, chunk, ())
+            plan = plan_identities([(cid, owned.get(cid, ()), ()) for cid in chunk], holders)
+            write_identities(writes, tenant_id, plan)
 
     def delete(self, tenant_id: str, customer_id: str, /) -> None:
         with self._writing({}) as writes:
-            writes.execute(
-                delete(customer_identities).where(
-                    i.tenant_id == tenant_id, i.customer_id == customer_id
-                )
-            )
+            self._forget_identities(writes, tenant_id, [customer_id])
             deleted = writes.execute(
                 delete(customers).where(c.tenant_id == tenant_id, c.id == customer_id)
             )
@@ -252,20 +237,39 @@ class SqlCustomerRepository(VisibleCustomers):
             found.update({customer.id: customer for customer in loaded})
         return found
 
-    def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> dict[IdentityKey, str]:
-        found: Holders = {}
+    def holders(self, tenant_id: str, keys: Iterable[IdentityKey], /) -> Holders:
+        found: dict[IdentityKey, list[str]] = {}
         for chunk in chunks(list(dict.fromkeys(keys))):
             query = holders_query(tenant_id, chunk)
             if query is not None:
-                rows = self._connection.execute(*query)
-                found.update({identity_key(kind, key): holder for kind, key, holder in rows})
-        return found
+                for kind, key, holder in self._connection.execute(*query):
+                    found.setdefault(identity_key(kind, key), []).append(holder)
+        return {key: tuple(sorted(ids)) for key, ids in found.items()}
+
+    def mark_seen(
+        self, tenant_id: str, customer_id: str, keys: Iterable[IdentityKey], at: datetime, /
+    ) -> None:
+        shared = sorted({(k.kind.value, k.key) for k in keys if k.kind.shareable})
+        if not shared:
+            return
+        with self._writing({}) as writes:
+            for chunk in chunks(shared):
+                writes.execute(
+                    update(customer_identities)
+                    .where(
+                        i.tenant_id == tenant_id,
+                        i.customer_id == customer_id,
+                        tuple_(i.kind, i.key).in_(chunk),
+                    )
+                    .values(last_seen_at=at)
+                )
 
     def look_up(
         self, tenant_id: str, keys: Iterable[IdentityKey], /, *, lists: Collection[str] = ()
     ) -> KeyLookup:
-        holding: dict[IdentityKey, Customer] = {}
+        holding: dict[IdentityKey, list[Customer]] = {}
         listed: dict[str, set[IdentityKey]] = {name: set() for name in lists}
+        last_seen: dict[tuple[IdentityKey, str], datetime] = {}
         loaded: dict[str, Customer] = {}
         for chunk in chunks(sorted(set(keys), key=lambda k: (k.kind.value, k.key))):
             query = look_up_query(tenant_id, chunk, listed)
@@ -279,8 +283,14 @@ class SqlCustomerRepository(VisibleCustomers):
                 holder = row["customer_id"]
                 if holder not in loaded:  # one row per key it holds: rebuild it once
                     loaded[holder] = customer_from_row(row)
-                holding[key] = loaded[holder]
-        return KeyLookup(holding, listed)
+                holding.setdefault(key, []).append(loaded[holder])
+                if row["last_seen_at"] is not None:
+                    last_seen[key, holder] = row["last_seen_at"]
+        return KeyLookup(
+            {key: tuple(sorted(found, key=lambda h: h.id)) for key, found in holding.items()},
+            listed,
+            last_seen,
+        )
 
     def list_page(
         self, tenant_id: str, /, *, after: str | None = None, limit: int = 100

@@ -14,8 +14,8 @@ never collide unless their match keys say so, nor ``loja`` and ``loja ``.
 Id and key columns are :class:`IdText`, which binds nothing but text.
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
-['customer_identities', 'customers', 'duplicate_hints', 'identity_lists', 'merges', 'outbox',
- 'portfolio_members', 'portfolios']
+['customer_identities', 'customers', 'duplicate_hints', 'identity_claims', 'identity_lists',
+ 'merges', 'outbox', 'portfolio_members', 'portfolios']
 >>> customer_identities.primary_key.name
 'pk_customer_identities'
 """
@@ -57,6 +57,7 @@ __all__ = [
     "customers",
     "document_type",
     "duplicate_hints",
+    "identity_claims",
     "identity_lists",
     "merges",
     "metadata",
@@ -222,9 +223,11 @@ customers = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
-# The identity index. Its primary key is THE guarantee that an identity key
-# (phone, e-mail, tax id, messenger id, social profile, external id) belongs
-# to one customer of a tenant, whatever races between writers.
+# The identity index: one row per (key, holder). An exclusive key (tax id,
+# login e-mail, external id, social profile, non-phone messenger id) has one
+# holder, a shareable one (phone line, contact e-mail) may have several
+# (domain.model.identity). last_seen_at: when the holder last received an
+# inbound message on the key (which holder of a shared line a message is for).
 customer_identities = Table(
     "customer_identities",
     metadata,
@@ -232,9 +235,24 @@ customer_identities = Table(
     Column("kind", String(16), nullable=False),
     Column("key", IdText(KEY), nullable=False),
     Column("customer_id", IdText(ID), nullable=False),
-    PrimaryKeyConstraint("tenant_id", "kind", "key"),
+    Column("last_seen_at", UtcDateTime()),
+    PrimaryKeyConstraint("tenant_id", "kind", "key", "customer_id"),
     ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),
     Index(None, "tenant_id", "customer_id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# One claim per key while anyone holds it. Its primary key is THE guarantee
+# that an exclusive key belongs to one customer of a tenant, and that two
+# transactions creating the first holder of a new shareable key (a new line
+# spelt two ways) cannot both succeed, whatever races between writers.
+identity_claims = Table(
+    "identity_claims",
+    metadata,
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", IdText(KEY), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "kind", "key"),
     **MYSQL_TABLE_OPTIONS,
 )
 

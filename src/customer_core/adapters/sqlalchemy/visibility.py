@@ -29,7 +29,7 @@ from sqlalchemy import (
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
-from customer_core.adapters.sqlalchemy.errors import GuardedRepository
+from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Writes
 from customer_core.adapters.sqlalchemy.mapping import LOADED, customer_from_row
 from customer_core.adapters.sqlalchemy.queries import (
     FEW,
@@ -42,7 +42,7 @@ from customer_core.adapters.sqlalchemy.queries import (
     visible,
     visible_parts,
 )
-from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
+from customer_core.adapters.sqlalchemy.tables import customers
 from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.customer import Customer, RelationshipType
@@ -51,7 +51,7 @@ from customer_core.ports import Assignment
 
 __all__ = ["VisibleCustomers"]
 
-c, i = customers.c, customer_identities.c
+c = customers.c
 
 
 def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
@@ -160,6 +160,10 @@ def _page_query(
 
 class VisibleCustomers(GuardedRepository):
     """The visibility-scoped half of the customer repository."""
+
+    def _forget_identities(self, writes: Writes, tenant_id: str, customer_ids: list[str]) -> None:
+        """Delete the identity rows of customers about to go (the repository's own)."""
+        raise NotImplementedError
 
     def _load(self, query: Select[Any], parameters: dict[str, Any] | None = None) -> list[Customer]:
         rows = self._connection.execute(query, parameters).mappings()
@@ -297,12 +301,8 @@ class VisibleCustomers(GuardedRepository):
         with self._writing({}) as writes:
             found = self._locked_visible(scope, wanted)
             deleted = [cid for cid in wanted if cid in found]
+            self._forget_identities(writes, scope.tenant_id, deleted)
             for chunk in chunks(deleted):
-                writes.execute(
-                    delete(customer_identities).where(
-                        i.tenant_id == scope.tenant_id, i.customer_id.in_(chunk)
-                    )
-                )
                 writes.execute(
                     delete(customers).where(c.tenant_id == scope.tenant_id, c.id.in_(chunk))
                 )

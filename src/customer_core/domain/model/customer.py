@@ -24,10 +24,11 @@ import enum
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
+from customer_core.domain.model.identity import IdentityKey, IdentityKind, identity_keys
 from customer_core.domain.rules.policies import (
     ContactPolicy,
     RegistrationPolicy,
@@ -95,22 +96,6 @@ class RelationshipType(enum.Enum):
     LEAD = "lead"
     CONTACT = "contact"
     INACTIVE = "inactive"
-
-
-class IdentityKind(enum.Enum):
-    """Kinds of identity keys; each ``(tenant, kind, key)`` belongs to one customer."""
-
-    TAX_ID = "tax_id"
-    MESSENGER = "messenger"
-    PHONE = "phone"
-    EMAIL = "email"
-    SOCIAL = "social"
-    EXTERNAL = "external"
-
-
-class IdentityKey(NamedTuple):
-    kind: IdentityKind
-    key: str
 
 
 def clean_name(text: object, field: str = "name", *, required: bool = True) -> str | None:
@@ -327,16 +312,8 @@ class Customer:
         return next((p for p in self.phones if p.match_key == self.primary_phone_key), None)
 
     def identity_keys(self) -> tuple[IdentityKey, ...]:
-        """Every key that identifies this customer; unique per tenant in storage."""
-        keys: list[IdentityKey] = []
-        if self.tax_id is not None:
-            keys.append(IdentityKey(IdentityKind.TAX_ID, self.tax_id.digits))
-        keys += [IdentityKey(IdentityKind.MESSENGER, m.match_key) for m in self.messenger_ids]
-        keys += [IdentityKey(IdentityKind.PHONE, p.match_key) for p in self.phones]
-        keys += [IdentityKey(IdentityKind.EMAIL, e.match_key) for e in self.emails]
-        keys += [IdentityKey(IdentityKind.SOCIAL, s.match_key) for s in self.social_profiles]
-        keys += [IdentityKey(IdentityKind.EXTERNAL, x.match_key) for x in self.external_ids]
-        return tuple(keys)
+        """Every key that identifies this customer (:mod:`.identity`: exclusive or shareable)."""
+        return identity_keys(self)
 
     def can_log_in(self, statuses: Iterable[StatusDefinition] = DEFAULT_STATUSES) -> bool:
         """Only statuses that grant access let the customer log in to the shop."""

@@ -24,6 +24,7 @@ customer_core.errors.InvalidTaxId: invalid_cpf [tax_id]: CPF made of one repeate
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import ClassVar, TypeVar
 
 import attrs
@@ -39,9 +40,18 @@ _SEPARATORS = re.compile(r"[\s./\-]")
 
 
 def _compact(text: object, field: str, code: str) -> str:
+    """Separators removed, upper case, every Unicode digit or full-width letter in ASCII.
+
+    A full-width ``５２９…`` (typed on a phone keyboard, pasted from a PDF) is the
+    same CPF as ``529…``: it must give the same key, or it would slip past the
+    identity index's uniqueness as a second, different CPF.
+    """
     if not isinstance(text, str):
         raise InvalidTaxId("expected text", code=code, field=field)
-    return _SEPARATORS.sub("", text.strip()).upper()
+    folded = unicodedata.normalize("NFKC", text)
+    if not folded.isascii():
+        folded = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in folded)
+    return _SEPARATORS.sub("", folded.strip()).upper()
 
 
 def _check(compact: str, *, kind: str, length: int, alphanumeric: bool, field: str) -> None:

@@ -1,0 +1,82 @@
+"""Writing an :class:`~customer_core.adapters.shared.IdentityPlan`: holder rows and claims.
+
+The plan (made by the same function for every adapter) says which holder rows
+of ``customer_identities`` go and come, and which keys of ``identity_claims``
+are released or claimed. The statements run in this order, each set-based and
+sorted by key (concurrent writers lock index entries in one order):
+
+1. delete the holder rows that go;
+2. release the claims of keys left without a holder -- guarded in SQL, so a
+   holder another transaction added meanwhile keeps its key's claim;
+3. insert the new holder rows;
+4. claim: a plain INSERT where the claim must be ours (an exclusive key, or a
+   ``first_holder`` write) -- the primary key then refuses a second holder,
+   whatever the race -- and an INSERT that skips an existing claim for a
+   shareable key anyone may share.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Insert, delete, exists, insert, select, tuple_
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+from customer_core.adapters.shared import IdentityPlan
+from customer_core.adapters.sqlalchemy.errors import Writes
+from customer_core.adapters.sqlalchemy.queries import chunks
+from customer_core.adapters.sqlalchemy.tables import customer_identities, identity_claims
+from customer_core.domain.model.identity import IdentityKey
+
+__all__ = ["write_identities"]
+
+i, k = customer_identities.c, identity_claims.c
+
+
+def _claim_rows(tenant_id: str, keys: list[IdentityKey]) -> list[dict[str, str]]:
+    return [{"tenant_id": tenant_id, "kind": key.kind.value, "key": key.key} for key in keys]
+
+
+def _insert_missing(dialect: str) -> Insert:
+    """An INSERT of claims that leaves an existing claim as it is."""
+    if dialect == "postgresql":
+        return postgresql.insert(identity_claims).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(identity_claims).on_conflict_do_nothing()
+    statement = mysql.insert(identity_claims)
+    return statement.on_duplicate_key_update(tenant_id=statement.inserted.tenant_id)
+
+
+def write_identities(writes: Writes, tenant_id: str, plan: IdentityPlan) -> None:
+    """Apply ``plan`` to the tenant's identity rows and claims (see the module docstring)."""
+    removed = sorted((customer_id, key.kind.value, key.key) for customer_id, key in plan.removed)
+    for doomed in chunks(removed):
+        writes.execute(
+            delete(customer_identities).where(
+                i.tenant_id == tenant_id, tuple_(i.customer_id, i.kind, i.key).in_(doomed)
+            )
+        )
+    for chunk in chunks([(key.kind.value, key.key) for key in plan.released]):
+        held = (
+            select(i.customer_id)
+            .where(i.tenant_id == k.tenant_id, i.kind == k.kind, i.key == k.key)
+            .correlate(identity_claims)
+        )
+        writes.execute(
+            delete(identity_claims).where(
+                k.tenant_id == tenant_id, tuple_(k.kind, k.key).in_(chunk), ~exists(held)
+            )
+        )
+    if plan.added:
+        rows: list[dict[str, Any]] = [
+            {"tenant_id": tenant_id, "kind": key.kind.value, "key": key.key, "customer_id": cid}
+            for cid, key in sorted(plan.added, key=lambda a: (a[1].kind.value, a[1].key, a[0]))
+        ]
+        writes.execute(insert(customer_identities), rows)
+    ours = [key for key in plan.claimed if plan.must_claim(key)]
+    shared = [key for key in plan.claimed if not plan.must_claim(key)]
+    if ours:
+        writes.execute(insert(identity_claims), _claim_rows(tenant_id, ours))
+    if shared:
+        dialect = writes.connection.dialect.name
+        writes.execute(_insert_missing(dialect), _claim_rows(tenant_id, shared))

@@ -1,0 +1,105 @@
+"""Identity keys: which identifiers name one customer, and which may be shared.
+
+Every identifier of a customer gives an :class:`IdentityKey` ``(kind, key)``,
+the form every spelling of it shares (a phone's line with the ninth digit, an
+e-mail lower-cased). The identity index of a tenant maps keys to customers,
+and kinds come in two classes:
+
+**Exclusive** -- at most one customer of a tenant holds the key, and storage
+enforces it with a unique index (so resolve-or-create is race-safe): the CPF,
+the full CNPJ (branches of one company have different CNPJs and are
+different customers), the **login e-mail** (the primary e-mail of a customer
+who has a password: the shop's login), external ids, social profiles, and
+messenger ids other than WhatsApp (a Telegram id).
+
+**Shareable** -- several customers may hold the key: real life shares them.
+A household shares a landline, an owner and their small company share the
+owner's mobile, a couple shares an e-mail. The kinds are:
+
+- :attr:`IdentityKind.PHONE`, one **line key** per phone line: the E.164
+  digits with the ninth digit of a Brazilian mobile, so ``+55 11 8765-4321``
+  (the legacy 8-digit form), ``(11) 98765-4321``, ``0055 11 98765-4321`` and
+  the WhatsApp id ``5511987654321`` are one line. A WhatsApp id is stored as
+  the phone line it is (not as a messenger key), so a message that names the
+  phone and one that names the WhatsApp id find the same customers. The
+  display form stays as typed (:attr:`~customer_core.Phone.e164`);
+- :attr:`IdentityKind.EMAIL`, contact e-mails (lower-cased, IDNA domain).
+
+The first holder of a shareable key takes a **claim** on it in the same
+transaction, so N processes that each see a new line, spelt N ways, create
+one customer between them (:mod:`customer_core.ports`). How many holders
+share a key is read when asked, for the actor asking (visible holders only),
+never stored on the record.
+
+>>> from datetime import datetime, timezone
+>>> from customer_core import Customer, Email, MessengerId, Phone
+>>> now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+>>> ana = Customer.create(id="c1", tenant_id="t", name="Ana", now=now,
+...     phones=(Phone.parse("11 8765-4321"),),
+...     messenger_ids=(MessengerId.parse("whatsapp", "5511987654321"),),
+...     emails=(Email.parse("Ana@Exemplo.com"),))
+>>> [(k.kind.value, k.key, k.kind.shareable) for k in ana.identity_keys()]
+[('phone', '5511987654321', True), ('email', 'ana@exemplo.com', True)]
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from customer_core.domain.model.customer import Customer
+
+__all__ = ["IdentityKey", "IdentityKind", "identity_keys"]
+
+
+class IdentityKind(enum.Enum):
+    """Kinds of identity keys; see the module docstring for exclusive and shareable."""
+
+    TAX_ID = "tax_id"
+    LOGIN_EMAIL = "login_email"
+    MESSENGER = "messenger"
+    PHONE = "phone"
+    EMAIL = "email"
+    SOCIAL = "social"
+    EXTERNAL = "external"
+
+    @property
+    def shareable(self) -> bool:
+        """Whether several customers of a tenant may hold a key of this kind."""
+        return self in _SHAREABLE
+
+
+_SHAREABLE = frozenset({IdentityKind.PHONE, IdentityKind.EMAIL})
+
+
+class IdentityKey(NamedTuple):
+    kind: IdentityKind
+    key: str
+
+
+def identity_keys(customer: Customer) -> tuple[IdentityKey, ...]:
+    """Every key of ``customer``, exclusive ones first, each once, in a stable order."""
+    keys: dict[IdentityKey, None] = {}
+    if customer.tax_id is not None:
+        keys[IdentityKey(IdentityKind.TAX_ID, customer.tax_id.digits)] = None
+    if customer.password_hash is not None and customer.primary_email_key is not None:
+        keys[IdentityKey(IdentityKind.LOGIN_EMAIL, customer.primary_email_key)] = None
+    lines = []
+    for messenger in customer.messenger_ids:
+        line = messenger.phone_key
+        if line is None:
+            keys[IdentityKey(IdentityKind.MESSENGER, messenger.match_key)] = None
+        else:
+            lines.append(line)
+    for social in customer.social_profiles:
+        keys[IdentityKey(IdentityKind.SOCIAL, social.match_key)] = None
+    for external in customer.external_ids:
+        keys[IdentityKey(IdentityKind.EXTERNAL, external.match_key)] = None
+    for phone in customer.phones:
+        keys[IdentityKey(IdentityKind.PHONE, phone.match_key)] = None
+    for line in lines:
+        keys[IdentityKey(IdentityKind.PHONE, line)] = None
+    for email in customer.emails:
+        keys[IdentityKey(IdentityKind.EMAIL, email.match_key)] = None
+    return tuple(keys)
