@@ -126,8 +126,11 @@ def task_storage(csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE) -> di
     from sqlalchemy import insert
 
     from customer_core import connect
-    from customer_core.adapters.sqlalchemy.mapping import customer_row, event_rows, identity_rows
-    from customer_core.adapters.sqlalchemy.tables import customer_identities, customers, outbox
+    from customer_core.adapters.shared import plan_identities
+    from customer_core.adapters.sqlalchemy.claims import write_identities
+    from customer_core.adapters.sqlalchemy.errors import Writes
+    from customer_core.adapters.sqlalchemy.mapping import customer_row, event_rows
+    from customer_core.adapters.sqlalchemy.tables import customers, outbox
     from customer_core.ports import DomainEvent
 
     core = connect(url)  # creates the schema: not timed
@@ -136,9 +139,7 @@ def task_storage(csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE) -> di
     with core.storage.engine.connect() as connection:
         while batch := stream.take(batch_size, to_the_end=True):
             rows = [customer_row(c) for c in batch]
-            identities = identity_rows(
-                TENANT, [(c.id, k) for c in batch for k in c.identity_keys()]
-            )
+            identities = plan_identities([(c.id, (), c.identity_keys()) for c in batch], {})
             events = event_rows(
                 [
                     DomainEvent(
@@ -153,7 +154,7 @@ def task_storage(csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE) -> di
             )
             start = time.perf_counter()
             connection.execute(insert(customers), rows)
-            connection.execute(insert(customer_identities), identities)
+            write_identities(Writes(connection), TENANT, identities)  # holder rows and claims
             connection.execute(insert(outbox), events)
             connection.commit()
             seconds += time.perf_counter() - start

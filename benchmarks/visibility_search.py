@@ -52,10 +52,12 @@ from sqlalchemy import Engine, event, insert, text
 from sqlalchemy.engine import make_url
 
 from customer_core import Actor, presets
+from customer_core.adapters.shared import plan_identities
 from customer_core.adapters.sqlalchemy import SqlStorage, create_engine, upgrade
-from customer_core.adapters.sqlalchemy.mapping import customer_row, identity_rows, portfolio_row
+from customer_core.adapters.sqlalchemy.claims import write_identities
+from customer_core.adapters.sqlalchemy.errors import Writes
+from customer_core.adapters.sqlalchemy.mapping import customer_row, portfolio_row
 from customer_core.adapters.sqlalchemy.tables import (
-    customer_identities,
     customers,
     portfolio_members,
     portfolios,
@@ -314,10 +316,8 @@ def _write(engine: Engine, batch: Sequence[Person]) -> None:
     stored = [attrs.evolve(_customer(p), version=1) for p in batch]  # as add_many stores them
     with engine.begin() as connection:
         connection.execute(insert(customers), [customer_row(c) for c in stored])
-        connection.execute(
-            insert(customer_identities),
-            identity_rows(TENANT, [(c.id, key) for c in stored for key in c.identity_keys()]),
-        )
+        plan = plan_identities([(c.id, (), c.identity_keys()) for c in stored], {})
+        write_identities(Writes(connection), TENANT, plan)
 
 
 # -- databases ----------------------------------------------------------------

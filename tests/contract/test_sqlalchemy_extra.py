@@ -60,6 +60,7 @@ from customer_core.ports import DuplicateHint, MergeRecord, UnitOfWorkFactory
 
 NOW = datetime(2026, 5, 4, 3, 2, 1, 123456, tzinfo=timezone.utc)
 PHONE = Phone.parse("+55 11 98765-4321")
+CPF = Cpf.parse("529.982.247-25")
 
 
 def _tenant() -> str:
@@ -263,7 +264,7 @@ def _wait_until_a_writer_waits(engine: Engine, writer: Future[None]) -> None:
 
 def test_an_identity_race_is_settled_by_the_unique_key(server_engine: Engine) -> None:
     storage, tenant = SqlStorage(server_engine), _tenant()
-    first, second = _customer(tenant, phones=(PHONE,)), _customer(tenant, phones=(PHONE,))
+    first, second = _customer(tenant, tax_id=CPF), _customer(tenant, tax_id=CPF)
 
     def add_second() -> None:
         with storage() as uow:
@@ -277,7 +278,7 @@ def test_an_identity_race_is_settled_by_the_unique_key(server_engine: Engine) ->
         winner.commit()
         with pytest.raises(DuplicateIdentity) as info:
             loser.result(timeout=60)
-    assert (info.value.field, info.value.details["holder_id"]) == ("phones", first.id)
+    assert (info.value.field, info.value.details["holder_id"]) == ("tax_id", first.id)
 
 
 # -- error translation -------------------------------------------------------
@@ -316,8 +317,8 @@ def test_adding_an_existing_id_is_a_conflict_on_the_id(storage: UnitOfWorkFactor
 
 def test_add_many_is_all_or_nothing(storage: UnitOfWorkFactory) -> None:
     tenant = _tenant()
-    a, b = _customer(tenant, phones=(PHONE,)), _customer(tenant)
-    c = _customer(tenant, phones=(PHONE,))
+    a, b = _customer(tenant, tax_id=CPF), _customer(tenant)
+    c = _customer(tenant, tax_id=CPF)
     with storage() as uow:
         with pytest.raises(DuplicateIdentity) as info:
             uow.customers.add_many([a, b, c])
@@ -332,13 +333,13 @@ def test_add_many_is_all_or_nothing(storage: UnitOfWorkFactory) -> None:
 def test_save_many_applies_changes_in_order(storage: UnitOfWorkFactory) -> None:
     tenant = _tenant()
     with storage() as uow:
-        a, b = uow.customers.add_many([_customer(tenant, phones=(PHONE,)), _customer(tenant)])
+        a, b = uow.customers.add_many([_customer(tenant, tax_id=CPF), _customer(tenant)])
         uow.commit()
-    key = IdentityKey(IdentityKind.PHONE, PHONE.match_key)
+    key = IdentityKey(IdentityKind.TAX_ID, CPF.digits)
     with storage() as uow:
-        # b may claim the phone a gives up earlier in the same batch.
+        # b may take the CPF a gives up earlier in the same batch.
         a, b = uow.customers.save_many(
-            [(a.remove_phone(PHONE.match_key), 1), (attrs.evolve(b, phones=(PHONE,)), 1)]
+            [(attrs.evolve(a, tax_id=None), 1), (attrs.evolve(b, tax_id=CPF), 1)]
         )
         assert (a.version, b.version) == (2, 2)
         with pytest.raises(VersionConflict):  # b is stale: a's change is not kept either
@@ -346,7 +347,7 @@ def test_save_many_applies_changes_in_order(storage: UnitOfWorkFactory) -> None:
         assert uow.customers.get(tenant, a.id).note is None
         uow.commit()
     with storage() as uow:
-        assert uow.customers.holders(tenant, [key]) == {key: b.id}
+        assert uow.customers.holders(tenant, [key]) == {key: (b.id,)}
 
 
 # -- lists, merges, hints ----------------------------------------------------

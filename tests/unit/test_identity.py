@@ -79,13 +79,24 @@ def test_create_then_match_then_attach() -> None:
         T,
         "email",
         {"email": "ana@x.com", "phone": "11 98765-4321"},
-        display_name="Someone Else",
+        display_name="ANA L.",
         avatar_url="https://a/2.png",
     )
     assert (second.outcome, second.customer.id) == ("attached", created.id)
     assert second.customer.name == "Ana Lima"  # the channel's name only fills empty fields
     assert second.customer.avatar_url == "https://a/1.png"
     assert [str(p) for p in second.customer.phones] == ["+55 11 98765-4321"]
+
+
+def test_identifiers_attach_only_to_a_holder_whose_name_fits() -> None:
+    """A couple shares an e-mail: Bruno's phone never lands on Ana's record."""
+    _, identity = make()
+    ana = identity.resolve_inbound(T, "email", {"email": "casal@x.com"}, display_name="Ana Lima")
+    bruno = identity.resolve_inbound(
+        T, "email", {"email": "casal@x.com", "phone": "11 98765-4321"}, display_name="Bruno Lima"
+    )
+    assert (bruno.outcome, bruno.customer.id, bruno.attached) == ("matched", ana.customer.id, ())
+    assert bruno.customer.phones == ()
 
 
 def test_identifiers_of_two_customers_are_a_conflict_never_a_merge() -> None:

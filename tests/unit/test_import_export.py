@@ -215,21 +215,40 @@ def test_a_row_tying_together_rows_with_different_cpfs_is_reported() -> None:
     store, importer, _customers = setup()
     text = (
         "Nome;E-mail;Outros e-mails;CPF/CNPJ\n"
-        "Ana;a@x.com;;529.982.247-25\n"
-        "Bia;b@x.com;;111.444.777-35\n"
-        "Ana Bia;a@x.com;b@x.com;\n"  # one customer by e-mail, two by CPF
-        "Bia de novo;c@x.com;;111.444.777-35\n"  # Bia's CPF: joins Bia
-        "Ana outra;a@x.com;;390.533.447-05\n"  # Ana's e-mail, another CPF
+        "Ana Lima;a@x.com;;529.982.247-25\n"
+        "Ana Souza;b@x.com;;111.444.777-35\n"
+        "Ana;a@x.com;b@x.com;\n"  # one customer by each e-mail: two CPFs
+        "Ana Souza;c@x.com;;111.444.777-35\n"  # the second Ana's CPF: joins her
     )
     report = importer.run(T, ADMIN, data(text))
-    assert (report.created, report.failed, report.merged_rows) == (2, 2, 1)
+    assert (report.created, report.failed, report.merged_rows) == (2, 1, 1)
     assert [(e.line, e.code, e.column) for e in report.errors] == [
         (4, "duplicate_identity", "tax_id"),
-        (6, "duplicate_identity", "tax_id"),
     ]
     with store.unit_of_work() as uow:
-        bia = next(c for c in uow.customers.list_page(T) if c.name == "Bia")
-    assert {e.match_key for e in bia.emails} == {"b@x.com", "c@x.com"}
+        souza = next(c for c in uow.customers.list_page(T) if c.name == "Ana Souza")
+    assert {e.match_key for e in souza.emails} == {"b@x.com", "c@x.com"}
+
+
+def test_a_shared_email_with_another_cpf_or_name_is_another_customer() -> None:
+    """A couple's e-mail, an owner's company: sharing an e-mail never merges conflicting rows."""
+    store, importer, _customers = setup()
+    text = (
+        "Nome;E-mail;CPF/CNPJ\n"
+        "Ana Lima;casa@x.com;529.982.247-25\n"
+        "Ana Lima;casa@x.com;390.533.447-05\n"  # another CPF: another Ana
+        "Bruno Lima;casa@x.com;\n"  # another given name
+        "Ana Lima Doces ME;casa@x.com;11.222.333/0001-81\n"  # her company
+        "ANA LIMA;CASA@x.com;\n"  # fits both Anas, who conflict: which one is the user's call
+        "Bruno Lima;CASA@x.com;\n"  # fits Bruno alone: the same Bruno
+    )
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.failed, report.merged_rows) == (4, 1, 1)
+    assert [(e.line, e.code) for e in report.errors] == [(6, "duplicate_identity")]
+    with store.unit_of_work() as uow:
+        stored = uow.customers.list_page(T)
+    assert sorted(c.kind.value for c in stored) == ["company", "person", "person", "person"]
+    assert all(c.emails[0].match_key == "casa@x.com" for c in stored)
 
 
 def test_the_collector_threshold_is_restored_after_an_import_even_a_failed_one() -> None:
@@ -264,12 +283,29 @@ def test_upsert_replaces_existing_by_email_or_phone_and_keeps_identifiers() -> N
 
 def test_identifiers_of_two_customers_in_one_row_are_reported() -> None:
     _, importer, customers = setup()
-    customers.register(T, ADMIN, name="Ana", emails=["ana@x.com"])
-    customers.register(T, ADMIN, name="Bia", phones=["11 98765-4321"])
+    customers.register(T, ADMIN, name="Ana", tax_id="529.982.247-25")
+    customers.register(T, ADMIN, name="Ana", external_ids=[("code", "42")])
     report = importer.run(
-        T, ADMIN, data(HEADER + "Ana;ana@x.com;;11;98765-4321;;;;;;\n"), mode="upsert"
+        T, ADMIN, data("Nome;CPF/CNPJ;Código\nAna;529.982.247-25;42\n"), mode="upsert"
     )
     assert [e.code for e in report.errors] == ["duplicate_identity"]
+
+
+def test_an_upsert_by_a_shared_landline_never_overwrites_another_person() -> None:
+    """The upsert of Bruno's row over Ana's, matched only by the household landline."""
+    _, importer, customers = setup()
+    ana = customers.register(
+        T, ADMIN, name="Ana Lima", tax_id="529.982.247-25", phones=["(11) 3333-4444"]
+    )
+    report = importer.run(
+        T,
+        ADMIN,
+        data("Nome;CPF/CNPJ;Telefone\nBruno Lima;390.533.447-05;(11) 3333-4444\n"),
+        mode="upsert",
+    )
+    assert (report.created, report.updated, report.failed) == (1, 0, 0)
+    kept = customers.get(T, ADMIN, ana.id)
+    assert (kept.name, str(kept.tax_id)) == ("Ana Lima", "529.982.247-25")
 
 
 def test_dry_run_reports_what_a_real_run_does_and_writes_nothing() -> None:
@@ -451,8 +487,10 @@ def test_rows_the_database_refuses_fail_alone(monkeypatch: pytest.MonkeyPatch) -
         (9, "invalid_stored_value"),
     ]
     assert count(store) == 8
-    renamed = "Nome;E-mail\nRecusado 0;c0@x.com\nNovo 1;c1@x.com\nCliente 3;c3@x.com\n"
+    renamed = "Nome;E-mail\nRecusado 0;c0@x.com\nCliente 1 Souza;c1@x.com\nCliente 3;c3@x.com\n"
     again = importer.run(T, ADMIN, data(renamed), mode="upsert", batch_size=10)
+    # Recusado 0 is another person than Cliente 0: a new customer sharing the
+    # e-mail, refused by the database like the first time.
     assert (again.created, again.updated, again.failed) == (1, 1, 1)
     assert [e.line for e in again.errors] == [2]
 

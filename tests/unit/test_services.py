@@ -99,12 +99,32 @@ def test_omnichat_requires_contact_and_delivery_data() -> None:
 
 def test_duplicate_identity_across_customers_names_the_holder() -> None:
     service = make()
-    ana = service.register(T, SELLER, name="Ana", phones=["+55 11 98765-4321"])
+    ana = service.register(T, SELLER, name="Ana", tax_id="529.982.247-25")
     bia = service.register(T, SELLER, name="Bia")
     with pytest.raises(DuplicateIdentity) as info:
-        service.add_phone(T, SELLER, bia.id, "5511 8765 4321")
+        service.update(T, SELLER, bia.id, tax_id="52998224725")
     assert info.value.details["holder_id"] == ana.id
-    assert service.get(T, SELLER, bia.id).phones == ()
+    assert service.get(T, SELLER, bia.id).tax_id is None
+
+
+def test_a_household_shares_a_landline_and_an_owner_their_mobile() -> None:
+    """Phone lines and contact e-mails are shareable: each holder keeps its own record."""
+    service = make()
+    ana = service.register(T, SELLER, name="Ana Lima", phones=["(11) 3333-4444"])
+    bruno = service.register(T, SELLER, name="Bruno Lima", phones=["+55 11 3333-4444"])
+    company = service.register(
+        T,
+        SELLER,
+        name="Ana Lima Doces",
+        kind="company",
+        tax_id="11.222.333/0001-81",
+        phones=["11 3333-4444"],
+        emails=["ana@doces.com"],
+    )
+    ana = service.add_email(T, SELLER, ana.id, "ANA@doces.com")
+    assert len({ana.id, bruno.id, company.id}) == 3
+    assert [str(p) for p in service.get(T, SELLER, bruno.id).phones] == ["+55 11 3333-4444"]
+    assert str(service.get(T, SELLER, ana.id).emails[0]) == "ANA@doces.com"
 
 
 def test_optimistic_locking_on_update() -> None:

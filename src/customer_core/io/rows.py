@@ -12,6 +12,7 @@ import attrs
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import (
     Customer,
+    CustomerKind,
     IdentityKey,
     IdentityKind,
     Source,
@@ -83,6 +84,7 @@ class Draft:
             name=self.name,
             now=now,
             source=Source.IMPORT,
+            kind=CustomerKind.COMPANY if isinstance(self.tax_id, Cnpj) else CustomerKind.PERSON,
             tax_id=self.tax_id,
             phones=self.phones,
             emails=self.emails,

@@ -132,15 +132,6 @@ class Resolution:
     vip: bool = False
 
 
-_KIND_OF = {
-    "phones": IdentityKind.PHONE,
-    "emails": IdentityKind.EMAIL,
-    "messenger_ids": IdentityKind.MESSENGER,
-    "social_profiles": IdentityKind.SOCIAL,
-    "external_ids": IdentityKind.EXTERNAL,
-}
-
-
 def attach_new_identifiers(
     customer: Customer, inbound: Inbound, held: set[IdentityKey], policy: ContactPolicy
 ) -> tuple[Customer, list[str]]:
@@ -156,8 +147,6 @@ def attach_new_identifiers(
     own = set(customer.identity_keys())
     keys = own
     for field, value in candidates:
-        if IdentityKey(_KIND_OF[field], value.match_key) in keys:
-            continue  # on the record already: the add below would refuse the duplicate
         try:
             if field == "phones":
                 changed = customer.add_phone(value, policy=policy)
@@ -170,7 +159,7 @@ def attach_new_identifiers(
             else:
                 changed = customer.add_external_id(value)
         except CustomerCoreError:
-            continue  # already on the record, or no room under the preset
+            continue  # already in that field of the record, or no room under the preset
         after = set(changed.identity_keys())
         if (after - keys) & (held - own):
             continue  # another customer holds it: a conflict, not an attachment

@@ -11,12 +11,12 @@ write leaves nothing behind. The violated constraint is identified **by name**
   key, so the table of the failing statement says whose;
 - SQLite names no constraint: it lists the table's columns, which identify it.
 
->>> from customer_core.adapters.sqlalchemy.tables import customer_identities
->>> sqlite_constraint("UNIQUE constraint failed: customer_identities.tenant_id, "
-...                   "customer_identities.kind, customer_identities.key")
-'pk_customer_identities'
->>> mysql_constraint("Duplicate entry 't-phone-+5511' for key 'PRIMARY'", customer_identities)
-'pk_customer_identities'
+>>> from customer_core.adapters.sqlalchemy.tables import identity_claims
+>>> sqlite_constraint("UNIQUE constraint failed: identity_claims.tenant_id, "
+...                   "identity_claims.kind, identity_claims.key")
+'pk_identity_claims'
+>>> mysql_constraint("Duplicate entry 't-tax_id-5299' for key 'PRIMARY'", identity_claims)
+'pk_identity_claims'
 """
 
 from __future__ import annotations

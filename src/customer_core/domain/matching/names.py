@@ -232,9 +232,14 @@ def name_keys_compatible(a: NameKey, b: NameKey, /, *, company: bool = False) ->
 
 
 def _stands_in(x: NameKey, i: int, y: NameKey, *, skip_first: bool = False) -> bool:
-    """Whether word ``i`` of ``x`` is a word of ``y`` (same, typo, sound or initial)."""
-    t, st, t_last = x.words[i], x.sounds[i], i == len(x.words) - 1
-    last = len(y.words) - 1
+    """Whether word ``i`` of ``x`` is a word of ``y`` (same, typo, sound or initial).
+
+    The word of a one-word name is a given name, never the family name that
+    an initial may not stand for (*A. Lima* fits *Ana*).
+    """
+    t, st = x.words[i], x.sounds[i]
+    t_last = len(x.words) > 1 and i == len(x.words) - 1
+    last = len(y.words) - 1 if len(y.words) > 1 else -1
     return any(
         _word_credit(t, st, t_last, u, su, j == last)[0] > 0
         for j, (u, su) in enumerate(zip(y.words, y.sounds, strict=True))
