@@ -75,6 +75,7 @@ from customer_core.errors import (
 )
 from customer_core.facade import CustomerCore, connect
 from customer_core.presets import Preset
+from customer_core.unset import UNSET, Unset
 
 __version__ = "0.1.0"
 
@@ -83,6 +84,7 @@ __all__ = [
     "DEFAULT_STATUSES",
     "INACTIVE",
     "UFS",
+    "UNSET",
     "AccessPolicy",
     "Actor",
     "Address",
@@ -133,6 +135,7 @@ __all__ = [
     "StatusDefinition",
     "StorageUnavailable",
     "TaxId",
+    "Unset",
     "VersionConflict",
     "Visibility",
     "Website",

@@ -33,8 +33,17 @@ from typing import Any, Protocol
 
 import attrs
 
+from customer_core import presets
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
+from customer_core.ports import (
+    Clock,
+    EventPublisher,
+    IdGenerator,
+    PasswordHasher,
+    TaxIdRegistry,
+    UnitOfWorkFactory,
+)
 from customer_core.services.base import ServiceBase
 
 __all__ = [
@@ -182,8 +191,29 @@ class CustomerSummary:
 class SummaryService(ServiceBase):
     """Composes the summary; the host's activity ports are asked only for visible customers."""
 
-    def __init__(self, *args: Any, activity: ActivityHistory, **kw: Any) -> None:
-        super().__init__(*args, **kw)
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        *,
+        activity: ActivityHistory,
+        preset: presets.Preset = presets.DEFAULT,
+        clock: Clock | None = None,
+        ids: IdGenerator | None = None,
+        hasher: PasswordHasher | None = None,
+        tax_registry: TaxIdRegistry | None = None,
+        publisher: EventPublisher | None = None,
+    ) -> None:
+        """The host's ``activity`` ports, and the dependencies of
+        :class:`~customer_core.services.base.ServiceBase`."""
+        super().__init__(
+            uow_factory,
+            preset=preset,
+            clock=clock,
+            ids=ids,
+            hasher=hasher,
+            tax_registry=tax_registry,
+            publisher=publisher,
+        )
         self.activity = activity
 
     def customer_summary(

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 import attrs
 
@@ -20,13 +20,24 @@ from customer_core import presets
 from customer_core.errors import InvalidValue, StorageUnavailable
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import Importer
-from customer_core.ports import LanguageDetector, UnitOfWorkFactory
+from customer_core.ports import (
+    Clock,
+    EventPublisher,
+    IdGenerator,
+    LanguageDetector,
+    PasswordHasher,
+    TaxIdRegistry,
+    UnitOfWorkFactory,
+)
+from customer_core.services.base import ServiceBase
 from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory
 from customer_core.services.identity import IdentityService
 from customer_core.services.portfolios import PortfolioService
 
 __all__ = ["DEFAULT_URL", "CustomerCore", "connect"]
+
+_S = TypeVar("_S", bound=ServiceBase)
 
 #: The embedded default: a SQLite file in the working directory.
 DEFAULT_URL = "sqlite:///customers.db"
@@ -53,7 +64,11 @@ class CustomerCore:
         *,
         preset: presets.Preset = presets.DEFAULT,
         language_detector: LanguageDetector | None = None,
-        **services: Any,
+        clock: Clock | None = None,
+        ids: IdGenerator | None = None,
+        hasher: PasswordHasher | None = None,
+        tax_registry: TaxIdRegistry | None = None,
+        publisher: EventPublisher | None = None,
     ) -> CustomerCore:
         """The services wired over a storage you opened yourself.
 
@@ -61,23 +76,46 @@ class CustomerCore:
         :class:`~customer_core.adapters.memory.MemoryStore`, a
         :class:`~customer_core.adapters.sqlalchemy.SqlStorage`, or a host's own
         adapter that passes the contract suite (:mod:`customer_core.testing`).
+        ``clock``, ``ids``, ``hasher``, ``tax_registry`` and ``publisher`` go to
+        every service (:class:`~customer_core.services.base.ServiceBase`; ``None``
+        is the production default); ``language_detector`` to
+        :class:`~customer_core.services.IdentityService`.
 
         >>> from customer_core.adapters.memory import MemoryStore
         >>> core = CustomerCore.over(MemoryStore(), preset=presets.OMNICHANNEL)
         >>> core.preset is presets.OMNICHANNEL
         True
         """
+
+        def wired(service: type[_S]) -> _S:
+            return service(
+                storage,
+                preset=preset,
+                clock=clock,
+                ids=ids,
+                hasher=hasher,
+                tax_registry=tax_registry,
+                publisher=publisher,
+            )
+
         return cls(
             storage=storage,
             preset=preset,
-            customers=CustomerService(storage, preset=preset, **services),
-            directory=CustomerDirectory(storage, preset=preset, **services),
-            portfolios=PortfolioService(storage, preset=preset, **services),
+            customers=wired(CustomerService),
+            directory=wired(CustomerDirectory),
+            portfolios=wired(PortfolioService),
             identity=IdentityService(
-                storage, preset=preset, language_detector=language_detector, **services
+                storage,
+                preset=preset,
+                language_detector=language_detector,
+                clock=clock,
+                ids=ids,
+                hasher=hasher,
+                tax_registry=tax_registry,
+                publisher=publisher,
             ),
-            importer=Importer(storage, preset=preset, **services),
-            exporter=Exporter(storage, preset=preset, **services),
+            importer=wired(Importer),
+            exporter=wired(Exporter),
         )
 
     def close(self) -> None:
@@ -94,15 +132,20 @@ def connect(
     preset: presets.Preset = presets.DEFAULT,
     upgrade: bool = True,
     language_detector: LanguageDetector | None = None,
-    **services: Any,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    hasher: PasswordHasher | None = None,
+    tax_registry: TaxIdRegistry | None = None,
+    publisher: EventPublisher | None = None,
 ) -> CustomerCore:
     """Open a storage and wire the services.
 
     ``url`` is ``memory://`` or an SQLAlchemy URL (``sqlite:///file.db``,
     ``postgresql+psycopg://...``, ``mysql+pymysql://...``; needs
     ``customer-core[sql]``). With ``upgrade`` the schema is migrated to the
-    latest version first. ``services`` go to every service (``clock``,
-    ``ids``, ``hasher``, ``tax_registry``, ``publisher``).
+    latest version first. The other options are those of
+    :meth:`CustomerCore.over`: ``clock``, ``ids``, ``hasher``,
+    ``tax_registry`` and ``publisher`` go to every service.
     """
     if not isinstance(url, str):
         raise InvalidValue("the database URL is text", code="invalid_value", field="url")
@@ -110,7 +153,14 @@ def connect(
         _open_memory() if url.startswith("memory:") else _open_sql(url, upgrade=upgrade)
     )
     return CustomerCore.over(
-        storage, preset=preset, language_detector=language_detector, **services
+        storage,
+        preset=preset,
+        language_detector=language_detector,
+        clock=clock,
+        ids=ids,
+        hasher=hasher,
+        tax_registry=tax_registry,
+        publisher=publisher,
     )
 
 

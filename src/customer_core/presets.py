@@ -29,6 +29,7 @@ from customer_core.domain.rules.policies import (
 from customer_core.domain.values.address import AddressType
 from customer_core.domain.values.online import SocialNetwork
 from customer_core.domain.values.phone import PhoneType
+from customer_core.unset import UNSET, Unset
 
 __all__ = [
     "ALL",
@@ -54,9 +55,34 @@ class Preset:
     statuses: tuple[StatusDefinition, ...] = DEFAULT_STATUSES
     default_region: str = "BR"
 
-    def evolve(self, **changes: Any) -> Preset:
-        """A copy with some parts replaced (for a tenant's own tweaks)."""
-        return attrs.evolve(self, **changes)
+    def evolve(
+        self,
+        *,
+        name: str | Unset = UNSET,
+        description: str | Unset = UNSET,
+        contact: ContactPolicy | Unset = UNSET,
+        registration: RegistrationPolicy | Unset = UNSET,
+        access: AccessPolicy | Unset = UNSET,
+        statuses: tuple[StatusDefinition, ...] | Unset = UNSET,
+        default_region: str | Unset = UNSET,
+    ) -> Preset:
+        """A copy with some parts replaced (for a tenant's own tweaks).
+
+        A part left out (:data:`~customer_core.UNSET`) is kept.
+
+        >>> OMNICHANNEL.evolve(default_region="PT").default_region
+        'PT'
+        """
+        given: dict[str, Any] = {
+            "name": name,
+            "description": description,
+            "contact": contact,
+            "registration": registration,
+            "access": access,
+            "statuses": statuses,
+            "default_region": default_region,
+        }
+        return attrs.evolve(self, **{k: v for k, v in given.items() if v is not UNSET})
 
 
 DEFAULT = Preset(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO
 
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.customer import Customer, RelationshipType
 from customer_core.domain.values.phone import Phone
 from customer_core.io.csv_format import COLUMNS, TEMPLATE_HEADER, neutralize
 from customer_core.services.base import ServiceBase
@@ -73,19 +73,39 @@ class Exporter(ServiceBase):
         *,
         delimiter: str = ";",
         progress: Callable[[int], None] | None = None,
-        **filters: Any,
+        relationship_type: RelationshipType | str | None = None,
+        status: str | None = None,
+        portfolio_id: str | None = None,
+        unassigned: bool = False,
+        responsible_id: str | None = None,
+        my_portfolio: bool | None = None,
+        seller_id: str | None = None,
     ) -> int:
         """Export to a text stream (open it with ``newline=""``); returns the rows written.
 
-        ``filters`` are those of :meth:`CustomerDirectory.list` (``my_portfolio``,
-        ``portfolio_id``, ``relationship_type``...).
+        ``progress`` is called with the rows written so far after each page.
+        The filters (``relationship_type`` to ``seller_id``) are those of
+        :meth:`CustomerDirectory.list <customer_core.services.CustomerDirectory.list>`,
+        with the same defaults: "my portfolio" is on by default for sellers.
         """
         directory = CustomerDirectory(self.uow_factory, preset=self.preset, clock=self.clock)
         writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
         writer.writerow(TEMPLATE_HEADER)
         written, cursor = 0, None
         while True:
-            page = directory.list(tenant_id, actor, cursor=cursor, limit=500, **filters)
+            page = directory.list(
+                tenant_id,
+                actor,
+                relationship_type=relationship_type,
+                status=status,
+                portfolio_id=portfolio_id,
+                unassigned=unassigned,
+                responsible_id=responsible_id,
+                my_portfolio=my_portfolio,
+                seller_id=seller_id,
+                cursor=cursor,
+                limit=500,
+            )
             for customer in page.items:
                 row = customer_row(customer)
                 writer.writerow([neutralize(row[c]) for c in COLUMNS])

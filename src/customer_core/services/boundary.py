@@ -8,7 +8,10 @@ wraps every public method of every service with :func:`checking_ids`, which
 finds the id parameters **by name**:
 
 - ``tenant_id`` and every ``*_id``: one id (``None`` only where the
-  parameter's default is ``None``);
+  parameter's default is ``None`` or :data:`~customer_core.UNSET`; a
+  parameter whose default is ``UNSET`` may also be given ``UNSET``, "left
+  out", as in :meth:`CustomerService.update
+  <customer_core.services.CustomerService.update>`);
 - every ``*_ids``: a list of ids (a lone id is checked as one; the method
   decides whether it accepts one); any iterable is read once, so the method
   receives a list (``messenger_ids`` and ``external_ids`` are values, not
@@ -29,6 +32,20 @@ What an id is: :mod:`customer_core.domain.values.ids`. A wrong id raises
 Traceback (most recent call last):
 ...
 customer_core.errors.InvalidValue: invalid_value [customer_id]: expected an id: ...
+
+Where the default is :data:`~customer_core.UNSET` (a field of a partial
+update), ``None`` clears the field and ``UNSET`` leaves it as it is:
+
+>>> from customer_core import UNSET
+>>> def assign(self, tenant_id, /, *, portfolio_id=UNSET):
+...     return portfolio_id
+>>> checked = checking_ids(assign)
+>>> [checked(None, "loja", portfolio_id=given) for given in ("p-1", None, UNSET)]
+['p-1', None, UNSET]
+>>> checked(None, "loja", portfolio_id="")
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidValue: invalid_value [portfolio_id]: expected an id: ...
 """
 
 from __future__ import annotations
@@ -42,6 +59,7 @@ from typing import Any, NamedTuple, TypeVar
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.values.ids import check_id, check_ids
 from customer_core.errors import InvalidValue
+from customer_core.unset import UNSET
 
 __all__ = ["IdParameter", "checking_ids", "id_parameters"]
 
@@ -62,7 +80,8 @@ class IdParameter(NamedTuple):
     name: str
     kind: _Kind
     position: int | None  # index when it can be passed positionally
-    optional: bool  # its default is None
+    optional: bool  # it accepts None: its default is None or UNSET
+    unset: bool = False  # its default is UNSET (so it accepts UNSET too)
 
 
 #: Named like ids, but they hold other systems' identifiers of the customer
@@ -98,7 +117,8 @@ def id_parameters(function: Callable[..., Any]) -> tuple[IdParameter, ...]:
                 name=parameter.name,
                 kind=kind,
                 position=index if parameter.kind in positional else None,
-                optional=parameter.default is None,
+                optional=parameter.default is None or parameter.default is UNSET,
+                unset=parameter.default is UNSET,
             )
         )
     return tuple(found)
@@ -108,6 +128,8 @@ def _checked(parameter: IdParameter, value: object) -> object:
     """``value`` as the method receives it, or :class:`InvalidValue`."""
     if value is None and parameter.optional:
         return None
+    if value is UNSET and parameter.unset:
+        return UNSET
     if parameter.kind is _Kind.ID:
         return check_id(value, parameter.name)
     if parameter.kind is _Kind.IDS:

@@ -9,7 +9,7 @@ updates (:mod:`customer_core.services.customers`), channels
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -24,10 +24,6 @@ from customer_core.services.base import ServiceBase
 __all__ = ["Change", "CustomerChanges"]
 
 Change = Callable[[Customer], Customer]
-
-
-#: What the use cases add to their event; any other keyword is a caller's mistake.
-_EVENT_DATA = frozenset({"fields", "status"})
 
 
 class CustomerChanges(ServiceBase):
@@ -57,27 +53,6 @@ class CustomerChanges(ServiceBase):
         except NotFound as exc:
             raise NotFound("portfolio not found", code="not_found", field="portfolio_id") from exc
 
-    def _edit(
-        self,
-        tenant_id: str,
-        actor: Actor,
-        customer_id: str,
-        change: Change,
-        options: Mapping[str, Any],
-        /,
-        **data: Any,
-    ) -> Customer:
-        """A change a caller asked for, with the caller's keywords ``options``.
-
-        Of those only ``expected_version`` passes: ``check`` and ``event`` are
-        the use cases' own, and a caller must not skip the required-field
-        check (``remove_email(..., check=False)``).
-        """
-        unknown = sorted(set(options) - {"expected_version"})
-        if unknown:
-            raise InvalidValue(f"unknown options {unknown}", code="invalid_value", field=unknown[0])
-        return self._change(tenant_id, actor, customer_id, change, **data, **options)
-
     def _change(
         self,
         tenant_id: str,
@@ -85,16 +60,21 @@ class CustomerChanges(ServiceBase):
         customer_id: str,
         change: Change,
         *,
-        event: str = "customer.updated",
         expected_version: int | None = None,
+        event: str = "customer.updated",
+        fields: list[str] | None = None,
+        status: str | None = None,
         check: bool = True,
         then: Callable[[UnitOfWork, Customer, Customer], None] | None = None,
-        **data: Any,
     ) -> Customer:
         """Load, apply ``change``, validate, save with optimistic locking, record, commit.
 
-        ``then(uow, before, saved)`` writes what goes with the change in the
-        same unit of work.
+        Of these only ``expected_version`` comes from a caller: the public
+        methods take it as a keyword-only parameter and nothing else, so a
+        caller can neither skip the required-field ``check`` nor pick the
+        ``event``. ``fields`` (the scalar fields an update set) and ``status``
+        (the status set) go into the event's data. ``then(uow, before, saved)``
+        writes what goes with the change in the same unit of work.
         """
         if expected_version is not None and (
             not isinstance(expected_version, int) or isinstance(expected_version, bool)
@@ -104,9 +84,6 @@ class CustomerChanges(ServiceBase):
                 code="invalid_value",
                 field="expected_version",
             )
-        unknown = sorted(set(data) - _EVENT_DATA)
-        if unknown:  # e.g. a misspelt expected_version: never skip the version check silently
-            raise InvalidValue(f"unknown options {unknown}", code="invalid_value", field=unknown[0])
         with (
             self._naming_visible_holders_only(tenant_id, actor),
             self.uow_factory() as uow,
@@ -135,6 +112,11 @@ class CustomerChanges(ServiceBase):
             saved = uow.customers.save(changed, expected_version=current.version)
             if then is not None:
                 then(uow, current, saved)
+            data: dict[str, object] = {}
+            if fields is not None:
+                data["fields"] = fields
+            if status is not None:
+                data["status"] = status
             uow.record(self._event(event, actor, saved, **data))
             self._commit(uow)
         return saved

@@ -3,6 +3,12 @@
 Each parses its input with the tenant's preset (default region, contact
 policy) and applies one aggregate method the way every change is applied
 (:class:`~customer_core.services.customer_changes.CustomerChanges`).
+
+Every method takes one keyword-only option, ``expected_version``: the
+version of the customer the caller read. When the stored customer has
+another, the change is refused with
+:class:`~customer_core.errors.VersionConflict` and nothing is written
+(optimistic locking); ``None``, the default, skips the comparison.
 """
 
 from __future__ import annotations
@@ -21,16 +27,23 @@ class CustomerChannels(CustomerChanges):
     """Add, replace, remove and choose the primary of a customer's channels."""
 
     def add_phone(
-        self, tenant_id: str, actor: Actor, customer_id: str, phone: inputs.PhoneInput, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        phone: inputs.PhoneInput,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         parsed = inputs.as_phone(phone, region=self.preset.default_region)
         policy = self.preset.contact
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_phone(parsed, policy=policy),
-            kw,
+            expected_version=expected_version,
         )
 
     def replace_phone(
@@ -41,41 +54,75 @@ class CustomerChannels(CustomerChanges):
         old: inputs.PhoneInput,
         new: inputs.PhoneInput,
         /,
-        **kw: Any,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         region, policy = self.preset.default_region, self.preset.contact
         old_key = inputs.as_phone(old, region=region).match_key
         parsed = inputs.as_phone(new, region=region)
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.replace_phone(old_key, parsed, policy=policy),
-            kw,
+            expected_version=expected_version,
         )
 
     def remove_phone(
-        self, tenant_id: str, actor: Actor, customer_id: str, phone: inputs.PhoneInput, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        phone: inputs.PhoneInput,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         key = inputs.as_phone(phone, region=self.preset.default_region).match_key
-        return self._edit(tenant_id, actor, customer_id, lambda c: c.remove_phone(key), kw)
+        return self._change(
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.remove_phone(key),
+            expected_version=expected_version,
+        )
 
     def set_primary_phone(
-        self, tenant_id: str, actor: Actor, customer_id: str, phone: inputs.PhoneInput, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        phone: inputs.PhoneInput,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         key = inputs.as_phone(phone, region=self.preset.default_region).match_key
-        return self._edit(tenant_id, actor, customer_id, lambda c: c.set_primary_phone(key), kw)
+        return self._change(
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.set_primary_phone(key),
+            expected_version=expected_version,
+        )
 
     def add_email(
-        self, tenant_id: str, actor: Actor, customer_id: str, email: inputs.EmailInput, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        email: inputs.EmailInput,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         parsed, policy = inputs.as_email(email), self.preset.contact
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_email(parsed, policy=policy),
-            kw,
+            expected_version=expected_version,
         )
 
     def replace_email(
@@ -86,155 +133,285 @@ class CustomerChannels(CustomerChanges):
         old: inputs.EmailInput,
         new: inputs.EmailInput,
         /,
-        **kw: Any,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         old_key, parsed = inputs.as_email(old).match_key, inputs.as_email(new)
         policy = self.preset.contact
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.replace_email(old_key, parsed, policy=policy),
-            kw,
+            expected_version=expected_version,
         )
 
     def remove_email(
-        self, tenant_id: str, actor: Actor, customer_id: str, email: inputs.EmailInput, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        email: inputs.EmailInput,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         key = inputs.as_email(email).match_key
-        return self._edit(tenant_id, actor, customer_id, lambda c: c.remove_email(key), kw)
+        return self._change(
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.remove_email(key),
+            expected_version=expected_version,
+        )
 
     def set_primary_email(
-        self, tenant_id: str, actor: Actor, customer_id: str, email: inputs.EmailInput, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        email: inputs.EmailInput,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         """The primary e-mail is the login and receives all communication."""
         key = inputs.as_email(email).match_key
-        return self._edit(tenant_id, actor, customer_id, lambda c: c.set_primary_email(key), kw)
+        return self._change(
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.set_primary_email(key),
+            expected_version=expected_version,
+        )
 
     def add_social_profile(
-        self, tenant_id: str, actor: Actor, customer_id: str, profile: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        profile: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         parsed, policy = inputs.as_social_profile(profile), self.preset.contact
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_social_profile(parsed, policy=policy),
-            kw,
+            expected_version=expected_version,
         )
 
     def remove_social_profile(
-        self, tenant_id: str, actor: Actor, customer_id: str, profile: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        profile: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         key = inputs.as_social_profile(profile).match_key
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.remove_social_profile(key),
-            kw,
+            expected_version=expected_version,
         )
 
     def add_messenger_id(
-        self, tenant_id: str, actor: Actor, customer_id: str, messenger: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        messenger: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         parsed = inputs.as_messenger_id(messenger)
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_messenger_id(parsed),
-            kw,
+            expected_version=expected_version,
         )
 
     def remove_messenger_id(
-        self, tenant_id: str, actor: Actor, customer_id: str, messenger: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        messenger: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         key = inputs.as_messenger_id(messenger).match_key
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.remove_messenger_id(key),
-            kw,
+            expected_version=expected_version,
         )
 
     def add_external_id(
-        self, tenant_id: str, actor: Actor, customer_id: str, external: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        external: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         parsed = inputs.as_external_id(external)
-        return self._edit(tenant_id, actor, customer_id, lambda c: c.add_external_id(parsed), kw)
+        return self._change(
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.add_external_id(parsed),
+            expected_version=expected_version,
+        )
 
     def add_website(
-        self, tenant_id: str, actor: Actor, customer_id: str, website: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        website: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         parsed = inputs.as_website(website)
-        return self._edit(tenant_id, actor, customer_id, lambda c: c.add_website(parsed), kw)
+        return self._change(
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.add_website(parsed),
+            expected_version=expected_version,
+        )
 
     def add_address(
-        self, tenant_id: str, actor: Actor, customer_id: str, address: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        address: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         parsed, policy = inputs.as_address(address), self.preset.contact
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_address(parsed, policy=policy),
-            kw,
+            expected_version=expected_version,
         )
 
     def replace_address(
-        self, tenant_id: str, actor: Actor, customer_id: str, index: int, address: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        index: int,
+        address: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         parsed, policy = inputs.as_address(address), self.preset.contact
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.replace_address(index, parsed, policy=policy),
-            kw,
+            expected_version=expected_version,
         )
 
     def remove_address(
-        self, tenant_id: str, actor: Actor, customer_id: str, index: int, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        index: int,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
-        return self._edit(tenant_id, actor, customer_id, lambda c: c.remove_address(index), kw)
+        return self._change(
+            tenant_id,
+            actor,
+            customer_id,
+            lambda c: c.remove_address(index),
+            expected_version=expected_version,
+        )
 
     def add_contact(
-        self, tenant_id: str, actor: Actor, customer_id: str, contact: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        contact: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         """Attach a person to a company customer (same cardinality policy as customers)."""
         policy, region = self.preset.contact, self.preset.default_region
         parsed = inputs.as_contact(contact, new_id=self.ids.new_id(), policy=policy, region=region)
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.add_contact(parsed, policy=policy),
-            kw,
+            expected_version=expected_version,
         )
 
     def update_contact(
-        self, tenant_id: str, actor: Actor, customer_id: str, contact: Any, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        contact: Any,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         """Replace the contact with the same ``id``."""
         policy, region = self.preset.contact, self.preset.default_region
         parsed = inputs.as_contact(contact, new_id="", policy=policy, region=region)
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.replace_contact(parsed, policy=policy),
-            kw,
+            expected_version=expected_version,
         )
 
     def remove_contact(
-        self, tenant_id: str, actor: Actor, customer_id: str, contact_id: str, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        contact_id: str,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.remove_contact(contact_id),
-            kw,
+            expected_version=expected_version,
         )

@@ -31,6 +31,7 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import ACTIVE, Customer, CustomerKind, Source
 from customer_core.domain.rules.visibility import Action, check_action
+from customer_core.domain.values.address import Language
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.errors import InvalidOperation, InvalidTaxId, InvalidValue
 from customer_core.ports import TaxIdStatus, UnitOfWork
@@ -39,6 +40,7 @@ from customer_core.services.base import check_tenant
 from customer_core.services.customer_changes import Change
 from customer_core.services.customer_channels import CustomerChannels
 from customer_core.services.customer_credentials import CustomerCredentials
+from customer_core.unset import UNSET, Unset
 
 __all__ = ["CustomerService"]
 
@@ -103,12 +105,52 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         contacts: Iterable[Any] = (),
         status: str = ACTIVE,
         password: str | None = None,
-        **fields: Any,
+        trade_name: str | None = None,
+        language: Language | str | None = None,
+        avatar_url: str | None = None,
+        organization_id: str | None = None,
+        job_title: str | None = None,
+        note: str | None = None,
+        portfolio_id: str | None = None,
+        responsible_id: str | None = None,
+        customer_profile: str | None = None,
+        payment_method: str | None = None,
+        payment_term: str | None = None,
+        is_spammer: bool = False,
+        is_vip: bool = False,
     ) -> Customer:
-        """Register a customer under the tenant's preset; returns it stored (version 1)."""
+        """Register a customer under the tenant's preset; returns it stored (version 1).
+
+        ``name`` is required; every other field is optional and keyword-only.
+        Text fields are cleaned (surrounding spaces, printable characters) and
+        an empty one is no value; ``portfolio_id``, ``responsible_id`` and
+        ``organization_id`` are ids (:mod:`~customer_core.services.boundary`).
+        ``portfolio_id`` must be a portfolio of the tenant, and setting it, or
+        a ``responsible_id`` other than the actor, are restricted actions of
+        the preset's access policy. Identifiers (``phones``, ``emails``...) are
+        raw text or values, parsed with the preset's default region and
+        checked against its contact policy.
+        """
         check_tenant(tenant_id, actor)
         region, contact_policy = self.preset.default_region, self.preset.contact
-        scalars = inputs.parse_scalar_fields({"tax_id": tax_id, **fields})
+        scalars = inputs.parse_scalar_fields(
+            {
+                "tax_id": tax_id,
+                "trade_name": trade_name,
+                "language": language,
+                "avatar_url": avatar_url,
+                "organization_id": organization_id,
+                "job_title": job_title,
+                "note": note,
+                "portfolio_id": portfolio_id,
+                "responsible_id": responsible_id,
+                "customer_profile": customer_profile,
+                "payment_method": payment_method,
+                "payment_term": payment_term,
+                "is_spammer": is_spammer,
+                "is_vip": is_vip,
+            }
+        )
         customer = Customer.create(
             id=self.ids.new_id(),
             tenant_id=tenant_id,
@@ -175,10 +217,53 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         /,
         *,
         expected_version: int | None = None,
-        **changes: Any,
+        name: str | Unset = UNSET,
+        trade_name: str | Unset | None = UNSET,
+        tax_id: Cpf | Cnpj | str | Unset | None = UNSET,
+        language: Language | str | Unset | None = UNSET,
+        avatar_url: str | Unset | None = UNSET,
+        organization_id: str | Unset | None = UNSET,
+        job_title: str | Unset | None = UNSET,
+        note: str | Unset | None = UNSET,
+        portfolio_id: str | Unset | None = UNSET,
+        responsible_id: str | Unset | None = UNSET,
+        customer_profile: str | Unset | None = UNSET,
+        payment_method: str | Unset | None = UNSET,
+        payment_term: str | Unset | None = UNSET,
+        is_spammer: bool | Unset = UNSET,
+        is_vip: bool | Unset = UNSET,
     ) -> Customer:
-        """Partial update of scalar fields (name, trade_name, tax_id, note, language...)."""
-        parsed = inputs.parse_scalar_fields(changes)
+        """Partial update of the scalar fields, under the rules of :meth:`register`.
+
+        A field left out (its default, :data:`~customer_core.UNSET`) keeps its
+        value; ``None`` clears it (``name`` cannot be cleared). Channels and
+        the status have their own methods. Setting ``is_spammer`` or
+        ``is_vip`` lists or unlists the customer's identifiers, as
+        :meth:`~customer_core.services.IdentityService.mark_spammer` does.
+        With ``expected_version`` the update is refused with
+        :class:`~customer_core.errors.VersionConflict` if the customer changed
+        since that version was read.
+        """
+        given = {
+            "name": name,
+            "trade_name": trade_name,
+            "tax_id": tax_id,
+            "language": language,
+            "avatar_url": avatar_url,
+            "organization_id": organization_id,
+            "job_title": job_title,
+            "note": note,
+            "portfolio_id": portfolio_id,
+            "responsible_id": responsible_id,
+            "customer_profile": customer_profile,
+            "payment_method": payment_method,
+            "payment_term": payment_term,
+            "is_spammer": is_spammer,
+            "is_vip": is_vip,
+        }
+        parsed = inputs.parse_scalar_fields(
+            {field: value for field, value in given.items() if value is not UNSET}
+        )
         if "tax_id" in parsed:
             self._verify_tax_id(parsed["tax_id"])
         return self._change(
@@ -192,16 +277,23 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         )
 
     def change_status(
-        self, tenant_id: str, actor: Actor, customer_id: str, status: str, /, **kw: Any
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        status: str,
+        /,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         """Inactivate, reactivate, or set a tenant-defined status."""
         statuses = self.preset.statuses
-        return self._edit(
+        return self._change(
             tenant_id,
             actor,
             customer_id,
             lambda c: c.with_status(status, statuses),
-            kw,
+            expected_version=expected_version,
             event="customer.status_changed",
             status=status,
         )
@@ -243,7 +335,8 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         customer_id: str,
         change: Change,
         /,
-        **kw: Any,
+        *,
+        expected_version: int | None = None,
     ) -> Customer:
         """Apply an aggregate method under the same rules, e.g. for profiles and addresses.
 
@@ -253,4 +346,6 @@ class CustomerService(CustomerChannels, CustomerCredentials):
             policy = service.preset.contact
             service.edit(t, actor, cid, lambda c: c.add_address(addr, policy=policy))
         """
-        return self._edit(tenant_id, actor, customer_id, change, kw)
+        return self._change(
+            tenant_id, actor, customer_id, change, expected_version=expected_version
+        )

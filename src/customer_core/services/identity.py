@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from customer_core import presets
 from customer_core.domain.matching.duplicates import (
     Cluster,
     Evidence,
@@ -46,7 +47,18 @@ from customer_core.errors import (
     InvalidValue,
     VersionConflict,
 )
-from customer_core.ports import DuplicateHint, KeyLookup, LanguageDetector, UnitOfWork
+from customer_core.ports import (
+    Clock,
+    DuplicateHint,
+    EventPublisher,
+    IdGenerator,
+    KeyLookup,
+    LanguageDetector,
+    PasswordHasher,
+    TaxIdRegistry,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from customer_core.services import inputs
 from customer_core.services.base import check_tenant
 from customer_core.services.inbound import Inbound, Outcome, Resolution, attach_new_identifiers
@@ -90,9 +102,28 @@ class IdentityService(CustomerMerging):
     """Inbound resolution, lists, duplicates and merges (:class:`.CustomerMerging`)."""
 
     def __init__(
-        self, *args: Any, language_detector: LanguageDetector | None = None, **kw: Any
+        self,
+        uow_factory: UnitOfWorkFactory,
+        *,
+        preset: presets.Preset = presets.DEFAULT,
+        language_detector: LanguageDetector | None = None,
+        clock: Clock | None = None,
+        ids: IdGenerator | None = None,
+        hasher: PasswordHasher | None = None,
+        tax_registry: TaxIdRegistry | None = None,
+        publisher: EventPublisher | None = None,
     ) -> None:
-        super().__init__(*args, **kw)
+        """The dependencies of :class:`~customer_core.services.base.ServiceBase`, and
+        the ``language_detector`` that fills an inbound customer's language."""
+        super().__init__(
+            uow_factory,
+            preset=preset,
+            clock=clock,
+            ids=ids,
+            hasher=hasher,
+            tax_registry=tax_registry,
+            publisher=publisher,
+        )
         self.language_detector = language_detector
 
     # -- inbound ------------------------------------------------------------

@@ -31,6 +31,7 @@ from customer_core.errors import InvalidValue
 from customer_core.facade import CustomerCore
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.services.base import ServiceBase
+from customer_core.unset import UNSET
 
 __all__ = ["BAD_IDS", "ServiceIdsContract", "id_parameter_names", "public_service_methods"]
 
@@ -157,7 +158,7 @@ def _bad_values(name: str, method: Callable[..., Any]) -> tuple[object, ...]:
     if name == "actor":
         return BAD_ACTORS
     parameter = inspect.signature(method).parameters[name]
-    optional = parameter.default is None
+    optional = parameter.default is None or parameter.default is UNSET  # None clears
     values = BAD_IDS if optional else (*BAD_IDS, None)
     if name.endswith("_ids"):
         # A list holding a wrong id, and wrong things instead of a list;
