@@ -53,6 +53,7 @@ from customer_core.domain import (
 )
 from customer_core.errors import (
     CardinalityExceeded,
+    Code,
     Conflict,
     CustomerCoreError,
     DuplicateIdentifier,
@@ -63,6 +64,7 @@ from customer_core.errors import (
     InvalidOperation,
     InvalidPhone,
     InvalidSocialProfile,
+    InvalidStoredValue,
     InvalidTaxId,
     InvalidValue,
     MissingDependency,
@@ -91,6 +93,7 @@ __all__ = [
     "AddressType",
     "CardinalityExceeded",
     "Cnpj",
+    "Code",
     "Conflict",
     "Contact",
     "ContactPolicy",
@@ -111,6 +114,7 @@ __all__ = [
     "InvalidOperation",
     "InvalidPhone",
     "InvalidSocialProfile",
+    "InvalidStoredValue",
     "InvalidTaxId",
     "InvalidValue",
     "Language",

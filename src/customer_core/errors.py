@@ -1,25 +1,40 @@
-"""Every public exception of ``customer_core``.
+"""Every public exception of ``customer_core``, and the registry of their codes.
 
 All of them derive from :class:`CustomerCoreError` and carry a stable,
-machine-readable :attr:`~CustomerCoreError.code` (snake_case, never renamed once
-released) and the :attr:`~CustomerCoreError.field` that caused them, so a host
-application can map errors to form fields and translations without parsing
-messages.
+machine-readable :attr:`~CustomerCoreError.code` (a member of :class:`Code`,
+snake_case, never renamed once released) and the
+:attr:`~CustomerCoreError.field` that caused them, so a host application can
+map errors to form fields and translations without parsing messages.
 
->>> from customer_core import Cpf, CustomerCoreError
+>>> from customer_core import Code, Cpf, CustomerCoreError
 >>> try:
 ...     Cpf.parse("111.111.111-11")
 ... except CustomerCoreError as exc:
 ...     print(exc.code, exc.field)
+...     print(exc.code is Code.INVALID_CPF, exc.code == "invalid_cpf")
 invalid_cpf tax_id
+True True
+
+Each class declares the codes it may carry (:attr:`~CustomerCoreError.codes`)
+and refuses any other with a :class:`TypeError`: a wrong code is a bug in the
+caller, not bad input, so it is not a :class:`CustomerCoreError` (and no
+``except CustomerCoreError`` turns it into an answer to the user).
+
+>>> from customer_core import InvalidPhone
+>>> InvalidPhone("too short", code="invalid_email")
+Traceback (most recent call last):
+  ...
+TypeError: InvalidPhone does not carry the code 'invalid_email' (it carries: 'invalid_phone')
 """
 
 from __future__ import annotations
 
+import enum
 from typing import Any, ClassVar
 
 __all__ = [
     "CardinalityExceeded",
+    "Code",
     "Conflict",
     "CustomerCoreError",
     "DuplicateIdentifier",
@@ -30,6 +45,7 @@ __all__ = [
     "InvalidOperation",
     "InvalidPhone",
     "InvalidSocialProfile",
+    "InvalidStoredValue",
     "InvalidTaxId",
     "InvalidValue",
     "MissingDependency",
@@ -42,31 +58,158 @@ __all__ = [
 ]
 
 
+class Code(str, enum.Enum):
+    """Every error code of ``customer_core``; the value is the stable snake_case string.
+
+    A member *is* its string, for hosts that compare, store or send codes as
+    text: ``Code.INVALID_CPF == "invalid_cpf"``, it hashes like the string (a
+    ``dict`` keyed by strings finds it), and ``str()``, f-strings and
+    ``json.dumps`` give the plain value. Members are grouped by the class
+    that carries them; the errors reference (``docs/errors.md``) lists each
+    one with its class, and a test keeps the two in step.
+
+    >>> import json
+    >>> Code.INVALID_CPF == "invalid_cpf", f"{Code.INVALID_CPF}", json.dumps(Code.INVALID_CPF)
+    (True, 'invalid_cpf', '"invalid_cpf"')
+    >>> Code("invalid_cpf") is Code.INVALID_CPF
+    True
+    """
+
+    # CustomerCoreError
+    CUSTOMER_CORE_ERROR = "customer_core_error"
+    # InvalidValue
+    INVALID_VALUE = "invalid_value"
+    EMPTY_FILE = "empty_file"
+    INVALID_HEADER = "invalid_header"
+    INVALID_MAPPING = "invalid_mapping"
+    UNREADABLE_ROW = "unreadable_row"
+    EXTRA_FIELDS = "extra_fields"
+    # InvalidStoredValue
+    INVALID_STORED_VALUE = "invalid_stored_value"
+    # InvalidTaxId
+    INVALID_CPF = "invalid_cpf"
+    INVALID_CNPJ = "invalid_cnpj"
+    INVALID_TAX_ID = "invalid_tax_id"
+    # InvalidPhone
+    INVALID_PHONE = "invalid_phone"
+    # InvalidEmail
+    INVALID_EMAIL = "invalid_email"
+    # InvalidSocialProfile
+    INVALID_SOCIAL_PROFILE = "invalid_social_profile"
+    INVALID_MESSENGER_ID = "invalid_messenger_id"
+    INVALID_WEBSITE = "invalid_website"
+    INVALID_EXTERNAL_ID = "invalid_external_id"
+    # InvalidAddress
+    INVALID_ADDRESS = "invalid_address"
+    INVALID_CEP = "invalid_cep"
+    INVALID_UF = "invalid_uf"
+    # InvalidLanguage
+    INVALID_LANGUAGE = "invalid_language"
+    # RuleViolation
+    RULE_VIOLATION = "rule_violation"
+    # CardinalityExceeded
+    CARDINALITY_EXCEEDED = "cardinality_exceeded"
+    TOO_MANY_PHONES = "too_many_phones"
+    TOO_MANY_EMAILS = "too_many_emails"
+    TOO_MANY_SOCIAL_PROFILES = "too_many_social_profiles"
+    TOO_MANY_ADDRESSES = "too_many_addresses"
+    TOO_MANY_CONTACTS = "too_many_contacts"
+    ONE_PROFILE_PER_NETWORK = "one_profile_per_network"
+    PHONE_TYPE_NOT_ALLOWED = "phone_type_not_allowed"
+    NETWORK_NOT_ALLOWED = "network_not_allowed"
+    ADDRESS_TYPE_NOT_ALLOWED = "address_type_not_allowed"
+    # MissingRequiredField
+    REQUIRED_FIELD = "required_field"
+    # DuplicateIdentifier
+    DUPLICATE_IDENTIFIER = "duplicate_identifier"
+    # InvalidOperation
+    INVALID_OPERATION = "invalid_operation"
+    UNKNOWN_STATUS = "unknown_status"
+    NOT_A_COMPANY = "not_a_company"
+    PRIMARY_MUST_EXIST = "primary_must_exist"
+    WRONG_TENANT = "wrong_tenant"
+    INVALID_PASSWORD = "invalid_password"
+    INVALID_RESET_TOKEN = "invalid_reset_token"
+    CONFLICTING_TAX_ID = "conflicting_tax_id"
+    CONFLICTING_EVIDENCE = "conflicting_evidence"
+    ALREADY_UNDONE = "already_undone"
+    # NotFound
+    NOT_FOUND = "not_found"
+    # PermissionDenied
+    PERMISSION_DENIED = "permission_denied"
+    # Conflict
+    CONFLICT = "conflict"
+    # DuplicateIdentity
+    DUPLICATE_IDENTITY = "duplicate_identity"
+    DUPLICATE_LOGIN = "duplicate_login"
+    # VersionConflict
+    VERSION_CONFLICT = "version_conflict"
+    # StorageUnavailable
+    STORAGE_UNAVAILABLE = "storage_unavailable"
+    # MissingDependency
+    MISSING_DEPENDENCY = "missing_dependency"
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, format_spec: str) -> str:
+        return str.__format__(self, format_spec)
+
+
 class CustomerCoreError(Exception):
     """Root of every error raised by ``customer_core``.
 
     ``code`` is stable and machine-readable; ``field`` names the offending
     input (``None`` when the error is not about one field); ``details`` holds
     extra structured context (never full personal data).
+
+    ``code`` may be given as a :class:`Code` or as its string (hosts that
+    build the library's errors); either way :attr:`code` is the member.
+    Omitted, it is the class's :attr:`default_code`. A code the class does
+    not declare in :attr:`codes` raises :class:`TypeError`.
     """
 
-    default_code: ClassVar[str] = "customer_core_error"
-    #: Every code a class may carry; documented in the errors reference.
-    codes: ClassVar[tuple[str, ...]] = ()
+    #: The code of an error raised without one; always one of :attr:`codes`.
+    default_code: ClassVar[Code] = Code.CUSTOMER_CORE_ERROR
+    #: Every code the class may carry; each is documented in the errors reference.
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.CUSTOMER_CORE_ERROR})
+
+    code: Code
+    field: str | None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.default_code not in cls.codes:
+            raise TypeError(f"{cls.__name__}.default_code is not one of its codes")
 
     def __init__(
         self,
         message: str,
         *,
-        code: str | None = None,
+        code: Code | str | None = None,
         field: str | None = None,
         **details: Any,
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.code = code or self.default_code
+        self.code = self.default_code if code is None else self._declared(code)
         self.field = field
         self.details = details
+
+    @classmethod
+    def _declared(cls, code: Code | str) -> Code:
+        try:
+            member = Code(code)
+        except ValueError:
+            raise TypeError(
+                f"{code!r} is not a code of customer_core (see customer_core.errors.Code)"
+            ) from None
+        if member not in cls.codes:
+            carried = ", ".join(repr(c.value) for c in sorted(cls.codes))
+            raise TypeError(
+                f"{cls.__name__} does not carry the code {member.value!r} (it carries: {carried})"
+            )
+        return member
 
     def __str__(self) -> str:
         where = f" [{self.field}]" if self.field else ""
@@ -79,7 +222,7 @@ class CustomerCoreError(Exception):
 def _rebuild(
     cls: type[CustomerCoreError],
     message: str,
-    code: str,
+    code: Code,
     field: str | None,
     details: dict[str, Any],
 ) -> CustomerCoreError:
@@ -87,134 +230,173 @@ def _rebuild(
 
 
 class InvalidValue(CustomerCoreError, ValueError):
-    """Input that cannot be parsed into a value object."""
+    """Input that cannot be parsed into a value object, or a file that cannot be read.
 
-    default_code = "invalid_value"
-    codes: ClassVar[tuple[str, ...]] = ("invalid_value",)
+    The CSV import raises it for the file as a whole (``empty_file``,
+    ``invalid_header``, ``invalid_mapping``) and reports rows it cannot read
+    with ``unreadable_row`` and ``extra_fields`` in its
+    :class:`~customer_core.io.RowError` list.
+    """
+
+    default_code = Code.INVALID_VALUE
+    codes: ClassVar[frozenset[Code]] = frozenset(
+        {
+            Code.INVALID_VALUE,
+            Code.EMPTY_FILE,
+            Code.INVALID_HEADER,
+            Code.INVALID_MAPPING,
+            Code.UNREADABLE_ROW,
+            Code.EXTRA_FIELDS,
+        }
+    )
+
+
+class InvalidStoredValue(InvalidValue):
+    """A value that passed validation but the database refused; nothing was written.
+
+    A character or a size the database cannot store (PostgreSQL refuses NUL
+    characters, say). Unlike :class:`StorageUnavailable`, retrying the same
+    write fails the same way: the input has to change. ``field`` is ``None``,
+    as the database does not say which value it refused.
+    """
+
+    default_code = Code.INVALID_STORED_VALUE
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_STORED_VALUE})
 
 
 class InvalidTaxId(InvalidValue):
     """A CPF or CNPJ with a wrong length, wrong check digits or a repeated sequence."""
 
-    default_code = "invalid_tax_id"
-    codes: ClassVar[tuple[str, ...]] = ("invalid_cpf", "invalid_cnpj", "invalid_tax_id")
+    default_code = Code.INVALID_TAX_ID
+    codes: ClassVar[frozenset[Code]] = frozenset(
+        {Code.INVALID_CPF, Code.INVALID_CNPJ, Code.INVALID_TAX_ID}
+    )
 
 
 class InvalidPhone(InvalidValue):
     """A phone number that does not denote one valid line."""
 
-    default_code = "invalid_phone"
-    codes: ClassVar[tuple[str, ...]] = ("invalid_phone",)
+    default_code = Code.INVALID_PHONE
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_PHONE})
 
 
 class InvalidEmail(InvalidValue):
     """An e-mail address with invalid syntax."""
 
-    default_code = "invalid_email"
-    codes: ClassVar[tuple[str, ...]] = ("invalid_email",)
+    default_code = Code.INVALID_EMAIL
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_EMAIL})
 
 
 class InvalidSocialProfile(InvalidValue):
     """A social profile, messenger id, website or external id that cannot be used."""
 
-    default_code = "invalid_social_profile"
-    codes: ClassVar[tuple[str, ...]] = (
-        "invalid_social_profile",
-        "invalid_messenger_id",
-        "invalid_website",
-        "invalid_external_id",
+    default_code = Code.INVALID_SOCIAL_PROFILE
+    codes: ClassVar[frozenset[Code]] = frozenset(
+        {
+            Code.INVALID_SOCIAL_PROFILE,
+            Code.INVALID_MESSENGER_ID,
+            Code.INVALID_WEBSITE,
+            Code.INVALID_EXTERNAL_ID,
+        }
     )
 
 
 class InvalidAddress(InvalidValue):
     """An address with an unknown UF, a malformed CEP or a missing part."""
 
-    default_code = "invalid_address"
-    codes: ClassVar[tuple[str, ...]] = ("invalid_address", "invalid_cep", "invalid_uf")
+    default_code = Code.INVALID_ADDRESS
+    codes: ClassVar[frozenset[Code]] = frozenset(
+        {Code.INVALID_ADDRESS, Code.INVALID_CEP, Code.INVALID_UF}
+    )
 
 
 class InvalidLanguage(InvalidValue):
     """A language that is not an ISO 639-1 code."""
 
-    default_code = "invalid_language"
-    codes: ClassVar[tuple[str, ...]] = ("invalid_language",)
+    default_code = Code.INVALID_LANGUAGE
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_LANGUAGE})
 
 
 class RuleViolation(CustomerCoreError):
     """Valid values that a policy or an invariant of the aggregate refuses."""
 
-    default_code = "rule_violation"
-    codes: ClassVar[tuple[str, ...]] = ("rule_violation",)
+    default_code = Code.RULE_VIOLATION
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.RULE_VIOLATION})
 
 
 class CardinalityExceeded(RuleViolation):
     """A contact policy limit: too many phones, two profiles on one network..."""
 
-    default_code = "cardinality_exceeded"
-    codes: ClassVar[tuple[str, ...]] = (
-        "too_many_phones",
-        "too_many_emails",
-        "too_many_social_profiles",
-        "too_many_addresses",
-        "too_many_contacts",
-        "one_profile_per_network",
-        "phone_type_not_allowed",
-        "network_not_allowed",
-        "address_type_not_allowed",
+    default_code = Code.CARDINALITY_EXCEEDED
+    codes: ClassVar[frozenset[Code]] = frozenset(
+        {
+            Code.CARDINALITY_EXCEEDED,
+            Code.TOO_MANY_PHONES,
+            Code.TOO_MANY_EMAILS,
+            Code.TOO_MANY_SOCIAL_PROFILES,
+            Code.TOO_MANY_ADDRESSES,
+            Code.TOO_MANY_CONTACTS,
+            Code.ONE_PROFILE_PER_NETWORK,
+            Code.PHONE_TYPE_NOT_ALLOWED,
+            Code.NETWORK_NOT_ALLOWED,
+            Code.ADDRESS_TYPE_NOT_ALLOWED,
+        }
     )
 
 
 class MissingRequiredField(RuleViolation):
     """A field that the registration policy requires is empty."""
 
-    default_code = "required_field"
-    codes: ClassVar[tuple[str, ...]] = ("required_field",)
+    default_code = Code.REQUIRED_FIELD
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.REQUIRED_FIELD})
 
 
 class DuplicateIdentifier(RuleViolation):
     """The same phone, e-mail or profile given twice to one customer."""
 
-    default_code = "duplicate_identifier"
-    codes: ClassVar[tuple[str, ...]] = ("duplicate_identifier",)
+    default_code = Code.DUPLICATE_IDENTIFIER
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.DUPLICATE_IDENTIFIER})
 
 
 class InvalidOperation(RuleViolation):
     """An operation that makes no sense for the customer's current state."""
 
-    default_code = "invalid_operation"
-    codes: ClassVar[tuple[str, ...]] = (
-        "invalid_operation",
-        "unknown_status",
-        "not_a_company",
-        "primary_must_exist",
-        "wrong_tenant",
-        "invalid_password",
-        "invalid_reset_token",
-        "conflicting_tax_id",
-        "conflicting_evidence",
-        "already_undone",
+    default_code = Code.INVALID_OPERATION
+    codes: ClassVar[frozenset[Code]] = frozenset(
+        {
+            Code.INVALID_OPERATION,
+            Code.UNKNOWN_STATUS,
+            Code.NOT_A_COMPANY,
+            Code.PRIMARY_MUST_EXIST,
+            Code.WRONG_TENANT,
+            Code.INVALID_PASSWORD,
+            Code.INVALID_RESET_TOKEN,
+            Code.CONFLICTING_TAX_ID,
+            Code.CONFLICTING_EVIDENCE,
+            Code.ALREADY_UNDONE,
+        }
     )
 
 
 class NotFound(CustomerCoreError, LookupError):
     """Missing, or not visible to the actor (the two are indistinguishable on purpose)."""
 
-    default_code = "not_found"
-    codes: ClassVar[tuple[str, ...]] = ("not_found",)
+    default_code = Code.NOT_FOUND
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.NOT_FOUND})
 
 
 class PermissionDenied(CustomerCoreError):
     """The actor sees the customer but may not perform this action on it."""
 
-    default_code = "permission_denied"
-    codes: ClassVar[tuple[str, ...]] = ("permission_denied",)
+    default_code = Code.PERMISSION_DENIED
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.PERMISSION_DENIED})
 
 
 class Conflict(CustomerCoreError):
     """The write conflicts with stored data; nothing was written."""
 
-    default_code = "conflict"
-    codes: ClassVar[tuple[str, ...]] = ("conflict",)
+    default_code = Code.CONFLICT
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.CONFLICT})
 
 
 class DuplicateIdentity(Conflict):
@@ -224,29 +406,30 @@ class DuplicateIdentity(Conflict):
     services leave it out when the actor cannot see that customer.
     """
 
-    default_code = "duplicate_identity"
-    codes: ClassVar[tuple[str, ...]] = ("duplicate_identity", "duplicate_login")
+    default_code = Code.DUPLICATE_IDENTITY
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.DUPLICATE_IDENTITY, Code.DUPLICATE_LOGIN})
 
 
 class VersionConflict(Conflict):
     """``expected_version`` is stale: someone else saved the customer first."""
 
-    default_code = "version_conflict"
-    codes: ClassVar[tuple[str, ...]] = ("version_conflict",)
+    default_code = Code.VERSION_CONFLICT
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.VERSION_CONFLICT})
 
 
 class StorageUnavailable(CustomerCoreError):
     """The database could not be reached or the connection broke; nothing was written.
 
-    Safe to retry: the unit of work was rolled back.
+    Safe to retry: the unit of work was rolled back. A value the database
+    refuses is :class:`InvalidStoredValue` instead, which a retry does not cure.
     """
 
-    default_code = "storage_unavailable"
-    codes: ClassVar[tuple[str, ...]] = ("storage_unavailable", "invalid_stored_value")
+    default_code = Code.STORAGE_UNAVAILABLE
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.STORAGE_UNAVAILABLE})
 
 
 class MissingDependency(CustomerCoreError, ImportError):
     """An optional extra (for example ``customer-core[sql]``) is not installed."""
 
-    default_code = "missing_dependency"
-    codes: ClassVar[tuple[str, ...]] = ("missing_dependency",)
+    default_code = Code.MISSING_DEPENDENCY
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.MISSING_DEPENDENCY})

@@ -461,14 +461,14 @@ def test_rows_the_database_refuses_fail_alone(monkeypatch: pytest.MonkeyPatch) -
     """A value the domain accepts but the database refuses (a column's size, a
     character) rolls back its batch; the batch is written again in halves and
     only the refused rows are reported."""
-    from customer_core import StorageUnavailable
+    from customer_core import InvalidStoredValue
     from customer_core.adapters.memory_customers import MemoryCustomerRepository
 
     def refusing(write: Callable[..., Any]) -> Callable[..., Any]:
         def written(self: MemoryCustomerRepository, records: Sequence[Any], /) -> Any:
             customers = [r[0] if isinstance(r, tuple) else r for r in records]  # save_many: pairs
             if any(c.name.startswith("Recusado") for c in customers):
-                raise StorageUnavailable("refused", code="invalid_stored_value")
+                raise InvalidStoredValue("refused")
             return write(self, records)
 
         return written

@@ -40,8 +40,8 @@ from customer_core.errors import (
     CustomerCoreError,
     DuplicateIdentity,
     InvalidOperation,
+    InvalidStoredValue,
     InvalidValue,
-    StorageUnavailable,
 )
 from customer_core.io.csv_format import CsvSource
 from customer_core.io.grouping import group_rows, later_row
@@ -325,9 +325,7 @@ class Importer(ServiceBase):
             with self.uow_factory() as uow:
                 self._write(uow, run, drafts)
                 self._commit(uow)
-        except StorageUnavailable as error:
-            if error.code != "invalid_stored_value":
-                raise
+        except InvalidStoredValue as error:
             run.counts.undo()
             if len(drafts) == 1:
                 for line in drafts[0][0].lines:

@@ -14,7 +14,13 @@ from customer_core.domain.values.online import ExternalId, MessengerId, SocialPr
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable
-from customer_core.errors import InvalidAddress, InvalidSocialProfile, InvalidTaxId, InvalidValue
+from customer_core.errors import (
+    InvalidAddress,
+    InvalidLanguage,
+    InvalidSocialProfile,
+    InvalidTaxId,
+    InvalidValue,
+)
 
 __all__ = [
     "AddressInput",
@@ -153,7 +159,7 @@ def as_language(value: Language | str | None) -> Language | None:
     if value is None or isinstance(value, Language):
         return value
     if not isinstance(value, str):
-        raise InvalidValue(
+        raise InvalidLanguage(
             "a language is an ISO 639-1 code", code="invalid_language", field="language"
         )
     return Language.parse(value) if value.strip() else None

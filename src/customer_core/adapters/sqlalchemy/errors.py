@@ -38,7 +38,12 @@ from sqlalchemy.exc import (
 from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 
 from customer_core.adapters.sqlalchemy.tables import metadata
-from customer_core.errors import Conflict, CustomerCoreError, StorageUnavailable
+from customer_core.errors import (
+    Conflict,
+    CustomerCoreError,
+    InvalidStoredValue,
+    StorageUnavailable,
+)
 
 __all__ = [
     "GuardedRepository",
@@ -172,15 +177,16 @@ def storage_error(exc: BaseException | None) -> CustomerCoreError | None:
 
     A dropped connection, an unreachable server or a lock wait that timed out
     is :class:`StorageUnavailable` (retry); a value the database cannot store
-    (PostgreSQL refuses NUL characters, say) is reported as such. Either way
-    the unit of work has been rolled back. Our own error raised while binding
+    (PostgreSQL refuses NUL characters, say) is :class:`InvalidStoredValue`,
+    which a retry does not cure. Either way the unit of work has been rolled
+    back. Our own error raised while binding
     a parameter (:class:`~.tables.IdText` refusing a number) comes out as it
     was raised, not wrapped in SQLAlchemy's ``StatementError``.
     """
     if isinstance(exc, StatementError) and isinstance(exc.orig, CustomerCoreError):
         return exc.orig
     if isinstance(exc, DataError):
-        return StorageUnavailable(
+        return InvalidStoredValue(
             "the database refused a value; nothing was written",
             code="invalid_stored_value",
             field=None,
