@@ -190,26 +190,31 @@ def code_parameters(trees: dict[Path, ast.Module]) -> dict[str, set[int]]:
     return found
 
 
-def code_expressions() -> Iterator[tuple[str, ast.expr]]:
-    """Every expression of src/ that stands for an error code, with where it is.
+def code_expressions() -> Iterator[tuple[str, ast.expr, bool]]:
+    """Every expression of src/ that stands for an error code: where, what, how sure.
 
-    ``code=`` arguments, positional arguments in a ``code`` parameter's place,
-    defaults of ``code`` parameters, assignments to a name ``code`` and
-    comparisons with an ``.code`` attribute.
+    Sure: ``code=`` given to an error class or to a callable of src/ with a
+    ``code`` parameter, positional arguments in that parameter's place and its
+    defaults. Likely: ``code=`` given to anything else, assignments to a name
+    ``code`` and comparisons with an ``.code`` attribute (``language.code``
+    is not an error code).
     """
     trees = {path: ast.parse(path.read_text("utf-8")) for path in sorted(SRC.rglob("*.py"))}
     positions = code_parameters(trees)
+    classes = {cls.__name__ for cls in error_classes()}
     for path, tree in trees.items():
         where = path.relative_to(ROOT).as_posix()
         for node in ast.walk(tree):
-            found: list[ast.expr] = []
+            found: list[tuple[ast.expr, bool]] = []
             if isinstance(node, ast.Call):
-                found += [k.value for k in node.keywords if k.arg == "code"]
                 func = node.func
                 name = func.id if isinstance(func, ast.Name) else None
+                called = func.attr if isinstance(func, ast.Attribute) else name
+                sure = called in classes or (name or "") in positions
+                found += [(k.value, sure) for k in node.keywords if k.arg == "code"]
                 for index in positions.get(name or "", ()):
                     if index < len(node.args):
-                        found.append(node.args[index])
+                        found.append((node.args[index], True))
             elif isinstance(node, ast.arguments):
                 params = [*node.posonlyargs, *node.args]
                 positional = zip(
@@ -217,26 +222,29 @@ def code_expressions() -> Iterator[tuple[str, ast.expr]]:
                 )
                 keyword = zip(node.kwonlyargs, node.kw_defaults, strict=True)
                 defaults = dict(positional) | {a: d for a, d in keyword if d is not None}
-                found += [d for a, d in defaults.items() if a.arg == "code"]
+                found += [(d, True) for a, d in defaults.items() if a.arg == "code"]
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 if node.value is not None and any(
                     isinstance(t, ast.Name) and t.id == "code" for t in targets
                 ):
-                    found.append(node.value)
+                    found.append((node.value, False))
             elif isinstance(node, ast.Compare):
                 sides = [node.left, *node.comparators]
                 if any(isinstance(s, ast.Attribute) and s.attr == "code" for s in sides):
                     for side in sides:
-                        found += side.elts if isinstance(side, ast.Tuple | ast.Set) else [side]
-            for expr in found:
-                yield f"{where}:{expr.lineno}", expr
+                        elts = side.elts if isinstance(side, ast.Tuple | ast.Set) else [side]
+                        found += [(e, False) for e in elts]
+            for expr, sure in found:
+                yield f"{where}:{expr.lineno}", expr, sure
 
 
 def test_every_code_used_in_src_is_a_member() -> None:
     values = {code.value for code in Code}
     wrong = []
-    for where, expr in code_expressions():
+    for where, expr, sure in code_expressions():
+        if not sure:
+            continue
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             if expr.value not in values:
                 wrong.append(f"{where}: {expr.value!r}")
@@ -248,6 +256,24 @@ def test_every_code_used_in_src_is_a_member() -> None:
             if not any(re.fullmatch(pattern, value) for value in values):
                 wrong.append(f"{where}: {ast.unparse(expr)} matches no code")
     assert wrong == []
+
+
+def test_raise_sites_name_their_code_through_the_enum() -> None:
+    """``Code.X`` where a code goes, never its string or an f-string.
+
+    A raise site written with a literal (a merge brought one in, say) is
+    rewritten by the idempotent codemod, ``python3 /work/tmp/errors_codemod.py .``
+    run at the repository's root; an f-string code needs an explicit mapping
+    to members there (its ``DYNAMIC`` table).
+    """
+    values = {code.value for code in Code}
+    literal = [
+        f"{where}: {ast.unparse(expr)}"
+        for where, expr, _ in code_expressions()
+        if isinstance(expr, ast.JoinedStr)
+        or (isinstance(expr, ast.Constant) and expr.value in values)
+    ]
+    assert literal == []
 
 
 def test_every_code_member_named_in_src_exists() -> None:
@@ -268,7 +294,7 @@ def test_every_code_member_named_in_src_exists() -> None:
 def test_the_code_scan_sees_the_raise_sites() -> None:
     """The scan above is not vacuous: it finds ``code=`` at raise sites and the
     codes handed to helpers (``_limit``, ``RowError``)."""
-    seen = {ast.unparse(expr) for _, expr in code_expressions()}
+    seen = {ast.unparse(expr) for _, expr, _ in code_expressions()}
     assert len(seen) > 40
     assert any("TOO_MANY_PHONES" in s or "too_many_phones" in s for s in seen)
     assert any("EXTRA_FIELDS" in s or "extra_fields" in s for s in seen)
