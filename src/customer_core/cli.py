@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from customer_core import presets
 from customer_core.domain.model.actor import Actor
-from customer_core.errors import CustomerCoreError, InvalidValue
+from customer_core.errors import Code, CustomerCoreError, InvalidValue
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
@@ -68,7 +68,7 @@ def _mapping(pairs: Sequence[str] | None) -> dict[str, str]:
         if not sep or not header.strip() or not column.strip():
             raise InvalidValue(
                 f"--mapping expects 'Header=column', got {pair!r}",
-                code="invalid_mapping",
+                code=Code.INVALID_MAPPING,
                 field="mapping",
             )
         mapping[header.strip()] = column.strip()

@@ -17,7 +17,7 @@ from typing import TypeVar
 import attrs
 
 from customer_core import presets
-from customer_core.errors import InvalidValue, StorageUnavailable
+from customer_core.errors import Code, InvalidValue, StorageUnavailable
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import Importer
 from customer_core.ports import (
@@ -148,7 +148,7 @@ def connect(
     ``tax_registry`` and ``publisher`` go to every service.
     """
     if not isinstance(url, str):
-        raise InvalidValue("the database URL is text", code="invalid_value", field="url")
+        raise InvalidValue("the database URL is text", code=Code.INVALID_VALUE, field="url")
     storage: UnitOfWorkFactory = (
         _open_memory() if url.startswith("memory:") else _open_sql(url, upgrade=upgrade)
     )
@@ -184,12 +184,12 @@ def _open_sql(url: str, *, upgrade: bool) -> UnitOfWorkFactory:
             sql.refresh_statistics()  # a database filled by any means plans well
     except ArgumentError as exc:  # the message never repeats the URL (it may hold a password)
         raise InvalidValue(
-            f"not a usable database URL: {exc}", code="invalid_value", field="url"
+            f"not a usable database URL: {exc}", code=Code.INVALID_VALUE, field="url"
         ) from exc
     except DBAPIError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
         raise StorageUnavailable(
             f"cannot open the database ({type(exc.orig).__name__}: {reason})",
-            code="storage_unavailable",
+            code=Code.STORAGE_UNAVAILABLE,
         ) from exc
     return sql

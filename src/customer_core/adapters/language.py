@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from customer_core.errors import MissingDependency
+from customer_core.errors import Code, MissingDependency
 
 __all__ = ["LinguaLanguageDetector"]
 
@@ -30,7 +30,7 @@ class LinguaLanguageDetector:
         except ImportError as exc:
             raise MissingDependency(
                 "language detection needs: pip install 'customer-core[lang]'",
-                code="missing_dependency",
+                code=Code.MISSING_DEPENDENCY,
                 field="language_detector",
             ) from exc
         wanted = [lingua.IsoCode639_1.from_str(code) for code in self.languages]

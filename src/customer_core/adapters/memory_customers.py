@@ -20,7 +20,7 @@ from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery, search_key, search_rank
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope, matches_filter
-from customer_core.errors import Conflict, VersionConflict
+from customer_core.errors import Code, Conflict, VersionConflict
 from customer_core.ports import Assignment, IdentityListRepository, KeyLookup
 
 __all__ = ["MemoryCustomerRepository"]
@@ -32,7 +32,7 @@ def _version(customer: Customer | None) -> int | None:
 
 def _version_conflict() -> VersionConflict:
     return VersionConflict(
-        "the customer changed since it was read", code="version_conflict", field="version"
+        "the customer changed since it was read", code=Code.VERSION_CONFLICT, field="version"
     )
 
 
@@ -85,7 +85,7 @@ class MemoryCustomerRepository:
     def add(self, customer: Customer, /, *, first_holder: bool = False) -> Customer:
         key = (customer.tenant_id, customer.id)
         if key in self._customers:
-            raise Conflict("a customer with this id exists", code="conflict", field="id")
+            raise Conflict("a customer with this id exists", code=Code.CONFLICT, field="id")
         stored = as_added(customer)
         self._stage(key, None, stored, first_holder=first_holder)
         return stored

@@ -18,7 +18,7 @@ from customer_core.adapters.shared import not_found
 from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import IdentityKey
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
-from customer_core.errors import Conflict
+from customer_core.errors import Code, Conflict
 from customer_core.ports import DuplicateHint, MergeRecord
 
 __all__ = [
@@ -47,7 +47,7 @@ class MemoryPortfolioRepository:
     def add(self, portfolio: Portfolio, /) -> None:
         key = (portfolio.tenant_id, portfolio.id)
         if key in self._portfolios:
-            raise Conflict("a portfolio with this id exists", code="conflict", field="id")
+            raise Conflict("a portfolio with this id exists", code=Code.CONFLICT, field="id")
         self._portfolios.put(key, portfolio)
 
     def get(self, tenant_id: str, portfolio_id: str, /) -> Portfolio:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
-from customer_core.errors import DuplicateIdentity, NotFound
+from customer_core.errors import Code, DuplicateIdentity, NotFound
 
 __all__ = [
     "FIELD_OF_KIND",
@@ -38,7 +38,7 @@ def as_added(customer: Customer) -> Customer:
 def duplicate_identity(key: IdentityKey, holder_id: str) -> DuplicateIdentity:
     return DuplicateIdentity(
         f"this {key.kind.value.replace('_', ' ')} belongs to another customer",
-        code="duplicate_identity",
+        code=Code.DUPLICATE_IDENTITY,
         field=FIELD_OF_KIND[key.kind],
         holder_id=holder_id,
         kind=key.kind.value,
@@ -113,4 +113,4 @@ def _ordered(keys: Iterable[IdentityKey]) -> list[IdentityKey]:
 
 def not_found(what: str = "customer") -> NotFound:
     # One message whatever the reason (missing, other tenant, not visible).
-    return NotFound(f"{what} not found", code="not_found", field="id")
+    return NotFound(f"{what} not found", code=Code.NOT_FOUND, field="id")

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any, cast
 
 from customer_core.domain.values.text import fold_tokens
-from customer_core.errors import InvalidValue
+from customer_core.errors import Code, InvalidValue
 
 __all__ = [
     "COLUMNS",
@@ -163,11 +163,11 @@ class CsvSource:
         )
         head = buffered.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
         if not head.strip():
-            raise InvalidValue("the file is empty", code="empty_file", field="file")
+            raise InvalidValue("the file is empty", code=Code.EMPTY_FILE, field="file")
         if delimiter is not None and (len(delimiter) != 1 or delimiter in '"\r\n'):
             raise InvalidValue(
                 f"the delimiter is one character (not a quote or a line break), got {delimiter!r}",
-                code="invalid_value",
+                code=Code.INVALID_VALUE,
                 field="delimiter",
             )
         self.encoding = encoding or _detect_encoding(head)
@@ -178,7 +178,7 @@ class CsvSource:
             )
         except LookupError as exc:  # unknown, or not a text encoding (base64)
             raise InvalidValue(
-                f"not a text encoding: {self.encoding!r}", code="invalid_value", field="encoding"
+                f"not a text encoding: {self.encoding!r}", code=Code.INVALID_VALUE, field="encoding"
             ) from exc
         try:
             first_line = head.decode(self.encoding, errors="ignore").splitlines()[0]
@@ -189,13 +189,13 @@ class CsvSource:
         try:
             header = next(self._reader)
         except StopIteration:
-            raise InvalidValue("the file is empty", code="empty_file", field="file") from None
+            raise InvalidValue("the file is empty", code=Code.EMPTY_FILE, field="file") from None
         custom = {" ".join(fold_tokens(k)): v for k, v in (mapping or {}).items()}
         unknown_targets = set(custom.values()) - set(COLUMNS)
         if unknown_targets:
             raise InvalidValue(
                 f"unknown columns in the mapping: {sorted(unknown_targets)}",
-                code="invalid_mapping",
+                code=Code.INVALID_MAPPING,
                 field="mapping",
             )
         self.headers = tuple(header)
@@ -204,7 +204,7 @@ class CsvSource:
         )
         if "name" not in self.columns:
             raise InvalidValue(
-                "the header has no name column (Nome)", code="invalid_header", field="file"
+                "the header has no name column (Nome)", code=Code.INVALID_HEADER, field="file"
             )
         named = [c for c in self.columns if c]
         self._repeated = len(set(named)) != len(named)

@@ -6,6 +6,7 @@ import attrs
 
 from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.errors import Code
 from customer_core.io.rows import Draft, RowError
 
 __all__ = ["group_rows", "later_row"]
@@ -56,7 +57,7 @@ def group_rows(drafts: list[Draft]) -> tuple[list[tuple[Draft, set[IdentityKey]]
                 RowError(
                     line,
                     "tax_id",
-                    "duplicate_identity",
+                    Code.DUPLICATE_IDENTITY,
                     f"the row's identifiers tie it to line(s) {', '.join(map(str, lines))},"
                     " but their CPF/CNPJs or external ids differ",
                 )

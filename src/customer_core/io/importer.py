@@ -37,6 +37,7 @@ from customer_core.domain.model.customer import Customer, CustomerKind, Identity
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
+    Code,
     CustomerCoreError,
     DuplicateIdentity,
     InvalidOperation,
@@ -130,7 +131,7 @@ def _owner(
     if len(exclusive) > 1:
         raise DuplicateIdentity(
             "the row's identifiers belong to different customers",
-            code="duplicate_identity",
+            code=Code.DUPLICATE_IDENTITY,
             field="identifiers",
             holder_ids=sorted(exclusive),
         )
@@ -141,14 +142,14 @@ def _owner(
         if current is None or not scope.allows_customer(current):
             raise DuplicateIdentity(
                 "an identifier of the row belongs to a customer you cannot see",
-                code="duplicate_identity",
+                code=Code.DUPLICATE_IDENTITY,
                 field="identifiers",
             )
         conflict = conflicting_evidence(record, MatchRecord.of(current))
         if conflict is not None:
             raise InvalidOperation(
                 f"the row's identifier is another customer's: {conflict.message}",
-                code="conflicting_evidence",
+                code=Code.CONFLICTING_EVIDENCE,
                 field="identifiers",
                 reason=conflict.value,
             )
@@ -196,7 +197,7 @@ class Importer(ServiceBase):
         import_mode = ImportMode(mode)
         if not 1 <= batch_size <= 50_000:
             raise InvalidValue(
-                "batch_size must be 1 to 50000", code="invalid_value", field="batch_size"
+                "batch_size must be 1 to 50000", code=Code.INVALID_VALUE, field="batch_size"
             )
         assign = (
             self.preset.access.import_assigns_importer

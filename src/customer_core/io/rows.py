@@ -24,7 +24,7 @@ from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable
-from customer_core.errors import CustomerCoreError
+from customer_core.errors import Code, CustomerCoreError
 
 __all__ = ["Draft", "RowError", "parse_row"]
 
@@ -123,7 +123,7 @@ def parse_row(
 ) -> Draft | list[RowError]:
     """Parse one row; returns every error found, not just the first."""
     if "__error__" in row:
-        return [RowError(line, None, "unreadable_row", row["__error__"])]
+        return [RowError(line, None, Code.UNREADABLE_ROW, row["__error__"])]
     errors: list[RowError] = []
 
     def attempt(column: str, parse: Callable[[], T]) -> T | None:
@@ -135,7 +135,7 @@ def parse_row(
             return None
 
     if "__extra__" in row:
-        errors.append(RowError(line, None, "extra_fields", row["__extra__"]))
+        errors.append(RowError(line, None, Code.EXTRA_FIELDS, row["__extra__"]))
     name = attempt("name", lambda: clean_name(row.get("name", "")))
     tax_text = row.get("tax_id", "")
     tax_id = attempt("tax_id", lambda: parse_tax_id(tax_text)) if tax_text else None
@@ -186,7 +186,7 @@ def parse_row(
         )
     note = row.get("note") or None
     if note is not None and len(note) > _MAX_NOTE:
-        errors.append(RowError(line, "note", "invalid_value", f"at most {_MAX_NOTE} characters"))
+        errors.append(RowError(line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters"))
     elif note is not None:
         note = attempt("note", partial(check_printable, note, "note", multiline=True))
     external = row.get("external_id", "")

@@ -16,7 +16,7 @@ from customer_core.adapters.system import (
 )
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.rules.visibility import VisibilityScope, scope_for
-from customer_core.errors import DuplicateIdentity, InvalidOperation, NotFound
+from customer_core.errors import Code, DuplicateIdentity, InvalidOperation, NotFound
 from customer_core.ports import (
     Clock,
     DomainEvent,
@@ -35,7 +35,7 @@ __all__ = ["ServiceBase", "check_tenant"]
 def check_tenant(tenant_id: str, actor: Actor) -> None:
     if actor.tenant_id != tenant_id:
         raise InvalidOperation(
-            "the actor does not belong to this tenant", code="wrong_tenant", field="tenant_id"
+            "the actor does not belong to this tenant", code=Code.WRONG_TENANT, field="tenant_id"
         )
 
 

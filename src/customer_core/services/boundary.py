@@ -58,7 +58,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.values.ids import check_id, check_ids
-from customer_core.errors import InvalidValue
+from customer_core.errors import Code, InvalidValue
 from customer_core.unset import UNSET
 
 __all__ = ["IdParameter", "checking_ids", "id_parameters"]
@@ -139,7 +139,7 @@ def _checked(parameter: IdParameter, value: object) -> object:
             else check_ids(value, parameter.name)
         )
     if not isinstance(value, Actor):
-        raise InvalidValue("expected an Actor", code="invalid_value", field=parameter.name)
+        raise InvalidValue("expected an Actor", code=Code.INVALID_VALUE, field=parameter.name)
     return value
 
 

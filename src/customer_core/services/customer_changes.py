@@ -17,7 +17,7 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import InvalidValue, MissingRequiredField, NotFound, VersionConflict
+from customer_core.errors import Code, InvalidValue, MissingRequiredField, NotFound, VersionConflict
 from customer_core.ports import DomainEvent, UnitOfWork
 from customer_core.services.base import ServiceBase
 
@@ -51,7 +51,9 @@ class CustomerChanges(ServiceBase):
         try:
             uow.portfolios.get(after.tenant_id, after.portfolio_id)
         except NotFound as exc:
-            raise NotFound("portfolio not found", code="not_found", field="portfolio_id") from exc
+            raise NotFound(
+                "portfolio not found", code=Code.NOT_FOUND, field="portfolio_id"
+            ) from exc
 
     def _change(
         self,
@@ -81,7 +83,7 @@ class CustomerChanges(ServiceBase):
         ):
             raise InvalidValue(
                 "expected_version is the version number read",
-                code="invalid_value",
+                code=Code.INVALID_VALUE,
                 field="expected_version",
             )
         with (
@@ -92,7 +94,7 @@ class CustomerChanges(ServiceBase):
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflict(
                     "the customer changed since it was read",
-                    code="version_conflict",
+                    code=Code.VERSION_CONFLICT,
                     field="version",
                 )
             changed = change(current)
@@ -106,7 +108,7 @@ class CustomerChanges(ServiceBase):
                 taken = [f for f in changed.missing_required(registration) if f not in lacked]
                 if taken:
                     raise MissingRequiredField(
-                        f"{taken[0]} is required", code="required_field", field=taken[0]
+                        f"{taken[0]} is required", code=Code.REQUIRED_FIELD, field=taken[0]
                     )
             changed = attrs.evolve(changed, updated_at=self.clock.now())
             saved = uow.customers.save(changed, expected_version=current.version)

@@ -16,7 +16,7 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
 from customer_core.domain.values.email import Email
-from customer_core.errors import InvalidOperation
+from customer_core.errors import Code, InvalidOperation
 from customer_core.services.customer_changes import CustomerChanges
 
 __all__ = ["CustomerCredentials"]
@@ -44,7 +44,7 @@ class CustomerCredentials(CustomerChanges):
         if not isinstance(password, str) or not _MIN_PASSWORD <= len(password) <= _MAX_PASSWORD:
             raise InvalidOperation(
                 f"a password has {_MIN_PASSWORD} to {_MAX_PASSWORD} characters",
-                code="invalid_password",
+                code=Code.INVALID_PASSWORD,
                 field="password",
             )
         return self.hasher.hash(password)
@@ -99,7 +99,7 @@ class CustomerCredentials(CustomerChanges):
         customer_id, _, secret = token.partition(".")
         hashed = self._hash_password(new_password)
         invalid = InvalidOperation(
-            "the reset token is invalid or expired", code="invalid_reset_token", field="token"
+            "the reset token is invalid or expired", code=Code.INVALID_RESET_TOKEN, field="token"
         )
         with self.uow_factory() as uow:
             try:

@@ -33,7 +33,7 @@ from customer_core.domain.model.customer import ACTIVE, Customer, CustomerKind, 
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.domain.values.address import Language
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.errors import InvalidOperation, InvalidTaxId, InvalidValue
+from customer_core.errors import Code, InvalidOperation, InvalidTaxId, InvalidValue
 from customer_core.ports import TaxIdStatus, UnitOfWork
 from customer_core.services import inputs
 from customer_core.services.base import check_tenant
@@ -50,7 +50,9 @@ def _moment(at: datetime | None) -> datetime | None:
     if at is None:
         return None
     if not isinstance(at, datetime) or at.utcoffset() is None:
-        raise InvalidValue("expected a timezone-aware datetime", code="invalid_value", field="at")
+        raise InvalidValue(
+            "expected a timezone-aware datetime", code=Code.INVALID_VALUE, field="at"
+        )
     return at
 
 
@@ -78,7 +80,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         if status in (TaxIdStatus.NOT_FOUND, TaxIdStatus.IRREGULAR):
             raise InvalidTaxId(
                 f"the registry reports this {tax_id.kind.upper()} as {status.value}",
-                code=f"invalid_{tax_id.kind}",
+                code={"cpf": Code.INVALID_CPF, "cnpj": Code.INVALID_CNPJ}[tax_id.kind],
                 field="tax_id",
                 registry_status=status.value,
             )
@@ -174,7 +176,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         customer = customer.with_status(status, self.preset.statuses)
         if contacts and customer.kind is not CustomerKind.COMPANY:
             raise InvalidOperation(
-                "only companies have contacts", code="not_a_company", field="contacts"
+                "only companies have contacts", code=Code.NOT_A_COMPANY, field="contacts"
             )
         customer.check(contact_policy, self.preset.registration)
         self._check_assignment(actor, None, customer)

@@ -35,7 +35,7 @@ from customer_core.domain.rules.visibility import (
     my_portfolio_default,
 )
 from customer_core.domain.values.ids import check_id
-from customer_core.errors import InvalidValue
+from customer_core.errors import Code, InvalidValue
 from customer_core.ports import UnitOfWork
 from customer_core.services.base import ServiceBase
 
@@ -63,13 +63,17 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
             raise TypeError(cursor)
         key, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
     except (ValueError, TypeError) as exc:
-        raise InvalidValue("the cursor is not valid", code="invalid_value", field="cursor") from exc
+        raise InvalidValue(
+            "the cursor is not valid", code=Code.INVALID_VALUE, field="cursor"
+        ) from exc
     return str(key), str(customer_id)
 
 
 def _check_limit(limit: int) -> int:
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= _MAX_LIMIT:
-        raise InvalidValue(f"limit must be 1 to {_MAX_LIMIT}", code="invalid_value", field="limit")
+        raise InvalidValue(
+            f"limit must be 1 to {_MAX_LIMIT}", code=Code.INVALID_VALUE, field="limit"
+        )
     return limit
 
 
@@ -97,7 +101,7 @@ class CustomerDirectory(ServiceBase):
     ) -> CustomerFilter:
         if my_portfolio is not None and not isinstance(my_portfolio, bool):
             raise InvalidValue(
-                "my_portfolio is true or false", code="invalid_value", field="my_portfolio"
+                "my_portfolio is true or false", code=Code.INVALID_VALUE, field="my_portfolio"
             )
         if seller_id is not None:
             owner: str | None = check_id(seller_id, "seller_id")  # "my portfolio" off
@@ -132,7 +136,7 @@ class CustomerDirectory(ServiceBase):
         except ValueError as exc:
             raise InvalidValue(
                 f"unknown relationship type {relationship_type!r}",
-                code="invalid_value",
+                code=Code.INVALID_VALUE,
                 field="relationship_type",
             ) from exc
         limit = _check_limit(limit)
@@ -146,7 +150,7 @@ class CustomerDirectory(ServiceBase):
                 check_id(value, field)  # a wrong type would silently match nothing
         if not isinstance(unassigned, bool):
             raise InvalidValue(
-                "unassigned is true or false", code="invalid_value", field="unassigned"
+                "unassigned is true or false", code=Code.INVALID_VALUE, field="unassigned"
             )
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)

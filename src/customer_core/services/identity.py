@@ -43,6 +43,7 @@ from customer_core.domain.rules.visibility import (
 )
 from customer_core.domain.values.address import Language
 from customer_core.errors import (
+    Code,
     DuplicateIdentity,
     InvalidValue,
     VersionConflict,
@@ -159,7 +160,7 @@ class IdentityService(CustomerMerging):
             ("message_text", message_text),
         ):
             if text is not None and not isinstance(text, str):
-                raise InvalidValue("expected text", code="invalid_value", field=field)
+                raise InvalidValue("expected text", code=Code.INVALID_VALUE, field=field)
         avatar_url = inputs._text(avatar_url, "avatar_url")  # as register checks it
         region = self.preset.default_region
         inbound = (
@@ -177,7 +178,7 @@ class IdentityService(CustomerMerging):
                 continue  # another message created or changed it first: look again
         raise VersionConflict(
             "the customer kept changing during resolution",
-            code="version_conflict",
+            code=Code.VERSION_CONFLICT,
             field="identifiers",
         )
 
@@ -317,7 +318,7 @@ class IdentityService(CustomerMerging):
         self, tenant_id: str, actor: Actor, customer_id: str, list_name: str, on: bool
     ) -> Customer:
         if not isinstance(on, bool):
-            raise InvalidValue("expected true or false", code="invalid_value", field="on")
+            raise InvalidValue("expected true or false", code=Code.INVALID_VALUE, field="on")
         with self.uow_factory() as uow:
             current = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
             flagged = (
@@ -370,7 +371,7 @@ class IdentityService(CustomerMerging):
         check_tenant(tenant_id, actor)
         if list_name not in (SPAM, VIP):
             raise InvalidValue(
-                "the list is 'spam' or 'vip'", code="invalid_value", field="list_name"
+                "the list is 'spam' or 'vip'", code=Code.INVALID_VALUE, field="list_name"
             )
         inbound = Inbound.parse(identifiers, region=self.preset.default_region)
         with self.uow_factory() as uow:
@@ -426,7 +427,7 @@ class IdentityService(CustomerMerging):
         if not number or not 0 <= threshold <= 1:  # also refuses NaN
             raise InvalidValue(
                 f"the threshold is a score from 0 to 1, got {threshold!r}",
-                code="invalid_value",
+                code=Code.INVALID_VALUE,
                 field="threshold",
             )
         with self.uow_factory() as uow:

@@ -16,7 +16,7 @@ from customer_core.domain.rules.policies import ContactPolicy
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile
 from customer_core.domain.values.phone import Phone, PhoneType
-from customer_core.errors import CustomerCoreError, InvalidValue
+from customer_core.errors import Code, CustomerCoreError, InvalidValue
 from customer_core.services import inputs
 
 __all__ = ["Inbound", "Outcome", "Resolution", "attach_new_identifiers"]
@@ -41,14 +41,16 @@ class Inbound:
         if not isinstance(identifiers, Mapping):
             raise InvalidValue(
                 "identifiers are a mapping such as {'phone': ...}",
-                code="invalid_value",
+                code=Code.INVALID_VALUE,
                 field="identifiers",
             )
         known = {"email", "phone", "messenger", "social", "external"}
         unknown = set(identifiers) - known
         if unknown:
             raise InvalidValue(
-                f"unknown identifiers {sorted(unknown)}", code="invalid_value", field="identifiers"
+                f"unknown identifiers {sorted(unknown)}",
+                code=Code.INVALID_VALUE,
+                field="identifiers",
             )
 
         def many(name: str) -> list[Any]:
@@ -78,7 +80,7 @@ class Inbound:
         ):
             raise InvalidValue(
                 "an inbound message needs at least one identifier",
-                code="invalid_value",
+                code=Code.INVALID_VALUE,
                 field="identifiers",
             )
         return inbound

@@ -15,6 +15,7 @@ from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable
 from customer_core.errors import (
+    Code,
     InvalidAddress,
     InvalidLanguage,
     InvalidSocialProfile,
@@ -71,7 +72,7 @@ def as_phone(value: PhoneInput, *, region: str = "BR", field: str = "phones") ->
                 extension=value.get("extension"),
                 field=field,
             )
-    raise InvalidValue("expected a phone number", code="invalid_value", field=field)
+    raise InvalidValue("expected a phone number", code=Code.INVALID_VALUE, field=field)
 
 
 def as_email(value: EmailInput, *, field: str = "emails") -> Email:
@@ -82,7 +83,7 @@ def as_tax_id(value: Cpf | Cnpj | str | None) -> Cpf | Cnpj | None:
     if value is None or isinstance(value, Cpf | Cnpj):
         return value
     if not isinstance(value, str):
-        raise InvalidTaxId("a CPF or CNPJ is text", code="invalid_tax_id", field="tax_id")
+        raise InvalidTaxId("a CPF or CNPJ is text", code=Code.INVALID_TAX_ID, field="tax_id")
     return parse_tax_id(value) if value.strip() else None
 
 
@@ -110,23 +111,23 @@ def as_address(value: AddressInput) -> Address:
         if unknown:
             raise InvalidAddress(
                 f"unknown address fields {sorted(unknown)}",
-                code="invalid_address",
+                code=Code.INVALID_ADDRESS,
                 field="addresses",
             )
         return Address.create(**value)
-    raise InvalidValue("expected an address", code="invalid_value", field="addresses")
+    raise InvalidValue("expected an address", code=Code.INVALID_VALUE, field="addresses")
 
 
 def as_social_profile(value: SocialInput) -> SocialProfile:
     if isinstance(value, SocialProfile):
         return value
     if isinstance(value, tuple):
-        network, handle = _pair(value, "social_profiles", "invalid_social_profile")
+        network, handle = _pair(value, "social_profiles", Code.INVALID_SOCIAL_PROFILE)
         return SocialProfile.parse(handle, network=network)
     return SocialProfile.parse(value)
 
 
-def _pair(value: Any, field: str, code: str) -> tuple[str, str]:
+def _pair(value: Any, field: str, code: Code) -> tuple[str, str]:
     """An ``(app or system, id)`` pair, or the field's error (not a ``TypeError``)."""
     if (
         isinstance(value, (tuple, list))
@@ -142,13 +143,13 @@ def _pair(value: Any, field: str, code: str) -> tuple[str, str]:
 def as_messenger_id(value: MessengerInput) -> MessengerId:
     if isinstance(value, MessengerId):
         return value
-    return MessengerId.parse(*_pair(value, "messenger_ids", "invalid_messenger_id"))
+    return MessengerId.parse(*_pair(value, "messenger_ids", Code.INVALID_MESSENGER_ID))
 
 
 def as_external_id(value: ExternalInput) -> ExternalId:
     if isinstance(value, ExternalId):
         return value
-    return ExternalId.parse(*_pair(value, "external_ids", "invalid_external_id"))
+    return ExternalId.parse(*_pair(value, "external_ids", Code.INVALID_EXTERNAL_ID))
 
 
 def as_website(value: Website | str) -> Website:
@@ -160,7 +161,7 @@ def as_language(value: Language | str | None) -> Language | None:
         return value
     if not isinstance(value, str):
         raise InvalidLanguage(
-            "a language is an ISO 639-1 code", code="invalid_language", field="language"
+            "a language is an ISO 639-1 code", code=Code.INVALID_LANGUAGE, field="language"
         )
     return Language.parse(value) if value.strip() else None
 
@@ -174,7 +175,7 @@ def as_contact(
         contact.check(policy)
         return contact
     if not isinstance(value, Mapping):
-        raise InvalidValue("expected a contact", code="invalid_value", field="contacts")
+        raise InvalidValue("expected a contact", code=Code.INVALID_VALUE, field="contacts")
     return Contact.create(
         id=str(value.get("id") or new_id),
         name=value.get("name", ""),
@@ -214,7 +215,7 @@ def _text(value: object, field: str) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > _MAX_TEXT:
         raise InvalidValue(
-            f"expected text up to {_MAX_TEXT} characters", code="invalid_value", field=field
+            f"expected text up to {_MAX_TEXT} characters", code=Code.INVALID_VALUE, field=field
         )
     return check_printable(value, field, multiline=True).strip() or None
 
@@ -225,7 +226,7 @@ def parse_scalar_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise InvalidValue(
             f"unknown or not directly settable fields: {sorted(unknown)}",
-            code="invalid_value",
+            code=Code.INVALID_VALUE,
             field=sorted(unknown)[0],
         )
     parsed: dict[str, Any] = {}
@@ -236,7 +237,7 @@ def parse_scalar_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
             parsed[name] = as_language(value)
         elif name in _BOOL_FIELDS:
             if not isinstance(value, bool):
-                raise InvalidValue("expected true or false", code="invalid_value", field=name)
+                raise InvalidValue("expected true or false", code=Code.INVALID_VALUE, field=name)
             parsed[name] = value
         elif name in ("portfolio_id", "responsible_id"):
             text = _text(value, name)  # empty clears it

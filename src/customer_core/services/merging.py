@@ -16,7 +16,7 @@ from customer_core.domain.matching.merge import merge_customers, split_merged
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import InvalidOperation, InvalidValue
+from customer_core.errors import Code, InvalidOperation, InvalidValue
 from customer_core.ports import MergeRecord
 from customer_core.services import inputs
 from customer_core.services.base import ServiceBase
@@ -56,7 +56,7 @@ class CustomerMerging(ServiceBase):
         if not absorbed or survivor_id in absorbed:
             raise InvalidOperation(
                 "merge other customers into the survivor",
-                code="invalid_operation",
+                code=Code.INVALID_OPERATION,
                 field="absorbed_ids",
             )
         dropped = {self._drop_key(text) for text in drop}
@@ -106,7 +106,7 @@ class CustomerMerging(ServiceBase):
         """The match key of an identifier named in ``drop`` (a phone or e-mail as typed)."""
         if not isinstance(text, str):
             raise InvalidValue(
-                "name each identifier to drop as text", code="invalid_value", field="drop"
+                "name each identifier to drop as text", code=Code.INVALID_VALUE, field="drop"
             )
         if "@" in text:
             return inputs.as_email(text).match_key
@@ -135,7 +135,7 @@ class CustomerMerging(ServiceBase):
             )
             if record.undone_at is not None:
                 raise InvalidOperation(
-                    "this merge was undone already", code="already_undone", field="merge_id"
+                    "this merge was undone already", code=Code.ALREADY_UNDONE, field="merge_id"
                 )
             restored = split_merged(current, record.survivor_before, record.absorbed_before)
             survivor = uow.customers.save(

@@ -18,7 +18,7 @@ from customer_core.domain.model.customer import clean_name
 from customer_core.domain.rules.policies import Visibility
 from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
 from customer_core.domain.values.ids import check_id
-from customer_core.errors import InvalidValue, NotFound, PermissionDenied, RuleViolation
+from customer_core.errors import Code, InvalidValue, NotFound, PermissionDenied, RuleViolation
 from customer_core.ports import Assignment, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
 from customer_core.services.inputs import _text
@@ -92,7 +92,7 @@ def _id_list(values: Iterable[str], field: str) -> list[str]:
     except TypeError:  # not iterable, or unhashable items
         ids = None
     if ids is None or not all(isinstance(i, str) and i for i in ids):
-        raise InvalidValue("expected a list of ids", code="invalid_value", field=field)
+        raise InvalidValue("expected a list of ids", code=Code.INVALID_VALUE, field=field)
     return [check_id(i, field) for i in ids]
 
 
@@ -104,7 +104,7 @@ def _ids(customer_ids: Iterable[str]) -> list[str]:
     ids = _id_list(customer_ids, "customer_ids")
     if not ids or len(ids) > _MAX_BULK:
         raise InvalidValue(
-            f"select 1 to {_MAX_BULK} customers", code="invalid_value", field="customer_ids"
+            f"select 1 to {_MAX_BULK} customers", code=Code.INVALID_VALUE, field="customer_ids"
         )
     return ids
 
@@ -116,7 +116,7 @@ class PortfolioService(ServiceBase):
         # Creating and editing portfolios is an administration task (supervisors and admins).
         if actor.role not in self.preset.access.transfer_roles:
             raise PermissionDenied(
-                "your role may not manage portfolios", code="permission_denied", field="role"
+                "your role may not manage portfolios", code=Code.PERMISSION_DENIED, field="role"
             )
 
     def create(
@@ -282,7 +282,7 @@ class PortfolioService(ServiceBase):
         _optional_id(to_seller_id, "to_seller_id")
         if to_portfolio_id is None and to_seller_id is None:
             raise InvalidValue(
-                "choose a portfolio or a seller", code="invalid_value", field="to_portfolio_id"
+                "choose a portfolio or a seller", code=Code.INVALID_VALUE, field="to_portfolio_id"
             )
         ids = _ids(customer_ids)
         with self.uow_factory() as uow:
@@ -352,19 +352,19 @@ class PortfolioService(ServiceBase):
         if not callable(getattr(starter, "start", None)):
             raise InvalidValue(
                 "starter is a ConversationStarter (an object with start())",
-                code="invalid_value",
+                code=Code.INVALID_VALUE,
                 field="starter",
             )
         if not isinstance(template, str) or not template.strip():
             raise InvalidValue(
-                "the template is required text", code="invalid_value", field="template"
+                "the template is required text", code=Code.INVALID_VALUE, field="template"
             )
         ids = _ids(customer_ids)
         limit = self.preset.access.bulk_conversation_max
         if len(ids) > limit:
             raise RuleViolation(
                 f"at most {limit} customers per bulk conversation",
-                code="rule_violation",
+                code=Code.RULE_VIOLATION,
                 field="customer_ids",
                 limit=limit,
             )

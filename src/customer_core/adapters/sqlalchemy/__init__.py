@@ -16,7 +16,7 @@ Alembic migrations, which :func:`upgrade` runs.
 
 from __future__ import annotations
 
-from customer_core.errors import MissingDependency
+from customer_core.errors import Code, MissingDependency
 
 try:
     import alembic  # noqa: F401
@@ -24,7 +24,7 @@ try:
 except ImportError as exc:
     raise MissingDependency(
         "the SQL storage adapter needs SQLAlchemy and Alembic: pip install 'customer-core[sql]'",
-        code="missing_dependency",
+        code=Code.MISSING_DEPENDENCY,
     ) from exc
 
 from customer_core.adapters.sqlalchemy.engine import create_engine, upgrade

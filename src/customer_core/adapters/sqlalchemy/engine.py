@@ -27,7 +27,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
 
-from customer_core.errors import MissingDependency
+from customer_core.errors import Code, MissingDependency
 
 __all__ = [
     "SQLITE_BEGIN",
@@ -84,7 +84,7 @@ def create_engine(url: str | URL, /, **kwargs: Any) -> Engine:
         raise MissingDependency(
             f"the database driver for {url.drivername!r} is not installed: "
             "pip install 'customer-core[sql]'",
-            code="missing_dependency",
+            code=Code.MISSING_DEPENDENCY,
         ) from exc
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)

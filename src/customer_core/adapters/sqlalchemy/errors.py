@@ -39,6 +39,7 @@ from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 
 from customer_core.adapters.sqlalchemy.tables import metadata
 from customer_core.errors import (
+    Code,
     Conflict,
     CustomerCoreError,
     InvalidStoredValue,
@@ -120,7 +121,7 @@ def guarded_write(connection: Connection, handlers: Handlers) -> Iterator[Writes
         if handler is not None:
             raise handler() from exc
         raise Conflict(
-            "the write conflicts with stored data", code="conflict", constraint=name
+            "the write conflicts with stored data", code=Code.CONFLICT, constraint=name
         ) from exc
 
 
@@ -188,7 +189,7 @@ def storage_error(exc: BaseException | None) -> CustomerCoreError | None:
     if isinstance(exc, DataError):
         return InvalidStoredValue(
             "the database refused a value; nothing was written",
-            code="invalid_stored_value",
+            code=Code.INVALID_STORED_VALUE,
             field=None,
         )
     if isinstance(exc, OperationalError | InterfaceError) or (
@@ -196,6 +197,6 @@ def storage_error(exc: BaseException | None) -> CustomerCoreError | None:
     ):
         return StorageUnavailable(
             f"the database is unavailable ({type(exc.orig).__name__}); nothing was written",
-            code="storage_unavailable",
+            code=Code.STORAGE_UNAVAILABLE,
         )
     return None

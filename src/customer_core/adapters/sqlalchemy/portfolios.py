@@ -15,7 +15,7 @@ from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
 from customer_core.adapters.sqlalchemy.mapping import portfolio_from_rows, portfolio_row
 from customer_core.adapters.sqlalchemy.tables import customers, portfolio_members, portfolios
 from customer_core.domain.model.actor import Portfolio
-from customer_core.errors import Conflict
+from customer_core.errors import Code, Conflict
 
 __all__ = ["SqlPortfolioRepository"]
 
@@ -43,7 +43,7 @@ class SqlPortfolioRepository(GuardedRepository):
     def add(self, portfolio: Portfolio, /) -> None:
         handlers: Handlers = {
             str(portfolios.primary_key.name): lambda: Conflict(
-                "a portfolio with this id exists", code="conflict", field="id"
+                "a portfolio with this id exists", code=Code.CONFLICT, field="id"
             )
         }
         with self._writing(handlers) as writes:

@@ -38,7 +38,7 @@ from customer_core.adapters.sqlalchemy.tables import (
 )
 from customer_core.domain.model.customer import IdentityKey
 from customer_core.domain.rules.visibility import VisibilityScope
-from customer_core.errors import Conflict
+from customer_core.errors import Code, Conflict
 from customer_core.ports import DuplicateHint, MergeRecord
 
 __all__ = ["SqlDuplicateHints", "SqlIdentityLists", "SqlMerges"]
@@ -115,7 +115,7 @@ class SqlMerges(GuardedRepository):
     def add(self, record: MergeRecord, /) -> None:
         handlers: Handlers = {
             str(merges.primary_key.name): lambda: Conflict(
-                "a merge with this id exists", code="conflict", field="id"
+                "a merge with this id exists", code=Code.CONFLICT, field="id"
             )
         }
         with self._writing(handlers) as writes:

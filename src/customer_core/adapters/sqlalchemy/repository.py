@@ -44,7 +44,7 @@ from customer_core.adapters.sqlalchemy.queries import chunks, select_by_keys
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers, identity_claims
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
 from customer_core.domain.model.customer import Customer, IdentityKey
-from customer_core.errors import Conflict, CustomerCoreError, VersionConflict
+from customer_core.errors import Code, Conflict, CustomerCoreError, VersionConflict
 from customer_core.ports import KeyLookup
 
 __all__ = ["SqlCustomerRepository", "SqlPortfolioRepository"]
@@ -80,7 +80,7 @@ class SqlCustomerRepository(VisibleCustomers):
                     if others:
                         return duplicate_identity(key, others[0])
         return Conflict(
-            "an identifier changed hands while saving; try again", code="conflict", field="id"
+            "an identifier changed hands while saving; try again", code=Code.CONFLICT, field="id"
         )
 
     # -- writes -------------------------------------------------------------
@@ -98,7 +98,7 @@ class SqlCustomerRepository(VisibleCustomers):
         stored = [as_added(customer) for customer in batch]
         handlers: Handlers = {
             _CUSTOMERS_PK: lambda: Conflict(
-                "a customer with this id exists", code="conflict", field="id"
+                "a customer with this id exists", code=Code.CONFLICT, field="id"
             ),
             _CLAIMS_PK: lambda: self._taken(stored),
         }
@@ -309,5 +309,5 @@ class SqlCustomerRepository(VisibleCustomers):
 
 def _version_conflict() -> VersionConflict:
     return VersionConflict(
-        "the customer changed since it was read", code="version_conflict", field="version"
+        "the customer changed since it was read", code=Code.VERSION_CONFLICT, field="version"
     )

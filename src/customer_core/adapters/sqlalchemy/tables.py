@@ -46,7 +46,7 @@ from sqlalchemy.types import TypeEngine
 
 from customer_core.domain.values.ids import MAX_ID_LENGTH
 from customer_core.domain.values.online import MAX_KEY
-from customer_core.errors import InvalidValue
+from customer_core.errors import Code, InvalidValue
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -159,7 +159,7 @@ class IdText(TypeDecorator[str]):
         if value is None or type(value) is str:
             return value
         raise InvalidValue(
-            f"an id or identity key is text, not {type(value).__name__}", code="invalid_value"
+            f"an id or identity key is text, not {type(value).__name__}", code=Code.INVALID_VALUE
         )
 
 

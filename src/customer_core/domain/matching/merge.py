@@ -27,7 +27,7 @@ import attrs
 
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.policies import ContactPolicy
-from customer_core.errors import InvalidOperation
+from customer_core.errors import Code, InvalidOperation
 
 __all__ = ["MERGEABLE_FIELDS", "merge_customers", "split_merged"]
 
@@ -82,20 +82,20 @@ def merge_customers(
     """
     if survivor.tenant_id != absorbed.tenant_id or survivor.id == absorbed.id:
         raise InvalidOperation(
-            "merge two different customers of one tenant", code="invalid_operation", field="ids"
+            "merge two different customers of one tenant", code=Code.INVALID_OPERATION, field="ids"
         )
     picked = dict(choices or {})
     unknown = set(picked) - MERGEABLE_FIELDS
     if unknown or any(v not in ("survivor", "absorbed") for v in picked.values()):
         raise InvalidOperation(
             f"cannot choose {sorted(unknown) or 'that value'}",
-            code="invalid_operation",
+            code=Code.INVALID_OPERATION,
             field="choices",
         )
     if survivor.tax_id and absorbed.tax_id and survivor.tax_id != absorbed.tax_id:
         raise InvalidOperation(
             "the two records have different CPF/CNPJ: they are not the same customer",
-            code="conflicting_tax_id",
+            code=Code.CONFLICTING_TAX_ID,
             field="tax_id",
         )
     dropped = set(drop)

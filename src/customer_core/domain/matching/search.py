@@ -28,7 +28,7 @@ from customer_core.domain.values.email import Email
 from customer_core.domain.values.phone import phone_match_key
 from customer_core.domain.values.tax_id import parse_tax_id
 from customer_core.domain.values.text import fold_tokens
-from customer_core.errors import InvalidValue
+from customer_core.errors import Code, InvalidValue
 
 __all__ = ["SearchQuery", "parse_search", "search_key", "search_rank"]
 
@@ -54,12 +54,12 @@ def search_key(customer: Customer) -> str:
 
 def parse_search(text: str, /, *, region: str = "BR") -> SearchQuery:
     if not isinstance(text, str):
-        raise InvalidValue("the search text is text", code="invalid_value", field="text")
+        raise InvalidValue("the search text is text", code=Code.INVALID_VALUE, field="text")
     cleaned = " ".join(text.split())
     if not cleaned:
-        raise InvalidValue("the search text is empty", code="invalid_value", field="text")
+        raise InvalidValue("the search text is empty", code=Code.INVALID_VALUE, field="text")
     if len(cleaned) > _MAX_QUERY:
-        raise InvalidValue("the search text is too long", code="invalid_value", field="text")
+        raise InvalidValue("the search text is too long", code=Code.INVALID_VALUE, field="text")
     keys: list[IdentityKey] = []
     with contextlib.suppress(InvalidValue):
         keys.append(IdentityKey(IdentityKind.TAX_ID, parse_tax_id(cleaned).digits))

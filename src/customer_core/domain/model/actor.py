@@ -9,7 +9,7 @@ import attrs
 
 from customer_core.domain.rules.policies import Role
 from customer_core.domain.values.ids import check_id
-from customer_core.errors import InvalidValue
+from customer_core.errors import Code, InvalidValue
 
 __all__ = ["Actor", "Permission", "Portfolio"]
 
@@ -27,7 +27,7 @@ def _permissions(values: Iterable[Permission | str]) -> frozenset[Permission]:
     try:
         return frozenset(v if isinstance(v, Permission) else Permission(v) for v in values)
     except ValueError as exc:
-        raise InvalidValue(str(exc), code="invalid_value", field="permissions") from exc
+        raise InvalidValue(str(exc), code=Code.INVALID_VALUE, field="permissions") from exc
 
 
 def _ids(values: Iterable[str]) -> frozenset[str]:
@@ -46,7 +46,7 @@ def _role(value: Role | str) -> Role:
     try:
         return value if isinstance(value, Role) else Role(value)
     except ValueError as exc:
-        raise InvalidValue(str(exc), code="invalid_value", field="role") from exc
+        raise InvalidValue(str(exc), code=Code.INVALID_VALUE, field="role") from exc
 
 
 @attrs.frozen(kw_only=True)

@@ -42,6 +42,7 @@ from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.domain.values.text import check_printable
 from customer_core.errors import (
+    Code,
     InvalidOperation,
     InvalidValue,
     MissingRequiredField,
@@ -102,13 +103,15 @@ def clean_name(text: object, field: str = "name", *, required: bool = True) -> s
     """Normalize a person's or company's name: NFC, single spaces, bounded length."""
     if text is None or (isinstance(text, str) and not text.strip()):
         if required:
-            raise MissingRequiredField("the name is required", code="required_field", field=field)
+            raise MissingRequiredField(
+                "the name is required", code=Code.REQUIRED_FIELD, field=field
+            )
         return None
     if not isinstance(text, str):
-        raise InvalidValue("expected text", code="invalid_value", field=field)
+        raise InvalidValue("expected text", code=Code.INVALID_VALUE, field=field)
     name = " ".join(check_printable(unicodedata.normalize("NFC", text), field).split())
     if len(name) > _MAX_NAME:
-        raise InvalidValue(f"at most {_MAX_NAME} characters", code="invalid_value", field=field)
+        raise InvalidValue(f"at most {_MAX_NAME} characters", code=Code.INVALID_VALUE, field=field)
     return name
 
 
@@ -130,7 +133,7 @@ def _add(items: tuple[T, ...], item: T) -> tuple[T, ...]:
 def _without(items: tuple[T, ...], key: str, key_of: Any, field: str) -> tuple[T, ...]:
     kept = tuple(i for i in items if key_of(i) != key)
     if len(kept) == len(items):
-        raise NotFound("no such item on the record", code="not_found", field=field)
+        raise NotFound("no such item on the record", code=Code.NOT_FOUND, field=field)
     return kept
 
 
@@ -263,13 +266,13 @@ class Customer:
         """A new customer; ``fields`` are any other attribute, already parsed."""
         if not tenant_id:
             raise MissingRequiredField(
-                "the tenant is required", code="required_field", field="tenant_id"
+                "the tenant is required", code=Code.REQUIRED_FIELD, field="tenant_id"
             )
         try:
             customer_kind = CustomerKind(kind) if isinstance(kind, str) else kind
             customer_source = Source(source) if isinstance(source, str) else source
         except ValueError as exc:
-            raise InvalidValue(str(exc), code="invalid_value", field="kind") from exc
+            raise InvalidValue(str(exc), code=Code.INVALID_VALUE, field="kind") from exc
         # The primaries are settled before construction: building the record
         # once is a tenth of an import's cost per row, building it twice more.
         email_key, phone_key = _default_primaries(
@@ -336,7 +339,7 @@ class Customer:
         missing = self.missing_required(registration)
         if missing:
             name = missing[0]
-            raise MissingRequiredField(f"{name} is required", code="required_field", field=name)
+            raise MissingRequiredField(f"{name} is required", code=Code.REQUIRED_FIELD, field=name)
 
     def missing_required(self, registration: RegistrationPolicy) -> list[str]:
         """The fields ``registration`` requires that this record lacks, sorted."""
@@ -371,7 +374,7 @@ class Customer:
         if protected:
             raise InvalidOperation(
                 f"cannot update {sorted(protected)} this way",
-                code="invalid_operation",
+                code=Code.INVALID_OPERATION,
                 field=sorted(protected)[0],
             )
         return attrs.evolve(self, **changes)
@@ -391,7 +394,7 @@ class Customer:
 
     def replace_phone(self, match_key: str, phone: Phone, *, policy: ContactPolicy) -> Customer:
         if all(p.match_key != match_key for p in self.phones):
-            raise NotFound("no such phone on the record", code="not_found", field="phones")
+            raise NotFound("no such phone on the record", code=Code.NOT_FOUND, field="phones")
         phones = tuple(phone if p.match_key == match_key else p for p in self.phones)
         policy.check_phones(phones)
         primary = phone.match_key if self.primary_phone_key == match_key else self.primary_phone_key
@@ -409,7 +412,7 @@ class Customer:
     def replace_email(self, match_key: str, email: Email, *, policy: ContactPolicy) -> Customer:
         emails = tuple(email if e.match_key == match_key else e for e in self.emails)
         if all(e.match_key != match_key for e in self.emails):
-            raise NotFound("no such e-mail on the record", code="not_found", field="emails")
+            raise NotFound("no such e-mail on the record", code=Code.NOT_FOUND, field="emails")
         policy.check_emails(emails)
         primary = email.match_key if self.primary_email_key == match_key else self.primary_email_key
         return attrs.evolve(self, emails=emails, primary_email_key=primary)
@@ -422,7 +425,7 @@ class Customer:
         if all(e.match_key != match_key for e in self.emails):
             raise InvalidOperation(
                 "the primary e-mail must be one of the customer's e-mails",
-                code="primary_must_exist",
+                code=Code.PRIMARY_MUST_EXIST,
                 field="primary_email",
             )
         return attrs.evolve(self, primary_email_key=match_key)
@@ -431,7 +434,7 @@ class Customer:
         if all(p.match_key != match_key for p in self.phones):
             raise InvalidOperation(
                 "the primary phone must be one of the customer's phones",
-                code="primary_must_exist",
+                code=Code.PRIMARY_MUST_EXIST,
                 field="primary_phone",
             )
         return attrs.evolve(self, primary_phone_key=match_key)
@@ -479,20 +482,20 @@ class Customer:
 
     def replace_address(self, index: int, address: Address, *, policy: ContactPolicy) -> Customer:
         if not 0 <= index < len(self.addresses):
-            raise NotFound("no such address on the record", code="not_found", field="addresses")
+            raise NotFound("no such address on the record", code=Code.NOT_FOUND, field="addresses")
         addresses = (*self.addresses[:index], address, *self.addresses[index + 1 :])
         policy.check_addresses([a.type for a in addresses])
         return attrs.evolve(self, addresses=addresses)
 
     def remove_address(self, index: int) -> Customer:
         if not 0 <= index < len(self.addresses):
-            raise NotFound("no such address on the record", code="not_found", field="addresses")
+            raise NotFound("no such address on the record", code=Code.NOT_FOUND, field="addresses")
         return attrs.evolve(self, addresses=self.addresses[:index] + self.addresses[index + 1 :])
 
     def add_contact(self, contact: Contact, *, policy: ContactPolicy) -> Customer:
         if self.kind is not CustomerKind.COMPANY:
             raise InvalidOperation(
-                "only companies have contacts", code="not_a_company", field="contacts"
+                "only companies have contacts", code=Code.NOT_A_COMPANY, field="contacts"
             )
         contacts = _add(self.contacts, contact)
         policy.check_contacts(contacts)
@@ -501,7 +504,7 @@ class Customer:
 
     def replace_contact(self, contact: Contact, *, policy: ContactPolicy) -> Customer:
         if all(c.id != contact.id for c in self.contacts):
-            raise NotFound("no such contact", code="not_found", field="contacts")
+            raise NotFound("no such contact", code=Code.NOT_FOUND, field="contacts")
         contact.check(policy)
         contacts = tuple(contact if c.id == contact.id else c for c in self.contacts)
         return attrs.evolve(self, contacts=contacts)
@@ -513,7 +516,7 @@ class Customer:
     def with_status(self, status: str, statuses: Iterable[StatusDefinition]) -> Customer:
         if status not in {s.name for s in statuses}:
             raise InvalidOperation(
-                f"unknown status {status!r}", code="unknown_status", field="status"
+                f"unknown status {status!r}", code=Code.UNKNOWN_STATUS, field="status"
             )
         return attrs.evolve(self, status=status)
 

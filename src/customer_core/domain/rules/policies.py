@@ -17,7 +17,7 @@ from customer_core.domain.values.address import AddressType
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import SocialNetwork, SocialProfile
 from customer_core.domain.values.phone import Phone, PhoneType
-from customer_core.errors import CardinalityExceeded, DuplicateIdentifier, InvalidOperation
+from customer_core.errors import CardinalityExceeded, Code, DuplicateIdentifier, InvalidOperation
 
 __all__ = [
     "AccessPolicy",
@@ -36,7 +36,7 @@ def _frozen(values: Iterable[Any] | None) -> frozenset[Any] | None:
     return None if values is None else frozenset(values)
 
 
-def _limit(items: Sequence[object], limit: int | None, code: str, field: str, what: str) -> None:
+def _limit(items: Sequence[object], limit: int | None, code: Code, field: str, what: str) -> None:
     if limit is not None and len(items) > limit:
         raise CardinalityExceeded(
             f"at most {limit} {what} allowed", code=code, field=field, limit=limit
@@ -50,7 +50,9 @@ def check_unique(items: Sequence[T], key: Callable[[T], str], field: str) -> Non
         k = key(item)
         if k in seen:
             raise DuplicateIdentifier(
-                "this identifier is already on the record", code="duplicate_identifier", field=field
+                "this identifier is already on the record",
+                code=Code.DUPLICATE_IDENTIFIER,
+                field=field,
             )
         seen.add(k)
 
@@ -76,53 +78,53 @@ class ContactPolicy:
 
     def check_phones(self, phones: Sequence[Phone], field: str = "phones") -> None:
         check_unique(phones, lambda p: p.match_key, field)
-        _limit(phones, self.max_phones, "too_many_phones", field, "phones")
+        _limit(phones, self.max_phones, Code.TOO_MANY_PHONES, field, "phones")
         if self.allowed_phone_types is not None:
             for phone in phones:
                 if phone.type not in self.allowed_phone_types:
                     raise CardinalityExceeded(
                         f"phone type {phone.type.value!r} is not allowed",
-                        code="phone_type_not_allowed",
+                        code=Code.PHONE_TYPE_NOT_ALLOWED,
                         field=field,
                     )
 
     def check_emails(self, emails: Sequence[Email], field: str = "emails") -> None:
         check_unique(emails, lambda e: e.match_key, field)
-        _limit(emails, self.max_emails, "too_many_emails", field, "e-mails")
+        _limit(emails, self.max_emails, Code.TOO_MANY_EMAILS, field, "e-mails")
 
     def check_social_profiles(
         self, profiles: Sequence[SocialProfile], field: str = "social_profiles"
     ) -> None:
         check_unique(profiles, lambda p: p.match_key, field)
-        _limit(profiles, self.max_social_profiles, "too_many_social_profiles", field, "profiles")
+        _limit(profiles, self.max_social_profiles, Code.TOO_MANY_SOCIAL_PROFILES, field, "profiles")
         if self.allowed_networks is not None:
             for profile in profiles:
                 if profile.network not in self.allowed_networks:
                     raise CardinalityExceeded(
                         f"network {profile.network.value!r} is not allowed",
-                        code="network_not_allowed",
+                        code=Code.NETWORK_NOT_ALLOWED,
                         field=field,
                     )
         if self.one_profile_per_network:
             networks = [p.network for p in profiles]
             if len(set(networks)) != len(networks):
                 raise CardinalityExceeded(
-                    "only one profile per network", code="one_profile_per_network", field=field
+                    "only one profile per network", code=Code.ONE_PROFILE_PER_NETWORK, field=field
                 )
 
     def check_addresses(self, types: Sequence[AddressType], field: str = "addresses") -> None:
-        _limit(types, self.max_addresses, "too_many_addresses", field, "addresses")
+        _limit(types, self.max_addresses, Code.TOO_MANY_ADDRESSES, field, "addresses")
         if self.allowed_address_types is not None:
             for kind in types:
                 if kind not in self.allowed_address_types:
                     raise CardinalityExceeded(
                         f"address type {kind.value!r} is not allowed",
-                        code="address_type_not_allowed",
+                        code=Code.ADDRESS_TYPE_NOT_ALLOWED,
                         field=field,
                     )
 
     def check_contacts(self, contacts: Sequence[object], field: str = "contacts") -> None:
-        _limit(contacts, self.max_contacts, "too_many_contacts", field, "contacts")
+        _limit(contacts, self.max_contacts, Code.TOO_MANY_CONTACTS, field, "contacts")
 
 
 REQUIRABLE_FIELDS = frozenset(
@@ -135,7 +137,9 @@ def _required(values: Iterable[str]) -> frozenset[str]:
     unknown = fields - REQUIRABLE_FIELDS
     if unknown:
         raise InvalidOperation(
-            f"cannot require {sorted(unknown)}", code="invalid_operation", field="required_fields"
+            f"cannot require {sorted(unknown)}",
+            code=Code.INVALID_OPERATION,
+            field="required_fields",
         )
     return fields
 

@@ -26,7 +26,7 @@ import attrs
 from customer_core.domain.model.actor import Actor, Permission
 from customer_core.domain.model.customer import Customer, RelationshipType
 from customer_core.domain.rules.policies import AccessPolicy, Role, Visibility
-from customer_core.errors import PermissionDenied
+from customer_core.errors import Code, PermissionDenied
 
 __all__ = [
     "Action",
@@ -158,7 +158,9 @@ def check_action(actor: Actor, policy: AccessPolicy, action: str) -> None:
         allowed = actor.role in roles
     if not allowed:
         raise PermissionDenied(
-            f"your role may not {action.replace('_', ' ')}", code="permission_denied", field=action
+            f"your role may not {action.replace('_', ' ')}",
+            code=Code.PERMISSION_DENIED,
+            field=action,
         )
 
 

@@ -22,7 +22,7 @@ import re
 import attrs
 
 from customer_core.domain.values.text import check_printable
-from customer_core.errors import InvalidAddress, InvalidLanguage
+from customer_core.errors import Code, InvalidAddress, InvalidLanguage
 
 __all__ = ["UFS", "Address", "AddressType", "Language"]
 
@@ -75,10 +75,10 @@ def _text(value: str | None, field: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidAddress("expected text", code="invalid_address", field=field)
+        raise InvalidAddress("expected text", code=Code.INVALID_ADDRESS, field=field)
     cleaned = " ".join(check_printable(value, field).split())
     if len(cleaned) > _MAX_TEXT:
-        raise InvalidAddress("too long", code="invalid_address", field=field)
+        raise InvalidAddress("too long", code=Code.INVALID_ADDRESS, field=field)
     return cleaned or None
 
 
@@ -117,13 +117,13 @@ class Address:
             kind = type if isinstance(type, AddressType) else AddressType(type.strip().lower())
         except ValueError as exc:
             raise InvalidAddress(
-                f"unknown address type {type!r}", code="invalid_address", field=f"{field}.type"
+                f"unknown address type {type!r}", code=Code.INVALID_ADDRESS, field=f"{field}.type"
             ) from exc
         country_code = (country or "BR").strip().upper()
         if not re.fullmatch(r"[A-Z]{2}", country_code):
             raise InvalidAddress(
                 "country must be an ISO 3166 alpha-2 code",
-                code="invalid_address",
+                code=Code.INVALID_ADDRESS,
                 field=f"{field}.country",
             )
         state = _text(uf, f"{field}.uf")
@@ -145,7 +145,7 @@ class Address:
         if not any((address.street, address.city, address.cep)):
             raise InvalidAddress(
                 "an address needs at least a street, a city or a CEP",
-                code="invalid_address",
+                code=Code.INVALID_ADDRESS,
                 field=field,
             )
         return address
@@ -160,7 +160,7 @@ def _brazilian_state(state: str | None, field: str) -> str | None:
     if state is None:
         return None
     if state.upper() not in UFS:
-        raise InvalidAddress(f"unknown UF {state!r}", code="invalid_uf", field=f"{field}.uf")
+        raise InvalidAddress(f"unknown UF {state!r}", code=Code.INVALID_UF, field=f"{field}.uf")
     return state.upper()
 
 
@@ -169,7 +169,7 @@ def _brazilian_cep(cep: str | None, field: str) -> str | None:
         return None
     digits = re.sub(r"[\s.\-]", "", cep)
     if not re.fullmatch(r"\d{8}", digits) or digits == "00000000":
-        raise InvalidAddress("a CEP has 8 digits", code="invalid_cep", field=f"{field}.cep")
+        raise InvalidAddress("a CEP has 8 digits", code=Code.INVALID_CEP, field=f"{field}.cep")
     return f"{digits[:5]}-{digits[5:]}"
 
 
@@ -378,7 +378,7 @@ class Language:
         code = str(text).strip().lower().replace("_", "-").split("-", 1)[0]
         if code not in _ISO_639_1:
             raise InvalidLanguage(
-                f"{text!r} is not an ISO 639-1 code", code="invalid_language", field=field
+                f"{text!r} is not an ISO 639-1 code", code=Code.INVALID_LANGUAGE, field=field
             )
         return cls(code)
 

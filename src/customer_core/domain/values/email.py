@@ -25,7 +25,7 @@ import attrs
 import email_validator
 
 from customer_core.domain.values.phone import PARSE_CACHE_SIZE
-from customer_core.errors import InvalidEmail
+from customer_core.errors import Code, InvalidEmail
 
 __all__ = ["Email", "email_match_key"]
 
@@ -53,15 +53,15 @@ class Email:
     @classmethod
     def _parse(cls, text: str, field: str) -> Email:
         if not isinstance(text, str):
-            raise InvalidEmail("an e-mail address is text", code="invalid_email", field=field)
+            raise InvalidEmail("an e-mail address is text", code=Code.INVALID_EMAIL, field=field)
         if not text.strip():
-            raise InvalidEmail("the e-mail is empty", code="invalid_email", field=field)
+            raise InvalidEmail("the e-mail is empty", code=Code.INVALID_EMAIL, field=field)
         try:
             valid = email_validator.validate_email(
                 text.strip(), check_deliverability=False, allow_smtputf8=True
             )
         except email_validator.EmailNotValidError as exc:
-            raise InvalidEmail(str(exc), code="invalid_email", field=field) from exc
+            raise InvalidEmail(str(exc), code=Code.INVALID_EMAIL, field=field) from exc
         return cls(valid.normalized, f"{valid.local_part}@{valid.ascii_domain}".lower())
 
     @classmethod

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TypeGuard
 
-from customer_core.errors import InvalidValue
+from customer_core.errors import Code, InvalidValue
 
 __all__ = ["MAX_ID_LENGTH", "check_id", "check_ids", "is_id"]
 
@@ -51,7 +51,7 @@ def is_id(value: object) -> TypeGuard[str]:
 def check_id(value: object, field: str) -> str:
     """``value`` if it is an id, else :class:`~customer_core.errors.InvalidValue` on ``field``."""
     if not is_id(value):
-        raise InvalidValue(_MESSAGE, code="invalid_value", field=field)
+        raise InvalidValue(_MESSAGE, code=Code.INVALID_VALUE, field=field)
     return value
 
 
@@ -63,5 +63,5 @@ def check_ids(values: object, field: str) -> list[str]:
     are not a list of ids someone meant).
     """
     if isinstance(values, str | bytes | bytearray | Mapping) or not isinstance(values, Iterable):
-        raise InvalidValue("expected a list of ids", code="invalid_value", field=field)
+        raise InvalidValue("expected a list of ids", code=Code.INVALID_VALUE, field=field)
     return [check_id(value, field) for value in values]

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from customer_core.domain.values.phone import phone_match_key
-from customer_core.errors import InvalidSocialProfile
+from customer_core.errors import Code, InvalidSocialProfile
 
 __all__ = [
     "MAX_KEY",
@@ -50,7 +50,7 @@ class _Keyed(Protocol):
 _K = TypeVar("_K", bound=_Keyed)
 
 
-def _fits(value: _K, field: str, code: str) -> _K:
+def _fits(value: _K, field: str, code: Code) -> _K:
     if len(value.match_key) > MAX_KEY:
         raise _invalid(f"too long: at most {MAX_KEY} characters", field, code)
     return value
@@ -81,7 +81,7 @@ class SocialNetwork(enum.Enum):
             return cls(key)
         except ValueError as exc:
             raise InvalidSocialProfile(
-                f"unknown network {text!r}", code="invalid_social_profile", field=field
+                f"unknown network {text!r}", code=Code.INVALID_SOCIAL_PROFILE, field=field
             ) from exc
 
 
@@ -153,7 +153,7 @@ def _handle_from_url(url: str, network: SocialNetwork) -> str:
 
 
 def _invalid(
-    message: str, field: str, code: str = "invalid_social_profile"
+    message: str, field: str, code: Code = Code.INVALID_SOCIAL_PROFILE
 ) -> InvalidSocialProfile:
     return InvalidSocialProfile(message, code=code, field=field)
 
@@ -188,7 +188,7 @@ class SocialProfile:
             elif from_host is not None and from_host is not chosen:
                 raise _invalid(f"a {from_host.value} link given as {chosen.value}", field)
             if chosen is SocialNetwork.OTHER or from_host is None:
-                return _fits(cls(chosen, url), field, "invalid_social_profile")
+                return _fits(cls(chosen, url), field, Code.INVALID_SOCIAL_PROFILE)
             handle = _handle_from_url(url, chosen)
         else:
             if chosen is None:
@@ -199,7 +199,7 @@ class SocialProfile:
             handle = re.sub(r"\D", "", handle)
         if not handle or not _HANDLE.fullmatch(handle):
             raise _invalid(f"not a valid {chosen.value} handle", field)
-        return _fits(cls(chosen, handle), field, "invalid_social_profile")
+        return _fits(cls(chosen, handle), field, Code.INVALID_SOCIAL_PROFILE)
 
     @property
     def match_key(self) -> str:
@@ -250,15 +250,17 @@ class MessengerId:
                 app if isinstance(app, MessengerApp) else MessengerApp(str(app).strip().lower())
             )
         except ValueError as exc:
-            raise _invalid(f"unknown app {app!r}", field, "invalid_messenger_id") from exc
+            raise _invalid(f"unknown app {app!r}", field, Code.INVALID_MESSENGER_ID) from exc
         value = str(id).strip()
         if chosen is MessengerApp.WHATSAPP:
             value = re.sub(r"[\s()+\-.]", "", value)
             if not value.isdigit() or not 8 <= len(value) <= 15:
-                raise _invalid("a WhatsApp id is the phone digits", field, "invalid_messenger_id")
+                raise _invalid(
+                    "a WhatsApp id is the phone digits", field, Code.INVALID_MESSENGER_ID
+                )
         if not value or len(value) > _MAX_ID or not value.isprintable() or " " in value:
-            raise _invalid("not a valid messenger id", field, "invalid_messenger_id")
-        return _fits(cls(chosen, value), field, "invalid_messenger_id")
+            raise _invalid("not a valid messenger id", field, Code.INVALID_MESSENGER_ID)
+        return _fits(cls(chosen, value), field, Code.INVALID_MESSENGER_ID)
 
     @property
     def match_key(self) -> str:
@@ -295,7 +297,7 @@ class Website:
         parts = urlsplit(url)
         host = (parts.hostname or "").encode("idna").decode("ascii") if parts.hostname else ""
         if parts.scheme not in ("http", "https") or not _DOMAIN.fullmatch(host):
-            raise _invalid("not a website address", field, "invalid_website")
+            raise _invalid("not a website address", field, Code.INVALID_WEBSITE)
         key = host.removeprefix("www.") + parts.path.rstrip("/")
         return cls(url, key.lower())
 
@@ -315,8 +317,10 @@ class ExternalId:
         name, value = str(system).strip(), str(id).strip()
         printable = name.isprintable() and value.isprintable()
         if not printable or not name or not value or len(name) > 64 or len(value) > _MAX_ID:
-            raise _invalid("an external id needs a system and an id", field, "invalid_external_id")
-        return _fits(cls(name, value), field, "invalid_external_id")
+            raise _invalid(
+                "an external id needs a system and an id", field, Code.INVALID_EXTERNAL_ID
+            )
+        return _fits(cls(name, value), field, Code.INVALID_EXTERNAL_ID)
 
     @property
     def match_key(self) -> str:

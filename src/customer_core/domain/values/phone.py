@@ -36,7 +36,7 @@ from phonenumbers import (
 )
 from phonenumbers.phonemetadata import PhoneMetadata
 
-from customer_core.errors import InvalidPhone
+from customer_core.errors import Code, InvalidPhone
 
 __all__ = ["BR_AREA_CODES", "Phone", "PhoneType", "phone_match_key"]
 
@@ -136,7 +136,7 @@ PARSE_CACHE_SIZE = 4096
 
 
 def _fail(message: str, field: str, **details: str) -> InvalidPhone:
-    return InvalidPhone(message, code="invalid_phone", field=field, **details)
+    return InvalidPhone(message, code=Code.INVALID_PHONE, field=field, **details)
 
 
 def _clean(text: object, field: str) -> tuple[str, str | None]:

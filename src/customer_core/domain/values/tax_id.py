@@ -32,14 +32,14 @@ from stdnum.br import cnpj as _stdnum_cnpj
 from stdnum.br import cpf as _stdnum_cpf
 from stdnum.exceptions import ValidationError as _StdnumError
 
-from customer_core.errors import InvalidTaxId
+from customer_core.errors import Code, InvalidTaxId
 
 __all__ = ["Cnpj", "Cpf", "TaxId", "cpf_check_digits", "parse_tax_id"]
 
 _SEPARATORS = re.compile(r"[\s./\-]")
 
 
-def _compact(text: object, field: str, code: str) -> str:
+def _compact(text: object, field: str, code: Code) -> str:
     """Separators removed, upper case, every Unicode digit or full-width letter in ASCII.
 
     A full-width ``５２９…`` (typed on a phone keyboard, pasted from a PDF) is the
@@ -55,7 +55,7 @@ def _compact(text: object, field: str, code: str) -> str:
 
 
 def _check(compact: str, *, kind: str, length: int, alphanumeric: bool, field: str) -> None:
-    code = f"invalid_{kind.lower()}"
+    code = {"cpf": Code.INVALID_CPF, "cnpj": Code.INVALID_CNPJ}[kind.lower()]
     if len(compact) != length:
         raise InvalidTaxId(f"{kind} must have {length} characters", code=code, field=field)
     body_ok = compact.isalnum() and compact.isascii() if alphanumeric else compact.isdigit()
@@ -92,7 +92,9 @@ class _TaxIdentifier:
     @classmethod
     def parse(cls: type[_T], text: str, /, *, field: str = "tax_id") -> _T:
         """Parse the number as typed (formatted or bare, surrounding spaces allowed)."""
-        compact = _compact(text, field, f"invalid_{cls.kind}")
+        compact = _compact(
+            text, field, {"cpf": Code.INVALID_CPF, "cnpj": Code.INVALID_CNPJ}[cls.kind]
+        )
         _check(
             compact,
             kind=cls._label,
@@ -185,11 +187,11 @@ def cpf_check_digits(body: str, /) -> str:
 
 def parse_tax_id(text: str, /, *, field: str = "tax_id") -> Cpf | Cnpj:
     """Parse either a CPF (11 characters) or a CNPJ (14 characters)."""
-    compact = _compact(text, field, "invalid_tax_id")
+    compact = _compact(text, field, Code.INVALID_TAX_ID)
     if len(compact) == 11:
         return Cpf.parse(compact, field=field)
     if len(compact) == 14:
         return Cnpj.parse(compact, field=field)
     raise InvalidTaxId(
-        "a CPF has 11 digits and a CNPJ 14 characters", code="invalid_tax_id", field=field
+        "a CPF has 11 digits and a CNPJ 14 characters", code=Code.INVALID_TAX_ID, field=field
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from customer_core.errors import InvalidValue
+from customer_core.errors import Code, InvalidValue
 
 __all__ = ["check_printable", "fold", "fold_tokens"]
 
@@ -29,7 +29,9 @@ def check_printable(text: str, field: str, *, multiline: bool = False) -> str:
         return text
     allowed = _ALLOWED_CONTROLS if multiline else frozenset()
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
-        raise InvalidValue("control characters are not allowed", code="invalid_value", field=field)
+        raise InvalidValue(
+            "control characters are not allowed", code=Code.INVALID_VALUE, field=field
+        )
     return text
 
 
