@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from customer_core import UFS, Address, AddressType, InvalidAddress, InvalidLanguage, Language
@@ -44,3 +45,44 @@ def test_language() -> None:
     assert Language.parse("PT_br").code == "pt"
     with pytest.raises(InvalidLanguage):
         Language.parse("xx")
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"city": "Recife", "uf": "XX"}, "invalid_uf"),
+        ({"city": "Recife", "uf": "pe"}, "invalid_uf"),  # the canonical form is upper case
+        ({"cep": "50030230"}, "invalid_cep"),  # the canonical form is 00000-000
+        ({"cep": "00000-000"}, "invalid_cep"),
+        ({"cep": "5003-0230"}, "invalid_cep"),
+        ({}, "invalid_address"),  # no street, city nor CEP
+        ({"street": ""}, "invalid_address"),
+        ({"street": "Rua A", "type": "delivery"}, "invalid_address"),
+        ({"street": "Rua A", "country": "Brasil"}, "invalid_address"),
+        ({"street": "Rua A", "city": 5}, "invalid_address"),
+        ({"street": "Rua\x00A"}, "invalid_address"),
+        ({"street": "x" * 201}, "invalid_address"),
+        ({"street": "Rua A", "active": "yes"}, "invalid_address"),
+    ],
+)
+def test_address_constructor_refuses_garbage(fields: dict[str, object], code: str) -> None:
+    with pytest.raises(InvalidAddress) as info:
+        Address(**fields)  # type: ignore[arg-type]
+    assert info.value.code == code
+
+
+def test_address_constructor_takes_what_create_gives() -> None:
+    made = Address.create(type="delivery", street="Rua A", city="Recife", uf="pe", cep="50030230")
+    assert Address(**attrs.asdict(made, recurse=False)) == made
+    foreign = Address.create(
+        street="Main St", city="Springfield", uf="il", cep="62701", country="us"
+    )
+    assert Address(**attrs.asdict(foreign, recurse=False)) == foreign
+
+
+@pytest.mark.parametrize("code", ["xx", "PT", "pt-BR", "", None])
+def test_language_constructor_refuses_what_is_not_an_iso_639_1_code(code: object) -> None:
+    with pytest.raises(InvalidLanguage) as info:
+        Language(code)  # type: ignore[arg-type]
+    assert info.value.code == "invalid_language"
+    assert Language("pt") == Language.parse("PT")

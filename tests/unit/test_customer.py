@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 
@@ -11,6 +13,7 @@ from customer_core import (
     Contact,
     Cpf,
     Customer,
+    CustomerCoreError,
     CustomerKind,
     DuplicateIdentifier,
     Email,
@@ -214,3 +217,74 @@ def test_generated_customers_are_valid_under_the_default_preset(customer: Custom
     customer.check(presets.DEFAULT.contact, presets.DEFAULT.registration)
     keys = customer.identity_keys()
     assert len(keys) == len(set(keys))
+
+
+OMNICHANNEL, ERP_SHOP = presets.OMNICHANNEL, presets.ERP_SHOP
+FIVE_PHONES = tuple(Phone.parse(f"11 98765-432{i}") for i in range(5))
+
+
+def check_invariants(customer: Customer, before: Customer | None = None) -> None:
+    customer.check_invariants(
+        OMNICHANNEL.contact, ERP_SHOP.statuses, OMNICHANNEL.registration, before=before
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "code", "field"),
+    [
+        ({"phones": FIVE_PHONES}, CardinalityExceeded, "too_many_phones", "phones"),
+        ({"status": "bogus"}, InvalidOperation, "unknown_status", "status"),
+        ({"primary_email_key": "b@x.com"}, InvalidOperation, "primary_must_exist", "primary_email"),
+        (
+            {"primary_phone_key": "551133334444"},
+            InvalidOperation,
+            "primary_must_exist",
+            "primary_phone",
+        ),
+        ({"name": ""}, MissingRequiredField, "required_field", "name"),
+    ],
+)
+def test_check_invariants_refuses_a_broken_record(
+    changes: dict[str, Any], error: type[CustomerCoreError], code: str, field: str
+) -> None:
+    customer = new(emails=(Email.parse("a@x.com"),))
+    check_invariants(customer)
+    broken = attrs.evolve(customer, **changes)
+    with pytest.raises(error) as info:
+        check_invariants(broken)
+    assert (info.value.code, info.value.field) == (code, field)
+    with pytest.raises(error):  # a change that breaks it is refused too
+        check_invariants(broken, before=customer)
+
+
+def test_check_invariants_refuses_only_what_a_change_breaks() -> None:
+    # Stored under another preset (or before the aggregate checked): editable,
+    # and phones can be removed one at a time, but nothing may be added.
+    stored = attrs.evolve(new(), phones=FIVE_PHONES, status="bogus", name="")
+    check_invariants(stored.update(note="called back", name="Ana"), before=stored)
+    fewer = stored.remove_phone(FIVE_PHONES[0].match_key)
+    check_invariants(fewer, before=stored)
+    check_invariants(fewer.with_status("inactive", ERP_SHOP.statuses), before=stored)
+    more = attrs.evolve(stored, phones=(*FIVE_PHONES, Phone.parse("21 99999-0000")))
+    with pytest.raises(CardinalityExceeded):
+        check_invariants(more, before=stored)
+    with pytest.raises(InvalidOperation):
+        check_invariants(attrs.evolve(stored, status="other"), before=stored)
+
+
+def test_check_invariants_without_registration_leaves_required_fields_out() -> None:
+    nameless = attrs.evolve(new(), name="")
+    nameless.check_invariants(OMNICHANNEL.contact, ERP_SHOP.statuses)
+    with pytest.raises(CardinalityExceeded):
+        attrs.evolve(nameless, phones=FIVE_PHONES).check_invariants(
+            OMNICHANNEL.contact, ERP_SHOP.statuses
+        )
+
+
+def test_check_invariants_checks_each_company_contact() -> None:
+    rita = Contact.create(id="k1", name="Rita", policy=OMNICHANNEL.contact)
+    company = new(kind=CustomerKind.COMPANY).add_contact(rita, policy=OMNICHANNEL.contact)
+    broken = attrs.evolve(company, contacts=(attrs.evolve(rita, phones=FIVE_PHONES),))
+    with pytest.raises(CardinalityExceeded) as info:
+        check_invariants(broken, before=company)
+    assert info.value.field == "contacts.phones"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -188,3 +190,82 @@ def test_canonical_short_cut_still_refuses_what_the_validator_refuses() -> None:
     assert _plain(long_local) is None
     assert (Email.parse(long_local).address, Email.parse(long_local).match_key) == _full(long_local)
     assert Email.parse("ana.lima+loja@exemplo.com.br").match_key == "ana.lima+loja@exemplo.com.br"
+
+
+# Constructors take the canonical form only (what ``parse`` returns and storage
+# holds) and refuse anything else with the error ``parse`` raises.
+
+
+@pytest.mark.parametrize(
+    ("address", "match_key"),
+    [
+        ("x", "x"),
+        ("ana@", "ana@"),
+        ("@x.com", "@x.com"),
+        ("ana x@y.com", "ana x@y.com"),
+        ("ana@x.com", "Ana@x.com"),  # the key is lower case
+        ("ana@x.com", "bia@x.com"),  # the key is the address's
+        (None, "ana@x.com"),
+        ("ana@x.com", 42),
+    ],
+)
+def test_email_constructor_refuses_what_is_not_an_address(
+    address: object, match_key: object
+) -> None:
+    with pytest.raises(InvalidEmail) as info:
+        Email(address, match_key)  # type: ignore[arg-type]
+    assert (info.value.code, info.value.field) == ("invalid_email", "email")
+
+
+@given(cc.emails())
+def test_email_constructor_takes_what_parse_gives(email: Email) -> None:
+    assert Email(email.address, email.match_key) == email
+    assert Email("Ana@Exemplo.com", "ana@exemplo.com").address == "Ana@Exemplo.com"
+
+
+@pytest.mark.parametrize(
+    ("build", "code"),
+    [
+        (lambda: SocialProfile("instagram", "ana"), "invalid_social_profile"),  # type: ignore[arg-type]
+        (lambda: SocialProfile(SocialNetwork.INSTAGRAM, ""), "invalid_social_profile"),
+        (lambda: SocialProfile(SocialNetwork.INSTAGRAM, "a b"), "invalid_social_profile"),
+        (lambda: SocialProfile(SocialNetwork.X, "x" * MAX_KEY), "invalid_social_profile"),
+        (lambda: MessengerId("telegram", "1"), "invalid_messenger_id"),  # type: ignore[arg-type]
+        (lambda: MessengerId(MessengerApp.TELEGRAM, ""), "invalid_messenger_id"),
+        (lambda: MessengerId(MessengerApp.TELEGRAM, "a b"), "invalid_messenger_id"),
+        (lambda: MessengerId(MessengerApp.WHATSAPP, "joao"), "invalid_messenger_id"),
+        (lambda: Website("x", "x"), "invalid_website"),
+        (lambda: Website("https://acme.com.br", ""), "invalid_website"),
+        (lambda: Website("https://acme.com.br", "Acme.com.br"), "invalid_website"),
+        (lambda: ExternalId("", "42"), "invalid_external_id"),
+        (lambda: ExternalId("erp", ""), "invalid_external_id"),
+        (lambda: ExternalId("erp", " 42"), "invalid_external_id"),
+        (lambda: ExternalId("erp", "4\x002"), "invalid_external_id"),
+        (lambda: ExternalId("erp", "1" * MAX_KEY), "invalid_external_id"),
+    ],
+)
+def test_online_constructors_refuse_garbage(build: Callable[[], object], code: str) -> None:
+    with pytest.raises(InvalidSocialProfile) as info:
+        build()
+    assert info.value.code == code
+
+
+@given(cc.social_profiles(), cc.messenger_ids())
+def test_online_constructors_take_what_parse_gives(
+    profile: SocialProfile, messenger_id: MessengerId
+) -> None:
+    assert SocialProfile(profile.network, profile.handle) == profile
+    assert MessengerId(messenger_id.app, messenger_id.id) == messenger_id
+    for site in (
+        Website.parse("www.Acme.com.br/Loja"),
+        Website.parse("https://mastodon.social/@a"),
+    ):
+        assert Website(site.url, site.match_key) == site
+    for other in (
+        SocialProfile.parse("https://mastodon.social/@ana"),
+        SocialProfile.parse("https://wa.me/5511987654321"),
+        SocialProfile.parse("https://www.linkedin.com/company/acme"),
+    ):
+        assert SocialProfile(other.network, other.handle) == other
+    external = ExternalId.parse("ERP", "A-1")
+    assert ExternalId(external.system, external.id) == external

@@ -200,3 +200,47 @@ def test_a_cached_parse_still_reports_its_caller_field() -> None:
         with pytest.raises(InvalidPhone) as raised:
             Phone.parse("+55 11 1234", field=field)
         assert raised.value.field == field
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"e164": "x"},
+        {"e164": "5511987654321"},  # no "+"
+        {"e164": "+0511987654321"},
+        {"e164": "+55 11 98765-4321"},  # a display form, not E.164
+        {"e164": "+12345"},  # too short: parse gives 6 digits at least
+        {"e164": "+123456789012345678"},  # too long: parse takes 17 digits at most
+        {"e164": "+5511987654321\n"},
+        {"e164": "+٥٥11987654321"},  # non-ASCII digits
+        {"e164": None},
+        {"e164": "+5511987654321", "type": "mobile"},
+        {"e164": "+5511987654321", "extension": "12a"},
+        {"e164": "+5511987654321", "extension": ""},
+        {"e164": "+5511987654321", "typed": None},
+    ],
+)
+def test_constructor_refuses_what_is_not_a_canonical_phone(fields: dict[str, object]) -> None:
+    with pytest.raises(InvalidPhone) as info:
+        Phone(**fields)  # type: ignore[arg-type]
+    assert (info.value.code, info.value.field) == ("invalid_phone", "phone")
+
+
+def test_constructor_takes_the_canonical_form() -> None:
+    phone = Phone("+5511987654321", PhoneType.MOBILE, "123", typed="(11) 98765-4321 r. 123")
+    assert phone == Phone.parse("(11) 98765-4321 ramal 123", type="mobile")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+43 1110",  # 6 digits (an Austrian short fixed line)
+        "+98 9601",  # 6 digits (Iran)
+        "+49 30 1234567890123",  # 17 digits (a German fixed line)
+    ],
+)
+def test_constructor_takes_every_length_parse_gives(text: str) -> None:
+    # Shorter and longer than the 7 to 15 digits of E.164 proper: phonenumbers
+    # calls them valid, so parse stores them, and they must load back.
+    phone = Phone.parse(text)
+    assert Phone(phone.e164, phone.type, phone.extension, phone.typed) == phone

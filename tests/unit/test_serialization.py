@@ -10,7 +10,7 @@ import pytest
 from cattrs.gen import make_dict_unstructure_fn
 from hypothesis import given
 
-from customer_core import Customer
+from customer_core import Customer, InvalidValue
 from customer_core.adapters.serialization import (
     customer_from_document,
     customer_to_document,
@@ -47,3 +47,29 @@ def test_a_stored_list_that_is_not_a_list_is_an_error(field: str, bad: Any) -> N
     document[field] = bad  # a corrupt document must not load as "no phones"
     with pytest.raises(Exception):  # noqa: B017 (cattrs' validation error or the TypeError)
         customer_from_document(document)
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    inner = getattr(error, "exceptions", None)
+    return [leaf for e in inner for leaf in _leaves(e)] if inner else [error]
+
+
+@pytest.mark.parametrize(
+    ("field", "bad"),
+    [
+        ("tax_id", "52998224724"),
+        ("phones", [{"e164": "11 98765-4321", "type": "mobile"}]),
+        ("emails", [{"address": "ana", "match_key": "ana"}]),
+        ("addresses", [{"street": "Rua A", "uf": "XX"}]),
+        ("language", {"code": "xx"}),
+    ],
+)
+def test_a_stored_value_that_is_not_canonical_does_not_load(field: str, bad: Any) -> None:
+    customer = Customer.create(
+        id="c1", tenant_id="t", name="Ana", now=datetime(2026, 1, 1, tzinfo=timezone.utc)
+    )
+    document = customer_to_document(customer)
+    document[field] = bad  # written by hand or by another program, never by this one
+    with pytest.raises(Exception) as info:
+        customer_from_document(document)
+    assert any(isinstance(leaf, InvalidValue) for leaf in _leaves(info.value))

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import attrs
 import pytest
 
 from customer_core import (
     Actor,
     CardinalityExceeded,
+    Customer,
     DuplicateIdentity,
     InvalidOperation,
     InvalidPhone,
@@ -15,6 +17,7 @@ from customer_core import (
     MissingRequiredField,
     NotFound,
     PermissionDenied,
+    Phone,
     RelationshipType,
     VersionConflict,
     presets,
@@ -23,6 +26,7 @@ from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.system import ScryptPasswordHasher
 from customer_core.ports import TaxIdStatus
 from customer_core.services import CustomerService
+from customer_core.services.customer_changes import Change
 from customer_core.testing.fakes import (
     FakeTaxIdRegistry,
     FixedClock,
@@ -343,3 +347,87 @@ def test_a_caller_cannot_skip_the_required_field_check() -> None:
     with pytest.raises(TypeError, match="check"):
         service.edit(T, ADMIN, ana.id, lambda c: c.remove_email("ana@x.com"), check=False)  # type: ignore[call-arg]
     assert service.get(T, ADMIN, ana.id) == ana
+
+
+def _store_as_is(service: CustomerService, changed: Customer) -> Customer:
+    """Save ``changed`` without any service check: a record stored before the rules
+    (an older version of the library, another preset)."""
+    with service.uow_factory() as uow:
+        saved = uow.customers.save(changed, expected_version=changed.version)
+        uow.commit()
+    return saved
+
+
+FIVE_PHONES = tuple(Phone.parse(f"11 98765-432{i}") for i in range(5))
+
+
+def test_edit_cannot_store_more_phones_than_the_preset_allows() -> None:
+    service = make(presets.OMNICHANNEL)  # at most 3 phones
+    ana = service.register(T, ADMIN, name="Ana", phones=["11 98765-4321"])
+    with pytest.raises(CardinalityExceeded) as error:
+        service.edit(T, ADMIN, ana.id, lambda c: attrs.evolve(c, phones=FIVE_PHONES))
+    assert (error.value.code, error.value.field) == ("too_many_phones", "phones")
+    assert service.get(T, ADMIN, ana.id) == ana
+
+
+def test_edit_cannot_store_an_unknown_status() -> None:
+    service = make(presets.ERP_SHOP)
+    ana = service.register(T, ADMIN, name="Ana")
+    with pytest.raises(InvalidOperation) as error:
+        service.edit(T, ADMIN, ana.id, lambda c: attrs.evolve(c, status="bogus"))
+    assert (error.value.code, error.value.field) == ("unknown_status", "status")
+    assert service.get(T, ADMIN, ana.id) == ana
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: attrs.evolve(c, primary_email_key="zzz@x.com"),
+        lambda c: attrs.evolve(c, primary_phone_key="5511999999999"),
+        lambda c: attrs.evolve(c, emails=()),  # the primary e-mail left behind
+    ],
+)
+def test_edit_cannot_point_the_primary_at_nothing(change: Change) -> None:
+    service = make()
+    ana = service.register(T, ADMIN, name="Ana", phones=["11 98765-4321"], emails=["ana@x.com"])
+    with pytest.raises(InvalidOperation) as error:
+        service.edit(T, ADMIN, ana.id, change)
+    assert error.value.code == "primary_must_exist"
+    assert service.get(T, ADMIN, ana.id) == ana
+
+
+def test_edit_cannot_break_the_policy_of_a_company_contact() -> None:
+    service = make(presets.OMNICHANNEL)
+    acme = service.register(T, ADMIN, name="Acme", kind="company")
+    acme = service.add_contact(T, ADMIN, acme.id, {"name": "Rita"})
+
+    def five_phones(c: Customer) -> Customer:
+        return attrs.evolve(c, contacts=(attrs.evolve(c.contacts[0], phones=FIVE_PHONES),))
+
+    with pytest.raises(CardinalityExceeded) as error:
+        service.edit(T, ADMIN, acme.id, five_phones)
+    assert (error.value.code, error.value.field) == ("too_many_phones", "contacts.phones")
+
+
+def test_register_refuses_an_unknown_status() -> None:
+    service = make(presets.ERP_SHOP)
+    with pytest.raises(InvalidOperation) as error:
+        service.register(T, ADMIN, name="Ana", status="bogus")
+    assert error.value.code == "unknown_status"
+    with service.uow_factory() as uow:
+        assert uow.customers.count(T) == 0
+
+
+def test_a_record_stored_over_the_limits_stays_editable_and_can_be_brought_back() -> None:
+    # Stored before the aggregate checked its invariants (or under another
+    # preset): a change fails only for what it breaks, as with required fields.
+    service = make(presets.OMNICHANNEL)
+    ana = service.register(T, ADMIN, name="Ana")
+    ana = _store_as_is(service, attrs.evolve(ana, phones=FIVE_PHONES, status="bogus"))
+    ana = service.update(T, ADMIN, ana.id, note="called back")
+    with pytest.raises(CardinalityExceeded):
+        service.add_phone(T, ADMIN, ana.id, "21 99999-0000")
+    ana = service.remove_phone(T, ADMIN, ana.id, FIVE_PHONES[0].e164)  # 4: still too many
+    assert len(ana.phones) == 4
+    ana = service.change_status(T, ADMIN, ana.id, "inactive")
+    assert (ana.status, ana.note) == ("inactive", "called back")

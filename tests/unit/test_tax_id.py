@@ -148,3 +148,70 @@ def test_a_changed_check_digit_is_always_rejected(tax_id: Cpf | Cnpj, data: st.D
 def test_repr_never_shows_the_whole_number(tax_id: Cpf | Cnpj) -> None:
     assert tax_id.digits not in repr(tax_id)
     assert tax_id.formatted not in repr(tax_id)
+
+
+# The constructor takes the canonical form only (what ``parse`` returns and
+# storage holds), and refuses anything else with the same error as ``parse``.
+
+
+@pytest.mark.parametrize(
+    "digits",
+    ["123", "52998224724", "11111111111", "529.982.247-25", "5299822472a", " 52998224725", ""],
+)
+def test_cpf_constructor_refuses_what_is_not_a_canonical_cpf(digits: str) -> None:
+    with pytest.raises(InvalidTaxId) as info:
+        Cpf(digits)
+    assert (info.value.code, info.value.field) == ("invalid_cpf", "tax_id")
+
+
+@pytest.mark.parametrize(
+    "digits",
+    [
+        "x",
+        "11222333000182",
+        "00000000000000",
+        "12abc34501de35",
+        "11.222.333/0001-81",
+        "12ABC34501DE3A",
+    ],
+)
+def test_cnpj_constructor_refuses_what_is_not_a_canonical_cnpj(digits: str) -> None:
+    with pytest.raises(InvalidTaxId) as info:
+        Cnpj(digits)
+    assert (info.value.code, info.value.field) == ("invalid_cnpj", "tax_id")
+
+
+@pytest.mark.parametrize("bad", [None, 52998224725, b"52998224725"])
+def test_tax_id_constructors_refuse_what_is_not_text(bad: object) -> None:
+    for cls in (Cpf, Cnpj):
+        with pytest.raises(InvalidTaxId):
+            cls(bad)  # type: ignore[arg-type]
+
+
+@given(cc.cpfs() | cc.cnpjs())
+def test_the_canonical_form_constructs_the_same_value(tax_id: Cpf | Cnpj) -> None:
+    assert type(tax_id)(tax_id.digits) == tax_id
+
+
+def test_parse_still_reports_its_caller_field() -> None:
+    with pytest.raises(InvalidTaxId) as info:
+        Cpf.parse("529.982.247-24", field="contacts.tax_id")
+    assert info.value.field == "contacts.tax_id"
+
+
+@given(cc.cpfs() | cc.cnpjs(), st.integers(0, 13), st.sampled_from("0123456789AZaz "))
+def test_the_constructor_and_parse_agree_on_a_changed_character(
+    tax_id: Cpf | Cnpj, position: int, char: str
+) -> None:
+    # The constructor's check digits are computed apart from stdnum's (parse).
+    chars = list(tax_id.digits)
+    chars[position % len(chars)] = char
+    text = "".join(chars)
+    cls = type(tax_id)
+    try:
+        cls(text)
+    except InvalidTaxId:
+        constructs = False
+    else:
+        constructs = True
+    assert constructs == (cls.is_valid(text) and text == cls.parse(text).digits)

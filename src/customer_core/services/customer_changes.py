@@ -17,7 +17,7 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import Code, InvalidValue, MissingRequiredField, NotFound, VersionConflict
+from customer_core.errors import Code, InvalidValue, NotFound, VersionConflict
 from customer_core.ports import DomainEvent, UnitOfWork
 from customer_core.services.base import ServiceBase
 
@@ -69,7 +69,10 @@ class CustomerChanges(ServiceBase):
         check: bool = True,
         then: Callable[[UnitOfWork, Customer, Customer], None] | None = None,
     ) -> Customer:
-        """Load, apply ``change``, validate, save with optimistic locking, record, commit.
+        """Load, apply ``change``, check the aggregate's invariants, save with optimistic
+        locking, record, commit.
+
+        ``check=False`` leaves the required fields out (changes that touch none).
 
         Of these only ``expected_version`` comes from a caller: the public
         methods take it as a keyword-only parameter and nothing else, so a
@@ -100,16 +103,15 @@ class CustomerChanges(ServiceBase):
             changed = change(current)
             self._check_assignment(actor, current, changed)
             self._check_portfolio(uow, current, changed)
-            if check:
-                # Only what the change takes away: a record made without them
-                # (inbound, another preset) stays editable one field at a time.
-                registration = self.preset.registration
-                lacked = set(current.missing_required(registration))
-                taken = [f for f in changed.missing_required(registration) if f not in lacked]
-                if taken:
-                    raise MissingRequiredField(
-                        f"{taken[0]} is required", code=Code.REQUIRED_FIELD, field=taken[0]
-                    )
+            # Only what the change breaks: a record made under other rules
+            # (inbound, another preset) stays editable one field at a time.
+            preset = self.preset
+            changed.check_invariants(
+                preset.contact,
+                preset.statuses,
+                preset.registration if check else None,
+                before=current,
+            )
             changed = attrs.evolve(changed, updated_at=self.clock.now())
             saved = uow.customers.save(changed, expected_version=current.version)
             if then is not None:

@@ -178,7 +178,7 @@ class CustomerService(CustomerChannels, CustomerCredentials):
             raise InvalidOperation(
                 "only companies have contacts", code=Code.NOT_A_COMPANY, field="contacts"
             )
-        customer.check(contact_policy, self.preset.registration)
+        customer.check_invariants(contact_policy, self.preset.statuses, self.preset.registration)
         self._check_assignment(actor, None, customer)
         self._verify_tax_id(customer.tax_id)
         if password is not None:

@@ -200,7 +200,10 @@ class Customer:
     """A customer: a person or a company, with identities, addresses and contacts.
 
     Build one with :meth:`create`; change it with the methods, which return a
-    new instance and validate against the given policy.
+    new instance and validate against the given policy. Whatever made a
+    change (those methods, ``attrs.evolve``, a caller's function given to
+    :meth:`~customer_core.services.CustomerService.edit`), the services check
+    the result with :meth:`check_invariants` before storing it.
     """
 
     id: str
@@ -324,16 +327,103 @@ class Customer:
 
     # -- checks -------------------------------------------------------------
 
+    def check_invariants(
+        self,
+        contact: ContactPolicy,
+        statuses: Iterable[StatusDefinition],
+        registration: RegistrationPolicy | None = None,
+        *,
+        before: Customer | None = None,
+    ) -> None:
+        """Refuse a record that breaks an invariant of the aggregate under a preset's policies.
+
+        The invariants: ``contact``'s cardinality (phones, e-mails, social
+        profiles, addresses, contacts and each contact's own channels); a
+        status among ``statuses``; a primary e-mail and phone that are among
+        the customer's own, or none; and the fields ``registration`` requires
+        (left out when it is ``None``). Each refusal is the library's error:
+        :class:`~customer_core.errors.CardinalityExceeded` (``too_many_phones``...),
+        :class:`~customer_core.errors.InvalidOperation` (``unknown_status``,
+        ``primary_must_exist``), :class:`~customer_core.errors.MissingRequiredField`.
+
+        ``before`` is the stored record that this one changes. Then only what
+        the change breaks is refused: a record stored under another preset
+        (made by inbound, or by an older version) may lack required fields,
+        hold more phones than allowed or a status this preset does not know,
+        and it stays editable and can be brought back one step at a time (a
+        list over its limit may lose items); but a change may not take a
+        required field away, set an unknown status, or add to a list that is
+        then out of the policy.
+
+        >>> from datetime import datetime, timezone
+        >>> import attrs
+        >>> from customer_core import Customer, Phone, presets
+        >>> now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        >>> ana = Customer.create(id="c1", tenant_id="acme", name="Ana", now=now)
+        >>> p = presets.OMNICHANNEL
+        >>> ana.check_invariants(p.contact, p.statuses, p.registration)
+        >>> bogus = attrs.evolve(ana, status="bogus")
+        >>> bogus.check_invariants(p.contact, p.statuses, p.registration, before=ana)
+        Traceback (most recent call last):
+        ...
+        customer_core.errors.InvalidOperation: unknown_status [status]: unknown status 'bogus'
+        """
+        self._check_channels(contact, before)
+        if before is None or self.status != before.status:
+            _check_status(self.status, statuses)
+        _check_primary(
+            self.primary_email_key,
+            self.emails,
+            before.primary_email_key if before else None,
+            before.emails if before else (),
+            "primary_email",
+            "the primary e-mail must be one of the customer's e-mails",
+        )
+        _check_primary(
+            self.primary_phone_key,
+            self.phones,
+            before.primary_phone_key if before else None,
+            before.phones if before else (),
+            "primary_phone",
+            "the primary phone must be one of the customer's phones",
+        )
+        if registration is not None:
+            missing = self.missing_required(registration)
+            if missing and before is not None:
+                lacked = set(before.missing_required(registration))
+                missing = [name for name in missing if name not in lacked]
+            if missing:
+                name = missing[0]
+                raise MissingRequiredField(
+                    f"{name} is required", code=Code.REQUIRED_FIELD, field=name
+                )
+
     def check(self, contact: ContactPolicy, registration: RegistrationPolicy) -> None:
-        """Validate the whole record against both policies (used on register and update)."""
-        contact.check_phones(self.phones)
-        contact.check_emails(self.emails)
-        contact.check_social_profiles(self.social_profiles)
-        contact.check_addresses([a.type for a in self.addresses])
-        contact.check_contacts(self.contacts)
-        for each in self.contacts:
-            each.check(contact)
+        """Cardinality and required fields of the whole record, with no statuses at hand.
+
+        :meth:`check_invariants` is the complete check (the services call it on
+        every change); this part of it serves callers without a preset's
+        statuses, such as a batch of imported records.
+        """
+        self._check_channels(contact, None)
         self.check_required(registration)
+
+    def _check_channels(self, contact: ContactPolicy, before: Customer | None) -> None:
+        """``contact``'s cardinality, for every list that gained an item since ``before``."""
+        if _gained(self.phones, before.phones if before else None):
+            contact.check_phones(self.phones)
+        if _gained(self.emails, before.emails if before else None):
+            contact.check_emails(self.emails)
+        if _gained(self.social_profiles, before.social_profiles if before else None):
+            contact.check_social_profiles(self.social_profiles)
+        if _gained(self.addresses, before.addresses if before else None):
+            contact.check_addresses([a.type for a in self.addresses])
+        old_contacts = before.contacts if before else None
+        if _gained(self.contacts, old_contacts):
+            contact.check_contacts(self.contacts)
+            for each in self.contacts:
+                if old_contacts is None or each not in old_contacts:
+                    each.check(contact)
 
     def check_required(self, registration: RegistrationPolicy) -> None:
         missing = self.missing_required(registration)
@@ -514,10 +604,7 @@ class Customer:
         return attrs.evolve(self, contacts=kept)
 
     def with_status(self, status: str, statuses: Iterable[StatusDefinition]) -> Customer:
-        if status not in {s.name for s in statuses}:
-            raise InvalidOperation(
-                f"unknown status {status!r}", code=Code.UNKNOWN_STATUS, field="status"
-            )
+        _check_status(status, statuses)
         return attrs.evolve(self, status=status)
 
     def record_purchase(self, at: datetime) -> Customer:
@@ -533,3 +620,33 @@ class Customer:
 
 def _check_unique_keys(items: tuple[Any, ...], field: str) -> None:
     check_unique(items, lambda i: str(i.match_key), field)
+
+
+def _gained(items: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
+    """Whether ``items`` holds one that ``before`` lacks (always, for a new record)."""
+    if before is None:
+        return True
+    return items is not before and any(item not in before for item in items)
+
+
+def _check_status(status: str, statuses: Iterable[StatusDefinition]) -> None:
+    if all(s.name != status for s in statuses):
+        raise InvalidOperation(
+            f"unknown status {status!r}", code=Code.UNKNOWN_STATUS, field="status"
+        )
+
+
+def _check_primary(
+    key: str | None,
+    items: Sequence[Phone | Email],
+    key_before: str | None,
+    items_before: Sequence[Phone | Email],
+    field: str,
+    message: str,
+) -> None:
+    """The primary is one of ``items``, or none, unless it pointed at nothing already."""
+    if key is None or any(i.match_key == key for i in items):
+        return
+    if key == key_before and all(i.match_key != key for i in items_before):
+        return  # stored so: not this change's doing
+    raise InvalidOperation(message, code=Code.PRIMARY_MUST_EXIST, field=field)

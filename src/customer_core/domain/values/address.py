@@ -12,12 +12,22 @@ units and the CEP (*código de endereçamento postal*) 8 digits:
 Traceback (most recent call last):
 ...
 customer_core.errors.InvalidAddress: invalid_uf [addresses.uf]: unknown UF 'XX'
+
+``create`` (and :meth:`Language.parse`) is the way in for what people type.
+The constructors take the canonical form only (``create`` returns it, storage
+holds it) and check it cheaply, as stored records are loaded through them:
+
+>>> Address(street="Rua A", cep="01310100")
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidAddress: invalid_cep [addresses.cep]: a CEP is 00000-000
 """
 
 from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 
 import attrs
 
@@ -82,9 +92,33 @@ def _text(value: str | None, field: str) -> str | None:
     return cleaned or None
 
 
+def _invalid(message: str, part: str, code: Code = Code.INVALID_ADDRESS) -> InvalidAddress:
+    return InvalidAddress(message, code=code, field=f"addresses.{part}" if part else "addresses")
+
+
+_TEXT_PARTS = ("street", "number", "complement", "neighborhood", "city", "uf", "cep")
+_CEP = re.compile(r"\d{5}-\d{3}")  # \d as _brazilian_cep reads it
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def _check_texts(texts: tuple[object, ...]) -> None:
+    """What :func:`_text` leaves: none, or 1 to 200 characters without control characters."""
+    for part, text in zip(_TEXT_PARTS, texts, strict=True):
+        if text is None:
+            continue
+        if not isinstance(text, str) or not 0 < len(text) <= _MAX_TEXT:
+            raise _invalid(f"expected text of 1 to {_MAX_TEXT} characters", part)
+        if not text.isprintable() and any(unicodedata.category(c) == "Cc" for c in text):
+            raise _invalid("control characters are not allowed", part)
+
+
 @attrs.frozen
 class Address:
-    """A postal address; build it with :meth:`create`, which validates."""
+    """A postal address; build it with :meth:`create`, which validates and normalizes.
+
+    The constructor takes the canonical form only: a Brazilian UF in capitals
+    and CEP as ``00000-000``, at least a street, a city or a CEP.
+    """
 
     type: AddressType = AddressType.DEFAULT
     street: str | None = None
@@ -95,7 +129,41 @@ class Address:
     uf: str | None = None
     cep: str | None = None
     country: str = "BR"
-    active: bool = True
+    active: bool = attrs.field(default=True)
+
+    @active.validator
+    def _check_canonical(self, _: attrs.Attribute[bool], active: object) -> None:
+        """Cheap (stored addresses are loaded through here); attrs runs validators
+        once every field is set, so one checks them all."""
+        if not isinstance(self.type, AddressType):
+            raise _invalid(f"unknown address type {self.type!r}", "type")
+        texts = (
+            self.street,
+            self.number,
+            self.complement,
+            self.neighborhood,
+            self.city,
+            self.uf,
+            self.cep,
+        )
+        for text in texts:  # the common case inline; _check_texts says what is wrong
+            if text is not None and not (
+                isinstance(text, str) and 0 < len(text) <= _MAX_TEXT and text.isprintable()
+            ):
+                _check_texts(texts)
+        country = self.country
+        if country == "BR":
+            if self.uf is not None and self.uf not in UFS:
+                raise _invalid(f"unknown UF {self.uf!r}", "uf", Code.INVALID_UF)
+            cep = self.cep
+            if cep is not None and (not _CEP.fullmatch(cep) or cep == "00000-000"):
+                raise _invalid("a CEP is 00000-000", "cep", Code.INVALID_CEP)
+        elif not isinstance(country, str) or not _COUNTRY.fullmatch(country):
+            raise _invalid("country must be an ISO 3166 alpha-2 code", "country")
+        if not isinstance(active, bool):
+            raise _invalid("active is true or false", "active")
+        if self.street is None and self.city is None and self.cep is None:
+            raise _invalid("an address needs at least a street, a city or a CEP", "")
 
     @classmethod
     def create(
@@ -363,15 +431,24 @@ _ISO_639_1 = frozenset(
 )
 
 
+def _check_language(_: object, __: attrs.Attribute[str], code: object) -> None:
+    if not isinstance(code, str) or code not in _ISO_639_1:
+        raise InvalidLanguage(
+            f"{code!r} is not an ISO 639-1 code", code=Code.INVALID_LANGUAGE, field="language"
+        )
+
+
 @attrs.frozen
 class Language:
     """An ISO 639-1 language code; a regional tag like ``pt-BR`` keeps its language.
 
     >>> Language.parse("pt-BR")
     Language(code='pt')
+
+    The constructor takes the lower-case code only.
     """
 
-    code: str
+    code: str = attrs.field(validator=_check_language)
 
     @classmethod
     def parse(cls, text: str, /, *, field: str = "language") -> Language:

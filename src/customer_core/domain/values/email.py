@@ -14,6 +14,17 @@ Email('M***@exemplo.com.br')
 Traceback (most recent call last):
 ...
 customer_core.errors.InvalidEmail: invalid_email [email]: ...
+
+``parse`` is the way in for what people type. The constructor takes what
+``parse`` returns and storage holds (the address and its match key) and checks
+their shape cheaply, as stored records are loaded through it:
+
+>>> Email("Maria.Silva@exemplo.com.br", "maria.silva@exemplo.com.br") == e
+True
+>>> Email("maria", "maria")
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidEmail: invalid_email [email]: not an e-mail address
 """
 
 from __future__ import annotations
@@ -32,17 +43,47 @@ __all__ = ["Email", "email_match_key"]
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
 
+def _invalid(message: str) -> InvalidEmail:
+    return InvalidEmail(message, code=Code.INVALID_EMAIL, field="email")
+
+
 @attrs.frozen(repr=False)
 class Email:
     """A syntactically valid e-mail address.
 
-    Validated by email-validator (no DNS lookups). Its verdict on a domain is
-    cached for the life of the process: a host that changes email-validator's
-    module-level options does so before the first parse.
+    Validated by email-validator (no DNS lookups) in :meth:`parse`. Its
+    verdict on a domain is cached for the life of the process: a host that
+    changes email-validator's module-level options does so before the first
+    parse. The constructor checks the shape of what ``parse`` returns: an
+    address, and its match key (the address lower-cased, the domain in ASCII).
     """
 
     address: str = attrs.field(eq=False)
-    match_key: str
+    match_key: str = attrs.field()
+
+    @match_key.validator
+    def _check_shape(self, _: attrs.Attribute[str], match_key: object) -> None:
+        """Cheap (stored e-mails are loaded through here): an address, and its key."""
+        address = self.address
+        if not isinstance(address, str):
+            raise _invalid("not an e-mail address")
+        # email-validator leaves no space, control or format character, except
+        # spaces in a quoted local part (when a host allows those).
+        local, _at, domain = address.rpartition("@")
+        plain = domain if local[:1] == '"' else address
+        if not local or not domain or " " in plain or not plain.isprintable():
+            raise _invalid("not an e-mail address")
+        if match_key == address.lower():  # nearly always: an ASCII domain
+            return
+        # Else the domain must be internationalized, keyed by its ASCII (IDNA) form.
+        key = match_key if isinstance(match_key, str) else ""
+        key_local, _at, key_domain = key.rpartition("@")
+        if (
+            domain.isascii()
+            or key_local != local.lower()
+            or not (key_domain and key_domain.isascii())
+        ):
+            raise _invalid("the match key is not the address's")
 
     @classmethod
     def parse(cls, text: str, /, *, field: str = "email") -> Email:

@@ -10,6 +10,15 @@ SocialProfile(network=<SocialNetwork.INSTAGRAM: 'instagram'>, handle='Joao.Silva
 'instagram:joao.silva'
 >>> MessengerId.parse("whatsapp", "+55 11 98765-4321").id
 '5511987654321'
+
+``parse`` is the way in for what people type. The constructors take what
+``parse`` returns and storage holds, and check its shape cheaply, as stored
+records are loaded through them:
+
+>>> MessengerId(MessengerApp.WHATSAPP, "joao")
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidSocialProfile: invalid_messenger_id [messenger_ids]: a WhatsApp id is the phone digits
 """
 
 from __future__ import annotations
@@ -160,10 +169,26 @@ def _invalid(
 
 @attrs.frozen
 class SocialProfile:
-    """A profile on a social network, normalized to its handle."""
+    """A profile on a social network, normalized to its handle (or the link, for
+    sites the library does not know); build it with :meth:`parse`."""
 
     network: SocialNetwork
     handle: str = attrs.field(eq=str.lower)
+
+    @handle.validator
+    def _check_shape(self, _: attrs.Attribute[str], handle: object) -> None:
+        """Cheap (stored profiles are loaded through here): a handle, or a link."""
+        field = "social_profiles"
+        if not isinstance(self.network, SocialNetwork):
+            raise _invalid(f"unknown network {self.network!r}", field)
+        if not isinstance(handle, str):
+            raise _invalid("a handle is text", field)
+        if _HANDLE.fullmatch(handle):
+            return  # at most 100 characters: its key fits
+        if "://" not in handle or handle != handle.strip():
+            raise _invalid(f"not a valid {self.network.value} handle or link", field)
+        if len(self.network.value) + 1 + len(handle.lower()) > MAX_KEY:
+            raise _invalid(f"too long: at most {MAX_KEY} characters", field)
 
     @classmethod
     def parse(
@@ -234,12 +259,35 @@ class MessengerApp(enum.Enum):
     OTHER = "other"
 
 
+_WHATSAPP = MessengerApp.WHATSAPP
+#: The length of ``app:`` in each app's match keys.
+_KEY_PREFIX = {app: len(app.value) + 1 for app in MessengerApp}
+
+
 @attrs.frozen
 class MessengerId:
-    """A customer's id inside a messaging app (a WhatsApp ``wa_id``, a Telegram id...)."""
+    """A customer's id inside a messaging app (a WhatsApp ``wa_id``, a Telegram id...);
+    build it with :meth:`parse`."""
 
     app: MessengerApp
-    id: str
+    id: str = attrs.field()
+
+    @id.validator
+    def _check_shape(self, _: attrs.Attribute[str], value: object) -> None:
+        """Cheap (stored ids are loaded through here): what ``parse`` checks."""
+        field, code = "messenger_ids", Code.INVALID_MESSENGER_ID
+        if not isinstance(self.app, MessengerApp):
+            raise _invalid(f"unknown app {self.app!r}", field, code)
+        if not isinstance(value, str):
+            raise _invalid("not a valid messenger id", field, code)
+        if self.app is _WHATSAPP:
+            if not (value.isdigit() and 8 <= len(value) <= 15):  # as parse tests it
+                raise _invalid("a WhatsApp id is the phone digits", field, code)
+            return  # its key is a phone line: short
+        if not value or len(value) > _MAX_ID or not value.isprintable() or " " in value:
+            raise _invalid("not a valid messenger id", field, code)
+        if _KEY_PREFIX[self.app] + len(value.lower()) > MAX_KEY:
+            raise _invalid(f"too long: at most {MAX_KEY} characters", field, code)
 
     @classmethod
     def parse(
@@ -285,10 +333,23 @@ _DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a
 
 @attrs.frozen
 class Website:
-    """A site of the customer; ``https://`` is assumed when no scheme is typed."""
+    """A site of the customer; ``https://`` is assumed when no scheme is typed.
+
+    Build it with :meth:`parse`; the constructor checks the shape of what it
+    returns: an http(s) link and its key (host and path, lower-case).
+    """
 
     url: str = attrs.field(eq=False)
-    match_key: str
+    match_key: str = attrs.field()
+
+    @match_key.validator
+    def _check_shape(self, _: attrs.Attribute[str], match_key: object) -> None:
+        """Cheap (stored sites are loaded through here): an http(s) link and a key."""
+        url = self.url
+        if not isinstance(url, str) or not url[:8].lower().startswith(("http://", "https://")):
+            raise _invalid("not a website address", "websites", Code.INVALID_WEBSITE)
+        if not isinstance(match_key, str) or not match_key or match_key != match_key.lower():
+            raise _invalid("not a website's key", "websites", Code.INVALID_WEBSITE)
 
     @classmethod
     def parse(cls, text: str, /, *, field: str = "websites") -> Website:
@@ -307,10 +368,30 @@ class Website:
 
 @attrs.frozen
 class ExternalId:
-    """The customer's id in another system (ERP, e-commerce, marketing tool)."""
+    """The customer's id in another system (ERP, e-commerce, marketing tool);
+    build it with :meth:`parse`."""
 
     system: str = attrs.field(eq=str.lower)
-    id: str
+    id: str = attrs.field()
+
+    @id.validator
+    def _check_shape(self, _: attrs.Attribute[str], value: object) -> None:
+        """Cheap (stored ids are loaded through here): what ``parse`` checks."""
+        field, code = "external_ids", Code.INVALID_EXTERNAL_ID
+        name = self.system
+        if not (
+            isinstance(name, str)
+            and isinstance(value, str)
+            and 0 < len(name) <= 64
+            and 0 < len(value) <= _MAX_ID
+            and name.isprintable()
+            and value.isprintable()
+            and name == name.strip()
+            and value == value.strip()
+        ):
+            raise _invalid("an external id needs a system and an id", field, code)
+        if len(name.lower()) + 1 + len(value) > MAX_KEY:
+            raise _invalid(f"too long: at most {MAX_KEY} characters", field, code)
 
     @classmethod
     def parse(cls, system: str, id: str, /, *, field: str = "external_ids") -> ExternalId:

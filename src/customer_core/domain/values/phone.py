@@ -17,6 +17,18 @@ True
 Traceback (most recent call last):
 ...
 customer_core.errors.InvalidPhone: invalid_phone [phone]: the number has no area code (DDD)
+
+``parse`` (and :meth:`~Phone.from_parts`) is the way in for what people type.
+The constructor takes the canonical form only (E.164, a :class:`PhoneType`, a
+digits-only extension) and checks its shape cheaply, as stored records are
+loaded through it; only ``parse`` asks phonenumbers whether the line exists:
+
+>>> Phone("+5511987654321", PhoneType.MOBILE) == p
+True
+>>> Phone("(11) 98765-4321")
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidPhone: invalid_phone [phone]: not an E.164 number ('+' and 6 to 17 digits)
 """
 
 from __future__ import annotations
@@ -262,14 +274,41 @@ def _mask(e164: str) -> str:
     return e164[:3] + "*" * (len(e164) - 7) + e164[-4:]
 
 
+#: The E.164 form of every number ``parse`` accepts: "+", a country code, and
+#: 6 to 17 digits in all (phonenumbers calls a few numbers valid that are
+#: shorter or longer than the 7 to 15 digits of E.164 proper: "+43 1110",
+#: 17-digit German fixed lines; ``parse`` takes up to 17 digits).
+_E164 = re.compile(rf"\+[1-9][0-9]{{5,{_MAX_DIGITS - 1}}}")
+
+
 @attrs.frozen(repr=False)
 class Phone:
-    """A valid phone line. Equality ignores how it was typed."""
+    """A valid phone line. Equality ignores how it was typed.
+
+    Build it with :meth:`parse` or :meth:`from_parts`; the constructor takes
+    the canonical form only and checks its shape, not whether the line exists.
+    """
 
     e164: str
     type: PhoneType = PhoneType.OTHER
     extension: str | None = None
     typed: str = attrs.field(default="", eq=False)
+
+    @typed.validator
+    def _check_canonical(self, _: attrs.Attribute[str], typed: object) -> None:
+        """The canonical form, cheaply (stored phones are loaded through here); attrs
+        runs validators once every field is set, so one checks them all."""
+        if not isinstance(self.e164, str) or not _E164.fullmatch(self.e164):
+            raise _fail(
+                f"not an E.164 number ('+' and 6 to {_MAX_DIGITS} digits)", "phone", reason="e164"
+            )
+        if not isinstance(self.type, PhoneType):
+            raise _fail(f"unknown phone type {self.type!r}", "phone", reason="type")
+        extension = self.extension  # parse's test (str.isdigit is False for "")
+        if extension is not None and not (isinstance(extension, str) and extension.isdigit()):
+            raise _fail("the extension must be digits", "phone", reason="extension")
+        if not isinstance(typed, str):
+            raise _fail("what was typed is text", "phone", reason="characters")
 
     @classmethod
     def parse(

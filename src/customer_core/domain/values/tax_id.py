@@ -19,12 +19,27 @@ Cpf('***.***.247-25')
 Traceback (most recent call last):
 ...
 customer_core.errors.InvalidTaxId: invalid_cpf [tax_id]: CPF made of one repeated digit
+
+``parse`` is the way in for what people type. The constructor takes the
+compact form only (what ``parse`` returns and storage holds) and checks it
+cheaply, as stored records are loaded through it (the same check digits,
+computed from tables rather than by stdnum):
+
+>>> Cpf("52998224725") == cpf
+True
+>>> Cpf("123")
+Traceback (most recent call last):
+...
+customer_core.errors.InvalidTaxId: invalid_cpf [tax_id]: not a CPF in compact form (11 digits)
 """
 
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
+from collections.abc import Sequence
+from operator import getitem
 from typing import ClassVar, TypeVar
 
 import attrs
@@ -70,6 +85,32 @@ def _check(compact: str, *, kind: str, length: int, alphanumeric: bool, field: s
         raise InvalidTaxId(f"{kind} check digits do not match", code=code, field=field) from exc
 
 
+#: Per position, each character allowed there with its part of the two
+#: weighted sums that give the check digits, packed as ``first + (second << 16)``.
+_SumTables = tuple[dict[str, int], ...]
+_DIGITS = "0123456789"
+
+
+def _sum_tables(first: Sequence[int], second: Sequence[int], body: str) -> _SumTables:
+    """The tables of a number: ``len(first)`` characters of ``body``, then two check
+    digits; a character's value is its ASCII code minus 48 (letters included)."""
+    tables = []
+    for i in range(len(first) + 2):
+        w1 = first[i] if i < len(first) else 0
+        w2 = second[i] if i < len(second) else 0
+        chars = body if i < len(first) else _DIGITS
+        tables.append({c: w1 * (ord(c) - 48) + (w2 * (ord(c) - 48) << 16) for c in chars})
+    return tuple(tables)
+
+
+_CPF_SUMS = _sum_tables(range(10, 1, -1), range(11, 1, -1), _DIGITS)
+_CNPJ_SUMS = _sum_tables(
+    (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2),
+    (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2),
+    _DIGITS + string.ascii_uppercase,
+)
+
+
 def _mask(formatted: str, keep: int) -> str:
     head = formatted[:-keep]
     return re.sub(r"[0-9A-Z]", "*", head) + formatted[-keep:]
@@ -82,12 +123,42 @@ _T = TypeVar("_T", bound="_TaxIdentifier")
 class _TaxIdentifier:
     """What CPF and CNPJ share: parsing, validity check, display and masking."""
 
-    digits: str
+    digits: str = attrs.field()
     kind: ClassVar[str]
     _label: ClassVar[str]
     _length: ClassVar[int]
     _alphanumeric: ClassVar[bool]
     _visible: ClassVar[int]  # characters left unmasked at the end of repr
+    _form: ClassVar[str]
+    _sums: ClassVar[_SumTables]
+
+    @digits.validator
+    def _check_compact(self, _: attrs.Attribute[str], digits: str) -> None:
+        """The compact form only, checked cheaply: stored ids are loaded through here.
+
+        One pass over the characters checks each against its position and adds
+        its part of the two weighted sums (the mod-11 rule stdnum applies).
+        """
+        sums, packed = self._sums, -1
+        try:
+            if isinstance(digits, str) and len(digits) == len(sums):
+                packed = sum(map(getitem, sums, digits))
+        except KeyError:  # a character not allowed at its position
+            packed = -1
+        if packed < 0:
+            raise self._invalid(f"not a {self._label} in compact form ({self._form})")
+        if digits.count(digits[0]) == len(digits):
+            raise self._invalid(f"{self._label} made of one repeated digit")
+        # (11 - sum) % 11 % 10 for each check digit, as stdnum computes them.
+        if (
+            -(packed & 0xFFFF) % 11 % 10 != ord(digits[-2]) - 48
+            or -(packed >> 16) % 11 % 10 != ord(digits[-1]) - 48
+        ):
+            raise self._invalid(f"{self._label} check digits do not match")
+
+    def _invalid(self, message: str) -> InvalidTaxId:
+        code = Code.INVALID_CPF if self.kind == "cpf" else Code.INVALID_CNPJ
+        return InvalidTaxId(message, code=code, field="tax_id")
 
     @classmethod
     def parse(cls: type[_T], text: str, /, *, field: str = "tax_id") -> _T:
@@ -125,13 +196,15 @@ class _TaxIdentifier:
 
 @attrs.frozen(repr=False)
 class Cpf(_TaxIdentifier):
-    """A valid CPF, stored in compact form (11 digits)."""
+    """A valid CPF, stored in compact form (11 digits); build it with ``Cpf.parse``."""
 
     kind: ClassVar[str] = "cpf"
     _label: ClassVar[str] = "CPF"
     _length: ClassVar[int] = 11
     _alphanumeric: ClassVar[bool] = False
     _visible: ClassVar[int] = 6
+    _form: ClassVar[str] = "11 digits"
+    _sums: ClassVar[_SumTables] = _CPF_SUMS
 
     @property
     def formatted(self) -> str:
@@ -141,14 +214,16 @@ class Cpf(_TaxIdentifier):
 
 @attrs.frozen(repr=False)
 class Cnpj(_TaxIdentifier):
-    """A valid CNPJ (numeric or the alphanumeric format of 2026), compact form; letters may
-    be typed in lower case."""
+    """A valid CNPJ (numeric or the alphanumeric format of 2026), compact form (letters
+    upper-cased); build it with ``Cnpj.parse``, which takes them in lower case too."""
 
     kind: ClassVar[str] = "cnpj"
     _label: ClassVar[str] = "CNPJ"
     _length: ClassVar[int] = 14
     _alphanumeric: ClassVar[bool] = True
     _visible: ClassVar[int] = 7
+    _form: ClassVar[str] = "12 digits or capital letters, then 2 digits"
+    _sums: ClassVar[_SumTables] = _CNPJ_SUMS
 
     @property
     def formatted(self) -> str:
