@@ -344,6 +344,11 @@ class MergeRepository(Protocol):
 
     def mark_undone(self, tenant_id: str, merge_id: str, at: datetime, /) -> None: ...
 
+    def in_force(self, tenant_id: str, /) -> Sequence[MergeRecord]:
+        """The tenant's merges not undone, oldest first (for reviews such as
+        :meth:`~customer_core.services.IdentityService.suspect_merges`)."""
+        ...
+
 
 @attrs.frozen(kw_only=True)
 class DuplicateHint:

@@ -390,7 +390,10 @@ def test_merge_records_round_trip(storage: UnitOfWorkFactory) -> None:
         uow.commit()
     with storage() as uow:
         assert uow.merges.get(tenant, record.id) == record
+        assert uow.merges.in_force(tenant) == [record]
+        assert uow.merges.in_force(tenant + "-other") == []
         uow.merges.mark_undone(tenant, record.id, NOW + timedelta(hours=1))
+        assert uow.merges.in_force(tenant) == []
         assert uow.merges.get(tenant, record.id).undone_at == NOW + timedelta(hours=1)
         with pytest.raises(NotFound):
             uow.merges.get(tenant, "missing")
@@ -456,3 +459,28 @@ def test_create_engine_keeps_the_callers_arguments() -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+# -- tenant co-location ------------------------------------------------------
+
+
+def test_every_key_and_index_starts_with_the_tenant() -> None:
+    """Primary keys, unique constraints, foreign keys and indexes lead with ``tenant_id``:
+    the co-location rule of tenant-sharded PostgreSQL (Citus distribution column)."""
+    from sqlalchemy import ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint
+
+    from customer_core.adapters.sqlalchemy.tables import metadata
+
+    for table in metadata.tables.values():
+        for constraint in table.constraints:
+            if isinstance(constraint, PrimaryKeyConstraint | UniqueConstraint):
+                columns = [c.name for c in constraint.columns]
+            elif isinstance(constraint, ForeignKeyConstraint):
+                columns = list(constraint.column_keys)
+                assert [e.column.name for e in constraint.elements][0] == "tenant_id", table.name
+            else:
+                continue
+            assert columns[0] == "tenant_id", f"{table.name}.{constraint.name}: {columns}"
+        for index in table.indexes:
+            first = next(iter(index.expressions))
+            assert getattr(first, "name", None) == "tenant_id", f"{table.name}.{index.name}"

@@ -395,3 +395,71 @@ def test_inbound_avatar_is_checked_like_at_registration(avatar_url: str) -> None
     with pytest.raises(InvalidValue) as error:
         identity.resolve_inbound(T, "x", {"email": "ana@x.com"}, avatar_url=avatar_url)
     assert error.value.field == "avatar_url"
+
+
+def test_unmerge_keeps_what_happened_to_the_survivor_after_the_merge() -> None:
+    customers, identity = make(presets.DEFAULT)
+    a = customers.register(T, ADMIN, name="Ana", note="a")
+    b = customers.register(T, ADMIN, name="Ana Lima", note="b", emails=["ana@x.com"])
+    record = identity.merge(T, ADMIN, a.id, b.id, choices={"name": "absorbed", "note": "absorbed"})
+    customers.update(T, ADMIN, a.id, note="after the merge")
+    customers.change_status(T, ADMIN, a.id, "inactive")
+    customers.set_password(T, ADMIN, a.id, "s3nha-segura")
+    survivor, absorbed = identity.unmerge(T, ADMIN, record.id)
+    # The name the merge brought returns; what changed since stays.
+    assert (survivor.name, survivor.note, survivor.status) == ("Ana", "after the merge", "inactive")
+    assert survivor.password_hash is not None
+    assert (absorbed.name, absorbed.note, str(absorbed.emails[0])) == ("Ana Lima", "b", "ana@x.com")
+
+
+def test_unmerge_by_an_actor_who_cannot_see_the_absorbed_customer_is_not_found() -> None:
+    store = MemoryStore()
+    preset = presets.HELPDESK_PORTFOLIO
+    customers = CustomerService(store, preset=preset, ids=SequentialIds("c"), clock=FixedClock())
+    identity = IdentityService(store, preset=preset, ids=SequentialIds("m"), clock=FixedClock())
+    from customer_core.services import PortfolioService
+
+    portfolios = PortfolioService(store, preset=preset, ids=SequentialIds("p"), clock=FixedClock())
+    mine = portfolios.create(T, ADMIN, name="Minha", member_ids=["sup"])
+    a = customers.register(T, ADMIN, name="Ana", portfolio_id=mine.id)
+    b = customers.register(T, ADMIN, name="Ana Lima")  # no portfolio: invisible to sup
+    record = identity.merge(T, ADMIN, a.id, b.id)
+    supervisor = Actor(tenant_id=T, user_id="sup", role="supervisor")
+    assert customers.get(T, supervisor, a.id).name == "Ana"
+    with pytest.raises(NotFound):
+        identity.unmerge(T, supervisor, record.id)
+    with pytest.raises(NotFound):
+        customers.get(T, ADMIN, b.id)  # nothing was undone
+
+
+def test_a_restored_customer_never_points_at_a_deleted_portfolio() -> None:
+    store = MemoryStore()
+    from customer_core.services import PortfolioService
+
+    customers = CustomerService(store, ids=SequentialIds("c"), clock=FixedClock())
+    identity = IdentityService(store, ids=SequentialIds("m"), clock=FixedClock())
+    portfolios = PortfolioService(store, ids=SequentialIds("p"), clock=FixedClock())
+    gone = portfolios.create(T, ADMIN, name="Extinta")
+    a = customers.register(T, ADMIN, name="Ana")
+    b = customers.register(T, ADMIN, name="Ana Lima", portfolio_id=gone.id)
+    record = identity.merge(T, ADMIN, a.id, b.id)
+    portfolios.delete(T, ADMIN, gone.id)
+    _, absorbed = identity.unmerge(T, ADMIN, record.id)
+    assert absorbed.portfolio_id is None
+
+
+def test_suspect_merges_lists_merges_the_new_rule_would_refuse() -> None:
+    customers, identity = make(presets.DEFAULT)
+    ana = customers.register(T, ADMIN, name="Ana Lima", phones=["(11) 3333-4444"])
+    bruno = customers.register(T, ADMIN, name="Bruno Lima")
+    ana2 = customers.register(T, ADMIN, name="ANA L.")
+    household = identity.merge(T, ADMIN, ana.id, bruno.id)  # a wrong merge of the old days
+    identity.merge(T, ADMIN, ana.id, ana2.id)  # the same Ana: not suspect
+    (suspect,) = identity.suspect_merges(T, ADMIN)
+    assert (suspect.merge_id, suspect.absorbed_id, suspect.reason) == (
+        household.id,
+        bruno.id,
+        "names",
+    )
+    identity.unmerge(T, ADMIN, household.id)
+    assert identity.suspect_merges(T, ADMIN) == ()

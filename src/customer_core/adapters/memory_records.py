@@ -142,6 +142,10 @@ class MemoryMerges:
         record = self.get(tenant_id, merge_id)
         self._records.put((tenant_id, merge_id), attrs.evolve(record, undone_at=at))
 
+    def in_force(self, tenant_id: str, /) -> Sequence[MergeRecord]:
+        found = [r for r in self._records.in_tenant(tenant_id).values() if r.undone_at is None]
+        return sorted(found, key=lambda r: (r.merged_at, r.id))
+
 
 class MemoryDuplicateHints:
     def __init__(

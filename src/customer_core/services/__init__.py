@@ -4,6 +4,7 @@ from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory, Page
 from customer_core.services.identity import DuplicateReport, IdentityService
 from customer_core.services.inbound import Inbound, Resolution
+from customer_core.services.merging import SuspectMerge
 from customer_core.services.portfolios import ConversationStarter, PortfolioService
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "Page",
     "PortfolioService",
     "Resolution",
+    "SuspectMerge",
 ]

@@ -12,16 +12,42 @@ from typing import Literal
 
 import attrs
 
+from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.merge import merge_customers, split_merged
+from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import Code, InvalidOperation, InvalidValue
-from customer_core.ports import MergeRecord
+from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound
+from customer_core.ports import MergeRecord, UnitOfWork
 from customer_core.services import inputs
 from customer_core.services.base import ServiceBase
 
-__all__ = ["CustomerMerging"]
+__all__ = ["CustomerMerging", "SuspectMerge"]
+
+
+@attrs.frozen(kw_only=True)
+class SuspectMerge:
+    """A merge in force that the conflicting-evidence rule says joined two customers."""
+
+    merge_id: str
+    survivor_id: str
+    absorbed_id: str
+    #: Why the two records are different customers (a :class:`Conflict` value).
+    reason: str
+    message: str
+
+
+def _portfolio_exists(uow: UnitOfWork, customer: Customer) -> bool:
+    try:
+        uow.portfolios.get(customer.tenant_id, str(customer.portfolio_id))
+    except NotFound:
+        return False
+    return True
+
+
+def _merge_not_found() -> NotFound:
+    return NotFound("merge not found", code=Code.NOT_FOUND, field="merge_id")
 
 
 class CustomerMerging(ServiceBase):
@@ -121,6 +147,41 @@ class CustomerMerging(ServiceBase):
         if after.responsible_id != before.responsible_id:
             check_action(actor, self.preset.access, Action.SET_RESPONSIBLE)
 
+    def suspect_merges(self, tenant_id: str, actor: Actor, /) -> tuple[SuspectMerge, ...]:
+        """Merges in force that joined what the conflicting-evidence rule keeps apart.
+
+        Merges made before that rule (or with a tax id dropped on purpose) may
+        have joined a household, an owner and their company, or a father and
+        son. They cannot be repaired automatically: this lists them, oldest
+        first, for review and :meth:`unmerge`. Only merges whose survivor and
+        absorbed record the actor can both see are listed.
+        """
+        with self.uow_factory() as uow:
+            scope = self._scope(uow, tenant_id, actor)
+            records = uow.merges.in_force(tenant_id)
+            survivors = uow.customers.get_many(tenant_id, {r.survivor_id for r in records})
+        found = []
+        for record in records:
+            survivor = survivors.get(record.survivor_id)
+            if survivor is None or not (
+                scope.allows_customer(survivor) and scope.allows_customer(record.absorbed_before)
+            ):
+                continue
+            conflict = conflicting_evidence(
+                MatchRecord.of(record.survivor_before), MatchRecord.of(record.absorbed_before)
+            )
+            if conflict is not None:
+                found.append(
+                    SuspectMerge(
+                        merge_id=record.id,
+                        survivor_id=record.survivor_id,
+                        absorbed_id=record.absorbed_id,
+                        reason=conflict.value,
+                        message=conflict.message,
+                    )
+                )
+        return tuple(found)
+
     def unmerge(self, tenant_id: str, actor: Actor, merge_id: str, /) -> tuple[Customer, Customer]:
         """Restore both customers as they were before the merge.
 
@@ -128,11 +189,12 @@ class CustomerMerging(ServiceBase):
         with it; what came from the absorbed record goes back to it.
         """
         check_action(actor, self.preset.access, Action.MERGE)
-        with self.uow_factory() as uow:
+        with self._naming_visible_holders_only(tenant_id, actor), self.uow_factory() as uow:
             record = uow.merges.get(tenant_id, merge_id)
-            current = uow.customers.get_visible(
-                self._scope(uow, tenant_id, actor), record.survivor_id
-            )
+            scope = self._scope(uow, tenant_id, actor)
+            current = uow.customers.get_visible(scope, record.survivor_id)
+            if not scope.allows_customer(record.absorbed_before):
+                raise _merge_not_found()  # as if the record did not exist: it names an invisible customer
             if record.undone_at is not None:
                 raise InvalidOperation(
                     "this merge was undone already", code=Code.ALREADY_UNDONE, field="merge_id"
@@ -142,7 +204,10 @@ class CustomerMerging(ServiceBase):
                 attrs.evolve(restored, updated_at=self.clock.now()),
                 expected_version=current.version,
             )
-            absorbed = uow.customers.add(record.absorbed_before)
+            back = record.absorbed_before
+            if back.portfolio_id is not None and not _portfolio_exists(uow, back):
+                back = attrs.evolve(back, portfolio_id=None)  # deleted since the merge
+            absorbed = uow.customers.add(back)
             uow.merges.mark_undone(tenant_id, merge_id, self.clock.now())
             uow.record(
                 self._new_event(

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Insert, delete, exists, insert, select, tuple_
-from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy import delete, exists, insert, select, tuple_
 
 from customer_core.adapters.shared import IdentityPlan
 from customer_core.adapters.sqlalchemy.errors import Writes
-from customer_core.adapters.sqlalchemy.queries import chunks
+from customer_core.adapters.sqlalchemy.queries import chunks, upsert
 from customer_core.adapters.sqlalchemy.tables import customer_identities, identity_claims
 from customer_core.domain.model.identity import IdentityKey
 
@@ -35,16 +34,6 @@ i, k = customer_identities.c, identity_claims.c
 
 def _claim_rows(tenant_id: str, keys: list[IdentityKey]) -> list[dict[str, str]]:
     return [{"tenant_id": tenant_id, "kind": key.kind.value, "key": key.key} for key in keys]
-
-
-def _insert_missing(dialect: str) -> Insert:
-    """An INSERT of claims that leaves an existing claim as it is."""
-    if dialect == "postgresql":
-        return postgresql.insert(identity_claims).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(identity_claims).on_conflict_do_nothing()
-    statement = mysql.insert(identity_claims)
-    return statement.on_duplicate_key_update(tenant_id=statement.inserted.tenant_id)
 
 
 def write_identities(writes: Writes, tenant_id: str, plan: IdentityPlan) -> None:
@@ -79,4 +68,4 @@ def write_identities(writes: Writes, tenant_id: str, plan: IdentityPlan) -> None
         writes.execute(insert(identity_claims), _claim_rows(tenant_id, ours))
     if shared:
         dialect = writes.connection.dialect.name
-        writes.execute(_insert_missing(dialect), _claim_rows(tenant_id, shared))
+        writes.execute(upsert(dialect, identity_claims, update=[]), _claim_rows(tenant_id, shared))

@@ -143,6 +143,14 @@ class SqlMerges(GuardedRepository):
             if updated.rowcount == 0:
                 raise not_found("merge")
 
+    def in_force(self, tenant_id: str, /) -> Sequence[MergeRecord]:
+        rows = self._connection.execute(
+            select(merges)
+            .where(merges.c.tenant_id == tenant_id, merges.c.undone_at.is_(None))
+            .order_by(merges.c.merged_at, merges.c.id)
+        ).mappings()
+        return [merge_from_row(row) for row in rows]
+
 
 class SqlDuplicateHints(GuardedRepository):
     """Pairs to review; the same pair and reason is stored once, the first time."""

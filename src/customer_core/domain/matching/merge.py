@@ -143,8 +143,11 @@ def split_merged(
 ) -> Customer:
     """The survivor of a merge with what came from the absorbed record taken back out.
 
-    Scalar fields return to their values before the merge; identifiers,
-    addresses and contacts the survivor gained after the merge stay.
+    What happened to the survivor after the merge stays: identifiers,
+    addresses and contacts it gained, and every scalar field changed since (a
+    new name, status, password, portfolio). A scalar the merge took from the
+    absorbed record, and still holding that value, returns to the survivor's
+    own.
     """
     changes: dict[str, Any] = {}
     for name in _COLLECTIONS:
@@ -157,7 +160,13 @@ def split_merged(
         c.id for c in survivor_before.contacts
     }
     changes["contacts"] = tuple(c for c in current.contacts if c.id not in brought_contacts)
-    for name in (*MERGEABLE_FIELDS, "is_spammer", "is_vip", "first_purchase_at", "created_at"):
-        changes[name] = getattr(survivor_before, name)
-    changes["last_contacted_at"] = current.last_contacted_at
+    for name in (*MERGEABLE_FIELDS, "is_spammer", "is_vip", "first_purchase_at"):
+        now, mine, brought_in = (
+            getattr(current, name),
+            getattr(survivor_before, name),
+            getattr(absorbed_before, name),
+        )
+        if now == brought_in and now != mine:
+            changes[name] = mine
+    changes["created_at"] = survivor_before.created_at
     return attrs.evolve(current, **changes)._with_default_primaries()
