@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import os
 import resource
@@ -65,8 +64,8 @@ from pathlib import Path
 from typing import Any
 
 import customer_core
-from customer_core import Actor, ExternalId, IdentityKey, IdentityKind
-from customer_core.io import CsvSource, ImportReport, parse_row
+from customer_core import Actor
+from customer_core.io import CsvSource, ImportReport, RowOutcome
 from customer_core.services.identity import DuplicateReport
 
 HERE = Path(__file__).resolve().parent
@@ -131,20 +130,6 @@ def load_truth(path: Path, hard_negatives: Path | None = None) -> Truth:
 # --------------------------------------------------------------------------
 
 
-def _fingerprint(path: Path) -> str:
-    """The file's digest, as the import makes the key of a row without identifiers."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()[:16]
-
-
-def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 @dataclass
 class LineMap:
     customer_of: dict[int, str]
@@ -158,46 +143,23 @@ _SHOWN = ("name", "area_code", "phone", "other_phones", "email", "other_emails",
 
 
 def map_lines(
-    core: customer_core.CustomerCore, path: Path, report: ImportReport, *, raw: bool = True
+    path: Path, report: ImportReport, outcomes: dict[int, str], *, raw: bool = True
 ) -> LineMap:
+    """Each stored line's customer, as the import said (``on_row``), and the rejected lines."""
     rejected: dict[int, list[tuple[str | None, str]]] = defaultdict(list)
     for error in report.errors:
         rejected[error.line].append((error.column, error.code))
-    fingerprint = _fingerprint(path)
-    keys_of: dict[int, set[IdentityKey]] = {}
     raw_rows: dict[int, list[str]] = {}
+    unmapped = 0
     with open(path, "rb") as stream:
         for line, row in CsvSource(stream).rows():
             if raw:
                 raw_rows[line] = [
                     f"{c}={row[c]}" if c != "name" else row[c] for c in _SHOWN if row.get(c)
                 ]
-            if line in rejected:
-                continue
-            parsed = parse_row(line, row, region=core.preset.default_region)
-            if isinstance(parsed, list):  # the import stored it, yet it does not parse?
-                continue
-            keys = parsed.identity_keys()
-            if not keys:
-                fallback = ExternalId("import", f"{fingerprint}:{line}")
-                keys = {IdentityKey(IdentityKind.EXTERNAL, fallback.match_key)}
-            keys_of[line] = keys
-    customer_of: dict[int, str] = {}
-    unmapped = split = 0
-    lines = sorted(keys_of)
-    with core.storage() as uow:
-        for chunk in _chunks(lines, 2000):
-            wanted = set().union(*(keys_of[line] for line in chunk))
-            holders = uow.customers.holders(TENANT, wanted)
-            for line in chunk:
-                owners = Counter(holders[k] for k in keys_of[line] if k in holders)
-                if not owners:
-                    unmapped += 1
-                    continue
-                if len(owners) > 1:
-                    split += 1
-                customer_of[line] = owners.most_common(1)[0][0]
-    return LineMap(customer_of, dict(rejected), raw_rows, unmapped, split)
+            if line not in rejected and line not in outcomes:
+                unmapped += 1
+    return LineMap(dict(outcomes), dict(rejected), raw_rows, unmapped, 0)
 
 
 # --------------------------------------------------------------------------
@@ -577,7 +539,13 @@ def measure(
     admin = Actor(tenant_id=TENANT, user_id="admin", role="admin")
     try:
         start = time.perf_counter()
-        imported = core.importer.run(TENANT, admin, csv_path, mode="create")
+        outcomes: dict[int, str] = {}
+
+        def seen(row: RowOutcome) -> None:
+            if row.customer_id is not None:
+                outcomes[row.line] = row.customer_id
+
+        imported = core.importer.run(TENANT, admin, csv_path, mode="create", on_row=seen)
         seconds["import"] = time.perf_counter() - start
         start = time.perf_counter()
         report = core.identity.duplicate_report(TENANT, admin, threshold=threshold)
@@ -589,7 +557,7 @@ def measure(
             if sweep and threshold > low
             else None
         )
-        mapping = map_lines(core, csv_path, imported, raw=explain > 0)
+        mapping = map_lines(csv_path, imported, outcomes, raw=explain > 0)
     finally:
         core.close()
         database.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from customer_core import Actor, InvalidValue, presets
 from customer_core.adapters.memory import MemoryStore
-from customer_core.io import Exporter, Importer, Progress
+from customer_core.io import Exporter, Importer, Progress, RowOutcome
 from customer_core.services import CustomerService, PortfolioService
 from customer_core.testing import strategies as cc
 
@@ -524,3 +524,24 @@ def test_rows_of_one_customer_merge_the_same_whatever_the_batch_size() -> None:
     in_one_batch = stored(10)
     assert in_one_batch[0][0] == "Bia" and in_one_batch[1][2] == "primeira"
     assert stored(1) == stored(2) == in_one_batch
+
+
+def test_each_line_says_which_customer_it_went_to() -> None:
+    store, importer, customers = setup()
+    ana = customers.register(T, ADMIN, name="Ana Lima", tax_id="529.982.247-25")
+    text = (
+        "Nome;E-mail;CPF/CNPJ;Telefone\n"
+        "Ana Lima;ana@x.com;529.982.247-25;\n"  # Ana, stored before
+        "Bruno Lima;bruno@x.com;;(11) 3333-4444\n"
+        "Bruno;BRUNO@x.com;;\n"  # the same Bruno, later in the file
+        "Sem nome;;111.111.111-11;\n"  # fails: a repeated-digit CPF
+    )
+    seen: list[RowOutcome] = []
+    report = importer.run(T, ADMIN, data(text), mode="upsert", batch_size=2, on_row=seen.append)
+    by_line = {o.line: o for o in seen}
+    assert sorted(by_line) == [2, 3, 4, 5]
+    assert (by_line[2].outcome, by_line[2].customer_id) == ("updated", ana.id)
+    assert by_line[3].outcome == "created"
+    assert (by_line[4].outcome, by_line[4].customer_id) == ("merged", by_line[3].customer_id)
+    assert (by_line[5].outcome, by_line[5].code) == ("failed", "invalid_cpf")
+    assert report.created == 1

@@ -9,6 +9,7 @@ from customer_core.io.importer import (
     ImportReport,
     Progress,
 )
+from customer_core.io.report import RowOutcome
 from customer_core.io.rows import Draft, RowError, parse_row
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Importer",
     "Progress",
     "RowError",
+    "RowOutcome",
     "customer_row",
     "parse_row",
     "write_template",

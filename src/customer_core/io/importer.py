@@ -46,7 +46,7 @@ from customer_core.errors import (
 )
 from customer_core.io.csv_format import CsvSource
 from customer_core.io.grouping import group_rows, later_row
-from customer_core.io.report import Counts, ImportReport, Progress
+from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
 from customer_core.io.rows import Draft, RowError, parse_row
 from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
@@ -192,8 +192,14 @@ class Importer(ServiceBase):
         batch_size: int = DEFAULT_BATCH_SIZE,
         assign_to_importer: bool | None = None,
         progress: Callable[[Progress], None] | None = None,
+        on_row: Callable[[RowOutcome], None] | None = None,
     ) -> ImportReport:
-        """Import ``source`` (a path or a binary stream); see the module docs for the modes."""
+        """Import ``source`` (a path or a binary stream); see the module docs for the modes.
+
+        ``on_row`` receives what happened to each line (:class:`RowOutcome`),
+        batch by batch once the batch is stored, so a million lines never sit
+        in memory: the customer each line went to, or why it failed.
+        """
         import_mode = ImportMode(mode)
         if not 1 <= batch_size <= 50_000:
             raise InvalidValue(
@@ -225,6 +231,9 @@ class Importer(ServiceBase):
                     self._write(dry_uow, run, drafts)
                 else:
                     self._write_alone(run, drafts)
+                for outcome in counts.stored():
+                    if on_row is not None:
+                        on_row(outcome)
                 if progress is not None:
                     progress(counts.progress())
         if not dry_run and (counts.created or counts.updated):
@@ -363,6 +372,7 @@ class Importer(ServiceBase):
                 current = existing[owner]
                 if run.mode is ImportMode.CREATE and owner not in created_here:
                     counts.count_skipped(owner)
+                    counts.lines("skipped", owner, draft.lines)
                     continue
                 lines, base, version = updates.get(owner, ([], current, current.version))
                 if owner in created_here:
@@ -372,11 +382,14 @@ class Importer(ServiceBase):
                 fail(draft, error)
         for owner, (owner_drafts, merged, _) in updates.items():
             rows = sum(len(d.lines) for d in owner_drafts)
+            named = tuple(line for d in owner_drafts for line in d.lines)
             if owner in created_here:  # more rows of a customer this file created
                 counts.merged_rows += rows
+                counts.lines("merged", owner, named)
             else:
                 outcome = "unchanged" if merged == existing[owner] else "updated"
                 counts.count_existing(owner, outcome, rows)
+                counts.lines(outcome, owner, named)
         self._store_new(uow, new, counts, fail)
         changed = [(c, v) for owner, (_, c, v) in updates.items() if c != existing[owner]]
         stamped = [(attrs.evolve(c, updated_at=self.clock.now()), v) for c, v in changed]
@@ -411,6 +424,7 @@ class Importer(ServiceBase):
             stored = kept
         for draft, customer in stored:
             counts.count_created(customer.id, len(draft.lines))
+            counts.lines("created", customer.id, draft.lines)
             uow.record(
                 self._new_event(
                     "customer.registered", None, customer.tenant_id, customer.id, source="import"

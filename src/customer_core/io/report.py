@@ -6,7 +6,7 @@ import attrs
 
 from customer_core.io.rows import RowError
 
-__all__ = ["Counts", "ImportReport", "Progress"]
+__all__ = ["Counts", "ImportReport", "Progress", "RowOutcome"]
 
 
 @attrs.frozen
@@ -46,6 +46,23 @@ class ImportReport:
         return self.failed == 0
 
 
+@attrs.frozen
+class RowOutcome:
+    """What the import did with one line of the file (``Importer.run``'s ``on_row``).
+
+    ``outcome`` is ``created``, ``updated``, ``unchanged``, ``merged`` (into
+    an earlier line of the same file: its customer), ``skipped`` (create
+    mode: the customer exists) or ``failed`` (with the error's ``code``).
+    ``customer_id`` is the customer the line went to (in a dry run, for
+    ``created`` lines, the id it would have had).
+    """
+
+    line: int
+    outcome: str
+    customer_id: str | None = None
+    code: str | None = None
+
+
 #: The totals a batch changes (rows_read is counted as rows are read).
 _BATCH_TOTALS = ("created", "updated", "unchanged", "skipped", "merged_rows")
 
@@ -72,6 +89,25 @@ class Counts:
     _marked_errors: int = attrs.field(default=0, init=False)
     _added_ids: list[str] = attrs.field(factory=list, init=False)
     _replaced: dict[str, str | None] = attrs.field(factory=dict, init=False)
+    # The line outcomes of the batch since mark(), handed out once it is stored.
+    _lines: list[RowOutcome] = attrs.field(factory=list, init=False)
+    _reported_errors: int = attrs.field(default=0, init=False)
+
+    def lines(self, outcome: str, customer_id: str, lines: tuple[int, ...]) -> None:
+        """Record what happened to ``lines`` (the first gets ``outcome``, the others merged)."""
+        first, *rest = lines
+        self._lines.append(RowOutcome(first, outcome, customer_id))
+        self._lines += [RowOutcome(line, "merged", customer_id) for line in rest]
+
+    def stored(self) -> list[RowOutcome]:
+        """The line outcomes of the batch just stored, failed lines included; then forgets them."""
+        done = self._lines
+        done += [
+            RowOutcome(e.line, "failed", None, str(e.code))
+            for e in self.errors[self._reported_errors :]
+        ]
+        self._lines, self._reported_errors = [], len(self.errors)
+        return sorted(done, key=lambda o: o.line)
 
     def count_existing(self, customer_id: str, outcome: str, rows: int) -> None:
         """Count rows of a customer stored before this import; once per customer."""
@@ -106,6 +142,7 @@ class Counts:
         self._marked_errors = len(self.errors)
         self._added_ids.clear()
         self._replaced.clear()
+        self._lines = []
 
     def undo(self) -> None:
         """Take back what was counted since :meth:`mark` (the batch was rolled back)."""
