@@ -34,6 +34,7 @@ from customer_core.domain.matching.duplicates import (
     suggest_duplicates,
 )
 from customer_core.domain.matching.names import names_compatible
+from customer_core.domain.matching.records import NameKey
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey, Source
@@ -79,12 +80,23 @@ class DuplicateReport:
     suggestions: tuple[Suggestion, ...]
 
 
+def _name_evidence(display_name: str | None) -> str | None:
+    """The display name when it can tell people apart: a name of two words or more.
+
+    A channel's display name is often a nickname or a decoration (``~Aninha~``,
+    ``Mãe ❤``): one word says nothing against *Ana Lima*. *Bruno Lima* does.
+    """
+    if display_name is None or len(NameKey.parse(display_name).words) < 2:
+        return None
+    return display_name
+
+
 def _holder_order(
     holder: Customer, key: IdentityKey, found: KeyLookup, display_name: str | None
 ) -> tuple[bool, bool, float, bool, datetime, str]:
     """Which holder of a shared key a message is for, best first.
 
-    A holder whose name fits the message's display name (when it gives one);
+    A holder whose name fits the message's display name (when it is a full name);
     then the one that last received a message on this key; then a person
     before a company (an owner's mobile is the owner's); then the oldest.
     """
@@ -217,7 +229,8 @@ class IdentityService(CustomerMerging):
                 return Resolution(customer=stored, outcome="created", spam=spam, vip=vip)
             best_key = min(found.holding, key=lambda k: (keys[k], k.kind.value, k.key))
             candidates = found.holding[best_key]
-            current = min(candidates, key=lambda h: _holder_order(h, best_key, found, display_name))
+            said = _name_evidence(display_name)
+            current = min(candidates, key=lambda h: _holder_order(h, best_key, found, said))
             ambiguous = tuple(h.id for h in candidates if h.id != current.id)
             held = set(current.identity_keys())
             others = tuple(
@@ -229,7 +242,7 @@ class IdentityService(CustomerMerging):
                     if h.id != current.id
                 )
             )
-            compatible = display_name is None or names_compatible(display_name, current.name)
+            compatible = said is None or names_compatible(said, current.name)
             changed, attached = (
                 attach_new_identifiers(current, inbound, set(found.holding), self.preset.contact)
                 if compatible
