@@ -477,7 +477,7 @@ def test_every_key_and_index_starts_with_the_tenant() -> None:
                 columns = [c.name for c in constraint.columns]
             elif isinstance(constraint, ForeignKeyConstraint):
                 columns = list(constraint.column_keys)
-                assert [e.column.name for e in constraint.elements][0] == "tenant_id", table.name
+                assert next(e.column.name for e in constraint.elements) == "tenant_id", table.name
             else:
                 continue
             assert columns[0] == "tenant_id", f"{table.name}.{constraint.name}: {columns}"

@@ -527,7 +527,7 @@ def test_rows_of_one_customer_merge_the_same_whatever_the_batch_size() -> None:
 
 
 def test_each_line_says_which_customer_it_went_to() -> None:
-    store, importer, customers = setup()
+    _store, importer, customers = setup()
     ana = customers.register(T, ADMIN, name="Ana Lima", tax_id="529.982.247-25")
     text = (
         "Nome;E-mail;CPF/CNPJ;Telefone\n"
