@@ -98,20 +98,23 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
             mapping=_mapping(args.mapping),
             batch_size=args.batch_size,
             progress=progress,
+            strict=args.strict,
         )
     prefix = "dry run: would have " if report.dry_run else ""
     print(
         f"{prefix}read {report.rows_read} rows: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.skipped} skipped, {report.merged_rows} merged rows, "
-        f"{report.failed} failed",
+        f"{report.failed} failed, {len(report.warnings)} values left out",
         file=out,
     )
-    for error in report.errors[: args.show_errors]:
-        print(
-            f"  line {error.line} [{error.column or '-'}] {error.code}: {error.message}", file=out
-        )
-    if len(report.errors) > args.show_errors:
-        print(f"  ... and {len(report.errors) - args.show_errors} more errors", file=out)
+    for label, found in (("errors", report.errors), ("values left out", report.warnings)):
+        for error in found[: args.show_errors]:
+            print(
+                f"  line {error.line} [{error.column or '-'}] {error.code}: {error.message}",
+                file=out,
+            )
+        if len(found) > args.show_errors:
+            print(f"  ... and {len(found) - args.show_errors} more {label}", file=out)
     return 0 if report.ok else 3
 
 
@@ -251,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows per transaction"
     )
     imp.add_argument("--show-errors", type=int, default=20)
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a row with any invalid value (by default the value is left out, the row kept)",
+    )
     imp.set_defaults(run=cmd_import)
 
     exp = sub.add_parser("export", parents=[common], help="export visible customers as CSV")

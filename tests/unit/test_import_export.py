@@ -69,8 +69,11 @@ def test_comma_delimiter_quotes_and_newlines_keep_line_numbers() -> None:
         "Caio,caio@x.com,\n"
     )
     report = importer.run(T, ADMIN, data(text))
-    assert (report.created, report.failed) == (2, 1)
-    assert [(e.line, e.column, e.code) for e in report.errors] == [(4, "email", "invalid_email")]
+    # Bia is kept without her mistyped e-mail, which the report names by line and column.
+    assert (report.created, report.failed) == (3, 0)
+    assert [(w.line, w.column, w.code) for w in report.warnings] == [(4, "email", "invalid_email")]
+    strict = importer.run(T, ADMIN, data(text), strict=True, mode="upsert")
+    assert [(e.line, e.column, e.code) for e in strict.errors] == [(4, "email", "invalid_email")]
 
 
 def test_mixed_encodings_in_one_file_do_not_abort() -> None:
@@ -157,11 +160,38 @@ def test_ten_thousand_bad_rows_among_good_ones() -> None:
             lines.append(f"Cliente {i};c{i}@x.com;;;;;;;;;\n")
         else:
             lines.append(f"Cliente {i};not-an-email-{i};;;;111.111.111-11;;;;;\n")
-    report = importer.run(T, ADMIN, data("".join(lines)))
+    report = importer.run(T, ADMIN, data("".join(lines)), strict=True)
     assert report.created == 2_000
     assert report.failed == 10_000
     assert count(store) == 2_000
     assert {e.code for e in report.errors} == {"invalid_email", "invalid_cpf"}
+
+
+def test_a_bad_optional_value_never_drops_the_row() -> None:
+    """Each row keeps its name and every valid value; what was left out is reported."""
+    store, importer, _ = setup()
+    text = (
+        "Nome;E-mail;Telefone;Outros telefones;CPF/CNPJ;Cidade;UF;CEP\n"
+        "Luciana Rodrigues;luciana@x.com;98683-0512;;529.982.247-25;São Luís;MA;\n"
+        "Bia Souza;bia@@x.com;(11) 98765-4321;(whats?);;Recife;PE;5010\n"
+        "Caio Lima;caio@x.com;;;111.111.111-11;;;\n"
+        ";sem-nome@x.com;;;;;;\n"  # nothing to call the customer: refused
+    )
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.failed) == (3, 1)
+    assert sorted((w.line, w.column or "", w.code) for w in report.warnings) == [
+        (2, "phone", "invalid_phone"),
+        (3, "cep", "invalid_cep"),
+        (3, "email", "invalid_email"),
+        (3, "other_phones", "invalid_phone"),
+        (4, "tax_id", "invalid_cpf"),
+    ]
+    assert [(e.line, e.column) for e in report.errors] == [(5, "name")]
+    with store.unit_of_work() as uow:
+        stored = {c.name: c for c in uow.customers.list_page(T)}
+    luciana, bia = stored["Luciana Rodrigues"], stored["Bia Souza"]
+    assert (str(luciana.tax_id), luciana.emails[0].match_key) == ("529.982.247-25", "luciana@x.com")
+    assert (bia.addresses[0].city, bia.addresses[0].cep, len(bia.phones)) == ("Recife", None, 1)
 
 
 def test_a_ten_megabyte_field_is_a_row_error() -> None:
@@ -173,8 +203,8 @@ def test_a_ten_megabyte_field_is_a_row_error() -> None:
         + "\nBia;bia@x.com;;;;;;;;;;ok\n"
     )
     report = importer.run(T, ADMIN, data(text))
-    assert report.created == 1
-    assert [(e.line, e.column) for e in report.errors] == [(2, "note")]
+    assert report.created == 2  # Ana is kept without the note
+    assert [(w.line, w.column) for w in report.warnings] == [(2, "note")]
 
 
 def test_in_file_duplicates_become_one_customer_even_across_batches() -> None:
@@ -323,7 +353,7 @@ def test_dry_run_reports_what_a_real_run_does_and_writes_nothing() -> None:
         real.failed,
     )
     assert dry.dry_run and not real.dry_run
-    assert real.created == 7
+    assert real.created == 8  # X is kept without its e-mail
 
 
 def test_a_crash_mid_file_then_rerun_gives_the_right_result() -> None:
@@ -538,10 +568,11 @@ def test_each_line_says_which_customer_it_went_to() -> None:
     )
     seen: list[RowOutcome] = []
     report = importer.run(T, ADMIN, data(text), mode="upsert", batch_size=2, on_row=seen.append)
-    by_line = {o.line: o for o in seen}
+    by_line = {o.line: o for o in seen if o.outcome != "warning"}
     assert sorted(by_line) == [2, 3, 4, 5]
     assert (by_line[2].outcome, by_line[2].customer_id) == ("updated", ana.id)
     assert by_line[3].outcome == "created"
     assert (by_line[4].outcome, by_line[4].customer_id) == ("merged", by_line[3].customer_id)
-    assert (by_line[5].outcome, by_line[5].code) == ("failed", "invalid_cpf")
-    assert report.created == 1
+    assert (by_line[5].outcome, by_line[5].code) == ("created", None)  # kept, without the CPF
+    assert ("warning", "invalid_cpf") in {(o.outcome, o.code) for o in seen if o.line == 5}
+    assert report.created == 2

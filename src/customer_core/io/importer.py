@@ -193,12 +193,18 @@ class Importer(ServiceBase):
         assign_to_importer: bool | None = None,
         progress: Callable[[Progress], None] | None = None,
         on_row: Callable[[RowOutcome], None] | None = None,
+        strict: bool = False,
     ) -> ImportReport:
         """Import ``source`` (a path or a binary stream); see the module docs for the modes.
 
         ``on_row`` receives what happened to each line (:class:`RowOutcome`),
         batch by batch once the batch is stored, so a million lines never sit
         in memory: the customer each line went to, or why it failed.
+
+        A value that is not valid (a phone without its area code, a CEP that
+        lost a digit) is left out and reported in ``ImportReport.warnings``;
+        the row is kept with its valid values. With ``strict`` such a row is
+        refused instead.
         """
         import_mode = ImportMode(mode)
         if not 1 <= batch_size <= 50_000:
@@ -222,7 +228,7 @@ class Importer(ServiceBase):
             run = _Run(tenant_id, actor, import_mode, assign, counts)
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
             stack.enter_context(_fewer_collections())
-            for batch in self._batches(reader, counts, batch_size):
+            for batch in self._batches(reader, counts, batch_size, strict=strict):
                 groups, rejected = group_rows(batch)
                 counts.errors.extend(rejected)
                 drafts = [self._with_fallback_key(*group, fingerprint) for group in groups]
@@ -249,6 +255,7 @@ class Importer(ServiceBase):
             merged_rows=final.merged_rows,
             errors=tuple(sorted(counts.errors, key=lambda e: (e.line, e.column or ""))),
             dry_run=dry_run,
+            warnings=tuple(counts.warnings),
         )
 
     def _refresh_statistics(self) -> None:
@@ -257,15 +264,18 @@ class Importer(ServiceBase):
         if isinstance(self.uow_factory, StatisticsRefresh):
             self.uow_factory.refresh_statistics()
 
-    def _batches(self, reader: CsvSource, counts: Counts, size: int) -> Iterator[list[Draft]]:
+    def _batches(
+        self, reader: CsvSource, counts: Counts, size: int, *, strict: bool
+    ) -> Iterator[list[Draft]]:
         batch: list[Draft] = []
         region = self.preset.default_region
         for line, row in reader.rows():
             counts.rows_read += 1
-            parsed = parse_row(line, row, region=region)
+            parsed = parse_row(line, row, region=region, strict=strict)
             if isinstance(parsed, list):
                 counts.errors.extend(parsed)
             else:
+                counts.warnings.extend(parsed.warnings)
                 batch.append(parsed)
             if len(batch) >= size:
                 yield batch

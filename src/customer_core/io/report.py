@@ -40,6 +40,9 @@ class ImportReport:
     merged_rows: int
     errors: tuple[RowError, ...]
     dry_run: bool
+    #: Values left out of rows that were kept (a phone without its area code,
+    #: a CEP that lost a digit): the user's column, the value's code, why.
+    warnings: tuple[RowError, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -52,7 +55,8 @@ class RowOutcome:
 
     ``outcome`` is ``created``, ``updated``, ``unchanged``, ``merged`` (into
     an earlier line of the same file: its customer), ``skipped`` (create
-    mode: the customer exists) or ``failed`` (with the error's ``code``).
+    mode: the customer exists) or ``failed`` (with the error's ``code``); a
+    kept line with a value left out also gets a ``warning`` (with its code).
     ``customer_id`` is the customer the line went to (in a dry run, for
     ``created`` lines, the id it would have had).
     """
@@ -78,6 +82,7 @@ class Counts:
     skipped: int = 0
     merged_rows: int = 0
     errors: list[RowError] = attrs.Factory(list)
+    warnings: list[RowError] = attrs.Factory(list)
     #: What happened to each stored customer the file named (``skipped``,
     #: ``unchanged``, ``updated``), so one named in several batches counts once.
     outcomes: dict[str, str] = attrs.Factory(dict)
@@ -92,6 +97,7 @@ class Counts:
     # The line outcomes of the batch since mark(), handed out once it is stored.
     _lines: list[RowOutcome] = attrs.field(factory=list, init=False)
     _reported_errors: int = attrs.field(default=0, init=False)
+    _reported_warnings: int = attrs.field(default=0, init=False)
 
     def lines(self, outcome: str, customer_id: str, lines: tuple[int, ...]) -> None:
         """Record what happened to ``lines`` (the first gets ``outcome``, the others merged)."""
@@ -100,13 +106,19 @@ class Counts:
         self._lines += [RowOutcome(line, "merged", customer_id) for line in rest]
 
     def stored(self) -> list[RowOutcome]:
-        """The line outcomes of the batch just stored, failed lines included; then forgets them."""
+        """The line outcomes of the batch just stored, failures and warnings included;
+        then forgets them."""
         done = self._lines
         done += [
             RowOutcome(e.line, "failed", None, str(e.code))
             for e in self.errors[self._reported_errors :]
         ]
+        done += [
+            RowOutcome(w.line, "warning", None, str(w.code))
+            for w in self.warnings[self._reported_warnings :]
+        ]
         self._lines, self._reported_errors = [], len(self.errors)
+        self._reported_warnings = len(self.warnings)
         return sorted(done, key=lambda o: o.line)
 
     def count_existing(self, customer_id: str, outcome: str, rows: int) -> None:

@@ -55,6 +55,8 @@ class Draft:
     address: Address | None = None
     note: str | None = None
     external_id: ExternalId | None = None
+    #: Values of the row left out because they were not valid (the row was kept).
+    warnings: tuple[RowError, ...] = ()
 
     def identity_keys(self) -> set[IdentityKey]:
         keys = {IdentityKey(IdentityKind.PHONE, p.match_key) for p in self.phones}
@@ -111,6 +113,7 @@ class Draft:
             address=self.address or other.address,
             note=self.note or other.note,
             external_id=self.external_id or other.external_id,
+            warnings=self.warnings + other.warnings,
         )
 
 
@@ -118,10 +121,47 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
+def _address(
+    line: int, row: Mapping[str, str], errors: list[RowError], strict: bool
+) -> Address | None:
+    """The row's address; a part that is not valid (a CEP, a UF) is left out, with an error.
+
+    Without ``strict`` the other parts are kept: a city with a wrong CEP is
+    still the customer's city.
+    """
+    parts: dict[str, str | None] = {c: row.get(c) or None for c in _ADDRESS_COLUMNS}
+    while any(parts.values()):
+        try:
+            return Address.create(
+                type=AddressType.DELIVERY,
+                street=parts["street"],
+                number=parts["number"],
+                complement=parts["complement"],
+                neighborhood=parts["neighborhood"],
+                city=parts["city"],
+                uf=parts["uf"],
+                cep=parts["cep"],
+                field="address",
+            )
+        except CustomerCoreError as exc:
+            part = exc.field.rsplit(".", 1)[-1] if exc.field else None
+            errors.append(RowError(line, part or "address", exc.code, exc.message))
+            if strict or part not in parts or parts[part] is None:
+                return None
+            parts[part] = None
+    return None
+
+
 def parse_row(
-    line: int, row: Mapping[str, str], /, *, region: str = "BR"
+    line: int, row: Mapping[str, str], /, *, region: str = "BR", strict: bool = False
 ) -> Draft | list[RowError]:
-    """Parse one row; returns every error found, not just the first."""
+    """Parse one row: a :class:`Draft`, or the errors that leave nothing to store.
+
+    A value that is not valid is left out and reported in ``Draft.warnings``;
+    the row is kept with every valid value (a second phone written wrong
+    never costs the customer). The row is refused only without a name, or,
+    with ``strict``, for any error.
+    """
     if "__error__" in row:
         return [RowError(line, None, Code.UNREADABLE_ROW, row["__error__"])]
     errors: list[RowError] = []
@@ -168,22 +208,9 @@ def parse_row(
             email = attempt(column, partial(Email.parse, text))
             if isinstance(email, Email) and email.match_key not in {e.match_key for e in emails}:
                 emails.append(email)
-    address = None
-    if any(row.get(c) for c in _ADDRESS_COLUMNS):
-        address = attempt(
-            "address",
-            lambda: Address.create(
-                type=AddressType.DELIVERY,
-                street=row.get("street") or None,
-                number=row.get("number") or None,
-                complement=row.get("complement") or None,
-                neighborhood=row.get("neighborhood") or None,
-                city=row.get("city") or None,
-                uf=row.get("uf") or None,
-                cep=row.get("cep") or None,
-                field="address",
-            ),
-        )
+    address = (
+        _address(line, row, errors, strict) if any(row.get(c) for c in _ADDRESS_COLUMNS) else None
+    )
     note = row.get("note") or None
     if note is not None and len(note) > _MAX_NOTE:
         errors.append(RowError(line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters"))
@@ -193,11 +220,12 @@ def parse_row(
     external_id = (
         attempt("external_id", lambda: ExternalId.parse("code", external)) if external else None
     )
-    if errors:
-        return errors
+    if not name or (strict and errors):
+        return errors or [RowError(line, "name", Code.REQUIRED_FIELD, "the name is required")]
     return Draft(
         lines=(line,),
-        name=name or "",
+        name=name,
+        warnings=tuple(errors),
         tax_id=tax_id,
         phones=tuple(phones),
         emails=tuple(emails),
