@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from customer_core.domain.model.customer import Contact, clean_name
-from customer_core.domain.rules.policies import ContactPolicy
+from customer_core.domain.model.policies import ContactPolicy
 from customer_core.domain.values.address import Address, Language
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.ids import check_id

@@ -7,11 +7,18 @@ from collections.abc import Iterable
 
 import attrs
 
-from customer_core.domain.rules.policies import Role
 from customer_core.domain.values.ids import check_id
 from customer_core.errors import InvalidValue
 
-__all__ = ["Actor", "Permission", "Portfolio"]
+__all__ = ["Actor", "Permission", "Portfolio", "Role"]
+
+
+class Role(enum.Enum):
+    """The role of a user of the host application (permissions come on top)."""
+
+    SELLER = "seller"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
 
 
 class Permission(enum.Enum):

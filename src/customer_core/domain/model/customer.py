@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
-from customer_core.domain.rules.policies import (
+from customer_core.domain.model.policies import (
     ContactPolicy,
     RegistrationPolicy,
     StatusDefinition,
