@@ -17,8 +17,8 @@ import attrs
 
 from customer_core.domain.matching.duplicates import Cluster
 from customer_core.domain.matching.search import SearchQuery
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 

@@ -31,8 +31,8 @@ from customer_core.adapters.memory_records import (
     MemoryPortfolioRepository,
 )
 from customer_core.adapters.shared import duplicate_identity
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.errors import VersionConflict
 from customer_core.ports import DomainEvent, DuplicateHint, MergeRecord
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import attrs
 
 from customer_core.adapters.shared import not_found
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import IdentityKey
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.errors import Conflict
 from customer_core.ports import DuplicateHint, MergeRecord

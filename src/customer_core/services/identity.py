@@ -38,8 +38,8 @@ from customer_core.domain.rules.visibility import (
     CustomerFilter,
     VisibilityScope,
 )
-from customer_core.domain.values.address import Language
 from customer_core.domain.values.ids import check_id
+from customer_core.domain.values.language import Language
 from customer_core.errors import (
     DuplicateIdentity,
     InvalidValue,

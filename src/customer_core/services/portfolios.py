@@ -13,8 +13,9 @@ from typing import Protocol, overload
 
 import attrs
 
-from customer_core.domain.model.actor import Actor, Portfolio
+from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import clean_name
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.rules.policies import Visibility
 from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
 from customer_core.domain.values.ids import check_id

@@ -27,8 +27,8 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cpf

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from customer_core.domain.matching.duplicates import Cluster, Evidence, exact_clusters
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, CustomerKind
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.online import MessengerId
 from customer_core.domain.values.phone import Phone

@@ -24,8 +24,8 @@ from customer_core.adapters.serialization import (
 from customer_core.adapters.sqlalchemy.tables import SEARCH_NAME, customers
 from customer_core.adapters.system import time_ordered_id
 from customer_core.domain.matching.search import search_key
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.ports import DomainEvent, DuplicateHint, MergeRecord
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Aggregates and entities (``Customer``, ``Contact``, ``Portfolio``, ``Actor``) and the policies they enforce."""
 
-from customer_core.domain.model.actor import Actor, Permission, Portfolio, Role
+from customer_core.domain.model.actor import Actor, Permission, Role
 from customer_core.domain.model.customer import (
     ACTIVE,
     DEFAULT_STATUSES,
@@ -15,6 +15,7 @@ from customer_core.domain.model.customer import (
     clean_name,
 )
 from customer_core.domain.model.policies import ContactPolicy, RegistrationPolicy, StatusDefinition
+from customer_core.domain.model.portfolio import Portfolio
 
 __all__ = [
     "ACTIVE",

@@ -34,8 +34,9 @@ from customer_core.domain.model.policies import (
     StatusDefinition,
     check_unique,
 )
-from customer_core.domain.values.address import Address, Language
+from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
+from customer_core.domain.values.language import Language
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf
