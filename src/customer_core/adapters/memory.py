@@ -32,9 +32,10 @@ from customer_core.adapters.memory_records import (
 )
 from customer_core.adapters.shared import duplicate_identity
 from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.records import DuplicateHint, MergeRecord
 from customer_core.errors import VersionConflict
-from customer_core.ports import DomainEvent, DuplicateHint, MergeRecord
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 

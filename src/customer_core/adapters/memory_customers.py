@@ -18,9 +18,10 @@ from customer_core.adapters.shared import as_added, check_identity_holders, not_
 from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery, search_key, search_rank
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
+from customer_core.domain.model.records import Assignment
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope, matches_filter
 from customer_core.errors import Conflict, VersionConflict
-from customer_core.ports import Assignment, KeyLookup
+from customer_core.ports import KeyLookup
 
 if TYPE_CHECKING:
     from customer_core.adapters.memory import IdentityRow, MemoryStore, TenantKey

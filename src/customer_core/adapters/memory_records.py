@@ -16,9 +16,9 @@ import attrs
 from customer_core.adapters.shared import not_found
 from customer_core.domain.model.customer import IdentityKey
 from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.records import DuplicateHint, MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.errors import Conflict
-from customer_core.ports import DuplicateHint, MergeRecord
 
 if TYPE_CHECKING:
     from customer_core.adapters.memory import MemoryStore, TenantKey

@@ -34,6 +34,7 @@ from customer_core.domain.matching.duplicates import (
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey, Source
+from customer_core.domain.model.records import DuplicateHint
 from customer_core.domain.rules.visibility import (
     CustomerFilter,
     VisibilityScope,
@@ -45,7 +46,7 @@ from customer_core.errors import (
     InvalidValue,
     VersionConflict,
 )
-from customer_core.ports import DuplicateHint, LanguageDetector, UnitOfWork
+from customer_core.ports import LanguageDetector, UnitOfWork
 from customer_core.services import inputs
 from customer_core.services.base import check_tenant
 from customer_core.services.inbound import Inbound, Outcome, Resolution, attach_new_identifiers

@@ -15,9 +15,9 @@ import attrs
 from customer_core.domain.matching.merge import merge_customers, split_merged
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.records import MergeRecord
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.errors import InvalidOperation, InvalidValue
-from customer_core.ports import MergeRecord
 from customer_core.services import inputs
 from customer_core.services.base import ServiceBase
 
