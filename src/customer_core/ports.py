@@ -22,6 +22,7 @@ import attrs
 
 from customer_core.domain.matching.duplicates import Cluster
 from customer_core.domain.matching.search import SearchQuery
+from customer_core.domain.model.activity import Conversation, Order, Ticket, Visit
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
 from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.portfolio import Portfolio
@@ -30,8 +31,10 @@ from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScop
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 
 __all__ = [
+    "ActivityHistory",
     "Assignment",
     "Clock",
+    "ConversationStarter",
     "CustomerRepository",
     "DomainEvent",
     "DuplicateHint",
@@ -395,3 +398,35 @@ class EventPublisher(Protocol):
     """Hands committed domain events to the host (a queue, webhooks...)."""
 
     def publish(self, events: Sequence[DomainEvent], /) -> None: ...
+
+
+class ConversationStarter(Protocol):
+    """Starts the same first message with several customers (the host's messaging)."""
+
+    def start(
+        self, tenant_id: str, customer_ids: Sequence[str], /, *, template: str, team: str | None
+    ) -> None: ...
+
+
+class ActivityHistory(Protocol):
+    """The host's activity, newest first; each method is scoped by tenant and customer.
+
+    Tickets, conversations, orders and visits live in the host's own systems;
+    :class:`~customer_core.services.SummaryService` asks for them only for
+    customers the actor sees. A memory one for tests:
+    :class:`~customer_core.adapters.memory_activity.MemoryActivity`.
+    """
+
+    def latest_tickets(
+        self, tenant_id: str, customer_id: str, /, *, limit: int
+    ) -> Sequence[Ticket]: ...
+
+    def conversation(self, tenant_id: str, customer_id: str, /) -> Conversation | None: ...
+
+    def latest_orders(
+        self, tenant_id: str, customer_id: str, /, *, limit: int
+    ) -> Sequence[Order]: ...
+
+    def latest_visits(
+        self, tenant_id: str, customer_id: str, /, *, limit: int
+    ) -> Sequence[Visit]: ...

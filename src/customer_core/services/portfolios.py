@@ -9,7 +9,7 @@ when, in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol, overload
+from typing import overload
 
 import attrs
 
@@ -21,11 +21,11 @@ from customer_core.domain.rules.policies import Visibility
 from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
 from customer_core.domain.values.ids import check_id
 from customer_core.errors import InvalidValue, NotFound, PermissionDenied, RuleViolation
-from customer_core.ports import UnitOfWork
+from customer_core.ports import ConversationStarter, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
 from customer_core.services.inputs import _text
 
-__all__ = ["BulkResult", "ConversationStarter", "PortfolioService"]
+__all__ = ["BulkResult", "PortfolioService"]
 
 _MAX_BULK = 10_000
 
@@ -69,14 +69,6 @@ class BulkResult(Sequence[Assignment]):
 
     def __getitem__(self, index: int | slice) -> Assignment | Sequence[Assignment]:
         return self.assignments[index]
-
-
-class ConversationStarter(Protocol):
-    """Starts the same first message with several customers (the host's messaging)."""
-
-    def start(
-        self, tenant_id: str, customer_ids: Sequence[str], /, *, template: str, team: str | None
-    ) -> None: ...
 
 
 def _sees(uow: UnitOfWork, scope: VisibilityScope, customer_id: str) -> bool:
