@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from customer_core import presets
+from customer_core.defaults import NoTaxIdRegistry, ScryptPasswordHasher, SystemClock, UuidIds
 from customer_core.errors import InvalidValue, StorageUnavailable
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import Importer
@@ -61,12 +62,22 @@ class CustomerCore:
         :class:`~customer_core.adapters.memory.MemoryStore`, a
         :class:`~customer_core.adapters.sqlalchemy.SqlStorage`, or a host's own
         adapter that passes the contract suite (:mod:`customer_core.testing`).
+        This is the composition root: every service gets the same ``clock``,
+        ``ids``, ``hasher`` and ``tax_registry``, those of ``services`` or
+        else the standard ones of :mod:`customer_core.defaults`.
 
         >>> from customer_core.adapters.memory import MemoryStore
         >>> core = CustomerCore.over(MemoryStore(), preset=presets.OMNICHANNEL)
         >>> core.preset is presets.OMNICHANNEL
         True
         """
+        services = {
+            "clock": SystemClock(),
+            "ids": UuidIds(),
+            "hasher": ScryptPasswordHasher(),
+            "tax_registry": NoTaxIdRegistry(),
+            **services,
+        }
         return cls(
             storage=storage,
             preset=preset,
