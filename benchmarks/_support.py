@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from customer_core import demo, presets
-from customer_core.adapters.system import UuidIds
+from customer_core.defaults import UuidIds
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.values.online import MessengerId
 from customer_core.io import CsvSource, parse_row

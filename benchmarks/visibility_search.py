@@ -63,8 +63,8 @@ from customer_core.adapters.sqlalchemy.tables import (
     portfolios,
 )
 from customer_core.domain.matching.search import parse_search
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.domain.values.phone import Phone
 from customer_core.services import CustomerDirectory

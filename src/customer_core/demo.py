@@ -17,7 +17,7 @@ from typing import IO
 
 from customer_core import presets
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.values.phone import BR_AREA_CODES
+from customer_core.domain.values._data.area_codes import BR_AREA_CODES
 from customer_core.domain.values.tax_id import cpf_check_digits
 from customer_core.facade import connect
 from customer_core.io.csv_format import COLUMNS, TEMPLATE_HEADER

@@ -17,6 +17,7 @@ from typing import TypeVar
 import attrs
 
 from customer_core import presets
+from customer_core.defaults import NoTaxIdRegistry, ScryptPasswordHasher, SystemClock, UuidIds
 from customer_core.errors import Code, InvalidValue, StorageUnavailable
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import Importer
@@ -76,16 +77,20 @@ class CustomerCore:
         :class:`~customer_core.adapters.memory.MemoryStore`, a
         :class:`~customer_core.adapters.sqlalchemy.SqlStorage`, or a host's own
         adapter that passes the contract suite (:mod:`customer_core.testing`).
-        ``clock``, ``ids``, ``hasher``, ``tax_registry`` and ``publisher`` go to
-        every service (:class:`~customer_core.services.base.ServiceBase`; ``None``
-        is the production default); ``language_detector`` to
-        :class:`~customer_core.services.IdentityService`.
+        This is the composition root: every service gets the same ``clock``,
+        ``ids``, ``hasher``, ``tax_registry`` and ``publisher``, those given or
+        else the standard ones of :mod:`customer_core.defaults`;
+        ``language_detector`` goes to :class:`~customer_core.services.IdentityService`.
 
         >>> from customer_core.adapters.memory import MemoryStore
         >>> core = CustomerCore.over(MemoryStore(), preset=presets.OMNICHANNEL)
         >>> core.preset is presets.OMNICHANNEL
         True
         """
+        clock = clock or SystemClock()
+        ids = ids or UuidIds()
+        hasher = hasher or ScryptPasswordHasher()
+        tax_registry = tax_registry or NoTaxIdRegistry()
 
         def wired(service: type[_S]) -> _S:
             return service(

@@ -3,6 +3,11 @@
 Adapters implement them (:mod:`customer_core.adapters.memory`,
 :mod:`customer_core.adapters.sqlalchemy`, or your own) and prove it by passing
 the shipped contract suite, :mod:`customer_core.testing.contract`.
+
+The records that cross them are domain objects, exported here too:
+:class:`~customer_core.domain.model.events.DomainEvent` and the audit records
+of :mod:`customer_core.domain.model.records` (``Assignment``, ``MergeRecord``,
+``DuplicateHint``).
 """
 
 from __future__ import annotations
@@ -11,20 +16,25 @@ import enum
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import attrs
 
 from customer_core.domain.matching.duplicates import Cluster
 from customer_core.domain.matching.search import SearchQuery
-from customer_core.domain.model.actor import Portfolio
+from customer_core.domain.model.activity import Conversation, Order, Ticket, Visit
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
+from customer_core.domain.model.events import DomainEvent
+from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.records import Assignment, DuplicateHint, MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 
 __all__ = [
+    "ActivityHistory",
     "Assignment",
     "Clock",
+    "ConversationStarter",
     "CustomerRepository",
     "DomainEvent",
     "DuplicateHint",
@@ -44,34 +54,6 @@ __all__ = [
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]
-
-
-@attrs.frozen(kw_only=True)
-class DomainEvent:
-    """Something that happened to a customer, written to the outbox with the change.
-
-    ``name`` is stable (``customer.registered``, ``customer.updated``,
-    ``customer.deleted``, ...); ``data`` holds ids and field names, never
-    personal data.
-    """
-
-    name: str
-    tenant_id: str
-    customer_id: str | None
-    occurred_at: datetime
-    actor_id: str | None = None
-    data: Mapping[str, Any] = attrs.field(factory=dict)
-
-
-@attrs.frozen
-class Assignment:
-    """One customer moved by a bulk transfer or removal: from where, to where."""
-
-    customer_id: str
-    from_portfolio_id: str | None
-    to_portfolio_id: str | None
-    from_responsible_id: str | None
-    to_responsible_id: str | None
 
 
 @attrs.frozen
@@ -319,22 +301,6 @@ class IdentityListRepository(Protocol):
         ...
 
 
-@attrs.frozen(kw_only=True)
-class MergeRecord:
-    """The audit entry of a merge: both records as they were, so it can be undone."""
-
-    id: str
-    tenant_id: str
-    survivor_id: str
-    absorbed_id: str
-    survivor_before: Customer
-    absorbed_before: Customer
-    merged_version: int
-    actor_id: str
-    merged_at: datetime
-    undone_at: datetime | None = None
-
-
 class MergeRepository(Protocol):
     """Audit entries of merges, kept so a merge can be undone."""
 
@@ -348,17 +314,6 @@ class MergeRepository(Protocol):
         """The tenant's merges not undone, oldest first (for reviews such as
         :meth:`~customer_core.services.IdentityService.suspect_merges`)."""
         ...
-
-
-@attrs.frozen(kw_only=True)
-class DuplicateHint:
-    """Two customers that an inbound message tied together (a conflict to review)."""
-
-    tenant_id: str
-    customer_id: str
-    other_id: str
-    reason: str
-    noted_at: datetime
 
 
 class DuplicateHintRepository(Protocol):
@@ -491,3 +446,35 @@ class EventPublisher(Protocol):
     """Hands committed domain events to the host (a queue, webhooks...)."""
 
     def publish(self, events: Sequence[DomainEvent], /) -> None: ...
+
+
+class ConversationStarter(Protocol):
+    """Starts the same first message with several customers (the host's messaging)."""
+
+    def start(
+        self, tenant_id: str, customer_ids: Sequence[str], /, *, template: str, team: str | None
+    ) -> None: ...
+
+
+class ActivityHistory(Protocol):
+    """The host's activity, newest first; each method is scoped by tenant and customer.
+
+    Tickets, conversations, orders and visits live in the host's own systems;
+    :class:`~customer_core.services.SummaryService` asks for them only for
+    customers the actor sees. A memory one for tests:
+    :class:`~customer_core.adapters.memory_activity.MemoryActivity`.
+    """
+
+    def latest_tickets(
+        self, tenant_id: str, customer_id: str, /, *, limit: int
+    ) -> Sequence[Ticket]: ...
+
+    def conversation(self, tenant_id: str, customer_id: str, /) -> Conversation | None: ...
+
+    def latest_orders(
+        self, tenant_id: str, customer_id: str, /, *, limit: int
+    ) -> Sequence[Order]: ...
+
+    def latest_visits(
+        self, tenant_id: str, customer_id: str, /, *, limit: int
+    ) -> Sequence[Visit]: ...

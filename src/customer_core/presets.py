@@ -19,13 +19,8 @@ from typing import Any
 import attrs
 
 from customer_core.domain.model.customer import DEFAULT_STATUSES
-from customer_core.domain.rules.policies import (
-    AccessPolicy,
-    ContactPolicy,
-    RegistrationPolicy,
-    StatusDefinition,
-    Visibility,
-)
+from customer_core.domain.model.policies import ContactPolicy, RegistrationPolicy, StatusDefinition
+from customer_core.domain.rules.policies import AccessPolicy, Visibility
 from customer_core.domain.values.address import AddressType
 from customer_core.domain.values.online import SocialNetwork
 from customer_core.domain.values.phone import PhoneType

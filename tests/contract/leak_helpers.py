@@ -20,9 +20,9 @@ from customer_core import Actor, presets
 from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.sqlalchemy import SqlStorage
 from customer_core.adapters.sqlalchemy.tables import outbox
-from customer_core.domain.model.actor import Permission, Portfolio
+from customer_core.domain.model.actor import Permission, Role
 from customer_core.domain.model.customer import Customer, RelationshipType, Source
-from customer_core.domain.rules.policies import Role
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.ports import DomainEvent, DuplicateHint, UnitOfWork, UnitOfWorkFactory
 
 __all__ = [

@@ -34,9 +34,9 @@ from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.memory_customers import MemoryCustomerRepository
 from customer_core.adapters.sqlalchemy import SqlStorage
 from customer_core.adapters.sqlalchemy.queries import CHUNK
-from customer_core.domain.model.actor import Permission, Portfolio
+from customer_core.domain.model.actor import Permission, Role
 from customer_core.domain.model.customer import Customer
-from customer_core.domain.rules.policies import Role
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.errors import InvalidOperation, RuleViolation
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.services import PortfolioService

@@ -20,8 +20,8 @@ from sqlalchemy import Engine, func, select, text
 from customer_core.adapters.sqlalchemy import SqlStorage, SqlUnitOfWork
 from customer_core.adapters.sqlalchemy.engine import alembic_config
 from customer_core.adapters.sqlalchemy.tables import customers
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.values.phone import Phone
 from customer_core.errors import InvalidValue, NotFound
 

@@ -39,9 +39,9 @@ from stdnum.br import cnpj as stdnum_cnpj
 from customer_core import Actor, NotFound, presets
 from customer_core.adapters.memory import MemoryStore
 from customer_core.domain.matching.duplicates import Cluster, Evidence, suggest_duplicates
-from customer_core.domain.model.actor import Permission, Portfolio
+from customer_core.domain.model.actor import Permission, Role
 from customer_core.domain.model.customer import Customer, CustomerKind, RelationshipType, Source
-from customer_core.domain.rules.policies import Role
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.phone import Phone

@@ -6,16 +6,16 @@ from decimal import Decimal
 import pytest
 
 from customer_core import Actor, NotFound, connect, presets
-from customer_core.activity import (
+from customer_core.adapters.memory_activity import MemoryActivity
+from customer_core.domain.model.activity import (
     Conversation,
-    MemoryActivity,
     Order,
     OrderType,
     Payment,
-    SummaryService,
     Ticket,
     Visit,
 )
+from customer_core.services import SummaryService
 
 T = "help"
 ADMIN = Actor(tenant_id=T, user_id="admin", role="admin")

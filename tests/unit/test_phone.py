@@ -160,6 +160,18 @@ def test_international_short_cut_builds_what_phonenumbers_parses(digits: str) ->
     assert _parse_outcome(lambda: _parse_international(digits)) == expected
 
 
+@given(
+    st.sampled_from(["55", "550", "5590", "55901", "5509"]),
+    st.text(alphabet="0123456789", max_size=15),
+)
+def test_brazilian_short_cut_builds_what_phonenumbers_parses(prefix: str, rest: str) -> None:
+    # The short cut decides from the digits alone when parse would strip a
+    # national prefix (a trunk 0 or the collect-call 90, with a carrier code).
+    digits = prefix + rest
+    expected = _parse_outcome(lambda: phonenumbers.parse("+" + digits, None))
+    assert _parse_outcome(lambda: _parse_international(digits)) == expected
+
+
 def test_international_short_cut_on_every_example_number() -> None:
     for region in sorted(phonenumbers.SUPPORTED_REGIONS):
         for kind in range(11):

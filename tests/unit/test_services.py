@@ -23,7 +23,7 @@ from customer_core import (
     presets,
 )
 from customer_core.adapters.memory import MemoryStore
-from customer_core.adapters.system import ScryptPasswordHasher
+from customer_core.defaults import ScryptPasswordHasher
 from customer_core.ports import TaxIdStatus
 from customer_core.services import CustomerService
 from customer_core.services.customer_changes import Change

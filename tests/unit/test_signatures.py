@@ -55,7 +55,7 @@ def test_no_public_method_takes_arbitrary_keywords(
 
 
 def test_the_summary_service_constructor_is_explicit_too() -> None:
-    from customer_core.activity import SummaryService
+    from customer_core.services.summary import SummaryService
 
     kinds = {p.kind for p in inspect.signature(SummaryService.__init__).parameters.values()}
     assert not kinds & {inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL}

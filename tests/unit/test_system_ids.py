@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from customer_core.adapters.system import UuidIds, time_ordered_id
+from customer_core.defaults import UuidIds, time_ordered_id
 
 
 def test_ids_are_uuid7_and_unique() -> None:

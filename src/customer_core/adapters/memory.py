@@ -36,10 +36,11 @@ from customer_core.adapters.memory_records import (
     MemoryPortfolioRepository,
 )
 from customer_core.adapters.memory_staging import Staging, TenantKey
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.events import DomainEvent
+from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.records import DuplicateHint, MergeRecord
 from customer_core.errors import CustomerCoreError
-from customer_core.ports import DomainEvent, DuplicateHint, MergeRecord
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 

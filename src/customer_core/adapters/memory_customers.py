@@ -19,9 +19,10 @@ from customer_core.adapters.shared import as_added, not_found, plan_identities
 from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery, search_key, search_rank
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
+from customer_core.domain.model.records import Assignment
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope, matches_filter
 from customer_core.errors import Code, Conflict, VersionConflict
-from customer_core.ports import Assignment, IdentityListRepository, KeyLookup
+from customer_core.ports import IdentityListRepository, KeyLookup
 
 __all__ = ["MemoryCustomerRepository"]
 

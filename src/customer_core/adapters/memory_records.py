@@ -15,11 +15,11 @@ import attrs
 from customer_core.adapters.memory_customers import MemoryCustomerRepository
 from customer_core.adapters.memory_staging import Staging, TenantKey
 from customer_core.adapters.shared import not_found
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import IdentityKey
+from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.records import DuplicateHint, MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.errors import Code, Conflict
-from customer_core.ports import DuplicateHint, MergeRecord
 
 __all__ = [
     "HintKey",

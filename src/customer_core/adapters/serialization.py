@@ -27,8 +27,8 @@ from typing import Any, get_args, get_origin
 
 import cattrs
 
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 
 __all__ = [

@@ -6,24 +6,21 @@ from customer_core.domain.model import (
     INACTIVE,
     Actor,
     Contact,
+    ContactPolicy,
     Customer,
     CustomerKind,
     IdentityKey,
     IdentityKind,
     Permission,
     Portfolio,
+    RegistrationPolicy,
     RelationshipType,
+    Role,
     Source,
+    StatusDefinition,
     clean_name,
 )
-from customer_core.domain.rules import (
-    AccessPolicy,
-    ContactPolicy,
-    RegistrationPolicy,
-    Role,
-    StatusDefinition,
-    Visibility,
-)
+from customer_core.domain.rules import AccessPolicy, Visibility
 from customer_core.domain.values import (
     UFS,
     Address,

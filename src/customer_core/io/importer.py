@@ -21,10 +21,9 @@ customer, also when they are far apart in the file. Modes:
 from __future__ import annotations
 
 import enum
-import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
@@ -64,30 +63,6 @@ class ImportMode(enum.Enum):
 
     CREATE = "create"
     UPSERT = "upsert"
-
-
-#: The collector's first threshold while an import runs (Python's default is 700).
-_IMPORT_GC_THRESHOLD = 100_000
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while a batch loop runs.
-
-    A batch is thousands of short-lived records that make no reference cycles
-    (reference counting frees them), yet they outlive the young generations
-    and trigger full collections that rescan the whole process: about a tenth
-    of an import's time. The threshold is restored afterwards unless someone
-    changed it meanwhile.
-    """
-    before = gc.get_threshold()
-    relaxed = (max(before[0], _IMPORT_GC_THRESHOLD), *before[1:])
-    gc.set_threshold(*relaxed)
-    try:
-        yield
-    finally:
-        if gc.get_threshold() == relaxed:
-            gc.set_threshold(*before)
 
 
 @attrs.frozen
@@ -227,7 +202,6 @@ class Importer(ServiceBase):
             counts = Counts()
             run = _Run(tenant_id, actor, import_mode, assign, counts)
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
-            stack.enter_context(_fewer_collections())
             for batch in self._batches(reader, counts, batch_size, strict=strict):
                 groups, rejected = group_rows(batch)
                 counts.errors.extend(rejected)

@@ -1,21 +1,25 @@
 """Use cases. Each talks only to ports; pick adapters when you build the service."""
 
+from customer_core.ports import ConversationStarter
 from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory, Page
 from customer_core.services.identity import DuplicateReport, IdentityService
 from customer_core.services.inbound import Inbound, Resolution
 from customer_core.services.merging import SuspectMerge
-from customer_core.services.portfolios import ConversationStarter, PortfolioService
+from customer_core.services.portfolios import PortfolioService
+from customer_core.services.summary import CustomerSummary, SummaryService
 
 __all__ = [
     "ConversationStarter",
     "CustomerDirectory",
     "CustomerService",
+    "CustomerSummary",
     "DuplicateReport",
     "IdentityService",
     "Inbound",
     "Page",
     "PortfolioService",
     "Resolution",
+    "SummaryService",
     "SuspectMerge",
 ]

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from customer_core import presets
-from customer_core.adapters.system import (
+from customer_core.defaults import (
     NoTaxIdRegistry,
     ScryptPasswordHasher,
     SystemClock,
@@ -40,7 +40,7 @@ def check_tenant(tenant_id: str, actor: Actor) -> None:
 
 
 class ServiceBase:
-    """Dependencies are injected once; defaults are the production adapters.
+    """Dependencies are injected once; what is not given comes from :mod:`customer_core.defaults`.
 
     Every public method of a subclass checks its id parameters (``tenant_id``,
     ``*_id``, ``*_ids``, ``actor``) before it runs:

@@ -16,9 +16,10 @@ import attrs
 
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.errors import Code, InvalidValue, NotFound, VersionConflict
-from customer_core.ports import DomainEvent, UnitOfWork
+from customer_core.ports import UnitOfWork
 from customer_core.services.base import ServiceBase
 
 __all__ = ["Change", "CustomerChanges"]

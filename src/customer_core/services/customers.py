@@ -31,7 +31,7 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import ACTIVE, Customer, CustomerKind, Source
 from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.domain.values.address import Language
+from customer_core.domain.values.language import Language
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.errors import Code, InvalidOperation, InvalidTaxId, InvalidValue
 from customer_core.ports import TaxIdStatus, UnitOfWork

@@ -38,11 +38,12 @@ from customer_core.domain.matching.records import NameKey
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey, Source
+from customer_core.domain.model.records import DuplicateHint
 from customer_core.domain.rules.visibility import (
     CustomerFilter,
     VisibilityScope,
 )
-from customer_core.domain.values.address import Language
+from customer_core.domain.values.language import Language
 from customer_core.errors import (
     Code,
     DuplicateIdentity,
@@ -51,7 +52,6 @@ from customer_core.errors import (
 )
 from customer_core.ports import (
     Clock,
-    DuplicateHint,
     EventPublisher,
     IdGenerator,
     KeyLookup,

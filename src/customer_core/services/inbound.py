@@ -12,7 +12,7 @@ from typing import Any, Literal
 import attrs
 
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
-from customer_core.domain.rules.policies import ContactPolicy
+from customer_core.domain.model.policies import ContactPolicy
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile
 from customer_core.domain.values.phone import Phone, PhoneType

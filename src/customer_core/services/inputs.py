@@ -6,10 +6,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from customer_core.domain.model.customer import Contact, clean_name
-from customer_core.domain.rules.policies import ContactPolicy
-from customer_core.domain.values.address import Address, Language
+from customer_core.domain.model.policies import ContactPolicy
+from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.ids import check_id
+from customer_core.domain.values.language import Language
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id

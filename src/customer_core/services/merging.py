@@ -17,9 +17,10 @@ from customer_core.domain.matching.merge import merge_customers, split_merged
 from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.records import MergeRecord
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound
-from customer_core.ports import MergeRecord, UnitOfWork
+from customer_core.ports import UnitOfWork
 from customer_core.services import inputs
 from customer_core.services.base import ServiceBase
 

@@ -9,21 +9,23 @@ when, in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol, overload
+from typing import overload
 
 import attrs
 
-from customer_core.domain.model.actor import Actor, Portfolio
+from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import clean_name
+from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.records import Assignment
 from customer_core.domain.rules.policies import Visibility
 from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
 from customer_core.domain.values.ids import check_id
 from customer_core.errors import Code, InvalidValue, NotFound, PermissionDenied, RuleViolation
-from customer_core.ports import Assignment, UnitOfWork
+from customer_core.ports import ConversationStarter, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
 from customer_core.services.inputs import _text
 
-__all__ = ["BulkResult", "ConversationStarter", "PortfolioService"]
+__all__ = ["BulkResult", "PortfolioService"]
 
 _MAX_BULK = 10_000
 
@@ -32,7 +34,7 @@ _MAX_BULK = 10_000
 class BulkResult(Sequence[Assignment]):
     """What a bulk action did to each requested customer.
 
-    It is the sequence of :class:`~customer_core.ports.Assignment` (from, to)
+    It is the sequence of :class:`~customer_core.domain.model.records.Assignment` (from, to)
     of the customers that changed; ``outcomes`` maps every requested id to
     ``"done"`` or ``"not_visible"`` (missing and invisible are the same, so
     existence is never confirmed).
@@ -67,14 +69,6 @@ class BulkResult(Sequence[Assignment]):
 
     def __getitem__(self, index: int | slice) -> Assignment | Sequence[Assignment]:
         return self.assignments[index]
-
-
-class ConversationStarter(Protocol):
-    """Starts the same first message with several customers (the host's messaging)."""
-
-    def start(
-        self, tenant_id: str, customer_ids: Sequence[str], /, *, template: str, team: str | None
-    ) -> None: ...
 
 
 def _sees(uow: UnitOfWork, scope: VisibilityScope, customer_id: str) -> bool:

@@ -27,14 +27,15 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
+from customer_core.domain.model.events import DomainEvent
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import MessengerId
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cpf
 from customer_core.errors import DuplicateIdentity, NotFound, VersionConflict
-from customer_core.ports import DomainEvent, UnitOfWorkFactory
+from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing import strategies
 from customer_core.testing.contract_duplicates import DuplicatesContract
 from customer_core.testing.contract_ids import ServiceIdsContract

@@ -19,13 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from customer_core.domain.matching.duplicates import Cluster, Evidence, exact_clusters
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, CustomerKind
+from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.records import DuplicateHint
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.online import MessengerId
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, cpf_check_digits
-from customer_core.ports import DuplicateHint, UnitOfWorkFactory
+from customer_core.ports import UnitOfWorkFactory
 
 __all__ = ["DuplicatesContract"]
 

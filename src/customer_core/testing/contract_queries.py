@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from customer_core.domain.matching.search import parse_search
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, RelationshipType, Source
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.phone import Phone

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import ClassVar
 
+from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.ports import DomainEvent, TaxIdStatus
+from customer_core.ports import TaxIdStatus
 
 __all__ = [
     "FakeTaxIdRegistry",

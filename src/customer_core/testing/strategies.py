@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from stdnum.br import cnpj as _cnpj
 
 from customer_core.domain.model.customer import Customer, CustomerKind, Source
+from customer_core.domain.values._data.area_codes import BR_AREA_CODES
 from customer_core.domain.values.address import UFS, Address, AddressType
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import (
@@ -29,7 +30,7 @@ from customer_core.domain.values.online import (
     SocialNetwork,
     SocialProfile,
 )
-from customer_core.domain.values.phone import BR_AREA_CODES, Phone, PhoneType
+from customer_core.domain.values.phone import Phone, PhoneType
 from customer_core.domain.values.tax_id import Cnpj, Cpf, cpf_check_digits
 
 __all__ = [

@@ -22,11 +22,12 @@ from customer_core.adapters.serialization import (
     make_converter,
 )
 from customer_core.adapters.sqlalchemy.tables import SEARCH_NAME, customers
-from customer_core.adapters.system import time_ordered_id
+from customer_core.defaults import time_ordered_id
 from customer_core.domain.matching.search import search_key
-from customer_core.domain.model.actor import Portfolio
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
-from customer_core.ports import DomainEvent, DuplicateHint, MergeRecord
+from customer_core.domain.model.events import DomainEvent
+from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.records import DuplicateHint, MergeRecord
 
 __all__ = [
     "COLUMN_OWNED",

@@ -14,7 +14,7 @@ from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers, Writes
 from customer_core.adapters.sqlalchemy.mapping import portfolio_from_rows, portfolio_row
 from customer_core.adapters.sqlalchemy.tables import customers, portfolio_members, portfolios
-from customer_core.domain.model.actor import Portfolio
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.errors import Code, Conflict
 
 __all__ = ["SqlPortfolioRepository"]

@@ -37,9 +37,9 @@ from customer_core.adapters.sqlalchemy.tables import (
     merges,
 )
 from customer_core.domain.model.customer import IdentityKey
+from customer_core.domain.model.records import DuplicateHint, MergeRecord
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.errors import Code, Conflict
-from customer_core.ports import DuplicateHint, MergeRecord
 
 __all__ = ["SqlDuplicateHints", "SqlIdentityLists", "SqlMerges"]
 

@@ -62,7 +62,7 @@ from customer_core.adapters.sqlalchemy.repository import (
     SqlPortfolioRepository,
 )
 from customer_core.adapters.sqlalchemy.tables import outbox
-from customer_core.ports import DomainEvent
+from customer_core.domain.model.events import DomainEvent
 
 __all__ = ["SqlStorage", "SqlUnitOfWork"]
 

@@ -46,8 +46,8 @@ from customer_core.adapters.sqlalchemy.tables import customers
 from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.customer import Customer, RelationshipType
+from customer_core.domain.model.records import Assignment
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
-from customer_core.ports import Assignment
 
 __all__ = ["VisibleCustomers"]
 

@@ -26,7 +26,7 @@ from typing import Any, Literal
 import attrs
 
 from customer_core.domain.model.customer import Customer
-from customer_core.domain.rules.policies import ContactPolicy
+from customer_core.domain.model.policies import ContactPolicy
 from customer_core.errors import Code, InvalidOperation
 
 __all__ = ["MERGEABLE_FIELDS", "merge_customers", "split_merged"]

@@ -1,6 +1,6 @@
-"""Aggregates and entities: ``Customer``, ``Contact``, ``Portfolio``, ``Actor``."""
+"""Aggregates and entities (``Customer``, ``Contact``, ``Portfolio``, ``Actor``) and the policies they enforce."""
 
-from customer_core.domain.model.actor import Actor, Permission, Portfolio
+from customer_core.domain.model.actor import Actor, Permission, Role
 from customer_core.domain.model.customer import (
     ACTIVE,
     DEFAULT_STATUSES,
@@ -14,6 +14,8 @@ from customer_core.domain.model.customer import (
     Source,
     clean_name,
 )
+from customer_core.domain.model.policies import ContactPolicy, RegistrationPolicy, StatusDefinition
+from customer_core.domain.model.portfolio import Portfolio
 
 __all__ = [
     "ACTIVE",
@@ -21,13 +23,17 @@ __all__ = [
     "INACTIVE",
     "Actor",
     "Contact",
+    "ContactPolicy",
     "Customer",
     "CustomerKind",
     "IdentityKey",
     "IdentityKind",
     "Permission",
     "Portfolio",
+    "RegistrationPolicy",
     "RelationshipType",
+    "Role",
     "Source",
+    "StatusDefinition",
     "clean_name",
 ]

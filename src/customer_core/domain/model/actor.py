@@ -1,4 +1,4 @@
-"""Who is asking (``Actor``) and the portfolios (*carteiras*) that group customers."""
+"""Who is asking: the ``Actor``, its ``Role`` and its ``Permission``'s."""
 
 from __future__ import annotations
 
@@ -7,11 +7,18 @@ from collections.abc import Iterable
 
 import attrs
 
-from customer_core.domain.rules.policies import Role
 from customer_core.domain.values.ids import check_id
 from customer_core.errors import Code, InvalidValue
 
-__all__ = ["Actor", "Permission", "Portfolio"]
+__all__ = ["Actor", "Permission", "Role"]
+
+
+class Role(enum.Enum):
+    """The role of a user of the host application (permissions come on top)."""
+
+    SELLER = "seller"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
 
 
 class Permission(enum.Enum):
@@ -28,10 +35,6 @@ def _permissions(values: Iterable[Permission | str]) -> frozenset[Permission]:
         return frozenset(v if isinstance(v, Permission) else Permission(v) for v in values)
     except ValueError as exc:
         raise InvalidValue(str(exc), code=Code.INVALID_VALUE, field="permissions") from exc
-
-
-def _ids(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(values)
 
 
 def _tenant_id(value: str) -> str:
@@ -69,15 +72,3 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
-
-
-@attrs.frozen(kw_only=True)
-class Portfolio:
-    """A *carteira*: a named group of customers served by its member agents."""
-
-    id: str
-    tenant_id: str
-    name: str
-    description: str | None = None
-    member_ids: frozenset[str] = attrs.field(default=frozenset(), converter=_ids)
-    owner_id: str | None = None

@@ -29,14 +29,15 @@ from typing import Any, TypeVar
 import attrs
 
 from customer_core.domain.model.identity import IdentityKey, IdentityKind, identity_keys
-from customer_core.domain.rules.policies import (
+from customer_core.domain.model.policies import (
     ContactPolicy,
     RegistrationPolicy,
     StatusDefinition,
     check_unique,
 )
-from customer_core.domain.values.address import Address, Language
+from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
+from customer_core.domain.values.language import Language
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf

@@ -1,19 +1,5 @@
-"""Policies and pure rules."""
+"""Pure rules: who sees which customers and who may do what."""
 
-from customer_core.domain.rules.policies import (
-    AccessPolicy,
-    ContactPolicy,
-    RegistrationPolicy,
-    Role,
-    StatusDefinition,
-    Visibility,
-)
+from customer_core.domain.rules.policies import AccessPolicy, Visibility
 
-__all__ = [
-    "AccessPolicy",
-    "ContactPolicy",
-    "RegistrationPolicy",
-    "Role",
-    "StatusDefinition",
-    "Visibility",
-]
+__all__ = ["AccessPolicy", "Visibility"]

@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
-from customer_core.domain.model.actor import Actor, Permission
+from customer_core.domain.model.actor import Actor, Permission, Role
 from customer_core.domain.model.customer import Customer, RelationshipType
-from customer_core.domain.rules.policies import AccessPolicy, Role, Visibility
+from customer_core.domain.rules.policies import AccessPolicy, Visibility
 from customer_core.errors import Code, PermissionDenied
 
 __all__ = [

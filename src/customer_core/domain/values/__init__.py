@@ -1,7 +1,8 @@
 """Value objects: parsed once, compared by normalized value, PII masked in ``repr``."""
 
-from customer_core.domain.values.address import UFS, Address, AddressType, Language
+from customer_core.domain.values.address import UFS, Address, AddressType
 from customer_core.domain.values.email import Email, email_match_key
+from customer_core.domain.values.language import Language
 from customer_core.domain.values.online import (
     ExternalId,
     MessengerApp,

@@ -40,88 +40,11 @@ from functools import lru_cache
 
 import attrs
 import phonenumbers
-from phonenumbers import (
-    COUNTRY_CODE_TO_REGION_CODE,
-    PhoneNumberFormat,
-    PhoneNumberType,
-    region_code_for_country_code,
-)
-from phonenumbers.phonemetadata import PhoneMetadata
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from customer_core.errors import Code, InvalidPhone
 
-__all__ = ["BR_AREA_CODES", "Phone", "PhoneType", "phone_match_key"]
-
-#: Brazilian area codes (DDD) in service.
-BR_AREA_CODES = [
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "16",
-    "17",
-    "18",
-    "19",
-    "21",
-    "22",
-    "24",
-    "27",
-    "28",
-    "31",
-    "32",
-    "33",
-    "34",
-    "35",
-    "37",
-    "38",
-    "41",
-    "42",
-    "43",
-    "44",
-    "45",
-    "46",
-    "47",
-    "48",
-    "49",
-    "51",
-    "53",
-    "54",
-    "55",
-    "61",
-    "62",
-    "63",
-    "64",
-    "65",
-    "66",
-    "67",
-    "68",
-    "69",
-    "71",
-    "73",
-    "74",
-    "75",
-    "77",
-    "79",
-    "81",
-    "82",
-    "83",
-    "84",
-    "85",
-    "86",
-    "87",
-    "88",
-    "89",
-    "91",
-    "92",
-    "93",
-    "94",
-    "95",
-    "96",
-    "97",
-    "98",
-    "99",
-]
+__all__ = ["Phone", "PhoneType", "phone_match_key"]
 
 
 class PhoneType(enum.Enum):
@@ -143,6 +66,10 @@ _ALLOWED = re.compile(r"[\d\s().+\-]*")
 _BR_SPECIAL_PREFIXES = ("0300", "0500", "0800", "0900")
 _MAX_DIGITS = 17  # 15 of E.164 plus an international access and carrier prefix
 _MAX_NATIONAL = 17  # the longest national number phonenumbers.parse accepts
+#: What parse strips from the start of a Brazilian national number: the trunk
+#: 0 or the collect-call prefix 90, each with a carrier code. No area code
+#: (DDD) starts with 0 or is 90, so any other number is kept whole.
+_BR_PARSING_PREFIXES = ("0", "90")
 #: Parses of raw text kept per process (phones and e-mails each), most recent first.
 PARSE_CACHE_SIZE = 4096
 
@@ -204,27 +131,20 @@ def _modernize_br(nsn: str) -> str:
 def _parse_international(digits: str) -> phonenumbers.PhoneNumber:
     """``phonenumbers.parse("+" + digits)`` for a string of digits, without its text scanning.
 
-    Parsing is most of the cost of a phone, and canonical input (country code,
-    then the national number) needs none of its scanning: the number is built
-    directly, unless ``parse`` could build another one (an unknown country
-    code, a leading zero, a national prefix it would strip, a length it
-    refuses); those cases go through ``parse`` itself. Validation is unchanged.
+    Parsing is most of the cost of a phone, and a Brazilian number in
+    canonical form (55, then the national number) needs none of its scanning:
+    the number is built directly, unless ``parse`` could build another one (a
+    national prefix it would strip, a length it refuses); those cases, and
+    other countries, go through ``parse`` itself. Validation is unchanged.
     """
-    if digits[:1] in ("", "0"):
-        return phonenumbers.parse("+" + digits, None)
-    # Country codes are prefix-free, so the first known prefix is the code.
-    size = next((n for n in (1, 2, 3) if int(digits[:n]) in COUNTRY_CODE_TO_REGION_CODE), 0)
-    national = digits[size:]
-    if not size or not 2 <= len(national) <= _MAX_NATIONAL or national.startswith("0"):
-        return phonenumbers.parse("+" + digits, None)
-    code = int(digits[:size])
-    metadata = PhoneMetadata.metadata_for_region_or_calling_code(
-        code, region_code_for_country_code(code)
-    )
-    prefix = metadata.national_prefix_for_parsing if metadata is not None else None
-    if metadata is None or (prefix and re.match(prefix, national)):
-        return phonenumbers.parse("+" + digits, None)
-    return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    national = digits[2:]
+    if (
+        digits.startswith("55")
+        and 2 <= len(national) <= _MAX_NATIONAL
+        and not national.startswith(_BR_PARSING_PREFIXES)
+    ):
+        return phonenumbers.PhoneNumber(country_code=55, national_number=int(national))
+    return phonenumbers.parse("+" + digits, None)
 
 
 def _to_number(

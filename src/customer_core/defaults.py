@@ -1,4 +1,13 @@
-"""Default adapters for the small ports: clock, ids, password hashing, tax id registry."""
+"""The standard implementations of the small ports: clock, ids, password hashing, tax ids.
+
+Standard library only, no configuration, nothing to connect to: the real
+clock (UTC), time-ordered UUIDs, scrypt, and a tax id registry that looks
+nothing up. :meth:`CustomerCore.over <customer_core.facade.CustomerCore.over>`
+and :func:`~customer_core.connect` pass them to every service unless told
+otherwise; a service built directly falls back on them for what it is not
+given. Storage, language detection and a real tax id registry are adapters
+(:mod:`customer_core.adapters`), chosen by the host.
+"""
 
 from __future__ import annotations
 

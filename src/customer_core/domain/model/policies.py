@@ -1,0 +1,166 @@
+"""Policies the aggregates enforce on every change: channels, required fields, statuses.
+
+They are plain frozen values, passed to the methods of
+:class:`~customer_core.domain.model.customer.Customer` and
+:class:`~customer_core.domain.model.customer.Contact`, which refuse a change
+that breaks them; :mod:`customer_core.presets` holds one set per product we
+model. Who may see and do what is the other half of a preset:
+:mod:`customer_core.domain.rules.policies`. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from customer_core.domain.values.address import AddressType
+from customer_core.domain.values.email import Email
+from customer_core.domain.values.online import SocialNetwork, SocialProfile
+from customer_core.domain.values.phone import Phone, PhoneType
+from customer_core.errors import CardinalityExceeded, Code, DuplicateIdentifier, InvalidOperation
+
+__all__ = [
+    "ContactPolicy",
+    "RegistrationPolicy",
+    "StatusDefinition",
+    "check_unique",
+]
+
+T = TypeVar("T")
+
+
+def _frozen(values: Iterable[Any] | None) -> frozenset[Any] | None:
+    return None if values is None else frozenset(values)
+
+
+def _limit(items: Sequence[object], limit: int | None, code: Code, field: str, what: str) -> None:
+    if limit is not None and len(items) > limit:
+        raise CardinalityExceeded(
+            f"at most {limit} {what} allowed", code=code, field=field, limit=limit
+        )
+
+
+def check_unique(items: Sequence[T], key: Callable[[T], str], field: str) -> None:
+    """Refuse the same identifier twice in one list (same customer or contact)."""
+    seen: set[str] = set()
+    for item in items:
+        k = key(item)
+        if k in seen:
+            raise DuplicateIdentifier(
+                "this identifier is already on the record",
+                code=Code.DUPLICATE_IDENTIFIER,
+                field=field,
+            )
+        seen.add(k)
+
+
+@attrs.frozen(kw_only=True)
+class ContactPolicy:
+    """How many of each channel a customer (or a contact) may have, and which kinds.
+
+    ``None`` means unlimited / any.
+    """
+
+    max_phones: int | None = None
+    max_emails: int | None = None
+    max_social_profiles: int | None = None
+    one_profile_per_network: bool = False
+    max_addresses: int | None = None
+    max_contacts: int | None = None
+    allowed_phone_types: frozenset[PhoneType] | None = attrs.field(default=None, converter=_frozen)
+    allowed_networks: frozenset[SocialNetwork] | None = attrs.field(default=None, converter=_frozen)
+    allowed_address_types: frozenset[AddressType] | None = attrs.field(
+        default=None, converter=_frozen
+    )
+
+    def check_phones(self, phones: Sequence[Phone], field: str = "phones") -> None:
+        check_unique(phones, lambda p: p.match_key, field)
+        _limit(phones, self.max_phones, Code.TOO_MANY_PHONES, field, "phones")
+        if self.allowed_phone_types is not None:
+            for phone in phones:
+                if phone.type not in self.allowed_phone_types:
+                    raise CardinalityExceeded(
+                        f"phone type {phone.type.value!r} is not allowed",
+                        code=Code.PHONE_TYPE_NOT_ALLOWED,
+                        field=field,
+                    )
+
+    def check_emails(self, emails: Sequence[Email], field: str = "emails") -> None:
+        check_unique(emails, lambda e: e.match_key, field)
+        _limit(emails, self.max_emails, Code.TOO_MANY_EMAILS, field, "e-mails")
+
+    def check_social_profiles(
+        self, profiles: Sequence[SocialProfile], field: str = "social_profiles"
+    ) -> None:
+        check_unique(profiles, lambda p: p.match_key, field)
+        _limit(profiles, self.max_social_profiles, Code.TOO_MANY_SOCIAL_PROFILES, field, "profiles")
+        if self.allowed_networks is not None:
+            for profile in profiles:
+                if profile.network not in self.allowed_networks:
+                    raise CardinalityExceeded(
+                        f"network {profile.network.value!r} is not allowed",
+                        code=Code.NETWORK_NOT_ALLOWED,
+                        field=field,
+                    )
+        if self.one_profile_per_network:
+            networks = [p.network for p in profiles]
+            if len(set(networks)) != len(networks):
+                raise CardinalityExceeded(
+                    "only one profile per network", code=Code.ONE_PROFILE_PER_NETWORK, field=field
+                )
+
+    def check_addresses(self, types: Sequence[AddressType], field: str = "addresses") -> None:
+        _limit(types, self.max_addresses, Code.TOO_MANY_ADDRESSES, field, "addresses")
+        if self.allowed_address_types is not None:
+            for kind in types:
+                if kind not in self.allowed_address_types:
+                    raise CardinalityExceeded(
+                        f"address type {kind.value!r} is not allowed",
+                        code=Code.ADDRESS_TYPE_NOT_ALLOWED,
+                        field=field,
+                    )
+
+    def check_contacts(self, contacts: Sequence[object], field: str = "contacts") -> None:
+        _limit(contacts, self.max_contacts, Code.TOO_MANY_CONTACTS, field, "contacts")
+
+
+REQUIRABLE_FIELDS = frozenset(
+    {"name", "phone", "email", "street", "neighborhood", "city", "status", "tax_id"}
+)
+
+
+def _required(values: Iterable[str]) -> frozenset[str]:
+    fields = frozenset(values)
+    unknown = fields - REQUIRABLE_FIELDS
+    if unknown:
+        raise InvalidOperation(
+            f"cannot require {sorted(unknown)}",
+            code=Code.INVALID_OPERATION,
+            field="required_fields",
+        )
+    return fields
+
+
+@attrs.frozen(kw_only=True)
+class RegistrationPolicy:
+    """Which fields a customer record needs, and how the tax id is treated.
+
+    ``street``, ``neighborhood`` and ``city`` are satisfied by any address that
+    has them. ``verify_tax_id`` asks the :class:`~customer_core.ports.TaxIdRegistry`
+    (Receita/Sefaz) before saving.
+    """
+
+    required_fields: frozenset[str] = attrs.field(default=frozenset({"name"}), converter=_required)
+    verify_tax_id: bool = False
+    primary_email_is_login: bool = False
+
+
+@attrs.frozen
+class StatusDefinition:
+    """A customer status. Only statuses that grant access let the customer log in."""
+
+    name: str
+    grants_access: bool
+    label: str = ""

@@ -1,0 +1,49 @@
+"""Audit records the services write and the storage keeps: moves, merges, conflicts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+from customer_core.domain.model.customer import Customer
+
+__all__ = ["Assignment", "DuplicateHint", "MergeRecord"]
+
+
+@attrs.frozen
+class Assignment:
+    """One customer moved by a bulk transfer or removal: from where, to where."""
+
+    customer_id: str
+    from_portfolio_id: str | None
+    to_portfolio_id: str | None
+    from_responsible_id: str | None
+    to_responsible_id: str | None
+
+
+@attrs.frozen(kw_only=True)
+class MergeRecord:
+    """The audit entry of a merge: both records as they were, so it can be undone."""
+
+    id: str
+    tenant_id: str
+    survivor_id: str
+    absorbed_id: str
+    survivor_before: Customer
+    absorbed_before: Customer
+    merged_version: int
+    actor_id: str
+    merged_at: datetime
+    undone_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateHint:
+    """Two customers that an inbound message tied together (a conflict to review)."""
+
+    tenant_id: str
+    customer_id: str
+    other_id: str
+    reason: str
+    noted_at: datetime

@@ -1,0 +1,1 @@
+"""Bulk data tables of the values (code lists), kept apart from the code that uses them."""
