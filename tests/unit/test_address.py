@@ -86,3 +86,24 @@ def test_language_constructor_refuses_what_is_not_an_iso_639_1_code(code: object
         Language(code)  # type: ignore[arg-type]
     assert info.value.code == "invalid_language"
     assert Language("pt") == Language.parse("PT")
+
+
+@pytest.mark.parametrize(
+    ("uf", "expected"),
+    [("São Paulo", "SP"), ("sao paulo", "SP"), ("PERNAMBUCO", "PE"), ("Pará", "PA"), ("rj", "RJ")],
+)
+def test_a_state_may_be_written_out(uf: str, expected: str) -> None:
+    assert Address.create(city="X", uf=uf).uf == expected
+
+
+def test_a_cep_that_lost_its_leading_zero_is_padded_only_within_its_state() -> None:
+    assert Address.create(city="São Paulo", uf="SP", cep="1310100").cep == "01310-100"
+    assert Address.create(cep="01.310-100").cep == "01310-100"
+    with pytest.raises(InvalidAddress):
+        Address.create(city="Recife", uf="PE", cep="5010000")  # 05010-000 is in SP
+    with pytest.raises(InvalidAddress):
+        Address.create(city="São Paulo", cep="1310100")  # no state to check it against
+
+
+def test_a_uf_alone_is_a_partial_address() -> None:
+    assert Address.create(uf="MA").uf == "MA"

@@ -256,3 +256,62 @@ def test_constructor_takes_every_length_parse_gives(text: str) -> None:
     # calls them valid, so parse stores them, and they must load back.
     phone = Phone.parse(text)
     assert Phone(phone.e164, phone.type, phone.extension, phone.typed) == phone
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164", "extension"),
+    [
+        ("0xx11 98765-4321", "+5511987654321", None),
+        ("(0XX11)98765-4321", "+5511987654321", None),
+        ("(0xx21) 99801-8511", "+5521998018511", None),
+        ("0 21 11 98765-4321", "+5511987654321", None),
+        ("11/98765-4321", "+5511987654321", None),
+        ("++55 11 98765-4321", "+5511987654321", None),
+        ("tel:+55-11-98765-4321", "+5511987654321", None),
+        ("whatsapp:+5511987654321", "+5511987654321", None),
+        ("wa.me/5511987654321", "+5511987654321", None),
+        ("https://wa.me/5511987654321", "+5511987654321", None),
+        ("11 98765\u20134321", "+5511987654321", None),  # en dash
+        ("11 98765\u20144321", "+5511987654321", None),  # em dash
+        ("11\u00a098765\u200b-4321", "+5511987654321", None),  # no-break, zero-width
+        (
+            "\uff11\uff11 \uff19\uff18\uff17\uff16\uff15-\uff14\uff13\uff12\uff11",
+            "+5511987654321",
+            None,
+        ),
+        ("+55 11 3333-4444;ext=99", "+551133334444", "99"),
+        ("11 3333-4444 ramal 12", "+551133334444", "12"),
+        ("11 3333-4444 r. 12", "+551133334444", "12"),
+        ("11 3333-4444 x12", "+551133334444", "12"),
+        ("11 98765-4321 (whats)", "+5511987654321", None),
+        ("11 98765-4321 whatsapp", "+5511987654321", None),
+        ("11 98765-4321 cel", "+5511987654321", None),
+        ("11 98765-4321 celular", "+5511987654321", None),
+        ("11 3333-4444 comercial", "+551133334444", None),
+        ("11 3333-4444 res.", "+551133334444", None),
+        ("0800 123 4567", "+558001234567", None),
+        ("0300 123 4567", "+553001234567", None),
+        ("4004-0001", "+5540040001", None),
+        ("3003-1234", "+5530031234", None),
+    ],
+)
+def test_the_real_spellings_of_one_number_are_accepted(
+    typed: str, e164: str, extension: str | None
+) -> None:
+    phone = Phone.parse(typed)
+    assert (phone.e164, phone.extension) == (e164, extension)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Rua 11 98765-4321",  # never picked out of other text
+        "CPF 11987654321",
+        "0800 FLORES1",  # letters other than the known notes
+        "11 98765-4321 recado",  # someone else's phone: not the customer's line
+        "98765-4321",  # no area code
+    ],
+)
+def test_a_number_is_never_picked_out_of_other_text(typed: str) -> None:
+    with pytest.raises(InvalidPhone):
+        Phone.parse(typed)

@@ -21,7 +21,7 @@ from customer_core.domain.model.customer import (
 from customer_core.domain.values.address import Address, AddressType
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import ExternalId
-from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.phone import Phone, parse_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable
 from customer_core.errors import Code, CustomerCoreError
@@ -183,20 +183,18 @@ def parse_row(
     number = row.get("phone", "")
     if number:
         if row.get("area_code") or row.get("country_code"):
-            phone = attempt(
+            found = attempt(
                 "phone",
-                lambda: Phone.from_parts(
-                    row.get("country_code") or "55", row.get("area_code"), number
-                ),
+                lambda: [
+                    Phone.from_parts(row.get("country_code") or "55", row.get("area_code"), number)
+                ],
             )
         else:
-            phone = attempt("phone", lambda: Phone.parse(number, default_region=region))
-        if isinstance(phone, Phone):
-            phones.append(phone)
+            found = attempt("phone", lambda: parse_phones(number, default_region=region))
+        phones += found or []
     for text in _split(row.get("other_phones", "")):
-        extra = attempt("other_phones", partial(Phone.parse, text, default_region=region))
-        if isinstance(extra, Phone) and extra.match_key not in {p.match_key for p in phones}:
-            phones.append(extra)
+        more = attempt("other_phones", partial(parse_phones, text, default_region=region))
+        phones += [p for p in more or [] if p.match_key not in {q.match_key for q in phones}]
     emails: list[Email] = []
     for column, texts in (
         ("email", [row.get("email", "")]),

@@ -163,7 +163,18 @@ def phone_spellings(draw: st.DrawFn, phone: Phone) -> str:
         f"{area}.{local[:-4]}.{local[-4:]}",
         f"+55\u00a0{area}\u00a0{local}",
         _fullwidth(f"({area}) {local}"),
+        f"0xx{area} {local[:-4]}-{local[-4:]}",
+        f"(0XX{area}){local[:-4]}-{local[-4:]}",
+        f"{area}/{local[:-4]}-{local[-4:]}",
+        f"++55 {area} {local}",
+        f"tel:+55-{area}-{local[:-4]}-{local[-4:]}",
+        f"{area} {local[:-4]}\u2013{local[-4:]}",
+        f"{area} {local[:-4]}\u200b{local[-4:]}",
+        f"({area}) {local[:-4]}-{local[-4:]} (whats)",
+        f"{area} {local} cel",
     ]
+    if phone.type is PhoneType.MOBILE:
+        spellings += [f"whatsapp:{phone.e164}", f"wa.me/{phone.e164[1:]}"]
     if phone.type is PhoneType.MOBILE and len(local) == 9:
         spellings += [f"+55 {area} {local[1:5]}-{local[5:]}", f"55{area}{local[1:]}"]
     return draw(st.sampled_from(spellings))
@@ -185,7 +196,6 @@ def invalid_phone_texts() -> st.SearchStrategy[str]:
                 "11 98765-4321, 11 98765-4322",
                 "+55 11 98765-4321 0000 0000",
                 "+55 11 98765-43210",
-                "++55 11 98765-4321",
                 "11 98765+4321",
             ]
         ),

@@ -31,6 +31,7 @@ import unicodedata
 
 import attrs
 
+from customer_core.domain.values._data.states import CEP_RANGES, STATE_NAMES
 from customer_core.domain.values.text import check_printable
 from customer_core.errors import Code, InvalidAddress
 
@@ -117,7 +118,7 @@ class Address:
     """A postal address; build it with :meth:`create`, which validates and normalizes.
 
     The constructor takes the canonical form only: a Brazilian UF in capitals
-    and CEP as ``00000-000``, at least a street, a city or a CEP.
+    and CEP as ``00000-000``, at least a street, a city, a UF or a CEP.
     """
 
     type: AddressType = AddressType.DEFAULT
@@ -162,8 +163,8 @@ class Address:
             raise _invalid("country must be an ISO 3166 alpha-2 code", "country")
         if not isinstance(active, bool):
             raise _invalid("active is true or false", "active")
-        if self.street is None and self.city is None and self.cep is None:
-            raise _invalid("an address needs at least a street, a city or a CEP", "")
+        if self.street is None and self.city is None and self.cep is None and self.uf is None:
+            raise _invalid("an address needs at least a street, a city, a UF or a CEP", "")
 
     @classmethod
     def create(
@@ -197,7 +198,8 @@ class Address:
         state = _text(uf, f"{field}.uf")
         postal = _text(cep, f"{field}.cep")
         if country_code == "BR":
-            state, postal = _brazilian_state(state, field), _brazilian_cep(postal, field)
+            state = _brazilian_state(state, field)
+            postal = _brazilian_cep(postal, field, state)
         address = cls(
             type=kind,
             street=_text(street, f"{field}.street"),
@@ -210,9 +212,9 @@ class Address:
             country=country_code,
             active=bool(active),
         )
-        if not any((address.street, address.city, address.cep)):
+        if not any((address.street, address.city, address.cep, address.uf)):
             raise InvalidAddress(
-                "an address needs at least a street, a city or a CEP",
+                "an address needs at least a street, a city, a UF or a CEP",
                 code=Code.INVALID_ADDRESS,
                 field=field,
             )
@@ -224,18 +226,40 @@ class Address:
         return " | ".join(p for p in (first, place, self.cep or "", self.country) if p)
 
 
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
 def _brazilian_state(state: str | None, field: str) -> str | None:
+    """The UF of ``state``: the code (any case) or the state's name, accents or not."""
     if state is None:
         return None
-    if state.upper() not in UFS:
+    if state.upper() in UFS:
+        return state.upper()
+    named = STATE_NAMES.get(_fold(state))
+    if named is None:
         raise InvalidAddress(f"unknown UF {state!r}", code=Code.INVALID_UF, field=f"{field}.uf")
-    return state.upper()
+    return named
 
 
-def _brazilian_cep(cep: str | None, field: str) -> str | None:
+def _in_state(digits: str, uf: str | None) -> bool:
+    prefix = int(digits[:5])
+    return uf is not None and any(low <= prefix <= high for low, high in CEP_RANGES.get(uf, ()))
+
+
+def _brazilian_cep(cep: str | None, field: str, uf: str | None = None) -> str | None:
+    """``01310-100`` from ``01310-100``, ``01310100`` or ``01.310-100``.
+
+    A CEP that lost its leading zero in a spreadsheet (7 digits) is padded
+    when the padded CEP lies in the address's state; without a state it
+    cannot be told from a mistyped one, and is refused.
+    """
     if cep is None:
         return None
     digits = re.sub(r"[\s.\-]", "", cep)
+    if re.fullmatch(r"\d{7}", digits) and _in_state("0" + digits, uf):
+        digits = "0" + digits
     if not re.fullmatch(r"\d{8}", digits) or digits == "00000000":
         raise InvalidAddress("a CEP has 8 digits", code=Code.INVALID_CEP, field=f"{field}.cep")
     return f"{digits[:5]}-{digits[5:]}"

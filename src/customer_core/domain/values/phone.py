@@ -44,7 +44,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from customer_core.errors import Code, InvalidPhone
 
-__all__ = ["Phone", "PhoneType", "phone_match_key"]
+__all__ = ["Phone", "PhoneType", "parse_phones", "phone_match_key"]
 
 
 class PhoneType(enum.Enum):
@@ -59,8 +59,25 @@ class PhoneType(enum.Enum):
 
 
 _EXTENSION = re.compile(
-    r"\s*(?:ramal|ram\.?|r\.|ext\.?|extens[aã]o|x|#)\s*(\d{1,7})\s*$", re.IGNORECASE
+    r"\s*(?:ramal|ram\.?|r\.|;?\s*ext\s*[.=]?|extens[aã]o|x|#)\s*(\d{1,7})\s*$",
+    re.IGNORECASE,
 )
+#: What people write before a number that is still just the number.
+_SCHEME = re.compile(r"^(?:tel:|whatsapp:|(?:https?://)?(?:api\.)?wa\.me/)\s*", re.IGNORECASE)
+#: A note after the number in the same cell: what the line is, not part of it.
+_NOTE = re.compile(
+    r"[\s\-:]*\(?\s*(?P<note>whats(?:app)?|zap|wpp|cel(?:ular)?|comercial|com\.|res\.?"
+    r"|residencial|fixo)\s*\)?\s*$",
+    re.IGNORECASE,
+)
+#: The trunk prefix written as "0xx" (0 + carrier placeholder) before the area code.
+_ZERO_XX = re.compile(r"0\s*x\s*x\s*", re.IGNORECASE)
+#: "11/98765-4321": a two-digit left side of a slash is the area code.
+_AREA_SLASH = re.compile(r"^\(?(\d{2})\)?\s*/\s*(?=\d)")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+#: Numbers valid in every area without a DDD: the capitals-wide 3003/4003/4004 lines.
+_BR_NO_AREA = ("3003", "4003", "4004")
 _TWO_NUMBERS = re.compile(r"[/;,|]|\s(?:ou|e|or|and)\s", re.IGNORECASE)
 _ALLOWED = re.compile(r"[\d\s().+\-]*")
 _BR_SPECIAL_PREFIXES = ("0300", "0500", "0800", "0900")
@@ -79,11 +96,23 @@ def _fail(message: str, field: str, **details: str) -> InvalidPhone:
 
 
 def _clean(text: object, field: str) -> tuple[str, str | None]:
-    """Return ``(number part, extension)`` after Unicode and extension clean-up."""
+    """Return ``(number part, extension)`` after Unicode, prefix, note and extension clean-up.
+
+    Only the real spellings of one number are accepted: ``tel:``/``whatsapp:``/
+    ``wa.me/`` before it, ``0xx`` for the trunk prefix, ``11/`` for the area
+    code, ``++55``, dashes of any kind, invisible spaces, full-width digits,
+    and a note after it (``(whats)``, ``cel``, ``comercial``, ``res.``...).
+    Other letters are refused: a number is never picked out of other text.
+    """
     if not isinstance(text, str):
         raise _fail("expected text", field)
     # NFKC turns full-width digits into ASCII and non-breaking spaces into spaces.
-    cleaned = unicodedata.normalize("NFKC", text).strip()
+    cleaned = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DASHES)
+    cleaned = _SCHEME.sub("", cleaned.strip())
+    cleaned = _NOTE.sub("", cleaned).strip()
+    cleaned = _AREA_SLASH.sub(r"\1 ", _ZERO_XX.sub("0", cleaned))
+    if cleaned.startswith("++"):
+        cleaned = "+" + cleaned.lstrip("+")
     if not cleaned:
         raise _fail("the number is empty", field, reason="empty")
     extension = None
@@ -112,6 +141,8 @@ def _br_national(digits: str, field: str) -> str:
             digits = digits[3:]
     elif digits.startswith("55") and len(digits) in (12, 13):
         digits = digits[2:]
+    if len(digits) == 8 and digits.startswith(_BR_NO_AREA):
+        return digits
     if len(digits) in (8, 9):
         raise _fail("the number has no area code (DDD)", field, reason="no_area_code")
     if len(digits) < 8:
@@ -365,6 +396,29 @@ def _parse_text(text: str, default_region: str, field: str) -> Phone:
     # The same senders and customers come back: a phone is immutable, so the
     # parse of the same text is shared (failures are not cached, they raise).
     return Phone._parse(text, default_region, None, None, field)
+
+
+def parse_phones(text: str, /, *, default_region: str = "BR", field: str = "phone") -> list[Phone]:
+    """The phones of a cell that may hold more than one (``11 3333-4444 / 11 98765-4321``).
+
+    Split on ``/``, ``;``, ``,``, ``|``, `` e `` or `` ou `` only when every
+    side is a complete number; otherwise the error of the cell as a whole.
+
+    >>> [p.e164 for p in parse_phones("11 3333-4444 / 11 98765-4321")]
+    ['+551133334444', '+5511987654321']
+    """
+    try:
+        return [Phone.parse(text, default_region=default_region, field=field)]
+    except InvalidPhone as error:
+        if (error.details or {}).get("reason") != "two_numbers":
+            raise
+        parts = [p.strip() for p in _TWO_NUMBERS.split(unicodedata.normalize("NFKC", text))]
+        if len(parts) < 2 or not all(parts):
+            raise
+        try:
+            return [Phone.parse(p, default_region=default_region, field=field) for p in parts]
+        except InvalidPhone:
+            raise error from None
 
 
 def phone_match_key(text: str, /, *, default_region: str = "BR") -> str | None:
