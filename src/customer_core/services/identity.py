@@ -232,16 +232,18 @@ class IdentityService(CustomerMerging):
             said = _name_evidence(display_name)
             current = min(candidates, key=lambda h: _holder_order(h, best_key, found, said))
             ambiguous = tuple(h.id for h in candidates if h.id != current.id)
-            held = set(current.identity_keys())
-            others = tuple(
-                dict.fromkeys(
-                    h.id
-                    for key, holders in found.holding.items()
-                    if key not in held
-                    for h in holders
-                    if h.id != current.id
+            others: tuple[str, ...] = ()
+            if len(found.holding) > 1:  # several keys matched: any held by someone else?
+                held = set(current.identity_keys())
+                others = tuple(
+                    dict.fromkeys(
+                        h.id
+                        for key, holders in found.holding.items()
+                        if key not in held
+                        for h in holders
+                        if h.id != current.id
+                    )
                 )
-            )
             compatible = said is None or names_compatible(said, current.name)
             changed, attached = (
                 attach_new_identifiers(current, inbound, set(found.holding), self.preset.contact)

@@ -146,6 +146,13 @@ def attach_new_identifiers(
         *(("social_profiles", s) for s in inbound.social_profiles),
         *(("external_ids", x) for x in inbound.external_ids),
     ]
+    on_record = {
+        field: {item.match_key for item in getattr(customer, field)}
+        for field in ("phones", "emails", "messenger_ids", "social_profiles", "external_ids")
+    }
+    candidates = [(f, v) for f, v in candidates if v.match_key not in on_record[f]]
+    if not candidates:  # the usual message: nothing new to attach
+        return customer, attached
     own = set(customer.identity_keys())
     keys = own
     for field, value in candidates:
@@ -161,7 +168,7 @@ def attach_new_identifiers(
             else:
                 changed = customer.add_external_id(value)
         except CustomerCoreError:
-            continue  # already in that field of the record, or no room under the preset
+            continue  # no room under the preset
         after = set(changed.identity_keys())
         if (after - keys) & (held - own):
             continue  # another customer holds it: a conflict, not an attachment
