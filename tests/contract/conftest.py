@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,6 +146,47 @@ def mariadb_at_0005() -> Iterator[Engine]:
         with admin.begin() as connection:
             connection.execute(text(f"DROP DATABASE `{database}`"))
         admin.dispose()
+
+
+@contextmanager
+def _fresh_engine(dialect: str, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database of its own on ``dialect`` (schema on PostgreSQL), dropped after."""
+    if dialect == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    server, url = (
+        ("PostgreSQL", POSTGRES_URL) if dialect == "postgresql" else ("MariaDB", MARIADB_URL)
+    )
+    admin = _admin_engine(server, url)
+    name = _run_name()
+    if dialect == "postgresql":
+        create, drop = f'CREATE SCHEMA "{name}"', f'DROP SCHEMA "{name}" CASCADE'
+        engine = create_engine(url, connect_args={"options": f"-csearch_path={name}"})
+    else:
+        create, drop = f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4", f"DROP DATABASE `{name}`"
+        engine = create_engine(make_url(url).set(database=name))
+    with admin.begin() as connection:
+        connection.execute(text(create))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(drop))
+        admin.dispose()
+
+
+@pytest.fixture(params=DIALECTS)
+def database_at_0006(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database of its own on each dialect, migrated to 0006 (one holder per key)."""
+    with _fresh_engine(request.param, tmp_path) as engine:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0006")
+        yield engine
 
 
 OldRowWriter = Callable[[Engine, Iterable[Customer], Iterable[tuple[str, str, str, str]]], None]

@@ -80,6 +80,17 @@ class TestRestricted:
             with pytest.raises(NotFound):  # writes too: invisible means not found
                 core.customers.update(T, SELLER_1, ids[hidden], note="x")
 
+    def test_a_shared_line_names_only_the_holders_the_seller_can_see(self) -> None:
+        core, ids = _world(self.preset)
+        # Caio (unassigned, invisible to seller 1) and Bia (seller 2's) share Ana's mobile.
+        core.customers.add_phone(T, ADMIN, ids["caio"], "11 98765-4321")
+        core.customers.add_phone(T, ADMIN, ids["bia"], "+55 11 98765-4321")
+        assert core.directory.shared_with(T, SELLER_1, ids["ana"]) == {}
+        shared = core.directory.shared_with(T, ADMIN, ids["ana"])
+        assert [sorted(holders) for holders in shared.values()] == [
+            sorted([ids["bia"], ids["caio"]])
+        ]
+
     def test_a_taken_identifier_never_names_a_customer_the_seller_cannot_see(self) -> None:
         core, ids = _world(self.preset)
         cpf = "529982247-25"  # Caio's, unassigned: invisible to seller 1

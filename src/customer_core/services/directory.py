@@ -28,7 +28,7 @@ import attrs
 
 from customer_core.domain.matching.search import parse_search, search_key
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import Customer, RelationshipType
+from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
 from customer_core.domain.rules.visibility import (
     CustomerFilter,
     VisibilityScope,
@@ -193,6 +193,39 @@ class CustomerDirectory(ServiceBase):
                 uow, actor, tenant_id, my_portfolio=my_portfolio, seller_id=seller_id
             )
             return uow.customers.search(scope, query, customer_filter, limit=limit)
+
+    def shared_with(
+        self, tenant_id: str, actor: Actor, customer_id: str, /
+    ) -> dict[IdentityKey, tuple[str, ...]]:
+        """The other customers the actor can see that share each of the customer's lines or e-mails.
+
+        A household's landline, a couple's e-mail, an owner's mobile shared with
+        their company: shown on the card ("shared with 2"), computed when asked
+        and only among the customers the actor may see, never stored on the
+        record. Keys nobody else (visible) holds are absent.
+
+        >>> from customer_core import connect, Actor
+        >>> core = connect("memory://")
+        >>> admin = Actor(tenant_id="t", user_id="u", role="admin")
+        >>> ana = core.customers.register("t", admin, name="Ana Lima", phones=["11 3333-4444"])
+        >>> bruno = core.customers.register("t", admin, name="Bruno Lima", phones=["11 3333-4444"])
+        >>> [(k.kind.value, ids == (bruno.id,)) for k, ids in
+        ...  core.directory.shared_with("t", admin, ana.id).items()]
+        [('phone', True)]
+        """
+        with self.uow_factory() as uow:
+            scope = self._scope(uow, tenant_id, actor)
+            customer = uow.customers.get_visible(scope, customer_id)
+            shareable = [k for k in customer.identity_keys() if k.kind.shareable]
+            holders = uow.customers.holders(tenant_id, shareable)
+            others = {h for ids in holders.values() for h in ids if h != customer.id}
+            seen = {
+                cid
+                for cid, c in uow.customers.get_many(tenant_id, others).items()
+                if scope.allows_customer(c)
+            }
+        shared = {k: tuple(h for h in ids if h in seen) for k, ids in holders.items()}
+        return {k: ids for k, ids in shared.items() if ids}
 
     def counts(
         self,
