@@ -74,6 +74,10 @@ def _old_rows(people: list[Customer]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def line(digits: str) -> IdentityKey:
+    return IdentityKey(IdentityKind.PHONE, digits)
+
+
 def test_0007_rekeys_a_populated_database(
     database_at_0006: Engine, write_old_rows: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -102,7 +106,6 @@ def test_0007_rekeys_a_populated_database(
     assert claims == distinct_keys  # one claim per held key
 
     storage = SqlStorage(engine)
-    line = lambda digits: IdentityKey(IdentityKind.PHONE, digits)  # noqa: E731
     with storage() as uow:
         holders = uow.customers.holders(
             TENANT,
