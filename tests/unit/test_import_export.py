@@ -426,13 +426,20 @@ def test_export_follows_visibility() -> None:
 @given(st.lists(cc.customers(tenant_id=T), min_size=1, max_size=5))
 def test_export_then_import_round_trips(generated: list[object]) -> None:
     store, _, _ = setup()
+    seen: set[object] = set()
     with store.unit_of_work() as uow:
         added = []
         for customer in generated:
+            keys = set(customer.identity_keys())  # type: ignore[attr-defined]
+            if keys & seen:
+                # Two records sharing a line or an e-mail, with fitting names, are one
+                # customer to the import: the round trip is about values, not duplicates.
+                continue
             try:
                 added.append(uow.customers.add(customer))  # type: ignore[arg-type]
             except Exception:
                 continue
+            seen |= keys
         uow.commit()
     out = io.StringIO()
     Exporter(store).run(T, ADMIN, out)
@@ -575,3 +582,21 @@ def test_each_line_says_which_customer_it_went_to() -> None:
     assert (by_line[5].outcome, by_line[5].code) == ("created", None)  # kept, without the CPF
     assert ("warning", "invalid_cpf") in {(o.outcome, o.code) for o in seen if o.line == 5}
     assert report.created == 2
+
+
+def test_rows_without_identifiers_are_found_again_in_a_reordered_file() -> None:
+    """Their key is what they say (name and address) and which copy they are, not a line."""
+    _store, importer, _ = setup()
+    rows = [
+        "Maria Silva;;;;;;Rua A;10;;Centro;Recife;PE;",
+        "Maria Silva;;;;;;Rua A;10;;Centro;Recife;PE;",  # a second, identical row: a second Maria
+        "José Santos;;;;;;;;;;Natal;RN;",
+        "Ana;ana@x.com;;;;;;;;;;;",
+    ]
+    header = HEADER.rstrip("\n") + ";Rua;Número;Complemento;Bairro;Cidade;UF;CEP\n"
+    first = importer.run(T, ADMIN, data(header + "\n".join(rows) + "\n"))
+    assert (first.created, first.failed) == (4, 0)
+    shuffled = [rows[3], "", rows[2], rows[0], "", rows[1]]
+    again = importer.run(T, ADMIN, data(header + "\n".join(shuffled) + "\n"), mode="upsert")
+    assert (again.created, again.updated, again.failed) == (0, 0, 0)
+    assert again.unchanged == 4

@@ -30,7 +30,7 @@ from typing import IO
 import attrs
 
 from customer_core.domain.matching.evidence import conflicting_evidence
-from customer_core.domain.matching.records import MatchRecord
+from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
 from customer_core.domain.rules.visibility import VisibilityScope
@@ -74,16 +74,27 @@ class _Run:
     mode: ImportMode
     assign: bool
     counts: Counts
+    #: How many rows without identifiers had each content key so far.
+    contents: dict[str, int] = attrs.field(factory=dict)
 
 
-def _fingerprint(stream: IO[bytes]) -> str | None:
-    if not stream.seekable():
-        return None
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: stream.read(1 << 20), b""):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest()[:16]
+def _content_key(draft: Draft, seen: dict[str, int]) -> str:
+    """The key of a row without any identifier: what it says, and which copy of it it is.
+
+    The folded name and the address, hashed, then the occurrence of identical
+    rows in the file (the second "Maria Silva, Recife" is ``…:2``): reordering
+    the file, blank lines or edits to other rows find the same customer again.
+    """
+    address = draft.address
+    parts = [" ".join(NameKey.parse(draft.name).words)]
+    if address is not None:
+        parts += [
+            str(part or "").casefold()
+            for part in (address.street, address.number, address.city, address.uf, address.cep)
+        ]
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    seen[digest] = seen.get(digest, 0) + 1
+    return f"{digest}:{seen[digest]}"
 
 
 def _owner(
@@ -197,7 +208,6 @@ class Importer(ServiceBase):
                 if isinstance(source, str | Path)
                 else source
             )
-            fingerprint = _fingerprint(stream)
             reader = CsvSource(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
             counts = Counts()
             run = _Run(tenant_id, actor, import_mode, assign, counts)
@@ -205,7 +215,7 @@ class Importer(ServiceBase):
             for batch in self._batches(reader, counts, batch_size, strict=strict):
                 groups, rejected = group_rows(batch)
                 counts.errors.extend(rejected)
-                drafts = [self._with_fallback_key(*group, fingerprint) for group in groups]
+                drafts = [self._with_fallback_key(*group, run) for group in groups]
                 if dry_uow is not None:
                     counts.mark()  # nothing to undo here; keeps the undo record to one batch
                     self._write(dry_uow, run, drafts)
@@ -259,13 +269,13 @@ class Importer(ServiceBase):
 
     @staticmethod
     def _with_fallback_key(
-        draft: Draft, keys: set[IdentityKey], fingerprint: str | None
+        draft: Draft, keys: set[IdentityKey], run: _Run
     ) -> tuple[Draft, set[IdentityKey]]:
-        """Give a row without any identifier one made of the file and line, so a re-run finds it."""
-        if keys or fingerprint is None:
+        """Give a row without any identifier its content key, so a re-run finds it."""
+        if keys:
             return draft, keys
         keyed = attrs.evolve(
-            draft, external_id=ExternalId("import", f"{fingerprint}:{draft.lines[0]}")
+            draft, external_id=ExternalId("import", _content_key(draft, run.contents))
         )
         return keyed, keyed.identity_keys()
 
