@@ -600,3 +600,15 @@ def test_rows_without_identifiers_are_found_again_in_a_reordered_file() -> None:
     again = importer.run(T, ADMIN, data(header + "\n".join(shuffled) + "\n"), mode="upsert")
     assert (again.created, again.updated, again.failed) == (0, 0, 0)
     assert again.unchanged == 4
+
+
+def test_upserting_the_own_export_changes_nothing() -> None:
+    store, importer, customers = setup()
+    customers.register(T, ADMIN, name="Ana Lima", emails=["ana@x.com"], tax_id="529.982.247-25")
+    customers.register(T, ADMIN, name="Maria Silva")  # no identifier at all
+    customers.register(T, ADMIN, name="Maria Silva")  # a second one, the same
+    out = io.StringIO()
+    Exporter(store).run(T, ADMIN, out)
+    again = importer.run(T, ADMIN, data(out.getvalue()), mode="upsert")
+    assert (again.created, again.updated, again.unchanged, again.failed) == (0, 0, 3, 0)
+    assert count(store) == 3

@@ -58,6 +58,7 @@ COLUMNS: dict[str, str] = {
     "other_emails": "Outros e-mails",
     "note": "Observação",
     "external_id": "Código",
+    "customer_id": "ID do cliente",
 }
 TEMPLATE_HEADER = tuple(COLUMNS.values())
 
@@ -80,6 +81,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "other_emails": ("outros e mails", "e mails"),
     "note": ("observacao", "observacoes", "obs", "nota"),
     "external_id": ("codigo", "id", "codigo do cliente"),
+    "customer_id": ("id do cliente", "customer id", "customer core id"),
 }
 _HEADER_INDEX = {" ".join(fold_tokens(s)): col for col, names in _SYNONYMS.items() for s in names}
 

@@ -53,6 +53,7 @@ def customer_row(customer: Customer, /) -> dict[str, str]:
     row["note"] = customer.note or ""
     code = next((x.id for x in customer.external_ids if x.system.lower() == "code"), "")
     row["external_id"] = code
+    row["customer_id"] = customer.id  # an upsert of this file updates these customers by id
     return row
 
 

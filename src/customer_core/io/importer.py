@@ -106,6 +106,10 @@ def _owner(
 ) -> str | None:
     """The stored customer a row updates, or ``None`` for a new one (maybe sharing a key).
 
+    A row that names a customer by id (a file this library exported) is that
+    customer when the actor can see it; an id that names nobody visible is
+    ignored and the row matched by its identifiers.
+
     Through an exclusive key (CPF/CNPJ, external id): its holder, unless the
     evidence conflicts (another name: ``conflicting_evidence``, nothing
     changes). Through shareable keys only (a phone line, an e-mail): the
@@ -113,6 +117,9 @@ def _owner(
     company, then the oldest; with no compatible holder the row is a new
     customer that shares the key (a household, an owner and their company).
     """
+    named = existing.get(draft.customer_id) if draft.customer_id else None
+    if named is not None and scope.allows_customer(named):
+        return named.id
     exclusive = {h for k in keys if not k.kind.shareable for h in holders.get(k, ())}
     if len(exclusive) > 1:
         raise DuplicateIdentity(
@@ -271,8 +278,11 @@ class Importer(ServiceBase):
     def _with_fallback_key(
         draft: Draft, keys: set[IdentityKey], run: _Run
     ) -> tuple[Draft, set[IdentityKey]]:
-        """Give a row without any identifier its content key, so a re-run finds it."""
-        if keys:
+        """Give a row without any identifier its content key, so a re-run finds it.
+
+        A row that names its customer by id (an export of this library) needs none.
+        """
+        if keys or draft.customer_id is not None:
             return draft, keys
         keyed = attrs.evolve(
             draft, external_id=ExternalId("import", _content_key(draft, run.contents))
@@ -347,7 +357,9 @@ class Importer(ServiceBase):
         scope = self._scope(uow, tenant_id, actor)
         all_keys = set().union(*(keys for _, keys in drafts)) if drafts else set()
         holders = uow.customers.holders(tenant_id, all_keys)
-        existing = uow.customers.get_many(tenant_id, {h for ids in holders.values() for h in ids})
+        wanted = {h for ids in holders.values() for h in ids}
+        wanted |= {d.customer_id for d, _ in drafts if d.customer_id is not None}
+        existing = uow.customers.get_many(tenant_id, wanted)
         new: list[tuple[Draft, Customer]] = []
         updates: dict[str, tuple[list[Draft], Customer, int]] = {}
 

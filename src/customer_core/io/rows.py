@@ -20,6 +20,7 @@ from customer_core.domain.model.customer import (
 )
 from customer_core.domain.values.address import Address, AddressType
 from customer_core.domain.values.email import Email
+from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone, parse_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
@@ -57,6 +58,8 @@ class Draft:
     external_id: ExternalId | None = None
     #: Values of the row left out because they were not valid (the row was kept).
     warnings: tuple[RowError, ...] = ()
+    #: The customer the row names by id (a file exported by this library).
+    customer_id: str | None = None
 
     def identity_keys(self) -> set[IdentityKey]:
         keys = {IdentityKey(IdentityKind.PHONE, p.match_key) for p in self.phones}
@@ -114,6 +117,7 @@ class Draft:
             note=self.note or other.note,
             external_id=self.external_id or other.external_id,
             warnings=self.warnings + other.warnings,
+            customer_id=self.customer_id or other.customer_id,
         )
 
 
@@ -218,12 +222,16 @@ def parse_row(
     external_id = (
         attempt("external_id", lambda: ExternalId.parse("code", external)) if external else None
     )
+    customer_id = row.get("customer_id") or None
+    if customer_id is not None:
+        customer_id = attempt("customer_id", partial(check_id, customer_id, "customer_id"))
     if not name or (strict and errors):
         return errors or [RowError(line, "name", Code.REQUIRED_FIELD, "the name is required")]
     return Draft(
         lines=(line,),
         name=name,
         warnings=tuple(errors),
+        customer_id=customer_id,
         tax_id=tax_id,
         phones=tuple(phones),
         emails=tuple(emails),
