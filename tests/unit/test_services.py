@@ -431,3 +431,16 @@ def test_a_record_stored_over_the_limits_stays_editable_and_can_be_brought_back(
     assert len(ana.phones) == 4
     ana = service.change_status(T, ADMIN, ana.id, "inactive")
     assert (ana.status, ana.note) == ("inactive", "called back")
+
+
+def test_an_actor_of_another_tenant_is_refused_before_anything_is_read() -> None:
+    """Even an import whose every row is bad answers wrong_tenant, not a report."""
+    import io
+
+    from customer_core import connect
+
+    core = connect("memory://")
+    other = Actor(tenant_id="a", user_id="u", role="admin")
+    with pytest.raises(InvalidOperation) as info:
+        core.importer.run("b", other, io.BytesIO(b"Nome;E-mail\n;x\n"))
+    assert (info.value.code, info.value.field) == ("wrong_tenant", "tenant_id")

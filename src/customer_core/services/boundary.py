@@ -17,7 +17,9 @@ finds the id parameters **by name**:
   receives a list (``messenger_ids`` and ``external_ids`` are values, not
   record ids);
 - ``actor``: an :class:`~customer_core.Actor` (whose own ids its constructor
-  checked).
+  checked), of the ``tenant_id`` given (else ``wrong_tenant``, before
+  anything is read or written: an import into another tenant is refused even
+  when every row is bad).
 
 What an id is: :mod:`customer_core.domain.values.ids`. A wrong id raises
 :class:`~customer_core.errors.InvalidValue` with the parameter's name as
@@ -58,7 +60,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.values.ids import check_id, check_ids
-from customer_core.errors import Code, InvalidValue
+from customer_core.errors import Code, InvalidOperation, InvalidValue
 from customer_core.unset import UNSET
 
 __all__ = ["IdParameter", "checking_ids", "id_parameters"]
@@ -151,14 +153,28 @@ def checking_ids(function: F) -> F:
     if not parameters:
         return function
 
+    names = {p.name for p in parameters}
+    tenant_and_actor = {"tenant_id", "actor"} <= names
+
     @functools.wraps(function)
     def checked(*args: Any, **kwargs: Any) -> Any:
         given = list(args)
+        values: dict[str, object] = {}
         for parameter in parameters:
             if parameter.position is not None and parameter.position < len(given):
                 given[parameter.position] = _checked(parameter, given[parameter.position])
+                values[parameter.name] = given[parameter.position]
             elif parameter.name in kwargs:
                 kwargs[parameter.name] = _checked(parameter, kwargs[parameter.name])
+                values[parameter.name] = kwargs[parameter.name]
+        if tenant_and_actor:
+            actor = values.get("actor")
+            if isinstance(actor, Actor) and actor.tenant_id != values.get("tenant_id"):
+                raise InvalidOperation(
+                    "the actor does not belong to this tenant",
+                    code=Code.WRONG_TENANT,
+                    field="tenant_id",
+                )
         return function(*given, **kwargs)
 
     setattr(checked, _CHECKED, parameters)
