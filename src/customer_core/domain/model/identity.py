@@ -47,6 +47,8 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, NamedTuple
 
+from customer_core.domain.values.text import masked
+
 if TYPE_CHECKING:
     from customer_core.domain.model.customer import Customer
 
@@ -74,8 +76,13 @@ _SHAREABLE = frozenset({IdentityKind.PHONE, IdentityKind.EMAIL})
 
 
 class IdentityKey(NamedTuple):
+    """One identifier's key: its kind, and the form every spelling of it shares."""
+
     kind: IdentityKind
     key: str
+
+    def __repr__(self) -> str:
+        return f"IdentityKey({self.kind.value}, '{masked(self.key)}')"  # a CPF, a phone...
 
 
 def identity_keys(customer: Customer) -> tuple[IdentityKey, ...]:

@@ -220,6 +220,15 @@ class Address:
             )
         return address
 
+    def __repr__(self) -> str:
+        # Where someone lives is personal: the street, number, complement,
+        # neighbourhood and CEP never print; the city and state say enough.
+        hidden = [
+            n for n in ("street", "number", "complement", "neighborhood", "cep") if getattr(self, n)
+        ]
+        shown = f"{self.type.value}, city={self.city!r}, uf={self.uf!r}"
+        return f"Address({shown}, hidden={hidden})" if hidden else f"Address({shown})"
+
     def __str__(self) -> str:
         first = ", ".join(p for p in (self.street, self.number, self.complement) if p)
         place = " - ".join(p for p in (self.neighborhood, self.city, self.uf) if p)

@@ -4,8 +4,11 @@ A social profile may be typed as a handle or pasted as a profile link; both
 give the same handle:
 
 >>> from customer_core import SocialProfile, MessengerId
->>> SocialProfile.parse("https://www.instagram.com/Joao.Silva/?hl=pt")
-SocialProfile(network=<SocialNetwork.INSTAGRAM: 'instagram'>, handle='Joao.Silva')
+>>> profile = SocialProfile.parse("https://www.instagram.com/Joao.Silva/?hl=pt")
+>>> profile.network, profile.handle
+(<SocialNetwork.INSTAGRAM: 'instagram'>, 'Joao.Silva')
+>>> profile  # a handle names a person: reprs mask it
+SocialProfile(instagram, 'J***')
 >>> SocialProfile.parse("@joao.silva", network="instagram").match_key
 'instagram:joao.silva'
 >>> MessengerId.parse("whatsapp", "+55 11 98765-4321").id
@@ -31,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from customer_core.domain.values.phone import phone_match_key
+from customer_core.domain.values.text import masked
 from customer_core.errors import Code, InvalidSocialProfile
 
 __all__ = [
@@ -244,6 +248,9 @@ class SocialProfile:
     def __str__(self) -> str:
         return f"{self.network.value}:{self.handle}"
 
+    def __repr__(self) -> str:
+        return f"SocialProfile({self.network.value}, '{masked(self.handle, end=0, start=1)}')"
+
 
 class MessengerApp(enum.Enum):
     """Messaging apps whose user ids identify a customer."""
@@ -327,6 +334,9 @@ class MessengerId:
     def __str__(self) -> str:
         return f"{self.app.value}:{self.id}"
 
+    def __repr__(self) -> str:
+        return f"MessengerId({self.app.value}, '{masked(self.id)}')"
+
 
 _DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
@@ -409,3 +419,6 @@ class ExternalId:
 
     def __str__(self) -> str:
         return f"{self.system}:{self.id}"
+
+    def __repr__(self) -> str:
+        return f"ExternalId('{self.system}', '{masked(self.id, end=2)}')"

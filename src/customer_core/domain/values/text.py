@@ -12,7 +12,7 @@ import unicodedata
 
 from customer_core.errors import Code, InvalidValue
 
-__all__ = ["check_printable", "fold", "fold_tokens"]
+__all__ = ["check_printable", "fold", "fold_tokens", "masked"]
 
 _ALLOWED_CONTROLS = frozenset("\n\r\t")
 
@@ -46,3 +46,21 @@ def fold_tokens(text: str, /) -> list[str]:
     """The words of ``fold(text)``, punctuation removed."""
     cleaned = "".join(c if c.isalnum() else " " for c in fold(text))
     return cleaned.split()
+
+
+def masked(text: str, *, end: int = 4, start: int = 0) -> str:
+    """``text`` for logs and reprs: all but ``start`` leading and ``end`` trailing characters hidden.
+
+    Values that identify a person (a WhatsApp number, a handle, an id in
+    another system, a CPF in an identity key) never print whole.
+
+    >>> masked("5511987654321")
+    '*********4321'
+    >>> masked("ana.lima", end=0, start=1)
+    'a***'
+    """
+    if end == 0:
+        return text[:start] + "***"
+    if len(text) <= start + end:
+        return "*" * len(text)
+    return text[:start] + "*" * (len(text) - start - end) + text[-end:]
