@@ -612,3 +612,18 @@ def test_upserting_the_own_export_changes_nothing() -> None:
     again = importer.run(T, ADMIN, data(out.getvalue()), mode="upsert")
     assert (again.created, again.updated, again.unchanged, again.failed) == (0, 0, 3, 0)
     assert count(store) == 3
+
+
+@pytest.mark.parametrize("name", ["=1+1", "'=1+1", "''=1+1", "\uff1d1+1", "\u200b=1+1", "@Ana", "-Ana"])
+def test_formula_looking_names_are_defused_and_round_trip_exactly(name: str) -> None:
+    store, _, customers = setup()
+    customers.register(T, ADMIN, name=name, emails=["a@x.com"])
+    out = io.StringIO()
+    Exporter(store).run(T, ADMIN, out)
+    cell = out.getvalue().splitlines()[1].split(";")[0]
+    assert cell.startswith("'")  # a spreadsheet shows it as text
+    target, importer, _ = setup()
+    importer.run(T, ADMIN, data(out.getvalue()))
+    with target.unit_of_work() as uow:
+        (again,) = uow.customers.list_page(T)
+    assert again.name == name

@@ -22,6 +22,7 @@ import codecs
 import csv
 import io
 import sys
+import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import IO, Any, cast
 
@@ -130,14 +131,33 @@ def _column_for(header: str) -> str | None:
     return _HEADER_INDEX.get(" ".join(fold_tokens(header)))
 
 
+def _formula_after_quotes(value: str) -> bool:
+    """Whether ``value``, past any leading quotes, is what a spreadsheet runs as a formula.
+
+    Looked at as a spreadsheet reads it: after Unicode normalization (a
+    full-width ``＝`` is ``=``) and without invisible format characters (a
+    zero-width space before ``=`` hides nothing).
+    """
+    shown = unicodedata.normalize("NFKC", value)
+    shown = "".join(c for c in shown if unicodedata.category(c) != "Cf")
+    return shown.lstrip("'").startswith(_FORMULA_START)
+
+
 def neutralize(value: str) -> str:
-    """Defuse spreadsheet formulas (CSV injection): a leading ``=+-@`` gets a ``'``."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Defuse spreadsheet formulas (CSV injection): such a value gets a leading ``'``.
+
+    A value already starting with ``'`` before a formula gets one more, so
+    that :func:`unneutralize` gives it back exactly.
+
+    >>> [neutralize(v) for v in ("=1+1", "\uff1d1+1", "\u200b=1+1", "'=1+1", "Ana")]
+    ["'=1+1", "'＝1+1", "'\u200b=1+1", "''=1+1", 'Ana']
+    """
+    return "'" + value if _formula_after_quotes(value) else value
 
 
 def unneutralize(value: str) -> str:
     """Undo :func:`neutralize` on import, so an export re-imports to the same data."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and _formula_after_quotes(value[1:]):
         return value[1:]
     return value
 
