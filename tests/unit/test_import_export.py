@@ -614,7 +614,9 @@ def test_upserting_the_own_export_changes_nothing() -> None:
     assert count(store) == 3
 
 
-@pytest.mark.parametrize("name", ["=1+1", "'=1+1", "''=1+1", "\uff1d1+1", "\u200b=1+1", "@Ana", "-Ana"])
+@pytest.mark.parametrize(
+    "name", ["=1+1", "'=1+1", "''=1+1", "\uff1d1+1", "\u200b=1+1", "@Ana", "-Ana"]
+)
 def test_formula_looking_names_are_defused_and_round_trip_exactly(name: str) -> None:
     store, _, customers = setup()
     customers.register(T, ADMIN, name=name, emails=["a@x.com"])
