@@ -444,3 +444,37 @@ def test_an_actor_of_another_tenant_is_refused_before_anything_is_read() -> None
     with pytest.raises(InvalidOperation) as info:
         core.importer.run("b", other, io.BytesIO(b"Nome;E-mail\n;x\n"))
     assert (info.value.code, info.value.field) == ("wrong_tenant", "tenant_id")
+
+
+def test_every_login_path_verifies_one_password() -> None:
+    """Unknown e-mail, no password, inactive customer, wrong password: the same work."""
+    from customer_core.defaults import ScryptPasswordHasher
+
+    class Counting(ScryptPasswordHasher):
+        calls = 0
+
+        def verify(self, password: str, hashed: str) -> bool:
+            Counting.calls += 1
+            return super().verify(password, hashed)
+
+    service = CustomerService(MemoryStore(), preset=presets.ERP_SHOP, hasher=Counting())
+    with_password = service.register(
+        T, SELLER, name="Ana", emails=["ana@x.com"], password="s3nha-segura"
+    )
+    service.register(T, SELLER, name="Bia", emails=["bia@x.com"])  # no password
+    inactive = service.register(
+        T, SELLER, name="Caio", emails=["caio@x.com"], password="s3nha-segura"
+    )
+    service.change_status(T, SELLER, inactive.id, "inactive")
+    for login, password in [
+        ("nobody@x.com", "x" * 10),
+        ("bia@x.com", "x" * 10),
+        ("caio@x.com", "s3nha-segura"),
+        ("ana@x.com", "wrong-password"),
+    ]:
+        before = Counting.calls
+        assert service.authenticate(T, login, password) is None
+        assert Counting.calls - before == 1, login
+    assert service.authenticate(T, "ANA@x.com", "s3nha-segura") == service.get(
+        T, SELLER, with_password.id
+    )

@@ -63,21 +63,26 @@ class CustomerCredentials(CustomerChanges):
         )
 
     def authenticate(self, tenant_id: str, login: str, password: str, /) -> Customer | None:
-        """The customer whose login (primary e-mail) and password match, if allowed to log in."""
+        """The customer whose login (primary e-mail) and password match, if allowed to log in.
+
+        Every path does the same work, one password verification: an unknown
+        e-mail, a customer without a password or one whose status does not
+        grant access take as long as a wrong password, so timing never tells
+        which e-mails are registered.
+        """
         key = IdentityKey(IdentityKind.LOGIN_EMAIL, Email.parse(login, field="login").match_key)
         with self.uow_factory() as uow:
             customer_id = next(iter(uow.customers.holders(tenant_id, [key]).get(key, ())), None)
-            if customer_id is None:
-                self.hasher.verify(password, self._dummy_hash())  # same cost either way
-                return None
-            customer = uow.customers.get(tenant_id, customer_id)
-        if (
-            customer.primary_email_key != key.key
-            or customer.password_hash is None
-            or not customer.can_log_in(self.preset.statuses)
-        ):
-            return None
-        return customer if self.hasher.verify(password, customer.password_hash) else None
+            customer = None if customer_id is None else uow.customers.get(tenant_id, customer_id)
+        allowed = (
+            customer is not None
+            and customer.primary_email_key == key.key
+            and customer.password_hash is not None
+            and customer.can_log_in(self.preset.statuses)
+        )
+        stored = customer.password_hash if allowed and customer is not None else None
+        matches = self.hasher.verify(password, stored or self._dummy_hash())
+        return customer if allowed and matches else None
 
     def create_reset_token(self, tenant_id: str, actor: Actor, customer_id: str, /) -> str:
         """A one-time token to set a new password; only its digest is stored."""
