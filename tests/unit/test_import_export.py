@@ -6,7 +6,7 @@ import gc
 import io
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -22,9 +22,8 @@ from customer_core.testing import strategies as cc
 T = "loja"
 ADMIN = Actor(tenant_id=T, user_id="admin", role="admin")
 HEADER = "Nome;E-mail;DDI;DDD;Telefone;CPF/CNPJ;Rua;Bairro;Cidade;Estado;CEP\n"
-TEMPLATE = (
-    Path(__file__).parents[2] / "src/customer_core/io/templates/planilha-de-clientes-modelo.csv"
-)
+#: The template shipped in the package (found through it, wherever this file lives).
+TEMPLATE = resources.files("customer_core.io") / "templates" / "planilha-de-clientes-modelo.csv"
 
 
 def setup(
@@ -45,7 +44,8 @@ def count(store: MemoryStore) -> int:
 
 def test_the_shipped_template_imports() -> None:
     _store, importer, _ = setup(presets.OMNICHAT)
-    report = importer.run(T, ADMIN, TEMPLATE)
+    with resources.as_file(TEMPLATE) as template:
+        report = importer.run(T, ADMIN, template)
     assert (report.created, report.failed) == (1, 0), report.errors
 
 
