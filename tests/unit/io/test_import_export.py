@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import io
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from customer_core import Actor, InvalidValue, presets
 from customer_core.adapters.memory import MemoryStore
+from customer_core.domain.model.identity import IdentityKind
 from customer_core.io import Exporter, Importer, Progress, RowOutcome
+from customer_core.io.rows import Draft, parse_row
 from customer_core.services import CustomerService, PortfolioService
 from customer_core.testing import strategies as cc
 
@@ -40,6 +42,29 @@ def data(text: str, encoding: str = "utf-8") -> io.BytesIO:
 def count(store: MemoryStore) -> int:
     with store.unit_of_work() as uow:
         return uow.customers.count(T)
+
+
+def test_a_row_has_the_identity_keys_of_the_customer_it_becomes() -> None:
+    draft = parse_row(
+        2,
+        {
+            "name": "Padaria Pão Quente",
+            "tax_id": "11.222.333/0001-81",
+            "phone": "11 98765-4321",
+            "other_phones": "11 3333-4444",
+            "email": "Contato@Padaria.com.br",
+            "external_id": "ERP-7",
+        },
+    )
+    assert isinstance(draft, Draft)
+    made = draft.new_customer(id="c1", tenant_id=T, now=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    assert draft.identity_keys() == set(made.identity_keys())
+    assert {k.kind for k in draft.identity_keys()} == {
+        IdentityKind.TAX_ID,
+        IdentityKind.PHONE,
+        IdentityKind.EMAIL,
+        IdentityKind.EXTERNAL,
+    }
 
 
 def test_the_shipped_template_imports() -> None:
