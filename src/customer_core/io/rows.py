@@ -14,10 +14,10 @@ from customer_core.domain.model.customer import (
     Customer,
     CustomerKind,
     IdentityKey,
-    IdentityKind,
     Source,
     clean_name,
 )
+from customer_core.domain.model.identity import identity_keys_from
 from customer_core.domain.values.address import Address, AddressType
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.ids import check_id
@@ -62,13 +62,15 @@ class Draft:
     customer_id: str | None = None
 
     def identity_keys(self) -> set[IdentityKey]:
-        keys = {IdentityKey(IdentityKind.PHONE, p.match_key) for p in self.phones}
-        keys |= {IdentityKey(IdentityKind.EMAIL, e.match_key) for e in self.emails}
-        if self.tax_id is not None:
-            keys.add(IdentityKey(IdentityKind.TAX_ID, self.tax_id.digits))
-        if self.external_id is not None:
-            keys.add(IdentityKey(IdentityKind.EXTERNAL, self.external_id.match_key))
-        return keys
+        external_ids = () if self.external_id is None else (self.external_id,)
+        return set(
+            identity_keys_from(
+                tax_id=self.tax_id,
+                phones=self.phones,
+                emails=self.emails,
+                external_ids=external_ids,
+            )
+        )
 
     def match_record(self) -> MatchRecord:
         """What the conflicting-evidence rule needs of the row (a CNPJ makes it a company)."""

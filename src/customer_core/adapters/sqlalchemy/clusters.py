@@ -26,11 +26,12 @@ from customer_core.adapters.sqlalchemy.tables import customer_identities, custom
 from customer_core.domain.matching.duplicates import ClusterKeys
 from customer_core.domain.model.customer import CustomerKind, IdentityKind
 from customer_core.domain.rules.visibility import VisibilityScope
+from customer_core.domain.values.tax_id import CNPJ_ROOT_LENGTH
 
 __all__ = ["cluster_keys"]
 
 #: The index keys a CPF by its 11 digits and a CNPJ by its 14 characters, the root first.
-CNPJ_LENGTH, ROOT_LENGTH = 14, 8
+CNPJ_LENGTH = 14
 _COMPANY = CustomerKind.COMPANY.value
 
 
@@ -55,7 +56,7 @@ def _sharing_a_line(scope: VisibilityScope) -> Select[Any]:
 def _shared_roots(scope: VisibilityScope) -> Select[Any]:
     """(customer, kind, root) of the visible customers whose CNPJ root another one has."""
     i, c = customer_identities.c, customers.c
-    root = func.substr(i.key, 1, ROOT_LENGTH)
+    root = func.substr(i.key, 1, CNPJ_ROOT_LENGTH)
     held = customer_identities.join(
         customers, and_(c.tenant_id == i.tenant_id, c.id == i.customer_id)
     )

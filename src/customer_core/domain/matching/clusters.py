@@ -9,7 +9,7 @@ import attrs
 
 from customer_core.domain.matching.records import Cluster, Evidence, MatchRecord
 from customer_core.domain.model.customer import Customer, CustomerKind
-from customer_core.domain.values.tax_id import Cnpj
+from customer_core.domain.values.tax_id import Cnpj, cnpj_root
 
 __all__ = ["ClusterKeys", "exact_clusters"]
 
@@ -29,7 +29,7 @@ class ClusterKeys:
     lines: tuple[str, ...] = ()
     #: The lines held as WhatsApp ids.
     whatsapp: tuple[str, ...] = ()
-    #: The first 8 characters of its CNPJ.
+    #: The root of its CNPJ (:func:`~customer_core.domain.values.tax_id.cnpj_root`).
     cnpj_root: str | None = None
 
     @classmethod
@@ -37,7 +37,7 @@ class ClusterKeys:
         """The keys of a customer or of its match record."""
         if isinstance(each, MatchRecord):
             kind, _, digits = (each.tax_id or "").partition(":")
-            root = digits[:8] if kind == Cnpj.kind else None
+            root = cnpj_root(digits) if kind == Cnpj.kind else None
             return cls(each.id, each.company, each.lines, each.whatsapp, root)
         whatsapp = {k for m in each.messenger_ids if (k := m.phone_key) is not None}
         lines = whatsapp | {p.match_key for p in each.phones}

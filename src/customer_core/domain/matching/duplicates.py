@@ -111,7 +111,7 @@ from customer_core.domain.matching.records import (
     _records,
 )
 from customer_core.domain.model.customer import Customer
-from customer_core.domain.values.tax_id import Cnpj
+from customer_core.domain.values.tax_id import Cnpj, cnpj_root
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -152,7 +152,7 @@ def blocking_keys(record: MatchRecord, /) -> set[str]:
     keys |= {f"cep:{cep}" for cep in record.ceps}
     if record.tax_id is not None:
         kind, _, digits = record.tax_id.partition(":")
-        keys.add(f"tax:{digits[:8] if kind == Cnpj.kind else digits}")
+        keys.add(f"tax:{cnpj_root(digits) if kind == Cnpj.kind else digits}")
     sounds: set[str] = set()
     for name in record.names:
         heard = sorted(

@@ -45,14 +45,19 @@ never stored on the record.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
+from customer_core.domain.values.email import Email
+from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile
+from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.tax_id import TaxId
 from customer_core.domain.values.text import masked
 
 if TYPE_CHECKING:
     from customer_core.domain.model.customer import Customer
 
-__all__ = ["IdentityKey", "IdentityKind", "identity_keys"]
+__all__ = ["IdentityKey", "IdentityKind", "identity_keys", "identity_keys_from"]
 
 
 class IdentityKind(enum.Enum):
@@ -86,27 +91,67 @@ class IdentityKey(NamedTuple):
 
 
 def identity_keys(customer: Customer) -> tuple[IdentityKey, ...]:
-    """Every key of ``customer``, exclusive ones first, each once, in a stable order."""
+    """Every key of ``customer``, exclusive ones first, each once, in a stable order.
+
+    The primary e-mail is the login e-mail of a customer who has a password.
+    """
+    return identity_keys_from(
+        tax_id=customer.tax_id,
+        login_email_key=customer.primary_email_key if customer.password_hash is not None else None,
+        messenger_ids=customer.messenger_ids,
+        social_profiles=customer.social_profiles,
+        external_ids=customer.external_ids,
+        phones=customer.phones,
+        emails=customer.emails,
+    )
+
+
+def identity_keys_from(
+    *,
+    tax_id: TaxId | None = None,
+    login_email_key: str | None = None,
+    messenger_ids: Iterable[MessengerId] = (),
+    social_profiles: Iterable[SocialProfile] = (),
+    external_ids: Iterable[ExternalId] = (),
+    phones: Iterable[Phone] = (),
+    emails: Iterable[Email] = (),
+) -> tuple[IdentityKey, ...]:
+    """The keys these identifiers give, exclusive ones first, each once, in a stable order.
+
+    The one place that knows which identifier gives which key: a stored
+    customer (:func:`identity_keys`) and a record not yet built (a row of an
+    import) both get their keys here. ``login_email_key`` is the match key of
+    the login e-mail; a WhatsApp id gives the key of its phone line.
+
+    >>> from customer_core import Email, MessengerId, Phone, parse_tax_id
+    >>> keys = identity_keys_from(
+    ...     tax_id=parse_tax_id("11.222.333/0001-81"),
+    ...     messenger_ids=[MessengerId.parse("whatsapp", "5511987654321")],
+    ...     phones=[Phone.parse("(11) 98765-4321")],
+    ...     emails=[Email.parse("Ana@Exemplo.com")])
+    >>> [(k.kind.value, k.key) for k in keys]
+    [('tax_id', '11222333000181'), ('phone', '5511987654321'), ('email', 'ana@exemplo.com')]
+    """
     keys: dict[IdentityKey, None] = {}
-    if customer.tax_id is not None:
-        keys[IdentityKey(IdentityKind.TAX_ID, customer.tax_id.digits)] = None
-    if customer.password_hash is not None and customer.primary_email_key is not None:
-        keys[IdentityKey(IdentityKind.LOGIN_EMAIL, customer.primary_email_key)] = None
+    if tax_id is not None:
+        keys[IdentityKey(IdentityKind.TAX_ID, tax_id.digits)] = None
+    if login_email_key is not None:
+        keys[IdentityKey(IdentityKind.LOGIN_EMAIL, login_email_key)] = None
     lines = []
-    for messenger in customer.messenger_ids:
+    for messenger in messenger_ids:
         line = messenger.phone_key
         if line is None:
             keys[IdentityKey(IdentityKind.MESSENGER, messenger.match_key)] = None
         else:
             lines.append(line)
-    for social in customer.social_profiles:
+    for social in social_profiles:
         keys[IdentityKey(IdentityKind.SOCIAL, social.match_key)] = None
-    for external in customer.external_ids:
+    for external in external_ids:
         keys[IdentityKey(IdentityKind.EXTERNAL, external.match_key)] = None
-    for phone in customer.phones:
+    for phone in phones:
         keys[IdentityKey(IdentityKind.PHONE, phone.match_key)] = None
     for line in lines:
         keys[IdentityKey(IdentityKind.PHONE, line)] = None
-    for email in customer.emails:
+    for email in emails:
         keys[IdentityKey(IdentityKind.EMAIL, email.match_key)] = None
     return tuple(keys)

@@ -49,7 +49,18 @@ from stdnum.exceptions import ValidationError as _StdnumError
 
 from customer_core.errors import Code, InvalidTaxId
 
-__all__ = ["Cnpj", "Cpf", "TaxId", "cpf_check_digits", "parse_tax_id"]
+__all__ = [
+    "CNPJ_ROOT_LENGTH",
+    "Cnpj",
+    "Cpf",
+    "TaxId",
+    "cnpj_root",
+    "cpf_check_digits",
+    "parse_tax_id",
+]
+
+#: How many characters a CNPJ's root has (see :func:`cnpj_root`).
+CNPJ_ROOT_LENGTH = 8
 
 _SEPARATORS = re.compile(r"[\s./\-]")
 
@@ -233,7 +244,7 @@ class Cnpj(_TaxIdentifier):
     @property
     def root(self) -> str:
         """The first 8 characters: the same company across all its branches."""
-        return self.digits[:8]
+        return cnpj_root(self.digits)
 
     @property
     def is_headquarters(self) -> bool:
@@ -242,6 +253,19 @@ class Cnpj(_TaxIdentifier):
 
 
 TaxId = Cpf | Cnpj
+
+
+def cnpj_root(compact: str, /) -> str:
+    """The root of a CNPJ in compact form: its first 8 characters, shared by the head
+    office and every branch of one company.
+
+    For a CNPJ held as text (a stored key, a match record); a :class:`Cnpj` has
+    it as :attr:`Cnpj.root`.
+
+    >>> cnpj_root("11222333000181")
+    '11222333'
+    """
+    return compact[:CNPJ_ROOT_LENGTH]
 
 
 def cpf_check_digits(body: str, /) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import gc
 import io
 from collections.abc import Callable, Sequence
-from datetime import timedelta
-from pathlib import Path
+from datetime import datetime, timedelta, timezone
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -15,16 +15,17 @@ from hypothesis import strategies as st
 
 from customer_core import Actor, InvalidValue, presets
 from customer_core.adapters.memory import MemoryStore
+from customer_core.domain.model.identity import IdentityKind
 from customer_core.io import Exporter, Importer, Progress, RowOutcome
+from customer_core.io.rows import Draft, parse_row
 from customer_core.services import CustomerService, PortfolioService
 from customer_core.testing import strategies as cc
 
 T = "loja"
 ADMIN = Actor(tenant_id=T, user_id="admin", role="admin")
 HEADER = "Nome;E-mail;DDI;DDD;Telefone;CPF/CNPJ;Rua;Bairro;Cidade;Estado;CEP\n"
-TEMPLATE = (
-    Path(__file__).parents[2] / "src/customer_core/io/templates/planilha-de-clientes-modelo.csv"
-)
+#: The template shipped in the package (found through it, wherever this file lives).
+TEMPLATE = resources.files("customer_core.io") / "templates" / "planilha-de-clientes-modelo.csv"
 
 
 def setup(
@@ -43,9 +44,33 @@ def count(store: MemoryStore) -> int:
         return uow.customers.count(T)
 
 
+def test_a_row_has_the_identity_keys_of_the_customer_it_becomes() -> None:
+    draft = parse_row(
+        2,
+        {
+            "name": "Padaria Pão Quente",
+            "tax_id": "11.222.333/0001-81",
+            "phone": "11 98765-4321",
+            "other_phones": "11 3333-4444",
+            "email": "Contato@Padaria.com.br",
+            "external_id": "ERP-7",
+        },
+    )
+    assert isinstance(draft, Draft)
+    made = draft.new_customer(id="c1", tenant_id=T, now=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    assert draft.identity_keys() == set(made.identity_keys())
+    assert {k.kind for k in draft.identity_keys()} == {
+        IdentityKind.TAX_ID,
+        IdentityKind.PHONE,
+        IdentityKind.EMAIL,
+        IdentityKind.EXTERNAL,
+    }
+
+
 def test_the_shipped_template_imports() -> None:
     _store, importer, _ = setup(presets.OMNICHAT)
-    report = importer.run(T, ADMIN, TEMPLATE)
+    with resources.as_file(TEMPLATE) as template:
+        report = importer.run(T, ADMIN, template)
     assert (report.created, report.failed) == (1, 0), report.errors
 
 
