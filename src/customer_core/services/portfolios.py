@@ -145,14 +145,29 @@ class PortfolioService(ServiceBase):
         return portfolio
 
     def get(self, tenant_id: str, actor: Actor, portfolio_id: str, /) -> Portfolio:
+        """The portfolio, or ``not_found`` when the actor cannot see it."""
         check_tenant(tenant_id, actor)
         with self.uow_factory() as uow:
-            return uow.portfolios.get(tenant_id, portfolio_id)
+            return self._visible(uow, tenant_id, actor, portfolio_id)
 
     def list_all(self, tenant_id: str, actor: Actor, /) -> Sequence[Portfolio]:
+        """The portfolios the actor can see (all of them for admins and open mode)."""
         check_tenant(tenant_id, actor)
         with self.uow_factory() as uow:
-            return uow.portfolios.list_all(tenant_id)
+            scope = self._scope(uow, tenant_id, actor)
+            return [p for p in uow.portfolios.list_all(tenant_id) if scope.allows_portfolio(p.id)]
+
+    def _visible(
+        self, uow: UnitOfWork, tenant_id: str, actor: Actor, portfolio_id: str
+    ) -> Portfolio:
+        """A portfolio the actor sees: one it cannot see is ``not_found`` (read, managed or deleted).
+
+        A supervisor without ``view_all_portfolios`` could otherwise add itself
+        to another team's portfolio and read its customers, or delete it.
+        """
+        if not self._scope(uow, tenant_id, actor).allows_portfolio(portfolio_id):
+            raise NotFound("portfolio not found", code=Code.NOT_FOUND, field="portfolio_id")
+        return uow.portfolios.get(tenant_id, portfolio_id)
 
     def update(
         self,
@@ -169,7 +184,7 @@ class PortfolioService(ServiceBase):
         check_tenant(tenant_id, actor)
         self._manage(actor)
         with self.uow_factory() as uow:
-            current = uow.portfolios.get(tenant_id, portfolio_id)
+            current = self._visible(uow, tenant_id, actor, portfolio_id)
             changed = attrs.evolve(
                 current,
                 name=(clean_name(name, "name") or current.name)
@@ -197,6 +212,7 @@ class PortfolioService(ServiceBase):
         check_tenant(tenant_id, actor)
         self._manage(actor)
         with self.uow_factory() as uow:
+            self._visible(uow, tenant_id, actor, portfolio_id)
             unassigned = uow.portfolios.delete(tenant_id, portfolio_id)
             uow.record(
                 self._new_event(

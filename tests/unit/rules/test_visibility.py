@@ -80,6 +80,26 @@ class TestRestricted:
             with pytest.raises(NotFound):  # writes too: invisible means not found
                 core.customers.update(T, SELLER_1, ids[hidden], note="x")
 
+    def test_a_supervisor_cannot_grant_itself_another_teams_portfolio(self) -> None:
+        """Issue 21 #1: without view_all_portfolios, another team's portfolio does not exist."""
+        core, ids = _world(self.preset)
+        supervisor = Actor(tenant_id=T, user_id="sup", role="supervisor")
+        from customer_core.errors import NotFound
+
+        with pytest.raises(NotFound):
+            core.portfolios.update(T, supervisor, ids["p2"], member_ids=["s2", "sup"])
+        with pytest.raises(NotFound):
+            core.portfolios.delete(T, supervisor, ids["p2"])
+        with pytest.raises(NotFound):
+            core.portfolios.get(T, supervisor, ids["p2"])
+        assert core.portfolios.list_all(T, supervisor) == []
+        assert core.portfolios.get(T, ADMIN, ids["p2"]).member_ids == frozenset({"s2"})
+        assert names(core.directory.list(T, supervisor, my_portfolio=False).items) == []
+        allowed = Actor(
+            tenant_id=T, user_id="sup", role="supervisor", permissions=["view_all_portfolios"]
+        )
+        assert len(core.portfolios.list_all(T, allowed)) == 2
+
     def test_a_shared_line_names_only_the_holders_the_seller_can_see(self) -> None:
         core, ids = _world(self.preset)
         # Caio (unassigned, invisible to seller 1) and Bia (seller 2's) share Ana's mobile.

@@ -65,6 +65,10 @@ class VisibilityScope:
             return self.unassigned
         return self.any_portfolio or portfolio_id in self.portfolio_ids
 
+    def allows_portfolio(self, portfolio_id: str) -> bool:
+        """Whether the actor sees this portfolio (and so may read or manage it)."""
+        return self.everything or self.any_portfolio or portfolio_id in self.portfolio_ids
+
     def allows_customer(self, customer: Customer) -> bool:
         return customer.tenant_id == self.tenant_id and self.allows(
             portfolio_id=customer.portfolio_id, responsible_id=customer.responsible_id
