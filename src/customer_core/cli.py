@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from customer_core import presets
+from customer_core.domain.matching.records import Evidence
 from customer_core.domain.model.actor import Actor
 from customer_core.errors import Code, CustomerCoreError, InvalidValue
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
@@ -150,6 +152,22 @@ def cmd_search(args: argparse.Namespace, out: IO[str]) -> int:
 def cmd_duplicates(args: argparse.Namespace, out: IO[str]) -> int:
     core = _core(args)
     report = core.identity.duplicate_report(args.tenant, _actor(args), threshold=args.threshold)
+    if args.format == "jsonl":  # one JSON object a line, for scripts and review tools
+        found: list[tuple[str, tuple[str, ...], float, tuple[Evidence, ...]]] = [
+            ("exact", c.ids, 1.0, c.evidence) for c in report.clusters
+        ]
+        found += [("suggestion", s.ids, s.score, s.evidence) for s in report.suggestions]
+        for kind, ids, score, reasons in found:
+            record = {
+                "kind": kind,
+                "customer_ids": list(ids),
+                "score": score,
+                "evidence": [
+                    {"kind": e.kind, "detail": e.detail, "weight": e.weight} for e in reasons
+                ],
+            }
+            print(json.dumps(record, ensure_ascii=False), file=out)
+        return 0
     names = _names(core, args)
     print(f"{len(report.clusters)} exact clusters", file=out)
     for cluster in report.clusters[: args.limit]:
@@ -268,6 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
     dup = sub.add_parser("duplicates", parents=[common], help="show the duplicate report")
     dup.add_argument("--threshold", type=float, default=0.6)
     dup.add_argument("--limit", type=int, default=20)
+    dup.add_argument(
+        "--format",
+        choices=["text", "jsonl"],
+        default="text",
+        help="jsonl: one JSON object a line (kind, customer_ids, score, evidence), all of them",
+    )
     dup.set_defaults(run=cmd_duplicates)
 
     search = sub.add_parser("search", parents=[common], help="search customers")

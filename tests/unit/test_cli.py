@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from customer_core import Actor, connect
 from customer_core.cli import main
 
 HEADER = "Nome;E-mail;Telefone\n"
@@ -91,3 +92,33 @@ def test_a_duplicate_threshold_outside_0_to_1_is_one_line(
     code, _, err = run(["duplicates", "--threshold", threshold], capsys)
     assert code != 0
     assert err.count("\n") == 1 and "invalid_value" in err and "threshold" in err, err
+
+
+def test_duplicates_as_json_lines(tmp_path: Path) -> None:
+    import json
+
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    core = connect(database)
+    admin = Actor(tenant_id="acme", user_id="cli", role="admin")
+    core.customers.register("acme", admin, name="João Silva", emails=["joao@x.com"])
+    core.customers.register(
+        "acme",
+        admin,
+        name="Joao da Silva",
+        emails=["joao.silva@x.com"],
+        addresses=[{"city": "Recife", "cep": "50010-000"}],
+    )
+    core.customers.register(
+        "acme", admin, name="João Silva", addresses=[{"city": "Recife", "cep": "50010-000"}]
+    )
+    core.close()
+    out = io.StringIO()
+    code = main(
+        ["duplicates", "--database", database, "--tenant", "acme", "--format", "jsonl"], out=out
+    )
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert code == 0 and records
+    assert all(set(r) == {"kind", "customer_ids", "score", "evidence"} for r in records)
+    assert all(
+        r["kind"] in ("exact", "suggestion") and len(r["customer_ids"]) >= 2 for r in records
+    )
