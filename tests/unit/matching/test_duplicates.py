@@ -458,3 +458,13 @@ def test_the_report_does_not_depend_on_input_order(
             people, threshold=0.0, policy=policy
         )
     assert exact_clusters(shuffled) == exact_clusters(people)
+
+
+def test_real_provider_domains_are_never_typos_of_one_another() -> None:
+    from customer_core.domain.matching.duplicates import _domain_typo
+
+    assert not _domain_typo("hotmail.com.br", "hotmail.com")
+    assert not _domain_typo("yahoo.com.br", "yahoo.com")
+    assert not _domain_typo("bol.com.br", "uol.com.br")
+    assert _domain_typo("gmial.com", "gmail.com")
+    assert _domain_typo("gmail.com.br", "gmail.com")  # not a provider: a slip

@@ -212,7 +212,14 @@ def _held_by_many(key: str, holders: Mapping[str, int] | None, limit: int) -> in
 
 
 def _domain_typo(x: str, y: str) -> bool:
-    """``gmial.com`` for ``gmail.com``, ``gmail.com.br`` for ``gmail.com``: one mailbox."""
+    """``gmial.com`` for ``gmail.com``, ``gmail.com.br`` for ``gmail.com``: one mailbox.
+
+    Two real providers are two mailboxes, however alike they look:
+    ``hotmail.com.br`` is not a typo of ``hotmail.com``, nor ``bol.com.br`` of
+    ``uol.com.br``.
+    """
+    if x in _FREE_MAIL and y in _FREE_MAIL:
+        return x == y
     if x.removesuffix(".br") == y.removesuffix(".br"):
         return True
     if (x in _FREE_MAIL) == (y in _FREE_MAIL):  # two providers, or two companies
