@@ -1,4 +1,13 @@
-"""What every service shares: its dependencies, events, commits and the actor's scope."""
+"""What every service shares: its dependencies, events, commits and the actor's scope.
+
+A service (a :class:`ServiceBase`) is a facade: its public methods are the
+API, and each checks its ids before it runs. What a method does is often the
+work of a small use-case object the service is composed of (its channels, its
+merges...); every such object is given the service's ``Dependencies``, which
+also hold the steps every unit of work shares. Those objects are internal and
+check no id: only a service's public methods call them, once the ids were
+checked.
+"""
 
 from __future__ import annotations
 
@@ -39,12 +48,105 @@ def check_tenant(tenant_id: str, actor: Actor) -> None:
         )
 
 
+class Dependencies:
+    """The dependencies of one service, and the steps each of its units of work shares.
+
+    A service makes one from its constructor's arguments (the standard ones
+    of :mod:`customer_core.defaults` filled in) and hands it to the use-case
+    objects it is composed of. Its methods take ids as given: call them only
+    from a service's public methods, which check their ids first.
+    """
+
+    __slots__ = ("clock", "hasher", "ids", "preset", "publisher", "tax_registry", "uow_factory")
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        *,
+        preset: presets.Preset,
+        clock: Clock,
+        ids: IdGenerator,
+        hasher: PasswordHasher,
+        tax_registry: TaxIdRegistry,
+        publisher: EventPublisher | None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.preset = preset
+        self.clock = clock
+        self.ids = ids
+        self.hasher = hasher
+        self.tax_registry = tax_registry
+        self.publisher = publisher
+
+    def new_event(
+        self, name: str, actor: Actor | None, tenant_id: str, customer_id: str | None, **data: Any
+    ) -> DomainEvent:
+        """An event of now, by ``actor`` (``None``: the system)."""
+        return DomainEvent(
+            name=name,
+            tenant_id=tenant_id,
+            customer_id=customer_id,
+            occurred_at=self.clock.now(),
+            actor_id=actor.user_id if actor else None,
+            data=data,
+        )
+
+    def commit(self, uow: UnitOfWork) -> None:
+        """Commit ``uow``, then hand its events to the publisher, if any."""
+        uow.commit()
+        if self.publisher is not None:
+            self.publisher.publish(uow.committed_events())
+
+    @contextmanager
+    def naming_visible_holders_only(self, tenant_id: str, actor: Actor) -> Iterator[None]:
+        """Report an identifier held by a customer the actor cannot see without naming it.
+
+        The identity index is unique per tenant, so a seller cannot take a
+        phone or e-mail another customer holds, visible or not; but the
+        error must not hand over the id of a customer the seller may not
+        see (``details["holder_id"]``), nor say whose it is.
+        """
+        try:
+            yield
+        except DuplicateIdentity as error:
+            holder = (error.details or {}).get("holder_id")
+            if holder is None or self.sees(tenant_id, actor, str(holder)):
+                raise
+            kind = (error.details or {}).get("kind")
+            raise DuplicateIdentity(
+                f"this {str(kind or 'identifier').replace('_', ' ')} is already in use",
+                code=error.code,
+                field=error.field,
+                **({"kind": kind} if kind else {}),
+            ) from None
+
+    def sees(self, tenant_id: str, actor: Actor, customer_id: str) -> bool:
+        """Whether the actor can see the customer, read in a unit of work of its own."""
+        with self.uow_factory() as uow:  # a fresh one: the failed write's is rolled back
+            try:
+                uow.customers.get_visible(self.scope(uow, tenant_id, actor), customer_id)
+            except NotFound:
+                return False
+        return True
+
+    def scope(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> VisibilityScope:
+        """The actor's visibility; portfolios are looked up only when they matter."""
+        check_tenant(tenant_id, actor)
+        return scope_for(
+            actor,
+            self.preset.access,
+            member_of=lambda: uow.portfolios.ids_for_user(tenant_id, actor.user_id),
+        )
+
+
 class ServiceBase:
     """Dependencies are injected once; what is not given comes from :mod:`customer_core.defaults`.
 
     Every public method of a subclass checks its id parameters (``tenant_id``,
     ``*_id``, ``*_ids``, ``actor``) before it runs:
-    :mod:`customer_core.services.boundary`.
+    :mod:`customer_core.services.boundary`. The dependencies are attributes,
+    shared with the use-case objects the service is composed of: setting one
+    sets it for them too.
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -64,67 +166,88 @@ class ServiceBase:
         tax_registry: TaxIdRegistry | None = None,
         publisher: EventPublisher | None = None,
     ) -> None:
-        self.uow_factory = uow_factory
-        self.preset = preset
-        self.clock = clock or SystemClock()
-        self.ids = ids or UuidIds()
-        self.hasher = hasher or ScryptPasswordHasher()
-        self.tax_registry = tax_registry or NoTaxIdRegistry()
-        self.publisher = publisher
+        self._deps = Dependencies(
+            uow_factory,
+            preset=preset,
+            clock=clock or SystemClock(),
+            ids=ids or UuidIds(),
+            hasher=hasher or ScryptPasswordHasher(),
+            tax_registry=tax_registry or NoTaxIdRegistry(),
+            publisher=publisher,
+        )
+
+    @property
+    def uow_factory(self) -> UnitOfWorkFactory:
+        """The storage: each use case opens one unit of work from it."""
+        return self._deps.uow_factory
+
+    @uow_factory.setter
+    def uow_factory(self, value: UnitOfWorkFactory) -> None:
+        self._deps.uow_factory = value
+
+    @property
+    def preset(self) -> presets.Preset:
+        """The tenant's rules: contact policy, statuses, access, registration."""
+        return self._deps.preset
+
+    @preset.setter
+    def preset(self, value: presets.Preset) -> None:
+        self._deps.preset = value
+
+    @property
+    def clock(self) -> Clock:
+        """Stamps records and events."""
+        return self._deps.clock
+
+    @clock.setter
+    def clock(self, value: Clock) -> None:
+        self._deps.clock = value
+
+    @property
+    def ids(self) -> IdGenerator:
+        """Makes the ids of new records."""
+        return self._deps.ids
+
+    @ids.setter
+    def ids(self, value: IdGenerator) -> None:
+        self._deps.ids = value
+
+    @property
+    def hasher(self) -> PasswordHasher:
+        """Hashes and checks the customers' shop passwords."""
+        return self._deps.hasher
+
+    @hasher.setter
+    def hasher(self, value: PasswordHasher) -> None:
+        self._deps.hasher = value
+
+    @property
+    def tax_registry(self) -> TaxIdRegistry:
+        """Checks a CPF/CNPJ when the preset asks for it."""
+        return self._deps.tax_registry
+
+    @tax_registry.setter
+    def tax_registry(self, value: TaxIdRegistry) -> None:
+        self._deps.tax_registry = value
+
+    @property
+    def publisher(self) -> EventPublisher | None:
+        """Receives the events of each committed unit of work (``None``: nobody)."""
+        return self._deps.publisher
+
+    @publisher.setter
+    def publisher(self, value: EventPublisher | None) -> None:
+        self._deps.publisher = value
+
+    # The shared steps, for the services that write without a use-case object.
 
     def _new_event(
         self, name: str, actor: Actor | None, tenant_id: str, customer_id: str | None, **data: Any
     ) -> DomainEvent:
-        return DomainEvent(
-            name=name,
-            tenant_id=tenant_id,
-            customer_id=customer_id,
-            occurred_at=self.clock.now(),
-            actor_id=actor.user_id if actor else None,
-            data=data,
-        )
+        return self._deps.new_event(name, actor, tenant_id, customer_id, **data)
 
     def _commit(self, uow: UnitOfWork) -> None:
-        uow.commit()
-        if self.publisher is not None:
-            self.publisher.publish(uow.committed_events())
-
-    @contextmanager
-    def _naming_visible_holders_only(self, tenant_id: str, actor: Actor) -> Iterator[None]:
-        """Report an identifier held by a customer the actor cannot see without naming it.
-
-        The identity index is unique per tenant, so a seller cannot take a
-        phone or e-mail another customer holds, visible or not; but the
-        error must not hand over the id of a customer the seller may not
-        see (``details["holder_id"]``), nor say whose it is.
-        """
-        try:
-            yield
-        except DuplicateIdentity as error:
-            holder = (error.details or {}).get("holder_id")
-            if holder is None or self._sees(tenant_id, actor, str(holder)):
-                raise
-            kind = (error.details or {}).get("kind")
-            raise DuplicateIdentity(
-                f"this {str(kind or 'identifier').replace('_', ' ')} is already in use",
-                code=error.code,
-                field=error.field,
-                **({"kind": kind} if kind else {}),
-            ) from None
-
-    def _sees(self, tenant_id: str, actor: Actor, customer_id: str) -> bool:
-        with self.uow_factory() as uow:  # a fresh one: the failed write's is rolled back
-            try:
-                uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
-            except NotFound:
-                return False
-        return True
+        self._deps.commit(uow)
 
     def _scope(self, uow: UnitOfWork, tenant_id: str, actor: Actor) -> VisibilityScope:
-        """The actor's visibility; portfolios are looked up only when they matter."""
-        check_tenant(tenant_id, actor)
-        return scope_for(
-            actor,
-            self.preset.access,
-            member_of=lambda: uow.portfolios.ids_for_user(tenant_id, actor.user_id),
-        )
+        return self._deps.scope(uow, tenant_id, actor)

@@ -1,10 +1,12 @@
 """How every customer use case writes: load, change, check, save, record, commit.
 
-:class:`CustomerChanges` is what the parts of
-:class:`~customer_core.services.CustomerService` share: registration and
-updates (:mod:`customer_core.services.customers`), channels
-(:mod:`customer_core.services.customer_channels`) and passwords
-(:mod:`customer_core.services.customer_credentials`).
+:class:`CustomerChanges` is the unit-of-work helper the parts of
+:class:`~customer_core.services.CustomerService` are composed around: its
+records (:mod:`customer_core.services.customer_records`), channels
+(:mod:`customer_core.services.customer_channels`) and shop login
+(:mod:`customer_core.services.customer_credentials`) each take it in their
+constructor. Like them it checks no id: only the service's public methods
+call it, once :mod:`~customer_core.services.boundary` checked their ids.
 """
 
 from __future__ import annotations
@@ -20,31 +22,36 @@ from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.errors import Code, InvalidValue, NotFound, VersionConflict
 from customer_core.ports import UnitOfWork
-from customer_core.services.base import ServiceBase
+from customer_core.services.base import Dependencies
 
 __all__ = ["Change", "CustomerChanges"]
 
 Change = Callable[[Customer], Customer]
 
 
-class CustomerChanges(ServiceBase):
-    """One customer changed in one unit of work, under the preset's rules."""
+class CustomerChanges:
+    """One customer stored or changed in one unit of work, under the preset's rules."""
 
-    def _event(
-        self, name: str, actor: Actor | None, customer: Customer, **data: Any
-    ) -> DomainEvent:
-        return self._new_event(name, actor, customer.tenant_id, customer.id, **data)
+    __slots__ = ("deps",)
 
-    def _check_assignment(self, actor: Actor, before: Customer | None, after: Customer) -> None:
+    def __init__(self, deps: Dependencies) -> None:
+        self.deps = deps
+
+    def event(self, name: str, actor: Actor | None, customer: Customer, **data: Any) -> DomainEvent:
+        return self.deps.new_event(name, actor, customer.tenant_id, customer.id, **data)
+
+    def check_assignment(self, actor: Actor, before: Customer | None, after: Customer) -> None:
         """Setting the portfolio or the responsible user is a restricted action."""
+        access = self.deps.preset.access
         old_portfolio = before.portfolio_id if before else None
         old_responsible = before.responsible_id if before else None
         if after.portfolio_id != old_portfolio:
-            check_action(actor, self.preset.access, Action.ASSIGN_PORTFOLIO)
+            check_action(actor, access, Action.ASSIGN_PORTFOLIO)
         if after.responsible_id != old_responsible and after.responsible_id != actor.user_id:
-            check_action(actor, self.preset.access, Action.SET_RESPONSIBLE)
+            check_action(actor, access, Action.SET_RESPONSIBLE)
 
-    def _check_portfolio(self, uow: UnitOfWork, before: Customer | None, after: Customer) -> None:
+    @staticmethod
+    def check_portfolio(uow: UnitOfWork, before: Customer | None, after: Customer) -> None:
         """A newly set portfolio must be one of the tenant's portfolios."""
         old_portfolio = before.portfolio_id if before else None
         if after.portfolio_id is None or after.portfolio_id == old_portfolio:
@@ -56,7 +63,22 @@ class CustomerChanges(ServiceBase):
                 "portfolio not found", code=Code.NOT_FOUND, field="portfolio_id"
             ) from exc
 
-    def _change(
+    def add(self, tenant_id: str, actor: Actor, customer: Customer) -> Customer:
+        """Store a new customer, checked and assigned by the caller; record, commit.
+
+        The store path of registration: the portfolio must exist, and an
+        identifier another customer holds is refused without naming a holder
+        the actor cannot see.
+        """
+        deps = self.deps
+        with deps.naming_visible_holders_only(tenant_id, actor), deps.uow_factory() as uow:
+            self.check_portfolio(uow, None, customer)
+            stored = uow.customers.add(customer)
+            uow.record(self.event("customer.registered", actor, stored, source=stored.source.value))
+            deps.commit(uow)
+        return stored
+
+    def change(
         self,
         tenant_id: str,
         actor: Actor,
@@ -90,11 +112,9 @@ class CustomerChanges(ServiceBase):
                 code=Code.INVALID_VALUE,
                 field="expected_version",
             )
-        with (
-            self._naming_visible_holders_only(tenant_id, actor),
-            self.uow_factory() as uow,
-        ):
-            current = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
+        deps = self.deps
+        with deps.naming_visible_holders_only(tenant_id, actor), deps.uow_factory() as uow:
+            current = uow.customers.get_visible(deps.scope(uow, tenant_id, actor), customer_id)
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflict(
                     "the customer changed since it was read",
@@ -102,18 +122,18 @@ class CustomerChanges(ServiceBase):
                     field="version",
                 )
             changed = change(current)
-            self._check_assignment(actor, current, changed)
-            self._check_portfolio(uow, current, changed)
+            self.check_assignment(actor, current, changed)
+            self.check_portfolio(uow, current, changed)
             # Only what the change breaks: a record made under other rules
             # (inbound, another preset) stays editable one field at a time.
-            preset = self.preset
+            preset = deps.preset
             changed.check_invariants(
                 preset.contact,
                 preset.statuses,
                 preset.registration if check else None,
                 before=current,
             )
-            changed = attrs.evolve(changed, updated_at=self.clock.now())
+            changed = attrs.evolve(changed, updated_at=deps.clock.now())
             saved = uow.customers.save(changed, expected_version=current.version)
             if then is not None:
                 then(uow, current, saved)
@@ -122,6 +142,6 @@ class CustomerChanges(ServiceBase):
                 data["fields"] = fields
             if status is not None:
                 data["status"] = status
-            uow.record(self._event(event, actor, saved, **data))
-            self._commit(uow)
+            uow.record(self.event(event, actor, saved, **data))
+            deps.commit(uow)
         return saved

@@ -3,12 +3,13 @@
 Each parses its input with the tenant's preset (default region, contact
 policy) and applies one aggregate method the way every change is applied
 (:class:`~customer_core.services.customer_changes.CustomerChanges`).
+:class:`CustomerChannels` is a part of
+:class:`~customer_core.services.CustomerService`, which offers its methods.
 
-Every method takes one keyword-only option, ``expected_version``: the
-version of the customer the caller read. When the stored customer has
-another, the change is refused with
-:class:`~customer_core.errors.VersionConflict` and nothing is written
-(optimistic locking); ``None``, the default, skips the comparison.
+Every method takes ``expected_version``: the version of the customer the
+caller read. When the stored customer has another, the change is refused
+with :class:`~customer_core.errors.VersionConflict` and nothing is written
+(optimistic locking); ``None`` skips the comparison.
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ from customer_core.services.customer_changes import CustomerChanges
 __all__ = ["CustomerChannels"]
 
 
-class CustomerChannels(CustomerChanges):
+class CustomerChannels:
     """Add, replace, remove and choose the primary of a customer's channels."""
+
+    __slots__ = ("_changes", "_deps")
+
+    def __init__(self, changes: CustomerChanges) -> None:
+        self._changes = changes
+        self._deps = changes.deps
 
     def add_phone(
         self,
@@ -32,13 +39,11 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         phone: inputs.PhoneInput,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        parsed = inputs.as_phone(phone, region=self.preset.default_region)
-        policy = self.preset.contact
-        return self._change(
+        parsed = inputs.as_phone(phone, region=self._deps.preset.default_region)
+        policy = self._deps.preset.contact
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -53,14 +58,12 @@ class CustomerChannels(CustomerChanges):
         customer_id: str,
         old: inputs.PhoneInput,
         new: inputs.PhoneInput,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        region, policy = self.preset.default_region, self.preset.contact
+        region, policy = self._deps.preset.default_region, self._deps.preset.contact
         old_key = inputs.as_phone(old, region=region).match_key
         parsed = inputs.as_phone(new, region=region)
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -74,12 +77,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         phone: inputs.PhoneInput,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        key = inputs.as_phone(phone, region=self.preset.default_region).match_key
-        return self._change(
+        key = inputs.as_phone(phone, region=self._deps.preset.default_region).match_key
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -93,12 +94,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         phone: inputs.PhoneInput,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        key = inputs.as_phone(phone, region=self.preset.default_region).match_key
-        return self._change(
+        key = inputs.as_phone(phone, region=self._deps.preset.default_region).match_key
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -112,12 +111,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         email: inputs.EmailInput,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        parsed, policy = inputs.as_email(email), self.preset.contact
-        return self._change(
+        parsed, policy = inputs.as_email(email), self._deps.preset.contact
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -132,13 +129,11 @@ class CustomerChannels(CustomerChanges):
         customer_id: str,
         old: inputs.EmailInput,
         new: inputs.EmailInput,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
         old_key, parsed = inputs.as_email(old).match_key, inputs.as_email(new)
-        policy = self.preset.contact
-        return self._change(
+        policy = self._deps.preset.contact
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -152,12 +147,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         email: inputs.EmailInput,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
         key = inputs.as_email(email).match_key
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -171,13 +164,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         email: inputs.EmailInput,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        """The primary e-mail is the login and receives all communication."""
         key = inputs.as_email(email).match_key
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -191,12 +181,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         profile: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        parsed, policy = inputs.as_social_profile(profile), self.preset.contact
-        return self._change(
+        parsed, policy = inputs.as_social_profile(profile), self._deps.preset.contact
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -210,12 +198,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         profile: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
         key = inputs.as_social_profile(profile).match_key
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -229,12 +215,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         messenger: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
         parsed = inputs.as_messenger_id(messenger)
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -248,12 +232,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         messenger: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
         key = inputs.as_messenger_id(messenger).match_key
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -267,12 +249,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         external: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
         parsed = inputs.as_external_id(external)
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -286,12 +266,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         website: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
         parsed = inputs.as_website(website)
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -305,12 +283,10 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         address: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        parsed, policy = inputs.as_address(address), self.preset.contact
-        return self._change(
+        parsed, policy = inputs.as_address(address), self._deps.preset.contact
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -325,12 +301,10 @@ class CustomerChannels(CustomerChanges):
         customer_id: str,
         index: int,
         address: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        parsed, policy = inputs.as_address(address), self.preset.contact
-        return self._change(
+        parsed, policy = inputs.as_address(address), self._deps.preset.contact
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -344,11 +318,9 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         index: int,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -362,14 +334,13 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         contact: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        """Attach a person to a company customer (same cardinality policy as customers)."""
-        policy, region = self.preset.contact, self.preset.default_region
-        parsed = inputs.as_contact(contact, new_id=self.ids.new_id(), policy=policy, region=region)
-        return self._change(
+        policy, region = self._deps.preset.contact, self._deps.preset.default_region
+        parsed = inputs.as_contact(
+            contact, new_id=self._deps.ids.new_id(), policy=policy, region=region
+        )
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -383,14 +354,11 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         contact: Any,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        """Replace the contact with the same ``id``."""
-        policy, region = self.preset.contact, self.preset.default_region
+        policy, region = self._deps.preset.contact, self._deps.preset.default_region
         parsed = inputs.as_contact(contact, new_id="", policy=policy, region=region)
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -404,11 +372,9 @@ class CustomerChannels(CustomerChanges):
         actor: Actor,
         customer_id: str,
         contact_id: str,
-        /,
-        *,
-        expected_version: int | None = None,
+        expected_version: int | None,
     ) -> Customer:
-        return self._change(
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,

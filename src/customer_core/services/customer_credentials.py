@@ -2,6 +2,8 @@
 
 Only hashes are stored: the password's (by the injected
 :class:`~customer_core.ports.PasswordHasher`) and the reset token's digest.
+:class:`CustomerCredentials` is a part of
+:class:`~customer_core.services.CustomerService`, which offers its methods.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
 from customer_core.domain.values.email import Email
 from customer_core.errors import Code, InvalidOperation
+from customer_core.ports import PasswordHasher
 from customer_core.services.customer_changes import CustomerChanges
 
-__all__ = ["CustomerCredentials"]
+__all__ = ["CustomerCredentials", "hash_password"]
 
 _MIN_PASSWORD = 8
 _MAX_PASSWORD = 1024
@@ -30,30 +33,37 @@ def _token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-class CustomerCredentials(CustomerChanges):
+def hash_password(hasher: PasswordHasher, password: str) -> str:
+    """The hash of an acceptable password (8 to 1024 characters) to store."""
+    if not isinstance(password, str) or not _MIN_PASSWORD <= len(password) <= _MAX_PASSWORD:
+        raise InvalidOperation(
+            f"a password has {_MIN_PASSWORD} to {_MAX_PASSWORD} characters",
+            code=Code.INVALID_PASSWORD,
+            field="password",
+        )
+    return hasher.hash(password)
+
+
+class CustomerCredentials:
     """Set and check a customer's password; reset it with a one-time token."""
 
-    _dummy: str | None = None
+    __slots__ = ("_changes", "_deps", "_dummy")
+
+    def __init__(self, changes: CustomerChanges) -> None:
+        self._changes = changes
+        self._deps = changes.deps
+        self._dummy: str | None = None
 
     def _dummy_hash(self) -> str:
         if self._dummy is None:
-            self._dummy = self.hasher.hash(secrets.token_urlsafe(12))
+            self._dummy = self._deps.hasher.hash(secrets.token_urlsafe(12))
         return self._dummy
 
-    def _hash_password(self, password: str) -> str:
-        if not isinstance(password, str) or not _MIN_PASSWORD <= len(password) <= _MAX_PASSWORD:
-            raise InvalidOperation(
-                f"a password has {_MIN_PASSWORD} to {_MAX_PASSWORD} characters",
-                code=Code.INVALID_PASSWORD,
-                field="password",
-            )
-        return self.hasher.hash(password)
-
     def set_password(
-        self, tenant_id: str, actor: Actor, customer_id: str, password: str, /
+        self, tenant_id: str, actor: Actor, customer_id: str, password: str
     ) -> Customer:
-        hashed = self._hash_password(password)
-        return self._change(
+        hashed = hash_password(self._deps.hasher, password)
+        return self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -62,7 +72,7 @@ class CustomerCredentials(CustomerChanges):
             check=False,
         )
 
-    def authenticate(self, tenant_id: str, login: str, password: str, /) -> Customer | None:
+    def authenticate(self, tenant_id: str, login: str, password: str) -> Customer | None:
         """The customer whose login (primary e-mail) and password match, if allowed to log in.
 
         Every path does the same work, one password verification: an unknown
@@ -71,24 +81,24 @@ class CustomerCredentials(CustomerChanges):
         which e-mails are registered.
         """
         key = IdentityKey(IdentityKind.LOGIN_EMAIL, Email.parse(login, field="login").match_key)
-        with self.uow_factory() as uow:
+        deps = self._deps
+        with deps.uow_factory() as uow:
             customer_id = next(iter(uow.customers.holders(tenant_id, [key]).get(key, ())), None)
             customer = None if customer_id is None else uow.customers.get(tenant_id, customer_id)
         allowed = (
             customer is not None
             and customer.primary_email_key == key.key
             and customer.password_hash is not None
-            and customer.can_log_in(self.preset.statuses)
+            and customer.can_log_in(deps.preset.statuses)
         )
         stored = customer.password_hash if allowed and customer is not None else None
-        matches = self.hasher.verify(password, stored or self._dummy_hash())
+        matches = deps.hasher.verify(password, stored or self._dummy_hash())
         return customer if allowed and matches else None
 
-    def create_reset_token(self, tenant_id: str, actor: Actor, customer_id: str, /) -> str:
-        """A one-time token to set a new password; only its digest is stored."""
+    def create_reset_token(self, tenant_id: str, actor: Actor, customer_id: str) -> str:
         secret = secrets.token_urlsafe(32)
-        expires = self.clock.now() + _RESET_TOKEN_TTL
-        self._change(
+        expires = self._deps.clock.now() + _RESET_TOKEN_TTL
+        self._changes.change(
             tenant_id,
             actor,
             customer_id,
@@ -100,13 +110,14 @@ class CustomerCredentials(CustomerChanges):
         )
         return f"{customer_id}.{secret}"
 
-    def reset_password(self, tenant_id: str, token: str, new_password: str, /) -> Customer:
+    def reset_password(self, tenant_id: str, token: str, new_password: str) -> Customer:
         customer_id, _, secret = token.partition(".")
-        hashed = self._hash_password(new_password)
+        deps = self._deps
+        hashed = hash_password(deps.hasher, new_password)
         invalid = InvalidOperation(
             "the reset token is invalid or expired", code=Code.INVALID_RESET_TOKEN, field="token"
         )
-        with self.uow_factory() as uow:
+        with deps.uow_factory() as uow:
             try:
                 customer = uow.customers.get(tenant_id, customer_id)
             except LookupError:
@@ -115,7 +126,7 @@ class CustomerCredentials(CustomerChanges):
             if (
                 customer.reset_token_hash is None
                 or expires is None
-                or expires < self.clock.now()
+                or expires < deps.clock.now()
                 or not hmac.compare_digest(customer.reset_token_hash, _token_digest(secret))
             ):
                 raise invalid
@@ -123,6 +134,6 @@ class CustomerCredentials(CustomerChanges):
                 customer, password_hash=hashed, reset_token_hash=None, reset_token_expires_at=None
             )
             saved = uow.customers.save(changed, expected_version=customer.version)
-            uow.record(self._event("customer.password_changed", None, saved))
-            self._commit(uow)
+            uow.record(self._changes.event("customer.password_changed", None, saved))
+            deps.commit(uow)
         return saved

@@ -4,10 +4,13 @@ Every method takes the tenant and the :class:`~customer_core.Actor` doing it,
 validates its input into domain values, applies the tenant's preset, and
 writes through one unit of work: either everything is stored or nothing is.
 
-This module holds registration, reads, deletion and updates; the channel
-edits (:mod:`customer_core.services.customer_channels`) and the shop login
-(:mod:`customer_core.services.customer_credentials`) are the other parts
-:class:`CustomerService` is made of.
+:class:`CustomerService` is the facade: each method checks its ids
+(:mod:`~customer_core.services.boundary`) and hands the work to a part it is
+composed of, all of them writing through one
+:class:`~customer_core.services.customer_changes.CustomerChanges`: the record
+itself (:mod:`customer_core.services.customer_records`), its channels
+(:mod:`customer_core.services.customer_channels`) and the shop login
+(:mod:`customer_core.services.customer_credentials`).
 
 >>> from customer_core import Actor, presets
 >>> from customer_core.adapters.memory import MemoryStore
@@ -24,68 +27,53 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cached_property
 from typing import Any
-
-import attrs
 
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import ACTIVE, Customer, CustomerKind, Source
-from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.domain.values.language import Language
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.errors import Code, InvalidOperation, InvalidTaxId, InvalidValue
-from customer_core.ports import TaxIdStatus, UnitOfWork
 from customer_core.services import inputs
-from customer_core.services.base import check_tenant
-from customer_core.services.customer_changes import Change
+from customer_core.services.base import ServiceBase
+from customer_core.services.customer_changes import Change, CustomerChanges
 from customer_core.services.customer_channels import CustomerChannels
 from customer_core.services.customer_credentials import CustomerCredentials
+from customer_core.services.customer_records import CustomerRecords
 from customer_core.unset import UNSET, Unset
 
 __all__ = ["CustomerService"]
 
 
-def _moment(at: datetime | None) -> datetime | None:
-    """``at`` when it is a timezone-aware datetime (what the storage keeps)."""
-    if at is None:
-        return None
-    if not isinstance(at, datetime) or at.utcoffset() is None:
-        raise InvalidValue(
-            "expected a timezone-aware datetime", code=Code.INVALID_VALUE, field="at"
-        )
-    return at
+class CustomerService(ServiceBase):
+    """The customer use cases of one deployment (one storage, one preset).
 
+    Most changes take one keyword-only option, ``expected_version``: the version
+    of the customer the caller read. When the stored customer has another,
+    the change is refused with :class:`~customer_core.errors.VersionConflict`
+    and nothing is written (optimistic locking); ``None``, the default, skips
+    the comparison.
+    """
 
-def _sync_lists(uow: UnitOfWork, before: Customer, after: Customer) -> None:
-    """Setting ``is_spammer``/``is_vip`` lists or unlists the identifiers, as
-    :meth:`~customer_core.services.IdentityService.mark_spammer` does."""
-    for flag, list_name in (("is_spammer", "spam"), ("is_vip", "vip")):
-        on = getattr(after, flag)
-        if on == getattr(before, flag):
-            continue
-        keys = after.identity_keys()
-        if on:
-            uow.lists.add(after.tenant_id, list_name, keys, customer_id=after.id)
-        else:
-            uow.lists.remove(after.tenant_id, list_name, keys)
+    # The parts, made when first used; they share the service's dependencies.
 
+    @cached_property
+    def _changes(self) -> CustomerChanges:
+        return CustomerChanges(self._deps)
 
-class CustomerService(CustomerChannels, CustomerCredentials):
-    """The customer use cases of one deployment (one storage, one preset)."""
+    @cached_property
+    def _records(self) -> CustomerRecords:
+        return CustomerRecords(self._changes)
 
-    def _verify_tax_id(self, tax_id: Cpf | Cnpj | None) -> None:
-        if tax_id is None or not self.preset.registration.verify_tax_id:
-            return
-        status = self.tax_registry.lookup(tax_id)
-        if status in (TaxIdStatus.NOT_FOUND, TaxIdStatus.IRREGULAR):
-            raise InvalidTaxId(
-                f"the registry reports this {tax_id.kind.upper()} as {status.value}",
-                code={"cpf": Code.INVALID_CPF, "cnpj": Code.INVALID_CNPJ}[tax_id.kind],
-                field="tax_id",
-                registry_status=status.value,
-            )
+    @cached_property
+    def _channels(self) -> CustomerChannels:
+        return CustomerChannels(self._changes)
 
-    # -- register, read, delete --------------------------------------------
+    @cached_property
+    def _credentials(self) -> CustomerCredentials:
+        return CustomerCredentials(self._changes)
+
+    # -- register, read, update, delete: CustomerRecords -------------------
 
     def register(
         self,
@@ -133,83 +121,45 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         raw text or values, parsed with the preset's default region and
         checked against its contact policy.
         """
-        check_tenant(tenant_id, actor)
-        region, contact_policy = self.preset.default_region, self.preset.contact
-        scalars = inputs.parse_scalar_fields(
-            {
-                "tax_id": tax_id,
-                "trade_name": trade_name,
-                "language": language,
-                "avatar_url": avatar_url,
-                "organization_id": organization_id,
-                "job_title": job_title,
-                "note": note,
-                "portfolio_id": portfolio_id,
-                "responsible_id": responsible_id,
-                "customer_profile": customer_profile,
-                "payment_method": payment_method,
-                "payment_term": payment_term,
-                "is_spammer": is_spammer,
-                "is_vip": is_vip,
-            }
-        )
-        customer = Customer.create(
-            id=self.ids.new_id(),
-            tenant_id=tenant_id,
+        return self._records.register(
+            tenant_id,
+            actor,
             name=name,
-            now=self.clock.now(),
             kind=kind,
             source=source,
-            phones=tuple(inputs.as_phone(p, region=region) for p in phones),
-            emails=tuple(inputs.as_email(e) for e in emails),
-            social_profiles=tuple(inputs.as_social_profile(s) for s in social_profiles),
-            messenger_ids=tuple(inputs.as_messenger_id(m) for m in messenger_ids),
-            external_ids=tuple(inputs.as_external_id(x) for x in external_ids),
-            websites=tuple(inputs.as_website(w) for w in websites),
-            addresses=tuple(inputs.as_address(a) for a in addresses),
-            contacts=tuple(
-                inputs.as_contact(c, new_id=self.ids.new_id(), policy=contact_policy, region=region)
-                for c in contacts
-            ),
-            **scalars,
+            tax_id=tax_id,
+            phones=phones,
+            emails=emails,
+            social_profiles=social_profiles,
+            messenger_ids=messenger_ids,
+            external_ids=external_ids,
+            websites=websites,
+            addresses=addresses,
+            contacts=contacts,
+            status=status,
+            password=password,
+            trade_name=trade_name,
+            language=language,
+            avatar_url=avatar_url,
+            organization_id=organization_id,
+            job_title=job_title,
+            note=note,
+            portfolio_id=portfolio_id,
+            responsible_id=responsible_id,
+            customer_profile=customer_profile,
+            payment_method=payment_method,
+            payment_term=payment_term,
+            is_spammer=is_spammer,
+            is_vip=is_vip,
         )
-        customer = customer.with_status(status, self.preset.statuses)
-        if contacts and customer.kind is not CustomerKind.COMPANY:
-            raise InvalidOperation(
-                "only companies have contacts", code=Code.NOT_A_COMPANY, field="contacts"
-            )
-        customer.check_invariants(contact_policy, self.preset.statuses, self.preset.registration)
-        self._check_assignment(actor, None, customer)
-        self._verify_tax_id(customer.tax_id)
-        if password is not None:
-            customer = attrs.evolve(customer, password_hash=self._hash_password(password))
-        with (
-            self._naming_visible_holders_only(tenant_id, actor),
-            self.uow_factory() as uow,
-        ):
-            self._check_portfolio(uow, None, customer)
-            stored = uow.customers.add(customer)
-            uow.record(
-                self._event("customer.registered", actor, stored, source=stored.source.value)
-            )
-            self._commit(uow)
-        return stored
 
     def get(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
         """The customer, or :class:`~customer_core.errors.NotFound` if the actor cannot see it."""
-        with self.uow_factory() as uow:
-            return uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
+        return self._records.get(tenant_id, actor, customer_id)
 
     def delete(self, tenant_id: str, actor: Actor, customer_id: str, /) -> None:
         """Delete a customer (roles allowed by the preset's access policy only)."""
-        with self.uow_factory() as uow:
-            customer = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
-            check_action(actor, self.preset.access, Action.DELETE)
-            uow.customers.delete(tenant_id, customer_id)
-            uow.record(self._event("customer.deleted", actor, customer))
-            self._commit(uow)
-
-    # -- scalar fields and status -------------------------------------------
+        self._records.delete(tenant_id, actor, customer_id)
 
     def update(
         self,
@@ -246,36 +196,26 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         :class:`~customer_core.errors.VersionConflict` if the customer changed
         since that version was read.
         """
-        given = {
-            "name": name,
-            "trade_name": trade_name,
-            "tax_id": tax_id,
-            "language": language,
-            "avatar_url": avatar_url,
-            "organization_id": organization_id,
-            "job_title": job_title,
-            "note": note,
-            "portfolio_id": portfolio_id,
-            "responsible_id": responsible_id,
-            "customer_profile": customer_profile,
-            "payment_method": payment_method,
-            "payment_term": payment_term,
-            "is_spammer": is_spammer,
-            "is_vip": is_vip,
-        }
-        parsed = inputs.parse_scalar_fields(
-            {field: value for field, value in given.items() if value is not UNSET}
-        )
-        if "tax_id" in parsed:
-            self._verify_tax_id(parsed["tax_id"])
-        return self._change(
+        return self._records.update(
             tenant_id,
             actor,
             customer_id,
-            lambda c: c.update(**parsed),
             expected_version=expected_version,
-            then=_sync_lists,
-            fields=sorted(parsed),
+            name=name,
+            trade_name=trade_name,
+            tax_id=tax_id,
+            language=language,
+            avatar_url=avatar_url,
+            organization_id=organization_id,
+            job_title=job_title,
+            note=note,
+            portfolio_id=portfolio_id,
+            responsible_id=responsible_id,
+            customer_profile=customer_profile,
+            payment_method=payment_method,
+            payment_term=payment_term,
+            is_spammer=is_spammer,
+            is_vip=is_vip,
         )
 
     def change_status(
@@ -289,46 +229,23 @@ class CustomerService(CustomerChannels, CustomerCredentials):
         expected_version: int | None = None,
     ) -> Customer:
         """Inactivate, reactivate, or set a tenant-defined status."""
-        statuses = self.preset.statuses
-        return self._change(
-            tenant_id,
-            actor,
-            customer_id,
-            lambda c: c.with_status(status, statuses),
-            expected_version=expected_version,
-            event="customer.status_changed",
-            status=status,
+        return self._records.change_status(
+            tenant_id, actor, customer_id, status, expected_version=expected_version
         )
 
     def record_purchase(
         self, tenant_id: str, actor: Actor, customer_id: str, /, *, at: datetime | None = None
     ) -> Customer:
         """A purchase (an order of type "order") turns a lead or contact into active."""
-        when = _moment(at) or self.clock.now()
-        return self._change(
-            tenant_id,
-            actor,
-            customer_id,
-            lambda c: c.record_purchase(when),
-            event="customer.purchase_recorded",
-            check=False,
-        )
+        return self._records.record_purchase(tenant_id, actor, customer_id, at=at)
 
     def record_contact(
         self, tenant_id: str, actor: Actor, customer_id: str, /, *, at: datetime | None = None
     ) -> Customer:
         """Staff sent a message to the customer ("contacted ... ago")."""
-        when = _moment(at) or self.clock.now()
-        return self._change(
-            tenant_id,
-            actor,
-            customer_id,
-            lambda c: c.record_contact(when),
-            event="customer.contacted",
-            check=False,
-        )
+        return self._records.record_contact(tenant_id, actor, customer_id, at=at)
 
-    # -- any other change ----------------------------------------------------
+    # -- any other change --------------------------------------------------
 
     def edit(
         self,
@@ -348,6 +265,298 @@ class CustomerService(CustomerChannels, CustomerCredentials):
             policy = service.preset.contact
             service.edit(t, actor, cid, lambda c: c.add_address(addr, policy=policy))
         """
-        return self._change(
+        return self._changes.change(
             tenant_id, actor, customer_id, change, expected_version=expected_version
         )
+
+    # -- channels: CustomerChannels -----------------------------------------
+
+    def add_phone(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        phone: inputs.PhoneInput,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.add_phone(tenant_id, actor, customer_id, phone, expected_version)
+
+    def replace_phone(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        old: inputs.PhoneInput,
+        new: inputs.PhoneInput,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.replace_phone(
+            tenant_id, actor, customer_id, old, new, expected_version
+        )
+
+    def remove_phone(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        phone: inputs.PhoneInput,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.remove_phone(tenant_id, actor, customer_id, phone, expected_version)
+
+    def set_primary_phone(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        phone: inputs.PhoneInput,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.set_primary_phone(
+            tenant_id, actor, customer_id, phone, expected_version
+        )
+
+    def add_email(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        email: inputs.EmailInput,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.add_email(tenant_id, actor, customer_id, email, expected_version)
+
+    def replace_email(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        old: inputs.EmailInput,
+        new: inputs.EmailInput,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.replace_email(
+            tenant_id, actor, customer_id, old, new, expected_version
+        )
+
+    def remove_email(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        email: inputs.EmailInput,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.remove_email(tenant_id, actor, customer_id, email, expected_version)
+
+    def set_primary_email(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        email: inputs.EmailInput,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        """The primary e-mail is the login and receives all communication."""
+        return self._channels.set_primary_email(
+            tenant_id, actor, customer_id, email, expected_version
+        )
+
+    def add_social_profile(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        profile: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.add_social_profile(
+            tenant_id, actor, customer_id, profile, expected_version
+        )
+
+    def remove_social_profile(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        profile: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.remove_social_profile(
+            tenant_id, actor, customer_id, profile, expected_version
+        )
+
+    def add_messenger_id(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        messenger: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.add_messenger_id(
+            tenant_id, actor, customer_id, messenger, expected_version
+        )
+
+    def remove_messenger_id(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        messenger: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.remove_messenger_id(
+            tenant_id, actor, customer_id, messenger, expected_version
+        )
+
+    def add_external_id(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        external: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.add_external_id(
+            tenant_id, actor, customer_id, external, expected_version
+        )
+
+    def add_website(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        website: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.add_website(tenant_id, actor, customer_id, website, expected_version)
+
+    def add_address(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        address: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.add_address(tenant_id, actor, customer_id, address, expected_version)
+
+    def replace_address(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        index: int,
+        address: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.replace_address(
+            tenant_id, actor, customer_id, index, address, expected_version
+        )
+
+    def remove_address(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        index: int,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.remove_address(tenant_id, actor, customer_id, index, expected_version)
+
+    def add_contact(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        contact: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        """Attach a person to a company customer (same cardinality policy as customers)."""
+        return self._channels.add_contact(tenant_id, actor, customer_id, contact, expected_version)
+
+    def update_contact(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        contact: Any,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        """Replace the contact with the same ``id``."""
+        return self._channels.update_contact(
+            tenant_id, actor, customer_id, contact, expected_version
+        )
+
+    def remove_contact(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        contact_id: str,
+        /,
+        *,
+        expected_version: int | None = None,
+    ) -> Customer:
+        return self._channels.remove_contact(
+            tenant_id, actor, customer_id, contact_id, expected_version
+        )
+
+    # -- shop login: CustomerCredentials -------------------------------------
+
+    def set_password(
+        self, tenant_id: str, actor: Actor, customer_id: str, password: str, /
+    ) -> Customer:
+        """Set the shop password (8 to 1024 characters); only its hash is stored."""
+        return self._credentials.set_password(tenant_id, actor, customer_id, password)
+
+    def authenticate(self, tenant_id: str, login: str, password: str, /) -> Customer | None:
+        """The customer whose login (primary e-mail) and password match, if allowed to log in."""
+        return self._credentials.authenticate(tenant_id, login, password)
+
+    def create_reset_token(self, tenant_id: str, actor: Actor, customer_id: str, /) -> str:
+        """A one-time token to set a new password; only its digest is stored."""
+        return self._credentials.create_reset_token(tenant_id, actor, customer_id)
+
+    def reset_password(self, tenant_id: str, token: str, new_password: str, /) -> Customer:
+        """Set a new password with a token of :meth:`create_reset_token` (once, within 2 hours)."""
+        return self._credentials.reset_password(tenant_id, token, new_password)

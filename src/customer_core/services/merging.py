@@ -190,7 +190,7 @@ class CustomerMerging(ServiceBase):
         with it; what came from the absorbed record goes back to it.
         """
         check_action(actor, self.preset.access, Action.MERGE)
-        with self._naming_visible_holders_only(tenant_id, actor), self.uow_factory() as uow:
+        with self._deps.naming_visible_holders_only(tenant_id, actor), self.uow_factory() as uow:
             record = uow.merges.get(tenant_id, merge_id)
             scope = self._scope(uow, tenant_id, actor)
             current = uow.customers.get_visible(scope, record.survivor_id)
