@@ -18,7 +18,7 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
 from customer_core.domain.values.email import Email
-from customer_core.errors import Code, InvalidOperation
+from customer_core.errors import Code, InvalidOperation, PermissionDenied
 from customer_core.ports import PasswordHasher
 from customer_core.services.customer_changes import CustomerChanges
 
@@ -29,8 +29,14 @@ _MAX_PASSWORD = 1024
 _RESET_TOKEN_TTL = timedelta(hours=2)
 
 
-def _token_digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+def _token_digest(secret: str, login: str | None) -> str:
+    """The stored digest of a reset secret, bound to the login it was made for.
+
+    When the customer's login e-mail changes, every token made before stops
+    matching: a reset link sent to the old address cannot take over the
+    account. (A new password clears the token outright.)
+    """
+    return hashlib.sha256(f"{login or ''}\x1f{secret}".encode()).hexdigest()
 
 
 def hash_password(hasher: PasswordHasher, password: str) -> str:
@@ -96,19 +102,43 @@ class CustomerCredentials:
         return customer if allowed and matches else None
 
     def create_reset_token(self, tenant_id: str, actor: Actor, customer_id: str) -> str:
+        if not actor.is_admin:  # a seller who sees a customer must not get its reset secret
+            raise PermissionDenied(
+                "only an administrator may create a reset token for a customer",
+                code=Code.PERMISSION_DENIED,
+                field="actor",
+            )
+        return self._new_token(tenant_id, actor, customer_id)
+
+    def _new_token(self, tenant_id: str, actor: Actor | None, customer_id: str) -> str:
         secret = secrets.token_urlsafe(32)
         expires = self._deps.clock.now() + _RESET_TOKEN_TTL
-        self._changes.change(
-            tenant_id,
-            actor,
-            customer_id,
-            lambda c: attrs.evolve(
-                c, reset_token_hash=_token_digest(secret), reset_token_expires_at=expires
-            ),
-            event="customer.password_reset_requested",
-            check=False,
-        )
+        with self._deps.uow_factory() as uow:
+            customer = uow.customers.get(tenant_id, customer_id)
+            changed = attrs.evolve(
+                customer,
+                reset_token_hash=_token_digest(secret, customer.primary_email_key),
+                reset_token_expires_at=expires,
+                updated_at=self._deps.clock.now(),
+            )
+            saved = uow.customers.save(changed, expected_version=customer.version)
+            uow.record(self._changes.event("customer.password_reset_requested", actor, saved))
+            self._deps.commit(uow)
         return f"{customer_id}.{secret}"
+
+    def request_password_reset(self, tenant_id: str, login: str) -> str | None:
+        """The shop's "forgot my password": a token for the customer whose login this is.
+
+        The host sends the token to that address (only the mailbox's owner
+        gets it) and never shows it to whoever asked. ``None`` when no
+        customer may log in with this e-mail.
+        """
+        key = IdentityKey(IdentityKind.LOGIN_EMAIL, Email.parse(login, field="login").match_key)
+        with self._deps.uow_factory() as uow:
+            found = uow.customers.holders(tenant_id, [key]).get(key, ())
+        if not found:
+            return None
+        return self._new_token(tenant_id, None, found[0])
 
     def reset_password(self, tenant_id: str, token: str, new_password: str) -> Customer:
         customer_id, _, secret = token.partition(".")
@@ -127,7 +157,9 @@ class CustomerCredentials:
                 customer.reset_token_hash is None
                 or expires is None
                 or expires < deps.clock.now()
-                or not hmac.compare_digest(customer.reset_token_hash, _token_digest(secret))
+                or not hmac.compare_digest(
+                    customer.reset_token_hash, _token_digest(secret, customer.primary_email_key)
+                )
             ):
                 raise invalid
             changed = attrs.evolve(

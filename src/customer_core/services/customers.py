@@ -554,8 +554,20 @@ class CustomerService(ServiceBase):
         return self._credentials.authenticate(tenant_id, login, password)
 
     def create_reset_token(self, tenant_id: str, actor: Actor, customer_id: str, /) -> str:
-        """A one-time token to set a new password; only its digest is stored."""
+        """A one-time token to set a new password (administrators only); only its digest is stored.
+
+        The token dies when the customer's login e-mail or password changes.
+        The customer's own "forgot my password" is :meth:`request_password_reset`.
+        """
         return self._credentials.create_reset_token(tenant_id, actor, customer_id)
+
+    def request_password_reset(self, tenant_id: str, login: str, /) -> str | None:
+        """A reset token for whoever logs in with ``login``, for the host to e-mail there.
+
+        ``None`` when nobody logs in with it. Never show the token to the
+        person who asked: only the mailbox's owner may receive it.
+        """
+        return self._credentials.request_password_reset(tenant_id, login)
 
     def reset_password(self, tenant_id: str, token: str, new_password: str, /) -> Customer:
         """Set a new password with a token of :meth:`create_reset_token` (once, within 2 hours)."""

@@ -176,17 +176,34 @@ def test_password_rules_and_reset_token() -> None:
     with pytest.raises(InvalidOperation) as info:
         service.set_password(T, SELLER, ana.id, "short")
     assert info.value.code == "invalid_password"
-    token = service.create_reset_token(T, SELLER, ana.id)
+    with pytest.raises(PermissionDenied):  # a seller never holds a customer's reset secret
+        service.create_reset_token(T, SELLER, ana.id)
+    token = service.create_reset_token(T, ADMIN, ana.id)
     assert "." in token and token.split(".")[1] not in repr(service.get(T, SELLER, ana.id))
     service.reset_password(T, token, "brand-new-pass")
     assert service.authenticate(T, "ana@x.com", "brand-new-pass") is not None
     with pytest.raises(InvalidOperation) as info:
         service.reset_password(T, token, "another-pass")  # one use only
     assert info.value.code == "invalid_reset_token"
-    late = service.create_reset_token(T, SELLER, ana.id)
+    late = service.create_reset_token(T, ADMIN, ana.id)
     clock.advance(timedelta(hours=3))
     with pytest.raises(InvalidOperation):
         service.reset_password(T, late, "another-pass")
+
+
+def test_a_reset_token_dies_when_the_login_email_changes() -> None:
+    service = CustomerService(
+        MemoryStore(), preset=presets.ERP_SHOP, hasher=ScryptPasswordHasher(n=2**10)
+    )
+    ana = service.register(T, SELLER, name="Ana", emails=["ana@x.com"], password="s3nha-segura")
+    token = service.request_password_reset(T, "ANA@x.com")
+    assert token is not None and service.request_password_reset(T, "nobody@x.com") is None
+    service.add_email(T, SELLER, ana.id, "ana@novo.com")
+    service.set_primary_email(T, SELLER, ana.id, "ana@novo.com")
+    with pytest.raises(InvalidOperation) as info:
+        service.reset_password(T, token, "tomada-de-conta")
+    assert info.value.code == "invalid_reset_token"
+    assert service.authenticate(T, "ana@novo.com", "s3nha-segura") is not None
 
 
 def test_relationship_type_flow() -> None:
