@@ -1,5 +1,11 @@
 """Identity: resolve inbound messages, spam/VIP lists, duplicate report, merge and unmerge.
 
+:class:`IdentityService` is the facade: the lists and the duplicate report
+are its own; it is composed of an
+:class:`~customer_core.services.resolver.InboundResolver` for inbound
+messages and a :class:`~customer_core.services.merging.CustomerMerging` for
+merges, both sharing its dependencies.
+
 Inbound resolution looks every identifier up through its match key, in a
 documented priority order, when the identifiers point to different customers:
 
@@ -19,9 +25,8 @@ by the duplicate report); nothing is ever merged silently.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import attrs
 
@@ -33,43 +38,28 @@ from customer_core.domain.matching.duplicates import (
     Suggestion,
     suggest_duplicates,
 )
-from customer_core.domain.matching.names import names_compatible
-from customer_core.domain.matching.records import NameKey
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey, Source
-from customer_core.domain.model.records import DuplicateHint
-from customer_core.domain.rules.visibility import (
-    CustomerFilter,
-    VisibilityScope,
-)
-from customer_core.domain.values.language import Language
-from customer_core.errors import (
-    Code,
-    DuplicateIdentity,
-    InvalidValue,
-    VersionConflict,
-)
+from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.records import MergeRecord
+from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
+from customer_core.errors import Code, InvalidValue
 from customer_core.ports import (
     Clock,
     EventPublisher,
     IdGenerator,
-    KeyLookup,
     LanguageDetector,
     PasswordHasher,
     TaxIdRegistry,
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from customer_core.services import inputs
-from customer_core.services.base import check_tenant
-from customer_core.services.inbound import Inbound, Outcome, Resolution, attach_new_identifiers
-from customer_core.services.merging import CustomerMerging
+from customer_core.services.base import ServiceBase, check_tenant
+from customer_core.services.inbound import SPAM, VIP, Inbound, Resolution
+from customer_core.services.merging import CustomerMerging, SuspectMerge
+from customer_core.services.resolver import InboundResolver
 
 __all__ = ["DuplicateReport", "IdentityService", "Inbound", "Resolution"]
-
-SPAM, VIP = "spam", "vip"
-_RETRIES = 5
 
 
 @attrs.frozen
@@ -80,39 +70,8 @@ class DuplicateReport:
     suggestions: tuple[Suggestion, ...]
 
 
-def _name_evidence(display_name: str | None) -> str | None:
-    """The display name when it can tell people apart: a name of two words or more.
-
-    A channel's display name is often a nickname or a decoration (``~Aninha~``,
-    ``Mãe ❤``): one word says nothing against *Ana Lima*. *Bruno Lima* does.
-    """
-    if display_name is None or len(NameKey.parse(display_name).words) < 2:
-        return None
-    return display_name
-
-
-def _holder_order(
-    holder: Customer, key: IdentityKey, found: KeyLookup, display_name: str | None
-) -> tuple[bool, bool, float, bool, datetime, str]:
-    """Which holder of a shared key a message is for, best first.
-
-    A holder whose name fits the message's display name (when it is a full name);
-    then the one that last received a message on this key; then a person
-    before a company (an owner's mobile is the owner's); then the oldest.
-    """
-    seen = found.last_seen.get((key, holder.id))
-    return (
-        display_name is not None and not names_compatible(display_name, holder.name),
-        seen is None,
-        -seen.timestamp() if seen is not None else 0.0,
-        holder.kind is CustomerKind.COMPANY,
-        holder.created_at,
-        holder.id,
-    )
-
-
-class IdentityService(CustomerMerging):
-    """Inbound resolution, lists, duplicates and merges (:class:`.CustomerMerging`)."""
+class IdentityService(ServiceBase):
+    """Inbound resolution, spam/VIP lists, duplicates, merges and unmerges."""
 
     def __init__(
         self,
@@ -137,18 +96,19 @@ class IdentityService(CustomerMerging):
             tax_registry=tax_registry,
             publisher=publisher,
         )
-        self.language_detector = language_detector
+        self._inbound = InboundResolver(self._deps, language_detector)
+        self._merging = CustomerMerging(self._deps)
 
-    # -- inbound ------------------------------------------------------------
+    @property
+    def language_detector(self) -> LanguageDetector | None:
+        """Fills an inbound customer's language from the message's text (``None``: left empty)."""
+        return self._inbound.language_detector
 
-    def _language(self, text: str | None) -> Language | None:
-        if not text or self.language_detector is None:
-            return None
-        code = self.language_detector.detect(text)
-        try:
-            return Language.parse(code) if code else None
-        except InvalidValue:
-            return None
+    @language_detector.setter
+    def language_detector(self, detector: LanguageDetector | None) -> None:
+        self._inbound.language_detector = detector
+
+    # -- inbound: InboundResolver -------------------------------------------
 
     def resolve_inbound(
         self,
@@ -166,166 +126,14 @@ class IdentityService(CustomerMerging):
         Safe under concurrency: the unique identity index decides the race and
         the loser re-reads the winner.
         """
-        for field, text in (
-            ("display_name", display_name),
-            ("avatar_url", avatar_url),
-            ("message_text", message_text),
-        ):
-            if text is not None and not isinstance(text, str):
-                raise InvalidValue("expected text", code=Code.INVALID_VALUE, field=field)
-        avatar_url = inputs._text(avatar_url, "avatar_url")  # as register checks it
-        region = self.preset.default_region
-        inbound = (
-            identifiers
-            if isinstance(identifiers, Inbound)
-            else Inbound.parse(identifiers, region=region)
-        )
-        keys = inbound.lookup_keys()
-        for _ in range(_RETRIES):
-            try:
-                return self._resolve_once(
-                    tenant_id, channel, inbound, keys, display_name, avatar_url, message_text
-                )
-            except (DuplicateIdentity, VersionConflict):
-                continue  # another message created or changed it first: look again
-        raise VersionConflict(
-            "the customer kept changing during resolution",
-            code=Code.VERSION_CONFLICT,
-            field="identifiers",
-        )
-
-    def _resolve_once(
-        self,
-        tenant_id: str,
-        channel: str,
-        inbound: Inbound,
-        keys: dict[IdentityKey, int],
-        display_name: str | None,
-        avatar_url: str | None,
-        message_text: str | None,
-    ) -> Resolution:
-        with self.uow_factory() as uow:
-            found = uow.customers.look_up(tenant_id, keys, lists=(SPAM, VIP))
-            spam, vip = bool(found.listed[SPAM]), bool(found.listed[VIP])
-            if not found.holding:
-                customer = self._new_inbound(
-                    tenant_id, inbound, display_name, avatar_url, message_text
-                )
-                # Only as the first holder of its keys: a message naming the same
-                # new line (in any spelling) that created a customer meanwhile
-                # makes this fail, and the retry finds that customer.
-                stored = uow.customers.add(customer, first_holder=True)
-                uow.record(
-                    self._new_event(
-                        "customer.registered",
-                        None,
-                        tenant_id,
-                        stored.id,
-                        source="inbound",
-                        channel=channel,
-                    )
-                )
-                self._commit(uow)
-                return Resolution(customer=stored, outcome="created", spam=spam, vip=vip)
-            best_key = min(found.holding, key=lambda k: (keys[k], k.kind.value, k.key))
-            candidates = found.holding[best_key]
-            said = _name_evidence(display_name)
-            current = min(candidates, key=lambda h: _holder_order(h, best_key, found, said))
-            ambiguous = tuple(h.id for h in candidates if h.id != current.id)
-            others: tuple[str, ...] = ()
-            if len(found.holding) > 1:  # several keys matched: any held by someone else?
-                held = set(current.identity_keys())
-                others = tuple(
-                    dict.fromkeys(
-                        h.id
-                        for key, holders in found.holding.items()
-                        if key not in held
-                        for h in holders
-                        if h.id != current.id
-                    )
-                )
-            compatible = said is None or names_compatible(said, current.name)
-            changed, attached = (
-                attach_new_identifiers(current, inbound, set(found.holding), self.preset.contact)
-                if compatible
-                else (current, [])
-            )
-            avatar = changed.avatar_url or avatar_url
-            language = changed.language or self._language(message_text)
-            if (avatar, language) != (changed.avatar_url, changed.language):
-                changed = attrs.evolve(changed, avatar_url=avatar, language=language)
-            if changed is not current and changed != current:
-                current = uow.customers.save(
-                    attrs.evolve(changed, updated_at=self.clock.now()),
-                    expected_version=current.version,
-                )
-            if ambiguous:  # which holder of a shared line last wrote decides next time
-                uow.customers.mark_seen(tenant_id, current.id, [best_key], self.clock.now())
-            for other in others:
-                uow.hints.add(
-                    DuplicateHint(
-                        tenant_id=tenant_id,
-                        customer_id=current.id,
-                        other_id=other,
-                        reason=f"inbound:{channel}",
-                        noted_at=self.clock.now(),
-                    )
-                )
-            outcome: Outcome = (
-                "conflict"
-                if others
-                else "ambiguous"
-                if ambiguous
-                else "attached"
-                if attached
-                else "matched"
-            )
-            self._commit(uow)
-        spam = spam or current.is_spammer
-        vip = vip or current.is_vip
-        return Resolution(
-            customer=current,
-            outcome=outcome,
-            attached=tuple(attached),
-            conflicts=others,
-            ambiguous=ambiguous,
-            spam=spam,
-            vip=vip,
-        )
-
-    def _new_inbound(
-        self,
-        tenant_id: str,
-        inbound: Inbound,
-        display_name: str | None,
-        avatar_url: str | None,
-        message_text: str | None,
-    ) -> Customer:
-        fallback = next(
-            (
-                str(v)
-                for v in (
-                    *inbound.emails,
-                    *inbound.phones,
-                    *inbound.messenger_ids,
-                    *inbound.social_profiles,
-                    *inbound.external_ids,
-                )
-            ),
-            "?",
-        )
-        name = (display_name or "").strip() or fallback
-        customer = Customer.create(
-            id=self.ids.new_id(),
-            tenant_id=tenant_id,
-            name=name[:200],
-            now=self.clock.now(),
-            source=Source.INBOUND,
+        return self._inbound.resolve(
+            tenant_id,
+            channel,
+            identifiers,
+            display_name=display_name,
             avatar_url=avatar_url,
-            language=self._language(message_text),
+            message_text=message_text,
         )
-        customer, _ = attach_new_identifiers(customer, inbound, set(), self.preset.contact)
-        return customer
 
     # -- spam and VIP lists -------------------------------------------------
 
@@ -450,3 +258,49 @@ class IdentityService(CustomerMerging):
             clusters = self._exact_clusters(uow, scope)
             customers = self._visible_records(uow, scope)
         return DuplicateReport(clusters, tuple(suggest_duplicates(customers, threshold=threshold)))
+
+    # -- merges: CustomerMerging ---------------------------------------------
+
+    def merge(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        survivor_id: str,
+        absorbed_ids: str | Sequence[str],
+        /,
+        *,
+        choices: Mapping[str, Literal["survivor", "absorbed"]] | None = None,
+        drop: Sequence[str] = (),
+    ) -> MergeRecord:
+        """Merge one or more customers into ``survivor``, keeping every identifier.
+
+        Several absorbed customers are merged one after the other, in one
+        transaction: each step is its own audit entry, so :meth:`unmerge` can
+        undo them one by one. ``choices`` take a scalar field from the absorbed
+        record instead of the survivor. When the union would exceed the
+        preset's limits the merge is refused with the cardinality error;
+        ``drop`` names the identifiers (phones, e-mails... in any format) to
+        leave out instead. Returns the audit entry of the last step.
+        """
+        return self._merging.merge(
+            tenant_id, actor, survivor_id, absorbed_ids, choices=choices, drop=drop
+        )
+
+    def suspect_merges(self, tenant_id: str, actor: Actor, /) -> tuple[SuspectMerge, ...]:
+        """Merges in force that joined what the conflicting-evidence rule keeps apart.
+
+        Merges made before that rule (or with a tax id dropped on purpose) may
+        have joined a household, an owner and their company, or a father and
+        son. They cannot be repaired automatically: this lists them, oldest
+        first, for review and :meth:`unmerge`. Only merges whose survivor and
+        absorbed record the actor can both see are listed.
+        """
+        return self._merging.suspect_merges(tenant_id, actor)
+
+    def unmerge(self, tenant_id: str, actor: Actor, merge_id: str, /) -> tuple[Customer, Customer]:
+        """Restore both customers as they were before the merge.
+
+        What the survivor gained after the merge (a new phone, say) stays
+        with it; what came from the absorbed record goes back to it.
+        """
+        return self._merging.unmerge(tenant_id, actor, merge_id)

@@ -1,7 +1,8 @@
 """Inbound messages: their identifiers, the lookup priority, and what a resolution returns.
 
 :class:`~customer_core.services.identity.IdentityService` uses these to
-resolve a message to a customer; they are pure (no storage).
+resolve a message to a customer (:mod:`customer_core.services.resolver`);
+they are pure (no storage).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from customer_core.domain.values.phone import Phone, PhoneType
 from customer_core.errors import Code, CustomerCoreError, InvalidValue
 from customer_core.services import inputs
 
-__all__ = ["Inbound", "Outcome", "Resolution", "attach_new_identifiers"]
+__all__ = ["SPAM", "VIP", "Inbound", "Outcome", "Resolution", "attach_new_identifiers"]
 
 Outcome = Literal["matched", "created", "attached", "conflict", "ambiguous"]
+#: The identity lists a message's identifiers are looked up in: blocked, allowed.
+SPAM, VIP = "spam", "vip"
 
 
 @attrs.frozen(kw_only=True)

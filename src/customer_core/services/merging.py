@@ -2,7 +2,9 @@
 
 A merge keeps every identifier of both records, records what each record was
 (so it can be undone) and never moves a customer into a portfolio or to a
-seller the actor may not assign.
+seller the actor may not assign. :class:`CustomerMerging` is a part of
+:class:`~customer_core.services.IdentityService`, which offers (and
+documents) its methods.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound
 from customer_core.ports import UnitOfWork
 from customer_core.services import inputs
-from customer_core.services.base import ServiceBase
+from customer_core.services.base import Dependencies
 
 __all__ = ["CustomerMerging", "SuspectMerge"]
 
@@ -51,8 +53,13 @@ def _merge_not_found() -> NotFound:
     return NotFound("merge not found", code=Code.NOT_FOUND, field="merge_id")
 
 
-class CustomerMerging(ServiceBase):
+class CustomerMerging:
     """Merge and unmerge; :class:`~customer_core.services.IdentityService` offers them."""
+
+    __slots__ = ("_deps",)
+
+    def __init__(self, deps: Dependencies) -> None:
+        self._deps = deps
 
     def merge(
         self,
@@ -60,22 +67,12 @@ class CustomerMerging(ServiceBase):
         actor: Actor,
         survivor_id: str,
         absorbed_ids: str | Sequence[str],
-        /,
         *,
         choices: Mapping[str, Literal["survivor", "absorbed"]] | None = None,
         drop: Sequence[str] = (),
     ) -> MergeRecord:
-        """Merge one or more customers into ``survivor``, keeping every identifier.
-
-        Several absorbed customers are merged one after the other, in one
-        transaction: each step is its own audit entry, so :meth:`unmerge` can
-        undo them one by one. ``choices`` take a scalar field from the absorbed
-        record instead of the survivor. When the union would exceed the
-        preset's limits the merge is refused with the cardinality error;
-        ``drop`` names the identifiers (phones, e-mails... in any format) to
-        leave out instead. Returns the audit entry of the last step.
-        """
-        check_action(actor, self.preset.access, Action.MERGE)
+        deps = self._deps
+        check_action(actor, deps.preset.access, Action.MERGE)
         # The boundary checked each id; a lone id is one customer to absorb.
         absorbed = (
             [absorbed_ids] if isinstance(absorbed_ids, str) else list(dict.fromkeys(absorbed_ids))
@@ -87,23 +84,23 @@ class CustomerMerging(ServiceBase):
                 field="absorbed_ids",
             )
         dropped = {self._drop_key(text) for text in drop}
-        with self.uow_factory() as uow:
-            scope = self._scope(uow, tenant_id, actor)
+        with deps.uow_factory() as uow:
+            scope = deps.scope(uow, tenant_id, actor)
             survivor = uow.customers.get_visible(scope, survivor_id)
             record: MergeRecord | None = None
             for absorbed_id in absorbed:
                 other = uow.customers.get_visible(scope, absorbed_id)
                 merged = merge_customers(
-                    survivor, other, choices=choices, policy=self.preset.contact, drop=dropped
+                    survivor, other, choices=choices, policy=deps.preset.contact, drop=dropped
                 )
                 self._check_assignment(actor, survivor, merged)
                 uow.customers.delete(tenant_id, absorbed_id)
                 saved = uow.customers.save(
-                    attrs.evolve(merged, updated_at=self.clock.now()),
+                    attrs.evolve(merged, updated_at=deps.clock.now()),
                     expected_version=survivor.version,
                 )
                 record = MergeRecord(
-                    id=self.ids.new_id(),
+                    id=deps.ids.new_id(),
                     tenant_id=tenant_id,
                     survivor_id=survivor_id,
                     absorbed_id=absorbed_id,
@@ -111,11 +108,11 @@ class CustomerMerging(ServiceBase):
                     absorbed_before=other,
                     merged_version=saved.version,
                     actor_id=actor.user_id,
-                    merged_at=self.clock.now(),
+                    merged_at=deps.clock.now(),
                 )
                 uow.merges.add(record)
                 uow.record(
-                    self._new_event(
+                    deps.new_event(
                         "customer.merged",
                         actor,
                         tenant_id,
@@ -125,7 +122,7 @@ class CustomerMerging(ServiceBase):
                     )
                 )
                 survivor = saved
-            self._commit(uow)
+            deps.commit(uow)
         assert record is not None
         return record
 
@@ -139,26 +136,19 @@ class CustomerMerging(ServiceBase):
             return inputs.as_email(text).match_key
         if ":" in text:
             return text  # already a key, e.g. "instagram:ana"
-        return inputs.as_phone(text, region=self.preset.default_region).match_key
+        return inputs.as_phone(text, region=self._deps.preset.default_region).match_key
 
     def _check_assignment(self, actor: Actor, before: Customer, after: Customer) -> None:
         # Taking the absorbed record's portfolio or seller is an assignment like any other.
         if after.portfolio_id != before.portfolio_id:
-            check_action(actor, self.preset.access, Action.ASSIGN_PORTFOLIO)
+            check_action(actor, self._deps.preset.access, Action.ASSIGN_PORTFOLIO)
         if after.responsible_id != before.responsible_id:
-            check_action(actor, self.preset.access, Action.SET_RESPONSIBLE)
+            check_action(actor, self._deps.preset.access, Action.SET_RESPONSIBLE)
 
-    def suspect_merges(self, tenant_id: str, actor: Actor, /) -> tuple[SuspectMerge, ...]:
-        """Merges in force that joined what the conflicting-evidence rule keeps apart.
-
-        Merges made before that rule (or with a tax id dropped on purpose) may
-        have joined a household, an owner and their company, or a father and
-        son. They cannot be repaired automatically: this lists them, oldest
-        first, for review and :meth:`unmerge`. Only merges whose survivor and
-        absorbed record the actor can both see are listed.
-        """
-        with self.uow_factory() as uow:
-            scope = self._scope(uow, tenant_id, actor)
+    def suspect_merges(self, tenant_id: str, actor: Actor) -> tuple[SuspectMerge, ...]:
+        deps = self._deps
+        with deps.uow_factory() as uow:
+            scope = deps.scope(uow, tenant_id, actor)
             records = uow.merges.in_force(tenant_id)
             survivors = uow.customers.get_many(tenant_id, {r.survivor_id for r in records})
         found = []
@@ -183,16 +173,12 @@ class CustomerMerging(ServiceBase):
                 )
         return tuple(found)
 
-    def unmerge(self, tenant_id: str, actor: Actor, merge_id: str, /) -> tuple[Customer, Customer]:
-        """Restore both customers as they were before the merge.
-
-        What the survivor gained after the merge (a new phone, say) stays
-        with it; what came from the absorbed record goes back to it.
-        """
-        check_action(actor, self.preset.access, Action.MERGE)
-        with self._deps.naming_visible_holders_only(tenant_id, actor), self.uow_factory() as uow:
+    def unmerge(self, tenant_id: str, actor: Actor, merge_id: str) -> tuple[Customer, Customer]:
+        deps = self._deps
+        check_action(actor, deps.preset.access, Action.MERGE)
+        with deps.naming_visible_holders_only(tenant_id, actor), deps.uow_factory() as uow:
             record = uow.merges.get(tenant_id, merge_id)
-            scope = self._scope(uow, tenant_id, actor)
+            scope = deps.scope(uow, tenant_id, actor)
             current = uow.customers.get_visible(scope, record.survivor_id)
             if not scope.allows_customer(record.absorbed_before):
                 raise _merge_not_found()  # as if the record did not exist: it names an invisible customer
@@ -202,16 +188,16 @@ class CustomerMerging(ServiceBase):
                 )
             restored = split_merged(current, record.survivor_before, record.absorbed_before)
             survivor = uow.customers.save(
-                attrs.evolve(restored, updated_at=self.clock.now()),
+                attrs.evolve(restored, updated_at=deps.clock.now()),
                 expected_version=current.version,
             )
             back = record.absorbed_before
             if back.portfolio_id is not None and not _portfolio_exists(uow, back):
                 back = attrs.evolve(back, portfolio_id=None)  # deleted since the merge
             absorbed = uow.customers.add(back)
-            uow.merges.mark_undone(tenant_id, merge_id, self.clock.now())
+            uow.merges.mark_undone(tenant_id, merge_id, deps.clock.now())
             uow.record(
-                self._new_event(
+                deps.new_event(
                     "customer.unmerged",
                     actor,
                     tenant_id,
@@ -220,5 +206,5 @@ class CustomerMerging(ServiceBase):
                     merge_id=merge_id,
                 )
             )
-            self._commit(uow)
+            deps.commit(uow)
         return survivor, absorbed
