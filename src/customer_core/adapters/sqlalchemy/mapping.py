@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import Connection, Executable
+
 from customer_core.adapters.serialization import (
     customer_from_document,
     customer_to_document,
@@ -38,6 +40,7 @@ __all__ = [
     "hint_from_row",
     "hint_row",
     "identity_key",
+    "load_customers",
     "merge_from_row",
     "merge_row",
     "portfolio_from_rows",
@@ -95,6 +98,14 @@ def customer_from_row(row: Mapping[Any, Any]) -> Customer:
     for field in COLUMN_OWNED:  # ids, a version and a datetime: the converter takes them as read
         document[field] = row[field]
     return customer_from_document(document)
+
+
+def load_customers(
+    connection: Connection, query: Executable, parameters: dict[str, Any] | None = None
+) -> list[Customer]:
+    """The customers ``query`` (which selects :data:`LOADED`) returns, in its order."""
+    rows = connection.execute(query, parameters).mappings()
+    return [customer_from_row(row) for row in rows]
 
 
 def identity_key(kind: str, key: str) -> IdentityKey:

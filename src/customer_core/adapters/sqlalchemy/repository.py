@@ -3,8 +3,11 @@
 They run in the transaction of their :class:`~.unit_of_work.SqlUnitOfWork`
 and implement :class:`~customer_core.ports.CustomerRepository` and
 :class:`~customer_core.ports.PortfolioRepository` (the latter lives in
-:mod:`.portfolios`, the visibility-scoped reads in :mod:`.visibility`).
-Every statement is scoped by ``tenant_id``.
+:mod:`.portfolios`). Every statement is scoped by ``tenant_id``. The customer
+repository is composed of two collaborators on its connection: the
+visibility-scoped queries (:class:`~.visibility.VisibleCustomers`), which it
+hands its scoped methods to, and the identity index (:mod:`.claims`), which
+its writes and the scoped deletion both keep in step.
 
 Writes are set-based: :meth:`~SqlCustomerRepository.add` and
 :meth:`~SqlCustomerRepository.save` are batches of one, so imports and single
@@ -18,11 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
-from itertools import zip_longest
 from typing import TypeVar
 
 import attrs
-from sqlalchemy import bindparam, delete, func, insert, select, tuple_, union_all, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, tuple_, update
 
 from customer_core.adapters.shared import (
     as_added,
@@ -30,20 +32,29 @@ from customer_core.adapters.shared import (
     not_found,
     plan_identities,
 )
-from customer_core.adapters.sqlalchemy.claims import write_identities
-from customer_core.adapters.sqlalchemy.errors import Handlers, Writes
+from customer_core.adapters.sqlalchemy.claims import (
+    forget_identities,
+    identities_of,
+    write_identities,
+)
+from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers, Writes
 from customer_core.adapters.sqlalchemy.lookups import GET_CUSTOMER, holders_query, look_up_query
 from customer_core.adapters.sqlalchemy.mapping import (
     LOADED,
     customer_from_row,
     customer_row,
     identity_key,
+    load_customers,
 )
 from customer_core.adapters.sqlalchemy.portfolios import SqlPortfolioRepository
-from customer_core.adapters.sqlalchemy.queries import chunks, select_by_keys
+from customer_core.adapters.sqlalchemy.queries import chunks
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers, identity_claims
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
-from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.domain.matching.duplicates import Cluster
+from customer_core.domain.matching.search import SearchQuery
+from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
+from customer_core.domain.model.records import Assignment
+from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.errors import Code, Conflict, CustomerCoreError, VersionConflict
 from customer_core.ports import KeyLookup
 
@@ -67,8 +78,12 @@ def _by_tenant(items: Iterable[T], tenant_of: Callable[[T], str]) -> dict[str, l
     return groups
 
 
-class SqlCustomerRepository(VisibleCustomers):
+class SqlCustomerRepository(GuardedRepository):
     """Customers of every tenant, with the ``customer_identities`` index kept in step."""
+
+    def __init__(self, connection: Connection, *, before_write: Callable[[], None]) -> None:
+        super().__init__(connection, before_write=before_write)
+        self._visible = VisibleCustomers(connection, before_write=before_write)
 
     def _taken(self, batch: Sequence[Customer]) -> CustomerCoreError:
         """The error for a claim another transaction took first: find its holder."""
@@ -122,8 +137,11 @@ class SqlCustomerRepository(VisibleCustomers):
             for tenant_id, group in _by_tenant(batch, lambda b: b[0].tenant_id).items():
                 ids = list(dict.fromkeys(s.id for s, _ in group))
                 versions = self._lock_versions(tenant_id, ids)
-                before, holders = self._identities_of(
-                    tenant_id, ids, {k for s, _ in group for k in s.identity_keys()}
+                before, holders = identities_of(
+                    self._connection,
+                    tenant_id,
+                    ids,
+                    {k for s, _ in group for k in s.identity_keys()},
                 )
                 owned = {cid: set(keys) for cid, keys in before.items()}
                 steps = []
@@ -176,56 +194,79 @@ class SqlCustomerRepository(VisibleCustomers):
         if writes.execute(statement, params).rowcount != len(params):
             raise _version_conflict()
 
-    def _identities_of(
-        self, tenant_id: str, customer_ids: Sequence[str], keys: Collection[IdentityKey]
-    ) -> tuple[dict[str, set[IdentityKey]], dict[IdentityKey, set[str]]]:
-        """The stored keys of ``customer_ids``, and who holds any of them or of ``keys``.
-
-        Each query is a UNION ALL rather than an OR, so each half uses its own
-        index; a batch of one takes one round trip.
-        """
-        owned: dict[str, set[IdentityKey]] = {}
-        holders: dict[IdentityKey, set[str]] = {}
-        wanted = set(customer_ids)
-        columns = (i.kind, i.key, i.customer_id)
-        sorted_keys = sorted(keys, key=lambda k: (k.kind.value, k.key))
-        for ids, part in zip_longest(chunks(customer_ids), chunks(sorted_keys), fillvalue=()):
-            queries = []
-            if ids:
-                queries.append(
-                    select(*columns).where(i.tenant_id == tenant_id, i.customer_id.in_(ids))
-                )
-            if part:
-                queries += select_by_keys(
-                    customer_identities, part, *columns, where=i.tenant_id == tenant_id
-                )
-            for kind, key, holder in self._connection.execute(union_all(*queries)):
-                identity = identity_key(kind, key)
-                holders.setdefault(identity, set()).add(holder)
-                if holder in wanted:
-                    owned.setdefault(holder, set()).add(identity)
-        return owned, holders
-
-    def _forget_identities(self, writes: Writes, tenant_id: str, customer_ids: list[str]) -> None:
-        """Delete the holder rows of customers about to go, and the claims left unheld."""
-        for chunk in chunks(customer_ids):
-            owned, holders = self._identities_of(tenant_id, chunk, ())
-            plan = plan_identities([(cid, owned.get(cid, ()), ()) for cid in chunk], holders)
-            write_identities(writes, tenant_id, plan)
-
     def delete(self, tenant_id: str, customer_id: str, /) -> None:
         with self._writing({}) as writes:
-            self._forget_identities(writes, tenant_id, [customer_id])
+            forget_identities(writes, tenant_id, [customer_id])
             deleted = writes.execute(
                 delete(customers).where(c.tenant_id == tenant_id, c.id == customer_id)
             )
             if deleted.rowcount == 0:
                 raise not_found()
 
+    def assign(
+        self,
+        scope: VisibilityScope,
+        customer_ids: Sequence[str],
+        /,
+        *,
+        portfolio_id: str | None,
+        responsible_id: str | None,
+        fields: frozenset[str],
+        now: datetime,
+    ) -> Sequence[Assignment]:
+        return self._visible.assign(
+            scope,
+            customer_ids,
+            portfolio_id=portfolio_id,
+            responsible_id=responsible_id,
+            fields=fields,
+            now=now,
+        )
+
+    def delete_visible(
+        self, scope: VisibilityScope, customer_ids: Sequence[str], /
+    ) -> Sequence[str]:
+        return self._visible.delete_visible(scope, customer_ids)
+
     # -- reads --------------------------------------------------------------
 
+    def get_visible(self, scope: VisibilityScope, customer_id: str, /) -> Customer:
+        return self._visible.get_visible(scope, customer_id)
+
+    def find(
+        self,
+        scope: VisibilityScope,
+        customer_filter: CustomerFilter,
+        /,
+        *,
+        after: tuple[str, str] | None = None,
+        limit: int = 50,
+    ) -> Sequence[Customer]:
+        return self._visible.find(scope, customer_filter, after=after, limit=limit)
+
+    def search(
+        self,
+        scope: VisibilityScope,
+        query: SearchQuery,
+        customer_filter: CustomerFilter,
+        /,
+        *,
+        limit: int = 50,
+    ) -> Sequence[Customer]:
+        return self._visible.search(scope, query, customer_filter, limit=limit)
+
+    def count_by_relationship(
+        self, scope: VisibilityScope, customer_filter: CustomerFilter, /
+    ) -> dict[RelationshipType, int]:
+        return self._visible.count_by_relationship(scope, customer_filter)
+
+    def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
+        return self._visible.exact_clusters(scope)
+
     def get(self, tenant_id: str, customer_id: str, /) -> Customer:
-        found = self._load(GET_CUSTOMER, {"tenant_id": tenant_id, "customer_id": customer_id})
+        found = load_customers(
+            self._connection, GET_CUSTOMER, {"tenant_id": tenant_id, "customer_id": customer_id}
+        )
         if not found:
             raise not_found()
         return found[0]
@@ -233,7 +274,9 @@ class SqlCustomerRepository(VisibleCustomers):
     def get_many(self, tenant_id: str, customer_ids: Iterable[str], /) -> dict[str, Customer]:
         found: dict[str, Customer] = {}
         for chunk in chunks(list(dict.fromkeys(customer_ids))):
-            loaded = self._load(select(*LOADED).where(c.tenant_id == tenant_id, c.id.in_(chunk)))
+            loaded = load_customers(
+                self._connection, select(*LOADED).where(c.tenant_id == tenant_id, c.id.in_(chunk))
+            )
             found.update({customer.id: customer for customer in loaded})
         return found
 
@@ -298,7 +341,7 @@ class SqlCustomerRepository(VisibleCustomers):
         query = select(*LOADED).where(c.tenant_id == tenant_id)
         if after is not None:
             query = query.where(c.id > after)
-        return self._load(query.order_by(c.id).limit(limit))
+        return load_customers(self._connection, query.order_by(c.id).limit(limit))
 
     def count(self, tenant_id: str, /) -> int:
         total = self._connection.scalar(

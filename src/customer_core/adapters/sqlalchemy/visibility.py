@@ -1,8 +1,10 @@
 """Customer reads and bulk writes under a visibility scope.
 
-The base of :class:`~.repository.SqlCustomerRepository`: every query here
-carries the scope in its ``WHERE`` clause (:func:`.queries.visible`), so what
-an actor may not see is never fetched, counted, moved or deleted.
+:class:`VisibleCustomers` is the collaborator
+:class:`~.repository.SqlCustomerRepository` hands its scoped methods to, on
+the same connection: every query here carries the scope in its ``WHERE``
+clause (:func:`.queries.visible`), so what an actor may not see is never
+fetched, counted, moved or deleted.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from sqlalchemy import (
 )
 
 from customer_core.adapters.shared import not_found
+from customer_core.adapters.sqlalchemy.claims import forget_identities
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
-from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Writes
-from customer_core.adapters.sqlalchemy.mapping import LOADED, customer_from_row
+from customer_core.adapters.sqlalchemy.errors import GuardedRepository
+from customer_core.adapters.sqlalchemy.mapping import LOADED, load_customers
 from customer_core.adapters.sqlalchemy.queries import (
     FEW,
     Ranks,
@@ -159,15 +162,10 @@ def _page_query(
 
 
 class VisibleCustomers(GuardedRepository):
-    """The visibility-scoped half of the customer repository."""
+    """The visibility-scoped queries of the customer repository."""
 
-    def _forget_identities(self, writes: Writes, tenant_id: str, customer_ids: list[str]) -> None:
-        """Delete the identity rows of customers about to go (the repository's own)."""
-        raise NotImplementedError
-
-    def _load(self, query: Select[Any], parameters: dict[str, Any] | None = None) -> list[Customer]:
-        rows = self._connection.execute(query, parameters).mappings()
-        return [customer_from_row(row) for row in rows]
+    def _load(self, query: Select[Any]) -> list[Customer]:
+        return load_customers(self._connection, query)
 
     def get_visible(self, scope: VisibilityScope, customer_id: str, /) -> Customer:
         found = self._load(select(*LOADED).where(visible(scope), c.id == customer_id))
@@ -301,7 +299,7 @@ class VisibleCustomers(GuardedRepository):
         with self._writing({}) as writes:
             found = self._locked_visible(scope, wanted)
             deleted = [cid for cid in wanted if cid in found]
-            self._forget_identities(writes, scope.tenant_id, deleted)
+            forget_identities(writes, scope.tenant_id, deleted)
             for chunk in chunks(deleted):
                 writes.execute(
                     delete(customers).where(c.tenant_id == scope.tenant_id, c.id.in_(chunk))
