@@ -190,7 +190,9 @@ class InboundResolver:
             language = changed.language or self._language(message_text)
             if (avatar, language) != (changed.avatar_url, changed.language):
                 changed = attrs.evolve(changed, avatar_url=avatar, language=language)
+            wrote = bool(ambiguous or others)
             if changed is not current and changed != current:
+                wrote = True
                 current = uow.customers.save(
                     attrs.evolve(changed, updated_at=self._deps.clock.now()),
                     expected_version=current.version,
@@ -216,7 +218,8 @@ class InboundResolver:
                 if attached
                 else "matched"
             )
-            self._deps.commit(uow)
+            if wrote:  # a plain match reads only: nothing to commit
+                self._deps.commit(uow)
         spam = spam or current.is_spammer
         vip = vip or current.is_vip
         return Resolution(
