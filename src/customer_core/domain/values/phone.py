@@ -214,6 +214,87 @@ def _to_number(
     raise _fail("not a valid phone number", field, reason="invalid_number")
 
 
+#: The descriptions ``phonenumbers.number_type`` tries, in its order after the
+#: general one: the special services, then fixed line and mobile.
+_SPECIAL_DESCS = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
+
+
+def _patterns_by_length(region: str) -> dict[int, tuple[_Patterns, re.Pattern[str] | None]]:
+    """For each national length: (general, fixed, mobile) patterns and the special services'.
+
+    A description matches a number of a length it lists (or of any length when
+    it lists none) whose digits its pattern matches; a description without a
+    pattern matches nothing (as in phonenumbers). Special services of one
+    length are joined into one pattern: any match steps aside.
+    """
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+
+    def pattern(name: str, length: int) -> str | None:
+        desc = getattr(metadata, name)
+        if desc is None or not desc.national_number_pattern:
+            return None
+        lengths = desc.possible_length or ()
+        return desc.national_number_pattern if not lengths or length in lengths else None
+
+    out: dict[int, tuple[_Patterns, re.Pattern[str] | None]] = {}
+    for length in range(2, _MAX_NATIONAL + 1):
+        general, fixed, mobile = (
+            re.compile(p) if (p := pattern(n, length)) else None
+            for n in ("general_desc", "fixed_line", "mobile")
+        )
+        special = [p for p in (pattern(n, length) for n in _SPECIAL_DESCS) if p]
+        out[length] = (
+            (general, fixed, mobile),
+            re.compile("|".join(f"(?:{p})" for p in special)) if special else None,
+        )
+    return out
+
+
+_BR_PATTERNS = _patterns_by_length("BR")
+_BR_CANONICAL = re.compile(r"\+55([1-9]\d{9,10})")
+
+
+def _canonical_br(text: str) -> Phone | None:
+    """The phone of a Brazilian number already written as E.164, or ``None``.
+
+    Gateways (WhatsApp, SMS, telephony) send ``+55`` and the national number,
+    and for those the whole of ``parse`` (clean-up, ``phonenumbers.parse``
+    and ``number_type``'s walk over every number description) comes down to
+    the same metadata's patterns, matched here directly. Anything else, a
+    legacy 8-digit mobile that gains its ninth digit included, takes the full path.
+    """
+    found = _BR_CANONICAL.fullmatch(text)
+    if found is None:
+        return None
+    national = found.group(1)
+    if len(national) == 10 and national[2] in "6789":
+        return None  # a legacy mobile: modernized by the full path
+    (general, fixed, mobile), special = _BR_PATTERNS[len(national)]
+    if general is None or not general.fullmatch(national):
+        return None
+    if special is not None and special.fullmatch(national):
+        return None
+    is_mobile = mobile is not None and mobile.fullmatch(national) is not None
+    if fixed is not None and fixed.fullmatch(national):
+        # number_type's "fixed line or mobile" (patterns that overlap) is a mobile.
+        kind = PhoneType.MOBILE if is_mobile else PhoneType.LANDLINE
+    elif is_mobile:
+        kind = PhoneType.MOBILE
+    else:
+        return None
+    return Phone(e164=text, type=kind, typed=text)
+
+
 _TYPE_FROM_LIBRARY = {
     PhoneNumberType.MOBILE: PhoneType.MOBILE,
     PhoneNumberType.FIXED_LINE: PhoneType.LANDLINE,
@@ -274,7 +355,7 @@ class Phone:
     ) -> Phone:
         """Parse what a user typed; ``type`` is inferred when not given."""
         if cls is Phone and type is None and extension is None and isinstance(text, str):
-            return _parse_text(text, default_region, field)
+            return _canonical_br(text) or _parse_text(text, default_region, field)
         return cls._parse(text, default_region, type, extension, field)
 
     @classmethod
