@@ -104,7 +104,7 @@ class CustomerRecords:
         /,
         *,
         name: str,
-        kind: CustomerKind | str = CustomerKind.PERSON,
+        kind: CustomerKind | str | None = None,
         source: Source | str = Source.STAFF,
         tax_id: Cpf | Cnpj | str | None = None,
         phones: Iterable[inputs.PhoneInput] = (),
@@ -155,6 +155,12 @@ class CustomerRecords:
                 "is_vip": is_vip,
             },
         )
+        if kind is None:  # a CNPJ is a company's
+            kind = (
+                CustomerKind.COMPANY
+                if isinstance(scalars.get("tax_id"), Cnpj)
+                else CustomerKind.PERSON
+            )
         # A refused name is reported once: the record checked below carries
         # a stand-in (it is never stored, as the name's refusal is raised).
         clean = problems.value(clean_name, name)
