@@ -133,3 +133,20 @@ def import_and_export(core: CustomerCore) -> None:
 def tweaking_a_preset() -> None:
     assert_type(presets.OMNICHANNEL.evolve(default_region="PT"), Preset)
     presets.OMNICHANNEL.evolve(region="PT")  # type: ignore[call-arg]
+
+
+def validation_failures() -> None:
+    core = customer_core.connect("memory://")
+    try:
+        core.customers.register("acme", ADMIN, name="Ana", phones=["x"])
+    except customer_core.ValidationFailed as failed:
+        assert_type(failed.errors, tuple[customer_core.FieldError, ...])
+        field, index, code, message = failed.errors[0]
+        assert_type(field, str | None)
+        assert_type(index, int | None)
+        assert_type(code, customer_core.Code)
+        assert_type(message, str)
+        from customer_core.messages import describe, localize
+
+        assert_type(localize(failed, lang="pt-BR"), str)
+        assert_type(describe(failed), str)

@@ -74,10 +74,11 @@ class Inbound:
             ),
             external_ids=tuple(inputs.as_external_id(x) for x in _many(identifiers, "external")),
         )
-        # Every identifier gives at least one lookup key: none given, no key.
+        # Every identifier gives at least one lookup key: none given, no key
+        # (a recado number is not the sender's: it identifies nobody).
         if not any(
             (
-                inbound.phones,
+                any(p.is_identity for p in inbound.phones),
                 inbound.emails,
                 inbound.messenger_ids,
                 inbound.social_profiles,
@@ -115,6 +116,8 @@ class Inbound:
         for s in self.social_profiles:
             put(IdentityKind.SOCIAL, s.match_key, 1)
         for p in self.phones:
+            if not p.is_identity:  # a recado number finds nobody
+                continue
             mobile = p.type is PhoneType.MOBILE
             put(IdentityKind.PHONE, p.match_key, 2 if mobile else 4)
         for e in self.emails:

@@ -308,7 +308,6 @@ def test_the_real_spellings_of_one_number_are_accepted(
         "Rua 11 98765-4321",  # never picked out of other text
         "CPF 11987654321",
         "0800 FLORES1",  # letters other than the known notes
-        "11 98765-4321 recado",  # someone else's phone: not the customer's line
         "98765-4321",  # no area code
     ],
 )
