@@ -21,6 +21,7 @@ from customer_core.errors import Code, CustomerCoreError, InvalidValue
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
+from customer_core.io.report_file import ReportFileWriter
 
 __all__ = ["main"]
 
@@ -81,7 +82,15 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
     core = _core(args)
     importer = Importer(core.storage, preset=core.preset)
     path = Path(args.file)
-    with _bar(None, "rows", args.progress and sys.stderr.isatty()) as bar:
+    with contextlib.ExitStack() as stack:
+        report_file = (
+            ReportFileWriter(
+                stack.enter_context(open(args.report_file, "w", encoding="utf-8-sig", newline=""))
+            )
+            if args.report_file
+            else None
+        )
+        bar = stack.enter_context(_bar(None, "rows", args.progress and sys.stderr.isatty()))
 
         def progress(p: Progress) -> None:
             if bar is not None:
@@ -100,6 +109,7 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
             mapping=_mapping(args.mapping),
             batch_size=args.batch_size,
             progress=progress,
+            on_row=report_file,
             strict=args.strict,
         )
     prefix = "dry run: would have " if report.dry_run else ""
@@ -112,7 +122,7 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
     for label, found in (("errors", report.errors), ("values left out", report.warnings)):
         for error in found[: args.show_errors]:
             print(
-                f"  line {error.line} [{error.column or '-'}] {error.code}: {error.message}",
+                f"  line {error.line} [{error.header or error.column or '-'}] {error.code}: {error.message}",
                 file=out,
             )
         if len(found) > args.show_errors:
@@ -276,6 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="refuse a row with any invalid value (by default the value is left out, the row kept)",
+    )
+    imp.add_argument(
+        "--report-file",
+        metavar="OUT.csv",
+        help="write what happened to each line (line,outcome,customer_id,column,value,code,message)",
     )
     imp.set_defaults(run=cmd_import)
 

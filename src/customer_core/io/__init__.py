@@ -10,11 +10,13 @@ from customer_core.io.importer import (
     Progress,
 )
 from customer_core.io.report import RowOutcome
+from customer_core.io.report_file import REPORT_HEADER, ReportFileWriter
 from customer_core.io.rows import Draft, RowError, parse_row
 
 __all__ = [
     "COLUMNS",
     "DEFAULT_BATCH_SIZE",
+    "REPORT_HEADER",
     "TEMPLATE_HEADER",
     "CsvSource",
     "Draft",
@@ -23,6 +25,7 @@ __all__ = [
     "ImportReport",
     "Importer",
     "Progress",
+    "ReportFileWriter",
     "RowError",
     "RowOutcome",
     "customer_row",

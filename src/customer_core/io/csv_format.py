@@ -230,6 +230,26 @@ class CsvSource:
             )
         named = [c for c in self.columns if c]
         self._repeated = len(set(named)) != len(named)
+        # Which headers feed each column (a second phone column feeds other_phones),
+        # to name the user's own header in what the import reports.
+        self._feeds: dict[str, list[int]] = {}
+        for index, column in enumerate(self.columns):
+            for fed in {column, _MORE_OF.get(column, column)} if column else ():
+                self._feeds.setdefault(fed, []).append(index)
+        self._values: list[str] = []
+
+    def header_for(self, column: str | None, value: str | None = None) -> str | None:
+        """The user's header of ``column`` (one of :data:`COLUMNS`) in the row last read.
+
+        Where several headers feed one column (``Telefone 1``, ``Telefone 2``),
+        the one whose cell holds ``value``; ``None`` for what no header feeds.
+        """
+        found = self._feeds.get(column or "", ())
+        if len(found) > 1 and value:
+            for index in found:
+                if index < len(self._values) and value in self._values[index]:
+                    return self.headers[index]
+        return self.headers[found[0]] if found else None
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """``(line number, {column: text})`` for each data row; blank rows are skipped.
@@ -248,6 +268,7 @@ class CsvSource:
                 continue
             if not any(v.strip() for v in values):
                 continue
+            self._values = values
             if self._repeated:
                 row = self._merge_repeated(values)
             else:

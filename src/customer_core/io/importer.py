@@ -97,6 +97,11 @@ def _content_key(draft: Draft, seen: dict[str, int]) -> str:
     return f"{digest}:{seen[digest]}"
 
 
+def _with_headers(reader: CsvSource, errors: Iterable[RowError]) -> tuple[RowError, ...]:
+    """``errors`` of the row just read, with the user's header of each cell."""
+    return tuple(attrs.evolve(e, header=reader.header_for(e.column, e.value)) for e in errors)
+
+
 def _owner(
     draft: Draft,
     keys: set[IdentityKey],
@@ -228,7 +233,7 @@ class Importer(ServiceBase):
                     self._write(dry_uow, run, drafts)
                 else:
                     self._write_alone(run, drafts)
-                for outcome in counts.stored():
+                for outcome in counts.stored(dry_run=dry_run, header_for=reader.header_for):
                     if on_row is not None:
                         on_row(outcome)
                 if progress is not None:
@@ -264,8 +269,10 @@ class Importer(ServiceBase):
             counts.rows_read += 1
             parsed = parse_row(line, row, region=region, strict=strict)
             if isinstance(parsed, list):
-                counts.errors.extend(parsed)
+                counts.errors.extend(_with_headers(reader, parsed))
             else:
+                if parsed.warnings:
+                    parsed = attrs.evolve(parsed, warnings=_with_headers(reader, parsed.warnings))
                 counts.warnings.extend(parsed.warnings)
                 batch.append(parsed)
             if len(batch) >= size:

@@ -42,6 +42,10 @@ class RowError:
     column: str | None
     code: str
     message: str
+    #: The text of the cell that was refused or left out, as the file had it.
+    value: str | None = None
+    #: The user's own header of that cell (``column`` is this library's name for it).
+    header: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -151,7 +155,8 @@ def _address(
             )
         except CustomerCoreError as exc:
             part = exc.field.rsplit(".", 1)[-1] if exc.field else None
-            errors.append(RowError(line, part or "address", exc.code, exc.message))
+            value = parts.get(part or "")
+            errors.append(RowError(line, part or "address", exc.code, exc.message, value))
             if strict or part not in parts or parts[part] is None:
                 return None
             parts[part] = None
@@ -172,19 +177,18 @@ def parse_row(
         return [RowError(line, None, Code.UNREADABLE_ROW, row["__error__"])]
     errors: list[RowError] = []
 
-    def attempt(column: str, parse: Callable[[], T]) -> T | None:
+    def attempt(column: str, parse: Callable[[], T], value: str | None = None) -> T | None:
         try:
             return parse()
         except CustomerCoreError as exc:
-            where = exc.field.rsplit(".", 1)[-1] if column == "address" and exc.field else column
-            errors.append(RowError(line, where, exc.code, exc.message))
+            errors.append(RowError(line, column, exc.code, exc.message, value))
             return None
 
     if "__extra__" in row:
         errors.append(RowError(line, None, Code.EXTRA_FIELDS, row["__extra__"]))
-    name = attempt("name", lambda: clean_name(row.get("name", "")))
+    name = attempt("name", lambda: clean_name(row.get("name", "")), row.get("name"))
     tax_text = row.get("tax_id", "")
-    tax_id = attempt("tax_id", lambda: parse_tax_id(tax_text)) if tax_text else None
+    tax_id = attempt("tax_id", lambda: parse_tax_id(tax_text), tax_text) if tax_text else None
     phones: list[Phone] = []
     number = row.get("phone", "")
     if number:
@@ -194,12 +198,13 @@ def parse_row(
                 lambda: [
                     Phone.from_parts(row.get("country_code") or "55", row.get("area_code"), number)
                 ],
+                number,
             )
         else:
-            found = attempt("phone", lambda: parse_phones(number, default_region=region))
+            found = attempt("phone", lambda: parse_phones(number, default_region=region), number)
         phones += found or []
     for text in _split(row.get("other_phones", "")):
-        more = attempt("other_phones", partial(parse_phones, text, default_region=region))
+        more = attempt("other_phones", partial(parse_phones, text, default_region=region), text)
         phones += [p for p in more or [] if p.match_key not in {q.match_key for q in phones}]
     emails: list[Email] = []
     for column, texts in (
@@ -209,7 +214,7 @@ def parse_row(
         for text in texts:
             if not text:
                 continue
-            email = attempt(column, partial(Email.parse, text))
+            email = attempt(column, partial(Email.parse, text), text)
             if isinstance(email, Email) and email.match_key not in {e.match_key for e in emails}:
                 emails.append(email)
     address = (
@@ -217,16 +222,22 @@ def parse_row(
     )
     note = row.get("note") or None
     if note is not None and len(note) > _MAX_NOTE:
-        errors.append(RowError(line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters"))
+        errors.append(
+            RowError(line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters", note)
+        )
     elif note is not None:
-        note = attempt("note", partial(check_printable, note, "note", multiline=True))
+        note = attempt("note", partial(check_printable, note, "note", multiline=True), note)
     external = row.get("external_id", "")
     external_id = (
-        attempt("external_id", lambda: ExternalId.parse("code", external)) if external else None
+        attempt("external_id", lambda: ExternalId.parse("code", external), external)
+        if external
+        else None
     )
     customer_id = row.get("customer_id") or None
     if customer_id is not None:
-        customer_id = attempt("customer_id", partial(check_id, customer_id, "customer_id"))
+        customer_id = attempt(
+            "customer_id", partial(check_id, customer_id, "customer_id"), customer_id
+        )
     if not name or (strict and errors):
         return errors or [RowError(line, "name", Code.REQUIRED_FIELD, "the name is required")]
     return Draft(
