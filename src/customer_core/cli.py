@@ -19,9 +19,11 @@ from customer_core.domain.matching.records import Evidence
 from customer_core.domain.model.actor import Actor
 from customer_core.errors import Code, CustomerCoreError, InvalidValue
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
+from customer_core.io.column_check import ColumnPlan, check_columns
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
 from customer_core.io.report_file import ReportFileWriter
+from customer_core.io.sources import open_table
 
 __all__ = ["main"]
 
@@ -83,6 +85,15 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
     importer = Importer(core.storage, preset=core.preset)
     path = Path(args.file)
     with contextlib.ExitStack() as stack:
+        table = open_table(
+            stack.enter_context(open(path, "rb")),
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            mapping=_mapping(args.mapping),
+        )
+        plan = check_columns(table, ignore=args.ignore or ())
+        _print_plan(plan, out)
+        plan.check()
         report_file = (
             ReportFileWriter(
                 stack.enter_context(open(args.report_file, "w", encoding="utf-8-sig", newline=""))
@@ -101,12 +112,9 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
         report = importer.run(
             args.tenant,
             _actor(args),
-            path,
+            table,
             mode=args.mode,
             dry_run=args.dry_run,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            mapping=_mapping(args.mapping),
             batch_size=args.batch_size,
             progress=progress,
             on_row=report_file,
@@ -128,6 +136,16 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
         if len(found) > args.show_errors:
             print(f"  ... and {len(found) - args.show_errors} more {label}", file=out)
     return 0 if report.ok else 3
+
+
+def _print_plan(plan: ColumnPlan, out: IO[str]) -> None:
+    """Which header goes to which column, before anything is written."""
+    width = max((len(h) for h, _ in plan.mapped), default=0)
+    print("columns:", file=out)
+    for header, column in plan.mapped:
+        print(f"  {header:<{width}} -> {column}", file=out)
+    if plan.ignored:
+        print(f"ignored: {', '.join(plan.ignored)}", file=out)
 
 
 def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
@@ -280,6 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument(
         "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows per transaction"
+    )
+    imp.add_argument(
+        "--ignore",
+        action="append",
+        metavar="HEADER",
+        help="a header to leave out on purpose (one that looks like customer data is refused)",
     )
     imp.add_argument("--show-errors", type=int, default=20)
     imp.add_argument(

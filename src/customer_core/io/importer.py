@@ -43,10 +43,11 @@ from customer_core.errors import (
     InvalidStoredValue,
     InvalidValue,
 )
-from customer_core.io.csv_format import CsvSource
 from customer_core.io.grouping import group_rows, later_row
 from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
 from customer_core.io.rows import Draft, RowError, parse_row
+from customer_core.io.sources import open_table
+from customer_core.io.table import TableSource
 from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
 
@@ -97,7 +98,7 @@ def _content_key(draft: Draft, seen: dict[str, int]) -> str:
     return f"{digest}:{seen[digest]}"
 
 
-def _with_headers(reader: CsvSource, errors: Iterable[RowError]) -> tuple[RowError, ...]:
+def _with_headers(reader: TableSource, errors: Iterable[RowError]) -> tuple[RowError, ...]:
     """``errors`` of the row just read, with the user's header of each cell."""
     return tuple(attrs.evolve(e, header=reader.header_for(e.column, e.value)) for e in errors)
 
@@ -179,7 +180,7 @@ class Importer(ServiceBase):
         self,
         tenant_id: str,
         actor: Actor,
-        source: str | Path | IO[bytes],
+        source: str | Path | IO[bytes] | TableSource,
         /,
         *,
         mode: ImportMode | str = ImportMode.CREATE,
@@ -193,7 +194,9 @@ class Importer(ServiceBase):
         on_row: Callable[[RowOutcome], None] | None = None,
         strict: bool = False,
     ) -> ImportReport:
-        """Import ``source`` (a path or a binary stream); see the module docs for the modes.
+        """Import ``source`` (a path, a binary stream, or a table already opened with
+        :func:`~customer_core.io.sources.open_table`, whose own encoding, delimiter
+        and mapping then apply); see the module docs for the modes.
 
         ``on_row`` receives what happened to each line (:class:`RowOutcome`),
         batch by batch once the batch is stored, so a million lines never sit
@@ -215,12 +218,15 @@ class Importer(ServiceBase):
             else assign_to_importer
         )
         with ExitStack() as stack:
-            stream: IO[bytes] = (
-                stack.enter_context(open(source, "rb"))
-                if isinstance(source, str | Path)
-                else source
-            )
-            reader = CsvSource(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
+            if isinstance(source, TableSource):
+                reader = source
+            else:
+                stream: IO[bytes] = (
+                    stack.enter_context(open(source, "rb"))
+                    if isinstance(source, str | Path)
+                    else source
+                )
+                reader = open_table(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
             counts = Counts()
             run = _Run(tenant_id, actor, import_mode, assign, counts)
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
@@ -261,7 +267,7 @@ class Importer(ServiceBase):
             self.uow_factory.refresh_statistics()
 
     def _batches(
-        self, reader: CsvSource, counts: Counts, size: int, *, strict: bool
+        self, reader: TableSource, counts: Counts, size: int, *, strict: bool
     ) -> Iterator[list[Draft]]:
         batch: list[Draft] = []
         region = self.preset.default_region
@@ -309,6 +315,8 @@ class Importer(ServiceBase):
 
     def _update(self, current: Customer, draft: Draft) -> Customer:
         changed = current.update(name=draft.name)
+        if draft.trade_name:
+            changed = changed.update(trade_name=draft.trade_name)
         if draft.tax_id is not None:
             changed = changed.update(tax_id=draft.tax_id)
         if draft.note:

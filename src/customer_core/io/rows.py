@@ -24,8 +24,8 @@ from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone, parse_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
-from customer_core.domain.values.text import check_printable
-from customer_core.errors import Code, CustomerCoreError
+from customer_core.domain.values.text import check_printable, fold_tokens
+from customer_core.errors import Code, CustomerCoreError, InvalidValue
 
 __all__ = ["Draft", "RowError", "parse_row"]
 
@@ -54,6 +54,10 @@ class Draft:
 
     lines: tuple[int, ...]
     name: str
+    #: The company's trade name (*nome fantasia*); ``name`` is then its legal name.
+    trade_name: str | None = None
+    #: The kind the row states (a ``Tipo`` column); a CNPJ makes a company anyway.
+    kind: CustomerKind | None = None
     tax_id: Cpf | Cnpj | None = None
     phones: tuple[Phone, ...] = ()
     emails: tuple[Email, ...] = ()
@@ -76,14 +80,26 @@ class Draft:
             )
         )
 
+    @property
+    def customer_kind(self) -> CustomerKind:
+        """A company with a CNPJ or when the row says so (``Tipo`` PJ), else a person."""
+        if isinstance(self.tax_id, Cnpj) or self.kind is CustomerKind.COMPANY:
+            return CustomerKind.COMPANY
+        return CustomerKind.PERSON
+
     def match_record(self) -> MatchRecord:
-        """What the conflicting-evidence rule needs of the row (a CNPJ makes it a company)."""
-        company = isinstance(self.tax_id, Cnpj)
+        """What the conflicting-evidence rule needs of the row: its kind, names and tax id."""
+        company = self.customer_kind is CustomerKind.COMPANY
         tax = self.tax_id
+        names = [NameKey.parse(self.name, company=company)]
+        if self.trade_name:  # as MatchRecord.of reads a stored company
+            trade = NameKey.parse(self.trade_name, company=company)
+            if trade.words != names[0].words:
+                names.append(trade)
         return MatchRecord(
             id="",
             company=company,
-            names=(NameKey.parse(self.name, company=company),),
+            names=tuple(names),
             tax_id=None if tax is None else f"{tax.kind}:{tax.digits}",
         )
 
@@ -95,7 +111,8 @@ class Draft:
             name=self.name,
             now=now,
             source=Source.IMPORT,
-            kind=CustomerKind.COMPANY if isinstance(self.tax_id, Cnpj) else CustomerKind.PERSON,
+            kind=self.customer_kind,
+            trade_name=self.trade_name,
             tax_id=self.tax_id,
             phones=self.phones,
             emails=self.emails,
@@ -116,6 +133,8 @@ class Draft:
         return attrs.evolve(
             self,
             lines=self.lines + other.lines,
+            trade_name=self.trade_name or other.trade_name,
+            kind=self.kind or other.kind,
             tax_id=self.tax_id or other.tax_id,
             phones=phones,
             emails=emails,
@@ -125,6 +144,22 @@ class Draft:
             warnings=self.warnings + other.warnings,
             customer_id=self.customer_id or other.customer_id,
         )
+
+
+#: What a ``Tipo``/``Pessoa`` column says, folded.
+_KINDS = {
+    **dict.fromkeys(("pf", "f", "fisica", "pessoa fisica", "cpf"), CustomerKind.PERSON),
+    **dict.fromkeys(("pj", "j", "juridica", "pessoa juridica", "cnpj"), CustomerKind.COMPANY),
+}
+
+
+def _kind(text: str) -> CustomerKind:
+    found = _KINDS.get(" ".join(fold_tokens(text)))
+    if found is None:
+        raise InvalidValue(
+            "the kind is PF (Física) or PJ (Jurídica)", code=Code.INVALID_VALUE, field="kind"
+        )
+    return found
 
 
 def _split(value: str) -> list[str]:
@@ -186,7 +221,17 @@ def parse_row(
 
     if "__extra__" in row:
         errors.append(RowError(line, None, Code.EXTRA_FIELDS, row["__extra__"]))
-    name = attempt("name", lambda: clean_name(row.get("name", "")), row.get("name"))
+    trade_text = row.get("trade_name", "")
+    trade_name = (
+        attempt("trade_name", partial(clean_name, trade_text, "trade_name"), trade_text)
+        if trade_text
+        else None
+    )
+    # A row with only a trade name is still someone to call: that is its name.
+    name_text = row.get("name") or trade_name or ""
+    name = attempt("name", lambda: clean_name(name_text), row.get("name"))
+    kind_text = row.get("kind", "")
+    kind = attempt("kind", partial(_kind, kind_text), kind_text) if kind_text else None
     tax_text = row.get("tax_id", "")
     tax_id = attempt("tax_id", lambda: parse_tax_id(tax_text), tax_text) if tax_text else None
     phones: list[Phone] = []
@@ -243,6 +288,8 @@ def parse_row(
     return Draft(
         lines=(line,),
         name=name,
+        trade_name=trade_name if trade_name != name else None,
+        kind=kind,
         warnings=tuple(errors),
         customer_id=customer_id,
         tax_id=tax_id,
