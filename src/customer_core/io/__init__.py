@@ -18,8 +18,8 @@ from customer_core.io.table import IMPORT_COLUMNS, TableSource
 
 __all__ = [
     "COLUMNS",
-    "IMPORT_COLUMNS",
     "DEFAULT_BATCH_SIZE",
+    "IMPORT_COLUMNS",
     "REPORT_HEADER",
     "TEMPLATE_HEADER",
     "ColumnPlan",
