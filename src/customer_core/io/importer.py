@@ -33,6 +33,7 @@ from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
+from customer_core.domain.model.identity import IdentityKind
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
@@ -103,6 +104,24 @@ def _with_headers(reader: TableSource, errors: Iterable[RowError]) -> tuple[RowE
     return tuple(attrs.evolve(e, header=reader.header_for(e.column, e.value)) for e in errors)
 
 
+def _check_repaired(keys: set[IdentityKey], holders: Mapping[IdentityKey, tuple[str, ...]]) -> None:
+    """A repaired CPF/CNPJ (its dropped zeros put back) is a guess: alone, it links to nobody.
+
+    Its holder is the row's customer only when another identifier of the row
+    (a phone, an e-mail, a code) leads to the same customer.
+    """
+    tax_keys = {k for k in keys if k.kind is IdentityKind.TAX_ID}
+    by_tax = {h for k in tax_keys for h in holders.get(k, ())}
+    by_others = {h for k in keys - tax_keys for h in holders.get(k, ())}
+    if by_tax - by_others:
+        raise DuplicateIdentity(
+            "the CPF/CNPJ had lost its leading zeros and, repaired, is a stored customer's; "
+            "nothing else of the row says it is that customer: check the document",
+            code=Code.DUPLICATE_IDENTITY,
+            field="tax_id",
+        )
+
+
 def _owner(
     draft: Draft,
     keys: set[IdentityKey],
@@ -126,6 +145,8 @@ def _owner(
     named = existing.get(draft.customer_id) if draft.customer_id else None
     if named is not None and scope.allows_customer(named):
         return named.id
+    if draft.tax_id_repaired:
+        _check_repaired(keys, holders)
     exclusive = {h for k in keys if not k.kind.shareable for h in holders.get(k, ())}
     if len(exclusive) > 1:
         raise DuplicateIdentity(

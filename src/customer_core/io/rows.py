@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
@@ -59,6 +60,9 @@ class Draft:
     #: The kind the row states (a ``Tipo`` column); a CNPJ makes a company anyway.
     kind: CustomerKind | None = None
     tax_id: Cpf | Cnpj | None = None
+    #: The tax id had lost its leading zeros (a spreadsheet's number) and was
+    #: repaired: alone, it never links the row to a stored customer.
+    tax_id_repaired: bool = False
     phones: tuple[Phone, ...] = ()
     emails: tuple[Email, ...] = ()
     address: Address | None = None
@@ -136,6 +140,9 @@ class Draft:
             trade_name=self.trade_name or other.trade_name,
             kind=self.kind or other.kind,
             tax_id=self.tax_id or other.tax_id,
+            tax_id_repaired=(
+                self.tax_id_repaired if self.tax_id is not None else other.tax_id_repaired
+            ),
             phones=phones,
             emails=emails,
             address=self.address or other.address,
@@ -160,6 +167,57 @@ def _kind(text: str) -> CustomerKind:
             "the kind is PF (Física) or PJ (Jurídica)", code=Code.INVALID_VALUE, field="kind"
         )
     return found
+
+
+#: A number as a spreadsheet shows a long one: ``1,23E+10``, ``5.29982E+10``.
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+#: How many digits a CPF (11) or CNPJ (14) keeps once a spreadsheet drops up to two zeros.
+_PADDED_LENGTH = {9: 11, 10: 11, 12: 14, 13: 14}
+
+
+def _tax_id(line: int, text: str, problems: list[RowError]) -> tuple[Cpf | Cnpj | None, bool]:
+    """The CPF/CNPJ column's value, and whether it was repaired.
+
+    A spreadsheet that read the column as numbers dropped the leading zeros
+    (``01234567890`` became ``1234567890``): a value of only digits that is
+    short by one or two is padded when the padded value is valid, and
+    reported ``repaired``. In scientific notation the digits are gone: an
+    error that says so.
+    """
+    if _SCIENTIFIC.match(text.replace(" ", "")):
+        problems.append(
+            RowError(
+                line,
+                "tax_id",
+                Code.INVALID_TAX_ID,
+                "a spreadsheet wrote this CPF/CNPJ as a number in scientific notation, "
+                "which loses its digits: format the column as text and export the file again",
+                text,
+            )
+        )
+        return None, False
+    try:
+        return parse_tax_id(text), False
+    except CustomerCoreError as exc:
+        length = _PADDED_LENGTH.get(len(text)) if text.isascii() and text.isdigit() else None
+        if length is not None:
+            try:
+                found = parse_tax_id(text.zfill(length))
+            except CustomerCoreError:
+                pass
+            else:
+                problems.append(
+                    RowError(
+                        line,
+                        "tax_id",
+                        Code.REPAIRED,
+                        f"the leading zeros a spreadsheet dropped were put back: {found.formatted}",
+                        text,
+                    )
+                )
+                return found, True
+        problems.append(RowError(line, "tax_id", exc.code, exc.message, text))
+        return None, False
 
 
 def _split(value: str) -> list[str]:
@@ -232,8 +290,12 @@ def parse_row(
     name = attempt("name", lambda: clean_name(name_text), row.get("name"))
     kind_text = row.get("kind", "")
     kind = attempt("kind", partial(_kind, kind_text), kind_text) if kind_text else None
+    # What was repaired is reported, but costs no row even with ``strict``.
+    tax_problems: list[RowError] = []
     tax_text = row.get("tax_id", "")
-    tax_id = attempt("tax_id", lambda: parse_tax_id(tax_text), tax_text) if tax_text else None
+    tax_id, tax_id_repaired = _tax_id(line, tax_text, tax_problems) if tax_text else (None, False)
+    errors += [r for r in tax_problems if r.code != Code.REPAIRED]
+    repairs = [r for r in tax_problems if r.code == Code.REPAIRED]
     phones: list[Phone] = []
     number = row.get("phone", "")
     if number:
@@ -290,9 +352,10 @@ def parse_row(
         name=name,
         trade_name=trade_name if trade_name != name else None,
         kind=kind,
-        warnings=tuple(errors),
+        warnings=(*errors, *repairs),
         customer_id=customer_id,
         tax_id=tax_id,
+        tax_id_repaired=tax_id_repaired,
         phones=tuple(phones),
         emails=tuple(emails),
         address=address,
