@@ -1,7 +1,7 @@
 """The customer spreadsheet format: reading any CSV people actually have, and its columns.
 
-Encodings: UTF-8, UTF-8 with BOM, Latin-1/CP1252 (detected from the first
-bytes, or given). Delimiters ``,`` or ``;`` (detected from the header, or
+Encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode
+text"), Latin-1/CP1252 (detected from the first bytes, or given). Delimiters ``,`` or ``;`` (detected from the header, or
 given). Quoted fields may hold newlines. Headers are read as
 :class:`~customer_core.io.table.TableSource` says (``E-mail``, ``EMAIL``,
 ``email`` are one column).
@@ -59,6 +59,8 @@ codecs.register_error("customer_core.cp1252", _cp1252_fallback)
 def _detect_encoding(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode text"; the codec reads the BOM's byte order
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -137,7 +139,15 @@ class CsvSource(TableSource):
                 field="delimiter",
             )
         self.encoding = encoding or _detect_encoding(head)
-        errors = "customer_core.cp1252" if self.encoding.startswith("utf") else "strict"
+        try:
+            codec = codecs.lookup(self.encoding).name
+        except LookupError:
+            codec = ""  # TextIOWrapper says so below
+        # UTF-8 files glued with CP1252 ones are read byte by byte as meant; a
+        # broken UTF-16 pair cannot be, and is replaced rather than stop the file.
+        errors = {"utf-8": "customer_core.cp1252", "utf-8-sig": "customer_core.cp1252"}.get(
+            codec, "replace" if codec.startswith("utf-") else "strict"
+        )
         try:
             self._text = io.TextIOWrapper(
                 buffered, encoding=self.encoding, errors=errors, newline=""
