@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import IO, Any
 from customer_core import presets
 from customer_core.domain.matching.records import Evidence
 from customer_core.domain.model.actor import Actor
-from customer_core.errors import Code, CustomerCoreError, InvalidValue
+from customer_core.errors import Code, CustomerCoreError, InvalidValue, MissingRequiredField
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
 from customer_core.io.column_check import ColumnPlan, check_columns
 from customer_core.io.exporter import Exporter
@@ -45,8 +46,31 @@ def _bar(total: int | None, unit: str, enabled: bool) -> Iterator[Any]:
         yield bar
 
 
+#: Names the tenant when ``--tenant`` is not given.
+TENANT_VARIABLE = "CUSTOMER_CORE_TENANT"
+
+
 def _core(args: argparse.Namespace) -> CustomerCore:
-    return connect(args.database, preset=_PRESETS[args.preset])
+    """The storage of a command that reads or writes a tenant's customers.
+
+    It never guesses: the tenant is named (an unnamed one would read an empty
+    ``default`` tenant and say "no customer found"), the database exists and
+    has the latest schema (only ``db upgrade`` and ``demo`` create or migrate
+    one: ``export`` or ``search`` with a mistyped path used to leave an empty
+    database behind).
+    """
+    if not args.tenant:
+        raise MissingRequiredField(
+            f"--tenant is required (or set {TENANT_VARIABLE})",
+            code=Code.REQUIRED_FIELD,
+            field="tenant",
+        )
+    return connect(
+        args.database or DEFAULT_URL,
+        preset=_PRESETS[args.preset],
+        upgrade=False,
+        require_schema=True,
+    )
 
 
 def _actor(args: argparse.Namespace) -> Actor:
@@ -225,7 +249,7 @@ def _names(core: CustomerCore, args: argparse.Namespace) -> dict[str, str]:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, out: IO[str]) -> int:
-    url = args.url or args.database
+    url = args.url or args.database or DEFAULT_URL
     connect(url, upgrade=True)
     print(f"database at the latest schema: {url}", file=out)
     return 0
@@ -241,15 +265,21 @@ def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 DEMO_URL = "sqlite:///customer-core-demo.db"
 
 
-def _common(database: str = DEFAULT_URL) -> argparse.ArgumentParser:
+def _common(database: str | None = None) -> argparse.ArgumentParser:
     """The options every command takes; a new parser each time, so defaults stay its own.
 
     (``set_defaults`` on a subcommand would change the shared actions' defaults,
     and with them every other command's.)
     """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--database", default=database, help=f"SQLAlchemy URL (default {database})")
-    common.add_argument("--tenant", default="default", help="tenant id (default: default)")
+    common.add_argument(
+        "--database", default=database, help=f"SQLAlchemy URL (default {database or DEFAULT_URL})"
+    )
+    common.add_argument(
+        "--tenant",
+        default=os.environ.get(TENANT_VARIABLE) or None,
+        help=f"tenant id (required: --tenant or {TENANT_VARIABLE})",
+    )
     common.add_argument("--user", default="admin", help="acting user id (default: admin)")
     common.add_argument("--role", default="admin", choices=["seller", "supervisor", "admin"])
     common.add_argument(

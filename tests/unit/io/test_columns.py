@@ -140,7 +140,9 @@ def test_the_cli_shows_the_mapping_and_refuses_a_dropped_phone_column(
 ) -> None:
     path = tmp_path / "clientes.csv"
     path.write_text("Nome;Tel. Contato;Zona\nAna;(11) 98765-4321;norte\n", encoding="utf-8")
-    common = [str(path), "--database", f"sqlite:///{tmp_path / 'c.db'}", "--tenant", T]
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    assert run(["db", "upgrade", database])[0] == 0
+    common = [str(path), "--database", database, "--tenant", T]
     common += ["--no-progress"]
     status, out = run(["import", *common])
     assert status == 2

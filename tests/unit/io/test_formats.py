@@ -83,9 +83,11 @@ def test_an_xlsx_file_through_the_command_line(tmp_path: Path) -> None:
     path.write_bytes(XLSX)
     report = tmp_path / "relatorio.csv"
     out = io.StringIO()
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    assert main(["db", "upgrade", database], out=out) == 0
     status = main(
         [
-            *("import", str(path), "--database", f"sqlite:///{tmp_path / 'c.db'}"),
+            *("import", str(path), "--database", database),
             *("--tenant", T, "--no-progress", "--report-file", str(report)),
             *("--ignore", "Cliente desde"),
         ],

@@ -40,6 +40,7 @@ def test_the_report_file_has_every_line_and_the_users_own_headers(tmp_path: Path
     source.write_text(FILE, encoding="utf-8")
     report = tmp_path / "relatorio.csv"
     database = f"sqlite:///{tmp_path / 'c.db'}"
+    assert main(["db", "upgrade", database], out=io.StringIO()) == 0
     status, _ = run_cli(
         [
             *("import", str(source), "--database", database, "--tenant", T, "--no-progress"),
