@@ -7,11 +7,13 @@ and who is acting. Errors are one line with their code, and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,7 +25,7 @@ from customer_core.facade import DEFAULT_URL, CustomerCore, connect
 from customer_core.io.column_check import ColumnPlan, check_columns
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
-from customer_core.io.report_file import ReportFileWriter
+from customer_core.io.report_file import OutcomeTally, ReportFileWriter
 from customer_core.io.sources import open_table
 
 __all__ = ["main"]
@@ -125,7 +127,10 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
             if args.report_file
             else None
         )
-        bar = stack.enter_context(_bar(None, "rows", args.progress and sys.stderr.isatty()))
+        show_bar = args.progress and sys.stderr.isatty()
+        total = (table.rows_hint or _count_lines(path)) if show_bar else None
+        bar = stack.enter_context(_bar(total, "rows", show_bar))
+        tally = OutcomeTally(then=report_file)
 
         def progress(p: Progress) -> None:
             if bar is not None:
@@ -141,9 +146,12 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
             dry_run=args.dry_run,
             batch_size=args.batch_size,
             progress=progress,
-            on_row=report_file,
+            on_row=tally,
             strict=args.strict,
         )
+        if bar is not None:  # the count of lines was an estimate: end the bar full
+            bar.total = bar.n = report.rows_read
+            bar.refresh()
     prefix = "dry run: would have " if report.dry_run else ""
     print(
         f"{prefix}read {report.rows_read} rows: {report.created} created, {report.updated} updated, "
@@ -151,6 +159,8 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
         f"{report.failed} failed, {len(report.warnings)} values left out",
         file=out,
     )
+    for line in tally.table(report):
+        print(f"  {line}", file=out)
     for label, found in (("errors", report.errors), ("values left out", report.warnings)):
         for error in found[: args.show_errors]:
             print(
@@ -160,6 +170,20 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
         if len(found) > args.show_errors:
             print(f"  ... and {len(found) - args.show_errors} more {label}", file=out)
     return 0 if report.ok else 3
+
+
+def _count_lines(path: Path) -> int | None:
+    """About how many records a CSV holds (its lines less the header), for the ETA."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+        if head.startswith(b"PK\x03\x04"):  # a workbook without a dimension
+            return None
+        newline = {codecs.BOM_UTF16_LE: b"\n\x00", codecs.BOM_UTF16_BE: b"\x00\n"}.get(
+            head[:2], b"\n"
+        )
+        f.seek(0)
+        lines = sum(chunk.count(newline) for chunk in iter(partial(f.read, 1 << 20), b""))
+    return max(lines - 1, 0)
 
 
 def _print_plan(plan: ColumnPlan, out: IO[str]) -> None:

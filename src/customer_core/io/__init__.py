@@ -11,7 +11,7 @@ from customer_core.io.importer import (
     Progress,
 )
 from customer_core.io.report import RowOutcome
-from customer_core.io.report_file import REPORT_HEADER, ReportFileWriter
+from customer_core.io.report_file import REPORT_HEADER, OutcomeTally, ReportFileWriter
 from customer_core.io.rows import Draft, RowError, parse_row
 from customer_core.io.sources import open_table
 from customer_core.io.table import IMPORT_COLUMNS, TableSource
@@ -29,6 +29,7 @@ __all__ = [
     "ImportMode",
     "ImportReport",
     "Importer",
+    "OutcomeTally",
     "Progress",
     "ReportFileWriter",
     "RowError",

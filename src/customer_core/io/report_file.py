@@ -20,12 +20,14 @@ line,outcome,customer_id,column,value,code,message
 from __future__ import annotations
 
 import csv
+from collections import Counter
+from collections.abc import Callable
 from typing import IO
 
 from customer_core.io.csv_format import neutralize
-from customer_core.io.report import RowOutcome
+from customer_core.io.report import ImportReport, RowOutcome
 
-__all__ = ["REPORT_HEADER", "ReportFileWriter"]
+__all__ = ["REPORT_HEADER", "OutcomeTally", "ReportFileWriter"]
 
 #: The report file's columns.
 REPORT_HEADER = ("line", "outcome", "customer_id", "column", "value", "code", "message")
@@ -57,3 +59,52 @@ class ReportFileWriter:
         )
         self._writer.writerow([neutralize(cell) for cell in cells])
         self.rows += 1
+
+
+#: The outcomes of a line, in the order a summary lists them.
+OUTCOMES = ("created", "updated", "unchanged", "merged", "skipped", "conflict", "failed")
+
+
+class OutcomeTally:
+    """An ``on_row`` callback that counts the lines of each outcome, and the values
+    left out; ``then`` receives every outcome too (a :class:`ReportFileWriter`).
+
+    A line's own outcome comes first, so a line counts once however many
+    problems follow it.
+
+    >>> tally = OutcomeTally()
+    >>> for outcome in (RowOutcome(2, "created", "c1"), RowOutcome(2, "warning", "c1"),
+    ...                 RowOutcome(3, "failed"), RowOutcome(3, "failed")):
+    ...     tally(outcome)
+    >>> tally.lines["created"], tally.lines["failed"], tally.values_left_out
+    (1, 1, 1)
+    """
+
+    def __init__(self, then: Callable[[RowOutcome], None] | None = None) -> None:
+        self.lines: Counter[str] = Counter()
+        self.values_left_out = 0
+        self._then = then
+        self._last_line: int | None = None
+
+    def __call__(self, outcome: RowOutcome, /) -> None:
+        if outcome.outcome == "warning":
+            self.values_left_out += 1
+        elif outcome.line != self._last_line:
+            self.lines[outcome.outcome] += 1
+        self._last_line = outcome.line
+        if self._then is not None:
+            self._then(outcome)
+
+    def table(self, report: ImportReport) -> list[str]:
+        """The summary as text lines: lines and customers of each outcome."""
+        customers = {
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "skipped": report.skipped,
+        }
+        rows = [("outcome", "lines", "customers")]
+        rows += [(o, str(self.lines[o]), str(customers.get(o, "-"))) for o in OUTCOMES]
+        rows += [("total", str(sum(self.lines.values())), "")]
+        text = [f"{a:<10} {b:>9} {c:>9}".rstrip() for a, b, c in rows]
+        return [*text, f"values left out: {self.values_left_out}"]

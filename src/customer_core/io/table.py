@@ -139,6 +139,9 @@ class TableSource:
         for index, column in enumerate(self.columns):
             for fed in {column, _MORE_OF.get(column, column)} if column else ():
                 self._feeds.setdefault(fed, []).append(index)
+        #: About how many records the table holds, when the format says (a
+        #: workbook's dimension), for a progress bar.
+        self.rows_hint: int | None = None
         self._values: list[str] = []
         self._ahead: list[tuple[int, list[str] | str]] = []
         self._source: Iterator[tuple[int, list[str] | str]] | None = None

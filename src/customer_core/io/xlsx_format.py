@@ -69,6 +69,8 @@ class XlsxSource(TableSource):
         while header and not header[-1]:  # a sheet's used range runs past the last header
             header.pop()
         super().__init__(header, mapping)
+        rows = getattr(sheet, "max_row", None)
+        self.rows_hint = rows - 1 if isinstance(rows, int) and rows > 1 else None
 
     def _records(self) -> Iterator[tuple[int, list[str] | str]]:
         try:

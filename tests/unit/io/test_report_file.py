@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,14 @@ import pytest
 from customer_core import Actor
 from customer_core.adapters.memory import MemoryStore
 from customer_core.cli import main
-from customer_core.io import REPORT_HEADER, Importer, Progress, ReportFileWriter, RowOutcome
+from customer_core.io import (
+    REPORT_HEADER,
+    Importer,
+    OutcomeTally,
+    Progress,
+    ReportFileWriter,
+    RowOutcome,
+)
 from customer_core.services import CustomerService
 
 T = "loja"
@@ -120,3 +128,42 @@ def test_the_report_is_written_as_batches_are_stored(batch_size: int) -> None:
     )
     assert written_at_progress == list(range(batch_size, 7, batch_size))
     assert writer.rows == 6
+
+
+def test_the_cli_ends_with_a_summary_table_and_a_bar_with_the_total(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("tqdm")
+    source = tmp_path / "clientes.csv"
+    source.write_text(FILE, encoding="utf-8")
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    assert main(["db", "upgrade", database], out=io.StringIO()) == 0
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    status, out = run_cli(["import", str(source), "--database", database, "--tenant", T])
+    assert status == 3
+    table = {
+        cells[0]: cells[1:]
+        for line in out.splitlines()
+        if (cells := line.split()) and cells[0] in ("created", "merged", "failed", "total")
+    }
+    assert table == {
+        "created": ["2", "2"],
+        "merged": ["1", "-"],
+        "failed": ["1", "-"],
+        "total": ["4"],
+    }
+    assert "values left out: 2" in out
+    bar = capsys.readouterr().err
+    assert "4/4" in bar and "rows" in bar, bar
+
+
+def test_the_tally_counts_each_line_once() -> None:
+    tally = OutcomeTally()
+    lines = "".join(f"Cliente {n};c{n}@x.com\n" for n in range(5))
+    bad = ";@\n;@@\n"  # two lines failing twice each (no name, a bad e-mail)
+    report = Importer(MemoryStore()).run(
+        T, ADMIN, io.BytesIO(("Nome;E-mail\n" + lines + bad).encode()), batch_size=2, on_row=tally
+    )
+    assert (
+        (tally.lines["created"], tally.lines["failed"]) == (5, 2) == (report.created, report.failed)
+    )
