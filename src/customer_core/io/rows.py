@@ -220,6 +220,16 @@ def _tax_id(line: int, text: str, problems: list[RowError]) -> tuple[Cpf | Cnpj 
         return None, False
 
 
+#: How much of a refused value a report repeats (a 10 MB note is not copied into it).
+_MAX_SHOWN = 200
+
+
+def _shown(value: str | None) -> str | None:
+    if value is None or len(value) <= _MAX_SHOWN:
+        return value
+    return value[:_MAX_SHOWN] + "…"
+
+
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
@@ -274,7 +284,7 @@ def parse_row(
         try:
             return parse()
         except CustomerCoreError as exc:
-            errors.append(RowError(line, column, exc.code, exc.message, value))
+            errors.append(RowError(line, column, exc.code, exc.message, _shown(value)))
             return None
 
     if "__extra__" in row:
@@ -330,7 +340,9 @@ def parse_row(
     note = row.get("note") or None
     if note is not None and len(note) > _MAX_NOTE:
         errors.append(
-            RowError(line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters", note)
+            RowError(
+                line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters", _shown(note)
+            )
         )
     elif note is not None:
         note = attempt("note", partial(check_printable, note, "note", multiline=True), note)

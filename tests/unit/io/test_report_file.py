@@ -167,3 +167,12 @@ def test_the_tally_counts_each_line_once() -> None:
     assert (
         (tally.lines["created"], tally.lines["failed"]) == (5, 2) == (report.created, report.failed)
     )
+
+
+def test_a_huge_refused_value_is_not_copied_whole_into_the_report() -> None:
+    from customer_core.io import Draft, parse_row
+
+    draft = parse_row(2, {"name": "Ana", "note": "x" * 5000})
+    assert isinstance(draft, Draft)
+    (warning,) = draft.warnings
+    assert warning.value is not None and len(warning.value) == 201 and warning.value.endswith("…")
