@@ -104,14 +104,21 @@ def _with_headers(reader: TableSource, errors: Iterable[RowError]) -> tuple[RowE
     return tuple(attrs.evolve(e, header=reader.header_for(e.column, e.value)) for e in errors)
 
 
-def _check_repaired(keys: set[IdentityKey], holders: Mapping[IdentityKey, tuple[str, ...]]) -> None:
-    """A repaired CPF/CNPJ (its dropped zeros put back) is a guess: alone, it links to nobody.
+def _check_repaired(
+    keys: set[IdentityKey],
+    holders: Mapping[IdentityKey, tuple[str, ...]],
+    created_here: set[str],
+) -> None:
+    """A repaired CPF/CNPJ (its dropped zeros put back) is a guess: alone, it links to
+    no customer stored before the import.
 
     Its holder is the row's customer only when another identifier of the row
-    (a phone, an e-mail, a code) leads to the same customer.
+    (a phone, an e-mail, a code) leads to the same customer. Customers this
+    file created are its own rows: they join as rows of one batch do, so the
+    batch size changes nothing.
     """
     tax_keys = {k for k in keys if k.kind is IdentityKind.TAX_ID}
-    by_tax = {h for k in tax_keys for h in holders.get(k, ())}
+    by_tax = {h for k in tax_keys for h in holders.get(k, ())} - created_here
     by_others = {h for k in keys - tax_keys for h in holders.get(k, ())}
     if by_tax - by_others:
         raise DuplicateIdentity(
@@ -145,8 +152,6 @@ def _owner(
     named = existing.get(draft.customer_id) if draft.customer_id else None
     if named is not None and scope.allows_customer(named):
         return named.id
-    if draft.tax_id_repaired:
-        _check_repaired(keys, holders)
     exclusive = {h for k in keys if not k.kind.shareable for h in holders.get(k, ())}
     if len(exclusive) > 1:
         raise DuplicateIdentity(
@@ -407,6 +412,8 @@ class Importer(ServiceBase):
 
         for draft, keys in drafts:
             try:
+                if draft.tax_id_repaired and draft.customer_id is None:
+                    _check_repaired(keys, holders, created_here)
                 owner = _owner(draft, keys, holders, existing, scope)
                 if owner is None:
                     new.append((draft, self._build(tenant_id, actor, draft, run.assign)))

@@ -85,3 +85,17 @@ def test_a_repaired_tax_id_nobody_holds_is_stored() -> None:
     assert [o.outcome for o in seen] == ["created", "warning"]
     bruno = CustomerService(store).get(T, ADMIN, seen[0].customer_id or "")
     assert bruno.tax_id is not None and bruno.tax_id.formatted == "001.234.567-97"
+
+
+@pytest.mark.parametrize("batch_size", [1, 10])
+def test_rows_of_the_same_file_join_through_a_repaired_tax_id_whatever_the_batch(
+    batch_size: int,
+) -> None:
+    """The file's own customers are its rows, not stored holders: batches change nothing."""
+    store = MemoryStore()
+    text = "Nome;CPF/CNPJ\nAna Lima;012.345.678-90\nAna Lima;1234567890\n"
+    seen: list[RowOutcome] = []
+    Importer(store).run(
+        T, ADMIN, io.BytesIO(text.encode()), batch_size=batch_size, on_row=seen.append
+    )
+    assert [(o.line, o.outcome) for o in seen] == [(2, "created"), (3, "merged"), (3, "warning")]
