@@ -44,6 +44,8 @@ STATUS_BY_ERROR: tuple[tuple[type[cc.CustomerCoreError], int], ...] = (
     (cc.PermissionDenied, 403),  # visible, but the actor's role may not do this
     (cc.Conflict, 409),  # the identifier belongs to someone else, or a stale version
     (cc.MissingDependency, 500),  # the server is missing an extra: not the client's fault
+    # The database is down, or not migrated yet (`customer-core db upgrade`): retry later.
+    (cc.StorageUnavailable, 503),
     (cc.CustomerCoreError, 422),  # invalid values and rule violations: fix the input
 )
 
@@ -153,6 +155,17 @@ def create_app(
     core = cc.connect(url, preset=preset, upgrade=upgrade)
     app = Flask(__name__)
     app.extensions["customer_core"] = core
+    schema_ready = upgrade
+
+    @app.before_request
+    def require_schema() -> None:
+        # Until the deployment has migrated the database, every request is a
+        # 503 saying "run: customer-core db upgrade URL" (not a 422 blaming
+        # the client for a missing table); checked once it is there.
+        nonlocal schema_ready
+        if not schema_ready:
+            cc.connect(url, preset=preset, upgrade=False, require_schema=True).close()
+            schema_ready = True
 
     @app.errorhandler(cc.CustomerCoreError)
     def library_error(error: cc.CustomerCoreError) -> tuple[Response, int]:

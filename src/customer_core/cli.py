@@ -7,20 +7,26 @@ and who is acting. Errors are one line with their code, and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from customer_core import presets
 from customer_core.domain.matching.records import Evidence
 from customer_core.domain.model.actor import Actor
-from customer_core.errors import Code, CustomerCoreError, InvalidValue
+from customer_core.errors import Code, CustomerCoreError, InvalidValue, MissingRequiredField
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
+from customer_core.io.column_check import ColumnPlan, check_columns
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
+from customer_core.io.report_file import OutcomeTally, ReportFileWriter
+from customer_core.io.sources import open_table
 from customer_core.messages import ERROR, describe, localize, translate
 
 __all__ = ["main"]
@@ -43,8 +49,31 @@ def _bar(total: int | None, unit: str, enabled: bool) -> Iterator[Any]:
         yield bar
 
 
+#: Names the tenant when ``--tenant`` is not given.
+TENANT_VARIABLE = "CUSTOMER_CORE_TENANT"
+
+
 def _core(args: argparse.Namespace) -> CustomerCore:
-    return connect(args.database, preset=_PRESETS[args.preset])
+    """The storage of a command that reads or writes a tenant's customers.
+
+    It never guesses: the tenant is named (an unnamed one would read an empty
+    ``default`` tenant and say "no customer found"), the database exists and
+    has the latest schema (only ``db upgrade`` and ``demo`` create or migrate
+    one: ``export`` or ``search`` with a mistyped path used to leave an empty
+    database behind).
+    """
+    if not args.tenant:
+        raise MissingRequiredField(
+            f"--tenant is required (or set {TENANT_VARIABLE})",
+            code=Code.REQUIRED_FIELD,
+            field="tenant",
+        )
+    return connect(
+        args.database or DEFAULT_URL,
+        preset=_PRESETS[args.preset],
+        upgrade=False,
+        require_schema=True,
+    )
 
 
 def _actor(args: argparse.Namespace) -> Actor:
@@ -82,7 +111,27 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
     core = _core(args)
     importer = Importer(core.storage, preset=core.preset)
     path = Path(args.file)
-    with _bar(None, "rows", args.progress and sys.stderr.isatty()) as bar:
+    with contextlib.ExitStack() as stack:
+        table = open_table(
+            stack.enter_context(open(path, "rb")),
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            mapping=_mapping(args.mapping),
+        )
+        plan = check_columns(table, ignore=args.ignore or ())
+        _print_plan(plan, out)
+        plan.check()
+        report_file = (
+            ReportFileWriter(
+                stack.enter_context(open(args.report_file, "w", encoding="utf-8-sig", newline=""))
+            )
+            if args.report_file
+            else None
+        )
+        show_bar = args.progress and sys.stderr.isatty()
+        total = (table.rows_hint or _count_lines(path)) if show_bar else None
+        bar = stack.enter_context(_bar(total, "rows", show_bar))
+        tally = OutcomeTally(then=report_file)
 
         def progress(p: Progress) -> None:
             if bar is not None:
@@ -93,16 +142,17 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
         report = importer.run(
             args.tenant,
             _actor(args),
-            path,
+            table,
             mode=args.mode,
             dry_run=args.dry_run,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            mapping=_mapping(args.mapping),
             batch_size=args.batch_size,
             progress=progress,
+            on_row=tally,
             strict=args.strict,
         )
+        if bar is not None:  # the count of lines was an estimate: end the bar full
+            bar.total = bar.n = report.rows_read
+            bar.refresh()
     prefix = "dry run: would have " if report.dry_run else ""
     print(
         f"{prefix}read {report.rows_read} rows: {report.created} created, {report.updated} updated, "
@@ -110,16 +160,42 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
         f"{report.failed} failed, {len(report.warnings)} values left out",
         file=out,
     )
+    for line in tally.table(report):
+        print(f"  {line}", file=out)
     for label, found in (("errors", report.errors), ("values left out", report.warnings)):
         for error in found[: args.show_errors]:
             print(
-                f"  line {error.line} [{error.column or '-'}] {error.code}: "
+                f"  line {error.line} [{error.header or error.column or '-'}] {error.code}: "
                 f"{localize(error, lang=args.lang)}",
                 file=out,
             )
         if len(found) > args.show_errors:
             print(f"  ... and {len(found) - args.show_errors} more {label}", file=out)
     return 0 if report.ok else 3
+
+
+def _count_lines(path: Path) -> int | None:
+    """About how many records a CSV holds (its lines less the header), for the ETA."""
+    with open(path, "rb") as f:
+        head = f.read(4)
+        if head.startswith(b"PK\x03\x04"):  # a workbook without a dimension
+            return None
+        newline = {codecs.BOM_UTF16_LE: b"\n\x00", codecs.BOM_UTF16_BE: b"\x00\n"}.get(
+            head[:2], b"\n"
+        )
+        f.seek(0)
+        lines = sum(chunk.count(newline) for chunk in iter(partial(f.read, 1 << 20), b""))
+    return max(lines - 1, 0)
+
+
+def _print_plan(plan: ColumnPlan, out: IO[str]) -> None:
+    """Which header goes to which column, before anything is written."""
+    width = max((len(h) for h, _ in plan.mapped), default=0)
+    print("columns:", file=out)
+    for header, column in plan.mapped:
+        print(f"  {header:<{width}} -> {column}", file=out)
+    if plan.ignored:
+        print(f"ignored: {', '.join(plan.ignored)}", file=out)
 
 
 def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
@@ -199,7 +275,7 @@ def _names(core: CustomerCore, args: argparse.Namespace) -> dict[str, str]:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, out: IO[str]) -> int:
-    url = args.url or args.database
+    url = args.url or args.database or DEFAULT_URL
     connect(url, upgrade=True)
     print(f"database at the latest schema: {url}", file=out)
     return 0
@@ -215,15 +291,21 @@ def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 DEMO_URL = "sqlite:///customer-core-demo.db"
 
 
-def _common(database: str = DEFAULT_URL) -> argparse.ArgumentParser:
+def _common(database: str | None = None) -> argparse.ArgumentParser:
     """The options every command takes; a new parser each time, so defaults stay its own.
 
     (``set_defaults`` on a subcommand would change the shared actions' defaults,
     and with them every other command's.)
     """
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--database", default=database, help=f"SQLAlchemy URL (default {database})")
-    common.add_argument("--tenant", default="default", help="tenant id (default: default)")
+    common.add_argument(
+        "--database", default=database, help=f"SQLAlchemy URL (default {database or DEFAULT_URL})"
+    )
+    common.add_argument(
+        "--tenant",
+        default=os.environ.get(TENANT_VARIABLE) or None,
+        help=f"tenant id (required: --tenant or {TENANT_VARIABLE})",
+    )
     common.add_argument("--user", default="admin", help="acting user id (default: admin)")
     common.add_argument("--role", default="admin", choices=["seller", "supervisor", "admin"])
     common.add_argument(
@@ -279,11 +361,22 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows per transaction"
     )
+    imp.add_argument(
+        "--ignore",
+        action="append",
+        metavar="HEADER",
+        help="a header to leave out on purpose (one that looks like customer data is refused)",
+    )
     imp.add_argument("--show-errors", type=int, default=20)
     imp.add_argument(
         "--strict",
         action="store_true",
         help="refuse a row with any invalid value (by default the value is left out, the row kept)",
+    )
+    imp.add_argument(
+        "--report-file",
+        metavar="OUT.csv",
+        help="write what happened to each line (line,outcome,customer_id,column,value,code,message)",
     )
     imp.set_defaults(run=cmd_import)
 

@@ -93,6 +93,7 @@ class Code(str, enum.Enum):
     INVALID_CPF = "invalid_cpf"
     INVALID_CNPJ = "invalid_cnpj"
     INVALID_TAX_ID = "invalid_tax_id"
+    REPAIRED = "repaired"
     # InvalidPhone
     INVALID_PHONE = "invalid_phone"
     # InvalidEmail
@@ -270,11 +271,15 @@ class InvalidStoredValue(InvalidValue):
 
 
 class InvalidTaxId(InvalidValue):
-    """A CPF or CNPJ with a wrong length, wrong check digits or a repeated sequence."""
+    """A CPF or CNPJ with a wrong length, wrong check digits or a repeated sequence.
+
+    ``repaired`` is never raised: it is the import's warning on a CPF/CNPJ
+    whose leading zeros a spreadsheet dropped and the import put back.
+    """
 
     default_code = Code.INVALID_TAX_ID
     codes: ClassVar[frozenset[Code]] = frozenset(
-        {Code.INVALID_CPF, Code.INVALID_CNPJ, Code.INVALID_TAX_ID}
+        {Code.INVALID_CPF, Code.INVALID_CNPJ, Code.INVALID_TAX_ID, Code.REPAIRED}
     )
 
 

@@ -12,7 +12,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -35,6 +36,9 @@ from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory
 from customer_core.services.identity import IdentityService
 from customer_core.services.portfolios import PortfolioService
+
+if TYPE_CHECKING:
+    from customer_core.adapters.sqlalchemy import SqlStorage
 
 __all__ = ["DEFAULT_URL", "CustomerCore", "connect"]
 
@@ -136,6 +140,7 @@ def connect(
     *,
     preset: presets.Preset = presets.DEFAULT,
     upgrade: bool = True,
+    require_schema: bool = False,
     language_detector: LanguageDetector | None = None,
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
@@ -148,14 +153,20 @@ def connect(
     ``url`` is ``memory://`` or an SQLAlchemy URL (``sqlite:///file.db``,
     ``postgresql+psycopg://...``, ``mysql+pymysql://...``; needs
     ``customer-core[sql]``). With ``upgrade`` the schema is migrated to the
-    latest version first. The other options are those of
+    latest version first. With ``require_schema`` (and no ``upgrade``), a
+    database that is not at the latest schema, or a SQLite file that does not
+    exist (it is not created), raises :class:`StorageUnavailable` saying
+    ``run: customer-core db upgrade URL``: what a command line or a web
+    application does before serving. The other options are those of
     :meth:`CustomerCore.over`: ``clock``, ``ids``, ``hasher``,
     ``tax_registry`` and ``publisher`` go to every service.
     """
     if not isinstance(url, str):
         raise InvalidValue("the database URL is text", code=Code.INVALID_VALUE, field="url")
     storage: UnitOfWorkFactory = (
-        _open_memory() if url.startswith("memory:") else _open_sql(url, upgrade=upgrade)
+        _open_memory()
+        if url.startswith("memory:")
+        else _open_sql(url, upgrade=upgrade, require_schema=require_schema and not upgrade)
     )
     return CustomerCore.over(
         storage,
@@ -176,14 +187,28 @@ def _open_memory() -> UnitOfWorkFactory:
     return MemoryStore()
 
 
-def _open_sql(url: str, *, upgrade: bool) -> UnitOfWorkFactory:
+def _open_sql(url: str, *, upgrade: bool, require_schema: bool = False) -> UnitOfWorkFactory:
     """The SQL storage at ``url``; a URL or database that cannot be used is our error."""
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
-    from customer_core.adapters.sqlalchemy import SqlStorage
+    from customer_core.adapters.sqlalchemy import SqlStorage, schema_is_current
 
     try:
+        # The hint may be printed: never with the password.
+        hint = f"run: customer-core db upgrade {make_url(url).render_as_string(hide_password=True)}"
         sql = SqlStorage(url)
+        missing = _missing_sqlite_file(sql) if require_schema else None
+        if missing is not None:
+            raise StorageUnavailable(
+                f"there is no database at {missing} ({hint})", code=Code.STORAGE_UNAVAILABLE
+            )
+        if require_schema and not schema_is_current(sql.engine):
+            sql.engine.dispose()
+            raise StorageUnavailable(
+                f"the database has no customer-core schema, or an older one: {hint}",
+                code=Code.STORAGE_UNAVAILABLE,
+            )
         if upgrade:
             sql.upgrade()
             sql.refresh_statistics()  # a database filled by any means plans well
@@ -198,3 +223,14 @@ def _open_sql(url: str, *, upgrade: bool) -> UnitOfWorkFactory:
             code=Code.STORAGE_UNAVAILABLE,
         ) from exc
     return sql
+
+
+def _missing_sqlite_file(sql: SqlStorage) -> Path | None:
+    """The file of a SQLite database that does not exist yet (connecting would create it)."""
+    url = sql.engine.url
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:") or url.query.get("mode") == "memory":
+        return None
+    return None if Path(database).exists() else Path(database)

@@ -80,6 +80,7 @@ CODE_MESSAGES: dict[Code, str] = {
     Code.INVALID_CPF: N_("invalid CPF"),
     Code.INVALID_CNPJ: N_("invalid CNPJ"),
     Code.INVALID_TAX_ID: N_("not a CPF or a CNPJ"),
+    Code.REPAIRED: N_("the leading zeros a spreadsheet dropped were put back"),
     Code.INVALID_PHONE: N_("invalid phone number"),
     Code.INVALID_EMAIL: N_("invalid e-mail address"),
     Code.INVALID_SOCIAL_PROFILE: N_("invalid social profile"),

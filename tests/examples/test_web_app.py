@@ -154,9 +154,25 @@ def test_invisible_is_not_found_like_unknown(database: str) -> None:
         assert client.get(f"/acme/customers/{ana['id']}", headers=allowed).status_code == 200
 
 
+def test_a_database_not_migrated_yet_is_503_with_what_to_run(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'new.db'}"
+    app = web_app.create_app(database)
+    try:
+        answer = app.test_client().get("/acme/customers", headers=ADMIN)
+        assert answer.status_code == 503
+        error = answer.get_json()["error"]
+        assert error["code"] == "storage_unavailable"
+        assert f"run: customer-core db upgrade {database}" in error["message"]
+        cc.connect(database).close()  # the deployment migrates it
+        assert app.test_client().get("/acme/customers", headers=ADMIN).status_code == 200
+    finally:
+        _dispose(app)
+
+
 def test_status_for_covers_every_error_class() -> None:
     assert web_app.status_for(cc.NotFound("x")) == 404
     assert web_app.status_for(cc.PermissionDenied("x")) == 403
     assert web_app.status_for(cc.VersionConflict("x")) == 409
     assert web_app.status_for(cc.MissingDependency("x")) == 500
+    assert web_app.status_for(cc.StorageUnavailable("x")) == 503
     assert web_app.status_for(cc.CardinalityExceeded("x")) == 422

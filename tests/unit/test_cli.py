@@ -19,15 +19,86 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out.getvalue(), capsys.readouterr().err
 
 
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with the default database (``customers.db``) at the latest schema."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CUSTOMER_CORE_TENANT", "acme")
+    assert main(["db", "upgrade"], out=io.StringIO()) == 0
+    return tmp_path
+
+
 def test_commands_other_than_demo_use_the_documented_default_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     source = tmp_path / "clientes.csv"
     source.write_text(HEADER + "Ana;ana@x.com;11 98765-4321\n", encoding="utf-8")
-    assert run(["import", str(source), "--no-progress"], capsys)[0] == 0
+    assert run(["db", "upgrade"], capsys)[0] == 0
+    assert run(["import", str(source), "--no-progress", "--tenant", "acme"], capsys)[0] == 0
     assert (tmp_path / "customers.db").exists()
     assert not (tmp_path / "customer-core-demo.db").exists()
+    code, out, _ = run(["search", "ana", "--tenant", "acme"], capsys)
+    assert code == 0 and "Ana" in out
+
+
+@pytest.mark.parametrize(
+    "command", [["search", "ana"], ["duplicates"], ["export"], ["import", "clientes.csv"]]
+)
+def test_a_tenant_is_required(
+    command: list[str],
+    here: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An unnamed tenant used to read the empty tenant "default": "no customer found"."""
+    monkeypatch.delenv("CUSTOMER_CORE_TENANT")
+    (here / "clientes.csv").write_text(HEADER + "Ana;;\n", encoding="utf-8")
+    code, out, err = run(command, capsys)
+    assert code == 2 and not out
+    assert err.startswith("customer-core: error required_field [tenant]"), err
+    assert "CUSTOMER_CORE_TENANT" in err
+    monkeypatch.setenv("CUSTOMER_CORE_TENANT", "acme")
+    assert run(command, capsys)[0] == 0
+
+
+@pytest.mark.parametrize("command", [["search", "ana"], ["duplicates"], ["export", "out.csv"]])
+def test_a_read_only_command_creates_no_database(
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run([*command, "--tenant", "acme"], capsys)
+    assert code == 2
+    assert "there is no database at customers.db" in err, err
+    assert "run: customer-core db upgrade sqlite:///customers.db" in err
+    assert not (tmp_path / "customers.db").exists()
+    missing = f"sqlite:///{tmp_path / 'typo.db'}"
+    code, _out, err = run([*command, "--tenant", "acme", "--database", missing], capsys)
+    assert code == 2 and "there is no database at" in err
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_a_missing_schema_says_how_to_make_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    sqlite3.connect(path).close()  # a database, but not ours (yet)
+    source = tmp_path / "clientes.csv"
+    source.write_text(HEADER + "Ana;ana@x.com;\n", encoding="utf-8")
+    database = f"sqlite:///{path}"
+    for command in (["search", "ana"], ["import", str(source), "--no-progress"]):
+        code, _out, err = run([*command, "--tenant", "acme", "--database", database], capsys)
+        assert code == 2
+        assert err.startswith("customer-core: error storage_unavailable"), err
+        assert f"run: customer-core db upgrade {database}" in err
+        assert len(err.strip().splitlines()) == 1
+    assert run(["db", "upgrade", database], capsys)[0] == 0
+    assert run(["search", "ana", "--tenant", "acme", "--database", database], capsys)[0] == 0
 
 
 @pytest.mark.parametrize(
@@ -42,7 +113,7 @@ def test_commands_other_than_demo_use_the_documented_default_database(
 def test_a_database_that_cannot_be_opened_is_one_line_with_a_code(
     database: str, code: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, _out, err = run(["search", "ana", "--database", database], capsys)
+    status, _out, err = run(["search", "ana", "--database", database, "--tenant", "t"], capsys)
     assert status == 2
     assert err.startswith(f"customer-core: error {code}"), err
     assert len(err.strip().splitlines()) == 1, err
@@ -72,10 +143,9 @@ def test_demo_needs_at_least_one_customer(
 
 @pytest.mark.parametrize("tab", ["\\t", "tab"])
 def test_a_tab_delimiter_can_be_typed(
-    tab: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tab: str, here: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    source = tmp_path / "clientes.tsv"
+    source = here / "clientes.tsv"
     source.write_text("Nome\tE-mail\nAna; Lima\tana@x.com\n", encoding="utf-8")
     code, out, _ = run(["import", str(source), "--delimiter", tab, "--no-progress"], capsys)
     assert code == 0 and "1 created" in out, out
@@ -84,11 +154,9 @@ def test_a_tab_delimiter_can_be_typed(
 @pytest.mark.parametrize("threshold", ["2", "-1", "nan"])
 def test_a_duplicate_threshold_outside_0_to_1_is_one_line(
     threshold: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    here: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
     code, _, err = run(["duplicates", "--threshold", threshold], capsys)
     assert code != 0
     assert err.count("\n") == 1 and "invalid_value" in err and "threshold" in err, err

@@ -213,7 +213,9 @@ def test_cli_lang_gives_portuguese_errors_with_the_same_code(
 ) -> None:
     empty = tmp_path / "vazio.csv"
     empty.write_bytes(b"")
-    command = ["import", str(empty), "--database", f"sqlite:///{tmp_path / 'c.db'}"]
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    _run(["db", "upgrade", database], capsys)
+    command = ["import", str(empty), "--database", database, "--tenant", "t"]
     argv = ["--lang", "pt-BR", *command] if where == "before" else [*command, "--lang", "pt-BR"]
     status, _, err = _run(argv, capsys)
     assert status == 2
@@ -228,7 +230,9 @@ def test_cli_import_report_lines_are_localized(
     source = tmp_path / "clientes.csv"
     source.write_text("Nome;E-mail\nAna;ana@@x.com\n", encoding="utf-8")
     database = f"sqlite:///{tmp_path / 'c.db'}"
+    _run(["db", "upgrade", database], capsys)
     argv = ["--lang", "pt-BR", "import", str(source), "--database", database, "--no-progress"]
+    argv += ["--tenant", "t"]
     _, out, _ = _run(argv, capsys)
     assert "invalid_email: endereço de e-mail inválido" in out
     assert "@-sign" not in out

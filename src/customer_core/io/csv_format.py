@@ -1,11 +1,10 @@
 """The customer spreadsheet format: reading any CSV people actually have, and its columns.
 
-Encodings: UTF-8, UTF-8 with BOM, Latin-1/CP1252 (detected from the first
-bytes, or given). Delimiters ``,`` or ``;`` (detected from the header, or
-given). Quoted fields may hold newlines. Headers match case- and
-accent-insensitively (``E-mail``, ``EMAIL``, ``email`` are one column); two
-headers of one column (``Telefone`` and ``Celular``) keep every phone and
-e-mail, and the first non-empty value of other columns.
+Encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode
+text"), Latin-1/CP1252 (detected from the first bytes, or given). Delimiters ``,`` or ``;`` (detected from the header, or
+given). Quoted fields may hold newlines. Headers are read as
+:class:`~customer_core.io.table.TableSource` says (``E-mail``, ``EMAIL``,
+``email`` are one column).
 
 >>> import io
 >>> data = "Nome;E-mail;DDD;Telefone\\nJoão;joao@x.com;11;98765-4321\\n".encode("cp1252")
@@ -26,8 +25,8 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import IO, Any, cast
 
-from customer_core.domain.values.text import fold_tokens
 from customer_core.errors import Code, InvalidValue
+from customer_core.io.table import COLUMNS, TableSource
 
 __all__ = [
     "COLUMNS",
@@ -40,59 +39,7 @@ __all__ = [
 # csv refuses fields over 128 KiB by default; a 10 MB note must be reported, not crash.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
-#: Our column names and the header of the import template, in template order.
-COLUMNS: dict[str, str] = {
-    "name": "Nome",
-    "email": "E-mail",
-    "country_code": "DDI",
-    "area_code": "DDD",
-    "phone": "Telefone",
-    "tax_id": "CPF/CNPJ",
-    "street": "Rua",
-    "number": "Número",
-    "complement": "Complemento",
-    "neighborhood": "Bairro",
-    "city": "Cidade",
-    "uf": "Estado",
-    "cep": "CEP",
-    "other_phones": "Outros telefones",
-    "other_emails": "Outros e-mails",
-    "note": "Observação",
-    "external_id": "Código",
-    "customer_id": "ID do cliente",
-}
 TEMPLATE_HEADER = tuple(COLUMNS.values())
-
-# Other spellings people use for each column (folded: lower-case, no accents).
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("nome", "nome completo", "cliente", "razao social", "name"),
-    "email": ("e mail", "email", "e mail principal", "correio eletronico"),
-    "country_code": ("ddi", "codigo do pais", "pais"),
-    "area_code": ("ddd", "codigo de area"),
-    "phone": ("telefone", "celular", "fone", "whatsapp", "telefone celular", "phone"),
-    "tax_id": ("cpf cnpj", "cpf", "cnpj", "documento", "cpf ou cnpj"),
-    "street": ("rua", "logradouro", "endereco", "rua endereco de entrega"),
-    "number": ("numero", "n", "no"),
-    "complement": ("complemento",),
-    "neighborhood": ("bairro",),
-    "city": ("cidade", "municipio"),
-    "uf": ("estado", "uf"),
-    "cep": ("cep", "codigo postal"),
-    "other_phones": ("outros telefones", "telefones"),
-    "other_emails": ("outros e mails", "e mails"),
-    "note": ("observacao", "observacoes", "obs", "nota"),
-    "external_id": ("codigo", "id", "codigo do cliente"),
-    "customer_id": ("id do cliente", "customer id", "customer core id"),
-}
-_HEADER_INDEX = {" ".join(fold_tokens(s)): col for col, names in _SYNONYMS.items() for s in names}
-
-#: Where a second phone or e-mail column's values go (see CsvSource._merge_repeated).
-_MORE_OF = {
-    "phone": "other_phones",
-    "other_phones": "other_phones",
-    "email": "other_emails",
-    "other_emails": "other_emails",
-}
 
 _SNIFF_BYTES = 64 * 1024
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -112,6 +59,8 @@ codecs.register_error("customer_core.cp1252", _cp1252_fallback)
 def _detect_encoding(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode text"; the codec reads the BOM's byte order
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -125,10 +74,6 @@ def _detect_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
-
-
-def _column_for(header: str) -> str | None:
-    return _HEADER_INDEX.get(" ".join(fold_tokens(header)))
 
 
 def _formula_after_quotes(value: str) -> bool:
@@ -162,11 +107,12 @@ def unneutralize(value: str) -> str:
     return value
 
 
-class CsvSource:
+class CsvSource(TableSource):
     """A streaming reader of one CSV file of customers.
 
-    ``mapping`` maps header texts to our column names (see :data:`COLUMNS`)
-    for headers the defaults do not know; unknown headers are ignored.
+    ``mapping`` maps header texts to our column names (see
+    :data:`~customer_core.io.table.IMPORT_COLUMNS`) for headers the defaults
+    do not know; unknown headers are ignored.
     """
 
     def __init__(
@@ -193,7 +139,15 @@ class CsvSource:
                 field="delimiter",
             )
         self.encoding = encoding or _detect_encoding(head)
-        errors = "customer_core.cp1252" if self.encoding.startswith("utf") else "strict"
+        try:
+            codec = codecs.lookup(self.encoding).name
+        except LookupError:
+            codec = ""  # TextIOWrapper says so below
+        # UTF-8 files glued with CP1252 ones are read byte by byte as meant; a
+        # broken UTF-16 pair cannot be, and is replaced rather than stop the file.
+        errors = {"utf-8": "customer_core.cp1252", "utf-8-sig": "customer_core.cp1252"}.get(
+            codec, "replace" if codec.startswith("utf-") else "strict"
+        )
         try:
             self._text = io.TextIOWrapper(
                 buffered, encoding=self.encoding, errors=errors, newline=""
@@ -212,31 +166,9 @@ class CsvSource:
             header = next(self._reader)
         except StopIteration:
             raise InvalidValue("the file is empty", code=Code.EMPTY_FILE, field="file") from None
-        custom = {" ".join(fold_tokens(k)): v for k, v in (mapping or {}).items()}
-        unknown_targets = set(custom.values()) - set(COLUMNS)
-        if unknown_targets:
-            raise InvalidValue(
-                f"unknown columns in the mapping: {sorted(unknown_targets)}",
-                code=Code.INVALID_MAPPING,
-                field="mapping",
-            )
-        self.headers = tuple(header)
-        self.columns = tuple(
-            custom.get(" ".join(fold_tokens(h))) or _column_for(h) or "" for h in header
-        )
-        if "name" not in self.columns:
-            raise InvalidValue(
-                "the header has no name column (Nome)", code=Code.INVALID_HEADER, field="file"
-            )
-        named = [c for c in self.columns if c]
-        self._repeated = len(set(named)) != len(named)
+        super().__init__(header, mapping)
 
-    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """``(line number, {column: text})`` for each data row; blank rows are skipped.
-
-        The line number is where the row starts in the file (1 is the header).
-        A row that cannot be decoded yields ``{"__error__": message}``.
-        """
+    def _records(self) -> Iterator[tuple[int, list[str] | str]]:
         while True:
             line = self._reader.line_num + 1
             try:
@@ -244,38 +176,9 @@ class CsvSource:
             except StopIteration:
                 return
             except (UnicodeDecodeError, csv.Error) as exc:
-                yield line, {"__error__": f"unreadable row: {exc}"}
+                yield line, f"unreadable row: {exc}"
                 continue
-            if not any(v.strip() for v in values):
-                continue
-            if self._repeated:
-                row = self._merge_repeated(values)
-            else:
-                row = {
-                    c: unneutralize(v.strip())
-                    for c, v in zip(self.columns, values, strict=False)
-                    if c
-                }
-            if len(values) > len(self.columns) and any(
-                v.strip() for v in values[len(self.columns) :]
-            ):
-                row["__extra__"] = "more fields than the header"
-            yield line, row
+            yield line, values
 
-    def _merge_repeated(self, values: list[str]) -> dict[str, str]:
-        """A row whose header names a column twice (``Telefone`` and ``Celular``).
-
-        Every phone and e-mail is kept (the later ones as other phones or
-        e-mails); any other column takes its first non-empty value.
-        """
-        row: dict[str, str] = {}
-        for column, raw in zip(self.columns, values, strict=False):
-            if not column:
-                continue
-            value = unneutralize(raw.strip())
-            if not row.get(column):
-                row[column] = value
-            elif value and column in _MORE_OF:
-                more = _MORE_OF[column]
-                row[more] = f"{row[more]} | {value}" if row.get(more) else value
-        return row
+    def _cell(self, text: str) -> str:
+        return unneutralize(text.strip())

@@ -33,6 +33,7 @@ from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
+from customer_core.domain.model.identity import IdentityKind
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
@@ -43,10 +44,11 @@ from customer_core.errors import (
     InvalidStoredValue,
     InvalidValue,
 )
-from customer_core.io.csv_format import CsvSource
 from customer_core.io.grouping import group_rows, later_row
 from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
 from customer_core.io.rows import Draft, RowError, parse_row
+from customer_core.io.sources import open_table
+from customer_core.io.table import TableSource
 from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
 
@@ -95,6 +97,36 @@ def _content_key(draft: Draft, seen: dict[str, int]) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
     seen[digest] = seen.get(digest, 0) + 1
     return f"{digest}:{seen[digest]}"
+
+
+def _with_headers(reader: TableSource, errors: Iterable[RowError]) -> tuple[RowError, ...]:
+    """``errors`` of the row just read, with the user's header of each cell."""
+    return tuple(attrs.evolve(e, header=reader.header_for(e.column, e.value)) for e in errors)
+
+
+def _check_repaired(
+    keys: set[IdentityKey],
+    holders: Mapping[IdentityKey, tuple[str, ...]],
+    created_here: set[str],
+) -> None:
+    """A repaired CPF/CNPJ (its dropped zeros put back) is a guess: alone, it links to
+    no customer stored before the import.
+
+    Its holder is the row's customer only when another identifier of the row
+    (a phone, an e-mail, a code) leads to the same customer. Customers this
+    file created are its own rows: they join as rows of one batch do, so the
+    batch size changes nothing.
+    """
+    tax_keys = {k for k in keys if k.kind is IdentityKind.TAX_ID}
+    by_tax = {h for k in tax_keys for h in holders.get(k, ())} - created_here
+    by_others = {h for k in keys - tax_keys for h in holders.get(k, ())}
+    if by_tax - by_others:
+        raise DuplicateIdentity(
+            "the CPF/CNPJ had lost its leading zeros and, repaired, is a stored customer's; "
+            "nothing else of the row says it is that customer: check the document",
+            code=Code.DUPLICATE_IDENTITY,
+            field="tax_id",
+        )
 
 
 def _owner(
@@ -174,7 +206,7 @@ class Importer(ServiceBase):
         self,
         tenant_id: str,
         actor: Actor,
-        source: str | Path | IO[bytes],
+        source: str | Path | IO[bytes] | TableSource,
         /,
         *,
         mode: ImportMode | str = ImportMode.CREATE,
@@ -188,7 +220,9 @@ class Importer(ServiceBase):
         on_row: Callable[[RowOutcome], None] | None = None,
         strict: bool = False,
     ) -> ImportReport:
-        """Import ``source`` (a path or a binary stream); see the module docs for the modes.
+        """Import ``source`` (a path, a binary stream, or a table already opened with
+        :func:`~customer_core.io.sources.open_table`, whose own encoding, delimiter
+        and mapping then apply); see the module docs for the modes.
 
         ``on_row`` receives what happened to each line (:class:`RowOutcome`),
         batch by batch once the batch is stored, so a million lines never sit
@@ -210,12 +244,15 @@ class Importer(ServiceBase):
             else assign_to_importer
         )
         with ExitStack() as stack:
-            stream: IO[bytes] = (
-                stack.enter_context(open(source, "rb"))
-                if isinstance(source, str | Path)
-                else source
-            )
-            reader = CsvSource(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
+            if isinstance(source, TableSource):
+                reader = source
+            else:
+                stream: IO[bytes] = (
+                    stack.enter_context(open(source, "rb"))
+                    if isinstance(source, str | Path)
+                    else source
+                )
+                reader = open_table(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
             counts = Counts()
             run = _Run(tenant_id, actor, import_mode, assign, counts)
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
@@ -228,7 +265,7 @@ class Importer(ServiceBase):
                     self._write(dry_uow, run, drafts)
                 else:
                     self._write_alone(run, drafts)
-                for outcome in counts.stored():
+                for outcome in counts.stored(dry_run=dry_run, header_for=reader.header_for):
                     if on_row is not None:
                         on_row(outcome)
                 if progress is not None:
@@ -256,7 +293,7 @@ class Importer(ServiceBase):
             self.uow_factory.refresh_statistics()
 
     def _batches(
-        self, reader: CsvSource, counts: Counts, size: int, *, strict: bool
+        self, reader: TableSource, counts: Counts, size: int, *, strict: bool
     ) -> Iterator[list[Draft]]:
         batch: list[Draft] = []
         region = self.preset.default_region
@@ -264,8 +301,10 @@ class Importer(ServiceBase):
             counts.rows_read += 1
             parsed = parse_row(line, row, region=region, strict=strict)
             if isinstance(parsed, list):
-                counts.errors.extend(parsed)
+                counts.errors.extend(_with_headers(reader, parsed))
             else:
+                if parsed.warnings:
+                    parsed = attrs.evolve(parsed, warnings=_with_headers(reader, parsed.warnings))
                 counts.warnings.extend(parsed.warnings)
                 batch.append(parsed)
             if len(batch) >= size:
@@ -302,6 +341,8 @@ class Importer(ServiceBase):
 
     def _update(self, current: Customer, draft: Draft) -> Customer:
         changed = current.update(name=draft.name)
+        if draft.trade_name:
+            changed = changed.update(trade_name=draft.trade_name)
         if draft.tax_id is not None:
             changed = changed.update(tax_id=draft.tax_id)
         if draft.note:
@@ -371,6 +412,8 @@ class Importer(ServiceBase):
 
         for draft, keys in drafts:
             try:
+                if draft.tax_id_repaired and draft.customer_id is None:
+                    _check_repaired(keys, holders, created_here)
                 owner = _owner(draft, keys, holders, existing, scope)
                 if owner is None:
                     new.append((draft, self._build(tenant_id, actor, draft, run.assign)))

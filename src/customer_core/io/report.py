@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from customer_core.io.rows import RowError
@@ -57,14 +59,26 @@ class RowOutcome:
     an earlier line of the same file: its customer), ``skipped`` (create
     mode: the customer exists) or ``failed`` (with the error's ``code``); a
     kept line with a value left out also gets a ``warning`` (with its code).
-    ``customer_id`` is the customer the line went to (in a dry run, for
-    ``created`` lines, the id it would have had).
+    ``customer_id`` is the customer the line went to; in a dry run only an
+    existing customer's id (a customer the run would create has none yet).
+    A failure where stored evidence contradicts the row (another person's
+    CPF/CNPJ, a row fitting two customers) is a ``conflict``. A ``failed``,
+    ``conflict`` or ``warning`` outcome names the cell: ``column`` is the
+    user's own header (``None`` when the problem is not one cell's), ``value``
+    the cell's text, ``message`` why.
     """
 
     line: int
     outcome: str
     customer_id: str | None = None
     code: str | None = None
+    column: str | None = None
+    value: str | None = None
+    message: str | None = None
+
+
+#: Failures where what is stored contradicts the row: the user decides, nothing changes.
+_CONFLICT_CODES = frozenset({"conflicting_evidence", "duplicate_identity"})
 
 
 #: The totals a batch changes (rows_read is counted as rows are read).
@@ -105,18 +119,45 @@ class Counts:
         self._lines.append(RowOutcome(first, outcome, customer_id))
         self._lines += [RowOutcome(line, "merged", customer_id) for line in rest]
 
-    def stored(self) -> list[RowOutcome]:
+    def stored(
+        self,
+        *,
+        dry_run: bool = False,
+        header_for: Callable[[str | None], str | None] | None = None,
+    ) -> list[RowOutcome]:
         """The line outcomes of the batch just stored, failures and warnings included;
-        then forgets them."""
+        then forgets them. Each line's own outcome comes first, its problems after it.
+
+        ``header_for`` names the user's header of a problem found after the
+        row was read (its ``RowError.header`` is not set).
+        """
         done = self._lines
+        if dry_run:  # the ids of customers a dry run would create exist nowhere
+            done = [
+                attrs.evolve(o, customer_id=None) if o.customer_id in self.created_ids else o
+                for o in done
+            ]
+        went_to = {o.line: o.customer_id for o in done}
+
+        def problem(error: RowError, outcome: str) -> RowOutcome:
+            header = error.header
+            if header is None and header_for is not None:
+                header = header_for(error.column)
+            return RowOutcome(
+                error.line,
+                outcome,
+                went_to.get(error.line),
+                str(error.code),
+                header,
+                error.value,
+                error.message,
+            )
+
         done += [
-            RowOutcome(e.line, "failed", None, str(e.code))
+            problem(e, "conflict" if e.code in _CONFLICT_CODES else "failed")
             for e in self.errors[self._reported_errors :]
         ]
-        done += [
-            RowOutcome(w.line, "warning", None, str(w.code))
-            for w in self.warnings[self._reported_warnings :]
-        ]
+        done += [problem(w, "warning") for w in self.warnings[self._reported_warnings :]]
         self._lines, self._reported_errors = [], len(self.errors)
         self._reported_warnings = len(self.warnings)
         return sorted(done, key=lambda o: o.line)

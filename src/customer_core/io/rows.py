@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
@@ -24,8 +25,8 @@ from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone, parse_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
-from customer_core.domain.values.text import check_printable
-from customer_core.errors import Code, CustomerCoreError
+from customer_core.domain.values.text import check_printable, fold_tokens
+from customer_core.errors import Code, CustomerCoreError, InvalidValue
 
 __all__ = ["Draft", "RowError", "parse_row"]
 
@@ -42,6 +43,10 @@ class RowError:
     column: str | None
     code: str
     message: str
+    #: The text of the cell that was refused or left out, as the file had it.
+    value: str | None = None
+    #: The user's own header of that cell (``column`` is this library's name for it).
+    header: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -50,7 +55,14 @@ class Draft:
 
     lines: tuple[int, ...]
     name: str
+    #: The company's trade name (*nome fantasia*); ``name`` is then its legal name.
+    trade_name: str | None = None
+    #: The kind the row states (a ``Tipo`` column); a CNPJ makes a company anyway.
+    kind: CustomerKind | None = None
     tax_id: Cpf | Cnpj | None = None
+    #: The tax id had lost its leading zeros (a spreadsheet's number) and was
+    #: repaired: alone, it never links the row to a stored customer.
+    tax_id_repaired: bool = False
     phones: tuple[Phone, ...] = ()
     emails: tuple[Email, ...] = ()
     address: Address | None = None
@@ -72,14 +84,26 @@ class Draft:
             )
         )
 
+    @property
+    def customer_kind(self) -> CustomerKind:
+        """A company with a CNPJ or when the row says so (``Tipo`` PJ), else a person."""
+        if isinstance(self.tax_id, Cnpj) or self.kind is CustomerKind.COMPANY:
+            return CustomerKind.COMPANY
+        return CustomerKind.PERSON
+
     def match_record(self) -> MatchRecord:
-        """What the conflicting-evidence rule needs of the row (a CNPJ makes it a company)."""
-        company = isinstance(self.tax_id, Cnpj)
+        """What the conflicting-evidence rule needs of the row: its kind, names and tax id."""
+        company = self.customer_kind is CustomerKind.COMPANY
         tax = self.tax_id
+        names = [NameKey.parse(self.name, company=company)]
+        if self.trade_name:  # as MatchRecord.of reads a stored company
+            trade = NameKey.parse(self.trade_name, company=company)
+            if trade.words != names[0].words:
+                names.append(trade)
         return MatchRecord(
             id="",
             company=company,
-            names=(NameKey.parse(self.name, company=company),),
+            names=tuple(names),
             tax_id=None if tax is None else f"{tax.kind}:{tax.digits}",
         )
 
@@ -91,7 +115,8 @@ class Draft:
             name=self.name,
             now=now,
             source=Source.IMPORT,
-            kind=CustomerKind.COMPANY if isinstance(self.tax_id, Cnpj) else CustomerKind.PERSON,
+            kind=self.customer_kind,
+            trade_name=self.trade_name,
             tax_id=self.tax_id,
             phones=self.phones,
             emails=self.emails,
@@ -112,7 +137,12 @@ class Draft:
         return attrs.evolve(
             self,
             lines=self.lines + other.lines,
+            trade_name=self.trade_name or other.trade_name,
+            kind=self.kind or other.kind,
             tax_id=self.tax_id or other.tax_id,
+            tax_id_repaired=(
+                self.tax_id_repaired if self.tax_id is not None else other.tax_id_repaired
+            ),
             phones=phones,
             emails=emails,
             address=self.address or other.address,
@@ -121,6 +151,83 @@ class Draft:
             warnings=self.warnings + other.warnings,
             customer_id=self.customer_id or other.customer_id,
         )
+
+
+#: What a ``Tipo``/``Pessoa`` column says, folded.
+_KINDS = {
+    **dict.fromkeys(("pf", "f", "fisica", "pessoa fisica", "cpf"), CustomerKind.PERSON),
+    **dict.fromkeys(("pj", "j", "juridica", "pessoa juridica", "cnpj"), CustomerKind.COMPANY),
+}
+
+
+def _kind(text: str) -> CustomerKind:
+    found = _KINDS.get(" ".join(fold_tokens(text)))
+    if found is None:
+        raise InvalidValue(
+            "the kind is PF (Física) or PJ (Jurídica)", code=Code.INVALID_VALUE, field="kind"
+        )
+    return found
+
+
+#: A number as a spreadsheet shows a long one: ``1,23E+10``, ``5.29982E+10``.
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+#: How many digits a CPF (11) or CNPJ (14) keeps once a spreadsheet drops up to two zeros.
+_PADDED_LENGTH = {9: 11, 10: 11, 12: 14, 13: 14}
+
+
+def _tax_id(line: int, text: str, problems: list[RowError]) -> tuple[Cpf | Cnpj | None, bool]:
+    """The CPF/CNPJ column's value, and whether it was repaired.
+
+    A spreadsheet that read the column as numbers dropped the leading zeros
+    (``01234567890`` became ``1234567890``): a value of only digits that is
+    short by one or two is padded when the padded value is valid, and
+    reported ``repaired``. In scientific notation the digits are gone: an
+    error that says so.
+    """
+    if _SCIENTIFIC.match(text.replace(" ", "")):
+        problems.append(
+            RowError(
+                line,
+                "tax_id",
+                Code.INVALID_TAX_ID,
+                "a spreadsheet wrote this CPF/CNPJ as a number in scientific notation, "
+                "which loses its digits: format the column as text and export the file again",
+                text,
+            )
+        )
+        return None, False
+    try:
+        return parse_tax_id(text), False
+    except CustomerCoreError as exc:
+        length = _PADDED_LENGTH.get(len(text)) if text.isascii() and text.isdigit() else None
+        if length is not None:
+            try:
+                found = parse_tax_id(text.zfill(length))
+            except CustomerCoreError:
+                pass
+            else:
+                problems.append(
+                    RowError(
+                        line,
+                        "tax_id",
+                        Code.REPAIRED,
+                        f"the leading zeros a spreadsheet dropped were put back: {found.formatted}",
+                        text,
+                    )
+                )
+                return found, True
+        problems.append(RowError(line, "tax_id", exc.code, exc.message, text))
+        return None, False
+
+
+#: How much of a refused value a report repeats (a 10 MB note is not copied into it).
+_MAX_SHOWN = 200
+
+
+def _shown(value: str | None) -> str | None:
+    if value is None or len(value) <= _MAX_SHOWN:
+        return value
+    return value[:_MAX_SHOWN] + "…"
 
 
 def _split(value: str) -> list[str]:
@@ -151,7 +258,8 @@ def _address(
             )
         except CustomerCoreError as exc:
             part = exc.field.rsplit(".", 1)[-1] if exc.field else None
-            errors.append(RowError(line, part or "address", exc.code, exc.message))
+            value = parts.get(part or "")
+            errors.append(RowError(line, part or "address", exc.code, exc.message, value))
             if strict or part not in parts or parts[part] is None:
                 return None
             parts[part] = None
@@ -172,19 +280,32 @@ def parse_row(
         return [RowError(line, None, Code.UNREADABLE_ROW, row["__error__"])]
     errors: list[RowError] = []
 
-    def attempt(column: str, parse: Callable[[], T]) -> T | None:
+    def attempt(column: str, parse: Callable[[], T], value: str | None = None) -> T | None:
         try:
             return parse()
         except CustomerCoreError as exc:
-            where = exc.field.rsplit(".", 1)[-1] if column == "address" and exc.field else column
-            errors.append(RowError(line, where, exc.code, exc.message))
+            errors.append(RowError(line, column, exc.code, exc.message, _shown(value)))
             return None
 
     if "__extra__" in row:
         errors.append(RowError(line, None, Code.EXTRA_FIELDS, row["__extra__"]))
-    name = attempt("name", lambda: clean_name(row.get("name", "")))
+    trade_text = row.get("trade_name", "")
+    trade_name = (
+        attempt("trade_name", partial(clean_name, trade_text, "trade_name"), trade_text)
+        if trade_text
+        else None
+    )
+    # A row with only a trade name is still someone to call: that is its name.
+    name_text = row.get("name") or trade_name or ""
+    name = attempt("name", lambda: clean_name(name_text), row.get("name"))
+    kind_text = row.get("kind", "")
+    kind = attempt("kind", partial(_kind, kind_text), kind_text) if kind_text else None
+    # What was repaired is reported, but costs no row even with ``strict``.
+    tax_problems: list[RowError] = []
     tax_text = row.get("tax_id", "")
-    tax_id = attempt("tax_id", lambda: parse_tax_id(tax_text)) if tax_text else None
+    tax_id, tax_id_repaired = _tax_id(line, tax_text, tax_problems) if tax_text else (None, False)
+    errors += [r for r in tax_problems if r.code != Code.REPAIRED]
+    repairs = [r for r in tax_problems if r.code == Code.REPAIRED]
     phones: list[Phone] = []
     number = row.get("phone", "")
     if number:
@@ -194,12 +315,13 @@ def parse_row(
                 lambda: [
                     Phone.from_parts(row.get("country_code") or "55", row.get("area_code"), number)
                 ],
+                number,
             )
         else:
-            found = attempt("phone", lambda: parse_phones(number, default_region=region))
+            found = attempt("phone", lambda: parse_phones(number, default_region=region), number)
         phones += found or []
     for text in _split(row.get("other_phones", "")):
-        more = attempt("other_phones", partial(parse_phones, text, default_region=region))
+        more = attempt("other_phones", partial(parse_phones, text, default_region=region), text)
         phones += [p for p in more or [] if p.match_key not in {q.match_key for q in phones}]
     emails: list[Email] = []
     for column, texts in (
@@ -209,7 +331,7 @@ def parse_row(
         for text in texts:
             if not text:
                 continue
-            email = attempt(column, partial(Email.parse, text))
+            email = attempt(column, partial(Email.parse, text), text)
             if isinstance(email, Email) and email.match_key not in {e.match_key for e in emails}:
                 emails.append(email)
     address = (
@@ -217,24 +339,35 @@ def parse_row(
     )
     note = row.get("note") or None
     if note is not None and len(note) > _MAX_NOTE:
-        errors.append(RowError(line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters"))
+        errors.append(
+            RowError(
+                line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters", _shown(note)
+            )
+        )
     elif note is not None:
-        note = attempt("note", partial(check_printable, note, "note", multiline=True))
+        note = attempt("note", partial(check_printable, note, "note", multiline=True), note)
     external = row.get("external_id", "")
     external_id = (
-        attempt("external_id", lambda: ExternalId.parse("code", external)) if external else None
+        attempt("external_id", lambda: ExternalId.parse("code", external), external)
+        if external
+        else None
     )
     customer_id = row.get("customer_id") or None
     if customer_id is not None:
-        customer_id = attempt("customer_id", partial(check_id, customer_id, "customer_id"))
+        customer_id = attempt(
+            "customer_id", partial(check_id, customer_id, "customer_id"), customer_id
+        )
     if not name or (strict and errors):
         return errors or [RowError(line, "name", Code.REQUIRED_FIELD, "the name is required")]
     return Draft(
         lines=(line,),
         name=name,
-        warnings=tuple(errors),
+        trade_name=trade_name if trade_name != name else None,
+        kind=kind,
+        warnings=(*errors, *repairs),
         customer_id=customer_id,
         tax_id=tax_id,
+        tax_id_repaired=tax_id_repaired,
         phones=tuple(phones),
         emails=tuple(emails),
         address=address,

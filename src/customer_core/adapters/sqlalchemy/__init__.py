@@ -27,7 +27,7 @@ except ImportError as exc:
         code=Code.MISSING_DEPENDENCY,
     ) from exc
 
-from customer_core.adapters.sqlalchemy.engine import create_engine, upgrade
+from customer_core.adapters.sqlalchemy.engine import create_engine, schema_is_current, upgrade
 from customer_core.adapters.sqlalchemy.queries import visible_customer_ids
 from customer_core.adapters.sqlalchemy.tables import metadata
 from customer_core.adapters.sqlalchemy.unit_of_work import SqlStorage, SqlUnitOfWork
@@ -37,6 +37,7 @@ __all__ = [
     "SqlUnitOfWork",
     "create_engine",
     "metadata",
+    "schema_is_current",
     "upgrade",
     "visible_customer_ids",
 ]

@@ -24,9 +24,12 @@ from typing import Any
 import sqlalchemy
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
 
+from customer_core.adapters.sqlalchemy.tables import VERSION_TABLE
 from customer_core.errors import Code, MissingDependency
 
 __all__ = [
@@ -215,3 +218,15 @@ def gather_statistics(connection: Connection, /) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
         connection.exec_driver_sql("ANALYZE")
+
+
+def schema_is_current(engine: Engine, /) -> bool:
+    """Whether the database's schema is the latest of the shipped migrations (reads only).
+
+    ``False`` for a database without the schema, or with an older one: run
+    :func:`upgrade` (``customer-core db upgrade URL``).
+    """
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+        current = set(context.get_current_heads())
+    return current == set(ScriptDirectory.from_config(alembic_config()).get_heads())

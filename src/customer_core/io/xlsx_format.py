@@ -1,0 +1,80 @@
+"""Excel workbooks (``.xlsx``): the first sheet, streamed row by row.
+
+Needs the ``xlsx`` extra (``pip install 'customer-core[xlsx]'``, openpyxl).
+A row's line is its sheet row (1 is the header). A number cell is read as
+its digits (a CPF typed as a number, ``1234567890``, loses its leading zero
+in the sheet already: the import repairs it as it does a CSV's), a date as
+``YYYY-MM-DD``; a formula as the value Excel last computed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, time
+from typing import IO, Any
+from zipfile import BadZipFile
+
+from customer_core.errors import Code, InvalidValue, MissingDependency
+from customer_core.io.table import TableSource
+
+__all__ = ["XlsxSource"]
+
+#: The first bytes of a ZIP archive, which an .xlsx file is.
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _text(value: object) -> str:
+    """A cell's value as the text a user sees in it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class XlsxSource(TableSource):
+    """The customers on the first sheet of an .xlsx workbook (a seekable binary stream)."""
+
+    def __init__(self, stream: IO[bytes], /, *, mapping: Mapping[str, str] | None = None) -> None:
+        try:
+            import openpyxl
+            from openpyxl.utils.exceptions import InvalidFileException
+        except ImportError as exc:
+            raise MissingDependency(
+                "reading .xlsx needs openpyxl: pip install 'customer-core[xlsx]'",
+                code=Code.MISSING_DEPENDENCY,
+            ) from exc
+        seekable = stream if stream.seekable() else io.BytesIO(stream.read())
+        try:
+            self._book: Any = openpyxl.load_workbook(seekable, read_only=True, data_only=True)
+        except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise InvalidValue(
+                f"not a readable .xlsx workbook: {exc}", code=Code.INVALID_VALUE, field="file"
+            ) from exc
+        sheet = self._book.worksheets[0] if self._book.worksheets else None
+        self._sheet_rows: Iterator[tuple[object, ...]] = (
+            iter(sheet.iter_rows(values_only=True)) if sheet is not None else iter(())
+        )
+        header = [_text(v).strip() for v in next(self._sheet_rows, ())]
+        if not any(header):
+            self._book.close()
+            raise InvalidValue("the file is empty", code=Code.EMPTY_FILE, field="file")
+        while header and not header[-1]:  # a sheet's used range runs past the last header
+            header.pop()
+        super().__init__(header, mapping)
+        rows = getattr(sheet, "max_row", None)
+        self.rows_hint = rows - 1 if isinstance(rows, int) and rows > 1 else None
+
+    def _records(self) -> Iterator[tuple[int, list[str] | str]]:
+        try:
+            for line, values in enumerate(self._sheet_rows, start=2):
+                yield line, [_text(v) for v in values]
+        finally:
+            self._book.close()

@@ -1,0 +1,120 @@
+"""Excel's own files: "Unicode text" (UTF-16) and .xlsx workbooks, read directly."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from customer_core import Actor, InvalidValue
+from customer_core.adapters.memory import MemoryStore
+from customer_core.cli import main
+from customer_core.errors import MissingDependency
+from customer_core.io import Importer, RowOutcome, open_table
+from customer_core.services import CustomerDirectory
+
+T = "loja"
+ADMIN = Actor(tenant_id=T, user_id="admin", role="admin")
+UNICODE_TEXT = "Nome\tE-mail\tCelular\nJoão Conceição\tjoao@x.com\t(11) 98765-4321\n"
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec"), [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+)
+def test_excel_unicode_text_is_read_directly(bom: bytes, codec: str) -> None:
+    store = MemoryStore()
+    blob = bom + (UNICODE_TEXT + "\nAna\tana@x.com\t\n").encode(codec)
+    seen: list[RowOutcome] = []
+    report = Importer(store).run(T, ADMIN, io.BytesIO(blob), on_row=seen.append)
+    assert (report.created, report.failed) == (2, 0)
+    assert [o.line for o in seen] == [2, 4]  # the blank line 3 still counts
+    names = {c.name for c in CustomerDirectory(store).list(T, ADMIN).items}
+    assert names == {"João Conceição", "Ana"}
+
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+def workbook(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            if value is not None:
+                sheet.cell(row=number, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+XLSX = workbook(
+    [
+        ["Nome", "CPF/CNPJ", "Celular", "Cliente desde", None],
+        ["Ana Lima", 1234567890, 11987654321, datetime(2020, 5, 1)],  # numbers, as Excel keeps them
+        [None, None, None, None],  # a blank row
+        ["Bruno Souza", "529.982.247-25", "(21) 3333-4444", None],
+        [None, None, "(11) 3333-5555", None],  # no name
+    ]
+)
+
+
+def test_an_xlsx_workbook_is_read_with_sheet_rows_as_lines() -> None:
+    store = MemoryStore()
+    seen: list[RowOutcome] = []
+    report = Importer(store).run(T, ADMIN, io.BytesIO(XLSX), on_row=seen.append)
+    assert (report.created, report.failed) == (2, 1)
+    assert [(o.line, o.outcome, o.code) for o in seen] == [
+        (2, "created", None),
+        (2, "warning", "repaired"),
+        (4, "created", None),
+        (5, "failed", "required_field"),
+    ]
+    (ana,) = CustomerDirectory(store).search(T, ADMIN, "Ana Lima")
+    assert ana.tax_id is not None and ana.tax_id.formatted == "012.345.678-90"
+    assert [p.e164 for p in ana.phones] == ["+5511987654321"]
+
+
+def test_an_xlsx_file_through_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "clientes.xlsx"
+    path.write_bytes(XLSX)
+    report = tmp_path / "relatorio.csv"
+    out = io.StringIO()
+    database = f"sqlite:///{tmp_path / 'c.db'}"
+    assert main(["db", "upgrade", database], out=out) == 0
+    status = main(
+        [
+            *("import", str(path), "--database", database),
+            *("--tenant", T, "--no-progress", "--report-file", str(report)),
+            *("--ignore", "Cliente desde"),
+        ],
+        out=out,
+    )
+    assert status == 3, out.getvalue()
+    assert "CPF/CNPJ -> tax_id" in out.getvalue()
+    lines = report.read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[:2] for line in lines[1:]] == [
+        ["2", "created"],
+        ["2", "warning"],
+        ["4", "created"],
+        ["5", "failed"],
+    ]
+
+
+def test_a_broken_workbook_is_our_error() -> None:
+    with pytest.raises(InvalidValue) as info:
+        open_table(io.BytesIO(b"PK\x03\x04 not really a zip"))
+    assert info.value.code == "invalid_value"
+    with pytest.raises(InvalidValue) as info:
+        open_table(io.BytesIO(workbook([])))
+    assert info.value.code == "empty_file"
+
+
+def test_without_openpyxl_an_xlsx_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(MissingDependency) as info:
+        open_table(io.BytesIO(XLSX))
+    assert "customer-core[xlsx]" in str(info.value)
