@@ -71,7 +71,10 @@ class _Rep:
     def record(self) -> MatchRecord:
         company = self.tax is not None and self.tax.startswith("cnpj")
         return MatchRecord(
-            id="", company=company, names=(NameKey.parse(self.name, company=company),), tax_id=self.tax
+            id="",
+            company=company,
+            names=(NameKey.parse(self.name, company=company),),
+            tax_id=self.tax,
         )
 
     def clashes(self, other: _Rep) -> bool:
@@ -199,7 +202,7 @@ class FileGroups:
             joined = sorted(hits)
             members = [rep, *(reps[h] for h in joined)]
             if any(a.clashes(b) for n, a in enumerate(members) for b in members[n + 1 :]):
-                lines = sorted({line for line in self._lines_of(joined, kept)})
+                lines = sorted(set(self._lines_of(joined, kept)))
                 rejected += [
                     RowError(
                         line,

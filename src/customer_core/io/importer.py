@@ -1,19 +1,26 @@
-"""CSV import that never half-fails.
+"""CSV import that never half-fails, and whose result never depends on its batches.
 
-Rows are read as a stream and handled in batches. Each batch is one unit of
-work with set-based reads and writes: bad rows are reported (line, column,
-code, message) and never touch the good ones; a batch is written entirely or
-not at all, so a crash or kill leaves a state from which re-running the same
-file gives the right result (identity keys are unique, so nothing doubles).
+The file is read twice over. First every row is parsed and the rows of one
+customer are grouped, for the whole file, under the conflicting-evidence
+rule (:class:`~customer_core.io.grouping.FileGroups`, streamed, with its
+state in temporary files); the customers that already held the file's keys
+are noted on the way. Then each group is written once its last row is
+read back, in batches: each batch is one unit of work with set-based reads
+and writes; bad rows are reported (line, column, code, message) and never
+touch the good ones; a batch is written entirely or not at all, so a crash
+or kill leaves a state from which re-running the same file gives the right
+result (identity keys are unique, so nothing doubles). A group is matched
+against the customers stored before the run only: the file's other groups
+are already decided apart, so batch size 1 and 5,000 store the same.
 
-Rows of the same customer (sharing a phone, e-mail or CPF/CNPJ) become one
-customer, also when they are far apart in the file. Modes:
+Modes:
 
 - ``create``: new customers only; rows of customers that already exist are
-  reported as ``exists`` and left alone;
+  reported as ``skipped`` and left alone;
 - ``upsert``: "replace existing customers with the same e-mail or phone"
-  (or CPF/CNPJ): the row's data overwrites the stored data, identifiers are
-  added (never removed).
+  (or CPF/CNPJ) when nothing says they are another person: scalars from the
+  row where it has them, identifiers added (never removed); a shared phone
+  or e-mail of someone else leaves a new customer sharing it.
 
 ``dry_run`` reports exactly what a real run would do and writes nothing.
 """
@@ -195,7 +202,9 @@ class Importer(ServiceBase):
 
         ``on_row`` receives what happened to each line (:class:`RowOutcome`),
         batch by batch once the batch is stored, so a million lines never sit
-        in memory: the customer each line went to, or why it failed.
+        in memory: the customer each line went to, or why it failed. The
+        lines of one customer are reported together, with the batch that
+        holds the customer's last line.
 
         A value that is not valid (a phone without its area code, a CEP that
         lost a digit) is left out and reported in ``ImportReport.warnings``;
