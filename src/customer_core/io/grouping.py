@@ -2,8 +2,8 @@
 
 The import reads the file twice over: :meth:`FileGroups.add` takes the
 parsed rows in file order and groups them (first pass), then
-:meth:`FileGroups.groups` hands out each group once its last row has been
-seen (second pass), for the writes. The decision depends on the file's
+:meth:`FileGroups.groups` hands out each group's rows once its last row has
+been read back (second pass), for the writes. The decision depends on the file's
 content and order only, never on where write batches split it: batch size
 1 and 5,000 store the same customers.
 
@@ -283,24 +283,19 @@ class FileGroups:
             found.setdefault(_key_of(str(key)), []).append(str(customer_id))
         return {k: tuple(sorted(ids)) for k, ids in found.items()}
 
-    def groups(self) -> Iterator[Draft]:
-        """Each group as one row (its rows merged in file order by :meth:`Draft.absorb`),
-        handed out once its last row has been read back."""
+    def groups(self) -> Iterator[list[Draft]]:
+        """Each group's rows, in file order, handed out once its last row has been read back."""
         last = array("q", bytes(8 * len(self._parent)))
         for ordinal in range(len(self._parent)):
             last[self._find(ordinal)] = ordinal
-        self._rows.flush()
-        self._rows.seek(0)
-        open_groups: dict[int, Draft] = {}
+        open_groups: dict[int, list[Draft]] = {}
         end = self._rows.seek(0, 2)
         self._rows.seek(0)
         while self._rows.tell() < end:
             chunk: list[tuple[int, Draft]] = pickle.load(self._rows)
             for ordinal, draft in chunk:
                 root = self._find(ordinal)
-                earlier = open_groups.pop(root, None)
-                group = draft if earlier is None else earlier.absorb(draft)
                 if last[root] == ordinal:
-                    yield group
+                    yield [*open_groups.pop(root, ()), draft]
                 else:
-                    open_groups[root] = group
+                    open_groups.setdefault(root, []).append(draft)

@@ -29,24 +29,21 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
 import attrs
 
-from customer_core.domain.matching.evidence import conflicting_evidence
-from customer_core.domain.matching.records import MatchRecord, NameKey
+from customer_core.domain.matching.records import NameKey
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
-from customer_core.domain.rules.visibility import VisibilityScope
+from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
     Code,
     CustomerCoreError,
     DuplicateIdentity,
-    InvalidOperation,
     InvalidStoredValue,
     InvalidValue,
 )
@@ -54,6 +51,7 @@ from customer_core.io.csv_format import CsvSource
 from customer_core.io.grouping import FileGroups
 from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
 from customer_core.io.rows import Draft, RowError, parse_row
+from customer_core.io.upsert import Group, owner, updated
 from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
 
@@ -105,76 +103,6 @@ def _content_key(draft: Draft, seen: dict[str, int]) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
     seen[digest] = seen.get(digest, 0) + 1
     return f"{digest}:{seen[digest]}"
-
-
-def _owner(
-    draft: Draft,
-    keys: set[IdentityKey],
-    holders: Mapping[IdentityKey, tuple[str, ...]],
-    existing: Mapping[str, Customer],
-    scope: VisibilityScope,
-) -> str | None:
-    """The stored customer a row updates, or ``None`` for a new one (maybe sharing a key).
-
-    A row that names a customer by id (a file this library exported) is that
-    customer when the actor can see it; an id that names nobody visible is
-    ignored and the row matched by its identifiers.
-
-    Through an exclusive key (CPF/CNPJ, external id): its holder, unless the
-    evidence conflicts (another name: ``conflicting_evidence``, nothing
-    changes). Through shareable keys only (a phone line, an e-mail): the
-    compatible holder sharing the most keys with the row, a person before a
-    company, then the oldest; with no compatible holder the row is a new
-    customer that shares the key (a household, an owner and their company).
-    """
-    named = existing.get(draft.customer_id) if draft.customer_id else None
-    if named is not None and scope.allows_customer(named):
-        return named.id
-    exclusive = {h for k in keys if not k.kind.shareable for h in holders.get(k, ())}
-    if len(exclusive) > 1:
-        raise DuplicateIdentity(
-            "the row's identifiers belong to different customers",
-            code=Code.DUPLICATE_IDENTITY,
-            field="identifiers",
-            holder_ids=sorted(exclusive),
-        )
-    record = draft.match_record()
-    if exclusive:
-        (owner,) = exclusive
-        current = existing.get(owner)
-        if current is None or not scope.allows_customer(current):
-            raise DuplicateIdentity(
-                "an identifier of the row belongs to a customer you cannot see",
-                code=Code.DUPLICATE_IDENTITY,
-                field="identifiers",
-            )
-        conflict = conflicting_evidence(record, MatchRecord.of(current))
-        if conflict is not None:
-            raise InvalidOperation(
-                f"the row's identifier is another customer's: {conflict.message}",
-                code=Code.CONFLICTING_EVIDENCE,
-                field="identifiers",
-                reason=conflict.value,
-            )
-        return owner
-    shared: dict[str, int] = {}
-    for key in keys:
-        for holder in holders.get(key, ()):
-            shared[holder] = shared.get(holder, 0) + 1
-    candidates = [
-        current
-        for holder in shared
-        if (current := existing.get(holder)) is not None
-        and scope.allows_customer(current)
-        and conflicting_evidence(record, MatchRecord.of(current)) is None
-    ]
-    if not candidates:
-        return None
-    best = min(
-        candidates,
-        key=lambda c: (-shared[c.id], c.kind is CustomerKind.COMPANY, c.created_at, c.id),
-    )
-    return best.id
 
 
 class Importer(ServiceBase):
@@ -239,26 +167,25 @@ class Importer(ServiceBase):
                 counts.errors.extend(groups.add(keyed))
                 self._note_holders(dry_uow, tenant_id, groups, keyed)
             # Second pass: each group written once its last row is read back.
-            pending: list[Draft] = []
+            pending: list[Group] = []
             complete = groups.groups()
             while True:
-                group = next(complete, None)
-                if group is not None:
-                    pending.append(group)
-                if pending and (group is None or len(pending) >= batch_size):
-                    drafts = [(d, d.identity_keys()) for d in pending]
-                    pending = []
+                rows = next(complete, None)
+                if rows is not None:
+                    pending.append(Group.of(rows))
+                if pending and (rows is None or len(pending) >= batch_size):
+                    writing, pending = pending, []
                     if dry_uow is not None:
                         counts.mark()  # nothing to undo here; keeps the undo record to one batch
-                        self._write(dry_uow, run, groups, drafts)
+                        self._write(dry_uow, run, groups, writing)
                     else:
-                        self._write_alone(run, groups, drafts)
+                        self._write_alone(run, groups, writing)
                     for outcome in counts.stored():
                         if on_row is not None:
                             on_row(outcome)
                     if progress is not None:
                         progress(counts.progress())
-                if group is None:
+                if rows is None:
                     break
             if on_row is not None:  # rows that never made it into a group
                 for outcome in counts.stored():
@@ -347,34 +274,7 @@ class Importer(ServiceBase):
         customer.check(self.preset.contact, self.preset.registration)
         return customer
 
-    def _update(self, current: Customer, draft: Draft) -> Customer:
-        changed = current.update(name=draft.name)
-        if draft.tax_id is not None:
-            changed = changed.update(tax_id=draft.tax_id)
-        if draft.note:
-            changed = changed.update(note=draft.note)
-        policy = self.preset.contact
-        for phone in draft.phones:
-            if phone.match_key not in {p.match_key for p in changed.phones}:
-                changed = changed.add_phone(phone, policy=policy)
-        for email in draft.emails:
-            if email.match_key not in {e.match_key for e in changed.emails}:
-                changed = changed.add_email(email, policy=policy)
-        if draft.external_id and draft.external_id not in changed.external_ids:
-            changed = changed.add_external_id(draft.external_id)
-        if draft.address is not None and draft.address not in changed.addresses:
-            same_type = [i for i, a in enumerate(changed.addresses) if a.type is draft.address.type]
-            changed = (
-                changed.replace_address(same_type[0], draft.address, policy=policy)
-                if same_type
-                else changed.add_address(draft.address, policy=policy)
-            )
-        changed.check(policy, self.preset.registration)
-        return changed
-
-    def _write_alone(
-        self, run: _Run, groups: FileGroups, drafts: list[tuple[Draft, set[IdentityKey]]]
-    ) -> None:
+    def _write_alone(self, run: _Run, groups: FileGroups, drafts: list[Group]) -> None:
         """Write ``drafts`` in one transaction; rows the database refuses fail alone.
 
         Validation catches what the domain knows, but a database may still
@@ -391,7 +291,7 @@ class Importer(ServiceBase):
         except InvalidStoredValue as error:
             run.counts.undo()
             if len(drafts) == 1:
-                for line in drafts[0][0].lines:
+                for line in drafts[0].draft.lines:
                     run.counts.errors.append(RowError(line, None, error.code, error.message))
                 return
             half = len(drafts) // 2
@@ -403,16 +303,16 @@ class Importer(ServiceBase):
         uow: UnitOfWork,
         run: _Run,
         groups: FileGroups,
-        drafts: list[tuple[Draft, set[IdentityKey]]],
+        drafts: list[Group],
     ) -> None:
         """Write one batch of groups: each matched against the customers stored before
         the run (the file's own groups are already decided apart), as they are now."""
         tenant_id, actor, counts = run.tenant_id, run.actor, run.counts
         scope = self._scope(uow, tenant_id, actor)
-        all_keys = set().union(*(keys for _, keys in drafts)) if drafts else set()
+        all_keys = set().union(*(g.keys for g in drafts)) if drafts else set()
         holders = groups.stored_holders(all_keys)
         wanted = {h for ids in holders.values() for h in ids}
-        wanted |= {d.customer_id for d, _ in drafts if d.customer_id is not None}
+        wanted |= {g.draft.customer_id for g in drafts if g.draft.customer_id is not None}
         existing = uow.customers.get_many(tenant_id, wanted)
         # What earlier groups of this batch made of a customer, as a later batch
         # would read it back: a batch's groups see each other's updates.
@@ -426,30 +326,31 @@ class Importer(ServiceBase):
                     RowError(line, column or error.field, error.code, error.message)
                 )
 
-        for draft, keys in drafts:
+        for group in drafts:
+            draft = group.draft
             try:
-                owner = _owner(draft, keys, holders, current, scope)
-                if owner is None:
+                found = owner(group, holders, current, scope)
+                if found is None:
                     new.append((draft, self._build(tenant_id, actor, draft, run.assign)))
                     continue
                 if run.mode is ImportMode.CREATE:
-                    counts.count_skipped(owner)
-                    counts.lines("skipped", owner, draft.lines)
+                    counts.count_skipped(found)
+                    counts.lines("skipped", found, draft.lines)
                     continue
-                base = current[owner]
-                lines, _, version = updates.get(owner, ([], base, base.version))
-                current[owner] = self._update(base, draft)
-                updates[owner] = ([*lines, draft], current[owner], version)
+                base = current[found]
+                lines, _, version = updates.get(found, ([], base, base.version))
+                current[found] = updated(base, group, self.preset)
+                updates[found] = ([*lines, draft], current[found], version)
             except CustomerCoreError as error:
                 fail(draft, error)
-        for owner, (owner_drafts, merged, _) in updates.items():
+        for customer_id, (owner_drafts, merged, _) in updates.items():
             rows = sum(len(d.lines) for d in owner_drafts)
             named = tuple(line for d in owner_drafts for line in d.lines)
-            outcome = "unchanged" if merged == existing[owner] else "updated"
-            counts.count_existing(owner, outcome, rows)
-            counts.lines(outcome, owner, named)
+            outcome = "unchanged" if merged == existing[customer_id] else "updated"
+            counts.count_existing(customer_id, outcome, rows)
+            counts.lines(outcome, customer_id, named)
         self._store_new(uow, new, counts, fail)
-        changed = [(c, v) for owner, (_, c, v) in updates.items() if c != existing[owner]]
+        changed = [(c, v) for cid, (_, c, v) in updates.items() if c != existing[cid]]
         stamped = [(attrs.evolve(c, updated_at=self.clock.now()), v) for c, v in changed]
         if stamped:
             uow.customers.save_many(stamped)
