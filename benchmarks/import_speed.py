@@ -80,6 +80,67 @@ def task_floor(csv: str, profile: bool = False) -> dict[str, Any]:
     return {"rows": rows, "ok": ok, "seconds": seconds}
 
 
+def task_plain_floor(csv_path: str, profile: bool = False) -> dict[str, Any]:
+    """The validation-only floor with the libraries used plainly, on the import's columns.
+
+    Read the file with :mod:`csv`, and check the tax id (``stdnum.br.cpf`` or
+    ``cnpj``), up to two phones (``phonenumbers.parse`` and
+    ``is_valid_number``) and up to two e-mails (``email_validator``, no DNS)
+    of each row: what any importer of these columns must pay, with nothing
+    of this library.
+    """
+    import csv
+
+    import phonenumbers
+    from email_validator import EmailNotValidError, validate_email
+    from stdnum.br import cnpj, cpf
+
+    rows = ok = 0
+    with profiled(profile, "plain validation floor"):
+        start = time.perf_counter()
+        with open(csv_path, encoding="utf-8-sig", newline="") as stream:
+            reader = csv.reader(stream, delimiter=";")
+            header = next(reader)
+            at = {name: n for n, name in enumerate(header)}
+            tax_at, phone_at, ddd_at, ddi_at = (
+                at["CPF/CNPJ"],
+                at["Telefone"],
+                at["DDD"],
+                at["DDI"],
+            )
+            email_at, more_phones_at, more_emails_at = (
+                at["E-mail"],
+                at["Outros telefones"],
+                at["Outros e-mails"],
+            )
+            for row in reader:
+                rows += 1
+                valid = True
+                tax = row[tax_at]
+                if tax:
+                    digits = cpf.compact(tax)
+                    valid &= (cpf if len(digits) <= 11 else cnpj).is_valid(digits)
+                phones = [row[phone_at]] if row[phone_at] else []
+                if phones and row[ddd_at]:
+                    phones = [f"+{row[ddi_at] or '55'} {row[ddd_at]} {phones[0]}"]
+                phones += row[more_phones_at].split("|")[: 2 - len(phones)]
+                for text in filter(None, phones):
+                    try:
+                        number = phonenumbers.parse(text, "BR")
+                        valid &= phonenumbers.is_valid_number(number)
+                    except phonenumbers.NumberParseException:
+                        valid = False
+                emails = [row[email_at], *row[more_emails_at].split("|")]
+                for text in [e for e in emails if e][:2]:
+                    try:
+                        validate_email(text, check_deliverability=False)
+                    except EmailNotValidError:
+                        valid = False
+                ok += valid
+        seconds = time.perf_counter() - start
+    return {"rows": rows, "ok": ok, "seconds": seconds}
+
+
 def task_import(
     csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE, profile: bool = False
 ) -> dict[str, Any]:
@@ -436,6 +497,12 @@ def main() -> None:
 
 if __name__ == "__main__":
     if not worker_main(
-        {"floor": task_floor, "import": task_import, "storage": task_storage, "orm": task_orm}
+        {
+            "floor": task_floor,
+            "plain_floor": task_plain_floor,
+            "import": task_import,
+            "storage": task_storage,
+            "orm": task_orm,
+        }
     ):
         sys.exit(main())
