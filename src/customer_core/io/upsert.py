@@ -76,6 +76,8 @@ def owner(
     customer that shares the key (a household, an owner and their company).
     """
     draft, keys = group.draft, group.keys
+    if draft.customer_id is None and not any(k in holders for k in keys):
+        return None  # the common case of a first import: nobody holds any key
     named = existing.get(draft.customer_id) if draft.customer_id else None
     if named is not None and scope.allows_customer(named):
         return named.id
