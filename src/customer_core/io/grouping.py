@@ -235,11 +235,14 @@ class FileGroups:
                     known.append(root)
                     new_keys.append((text, root))
             kept.append((ordinal, draft))
-        self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", new_keys)
-        self._db.executemany(
-            "INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?)",
-            [(g, reps[g].name, reps[g].tax, reps[g].external) for g in dirty],
-        )
+        # One transaction a chunk: in autocommit each row would be one.
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", new_keys)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?)",
+                [(g, reps[g].name, reps[g].tax, reps[g].external) for g in dirty],
+            )
         pickle.dump(kept, self._rows, protocol=pickle.HIGHEST_PROTOCOL)
         return rejected
 
@@ -268,10 +271,11 @@ class FileGroups:
         The writes match groups against these only: customers this run
         created are other groups of the same file, already decided apart.
         """
-        self._db.executemany(
-            "INSERT OR IGNORE INTO stored VALUES (?, ?)",
-            [(_key_text(k), c) for k, ids in holders.items() for c in ids],
-        )
+        rows = [(_key_text(k), c) for k, ids in holders.items() for c in ids]
+        if rows:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany("INSERT OR IGNORE INTO stored VALUES (?, ?)", rows)
 
     def stored_holders(self, keys: Iterable[IdentityKey]) -> dict[IdentityKey, tuple[str, ...]]:
         """The customers that held ``keys`` before the run, in id order."""
