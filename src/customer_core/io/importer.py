@@ -166,6 +166,8 @@ class Importer(ServiceBase):
                 keyed = [self._with_fallback_key(draft, run) for draft in batch]
                 counts.errors.extend(groups.add(keyed))
                 self._note_holders(dry_uow, tenant_id, groups, keyed)
+                if progress is not None:  # rows read, nothing written yet
+                    progress(counts.progress())
             # Second pass: each group written once its last row is read back.
             pending: list[Group] = []
             complete = groups.groups()
