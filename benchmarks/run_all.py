@@ -4,8 +4,9 @@ Run: ``nox -s bench`` (full scale), ``nox -s bench -- --quick`` (1/10 scale),
 or ``python benchmarks/run_all.py [options]``.
 
 1. ``import_speed.py``: import throughput of a demo-format CSV into SQLite
-   against the validation-only floor and a row-by-row ORM importer, and the
-   import's peak RSS;
+   against the validation-only floor (python-stdnum, phonenumbers and
+   email-validator used plainly on the same columns) and a row-by-row ORM
+   importer, and the import's peak RSS and time at 1M rows;
 2. ``resolve_latency.py``: ``resolve_inbound`` p50/p95 on memory and SQLite
    at three store sizes;
 3. ``duplicate_clusters.py``: ``IdentityService.exact_clusters`` (read from
@@ -58,18 +59,27 @@ def summary(
     if imp is not None:
         rows.append(
             (
-                f"import vs validation floor, {imp['rows']:,} rows",
-                f"{imp['vs_floor']:.2f}x",
-                ">= 0.75x",
-                _verdict(imp["vs_floor"] >= 0.75),
+                f"import vs plain validation floor, {imp['rows']:,} rows",
+                f"{imp['vs_plain']:.2f}x",
+                ">= 0.5x",
+                _verdict(imp["vs_plain"] >= 0.5),
             )
         )
         rows.append(
             (
-                "  best reachable: validate, then store prebuilt rows",
-                f"{imp['bound']:.2f}x",
+                "  import vs its own parse_row floor",
+                f"{imp['vs_floor']:.2f}x",
                 "(context)",
-                f"import at {imp['vs_floor'] / imp['bound']:.0%} of it",
+                f"best reachable {imp['bound']:.2f}x",
+            )
+        )
+        full = imp["rows"] >= FULL_ROWS
+        rows.append(
+            (
+                "import time at 1M rows on SQLite" + ("" if full else " (projected)"),
+                f"{imp['seconds_at_1m'] / 60:.1f} min",
+                "<= 5 min",
+                _verdict(imp["seconds_at_1m"] <= 300),
             )
         )
         if imp["vs_orm"] is not None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, column, insert, make_url, table, text
 from sqlalchemy.exc import OperationalError
 
@@ -29,6 +30,15 @@ from customer_core.adapters.sqlalchemy.mapping import customer_row
 from customer_core.adapters.sqlalchemy.tables import customers as customers_table
 from customer_core.domain.model.customer import Customer
 from customer_core.ports import UnitOfWorkFactory
+
+# No wall-clock limits on generated examples: CI machines are shared and noisy,
+# and a slow first draw (caches filling, another process on the core) says
+# nothing about the code. Tests that need a budget set their own.
+settings.register_profile(
+    "customer_core", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("customer_core")
+
 
 POSTGRES_URL = os.environ.get(
     "CUSTOMER_CORE_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

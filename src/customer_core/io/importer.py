@@ -1,19 +1,26 @@
-"""CSV import that never half-fails.
+"""CSV import that never half-fails, and whose result never depends on its batches.
 
-Rows are read as a stream and handled in batches. Each batch is one unit of
-work with set-based reads and writes: bad rows are reported (line, column,
-code, message) and never touch the good ones; a batch is written entirely or
-not at all, so a crash or kill leaves a state from which re-running the same
-file gives the right result (identity keys are unique, so nothing doubles).
+The file is read twice over. First every row is parsed and the rows of one
+customer are grouped, for the whole file, under the conflicting-evidence
+rule (:class:`~customer_core.io.grouping.FileGroups`, streamed, with its
+state in temporary files); the customers that already held the file's keys
+are noted on the way. Then each group is written once its last row is
+read back, in batches: each batch is one unit of work with set-based reads
+and writes; bad rows are reported (line, column, code, message) and never
+touch the good ones; a batch is written entirely or not at all, so a crash
+or kill leaves a state from which re-running the same file gives the right
+result (identity keys are unique, so nothing doubles). A group is matched
+against the customers stored before the run only: the file's other groups
+are already decided apart, so batch size 1 and 5,000 store the same.
 
-Rows of the same customer (sharing a phone, e-mail or CPF/CNPJ) become one
-customer, also when they are far apart in the file. Modes:
+Modes:
 
 - ``create``: new customers only; rows of customers that already exist are
-  reported as ``exists`` and left alone;
+  reported as ``skipped`` and left alone;
 - ``upsert``: "replace existing customers with the same e-mail or phone"
-  (or CPF/CNPJ): the row's data overwrites the stored data, identifiers are
-  added (never removed).
+  (or CPF/CNPJ) when nothing says they are another person: scalars from the
+  row where it has them, identifiers added (never removed); a shared phone
+  or e-mail of someone else leaves a new customer sharing it.
 
 ``dry_run`` reports exactly what a real run would do and writes nothing.
 """
@@ -29,26 +36,24 @@ from typing import IO
 
 import attrs
 
-from customer_core.domain.matching.evidence import conflicting_evidence
-from customer_core.domain.matching.records import MatchRecord, NameKey
+from customer_core.domain.matching.records import NameKey
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
+from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
-from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
     Code,
     CustomerCoreError,
     DuplicateIdentity,
-    InvalidOperation,
     InvalidStoredValue,
     InvalidValue,
 )
-from customer_core.io.grouping import group_rows, later_row
+from customer_core.io.grouping import FileGroups
 from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
 from customer_core.io.rows import Draft, RowError, parse_row
 from customer_core.io.sources import open_table
 from customer_core.io.table import TableSource
+from customer_core.io.upsert import Group, owner, updated
 from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
 
@@ -58,6 +63,9 @@ __all__ = ["DEFAULT_BATCH_SIZE", "ImportMode", "ImportReport", "Importer", "Prog
 #: they write: 5,000 rows per batch imported 300,000 rows into SQLite about
 #: 1.5x as fast as 1,000, for some 50 MB more memory at the peak.
 DEFAULT_BATCH_SIZE = 5000
+#: Rows parsed and grouped at a time in the first pass (whatever the batch size:
+#: the grouping never depends on it); each chunk's stored holders are one read.
+_READ_CHUNK = 5000
 
 
 class ImportMode(enum.Enum):
@@ -129,76 +137,6 @@ def _check_repaired(
         )
 
 
-def _owner(
-    draft: Draft,
-    keys: set[IdentityKey],
-    holders: Mapping[IdentityKey, tuple[str, ...]],
-    existing: Mapping[str, Customer],
-    scope: VisibilityScope,
-) -> str | None:
-    """The stored customer a row updates, or ``None`` for a new one (maybe sharing a key).
-
-    A row that names a customer by id (a file this library exported) is that
-    customer when the actor can see it; an id that names nobody visible is
-    ignored and the row matched by its identifiers.
-
-    Through an exclusive key (CPF/CNPJ, external id): its holder, unless the
-    evidence conflicts (another name: ``conflicting_evidence``, nothing
-    changes). Through shareable keys only (a phone line, an e-mail): the
-    compatible holder sharing the most keys with the row, a person before a
-    company, then the oldest; with no compatible holder the row is a new
-    customer that shares the key (a household, an owner and their company).
-    """
-    named = existing.get(draft.customer_id) if draft.customer_id else None
-    if named is not None and scope.allows_customer(named):
-        return named.id
-    exclusive = {h for k in keys if not k.kind.shareable for h in holders.get(k, ())}
-    if len(exclusive) > 1:
-        raise DuplicateIdentity(
-            "the row's identifiers belong to different customers",
-            code=Code.DUPLICATE_IDENTITY,
-            field="identifiers",
-            holder_ids=sorted(exclusive),
-        )
-    record = draft.match_record()
-    if exclusive:
-        (owner,) = exclusive
-        current = existing.get(owner)
-        if current is None or not scope.allows_customer(current):
-            raise DuplicateIdentity(
-                "an identifier of the row belongs to a customer you cannot see",
-                code=Code.DUPLICATE_IDENTITY,
-                field="identifiers",
-            )
-        conflict = conflicting_evidence(record, MatchRecord.of(current))
-        if conflict is not None:
-            raise InvalidOperation(
-                f"the row's identifier is another customer's: {conflict.message}",
-                code=Code.CONFLICTING_EVIDENCE,
-                field="identifiers",
-                reason=conflict.value,
-            )
-        return owner
-    shared: dict[str, int] = {}
-    for key in keys:
-        for holder in holders.get(key, ()):
-            shared[holder] = shared.get(holder, 0) + 1
-    candidates = [
-        current
-        for holder in shared
-        if (current := existing.get(holder)) is not None
-        and scope.allows_customer(current)
-        and conflicting_evidence(record, MatchRecord.of(current)) is None
-    ]
-    if not candidates:
-        return None
-    best = min(
-        candidates,
-        key=lambda c: (-shared[c.id], c.kind is CustomerKind.COMPANY, c.created_at, c.id),
-    )
-    return best.id
-
-
 class Importer(ServiceBase):
     """Imports customer spreadsheets for one tenant under the tenant's preset."""
 
@@ -226,7 +164,9 @@ class Importer(ServiceBase):
 
         ``on_row`` receives what happened to each line (:class:`RowOutcome`),
         batch by batch once the batch is stored, so a million lines never sit
-        in memory: the customer each line went to, or why it failed.
+        in memory: the customer each line went to, or why it failed. The
+        lines of one customer are reported together, with the batch that
+        holds the customer's last line.
 
         A value that is not valid (a phone without its area code, a CEP that
         lost a digit) is left out and reported in ``ImportReport.warnings``;
@@ -255,21 +195,40 @@ class Importer(ServiceBase):
                 reader = open_table(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
             counts = Counts()
             run = _Run(tenant_id, actor, import_mode, assign, counts)
+            groups = stack.enter_context(FileGroups())
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
-            for batch in self._batches(reader, counts, batch_size, strict=strict):
-                groups, rejected = group_rows(batch)
-                counts.errors.extend(rejected)
-                drafts = [self._with_fallback_key(*group, run) for group in groups]
-                if dry_uow is not None:
-                    counts.mark()  # nothing to undo here; keeps the undo record to one batch
-                    self._write(dry_uow, run, drafts)
-                else:
-                    self._write_alone(run, drafts)
-                for outcome in counts.stored(dry_run=dry_run, header_for=reader.header_for):
-                    if on_row is not None:
-                        on_row(outcome)
-                if progress is not None:
+            # First pass: the whole file grouped (and the stored holders of its
+            # keys noted) before anything is written, so batches change nothing.
+            for batch in self._batches(reader, counts, _READ_CHUNK, strict=strict):
+                keyed = [self._with_fallback_key(draft, run) for draft in batch]
+                counts.errors.extend(groups.add(keyed))
+                self._note_holders(dry_uow, tenant_id, groups, keyed)
+                if progress is not None:  # rows read, nothing written yet
                     progress(counts.progress())
+            # Second pass: each group written once its last row is read back.
+            pending: list[Group] = []
+            complete = groups.groups()
+            while True:
+                rows = next(complete, None)
+                if rows is not None:
+                    pending.append(Group.of(rows))
+                if pending and (rows is None or len(pending) >= batch_size):
+                    writing, pending = pending, []
+                    if dry_uow is not None:
+                        counts.mark()  # nothing to undo here; keeps the undo record to one batch
+                        self._write(dry_uow, run, groups, writing)
+                    else:
+                        self._write_alone(run, groups, writing)
+                    for outcome in counts.stored(dry_run=dry_run, header_for=reader.header_for):
+                        if on_row is not None:
+                            on_row(outcome)
+                    if progress is not None:
+                        progress(counts.progress())
+                if rows is None:
+                    break
+            if on_row is not None:  # rows that never made it into a group
+                for outcome in counts.stored(dry_run=dry_run, header_for=reader.header_for):
+                    on_row(outcome)
         if not dry_run and (counts.created or counts.updated):
             self._refresh_statistics()
         final = counts.progress()
@@ -313,14 +272,31 @@ class Importer(ServiceBase):
         if batch:
             yield batch
 
+    def _note_holders(
+        self,
+        dry_uow: UnitOfWork | None,
+        tenant_id: str,
+        groups: FileGroups,
+        keyed: list[tuple[Draft, set[IdentityKey]]],
+    ) -> None:
+        """Note which stored customers hold the keys of these rows (before anything is written)."""
+        keys = set().union(*(keys for _, keys in keyed)) if keyed else set()
+        if not keys:
+            return
+        if dry_uow is not None:
+            groups.remember_holders(dry_uow.customers.holders(tenant_id, keys))
+            return
+        with self.uow_factory() as uow:
+            groups.remember_holders(uow.customers.holders(tenant_id, keys))
+
     @staticmethod
-    def _with_fallback_key(
-        draft: Draft, keys: set[IdentityKey], run: _Run
-    ) -> tuple[Draft, set[IdentityKey]]:
-        """Give a row without any identifier its content key, so a re-run finds it.
+    def _with_fallback_key(draft: Draft, run: _Run) -> tuple[Draft, set[IdentityKey]]:
+        """The row with its identity keys; one without any identifier gets its content
+        key, so a re-run finds it.
 
         A row that names its customer by id (an export of this library) needs none.
         """
+        keys = draft.identity_keys()
         if keys or draft.customer_id is not None:
             return draft, keys
         keyed = attrs.evolve(
@@ -339,34 +315,7 @@ class Importer(ServiceBase):
         customer.check(self.preset.contact, self.preset.registration)
         return customer
 
-    def _update(self, current: Customer, draft: Draft) -> Customer:
-        changed = current.update(name=draft.name)
-        if draft.trade_name:
-            changed = changed.update(trade_name=draft.trade_name)
-        if draft.tax_id is not None:
-            changed = changed.update(tax_id=draft.tax_id)
-        if draft.note:
-            changed = changed.update(note=draft.note)
-        policy = self.preset.contact
-        for phone in draft.phones:
-            if phone.match_key not in {p.match_key for p in changed.phones}:
-                changed = changed.add_phone(phone, policy=policy)
-        for email in draft.emails:
-            if email.match_key not in {e.match_key for e in changed.emails}:
-                changed = changed.add_email(email, policy=policy)
-        if draft.external_id and draft.external_id not in changed.external_ids:
-            changed = changed.add_external_id(draft.external_id)
-        if draft.address is not None and draft.address not in changed.addresses:
-            same_type = [i for i, a in enumerate(changed.addresses) if a.type is draft.address.type]
-            changed = (
-                changed.replace_address(same_type[0], draft.address, policy=policy)
-                if same_type
-                else changed.add_address(draft.address, policy=policy)
-            )
-        changed.check(policy, self.preset.registration)
-        return changed
-
-    def _write_alone(self, run: _Run, drafts: list[tuple[Draft, set[IdentityKey]]]) -> None:
+    def _write_alone(self, run: _Run, groups: FileGroups, drafts: list[Group]) -> None:
         """Write ``drafts`` in one transaction; rows the database refuses fail alone.
 
         Validation catches what the domain knows, but a database may still
@@ -378,29 +327,37 @@ class Importer(ServiceBase):
         run.counts.mark()
         try:
             with self.uow_factory() as uow:
-                self._write(uow, run, drafts)
+                self._write(uow, run, groups, drafts)
                 self._commit(uow)
         except InvalidStoredValue as error:
             run.counts.undo()
             if len(drafts) == 1:
-                for line in drafts[0][0].lines:
+                for line in drafts[0].draft.lines:
                     run.counts.errors.append(RowError(line, None, error.code, error.message))
                 return
             half = len(drafts) // 2
             for part in (drafts[:half], drafts[half:]):
-                self._write_alone(run, part)
+                self._write_alone(run, groups, part)
 
     def _write(
-        self, uow: UnitOfWork, run: _Run, drafts: list[tuple[Draft, set[IdentityKey]]]
+        self,
+        uow: UnitOfWork,
+        run: _Run,
+        groups: FileGroups,
+        drafts: list[Group],
     ) -> None:
+        """Write one batch of groups: each matched against the customers stored before
+        the run (the file's own groups are already decided apart), as they are now."""
         tenant_id, actor, counts = run.tenant_id, run.actor, run.counts
-        created_here = counts.created_ids
         scope = self._scope(uow, tenant_id, actor)
-        all_keys = set().union(*(keys for _, keys in drafts)) if drafts else set()
-        holders = uow.customers.holders(tenant_id, all_keys)
+        all_keys = set().union(*(g.keys for g in drafts)) if drafts else set()
+        holders = groups.stored_holders(all_keys)
         wanted = {h for ids in holders.values() for h in ids}
-        wanted |= {d.customer_id for d, _ in drafts if d.customer_id is not None}
+        wanted |= {g.draft.customer_id for g in drafts if g.draft.customer_id is not None}
         existing = uow.customers.get_many(tenant_id, wanted)
+        # What earlier groups of this batch made of a customer, as a later batch
+        # would read it back: a batch's groups see each other's updates.
+        current = dict(existing)
         new: list[tuple[Draft, Customer]] = []
         updates: dict[str, tuple[list[Draft], Customer, int]] = {}
 
@@ -410,37 +367,34 @@ class Importer(ServiceBase):
                     RowError(line, column or error.field, error.code, error.message)
                 )
 
-        for draft, keys in drafts:
+        for group in drafts:
+            draft = group.draft
             try:
                 if draft.tax_id_repaired and draft.customer_id is None:
-                    _check_repaired(keys, holders, created_here)
-                owner = _owner(draft, keys, holders, existing, scope)
-                if owner is None:
+                    # Groups meet only customers stored before the run: none is this file's.
+                    _check_repaired(group.keys, holders, set())
+                found = owner(group, holders, current, scope)
+                if found is None:
                     new.append((draft, self._build(tenant_id, actor, draft, run.assign)))
                     continue
-                current = existing[owner]
-                if run.mode is ImportMode.CREATE and owner not in created_here:
-                    counts.count_skipped(owner)
-                    counts.lines("skipped", owner, draft.lines)
+                if run.mode is ImportMode.CREATE:
+                    counts.count_skipped(found)
+                    counts.lines("skipped", found, draft.lines)
                     continue
-                lines, base, version = updates.get(owner, ([], current, current.version))
-                if owner in created_here:
-                    draft = later_row(base, draft)
-                updates[owner] = ([*lines, draft], self._update(base, draft), version)
+                base = current[found]
+                lines, _, version = updates.get(found, ([], base, base.version))
+                current[found] = updated(base, group, self.preset)
+                updates[found] = ([*lines, draft], current[found], version)
             except CustomerCoreError as error:
                 fail(draft, error)
-        for owner, (owner_drafts, merged, _) in updates.items():
+        for customer_id, (owner_drafts, merged, _) in updates.items():
             rows = sum(len(d.lines) for d in owner_drafts)
             named = tuple(line for d in owner_drafts for line in d.lines)
-            if owner in created_here:  # more rows of a customer this file created
-                counts.merged_rows += rows
-                counts.lines("merged", owner, named)
-            else:
-                outcome = "unchanged" if merged == existing[owner] else "updated"
-                counts.count_existing(owner, outcome, rows)
-                counts.lines(outcome, owner, named)
+            outcome = "unchanged" if merged == existing[customer_id] else "updated"
+            counts.count_existing(customer_id, outcome, rows)
+            counts.lines(outcome, customer_id, named)
         self._store_new(uow, new, counts, fail)
-        changed = [(c, v) for owner, (_, c, v) in updates.items() if c != existing[owner]]
+        changed = [(c, v) for cid, (_, c, v) in updates.items() if c != existing[cid]]
         stamped = [(attrs.evolve(c, updated_at=self.clock.now()), v) for c, v in changed]
         if stamped:
             uow.customers.save_many(stamped)

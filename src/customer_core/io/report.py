@@ -100,13 +100,10 @@ class Counts:
     #: What happened to each stored customer the file named (``skipped``,
     #: ``unchanged``, ``updated``), so one named in several batches counts once.
     outcomes: dict[str, str] = attrs.Factory(dict)
-    #: The customers this run created (more rows of theirs merge, not update).
-    created_ids: set[str] = attrs.Factory(set)
     # What the batch since mark() changed, to undo it without copying the
     # run's sets (a million ids at the end of a large import) for every batch.
     _marked_totals: tuple[int, ...] = attrs.field(default=(), init=False)
     _marked_errors: int = attrs.field(default=0, init=False)
-    _added_ids: list[str] = attrs.field(factory=list, init=False)
     _replaced: dict[str, str | None] = attrs.field(factory=dict, init=False)
     # The line outcomes of the batch since mark(), handed out once it is stored.
     _lines: list[RowOutcome] = attrs.field(factory=list, init=False)
@@ -133,10 +130,9 @@ class Counts:
         """
         done = self._lines
         if dry_run:  # the ids of customers a dry run would create exist nowhere
-            done = [
-                attrs.evolve(o, customer_id=None) if o.customer_id in self.created_ids else o
-                for o in done
-            ]
+            # A customer's lines are stored in one batch: its "created" line is here.
+            new = {o.customer_id for o in done if o.outcome == "created"}
+            done = [attrs.evolve(o, customer_id=None) if o.customer_id in new else o for o in done]
         went_to = {o.line: o.customer_id for o in done}
 
         def problem(error: RowError, outcome: str) -> RowOutcome:
@@ -180,8 +176,6 @@ class Counts:
             self._set_outcome(customer_id, "skipped")
 
     def count_created(self, customer_id: str, rows: int) -> None:
-        self.created_ids.add(customer_id)
-        self._added_ids.append(customer_id)
         self.created += 1
         self.merged_rows += rows - 1
 
@@ -193,7 +187,6 @@ class Counts:
         """Remember the counts before a batch is written, for :meth:`undo`."""
         self._marked_totals = tuple(getattr(self, name) for name in _BATCH_TOTALS)
         self._marked_errors = len(self.errors)
-        self._added_ids.clear()
         self._replaced.clear()
         self._lines = []
 
@@ -202,7 +195,6 @@ class Counts:
         for name, value in zip(_BATCH_TOTALS, self._marked_totals, strict=True):
             setattr(self, name, value)
         del self.errors[self._marked_errors :]
-        self.created_ids.difference_update(self._added_ids)
         for customer_id, outcome in self._replaced.items():
             if outcome is None:
                 del self.outcomes[customer_id]

@@ -316,7 +316,7 @@ def test_an_import_leaves_the_garbage_collector_alone() -> None:
         seen.append((gc.isenabled(), gc.get_threshold()))
 
     importer.run(T, ADMIN, data(HEADER + "Ana;ana@x.com;;;;;;;;;\n"), progress=watch)
-    assert seen == [before]
+    assert seen and set(seen) == {before}  # while reading, and after the batch
     assert (gc.isenabled(), gc.get_threshold()) == before
 
 
@@ -387,12 +387,9 @@ def test_a_crash_mid_file_then_rerun_gives_the_right_result() -> None:
         + "".join(f"Sem contato {i};;;;;;;;;;\n" for i in range(10))
     )
     store, importer, _ = setup()
-    calls = 0
 
     def crash(progress: Progress) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 3:
+        if progress.created == 30:  # after the third batch is stored
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):

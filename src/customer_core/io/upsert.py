@@ -1,0 +1,174 @@
+"""A group of rows against the stored customers: which one it is, and what it changes.
+
+A group is the rows of one customer in a file (:mod:`customer_core.io.grouping`).
+Its rows may spell the customer's name, note or address differently: each
+spelling is the customer's, so a stored customer fits the group when it fits
+any of them, and a stored value that one of the rows says is kept. That is
+what makes a re-run of a reordered file change nothing: the first row of a
+group (whose values a new customer takes) is not the first row any more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from customer_core.domain.matching.evidence import Conflict, conflicting_evidence
+from customer_core.domain.matching.records import MatchRecord
+from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
+from customer_core.domain.rules.visibility import VisibilityScope
+from customer_core.errors import Code, DuplicateIdentity, InvalidOperation
+from customer_core.io.rows import Draft
+from customer_core.presets import Preset
+
+__all__ = ["Group", "owner", "updated"]
+
+
+@attrs.frozen
+class Group:
+    """The rows of one customer: merged into one :class:`Draft`, and each as it was."""
+
+    draft: Draft
+    keys: set[IdentityKey]
+    rows: tuple[Draft, ...]
+
+    @classmethod
+    def of(cls, rows: Sequence[Draft]) -> Group:
+        first, *rest = rows
+        draft = first
+        for row in rest:
+            draft = draft.absorb(row)
+        return cls(draft, draft.identity_keys(), tuple(rows))
+
+    def conflict(self, customer: Customer) -> Conflict | None:
+        """Why ``customer`` is another customer than this group's, or ``None``: it fits
+        a name of the group (the first reason it fits none otherwise)."""
+        stored = MatchRecord.of(customer)
+        first: Conflict | None = None
+        for name in dict.fromkeys(row.name for row in self.rows):
+            conflict = conflicting_evidence(
+                attrs.evolve(self.draft, name=name).match_record(), stored
+            )
+            if conflict is None:
+                return None
+            first = first or conflict
+        return first
+
+
+def owner(
+    group: Group,
+    holders: Mapping[IdentityKey, tuple[str, ...]],
+    existing: Mapping[str, Customer],
+    scope: VisibilityScope,
+) -> str | None:
+    """The stored customer a group updates, or ``None`` for a new one (maybe sharing a key).
+
+    A row that names a customer by id (a file this library exported) is that
+    customer when the actor can see it; an id that names nobody visible is
+    ignored and the row matched by its identifiers.
+
+    Through an exclusive key (CPF/CNPJ, external id): its holder, unless the
+    evidence conflicts (another name: ``conflicting_evidence``, nothing
+    changes). Through shareable keys only (a phone line, an e-mail): the
+    compatible holder sharing the most keys with the group, a person before a
+    company, then the oldest; with no compatible holder the group is a new
+    customer that shares the key (a household, an owner and their company).
+    """
+    draft, keys = group.draft, group.keys
+    if draft.customer_id is None and not any(k in holders for k in keys):
+        return None  # the common case of a first import: nobody holds any key
+    named = existing.get(draft.customer_id) if draft.customer_id else None
+    if named is not None and scope.allows_customer(named):
+        return named.id
+    exclusive = {h for k in keys if not k.kind.shareable for h in holders.get(k, ())}
+    if len(exclusive) > 1:
+        raise DuplicateIdentity(
+            "the row's identifiers belong to different customers",
+            code=Code.DUPLICATE_IDENTITY,
+            field="identifiers",
+            holder_ids=sorted(exclusive),
+        )
+    if exclusive:
+        (found,) = exclusive
+        current = existing.get(found)
+        if current is None or not scope.allows_customer(current):
+            raise DuplicateIdentity(
+                "an identifier of the row belongs to a customer you cannot see",
+                code=Code.DUPLICATE_IDENTITY,
+                field="identifiers",
+            )
+        conflict = group.conflict(current)
+        if conflict is not None:
+            raise InvalidOperation(
+                f"the row's identifier is another customer's: {conflict.message}",
+                code=Code.CONFLICTING_EVIDENCE,
+                field="identifiers",
+                reason=conflict.value,
+            )
+        return found
+    shared: dict[str, int] = {}
+    for key in keys:
+        for holder in holders.get(key, ()):
+            shared[holder] = shared.get(holder, 0) + 1
+    candidates = [
+        current
+        for holder in shared
+        if (current := existing.get(holder)) is not None
+        and scope.allows_customer(current)
+        and group.conflict(current) is None
+    ]
+    if not candidates:
+        return None
+    best = min(
+        candidates,
+        key=lambda c: (-shared[c.id], c.kind is CustomerKind.COMPANY, c.created_at, c.id),
+    )
+    return best.id
+
+
+def updated(current: Customer, group: Group, preset: Preset) -> Customer:
+    """``current`` with what the group says: identifiers added, scalars from the
+    rows where they have them, a stored value one of the rows says kept.
+
+    The name changes only to one that fits the stored customer (never to
+    another person's); the CPF/CNPJ is only ever filled in (a different one
+    is a conflict, found before).
+    """
+    draft, rows = group.draft, group.rows
+    changed = current
+    names = [row.name for row in rows]
+    if current.name not in names:
+        stored = MatchRecord.of(current)
+        fitting = (
+            n
+            for n in names
+            if conflicting_evidence(attrs.evolve(draft, name=n).match_record(), stored) is None
+        )
+        changed = changed.update(name=next(fitting, current.name))
+    if draft.tax_id is not None and current.tax_id is None:
+        changed = changed.update(tax_id=draft.tax_id)
+    if draft.trade_name and current.trade_name not in {row.trade_name for row in rows}:
+        changed = changed.update(trade_name=draft.trade_name)
+    if draft.note and current.note not in {row.note for row in rows}:
+        changed = changed.update(note=draft.note)
+    policy = preset.contact
+    for phone in draft.phones:
+        if phone.match_key not in {p.match_key for p in changed.phones}:
+            changed = changed.add_phone(phone, policy=policy)
+    for email in draft.emails:
+        if email.match_key not in {e.match_key for e in changed.emails}:
+            changed = changed.add_email(email, policy=policy)
+    if draft.external_id and draft.external_id not in changed.external_ids:
+        changed = changed.add_external_id(draft.external_id)
+    said = [row.address for row in rows if row.address is not None]
+    if said and not any(address in changed.addresses for address in said):
+        address = said[0]
+        same_type = [i for i, a in enumerate(changed.addresses) if a.type is address.type]
+        changed = (
+            changed.replace_address(same_type[0], address, policy=policy)
+            if same_type
+            else changed.add_address(address, policy=policy)
+        )
+    changed.check(policy, preset.registration)
+    return changed

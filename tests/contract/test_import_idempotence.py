@@ -1,0 +1,109 @@
+"""Importing again what is already there changes nothing, on every storage.
+
+The same file again, a reordered copy with blank lines, and the library's
+own export: 0 created, 0 updated. The file is the demo's messy rows (a
+customer again in other spellings, near duplicates) and the hard cases: a
+household's landline, a couple's e-mail, rows without any identifier (twice
+the same), one customer's rows with different spellings of the name, note
+and address.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import uuid
+
+import pytest
+
+from customer_core import Actor
+from customer_core.demo import demo_csv
+from customer_core.io import Exporter, Importer, ImportReport
+from customer_core.ports import UnitOfWorkFactory
+
+HARD_CASES: list[dict[str, str]] = [
+    # A household's landline: Ana and Bruno are two customers sharing it.
+    {
+        "Nome": "Ana Lima",
+        "E-mail": "ana.lima@exemplo.com.br",
+        "DDD": "11",
+        "Telefone": "3333-4444",
+        "CPF/CNPJ": "529.982.247-25",
+        "Rua": "Rua A",
+        "Cidade": "Recife",
+        "Estado": "PE",
+    },
+    {"Nome": "Bruno Lima", "Telefone": "(11) 3333-4444", "CPF/CNPJ": "390.533.447-05"},
+    # A couple's e-mail.
+    {"Nome": "Carla Dias", "E-mail": "casal@exemplo.com.br"},
+    {"Nome": "Davi Rocha", "E-mail": "casal@exemplo.com.br"},
+    # Rows without any identifier, one of them twice: two customers of that name.
+    {"Nome": "Maria Silva", "Rua": "Rua B", "Cidade": "Natal", "Estado": "RN"},
+    {"Nome": "Maria Silva", "Rua": "Rua B", "Cidade": "Natal", "Estado": "RN"},
+    {"Nome": "José Santos"},
+    # One customer, three spellings, far apart once the file is shuffled.
+    {"Nome": "ELIS REGINA", "E-mail": "elis@exemplo.com.br", "Observação": "primeira"},
+    {
+        "Nome": "Elis Regina Costa",
+        "E-mail": "ELIS@exemplo.com.br",
+        "Telefone": "21 98765-4321",
+        "Rua": "Rua C",
+        "Cidade": "Rio de Janeiro",
+        "Observação": "segunda",
+    },
+    {
+        "Nome": "Elis R. Costa",
+        "Telefone": "(21) 98765 4321",
+        "Rua": "Rua C",
+        "Número": "10",
+        "Cidade": "Rio de Janeiro",
+        "CEP": "20000-000",
+    },
+]
+
+
+def _file(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _counts(report: ImportReport) -> tuple[int, int, int]:
+    return report.created, report.updated, report.failed
+
+
+@pytest.fixture
+def tenant() -> str:
+    return f"t-{uuid.uuid4().hex[:12]}"
+
+
+def test_importing_what_is_there_changes_nothing(storage: UnitOfWorkFactory, tenant: str) -> None:
+    admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
+    header, *rows = demo_csv(150).splitlines()
+    columns = header.lstrip("\ufeff").split(";")
+    rows += [";".join(case.get(c, "") for c in columns) for case in HARD_CASES]
+    importer = Importer(storage)
+    first = importer.run(tenant, admin, io.BytesIO(_file([header, *rows])), mode="upsert")
+    assert first.failed == 0, first.errors
+    with storage() as uow:
+        stored = uow.customers.count(tenant)
+    assert stored == first.created
+
+    again = importer.run(tenant, admin, io.BytesIO(_file([header, *rows])), mode="upsert")
+    assert _counts(again) == (0, 0, 0)
+    assert again.unchanged == first.created
+    created = importer.run(tenant, admin, io.BytesIO(_file([header, *rows])))
+    assert (created.created, created.skipped, created.failed) == (0, first.created, 0)
+
+    shuffled = rows[:]
+    random.Random(7).shuffle(shuffled)
+    for at in range(0, len(shuffled), 9):
+        shuffled.insert(at, "")
+    reordered = importer.run(tenant, admin, io.BytesIO(_file([header, *shuffled])), mode="upsert")
+    assert _counts(reordered) == (0, 0, 0), reordered.errors
+
+    out = io.StringIO()
+    assert Exporter(storage).run(tenant, admin, out) == stored
+    exported = importer.run(tenant, admin, io.BytesIO(out.getvalue().encode()), mode="upsert")
+    assert _counts(exported) == (0, 0, 0), exported.errors
+    assert exported.unchanged == stored
+    with storage() as uow:
+        assert uow.customers.count(tenant) == stored
