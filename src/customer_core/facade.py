@@ -12,18 +12,20 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import TypeVar
 
 import attrs
 
 from customer_core import presets
 from customer_core.defaults import NoTaxIdRegistry, ScryptPasswordHasher, SystemClock, UuidIds
-from customer_core.errors import Code, InvalidValue, StorageUnavailable
+from customer_core.errors import Code, InvalidOperation, InvalidValue, StorageUnavailable
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import Importer
 from customer_core.ports import (
     Clock,
     EventPublisher,
+    HostTransactions,
     IdGenerator,
     LanguageDetector,
     PasswordHasher,
@@ -122,6 +124,32 @@ class CustomerCore:
             importer=wired(Importer),
             exporter=wired(Exporter),
         )
+
+    def unit_of_work(
+        self, *, connection: object = None, session: object = None
+    ) -> AbstractContextManager[None]:
+        """Run the library's calls of the block in the host's own transaction.
+
+        Give the host's SQLAlchemy ``connection`` or ``session`` on the same
+        database: customers written in the block commit or roll back with the
+        host's rows, when the host commits or rolls back; events reach the
+        publisher after the host's commit. Imports refuse to run in the block
+        (they commit in batches). See :doc:`/howto/host-transactions`.
+        """
+        host = connection if session is None else session
+        if (connection is None) == (session is None):
+            raise InvalidOperation(
+                "give the host's connection or its session (one of them)",
+                code=Code.INVALID_OPERATION,
+                field="connection",
+            )
+        if not isinstance(self.storage, HostTransactions):
+            raise InvalidOperation(
+                "only a SQL storage joins a host's transaction",
+                code=Code.INVALID_OPERATION,
+                field="connection",
+            )
+        return self.storage.joining(host, publish=self.customers.publisher)
 
     def close(self) -> None:
         """Release database connections (a memory storage has none)."""

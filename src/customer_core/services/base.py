@@ -30,6 +30,7 @@ from customer_core.ports import (
     Clock,
     DomainEvent,
     EventPublisher,
+    HostTransactions,
     IdGenerator,
     PasswordHasher,
     TaxIdRegistry,
@@ -90,6 +91,23 @@ class Dependencies:
             actor_id=actor.user_id if actor else None,
             data=data,
         )
+
+    def refuse_host_transaction(self, operation: str) -> None:
+        """Refuse to run ``operation``, which commits in batches, in a host's transaction.
+
+        Its batches would not be durable as they go (a checkpoint would mean
+        nothing) and the host's transaction would hold every lock and row of
+        the whole run: such calls run on their own, outside
+        :meth:`~customer_core.CustomerCore.unit_of_work`.
+        """
+        storage = self.uow_factory
+        if isinstance(storage, HostTransactions) and storage.in_host_transaction():
+            raise InvalidOperation(
+                f"{operation} commits in batches: it cannot run inside the host's "
+                "transaction; call it outside core.unit_of_work(...)",
+                code=Code.INVALID_OPERATION,
+                field="transaction",
+            )
 
     def commit(self, uow: UnitOfWork) -> None:
         """Commit ``uow``, then hand its events to the publisher, if any."""
