@@ -19,6 +19,7 @@ import attrs
 
 from customer_core import presets
 from customer_core.defaults import NoTaxIdRegistry, ScryptPasswordHasher, SystemClock, UuidIds
+from customer_core.domain.values.ids import check_id
 from customer_core.errors import Code, InvalidOperation, InvalidValue, StorageUnavailable
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import Importer
@@ -32,7 +33,7 @@ from customer_core.ports import (
     TaxIdRegistry,
     UnitOfWorkFactory,
 )
-from customer_core.services.base import ServiceBase
+from customer_core.services.base import ServiceBase, check_preset, preset_of
 from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory
 from customer_core.services.identity import IdentityService
@@ -51,7 +52,8 @@ class CustomerCore:
     """The wired services of one storage and one preset."""
 
     storage: UnitOfWorkFactory
-    preset: presets.Preset
+    #: A :class:`~customer_core.presets.Preset`, or a function of the tenant id.
+    preset: presets.PresetChoice
     customers: CustomerService
     directory: CustomerDirectory
     portfolios: PortfolioService
@@ -65,7 +67,7 @@ class CustomerCore:
         storage: UnitOfWorkFactory,
         /,
         *,
-        preset: presets.Preset = presets.DEFAULT,
+        preset: presets.PresetChoice = presets.DEFAULT,
         language_detector: LanguageDetector | None = None,
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
@@ -83,12 +85,16 @@ class CustomerCore:
         ``ids``, ``hasher``, ``tax_registry`` and ``publisher``, those given or
         else the standard ones of :mod:`customer_core.defaults`;
         ``language_detector`` goes to :class:`~customer_core.services.IdentityService`.
+        ``preset`` is one preset, or a function from a tenant id to its preset
+        (:data:`~customer_core.presets.PresetChoice`), for tenants configured
+        differently.
 
         >>> from customer_core.adapters.memory import MemoryStore
         >>> core = CustomerCore.over(MemoryStore(), preset=presets.OMNICHANNEL)
         >>> core.preset is presets.OMNICHANNEL
         True
         """
+        check_preset(preset)
         clock = clock or SystemClock()
         ids = ids or UuidIds()
         hasher = hasher or ScryptPasswordHasher()
@@ -124,6 +130,15 @@ class CustomerCore:
             importer=wired(Importer),
             exporter=wired(Exporter),
         )
+
+    def preset_for(self, tenant_id: str, /) -> presets.Preset:
+        """The preset of ``tenant_id`` (the one preset, or what the function gives).
+
+        >>> core = connect("memory://", preset=lambda tenant: presets.OMNICHAT)
+        >>> core.preset_for("loja").name
+        'omnichat'
+        """
+        return preset_of(self.preset, check_id(tenant_id, "tenant_id"))
 
     def unit_of_work(
         self, *, connection: object = None, session: object = None
@@ -162,7 +177,7 @@ def connect(
     url: str = DEFAULT_URL,
     /,
     *,
-    preset: presets.Preset = presets.DEFAULT,
+    preset: presets.PresetChoice = presets.DEFAULT,
     upgrade: bool = True,
     language_detector: LanguageDetector | None = None,
     clock: Clock | None = None,
