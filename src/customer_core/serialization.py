@@ -40,7 +40,7 @@ import enum
 import types
 from datetime import datetime
 from functools import cache
-from typing import Any, TypeVar, Union, get_args, get_origin
+from typing import Any, Type, TypeVar, Union, get_args, get_origin  # noqa: UP035
 
 import attrs
 import cattrs
@@ -116,7 +116,8 @@ def unstructure(record: Any, /) -> Any:
     return converter().unstructure(record)
 
 
-def structure(data: Any, cls: type[T], /) -> T:
+# typing.Type, not type: the docs' cross-reference to "type" is ambiguous (a phone's type...).
+def structure(data: Any, cls: Type[T], /) -> T:  # noqa: UP006
     """``data`` written by :func:`unstructure`, read back as a ``cls``.
 
     Data that does not fit is an :class:`~customer_core.errors.InvalidValue`
