@@ -41,19 +41,11 @@ from sqlalchemy.orm import Session
 from customer_core.adapters.sqlalchemy.engine import is_configured
 from customer_core.adapters.sqlalchemy.errors import storage_error
 from customer_core.adapters.sqlalchemy.mapping import event_rows
-from customer_core.adapters.sqlalchemy.records import (
-    SqlDuplicateHints,
-    SqlIdentityLists,
-    SqlMerges,
-)
-from customer_core.adapters.sqlalchemy.repository import (
-    SqlCustomerRepository,
-    SqlPortfolioRepository,
-)
 from customer_core.adapters.sqlalchemy.tables import outbox
 from customer_core.adapters.sqlalchemy.unit_of_work import (
     HOST_TRANSACTIONS,
     SqlStorage,
+    SqlUnitOfWork,
     _Repositories,
 )
 from customer_core.domain.model.events import DomainEvent
@@ -161,40 +153,17 @@ def joined(storage: SqlStorage, host: object, publish: EventPublisher | None) ->
         HOST_TRANSACTIONS.reset(token)
 
 
-class HostUnitOfWork:
-    """A savepoint in the host's transaction; commits nothing, defers its events."""
+class HostUnitOfWork(SqlUnitOfWork):
+    """A savepoint in the host's transaction; commits nothing, defers its events.
+
+    A :class:`.SqlUnitOfWork` to its callers (the same repositories over the
+    host's connection); only how it begins and ends differs.
+    """
 
     def __init__(self, host: HostTransaction) -> None:
+        super().__init__(host.storage.engine)
         self._host = host
-        self._connection: Connection | None = None
         self._savepoint: NestedTransaction | None = None
-        self._repositories: _Repositories | None = None
-        self._events: list[DomainEvent] = []
-
-    def _open(self) -> _Repositories:
-        if self._repositories is None:
-            raise RuntimeError("use the unit of work in a with block")
-        return self._repositories
-
-    @property
-    def customers(self) -> SqlCustomerRepository:
-        return self._open().customers
-
-    @property
-    def portfolios(self) -> SqlPortfolioRepository:
-        return self._open().portfolios
-
-    @property
-    def lists(self) -> SqlIdentityLists:
-        return self._open().lists
-
-    @property
-    def merges(self) -> SqlMerges:
-        return self._open().merges
-
-    @property
-    def hints(self) -> SqlDuplicateHints:
-        return self._open().hints
 
     def __enter__(self) -> HostUnitOfWork:
         if self._connection is not None:
@@ -230,24 +199,17 @@ class HostUnitOfWork:
     def _writing(self) -> None:
         """Before a write: after a commit or rollback, the next writes get a savepoint too."""
         if self._savepoint is None or not self._savepoint.is_active:
-            connection = self._connection
-            if connection is None:
-                raise RuntimeError("use the unit of work in a with block")
-            self._savepoint = connection.begin_nested()
-
-    def record(self, event: DomainEvent, /) -> None:
-        self._events.append(event)
+            self._savepoint = self._open().begin_nested()
 
     def committed_events(self) -> Sequence[DomainEvent]:
         # Nothing is committed before the host commits: the events wait for it.
         return ()
 
     def commit(self) -> None:
-        self._open()
+        connection = self._open()
         if self._events:
             self._writing()
-            assert self._connection is not None  # open: checked above
-            self._connection.execute(insert(outbox), event_rows(self._events))
+            connection.execute(insert(outbox), event_rows(self._events))
         if self._savepoint is not None and self._savepoint.is_active:
             self._savepoint.commit()  # RELEASE: the writes join the host's transaction
         self._host.defer(self._events)

@@ -38,7 +38,7 @@ from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.engine import URL
@@ -67,9 +67,6 @@ from customer_core.adapters.sqlalchemy.repository import (
 from customer_core.adapters.sqlalchemy.tables import outbox
 from customer_core.domain.model.events import DomainEvent
 from customer_core.ports import EventPublisher
-
-if TYPE_CHECKING:
-    from customer_core.adapters.sqlalchemy.host import HostUnitOfWork
 
 __all__ = ["SqlStorage", "SqlUnitOfWork"]
 
@@ -104,14 +101,14 @@ class SqlStorage:
         else:
             self.engine = create_engine(url_or_engine)
 
-    def __call__(self) -> SqlUnitOfWork | HostUnitOfWork:
+    def __call__(self) -> SqlUnitOfWork:
         for host in HOST_TRANSACTIONS.get():
-            if host.storage is self:
-                joined: HostUnitOfWork = host.unit_of_work()
+            if host.storage is self:  # a host's transaction joined (see :mod:`.host`)
+                joined: SqlUnitOfWork = host.unit_of_work()
                 return joined
         return SqlUnitOfWork(self.engine)
 
-    def unit_of_work(self) -> SqlUnitOfWork | HostUnitOfWork:
+    def unit_of_work(self) -> SqlUnitOfWork:
         return self()
 
     def joining(
