@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert, select
@@ -44,9 +44,12 @@ class Recorder:
 
 
 @pytest.fixture
-def engine(sql_engine: Engine) -> Engine:
+def engine(sql_engine: Engine) -> Iterator[Engine]:
+    # The host's table lives for one test: the schema checks of other tests
+    # compare the session's database with the library's tables only.
     _host_metadata.create_all(sql_engine)
-    return sql_engine
+    yield sql_engine
+    _host_metadata.drop_all(sql_engine)
 
 
 @pytest.fixture
