@@ -43,6 +43,8 @@ def docs(session: nox.Session) -> None:
     session.run(
         "sphinx-build", "-W", "--keep-going", "-b", "doctest", "docs", "docs/_build/doctest"
     )
+    # Every diagram drawn as an image (needs Sphinx, so it runs here, not in tests).
+    session.run("pytest", "-q", "-p", "no:randomly", "tests/test_docs_diagrams.py")
 
 
 @nox.session(python=PYTHON)

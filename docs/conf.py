@@ -17,10 +17,11 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
-    # Diagrams are Mermaid source in the pages. The HTML carries the source and
-    # the reader's browser draws it, so the build needs no Graphviz `dot` and
-    # no Node.js/headless browser (neither is available where the docs build).
-    "sphinxcontrib.mermaid",
+    # Diagrams are Graphviz source in the pages, drawn into SVG files when the
+    # site is built (the `dot` program of the graphviz system package): a page
+    # opened from disk or behind a firewall shows them, where Mermaid loaded its
+    # script from a CDN when the page was viewed.
+    "sphinx.ext.graphviz",
 ]
 # No sphinx.ext.intersphinx: it downloads objects.inv from python.org and
 # sqlalchemy.org at build time, and the docs must build with no network
@@ -63,5 +64,7 @@ _docs_tmp.cleanup()
 # The how-to on adapters imports the example adapter from examples/.
 doctest_path = [str(Path(__file__).resolve().parents[1] / "examples")]
 
-# Mermaid: the diagrams are small; let each take the height it needs.
-mermaid_height = "auto"
+# SVG: sharp at any zoom, and its text stays selectable. Each diagram gives
+# an :alt: text, which the page shows where SVG is not displayed (without it,
+# Sphinx would show the DOT source).
+graphviz_output_format = "svg"

@@ -43,6 +43,7 @@ STATUS_BY_ERROR: tuple[tuple[type[cc.CustomerCoreError], int], ...] = (
     (cc.NotFound, 404),  # missing, or not visible to this actor: the same answer on purpose
     (cc.PermissionDenied, 403),  # visible, but the actor's role may not do this
     (cc.Conflict, 409),  # the identifier belongs to someone else, or a stale version
+    (cc.StorageUnavailable, 503),  # the database is down or busy: try again later
     (cc.MissingDependency, 500),  # the server is missing an extra: not the client's fault
     # The database is down, or not migrated yet (`customer-core db upgrade`): retry later.
     (cc.StorageUnavailable, 503),

@@ -42,7 +42,7 @@ KNOWN_UNDOCUMENTED: frozenset[str] = frozenset()
 EXECUTED_FENCES = frozenset(
     {"{doctest}", "{testcode}", "{testoutput}", "{testsetup}", "{testcleanup}"}
 )
-OTHER_FENCES = frozenset({"{mermaid}", "{toctree}", "{include}", "{literalinclude}"})
+OTHER_FENCES = frozenset({"{graphviz}", "{toctree}", "{include}", "{literalinclude}"})
 #: Shell sessions (install commands, the CLI) cannot run in Python; CLI commands
 #: shown this way are also run through customer_core.cli.main in a doctest.
 SHELL_FENCES = frozenset({"console"})

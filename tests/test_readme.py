@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import customer_core
+
 README = Path(__file__).parents[1] / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
 
@@ -27,3 +29,17 @@ def test_readme_example_runs(
         close()
     if number == 0:
         assert "invalid_cpf tax_id" in capsys.readouterr().out
+
+
+def test_the_embedding_example_runs_twice_and_finds_ana(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (embedding,) = [block for block in BLOCKS if "customer_core.connect(" in block]
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):  # the second run meets the database the first one left
+        namespace: dict[str, object] = {"__name__": "readme"}
+        exec(compile(embedding, "README.md embedding", "exec"), namespace)
+        core = namespace["core"]
+        assert isinstance(core, customer_core.CustomerCore)
+        core.close()
+        assert capsys.readouterr().out.splitlines() == ["['Ana Lima']", "True"]

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -19,19 +20,21 @@ import attrs
 
 from customer_core import presets
 from customer_core.defaults import NoTaxIdRegistry, ScryptPasswordHasher, SystemClock, UuidIds
-from customer_core.errors import Code, InvalidValue, StorageUnavailable
+from customer_core.domain.values.ids import check_id
+from customer_core.errors import Code, InvalidOperation, InvalidValue, StorageUnavailable
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import Importer
 from customer_core.ports import (
     Clock,
     EventPublisher,
+    HostTransactions,
     IdGenerator,
     LanguageDetector,
     PasswordHasher,
     TaxIdRegistry,
     UnitOfWorkFactory,
 )
-from customer_core.services.base import ServiceBase
+from customer_core.services.base import ServiceBase, check_preset, preset_of
 from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory
 from customer_core.services.identity import IdentityService
@@ -53,7 +56,8 @@ class CustomerCore:
     """The wired services of one storage and one preset."""
 
     storage: UnitOfWorkFactory
-    preset: presets.Preset
+    #: A :class:`~customer_core.presets.Preset`, or a function of the tenant id.
+    preset: presets.PresetChoice
     customers: CustomerService
     directory: CustomerDirectory
     portfolios: PortfolioService
@@ -67,7 +71,7 @@ class CustomerCore:
         storage: UnitOfWorkFactory,
         /,
         *,
-        preset: presets.Preset = presets.DEFAULT,
+        preset: presets.PresetChoice = presets.DEFAULT,
         language_detector: LanguageDetector | None = None,
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
@@ -85,12 +89,16 @@ class CustomerCore:
         ``ids``, ``hasher``, ``tax_registry`` and ``publisher``, those given or
         else the standard ones of :mod:`customer_core.defaults`;
         ``language_detector`` goes to :class:`~customer_core.services.IdentityService`.
+        ``preset`` is one preset, or a function from a tenant id to its preset
+        (:data:`~customer_core.presets.PresetChoice`), for tenants configured
+        differently.
 
         >>> from customer_core.adapters.memory import MemoryStore
         >>> core = CustomerCore.over(MemoryStore(), preset=presets.OMNICHANNEL)
         >>> core.preset is presets.OMNICHANNEL
         True
         """
+        check_preset(preset)
         clock = clock or SystemClock()
         ids = ids or UuidIds()
         hasher = hasher or ScryptPasswordHasher()
@@ -127,6 +135,41 @@ class CustomerCore:
             exporter=wired(Exporter),
         )
 
+    def preset_for(self, tenant_id: str, /) -> presets.Preset:
+        """The preset of ``tenant_id`` (the one preset, or what the function gives).
+
+        >>> core = connect("memory://", preset=lambda tenant: presets.OMNICHAT)
+        >>> core.preset_for("loja").name
+        'omnichat'
+        """
+        return preset_of(self.preset, check_id(tenant_id, "tenant_id"))
+
+    def unit_of_work(
+        self, *, connection: object = None, session: object = None
+    ) -> AbstractContextManager[None]:
+        """Run the library's calls of the block in the host's own transaction.
+
+        Give the host's SQLAlchemy ``connection`` or ``session`` on the same
+        database: customers written in the block commit or roll back with the
+        host's rows, when the host commits or rolls back; events reach the
+        publisher after the host's commit. Imports refuse to run in the block
+        (they commit in batches). See :doc:`/howto/host-transactions`.
+        """
+        host = connection if session is None else session
+        if (connection is None) == (session is None):
+            raise InvalidOperation(
+                "give the host's connection or its session (one of them)",
+                code=Code.INVALID_OPERATION,
+                field="connection",
+            )
+        if not isinstance(self.storage, HostTransactions):
+            raise InvalidOperation(
+                "only a SQL storage joins a host's transaction",
+                code=Code.INVALID_OPERATION,
+                field="connection",
+            )
+        return self.storage.joining(host, publish=self.customers.publisher)
+
     def close(self) -> None:
         """Release database connections (a memory storage has none)."""
         dispose = getattr(getattr(self.storage, "engine", None), "dispose", None)
@@ -138,7 +181,7 @@ def connect(
     url: str = DEFAULT_URL,
     /,
     *,
-    preset: presets.Preset = presets.DEFAULT,
+    preset: presets.PresetChoice = presets.DEFAULT,
     upgrade: bool = True,
     require_schema: bool = False,
     language_detector: LanguageDetector | None = None,

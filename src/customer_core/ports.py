@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, runtime_checkable
@@ -40,6 +41,7 @@ __all__ = [
     "DuplicateHint",
     "DuplicateHintRepository",
     "EventPublisher",
+    "HostTransactions",
     "IdGenerator",
     "IdentityListRepository",
     "KeyLookup",
@@ -383,6 +385,28 @@ class UnitOfWorkFactory(Protocol):
     """Opens a new :class:`UnitOfWork` (a storage object is usually one)."""
 
     def __call__(self) -> UnitOfWork: ...
+
+
+@runtime_checkable
+class HostTransactions(Protocol):
+    """Optional for storage: run units of work inside a transaction the host owns.
+
+    While :meth:`joining` is open, every unit of work opened in that context
+    (thread or task) is part of the host's transaction: committing it writes
+    but does not commit, and its events wait for the host's commit. Storage
+    with no such transactions (memory) simply does not implement it; see
+    :meth:`customer_core.CustomerCore.unit_of_work`.
+    """
+
+    def joining(
+        self, host: object, /, *, publish: EventPublisher | None = None
+    ) -> AbstractContextManager[None]:
+        """Join ``host`` (the host's open connection or session) for the block."""
+        ...
+
+    def in_host_transaction(self) -> bool:
+        """Whether units of work opened now join a host's transaction."""
+        ...
 
 
 @runtime_checkable

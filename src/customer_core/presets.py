@@ -14,7 +14,8 @@ access) and the customer statuses of one product's help pages:
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -35,6 +36,7 @@ __all__ = [
     "OMNICHANNEL",
     "OMNICHAT",
     "Preset",
+    "PresetChoice",
 ]
 
 
@@ -183,3 +185,9 @@ ERP_SHOP = Preset(
 )
 
 ALL: tuple[Preset, ...] = (OMNICHANNEL, HELPDESK_CARD, OMNICHAT, HELPDESK_PORTFOLIO, ERP_SHOP)
+
+#: What ``preset=`` takes: one preset for every tenant, or a function from a
+#: tenant id to its preset, so one process serves tenants configured
+#: differently. The function is called on every use within a tenant's call:
+#: make it cheap (a dictionary look-up, :func:`functools.cache`).
+PresetChoice: TypeAlias = Preset | Callable[[str], Preset]

@@ -57,7 +57,7 @@ def _is_homogeneous_tuple(type_: Any) -> bool:
     return get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
-def _tuple_hooks(converter: cattrs.Converter) -> None:
+def _tuple_hooks(converter: cattrs.Converter, *, as_lists: bool) -> None:
     """Direct hooks for ``tuple[X, ...]`` fields, empty ones short-circuited.
 
     A customer has eight such fields, most of them empty; cattrs' generic
@@ -74,6 +74,8 @@ def _tuple_hooks(converter: cattrs.Converter) -> None:
     def unstructure_factory(type_: Any) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
         (item, _) = get_args(type_)
         hook = converter.get_unstructure_hook(item)
+        if as_lists:
+            return lambda value: [hook(v) for v in value]  # type: ignore[return-value]
         return lambda value: tuple([hook(v) for v in value]) if value else ()
 
     converter.register_structure_hook_factory(_is_homogeneous_tuple, structure_factory)
@@ -97,9 +99,14 @@ def _optional_text(value: Any, _: Any) -> str | None:
 
 
 @cache
-def make_converter() -> cattrs.Converter:
-    """The one converter of the package (values in canonical form, ISO datetimes)."""
-    converter = cattrs.Converter(omit_if_default=True)
+def make_converter(*, edge: bool = False) -> cattrs.Converter:
+    """The one converter of the package (values in canonical form, ISO datetimes).
+
+    Stored documents leave defaults out; at the ``edge``
+    (:mod:`customer_core.serialization`) every field is written, and
+    sequences as lists, with the same hooks otherwise.
+    """
+    converter = cattrs.Converter(omit_if_default=not edge)
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_structure_hook(datetime, _datetime)
     converter.register_unstructure_hook(Cpf, lambda v: v.digits)
@@ -110,7 +117,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
     )
-    _tuple_hooks(converter)
+    _tuple_hooks(converter, as_lists=edge)
     return converter
 
 

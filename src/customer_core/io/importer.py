@@ -174,6 +174,8 @@ class Importer(ServiceBase):
         refused instead.
         """
         import_mode = ImportMode(mode)
+        if not dry_run:  # a dry run writes nothing: it may read in the host's transaction
+            self._deps.refuse_host_transaction("an import")
         if not 1 <= batch_size <= 50_000:
             raise InvalidValue(
                 "batch_size must be 1 to 50000", code=Code.INVALID_VALUE, field="batch_size"

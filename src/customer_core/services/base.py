@@ -25,20 +25,47 @@ from customer_core.defaults import (
 )
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.rules.visibility import VisibilityScope, scope_for
-from customer_core.errors import Code, DuplicateIdentity, InvalidOperation, NotFound
+from customer_core.errors import Code, DuplicateIdentity, InvalidOperation, InvalidValue, NotFound
 from customer_core.ports import (
     Clock,
     DomainEvent,
     EventPublisher,
+    HostTransactions,
     IdGenerator,
     PasswordHasher,
     TaxIdRegistry,
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from customer_core.services.boundary import checking_ids
+from customer_core.services.boundary import CURRENT_TENANT, checking_ids
 
-__all__ = ["ServiceBase", "check_tenant"]
+__all__ = ["ServiceBase", "check_preset", "check_tenant", "preset_of"]
+
+
+def check_preset(preset: object) -> presets.PresetChoice:
+    """``preset`` if it is a :class:`~customer_core.presets.Preset` or a function of the tenant."""
+    if isinstance(preset, presets.Preset) or callable(preset):
+        return preset
+    raise InvalidValue(
+        f"preset is a Preset or a function of the tenant id, not {type(preset).__name__}",
+        code=Code.INVALID_VALUE,
+        field="preset",
+    )
+
+
+def preset_of(choice: presets.PresetChoice, tenant_id: str) -> presets.Preset:
+    """The preset ``choice`` gives ``tenant_id``; a function must return a Preset."""
+    if isinstance(choice, presets.Preset):
+        return choice
+    found = choice(tenant_id)
+    if not isinstance(found, presets.Preset):
+        raise InvalidValue(
+            f"the preset function returned {type(found).__name__} for tenant "
+            f"{tenant_id!r}, not a Preset",
+            code=Code.INVALID_VALUE,
+            field="preset",
+        )
+    return found
 
 
 def check_tenant(tenant_id: str, actor: Actor) -> None:
@@ -57,13 +84,13 @@ class Dependencies:
     from a service's public methods, which check their ids first.
     """
 
-    __slots__ = ("clock", "hasher", "ids", "preset", "publisher", "tax_registry", "uow_factory")
+    __slots__ = ("_preset", "clock", "hasher", "ids", "publisher", "tax_registry", "uow_factory")
 
     def __init__(
         self,
         uow_factory: UnitOfWorkFactory,
         *,
-        preset: presets.Preset,
+        preset: presets.PresetChoice,
         clock: Clock,
         ids: IdGenerator,
         hasher: PasswordHasher,
@@ -71,12 +98,32 @@ class Dependencies:
         publisher: EventPublisher | None,
     ) -> None:
         self.uow_factory = uow_factory
-        self.preset = preset
+        self._preset = check_preset(preset)
         self.clock = clock
         self.ids = ids
         self.hasher = hasher
         self.tax_registry = tax_registry
         self.publisher = publisher
+
+    @property
+    def preset(self) -> presets.Preset:
+        """The preset of the tenant whose call is running (see :data:`.PresetChoice`)."""
+        chosen = self._preset
+        if isinstance(chosen, presets.Preset):
+            return chosen
+        tenant = CURRENT_TENANT.get()
+        if tenant is None:
+            raise InvalidOperation(
+                "the preset is chosen per tenant: read it within a tenant's call, "
+                "or ask core.preset_for(tenant_id)",
+                code=Code.INVALID_OPERATION,
+                field="preset",
+            )
+        return preset_of(chosen, tenant)
+
+    @preset.setter
+    def preset(self, value: presets.PresetChoice) -> None:
+        self._preset = check_preset(value)
 
     def new_event(
         self, name: str, actor: Actor | None, tenant_id: str, customer_id: str | None, **data: Any
@@ -90,6 +137,23 @@ class Dependencies:
             actor_id=actor.user_id if actor else None,
             data=data,
         )
+
+    def refuse_host_transaction(self, operation: str) -> None:
+        """Refuse to run ``operation``, which commits in batches, in a host's transaction.
+
+        Its batches would not be durable as they go (a checkpoint would mean
+        nothing) and the host's transaction would hold every lock and row of
+        the whole run: such calls run on their own, outside
+        :meth:`~customer_core.CustomerCore.unit_of_work`.
+        """
+        storage = self.uow_factory
+        if isinstance(storage, HostTransactions) and storage.in_host_transaction():
+            raise InvalidOperation(
+                f"{operation} commits in batches: it cannot run inside the host's "
+                "transaction; call it outside core.unit_of_work(...)",
+                code=Code.INVALID_OPERATION,
+                field="transaction",
+            )
 
     def commit(self, uow: UnitOfWork) -> None:
         """Commit ``uow``, then hand its events to the publisher, if any."""
@@ -159,7 +223,7 @@ class ServiceBase:
         self,
         uow_factory: UnitOfWorkFactory,
         *,
-        preset: presets.Preset = presets.DEFAULT,
+        preset: presets.PresetChoice = presets.DEFAULT,
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
         hasher: PasswordHasher | None = None,
@@ -187,11 +251,15 @@ class ServiceBase:
 
     @property
     def preset(self) -> presets.Preset:
-        """The tenant's rules: contact policy, statuses, access, registration."""
+        """The tenant's rules: contact policy, statuses, access, registration.
+
+        Given a function of the tenant (:data:`~customer_core.presets.PresetChoice`),
+        this is the preset of the tenant whose call is running.
+        """
         return self._deps.preset
 
     @preset.setter
-    def preset(self, value: presets.Preset) -> None:
+    def preset(self, value: presets.PresetChoice) -> None:
         self._deps.preset = value
 
     @property

@@ -56,6 +56,7 @@ import enum
 import functools
 import inspect
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, NamedTuple, TypeVar
 
 from customer_core.domain.model.actor import Actor
@@ -63,11 +64,15 @@ from customer_core.domain.values.ids import check_id, check_ids
 from customer_core.errors import Code, InvalidOperation, InvalidValue
 from customer_core.unset import UNSET
 
-__all__ = ["IdParameter", "checking_ids", "id_parameters"]
+__all__ = ["CURRENT_TENANT", "IdParameter", "checking_ids", "id_parameters"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _CHECKED = "__customer_core_checks__"
+
+#: The tenant of the public service call running in this context (thread or
+#: task), set by :func:`checking_ids`: a per-tenant preset is chosen by it.
+CURRENT_TENANT: ContextVar[str | None] = ContextVar("customer_core_tenant", default=None)
 
 
 class _Kind(enum.Enum):
@@ -175,7 +180,14 @@ def checking_ids(function: F) -> F:
                     code=Code.WRONG_TENANT,
                     field="tenant_id",
                 )
-        return function(*given, **kwargs)
+        tenant = values.get("tenant_id")
+        if not isinstance(tenant, str):
+            return function(*given, **kwargs)
+        token = CURRENT_TENANT.set(tenant)
+        try:
+            return function(*given, **kwargs)
+        finally:
+            CURRENT_TENANT.reset(token)
 
     setattr(checked, _CHECKED, parameters)
     return checked  # type: ignore[return-value]  # same signature: functools.wraps

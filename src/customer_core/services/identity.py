@@ -77,7 +77,7 @@ class IdentityService(ServiceBase):
         self,
         uow_factory: UnitOfWorkFactory,
         *,
-        preset: presets.Preset = presets.DEFAULT,
+        preset: presets.PresetChoice = presets.DEFAULT,
         language_detector: LanguageDetector | None = None,
         clock: Clock | None = None,
         ids: IdGenerator | None = None,

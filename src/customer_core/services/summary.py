@@ -70,7 +70,7 @@ class SummaryService(ServiceBase):
         uow_factory: UnitOfWorkFactory,
         *,
         activity: ActivityHistory,
-        preset: presets.Preset = presets.DEFAULT,
+        preset: presets.PresetChoice = presets.DEFAULT,
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
         hasher: PasswordHasher | None = None,

@@ -34,8 +34,11 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from contextvars import ContextVar
 from functools import cached_property
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.engine import URL
@@ -63,12 +66,19 @@ from customer_core.adapters.sqlalchemy.repository import (
 )
 from customer_core.adapters.sqlalchemy.tables import outbox
 from customer_core.domain.model.events import DomainEvent
+from customer_core.ports import EventPublisher
 
 __all__ = ["SqlStorage", "SqlUnitOfWork"]
 
 _log = logging.getLogger(__name__)
 
 _READ_COMMITTED = "READ COMMITTED"
+
+#: The host transactions joined in the current context (thread or task),
+#: innermost first: see :mod:`.host`. Any: they are ``HostTransaction``\ s.
+HOST_TRANSACTIONS: ContextVar[tuple[Any, ...]] = ContextVar(
+    "customer_core_host_transactions", default=()
+)
 
 
 class SqlStorage:
@@ -92,10 +102,30 @@ class SqlStorage:
             self.engine = create_engine(url_or_engine)
 
     def __call__(self) -> SqlUnitOfWork:
+        for host in HOST_TRANSACTIONS.get():
+            if host.storage is self:  # a host's transaction joined (see :mod:`.host`)
+                joined: SqlUnitOfWork = host.unit_of_work()
+                return joined
         return SqlUnitOfWork(self.engine)
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return self()
+
+    def joining(
+        self, host: object, /, *, publish: EventPublisher | None = None
+    ) -> AbstractContextManager[None]:
+        """Run this context's units of work in ``host``'s transaction (see :mod:`.host`).
+
+        ``host`` is the host's SQLAlchemy ``Connection`` or ``Session`` on this
+        database; ``publish`` receives the events once the host commits.
+        """
+        from customer_core.adapters.sqlalchemy.host import joined
+
+        return joined(self, host, publish)
+
+    def in_host_transaction(self) -> bool:
+        """Whether units of work opened now join a host's transaction."""
+        return any(host.storage is self for host in HOST_TRANSACTIONS.get())
 
     def upgrade(self) -> None:
         """Migrate the database to the latest schema (see :func:`.upgrade`)."""
