@@ -37,6 +37,7 @@ from customer_core.domain.values.tax_id import Cpf
 from customer_core.errors import DuplicateIdentity, NotFound, VersionConflict
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing import strategies
+from customer_core.testing.contract_dismissals import DismissalsContract
 from customer_core.testing.contract_duplicates import DuplicatesContract
 from customer_core.testing.contract_ids import ServiceIdsContract
 from customer_core.testing.contract_queries import VisibilityContract
@@ -51,7 +52,9 @@ def _customer(tenant: str, name: str = "Ana Lima", **fields: Any) -> Customer:
     return Customer.create(id=uuid.uuid4().hex, tenant_id=tenant, name=name, now=NOW, **fields)
 
 
-class StorageContract(VisibilityContract, DuplicatesContract, ServiceIdsContract):
+class StorageContract(
+    VisibilityContract, DuplicatesContract, DismissalsContract, ServiceIdsContract
+):
     """Behaviour every storage adapter must have. Override ``uow_factory``."""
 
     @pytest.fixture
@@ -422,7 +425,14 @@ class StorageContract(VisibilityContract, DuplicatesContract, ServiceIdsContract
 
         def refused_outside_the_block() -> None:
             outside = "use the unit of work in a with block"
-            for repository in ("customers", "portfolios", "lists", "merges", "hints"):
+            for repository in (
+                "customers",
+                "portfolios",
+                "lists",
+                "merges",
+                "hints",
+                "dismissals",
+            ):
                 with pytest.raises(RuntimeError, match=outside):
                     getattr(uow, repository)
             with pytest.raises(RuntimeError, match=outside):
