@@ -67,10 +67,16 @@ __all__ = ["DuplicateReport", "IdentityService", "Inbound", "Resolution"]
 
 @attrs.frozen
 class DuplicateReport:
-    """Exact clusters and scored suggestions, each with its evidence."""
+    """Exact clusters and scored suggestions, each with its evidence; company groups apart.
+
+    ``groups`` are companies that share a CNPJ root (evidence
+    ``same_cnpj_root``): branches of one company, different customers of one
+    group, listed for review but never duplicates of each other.
+    """
 
     clusters: tuple[Cluster, ...]
     suggestions: tuple[Suggestion, ...]
+    groups: tuple[Cluster, ...] = ()
 
 
 class IdentityService(ServiceBase):
@@ -224,20 +230,27 @@ class IdentityService(ServiceBase):
         """The exact clusters among the customers the actor can see, ordered by ids.
 
         Those of :func:`~customer_core.domain.matching.duplicates.exact_clusters`
-        (a shared phone line, a CNPJ root) and the pairs an inbound message
-        tied together (``inbound_conflict``): the clusters of
-        :meth:`duplicate_report`, without its scored suggestions. Storage
-        reads them from its identity index, so no customer is loaded. A
-        cluster every pair of which was dismissed (:meth:`dismiss`) is left out.
+        (a line shared by holders the conflicting-evidence rule does not keep
+        apart) and the pairs an inbound message tied together
+        (``inbound_conflict``): the clusters of :meth:`duplicate_report`,
+        without its scored suggestions and its company groups. Storage reads
+        them from its identity index, so only the customers sharing a line
+        are loaded. A cluster every pair of which was dismissed
+        (:meth:`dismiss`) is left out.
         """
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
-            clusters = self._exact_clusters(uow, scope)
+            clusters, _ = self._exact_clusters(uow, scope)
             dismissed = DismissedPairs(uow.dismissals.in_force(tenant_id))
         return without_dismissed(dismissed, clusters, ())[0]
 
-    def _exact_clusters(self, uow: UnitOfWork, scope: VisibilityScope) -> tuple[Cluster, ...]:
-        clusters = list(uow.customers.exact_clusters(scope))
+    def _exact_clusters(
+        self, uow: UnitOfWork, scope: VisibilityScope
+    ) -> tuple[tuple[Cluster, ...], tuple[Cluster, ...]]:
+        """The duplicate clusters and the company groups (a shared CNPJ root), by ids."""
+        found = uow.customers.exact_clusters(scope)
+        groups = [c for c in found if c.evidence[0].kind == "same_cnpj_root"]
+        clusters = [c for c in found if c.evidence[0].kind != "same_cnpj_root"]
         clusters += [
             Cluster(
                 tuple(sorted((h.customer_id, h.other_id))),
@@ -245,15 +258,18 @@ class IdentityService(ServiceBase):
             )
             for h in uow.hints.list_visible(scope)
         ]
-        return tuple(sorted(clusters, key=lambda c: c.ids))
+        return tuple(sorted(clusters, key=lambda c: c.ids)), tuple(groups)
 
     def duplicate_report(
         self, tenant_id: str, actor: Actor, /, *, threshold: float = 0.6
     ) -> DuplicateReport:
-        """Exact clusters and scored suggestions among the customers the actor can see.
+        """Exact clusters, scored suggestions and company groups among the visible customers.
 
         ``threshold`` is the lowest score (0 to 1) a suggestion needs. Pairs
-        someone dismissed (:meth:`dismiss`) are not suggested again.
+        someone dismissed (:meth:`dismiss`) are not suggested again, and a
+        cluster or group every pair of which was dismissed is left out.
+        Companies sharing a CNPJ root are listed as ``groups``, never as
+        duplicates: record them with ``dismiss(..., kind="same_group")``.
         """
         number = isinstance(threshold, (int, float)) and not isinstance(threshold, bool)
         if not number or not 0 <= threshold <= 1:  # also refuses NaN
@@ -264,11 +280,12 @@ class IdentityService(ServiceBase):
             )
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
-            clusters = self._exact_clusters(uow, scope)
+            clusters, groups = self._exact_clusters(uow, scope)
             dismissed = DismissedPairs(uow.dismissals.in_force(tenant_id))
             customers = self._visible_records(uow, scope)
         suggestions = suggest_duplicates(customers, threshold=threshold)
-        return DuplicateReport(*without_dismissed(dismissed, clusters, suggestions))
+        shown, suggested = without_dismissed(dismissed, clusters, suggestions)
+        return DuplicateReport(shown, suggested, without_dismissed(dismissed, groups, ())[0])
 
     # -- decisions: DuplicateDecisions -----------------------------------------
 

@@ -122,8 +122,11 @@ def test_a_group_is_made_of_branches_of_one_company() -> None:
         T, ADMIN, name="Outra Ltda", kind="company", tax_id="11.444.777/0001-61"
     ).id
     person = customers.register(T, ADMIN, name="Ana Lima").id
+    report = identity.duplicate_report(T, ADMIN)
+    assert ([g.ids for g in report.groups], report.clusters) == ([(hq, branch)], ())
     group = identity.dismiss(T, ADMIN, [hq, branch], "branches", kind="same_group")
     assert group.kind is DismissalKind.SAME_GROUP
+    assert identity.duplicate_report(T, ADMIN).groups == ()
     with pytest.raises(InvalidOperation) as not_one_root:
         identity.dismiss(T, ADMIN, [hq, other], "?", kind="same_group")
     assert (not_one_root.value.code, not_one_root.value.field) == (
