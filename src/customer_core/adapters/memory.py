@@ -61,6 +61,8 @@ class MemoryStore:
         self.merges: dict[TenantKey, MergeRecord] = {}
         self.hints: dict[HintKey, DuplicateHint] = {}
         self.dismissals: dict[TenantKey, Dismissal] = {}
+        #: Counts commits, so that a transaction can tell its cached reads are stale.
+        self.generation = 0
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -77,7 +79,11 @@ class _Transaction:
         self.staging = staging = Staging(store.lock)
         self.lists = MemoryIdentityLists(staging, store.lists)
         self.customers = MemoryCustomerRepository(
-            staging, store.customers, store.identities, self.lists
+            staging,
+            store.customers,
+            store.identities,
+            self.lists,
+            committed_generation=lambda: store.generation,
         )
         self.portfolios = MemoryPortfolioRepository(staging, store.portfolios, self.customers)
         self.merges = MemoryMerges(staging, store.merges)
@@ -175,6 +181,7 @@ class MemoryUnitOfWork:
                 self._discard()
                 raise
             transaction.staging.apply()
+            self._store.generation += 1
             self._store.outbox.extend(self._events)
             self._committed = tuple(self._events)
         self._discard()
