@@ -18,10 +18,12 @@ Nothing is asserted: this measures.
 from __future__ import annotations
 
 import argparse
+import functools
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from _support import TENANT, CustomerStream, log, write_demo_csv
 
@@ -31,8 +33,10 @@ from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScop
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.services import IdentityService
 
+R = TypeVar("R")
 
-def _timed(run: Callable[[], object]) -> tuple[float, object]:
+
+def _timed(run: Callable[[], R]) -> tuple[float, R]:
     started = time.perf_counter()
     result = run()
     return time.perf_counter() - started, result
@@ -69,8 +73,8 @@ def main() -> int:
                     uow.commit()
             identity = IdentityService(core.storage)
             log(f"[report] {url.partition(':')[0]}: paging, then the whole report")
-            paging, read = _timed(lambda: _pages(core.storage))
-            whole, report = _timed(lambda: identity.duplicate_report(TENANT, admin))
+            paging, read = _timed(functools.partial(_pages, core.storage))
+            whole, report = _timed(functools.partial(identity.duplicate_report, TENANT, admin))
             assert read == len(customers)
             rows.append((url.partition(":")[0], paging, whole, report))
     (_, base_pages, base_whole, base_report), (_, pages, whole, report) = rows
