@@ -237,7 +237,9 @@ class CustomerRepository(Protocol):
         As :func:`~customer_core.domain.matching.duplicates.exact_clusters`
         of those customers, in its order; an adapter may feed it
         :class:`~customer_core.domain.matching.duplicates.ClusterKeys` read
-        from its identity index instead of loading every customer.
+        from its identity index instead of loading every customer (with the
+        ``record`` of each customer that shares a line, which the
+        conflicting-evidence rule needs to split the line's holders).
         """
         ...
 
