@@ -26,6 +26,7 @@ from types import TracebackType
 
 from customer_core.ports import (
     CustomerRepository,
+    DismissalRepository,
     DomainEvent,
     DuplicateHintRepository,
     IdentityListRepository,
@@ -84,6 +85,10 @@ class MeteredUnitOfWork:
     @property
     def hints(self) -> DuplicateHintRepository:
         return self._inner.hints
+
+    @property
+    def dismissals(self) -> DismissalRepository:
+        return self._inner.dismissals
 
     def __enter__(self) -> MeteredUnitOfWork:
         self._inner.__enter__()

@@ -29,6 +29,10 @@ RUNS = {
         ["matching_quality.py", "--records", "500", "--no-splink"],
         "meets every target",
     ),
+    "memory_report": (
+        ["memory_report.py", "--customers", "300"],
+        "Duplicate report over",
+    ),
     "whole_path": (
         ["whole_path.py", "--records", "300", "--seeds", "1", "--explain", "1"],
         "Whole path on generator B",

@@ -1,4 +1,4 @@
-"""The ``customer-core`` command: demo, import, export, duplicates, search, db upgrade.
+"""The ``customer-core`` command: demo, import, export, duplicates, merge, search, db upgrade.
 
 Every command takes ``--database URL`` (a SQLite file by default), the tenant
 and who is acting. Errors are one line with their code, and a non-zero exit.
@@ -9,16 +9,16 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
-import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from customer_core import presets
-from customer_core.domain.matching.records import Evidence
+from customer_core.cli_duplicates import Command
+from customer_core.cli_duplicates import add_commands as add_duplicate_commands
 from customer_core.domain.model.actor import Actor
 from customer_core.errors import Code, CustomerCoreError, InvalidValue, MissingRequiredField
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
@@ -80,6 +80,11 @@ def _actor(args: argparse.Namespace) -> Actor:
     return Actor(
         tenant_id=args.tenant, user_id=args.user, role=args.role, permissions=args.permission or ()
     )
+
+
+def _with_core(command: Command) -> Callable[[argparse.Namespace, IO[str]], int]:
+    """A command of :mod:`customer_core.cli_duplicates`, given the storage and the actor."""
+    return lambda args, out: command(_core(args), _actor(args), args, out)
 
 
 def _positive(text: str) -> int:
@@ -227,53 +232,6 @@ def cmd_search(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
-def cmd_duplicates(args: argparse.Namespace, out: IO[str]) -> int:
-    core = _core(args)
-    report = core.identity.duplicate_report(args.tenant, _actor(args), threshold=args.threshold)
-    if args.format == "jsonl":  # one JSON object a line, for scripts and review tools
-        found: list[tuple[str, tuple[str, ...], float, tuple[Evidence, ...]]] = [
-            ("exact", c.ids, 1.0, c.evidence) for c in report.clusters
-        ]
-        found += [("suggestion", s.ids, s.score, s.evidence) for s in report.suggestions]
-        for kind, ids, score, reasons in found:
-            record = {
-                "kind": kind,
-                "customer_ids": list(ids),
-                "score": score,
-                "evidence": [
-                    {"kind": e.kind, "detail": e.detail, "weight": e.weight} for e in reasons
-                ],
-            }
-            print(json.dumps(record, ensure_ascii=False), file=out)
-        return 0
-    names = _names(core, args)
-    print(f"{len(report.clusters)} exact clusters", file=out)
-    for cluster in report.clusters[: args.limit]:
-        evidence = ", ".join(f"{e.kind} {e.detail}" for e in cluster.evidence)
-        print(f"  {' + '.join(names.get(i, i) for i in cluster.ids)}  ({evidence})", file=out)
-    print(f"{len(report.suggestions)} suggestions", file=out)
-    for s in report.suggestions[: args.limit]:
-        evidence = ", ".join(f"{e.kind} {e.detail}" for e in s.evidence)
-        print(
-            f"  {s.score:.2f}  {names.get(s.ids[0])} ~ {names.get(s.ids[1])}  ({evidence})",
-            file=out,
-        )
-    return 0
-
-
-def _names(core: CustomerCore, args: argparse.Namespace) -> dict[str, str]:
-    names: dict[str, str] = {}
-    cursor = None
-    while True:
-        page = core.directory.list(
-            args.tenant, _actor(args), my_portfolio=False, cursor=cursor, limit=500
-        )
-        names.update((c.id, c.name) for c in page.items)
-        if page.next_cursor is None:
-            return names
-        cursor = page.next_cursor
-
-
 def cmd_db_upgrade(args: argparse.Namespace, out: IO[str]) -> int:
     url = args.url or args.database or DEFAULT_URL
     connect(url, upgrade=True)
@@ -384,16 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file", nargs="?", default="-", help="output file (default: standard output)")
     exp.set_defaults(run=cmd_export)
 
-    dup = sub.add_parser("duplicates", parents=[common], help="show the duplicate report")
-    dup.add_argument("--threshold", type=float, default=0.6)
-    dup.add_argument("--limit", type=int, default=20)
-    dup.add_argument(
-        "--format",
-        choices=["text", "jsonl"],
-        default="text",
-        help="jsonl: one JSON object a line (kind, customer_ids, score, evidence), all of them",
-    )
-    dup.set_defaults(run=cmd_duplicates)
+    add_duplicate_commands(sub, common, _with_core)
 
     search = sub.add_parser("search", parents=[common], help="search customers")
     search.add_argument("text")

@@ -7,7 +7,7 @@ the shipped contract suite, :mod:`customer_core.testing.contract`.
 The records that cross them are domain objects, exported here too:
 :class:`~customer_core.domain.model.events.DomainEvent` and the audit records
 of :mod:`customer_core.domain.model.records` (``Assignment``, ``MergeRecord``,
-``DuplicateHint``).
+``DuplicateHint``) and :class:`~customer_core.domain.model.dismissals.Dismissal`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from customer_core.domain.matching.duplicates import Cluster
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.activity import Conversation, Order, Ticket, Visit
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
+from customer_core.domain.model.dismissals import Dismissal
 from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.model.records import Assignment, DuplicateHint, MergeRecord
@@ -37,6 +38,8 @@ __all__ = [
     "Clock",
     "ConversationStarter",
     "CustomerRepository",
+    "Dismissal",
+    "DismissalRepository",
     "DomainEvent",
     "DuplicateHint",
     "DuplicateHintRepository",
@@ -236,7 +239,9 @@ class CustomerRepository(Protocol):
         As :func:`~customer_core.domain.matching.duplicates.exact_clusters`
         of those customers, in its order; an adapter may feed it
         :class:`~customer_core.domain.matching.duplicates.ClusterKeys` read
-        from its identity index instead of loading every customer.
+        from its identity index instead of loading every customer (with the
+        ``record`` of each customer that shares a line, which the
+        conflicting-evidence rule needs to split the line's holders).
         """
         ...
 
@@ -332,6 +337,37 @@ class DuplicateHintRepository(Protocol):
         ...
 
 
+class DismissalRepository(Protocol):
+    """Decisions that customers are not duplicates (:class:`Dismissal`), kept when undone."""
+
+    def add(self, dismissal: Dismissal, /) -> None:
+        """Store a new dismissal (a taken id is a :class:`~customer_core.errors.Conflict`)."""
+        ...
+
+    def get(self, tenant_id: str, dismissal_id: str, /) -> Dismissal:
+        """The dismissal, in force or undone; :class:`~customer_core.errors.NotFound` if none."""
+        ...
+
+    def mark_undone(self, tenant_id: str, dismissal_id: str, at: datetime, by: str, /) -> None:
+        """Record that ``by`` reversed the decision at ``at``."""
+        ...
+
+    def in_force(self, tenant_id: str, /) -> Sequence[Dismissal]:
+        """The tenant's dismissals not undone, oldest first (what the duplicate report hides)."""
+        ...
+
+    def list_visible(
+        self, scope: VisibilityScope, /, *, undone: bool = False
+    ) -> Sequence[Dismissal]:
+        """The dismissals all of whose customers ``scope`` sees, oldest first.
+
+        Those in force; with ``undone``, the undone ones too. A dismissal
+        naming a customer the scope cannot see (or one since deleted) is not
+        listed: it would tell who else was reviewed.
+        """
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Rolls back on exit unless :meth:`commit` was called.
 
@@ -356,6 +392,9 @@ class UnitOfWork(Protocol):
 
     @property
     def hints(self) -> DuplicateHintRepository: ...
+
+    @property
+    def dismissals(self) -> DismissalRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

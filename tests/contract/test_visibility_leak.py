@@ -422,12 +422,14 @@ class Check:
             and h.customer_id in visible_ids
             and h.other_id in visible_ids
         ]
-        if len(companies) > 1:
-            expected_clusters.append(
-                Cluster(tuple(companies), (Evidence("same_cnpj_root", CNPJ_ROOT, 1.0),))
-            )
+        expected_groups = (
+            [Cluster(tuple(companies), (Evidence("same_cnpj_root", CNPJ_ROOT, 1.0),))]
+            if len(companies) > 1
+            else []
+        )
         context = self.context("duplicate_report")
         assert set(report.clusters) == set(expected_clusters), context
+        assert list(report.groups) == expected_groups, context
         assert {i for s in report.suggestions for i in s.ids} <= visible_ids, context
         expected_suggestions = suggest_duplicates(self.visible)
         assert {(s.ids, s.score) for s in report.suggestions} == {

@@ -8,7 +8,8 @@ used in a ``with`` block, and opened once at a time.
 This module holds the committed state (:class:`MemoryStore`) and the
 transaction (:class:`MemoryUnitOfWork`). Its repositories
 (:mod:`customer_core.adapters.memory_customers`,
-:mod:`customer_core.adapters.memory_records`) stage their writes in overlays
+:mod:`customer_core.adapters.memory_records`,
+:mod:`customer_core.adapters.memory_dismissals`) stage their writes in overlays
 (:mod:`customer_core.adapters.memory_staging`) that a commit checks and
 applies under the store's lock.
 
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 from types import TracebackType
 
 from customer_core.adapters.memory_customers import MemoryCustomerRepository
+from customer_core.adapters.memory_dismissals import MemoryDismissals
 from customer_core.adapters.memory_identities import IdentityTables
 from customer_core.adapters.memory_records import (
     HintKey,
@@ -37,6 +39,7 @@ from customer_core.adapters.memory_records import (
 )
 from customer_core.adapters.memory_staging import Staging, TenantKey
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.dismissals import Dismissal
 from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.model.records import DuplicateHint, MergeRecord
@@ -57,6 +60,9 @@ class MemoryStore:
         self.lists: dict[ListEntry, str | None] = {}
         self.merges: dict[TenantKey, MergeRecord] = {}
         self.hints: dict[HintKey, DuplicateHint] = {}
+        self.dismissals: dict[TenantKey, Dismissal] = {}
+        #: Counts commits, so that a transaction can tell its cached reads are stale.
+        self.generation = 0
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -73,11 +79,16 @@ class _Transaction:
         self.staging = staging = Staging(store.lock)
         self.lists = MemoryIdentityLists(staging, store.lists)
         self.customers = MemoryCustomerRepository(
-            staging, store.customers, store.identities, self.lists
+            staging,
+            store.customers,
+            store.identities,
+            self.lists,
+            committed_generation=lambda: store.generation,
         )
         self.portfolios = MemoryPortfolioRepository(staging, store.portfolios, self.customers)
         self.merges = MemoryMerges(staging, store.merges)
         self.hints = MemoryDuplicateHints(staging, store.hints, self.customers)
+        self.dismissals = MemoryDismissals(staging, store.dismissals, self.customers)
 
 
 class MemoryUnitOfWork:
@@ -128,6 +139,10 @@ class MemoryUnitOfWork:
     def hints(self) -> MemoryDuplicateHints:
         return self._open().hints
 
+    @property
+    def dismissals(self) -> MemoryDismissals:
+        return self._open().dismissals
+
     def __enter__(self) -> MemoryUnitOfWork:
         if self._in_block:
             raise RuntimeError("this unit of work is already open")
@@ -166,6 +181,7 @@ class MemoryUnitOfWork:
                 self._discard()
                 raise
             transaction.staging.apply()
+            self._store.generation += 1
             self._store.outbox.extend(self._events)
             self._committed = tuple(self._events)
         self._discard()

@@ -8,6 +8,7 @@ commits, after :meth:`MemoryCustomerRepository.check_commit`.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 
@@ -46,11 +47,18 @@ class MemoryCustomerRepository:
         customers: dict[TenantKey, Customer],
         identities: IdentityTables,
         lists: IdentityListRepository,
+        *,
+        committed_generation: Callable[[], int] | None = None,
     ) -> None:
         self._staging = staging
         self._customers = staging.overlay(customers)
         self._identities = MemoryIdentityIndex(staging, identities)
         self._lists = lists  # the same transaction's, for look_up
+        # Reading a tenant page by page (the duplicate report, an export) used to
+        # sort the whole tenant for every page: the order of the last (scope,
+        # filter) is kept while neither a commit nor this transaction wrote.
+        self._committed_generation = committed_generation
+        self._order: tuple[object, list[tuple[str, str]], list[Customer]] | None = None
 
     def check_commit(self) -> None:
         """Refuse what another transaction committed meanwhile (under the store's lock).
@@ -188,8 +196,29 @@ class MemoryCustomerRepository:
         after: tuple[str, str] | None = None,
         limit: int = 50,
     ) -> Sequence[Customer]:
+        keys, ordered = self._ordered(scope, customer_filter)
+        start = 0 if after is None else bisect.bisect_right(keys, after)
+        return ordered[start : start + limit]
+
+    def _ordered(
+        self, scope: VisibilityScope, customer_filter: CustomerFilter
+    ) -> tuple[list[tuple[str, str]], list[Customer]]:
+        """The visible customers in name order, and their keys, from the cache if still fresh."""
+        stamp = None
+        if self._committed_generation is not None:
+            stamp = (
+                self._committed_generation(),
+                self._customers.generation,
+                scope,
+                customer_filter,
+            )
+            if self._order is not None and self._order[0] == stamp:
+                return self._order[1], self._order[2]
         keyed = sorted(((search_key(c), c.id), c) for c in self.visible(scope, customer_filter))
-        return [c for k, c in keyed if after is None or k > after][:limit]
+        keys, ordered = [k for k, _ in keyed], [c for _, c in keyed]
+        if stamp is not None:
+            self._order = (stamp, keys, ordered)
+        return keys, ordered
 
     def search(
         self,

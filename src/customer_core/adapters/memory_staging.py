@@ -58,6 +58,8 @@ class Staged(Generic[K, V]):
         self._committed = committed
         self._changes: dict[K, V | _Absent] = {}
         self._expected: dict[K, object] = {}
+        #: Counts this transaction's writes, so that readers can tell their caches are stale.
+        self.generation = 0
 
     def _find(self, key: K) -> V | _Absent:
         if key in self._changes:
@@ -87,9 +89,11 @@ class Staged(Generic[K, V]):
 
     def put(self, key: K, value: V) -> None:
         self._changes[key] = value
+        self.generation += 1
 
     def remove(self, key: K) -> None:
         self._changes[key] = _ABSENT
+        self.generation += 1
 
     def written(self) -> list[K]:
         """The keys this transaction wrote (put or removed)."""
@@ -129,6 +133,7 @@ class Staged(Generic[K, V]):
 
     def _restore(self, saved: tuple[dict[K, V | _Absent], dict[K, object]]) -> None:
         self._changes, self._expected = saved
+        self.generation += 1
 
 
 class Staging:

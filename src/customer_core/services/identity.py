@@ -1,10 +1,11 @@
-"""Identity: resolve inbound messages, spam/VIP lists, duplicate report, merge and unmerge.
+"""Identity: inbound messages, spam/VIP lists, duplicate report and decisions, merge, unmerge.
 
 :class:`IdentityService` is the facade: the lists and the duplicate report
 are its own; it is composed of an
 :class:`~customer_core.services.resolver.InboundResolver` for inbound
 messages and a :class:`~customer_core.services.merging.CustomerMerging` for
-merges, both sharing its dependencies.
+merges, and a :class:`~customer_core.services.decisions.DuplicateDecisions`
+for the report's dismissals, all sharing its dependencies.
 
 Inbound resolution looks every identifier up through its match key, in a
 documented priority order, when the identifiers point to different customers:
@@ -41,6 +42,7 @@ from customer_core.domain.matching.duplicates import (
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.dismissals import Dismissal, DismissalKind, DismissedPairs
 from customer_core.domain.model.records import MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.errors import Code, InvalidValue
@@ -55,6 +57,7 @@ from customer_core.ports import (
     UnitOfWorkFactory,
 )
 from customer_core.services.base import ServiceBase, check_tenant
+from customer_core.services.decisions import DuplicateDecisions, without_dismissed
 from customer_core.services.inbound import SPAM, VIP, Inbound, Resolution
 from customer_core.services.merging import CustomerMerging, SuspectMerge
 from customer_core.services.resolver import InboundResolver
@@ -64,10 +67,16 @@ __all__ = ["DuplicateReport", "IdentityService", "Inbound", "Resolution"]
 
 @attrs.frozen
 class DuplicateReport:
-    """Exact clusters and scored suggestions, each with its evidence."""
+    """Exact clusters and scored suggestions, each with its evidence; company groups apart.
+
+    ``groups`` are companies that share a CNPJ root (evidence
+    ``same_cnpj_root``): branches of one company, different customers of one
+    group, listed for review but never duplicates of each other.
+    """
 
     clusters: tuple[Cluster, ...]
     suggestions: tuple[Suggestion, ...]
+    groups: tuple[Cluster, ...] = ()
 
 
 class IdentityService(ServiceBase):
@@ -98,6 +107,7 @@ class IdentityService(ServiceBase):
         )
         self._inbound = InboundResolver(self._deps, language_detector)
         self._merging = CustomerMerging(self._deps)
+        self._decisions = DuplicateDecisions(self._deps)
 
     @property
     def language_detector(self) -> LanguageDetector | None:
@@ -220,16 +230,27 @@ class IdentityService(ServiceBase):
         """The exact clusters among the customers the actor can see, ordered by ids.
 
         Those of :func:`~customer_core.domain.matching.duplicates.exact_clusters`
-        (a shared phone line, a CNPJ root) and the pairs an inbound message
-        tied together (``inbound_conflict``): the clusters of
-        :meth:`duplicate_report`, without its scored suggestions. Storage
-        reads them from its identity index, so no customer is loaded.
+        (a line shared by holders the conflicting-evidence rule does not keep
+        apart) and the pairs an inbound message tied together
+        (``inbound_conflict``): the clusters of :meth:`duplicate_report`,
+        without its scored suggestions and its company groups. Storage reads
+        them from its identity index, so only the customers sharing a line
+        are loaded. A cluster every pair of which was dismissed
+        (:meth:`dismiss`) is left out.
         """
         with self.uow_factory() as uow:
-            return self._exact_clusters(uow, self._scope(uow, tenant_id, actor))
+            scope = self._scope(uow, tenant_id, actor)
+            clusters, _ = self._exact_clusters(uow, scope)
+            dismissed = DismissedPairs(uow.dismissals.in_force(tenant_id))
+        return without_dismissed(dismissed, clusters, ())[0]
 
-    def _exact_clusters(self, uow: UnitOfWork, scope: VisibilityScope) -> tuple[Cluster, ...]:
-        clusters = list(uow.customers.exact_clusters(scope))
+    def _exact_clusters(
+        self, uow: UnitOfWork, scope: VisibilityScope
+    ) -> tuple[tuple[Cluster, ...], tuple[Cluster, ...]]:
+        """The duplicate clusters and the company groups (a shared CNPJ root), by ids."""
+        found = uow.customers.exact_clusters(scope)
+        groups = [c for c in found if c.evidence[0].kind == "same_cnpj_root"]
+        clusters = [c for c in found if c.evidence[0].kind != "same_cnpj_root"]
         clusters += [
             Cluster(
                 tuple(sorted((h.customer_id, h.other_id))),
@@ -237,14 +258,18 @@ class IdentityService(ServiceBase):
             )
             for h in uow.hints.list_visible(scope)
         ]
-        return tuple(sorted(clusters, key=lambda c: c.ids))
+        return tuple(sorted(clusters, key=lambda c: c.ids)), tuple(groups)
 
     def duplicate_report(
         self, tenant_id: str, actor: Actor, /, *, threshold: float = 0.6
     ) -> DuplicateReport:
-        """Exact clusters and scored suggestions among the customers the actor can see.
+        """Exact clusters, scored suggestions and company groups among the visible customers.
 
-        ``threshold`` is the lowest score (0 to 1) a suggestion needs.
+        ``threshold`` is the lowest score (0 to 1) a suggestion needs. Pairs
+        someone dismissed (:meth:`dismiss`) are not suggested again, and a
+        cluster or group every pair of which was dismissed is left out.
+        Companies sharing a CNPJ root are listed as ``groups``, never as
+        duplicates: record them with ``dismiss(..., kind="same_group")``.
         """
         number = isinstance(threshold, (int, float)) and not isinstance(threshold, bool)
         if not number or not 0 <= threshold <= 1:  # also refuses NaN
@@ -255,9 +280,52 @@ class IdentityService(ServiceBase):
             )
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
-            clusters = self._exact_clusters(uow, scope)
+            clusters, groups = self._exact_clusters(uow, scope)
+            dismissed = DismissedPairs(uow.dismissals.in_force(tenant_id))
             customers = self._visible_records(uow, scope)
-        return DuplicateReport(clusters, tuple(suggest_duplicates(customers, threshold=threshold)))
+        suggestions = suggest_duplicates(customers, threshold=threshold)
+        shown, suggested = without_dismissed(dismissed, clusters, suggestions)
+        return DuplicateReport(shown, suggested, without_dismissed(dismissed, groups, ())[0])
+
+    # -- decisions: DuplicateDecisions -----------------------------------------
+
+    def dismiss(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_ids: Sequence[str],
+        /,
+        reason: str,
+        *,
+        kind: DismissalKind | str = DismissalKind.NOT_DUPLICATE,
+    ) -> Dismissal:
+        """Record that these customers are not duplicates, with who, when and why.
+
+        The duplicate report stops suggesting any pair of them, and hides an
+        exact cluster once every pair in it is dismissed. ``kind`` is
+        ``"not_duplicate"`` (twins, a father and son...) or ``"same_group"``:
+        different customers of one group, companies whose CNPJs share a root
+        (branches). Every customer must be visible to the actor, who needs
+        the right to merge. Undo it with :meth:`undo_dismissal`.
+        """
+        return self._decisions.dismiss(tenant_id, actor, customer_ids, reason, kind)
+
+    def undo_dismissal(self, tenant_id: str, actor: Actor, dismissal_id: str, /) -> Dismissal:
+        """Reverse a dismissal: the report may suggest its customers again.
+
+        The dismissal is kept, marked undone (``undone_at``, ``undone_by``);
+        undoing it twice is refused with ``already_undone``.
+        """
+        return self._decisions.undo(tenant_id, actor, dismissal_id)
+
+    def dismissals(
+        self, tenant_id: str, actor: Actor, /, *, undone: bool = False
+    ) -> tuple[Dismissal, ...]:
+        """The dismissals in force (with ``undone``, the undone ones too), oldest first.
+
+        Only those whose customers the actor can all see are listed.
+        """
+        return self._decisions.list(tenant_id, actor, undone)
 
     # -- merges: CustomerMerging ---------------------------------------------
 

@@ -37,6 +37,7 @@ from customer_core.domain.values.tax_id import Cpf
 from customer_core.errors import DuplicateIdentity, NotFound, VersionConflict
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing import strategies
+from customer_core.testing.contract_dismissals import DismissalsContract
 from customer_core.testing.contract_duplicates import DuplicatesContract
 from customer_core.testing.contract_ids import ServiceIdsContract
 from customer_core.testing.contract_phones import PhoneLinesContract
@@ -53,7 +54,11 @@ def _customer(tenant: str, name: str = "Ana Lima", **fields: Any) -> Customer:
 
 
 class StorageContract(
-    VisibilityContract, DuplicatesContract, ServiceIdsContract, PhoneLinesContract
+    VisibilityContract,
+    DuplicatesContract,
+    DismissalsContract,
+    ServiceIdsContract,
+    PhoneLinesContract,
 ):
     """Behaviour every storage adapter must have. Override ``uow_factory``."""
 
@@ -425,7 +430,14 @@ class StorageContract(
 
         def refused_outside_the_block() -> None:
             outside = "use the unit of work in a with block"
-            for repository in ("customers", "portfolios", "lists", "merges", "hints"):
+            for repository in (
+                "customers",
+                "portfolios",
+                "lists",
+                "merges",
+                "hints",
+                "dismissals",
+            ):
                 with pytest.raises(RuntimeError, match=outside):
                     getattr(uow, repository)
             with pytest.raises(RuntimeError, match=outside):

@@ -35,6 +35,8 @@ NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=timezone.utc)
 _PHONES = ("11 98765-4321", "11 3333-4444", "21 99876-5432")
 _WHATSAPP = ("5511987654321", "551187654321", "551133334444", "5521998765432", "12345678")
 _CNPJS = ("11.222.333/0001-81", "11.222.333/0002-62", "11.444.777/0001-61")
+#: Names one customer can have, and others the conflicting-evidence rule keeps apart.
+_NAMES = ("Ana Lima", "Ana M. Lima", "Ana Lima Júnior", "Bruno Lima")
 
 
 @st.composite
@@ -64,6 +66,7 @@ def _tenants(draw: st.DrawFn) -> list[dict[str, Any]]:
                 "whatsapp": fresh(draw(st.lists(st.sampled_from(_WHATSAPP), max_size=2)), whatsapp),
                 "tax_id": Cnpj.parse(cnpj[0]) if cnpj else None,
                 "portfolio": draw(st.sampled_from((None, "mine", "other"))),
+                "name": draw(st.sampled_from(_NAMES)),
             }
         )
     return people
@@ -110,6 +113,11 @@ class _Tenant:
             # Two CPFs with the same first 8 digits: a CPF has no root.
             self._new("h-cpf", tax_id=Cpf.parse("529.982.247-25")),
             self._new("h-cpf2", tax_id=Cpf.parse("52998224" + "8" + cpf_check_digits("529982248"))),
+            # One line, holders the conflicting-evidence rule keeps apart: no cluster.
+            self._new("i-mother", phones=("51 99123-0000",), name="Maria Souza"),
+            self._new("i-daughter", whatsapp=("5551991230000",), name="Joana Souza"),
+            self._new("j-father", phones=("51 99123-1111",), name="José Pereira"),
+            self._new("j-son", whatsapp=("5551991231111",), name="José Pereira Júnior"),
         ]
         self._store(uow_factory, self.customers)
 
@@ -130,18 +138,20 @@ class _Tenant:
             kind=fields["kind"],
             tax_id=fields["tax_id"],
             portfolio_id=portfolio,
+            name=fields["name"],
         )
 
     def _new(
         self,
-        name: str,
+        label: str,
         *,
         phones: tuple[str, ...] = (),
         whatsapp: tuple[str, ...] = (),
+        name: str = "Ana Lima",
         **fields: Any,
     ) -> Customer:
         return Customer.create(
-            id=f"{name}-{uuid.uuid4().hex[:6]}",
+            id=f"{label}-{uuid.uuid4().hex[:6]}",
             tenant_id=self.tenant,
             name=name,
             now=NOW,
@@ -150,8 +160,8 @@ class _Tenant:
             **fields,
         )
 
-    def id(self, name: str) -> str:
-        return next(c.id for c in self.customers if c.name == name)
+    def id(self, label: str) -> str:
+        return next(c.id for c in self.customers if c.id.rpartition("-")[0] == label)
 
     def scopes(self) -> list[VisibilityScope]:
         t = self.tenant

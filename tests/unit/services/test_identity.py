@@ -278,7 +278,11 @@ def test_duplicate_report_clusters_and_suggestions() -> None:
     report = identity.duplicate_report(T, ADMIN)
     cluster_sets = {(frozenset(c.ids), c.evidence[0].kind) for c in report.clusters}
     assert (frozenset({a.id, b.id}), "same_phone_line") in cluster_sets
-    assert (frozenset({hq.id, branch.id}), "same_cnpj_root") in cluster_sets
+    # Branches of one company are a group, not duplicates.
+    assert not any(kind == "same_cnpj_root" for _, kind in cluster_sets)
+    assert [(g.ids, g.evidence[0].kind) for g in report.groups] == [
+        ((hq.id, branch.id), "same_cnpj_root")
+    ]
     pairs = {s.ids: s for s in report.suggestions}
     assert (a.id, b.id) in pairs
     kinds = [e.kind for e in pairs[(a.id, b.id)].evidence]

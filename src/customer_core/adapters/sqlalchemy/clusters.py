@@ -5,8 +5,8 @@ the keys that visible customers *share*: a phone line held by several (a
 WhatsApp id is stored as its line), a CNPJ root held by several. Two
 set-based queries on ``customer_identities`` find just those, with the
 visibility scope in their ``WHERE``; the customers sharing a line are loaded
-(whether they hold it as a WhatsApp id is in the record, not in the index),
-and the domain function builds the clusters, so the rule lives in one place
+(whether they hold it as a WhatsApp id is in the record, not in the index,
+and their names decide whether they can be one customer), and the domain function builds the clusters, so the rule lives in one place
 for every adapter.
 
 Rebuilding every customer from its document to extract these keys cost about
@@ -24,6 +24,7 @@ from customer_core.adapters.sqlalchemy.mapping import LOADED, customer_from_row
 from customer_core.adapters.sqlalchemy.queries import visible
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
 from customer_core.domain.matching.duplicates import ClusterKeys
+from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.customer import CustomerKind, IdentityKind
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.tax_id import CNPJ_ROOT_LENGTH
@@ -81,7 +82,7 @@ def cluster_keys(connection: Connection, scope: VisibilityScope, /) -> list[Clus
     found: dict[str, ClusterKeys] = {}
     for row in connection.execute(_sharing_a_line(scope)).mappings():
         customer = customer_from_row(row)
-        found[customer.id] = ClusterKeys.of(customer)
+        found[customer.id] = attrs.evolve(ClusterKeys.of(customer), record=MatchRecord.of(customer))
     for customer_id, kind, root in connection.execute(_shared_roots(scope)):
         keys = found.get(customer_id) or ClusterKeys(customer_id, kind == _COMPANY)
         found[customer_id] = attrs.evolve(keys, cnpj_root=root)

@@ -14,8 +14,8 @@ never collide unless their match keys say so, nor ``loja`` and ``loja ``.
 Id and key columns are :class:`IdText`, which binds nothing but text.
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
-['customer_identities', 'customers', 'duplicate_hints', 'identity_claims', 'identity_lists',
- 'merges', 'outbox', 'portfolio_members', 'portfolios']
+['customer_identities', 'customers', 'dismissal_members', 'dismissals', 'duplicate_hints',
+ 'identity_claims', 'identity_lists', 'merges', 'outbox', 'portfolio_members', 'portfolios']
 >>> customer_identities.primary_key.name
 'pk_customer_identities'
 """
@@ -55,6 +55,8 @@ __all__ = [
     "UtcDateTime",
     "customer_identities",
     "customers",
+    "dismissal_members",
+    "dismissals",
     "document_type",
     "duplicate_hints",
     "identity_claims",
@@ -346,5 +348,37 @@ duplicate_hints = Table(
     Column("other_id", IdText(ID), nullable=False),
     Column("noted_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "lower_id", "upper_id", "reason"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# Decisions that customers are not duplicates (migration 0008). Kept when
+# undone (undone_at, undone_by), for the audit. No foreign key to customers:
+# a decision outlives a merge or a deletion of one of its customers.
+dismissals = Table(
+    "dismissals",
+    metadata,
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("id", IdText(ID), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("actor_id", IdText(ID), nullable=False),
+    Column("dismissed_at", UtcDateTime(), nullable=False),
+    Column("undone_at", UtcDateTime()),
+    Column("undone_by", IdText(ID)),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# The customers of each dismissal, one row each; the report looks them up by
+# dismissal, visibility checks them by customer.
+dismissal_members = Table(
+    "dismissal_members",
+    metadata,
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("dismissal_id", IdText(ID), nullable=False),
+    Column("customer_id", IdText(ID), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "dismissal_id", "customer_id"),
+    ForeignKeyConstraint(["tenant_id", "dismissal_id"], ["dismissals.tenant_id", "dismissals.id"]),
+    Index(None, "tenant_id", "customer_id"),
     **MYSQL_TABLE_OPTIONS,
 )

@@ -44,6 +44,7 @@ from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from customer_core.adapters.sqlalchemy.dismissals import SqlDismissals
 from customer_core.adapters.sqlalchemy.engine import (
     SQLITE_BEGIN,
     SQLITE_BUSY_TIMEOUT_MS,
@@ -188,6 +189,10 @@ class _Repositories:
     def hints(self) -> SqlDuplicateHints:
         return SqlDuplicateHints(self._connection, before_write=self._before_write)
 
+    @cached_property
+    def dismissals(self) -> SqlDismissals:
+        return SqlDismissals(self._connection, before_write=self._before_write)
+
 
 class SqlUnitOfWork:
     """A transaction on one connection; rolls back unless :meth:`commit` is called.
@@ -236,6 +241,10 @@ class SqlUnitOfWork:
     @property
     def hints(self) -> SqlDuplicateHints:
         return self._open_repositories().hints
+
+    @property
+    def dismissals(self) -> SqlDismissals:
+        return self._open_repositories().dismissals
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._connection is not None:

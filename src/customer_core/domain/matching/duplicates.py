@@ -26,9 +26,15 @@ How a suggestion is made:
    ``max_block`` is sorted by name sound and compared within a sliding
    ``window``, so the cost grows about linearly with the tenant.
 3. **Rules**: different tax ids (two CPFs, a CPF and a CNPJ, two CNPJs) are
-   never suggested (branches are a cluster instead). A similar name is
+   never suggested (branches are a group instead). A similar name is
    required, unless the tax id is the same. A similar name alone is never
-   enough: contact evidence must add at least ``min_corroboration``.
+   enough: contact evidence must add at least ``min_corroboration``. What
+   the conflicting-evidence rule
+   (:func:`~customer_core.domain.matching.evidence.conflicting_evidence`)
+   keeps apart is never suggested, however high it scores: a person and a
+   company, a *Júnior* on one side only, names that are not
+   :func:`~customer_core.domain.matching.names.names_compatible` (only the
+   same CPF or CNPJ on both is shown anyway, an exclusive key held twice).
 4. **Score**: the sum of the weights, clipped to 0..1. Every piece of evidence
    is listed with what it added (:class:`MatchingPolicy` holds the weights):
 
@@ -97,6 +103,7 @@ from itertools import combinations
 from rapidfuzz.distance import OSA, Levenshtein
 
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
+from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.names import _best_name, name_similarity
 from customer_core.domain.matching.records import (
     _FREE_MAIL,
@@ -503,6 +510,17 @@ def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
     return holders
 
 
+def _kept_apart(a: MatchRecord, b: MatchRecord) -> bool:
+    """Whether the conflicting-evidence rule says ``a`` and ``b`` are different customers.
+
+    One CPF or CNPJ on two records is the exception: an exclusive key held
+    twice is a mistake a person must see, whatever the names say.
+    """
+    if a.tax_id is not None and a.tax_id == b.tax_id:
+        return False
+    return conflicting_evidence(a, b) is not None
+
+
 def suggest_duplicates(
     customers: Iterable[Customer | MatchRecord],
     /,
@@ -536,6 +554,10 @@ def suggest_duplicates(
         ):
             continue
         suggestion = score_pair(records[i], records[j], policy=policy, holders=holders)
-        if suggestion is not None and suggestion.score >= threshold:
+        if (
+            suggestion is not None
+            and suggestion.score >= threshold
+            and not _kept_apart(records[i], records[j])
+        ):
             suggestions.append(suggestion)
     return sorted(suggestions, key=lambda s: (-s.score, s.ids))
