@@ -52,7 +52,7 @@ import functools
 import inspect
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from customer_core.errors import Code, InvalidValue
@@ -148,12 +148,9 @@ def _member_of(kind: type[enum.Enum], field: str) -> Check:
 
 def _listed(field: str) -> Check:
     def check(value: object) -> object:
-        if isinstance(value, str | bytes | bytearray | Mapping):
+        if not isinstance(value, Iterable) or isinstance(value, str | bytes | bytearray | Mapping):
             raise _refuse(field, f"expected a list, not {_type_name(value)}")
-        try:
-            return tuple(value)  # type: ignore[call-overload]
-        except TypeError:
-            raise _refuse(field, f"expected a list, not {_type_name(value)}") from None
+        return tuple(value)
 
     return check
 
