@@ -158,7 +158,7 @@ class World:
     def state(self) -> object:
         storage = self.core.storage
         if isinstance(storage, MemoryStore):
-            events = len(storage.outbox)  # every tenant's: stricter, and cheap
+            events: int | None = len(storage.outbox)  # every tenant's: stricter, cheap
         else:
             assert isinstance(storage, SqlStorage)
             with storage.engine.connect() as connection:
