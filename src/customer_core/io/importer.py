@@ -33,6 +33,7 @@ from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
+from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
@@ -209,6 +210,12 @@ class Importer(ServiceBase):
             if assign_to_importer is None
             else assign_to_importer
         )
+        if assign:  # new records only, to the importer: the domain's rule says who may
+            check_reassignment(
+                actor,
+                self.preset.access,
+                Reassignment(responsible=True, responsible_id=actor.user_id, new_record=True),
+            )
         with ExitStack() as stack:
             stream: IO[bytes] = (
                 stack.enter_context(open(source, "rb"))
