@@ -35,6 +35,7 @@ from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory
 from customer_core.services.identity import IdentityService
 from customer_core.services.portfolios import PortfolioService
+from customer_core.services.privacy import PrivacyService, RetentionHold
 
 __all__ = ["DEFAULT_URL", "CustomerCore", "connect"]
 
@@ -56,6 +57,7 @@ class CustomerCore:
     identity: IdentityService
     importer: Importer
     exporter: Exporter
+    privacy: PrivacyService
 
     @classmethod
     def over(
@@ -70,6 +72,8 @@ class CustomerCore:
         hasher: PasswordHasher | None = None,
         tax_registry: TaxIdRegistry | None = None,
         publisher: EventPublisher | None = None,
+        privacy_key: bytes | None = None,
+        retention_hold: RetentionHold | None = None,
     ) -> CustomerCore:
         """The services wired over a storage you opened yourself.
 
@@ -81,6 +85,10 @@ class CustomerCore:
         ``ids``, ``hasher``, ``tax_registry`` and ``publisher``, those given or
         else the standard ones of :mod:`customer_core.defaults`;
         ``language_detector`` goes to :class:`~customer_core.services.IdentityService`.
+        ``privacy_key`` (the HMAC key erased spammers stay blocked by: bytes
+        from outside the database) and ``retention_hold`` (the host's legal
+        holds) go to :class:`~customer_core.services.PrivacyService`
+        (docs/privacy.md), the key to the identity service's inbound too.
 
         >>> from customer_core.adapters.memory import MemoryStore
         >>> core = CustomerCore.over(MemoryStore(), preset=presets.OMNICHANNEL)
@@ -103,24 +111,37 @@ class CustomerCore:
                 publisher=publisher,
             )
 
+        identity = IdentityService(
+            storage,
+            preset=preset,
+            language_detector=language_detector,
+            clock=clock,
+            ids=ids,
+            hasher=hasher,
+            tax_registry=tax_registry,
+            publisher=publisher,
+        )
+        identity.privacy_key = privacy_key
         return cls(
             storage=storage,
             preset=preset,
             customers=wired(CustomerService),
             directory=wired(CustomerDirectory),
             portfolios=wired(PortfolioService),
-            identity=IdentityService(
+            identity=identity,
+            importer=wired(Importer),
+            exporter=wired(Exporter),
+            privacy=PrivacyService(
                 storage,
                 preset=preset,
-                language_detector=language_detector,
                 clock=clock,
                 ids=ids,
                 hasher=hasher,
                 tax_registry=tax_registry,
                 publisher=publisher,
+                privacy_key=privacy_key,
+                retention_hold=retention_hold,
             ),
-            importer=wired(Importer),
-            exporter=wired(Exporter),
         )
 
     def close(self) -> None:
@@ -142,6 +163,8 @@ def connect(
     hasher: PasswordHasher | None = None,
     tax_registry: TaxIdRegistry | None = None,
     publisher: EventPublisher | None = None,
+    privacy_key: bytes | None = None,
+    retention_hold: RetentionHold | None = None,
 ) -> CustomerCore:
     """Open a storage and wire the services.
 
@@ -150,7 +173,8 @@ def connect(
     ``customer-core[sql]``). With ``upgrade`` the schema is migrated to the
     latest version first. The other options are those of
     :meth:`CustomerCore.over`: ``clock``, ``ids``, ``hasher``,
-    ``tax_registry`` and ``publisher`` go to every service.
+    ``tax_registry`` and ``publisher`` go to every service; ``privacy_key``
+    and ``retention_hold`` to :class:`~customer_core.services.PrivacyService`.
     """
     if not isinstance(url, str):
         raise InvalidValue("the database URL is text", code=Code.INVALID_VALUE, field="url")
@@ -166,6 +190,8 @@ def connect(
         hasher=hasher,
         tax_registry=tax_registry,
         publisher=publisher,
+        privacy_key=privacy_key,
+        retention_hold=retention_hold,
     )
 
 

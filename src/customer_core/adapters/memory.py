@@ -27,6 +27,7 @@ from types import TracebackType
 
 from customer_core.adapters.memory_customers import MemoryCustomerRepository
 from customer_core.adapters.memory_identities import IdentityTables
+from customer_core.adapters.memory_privacy import MemoryAuditLog, MemoryConsents
 from customer_core.adapters.memory_records import (
     HintKey,
     ListEntry,
@@ -39,6 +40,7 @@ from customer_core.adapters.memory_staging import Staging, TenantKey
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.privacy import AuditEntry, Consent
 from customer_core.domain.model.records import DuplicateHint, MergeRecord
 from customer_core.errors import CustomerCoreError
 
@@ -57,6 +59,8 @@ class MemoryStore:
         self.lists: dict[ListEntry, str | None] = {}
         self.merges: dict[TenantKey, MergeRecord] = {}
         self.hints: dict[HintKey, DuplicateHint] = {}
+        self.audit: dict[TenantKey, AuditEntry] = {}
+        self.consents: dict[TenantKey, Consent] = {}
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -78,6 +82,8 @@ class _Transaction:
         self.portfolios = MemoryPortfolioRepository(staging, store.portfolios, self.customers)
         self.merges = MemoryMerges(staging, store.merges)
         self.hints = MemoryDuplicateHints(staging, store.hints, self.customers)
+        self.audit = MemoryAuditLog(staging, store.audit)
+        self.consents = MemoryConsents(staging, store.consents)
 
 
 class MemoryUnitOfWork:
@@ -127,6 +133,14 @@ class MemoryUnitOfWork:
     @property
     def hints(self) -> MemoryDuplicateHints:
         return self._open().hints
+
+    @property
+    def audit(self) -> MemoryAuditLog:
+        return self._open().audit
+
+    @property
+    def consents(self) -> MemoryConsents:
+        return self._open().consents
 
     def __enter__(self) -> MemoryUnitOfWork:
         if self._in_block:

@@ -56,6 +56,7 @@ from customer_core.ports import (
 )
 from customer_core.services.base import ServiceBase, check_tenant
 from customer_core.services.inbound import SPAM, VIP, Inbound, Resolution
+from customer_core.domain.model.privacy import check_secret
 from customer_core.services.merging import CustomerMerging, SuspectMerge
 from customer_core.services.resolver import InboundResolver
 
@@ -107,6 +108,16 @@ class IdentityService(ServiceBase):
     @language_detector.setter
     def language_detector(self, detector: LanguageDetector | None) -> None:
         self._inbound.language_detector = detector
+
+    @property
+    def privacy_key(self) -> bytes | None:
+        """The host's HMAC key: an erased spammer's identifiers stay blocked by it
+        (:meth:`PrivacyService.erase <customer_core.services.PrivacyService.erase>`)."""
+        return self._inbound.privacy_key
+
+    @privacy_key.setter
+    def privacy_key(self, key: bytes | None) -> None:
+        self._inbound.privacy_key = check_secret(key)
 
     # -- inbound: InboundResolver -------------------------------------------
 

@@ -18,6 +18,7 @@ set up here, once per engine:
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ __all__ = [
     "gather_statistics",
     "is_configured",
     "statistics_outdated",
+    "truncate_wal",
     "upgrade",
 ]
 
@@ -114,6 +116,10 @@ def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> No
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        # Deleted rows are overwritten with zeros, not just unlinked: an
+        # erased person must not be readable from the file (LGPD). Set
+        # explicitly: builds differ in their default.
+        cursor.execute("PRAGMA secure_delete = ON")
     finally:
         cursor.close()
 
@@ -135,6 +141,30 @@ def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         cursor.execute(f"PRAGMA journal_size_limit = {SQLITE_WAL_SIZE_LIMIT}")
     finally:
         cursor.close()
+
+
+#: How many times an erasure's checkpoint is tried while readers hold the log.
+SQLITE_CHECKPOINT_ATTEMPTS = 50
+
+
+def truncate_wal(engine: Engine, /, *, attempts: int = SQLITE_CHECKPOINT_ATTEMPTS) -> bool:
+    """``PRAGMA wal_checkpoint(TRUNCATE)``, retried while readers block it; True once done.
+
+    A reader holding an old snapshot keeps the pages it may read in the
+    write-ahead log, so the checkpoint cannot finish until it ends; the wait
+    between attempts grows from 10 ms to 200 ms (about 8 s in all).
+    """
+    if engine.dialect.name != "sqlite" or _in_memory(engine.url):
+        return True
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None  # an open connection has its driver connection
+        for attempt in range(attempts):
+            busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return True
+            time.sleep(min(0.01 * (attempt + 1), 0.2))
+    return False
 
 
 def _sqlite_begin(connection: Connection) -> None:
