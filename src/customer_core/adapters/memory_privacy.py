@@ -52,13 +52,15 @@ class MemoryConsents:
         for consent in self._consents.in_tenant(tenant_id).values():
             if consent.purpose == purpose and consent.customer_id in wanted:
                 in_force = consent.revoked_at is None
-                result[consent.customer_id] = not in_force and result.get(
-                    consent.customer_id, True
-                )
+                result[consent.customer_id] = not in_force and result.get(consent.customer_id, True)
         return result
 
     def forget(self, tenant_id: str, customer_id: str, /) -> int:
-        mine = [k for k, c in self._consents.in_tenant(tenant_id).items() if c.customer_id == customer_id]
+        mine = [
+            k
+            for k, c in self._consents.in_tenant(tenant_id).items()
+            if c.customer_id == customer_id
+        ]
         for key in mine:
             self._consents.remove(key)
         return len(mine)

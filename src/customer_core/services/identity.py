@@ -41,6 +41,7 @@ from customer_core.domain.matching.duplicates import (
 from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.privacy import check_secret
 from customer_core.domain.model.records import MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.errors import Code, InvalidValue
@@ -56,7 +57,6 @@ from customer_core.ports import (
 )
 from customer_core.services.base import ServiceBase, check_tenant
 from customer_core.services.inbound import SPAM, VIP, Inbound, Resolution
-from customer_core.domain.model.privacy import check_secret
 from customer_core.services.merging import CustomerMerging, SuspectMerge
 from customer_core.services.resolver import InboundResolver
 

@@ -67,7 +67,6 @@ RetentionHold = Callable[[str, str], "str | None"]
 ANONYMIZED_NAME = "Anonimizado"
 
 
-
 @attrs.frozen
 class Erasure:
     """What an erasure removed: counts only (the person is gone)."""
@@ -89,7 +88,7 @@ def _hold(value: object) -> RetentionHold | None:
             code=Code.INVALID_VALUE,
             field="retention_hold",
         )
-    return value  # type: ignore[return-value]  # checked callable above
+    return value
 
 
 class PrivacyService(ServiceBase):
@@ -176,7 +175,7 @@ class PrivacyService(ServiceBase):
             merges = uow.merges.forget(tenant_id, customer_id)
             hints = uow.hints.forget(tenant_id, customer_id)
             consents = uow.consents.forget(tenant_id, customer_id)
-            counts = {
+            counts: dict[str, int] = {
                 "identifiers": len(keys),
                 "kept_shared": kept,
                 "blocklisted": blocklisted,
@@ -184,7 +183,7 @@ class PrivacyService(ServiceBase):
                 "hints": hints,
                 "consents": consents,
             }
-            details = {**counts, **({"reason": why} if why else {})}
+            details: dict[str, str | int] = {**counts, **({"reason": why} if why else {})}
             uow.record(self._new_event("customer.erased", actor, tenant_id, customer_id, **details))
             self._audit(uow, actor, tenant_id, customer_id, "privacy.erase", **details)
             self._commit(uow)
@@ -288,7 +287,13 @@ class PrivacyService(ServiceBase):
             )
             uow.consents.add(consent)
             self._audit(
-                uow, actor, tenant_id, customer_id, "consent.grant", purpose=name, consent=consent.id
+                uow,
+                actor,
+                tenant_id,
+                customer_id,
+                "consent.grant",
+                purpose=name,
+                consent=consent.id,
             )
             self._commit(uow)
         return consent
@@ -316,9 +321,7 @@ class PrivacyService(ServiceBase):
         now = self.clock.now()
         with self.uow_factory() as uow:
             self._visible(uow, tenant_id, actor, customer_id)
-            current = [
-                c for c in uow.consents.about(tenant_id, customer_id) if c.purpose == name
-            ]
+            current = [c for c in uow.consents.about(tenant_id, customer_id) if c.purpose == name]
             revoke = attrs.evolve
             changed = [
                 revoke(c, revoked_at=now, revocation_source=given, revocation_evidence=proof)
@@ -345,7 +348,13 @@ class PrivacyService(ServiceBase):
                 uow.consents.add(opt_out)
                 changed = [opt_out]
             self._audit(
-                uow, actor, tenant_id, customer_id, "consent.revoke", purpose=name, count=len(changed)
+                uow,
+                actor,
+                tenant_id,
+                customer_id,
+                "consent.revoke",
+                purpose=name,
+                count=len(changed),
             )
             self._commit(uow)
         return changed

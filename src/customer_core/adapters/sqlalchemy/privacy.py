@@ -71,7 +71,7 @@ def _consent_row(consent: Consent) -> dict[str, Any]:
     }
 
 
-def _consent(row: Mapping[str, Any]) -> Consent:
+def _consent(row: Mapping[Any, Any]) -> Consent:
     return Consent(
         tenant_id=row["tenant_id"],
         id=row["id"],
