@@ -25,24 +25,21 @@ customer_core.errors.NotFound: not_found [id]: customer not found
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 
 from customer_core import presets
-from customer_core.domain.model.actor import Actor, Permission
-from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.privacy import (
     AuditEntry,
     Consent,
     LegalBasis,
-    blocked_key,
-    check_evidence,
     check_purpose,
     check_secret,
 )
-from customer_core.errors import Code, InvalidOperation, InvalidValue, PermissionDenied
 from customer_core.ports import (
     Clock,
     EventPublisher,
@@ -50,18 +47,19 @@ from customer_core.ports import (
     PasswordHasher,
     SecureErasure,
     TaxIdRegistry,
-    UnitOfWork,
     UnitOfWorkFactory,
 )
 from customer_core.services.base import ServiceBase
-from customer_core.services.inbound import SPAM, VIP
+from customer_core.services.privacy_consents import ConsentRecords
 from customer_core.services.privacy_export import subject_export
+from customer_core.services.privacy_steps import (
+    KeyRequired,
+    PrivacySteps,
+    RetentionHold,
+    check_hold_function,
+)
 
 __all__ = ["ANONYMIZED_NAME", "Erasure", "PrivacyService", "RetentionHold"]
-
-#: Says why a customer's data must be kept (a fiscal record of a purchase,
-#: a lawsuit), or ``None``: ``hold(tenant_id, customer_id)``.
-RetentionHold = Callable[[str, str], "str | None"]
 
 #: The name an anonymized record gets.
 ANONYMIZED_NAME = "Anonimizado"
@@ -78,17 +76,9 @@ class Erasure:
     merges: int
     hints: int
     consents: int
+    #: Whether the storage overwrote what the deleted rows left
+    #: (:class:`~customer_core.ports.SecureErasure`; True when it has nothing to do).
     storage_purged: bool
-
-
-def _hold(value: object) -> RetentionHold | None:
-    if value is not None and not callable(value):
-        raise InvalidValue(
-            "retention_hold is a function (tenant_id, customer_id) -> reason or None",
-            code=Code.INVALID_VALUE,
-            field="retention_hold",
-        )
-    return value
 
 
 class PrivacyService(ServiceBase):
@@ -122,8 +112,10 @@ class PrivacyService(ServiceBase):
             tax_registry=tax_registry,
             publisher=publisher,
         )
-        self._key = check_secret(privacy_key)
-        self._hold = _hold(retention_hold)
+        self._steps = PrivacySteps(
+            self._deps, check_secret(privacy_key), check_hold_function(retention_hold)
+        )
+        self._consents = ConsentRecords(self._steps)
 
     # -- rights ----------------------------------------------------------------
 
@@ -136,10 +128,10 @@ class PrivacyService(ServiceBase):
         the origin, plus ``other_records``: visible customers sharing one of
         the person's keys under a compatible name, probably the same person.
         """
-        self._check_permission(actor)
+        self._steps.check_permission(actor)
         with self.uow_factory() as uow:
-            customer = self._visible(uow, tenant_id, actor, customer_id)
-            self._audit(uow, actor, tenant_id, customer_id, "privacy.export")
+            customer = self._steps.visible(uow, tenant_id, actor, customer_id)
+            self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.export")
             export = subject_export(uow, self._scope(uow, tenant_id, actor), customer)
             self._commit(uow)
         export["generated_at"] = self.clock.now().isoformat()
@@ -162,15 +154,29 @@ class PrivacyService(ServiceBase):
         personal data; ``reason`` (why, e.g. ``"art18_request"``) is kept in
         both, so it must not hold any.
         """
-        self._check_permission(actor)
-        why = check_purpose(reason) if reason is not None else None
+        self._steps.check_permission(actor)
+        why = check_purpose(reason, "reason") if reason is not None else None
         with self.uow_factory() as uow:
-            customer = self._visible(uow, tenant_id, actor, customer_id)
-        self._check_hold(tenant_id, actor, customer_id, "privacy.erase")
+            self._steps.visible(uow, tenant_id, actor, customer_id)
+        self._steps.check_hold(tenant_id, actor, customer_id, "privacy.erase")
+        try:
+            counts = self._erase(tenant_id, actor, customer_id, why)
+        except KeyRequired:
+            raise self._steps.refuse_without_key(
+                tenant_id, actor, customer_id, "privacy.erase"
+            ) from None
+        purged = True
+        if isinstance(self.uow_factory, SecureErasure):
+            purged = self.uow_factory.purge_freed_space()
+        return Erasure(customer_id, storage_purged=purged, **counts)
+
+    def _erase(
+        self, tenant_id: str, actor: Actor, customer_id: str, why: str | None
+    ) -> dict[str, int]:
         with self.uow_factory() as uow:
-            customer = self._visible(uow, tenant_id, actor, customer_id)
+            customer = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = customer.identity_keys()
-            kept, blocklisted = self._forget_keys(uow, customer, keys, "privacy.erase", actor)
+            kept, blocklisted = self._steps.forget_keys(uow, customer, keys)
             uow.customers.delete(tenant_id, customer_id)
             merges = uow.merges.forget(tenant_id, customer_id)
             hints = uow.hints.forget(tenant_id, customer_id)
@@ -185,12 +191,9 @@ class PrivacyService(ServiceBase):
             }
             details: dict[str, str | int] = {**counts, **({"reason": why} if why else {})}
             uow.record(self._new_event("customer.erased", actor, tenant_id, customer_id, **details))
-            self._audit(uow, actor, tenant_id, customer_id, "privacy.erase", **details)
+            self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.erase", **details)
             self._commit(uow)
-        purged = True
-        if isinstance(self.uow_factory, SecureErasure):
-            purged = self.uow_factory.purge_freed_space()
-        return Erasure(customer_id, storage_purged=purged, **counts)
+        return counts
 
     def anonymize(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
         """Replace every personal value irreversibly; keep the relationship and its dates.
@@ -203,14 +206,25 @@ class PrivacyService(ServiceBase):
         Blocklisted identifiers stay blocked as keyed hashes, as in
         :meth:`erase`. The record is then exempt from required fields.
         """
-        self._check_permission(actor)
+        self._steps.check_permission(actor)
         with self.uow_factory() as uow:
-            self._visible(uow, tenant_id, actor, customer_id)
-        self._check_hold(tenant_id, actor, customer_id, "privacy.anonymize")
+            self._steps.visible(uow, tenant_id, actor, customer_id)
+        self._steps.check_hold(tenant_id, actor, customer_id, "privacy.anonymize")
+        try:
+            saved = self._anonymize(tenant_id, actor, customer_id)
+        except KeyRequired:
+            raise self._steps.refuse_without_key(
+                tenant_id, actor, customer_id, "privacy.anonymize"
+            ) from None
+        if isinstance(self.uow_factory, SecureErasure):
+            self.uow_factory.purge_freed_space()
+        return saved
+
+    def _anonymize(self, tenant_id: str, actor: Actor, customer_id: str) -> Customer:
         with self.uow_factory() as uow:
-            current = self._visible(uow, tenant_id, actor, customer_id)
+            current = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = current.identity_keys()
-            self._forget_keys(uow, current, keys, "privacy.anonymize", actor)
+            self._steps.forget_keys(uow, current, keys)
             now = self.clock.now()
             anonymous = attrs.evolve(
                 current,
@@ -243,10 +257,8 @@ class PrivacyService(ServiceBase):
             uow.record(
                 self._new_event("customer.anonymized", actor, tenant_id, customer_id, **counts)
             )
-            self._audit(uow, actor, tenant_id, customer_id, "privacy.anonymize", **counts)
+            self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.anonymize", **counts)
             self._commit(uow)
-        if isinstance(self.uow_factory, SecureErasure):
-            self.uow_factory.purge_freed_space()
         return saved
 
     # -- consent -----------------------------------------------------------------
@@ -265,38 +277,18 @@ class PrivacyService(ServiceBase):
     ) -> Consent:
         """Record a grant for ``purpose``: where it was given (``source``) and the proof.
 
-        A grant while another is in force for the purpose adds a record too:
-        each grant keeps its own evidence.
+        Anyone who sees the customer may record one. A grant while another is
+        in force for the purpose adds a record too: each keeps its evidence.
         """
-        name = check_purpose(purpose)
-        given = check_evidence(source, "source")[:200]
-        proof = check_evidence(evidence, "evidence")
-        basis = _legal_basis(legal_basis)
-        with self.uow_factory() as uow:
-            self._visible(uow, tenant_id, actor, customer_id)
-            consent = Consent(
-                tenant_id=tenant_id,
-                id=self.ids.new_id(),
-                customer_id=customer_id,
-                purpose=name,
-                legal_basis=basis,
-                granted_at=self.clock.now(),
-                source=given,
-                evidence=proof,
-                actor_id=actor.user_id,
-            )
-            uow.consents.add(consent)
-            self._audit(
-                uow,
-                actor,
-                tenant_id,
-                customer_id,
-                "consent.grant",
-                purpose=name,
-                consent=consent.id,
-            )
-            self._commit(uow)
-        return consent
+        return self._consents.grant(
+            tenant_id,
+            actor,
+            customer_id,
+            purpose=purpose,
+            source=source,
+            evidence=evidence,
+            legal_basis=legal_basis,
+        )
 
     def revoke_consent(
         self,
@@ -315,54 +307,14 @@ class PrivacyService(ServiceBase):
         revocation record is kept anyway (legal basis ``consent``, granted and
         revoked at once), so an opt-out given before any opt-in is honoured.
         """
-        name = check_purpose(purpose)
-        given = check_evidence(source, "source")[:200]
-        proof = check_evidence(evidence, "evidence")
-        now = self.clock.now()
-        with self.uow_factory() as uow:
-            self._visible(uow, tenant_id, actor, customer_id)
-            current = [c for c in uow.consents.about(tenant_id, customer_id) if c.purpose == name]
-            revoke = attrs.evolve
-            changed = [
-                revoke(c, revoked_at=now, revocation_source=given, revocation_evidence=proof)
-                for c in current
-                if c.in_force
-            ]
-            for consent in changed:
-                uow.consents.save(consent)
-            if not changed:
-                opt_out = Consent(
-                    tenant_id=tenant_id,
-                    id=self.ids.new_id(),
-                    customer_id=customer_id,
-                    purpose=name,
-                    legal_basis=LegalBasis.CONSENT,
-                    granted_at=now,
-                    source=given,
-                    evidence=proof,
-                    actor_id=actor.user_id,
-                    revoked_at=now,
-                    revocation_source=given,
-                    revocation_evidence=proof,
-                )
-                uow.consents.add(opt_out)
-                changed = [opt_out]
-            self._audit(
-                uow,
-                actor,
-                tenant_id,
-                customer_id,
-                "consent.revoke",
-                purpose=name,
-                count=len(changed),
-            )
-            self._commit(uow)
-        return changed
+        return self._consents.revoke(
+            tenant_id, actor, customer_id, purpose=purpose, source=source, evidence=evidence
+        )
 
     def consents(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Sequence[Consent]:
         """The customer's consents, oldest grant first (revoked ones included)."""
         with self.uow_factory() as uow:
-            self._visible(uow, tenant_id, actor, customer_id)
+            self._steps.visible(uow, tenant_id, actor, customer_id)
             return list(uow.consents.about(tenant_id, customer_id))
 
     def audit_trail(
@@ -374,111 +326,9 @@ class PrivacyService(ServiceBase):
         readable (it holds no personal data), so it is not checked for
         visibility once the record is gone.
         """
-        self._check_permission(actor)
+        self._steps.check_permission(actor)
         with self.uow_factory() as uow:
             entries = list(uow.audit.about(tenant_id, customer_id))
             if not any(e.action == "privacy.erase" for e in entries):
-                self._visible(uow, tenant_id, actor, customer_id)
+                self._steps.visible(uow, tenant_id, actor, customer_id)
             return entries
-
-    # -- steps ---------------------------------------------------------------------
-
-    def _check_permission(self, actor: Actor) -> None:
-        if isinstance(actor, Actor) and not actor.has(Permission.PRIVACY):
-            raise PermissionDenied(
-                "the privacy permission is needed", code=Code.PERMISSION_DENIED, field="actor"
-            )
-
-    def _visible(self, uow: UnitOfWork, tenant_id: str, actor: Actor, customer_id: str) -> Customer:
-        return uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
-
-    def _audit(
-        self,
-        uow: UnitOfWork,
-        actor: Actor,
-        tenant_id: str,
-        customer_id: str | None,
-        action: str,
-        **details: str | int | bool | None,
-    ) -> None:
-        uow.audit.add(
-            AuditEntry(
-                tenant_id=tenant_id,
-                id=self.ids.new_id(),
-                at=self.clock.now(),
-                actor_id=actor.user_id,
-                action=action,
-                customer_id=customer_id,
-                details=details,
-            )
-        )
-
-    def _refuse(
-        self, tenant_id: str, actor: Actor, customer_id: str, action: str, code: Code, message: str
-    ) -> InvalidOperation:
-        """The refusal, audited in a unit of work of its own (the refused one wrote nothing)."""
-        with self.uow_factory() as uow:
-            self._audit(uow, actor, tenant_id, customer_id, f"{action}_refused", code=code.value)
-            self._commit(uow)
-        return InvalidOperation(message, code=code, field="customer_id")
-
-    def _check_hold(self, tenant_id: str, actor: Actor, customer_id: str, action: str) -> None:
-        reason = self._hold(tenant_id, customer_id) if self._hold is not None else None
-        if reason:
-            raise self._refuse(
-                tenant_id,
-                actor,
-                customer_id,
-                action,
-                Code.RETENTION_HOLD,
-                f"kept under a legal retention hold: {reason}",
-            )
-
-    def _forget_keys(
-        self,
-        uow: UnitOfWork,
-        customer: Customer,
-        keys: Iterable[IdentityKey],
-        action: str,
-        actor: Actor,
-    ) -> tuple[int, int]:
-        """Take the customer's list entries off its keys; blocklisted ones stay as keyed hashes.
-
-        Returns (keys another customer still holds, keys blocklisted by hash).
-        A key someone else holds keeps its plain entries, re-pointed to nobody:
-        its value is still in the database, as that other customer's.
-        """
-        tenant_id = customer.tenant_id
-        keys = tuple(keys)
-        holders = uow.customers.holders(tenant_id, keys)
-        shared = {k for k in keys if set(holders.get(k, ())) - {customer.id}}
-        listed = uow.lists.listed_in(tenant_id, (SPAM, VIP), keys)
-        for name, entries in uow.lists.entries_of(tenant_id, customer.id).items():
-            listed.setdefault(name, set()).update(entries)
-        spam = listed.get(SPAM, set()) - shared
-        if spam and self._key is None:
-            raise self._refuse(
-                tenant_id,
-                actor,
-                customer.id,
-                action,
-                Code.PRIVACY_KEY_REQUIRED,
-                "this customer is blocklisted: erasing it needs the privacy key "
-                "(connect(..., privacy_key=...)) to keep its identifiers blocked",
-            )
-        for name, entries in listed.items():
-            own = entries - shared
-            uow.lists.remove(tenant_id, name, own)
-            uow.lists.add(tenant_id, name, entries & shared, customer_id=None)
-        blocked = {blocked_key(k, self._key) for k in spam} if self._key else set()
-        uow.lists.add(tenant_id, SPAM, blocked, customer_id=None)
-        return len(shared), len(blocked)
-
-
-def _legal_basis(value: object) -> LegalBasis:
-    try:
-        return value if isinstance(value, LegalBasis) else LegalBasis(value)
-    except ValueError as exc:
-        raise InvalidValue(
-            f"unknown legal basis {value!r}", code=Code.INVALID_VALUE, field="legal_basis"
-        ) from exc

@@ -81,23 +81,23 @@ class LegalBasis(enum.Enum):
     CREDIT_PROTECTION = "credit_protection"
 
 
-def check_purpose(value: object) -> str:
+def check_purpose(value: object, field: str = "purpose") -> str:
     """A purpose's name: a :class:`Purpose` or ``snake_case`` text of up to 64 characters."""
     text = value.value if isinstance(value, Purpose) else value
-    if not isinstance(text, str) or not _PURPOSE.match(text):
+    if not isinstance(text, str) or not _PURPOSE.fullmatch(text):
         raise InvalidValue(
-            "a purpose is snake_case text (e.g. 'marketing_email')",
+            f"{field} is snake_case text (e.g. 'marketing_email')",
             code=Code.INVALID_VALUE,
-            field="purpose",
+            field=field,
         )
     return text
 
 
-def check_evidence(value: object, field: str) -> str:
+def check_evidence(value: object, field: str, *, limit: int = _MAX_EVIDENCE) -> str:
     """Text that proves a grant or revocation (a form id, a message id, a signed term)."""
-    if not isinstance(value, str) or not value.strip() or len(value) > _MAX_EVIDENCE:
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
         raise InvalidValue(
-            f"{field} is required text of at most {_MAX_EVIDENCE} characters",
+            f"{field} is required text of at most {limit} characters",
             code=Code.INVALID_VALUE,
             field=field,
         )
