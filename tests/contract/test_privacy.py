@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import pickle
 import random
+import sqlite3
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from sqlalchemy import Engine, select
 from customer_core import Actor, CustomerCore, presets
 from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.sqlalchemy import SqlStorage, create_engine, upgrade
+from customer_core.adapters.sqlalchemy.engine import truncate_wal
 from customer_core.adapters.sqlalchemy.tables import metadata
 from customer_core.errors import (
     Code,
@@ -366,3 +368,26 @@ def test_sqlite_file_and_wal_hold_no_byte_of_the_erased_person(
     held = file_bytes()
     assert [label for label, needle in person.needles().items() if needle in held] == []
     assert b"Ot\xc3\xa1vio Pereira" in held  # the household is still there
+
+
+def test_the_wal_checkpoint_waits_for_readers_then_truncates(
+    sqlite_file: tuple[Path, Engine],
+) -> None:
+    path, engine = sqlite_file
+    core = _core(SqlStorage(engine))
+    tenant = _tenant()
+    dpo = _dpo(tenant)
+    core.customers.register(tenant, dpo, name="Ana Lima")
+    wal = path.with_name(path.name + "-wal")
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM customers").fetchone()  # holds its snapshot
+        core.customers.register(tenant, dpo, name="Bia Souza")  # a commit the reader predates
+        assert truncate_wal(engine, attempts=2) is False
+        assert wal.stat().st_size > 0
+        reader.execute("COMMIT")
+        assert truncate_wal(engine) is True
+        assert wal.stat().st_size == 0
+    finally:
+        reader.close()

@@ -389,6 +389,10 @@ class PortfolioService(ServiceBase):
                 limit=limit,
             )
         wanted = check_purpose(purpose)
+        if not isinstance(require_consent, bool):
+            raise InvalidValue(
+                "require_consent is True or False", code=Code.INVALID_VALUE, field="require_consent"
+            )
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
             visible = [cid for cid in ids if _sees(uow, scope, cid)]

@@ -48,6 +48,7 @@ def _state(store: MemoryStore) -> object:
         ({"source": "x" * 201}, "source"),
         ({"evidence": "form\x00"}, "evidence"),
         ({"evidence": None}, "evidence"),
+        ({"evidence": "form \ud800"}, "evidence"),
         ({"legal_basis": "because"}, "legal_basis"),
     ],
 )

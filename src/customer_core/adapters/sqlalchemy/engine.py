@@ -18,7 +18,6 @@ set up here, once per engine:
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
@@ -143,27 +142,33 @@ def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         cursor.close()
 
 
-#: How many times an erasure's checkpoint is tried while readers hold the log.
-SQLITE_CHECKPOINT_ATTEMPTS = 50
+#: How many times an erasure's checkpoint is tried while readers hold the log,
+#: and how long each try waits for them (SQLite's busy handler), in ms.
+SQLITE_CHECKPOINT_ATTEMPTS = 40
+SQLITE_CHECKPOINT_WAIT_MS = 250
 
 
 def truncate_wal(engine: Engine, /, *, attempts: int = SQLITE_CHECKPOINT_ATTEMPTS) -> bool:
     """``PRAGMA wal_checkpoint(TRUNCATE)``, retried while readers block it; True once done.
 
-    A reader holding an old snapshot keeps the pages it may read in the
-    write-ahead log, so the checkpoint cannot finish until it ends; the wait
-    between attempts grows from 10 ms to 200 ms (about 8 s in all).
+    A reader whose snapshot predates the last commit keeps the pages it may
+    read in the write-ahead log, so the checkpoint cannot finish until it
+    ends. Each try waits :data:`SQLITE_CHECKPOINT_WAIT_MS` for readers (not
+    the writers' long busy timeout): about ten seconds in all by default.
     """
     if engine.dialect.name != "sqlite" or _in_memory(engine.url):
         return True
     with engine.connect() as connection:
         driver = connection.connection.driver_connection
         assert driver is not None  # an open connection has its driver connection
-        for attempt in range(attempts):
-            busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                return True
-            time.sleep(min(0.01 * (attempt + 1), 0.2))
+        driver.execute(f"PRAGMA busy_timeout = {SQLITE_CHECKPOINT_WAIT_MS}")
+        try:
+            for _ in range(attempts):
+                busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return True
+        finally:
+            driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     return False
 
 

@@ -102,6 +102,12 @@ def check_evidence(value: object, field: str, *, limit: int = _MAX_EVIDENCE) -> 
             field=field,
         )
     check_printable(value, field)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: no database stores it
+        raise InvalidValue(
+            f"{field} is not valid Unicode text", code=Code.INVALID_VALUE, field=field
+        ) from exc
     return value.strip()
 
 
