@@ -273,6 +273,16 @@ def test_subject_export_holds_everything_and_nothing_of_other_people(
     core.privacy.grant_consent(
         tenant, dpo, ana.id, purpose="whatsapp_messages", source="chat", evidence="msg 42"
     )
+    shop = core.customers.register(
+        tenant,
+        dpo,
+        name="Quintanilha Doces ME",
+        kind="company",
+        contacts=[
+            {"name": person.name, "phones": [f"11 {person.mobile}"]},
+            {"name": "Rita Souza", "phones": [f"11 {person.mobile}"]},  # shares it: not her
+        ],
+    )
 
     export = core.privacy.export_subject(tenant, dpo, ana.id)
 
@@ -284,6 +294,9 @@ def test_subject_export_holds_everything_and_nothing_of_other_people(
     assert {"kind": "tax_id", "key": person.cpf} in export["identifiers"]
     assert export["other_records"] == [{"customer_id": again.id, "matched_on": ["phone"]}]
     assert export["origin"]["source"] == "staff"
+    assert export["company_contacts"] == [
+        {"company_id": shop.id, "contact_id": shop.contacts[0].id, "matched_on": ["phone"]}
+    ]
     assert [e["action"] for e in export["audit"]] == ["consent.grant", "privacy.export"]
     assert "password_hash" not in export["record"]
 

@@ -25,7 +25,8 @@ import attrs
 from customer_core.domain.matching.names import names_compatible
 from customer_core.domain.model.customer import Customer, CustomerKind
 from customer_core.domain.model.records import MergeRecord
-from customer_core.domain.rules.visibility import VisibilityScope
+from customer_core.domain.matching.search import search_key
+from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.errors import NotFound
 from customer_core.ports import UnitOfWork
 from customer_core.services.inbound import SPAM, VIP
@@ -115,6 +116,35 @@ def _other_records(
     return found
 
 
+def _company_contacts(
+    uow: UnitOfWork, scope: VisibilityScope, customer: Customer
+) -> list[dict[str, Any]]:
+    """Contacts of visible companies that share a phone or e-mail with the subject and
+    have a compatible name: the person as a company's contact.
+
+    Contacts are not in the identity index, so this reads the visible
+    customers page by page (an export is rare; a tenant's customers are not
+    held in memory at once).
+    """
+    phones = {p.match_key for p in customer.phones}
+    emails = {e.match_key for e in customer.emails}
+    found = []
+    after = None
+    while page := uow.customers.find(scope, CustomerFilter(), after=after, limit=500):
+        for company in page:
+            for contact in company.contacts if company.id != customer.id else ():
+                matched = sorted(
+                    {"phone" for p in contact.phones if p.match_key in phones}
+                    | {"email" for e in contact.emails if e.match_key in emails}
+                )
+                if matched and names_compatible(customer.name, contact.name):
+                    found.append(
+                        {"company_id": company.id, "contact_id": contact.id, "matched_on": matched}
+                    )
+        after = (search_key(page[-1]), page[-1].id)
+    return found
+
+
 def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) -> dict[str, Any]:
     """Everything the storage holds on ``customer``, read in ``uow``."""
     tenant_id, customer_id = customer.tenant_id, customer.id
@@ -149,4 +179,7 @@ def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) 
         "duplicate_hints": hints,
         "audit": [plain(e) for e in uow.audit.about(tenant_id, customer_id)],
         "other_records": _other_records(uow, scope, customer),
+        "company_contacts": _company_contacts(uow, scope, customer)
+        if customer.kind is CustomerKind.PERSON and (customer.phones or customer.emails)
+        else [],
     }
