@@ -23,9 +23,9 @@ from typing import Any
 import attrs
 
 from customer_core.domain.matching.names import names_compatible
+from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.customer import Customer, CustomerKind
 from customer_core.domain.model.records import MergeRecord
-from customer_core.domain.matching.search import search_key
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.errors import NotFound
 from customer_core.ports import UnitOfWork
