@@ -126,7 +126,8 @@ class PrivacyService(ServiceBase):
         entries, consents, the merges about them (their own record only),
         duplicate hints (without the other customer), the audit entries and
         the origin, plus ``other_records``: visible customers sharing one of
-        the person's keys under a compatible name, probably the same person.
+        the person's keys under a compatible name, probably the same person,
+        and ``company_contacts``: the person as a visible company's contact.
         """
         self._steps.check_permission(actor)
         with self.uow_factory() as uow:
