@@ -12,7 +12,8 @@ Create Date: 2026-12-06
   purpose, with its legal basis, source and evidence, and its revocation;
   indexed by ``(tenant_id, customer_id, purpose)``.
 
-The tables are written out here, not imported from the live schema.
+The tables are written out here, not imported from the live schema. On
+MariaDB every text column is ``utf8mb4_nopad_bin``, as since 0006.
 """
 
 from __future__ import annotations
@@ -82,6 +83,12 @@ def upgrade() -> None:
         "consents",
         ["tenant_id", "customer_id", "purpose"],
     )
+    if op.get_bind().dialect.name in ("mysql", "mariadb"):
+        # MariaDB gives a JSON column utf8mb4_bin (PAD SPACE) whatever the
+        # table says; converting the table brings it to no-pad, as 0006 did.
+        op.execute(
+            "ALTER TABLE `audit_log` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
+        )
 
 
 def downgrade() -> None:
