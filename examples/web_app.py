@@ -156,7 +156,11 @@ def create_app(
 
     @app.errorhandler(cc.CustomerCoreError)
     def library_error(error: cc.CustomerCoreError) -> tuple[Response, int]:
-        body = {"error": {"code": error.code, "field": error.field, "message": error.message}}
+        body: dict[str, Any] = {
+            "error": {"code": error.code, "field": error.field, "message": error.message}
+        }
+        if isinstance(error, cc.ValidationFailed):  # every problem, for the form to mark
+            body["error"]["errors"] = [e._asdict() for e in error.errors]
         return jsonify(body), status_for(error)
 
     @app.errorhandler(BadRequest)

@@ -58,6 +58,7 @@ from customer_core.errors import (
     CustomerCoreError,
     DuplicateIdentifier,
     DuplicateIdentity,
+    FieldError,
     InvalidAddress,
     InvalidEmail,
     InvalidLanguage,
@@ -73,6 +74,7 @@ from customer_core.errors import (
     PermissionDenied,
     RuleViolation,
     StorageUnavailable,
+    ValidationFailed,
     VersionConflict,
 )
 from customer_core.facade import CustomerCore, connect
@@ -106,6 +108,7 @@ __all__ = [
     "DuplicateIdentity",
     "Email",
     "ExternalId",
+    "FieldError",
     "IdentityKey",
     "IdentityKind",
     "InvalidAddress",
@@ -140,6 +143,7 @@ __all__ = [
     "StorageUnavailable",
     "TaxId",
     "Unset",
+    "ValidationFailed",
     "VersionConflict",
     "Visibility",
     "Website",

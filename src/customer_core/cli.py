@@ -21,6 +21,7 @@ from customer_core.errors import Code, CustomerCoreError, InvalidValue
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
 from customer_core.io.exporter import Exporter
 from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
+from customer_core.messages import ERROR, describe, localize, translate
 
 __all__ = ["main"]
 
@@ -112,7 +113,8 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
     for label, found in (("errors", report.errors), ("values left out", report.warnings)):
         for error in found[: args.show_errors]:
             print(
-                f"  line {error.line} [{error.column or '-'}] {error.code}: {error.message}",
+                f"  line {error.line} [{error.column or '-'}] {error.code}: "
+                f"{localize(error, lang=args.lang)}",
                 file=out,
             )
         if len(found) > args.show_errors:
@@ -246,6 +248,8 @@ def _common(database: str = DEFAULT_URL) -> argparse.ArgumentParser:
         help="grant a permission to the acting user (repeatable)",
     )
     common.add_argument("--preset", default="default", choices=sorted(_PRESETS))
+    # Also after the command; the top-level --lang is the default.
+    common.add_argument("--lang", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
     )
@@ -259,6 +263,10 @@ def _delimiter(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="customer-core", description=__doc__)
+    parser.add_argument(
+        "--lang",
+        help="language of messages: pt-BR or en (default: the locale, LANG/LC_MESSAGES)",
+    )
     common = _common()
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -337,7 +345,11 @@ def main(argv: Sequence[str] | None = None, *, out: IO[str] | None = None) -> in
     try:
         return int(args.run(args, stream))
     except CustomerCoreError as error:
-        print(f"customer-core: error {error}", file=sys.stderr)
+        lang = args.lang
+        print(
+            f"customer-core: {translate(ERROR, lang=lang)} {describe(error, lang=lang)}",
+            file=sys.stderr,
+        )
         return 2
     except (OSError, ImportError) as error:
         print(f"customer-core: error {type(error).__name__}: {error}", file=sys.stderr)

@@ -30,7 +30,8 @@ TypeError: InvalidPhone does not carry the code 'invalid_email' (it carries: 'in
 from __future__ import annotations
 
 import enum
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, NamedTuple
 
 __all__ = [
     "CardinalityExceeded",
@@ -39,6 +40,7 @@ __all__ = [
     "CustomerCoreError",
     "DuplicateIdentifier",
     "DuplicateIdentity",
+    "FieldError",
     "InvalidAddress",
     "InvalidEmail",
     "InvalidLanguage",
@@ -54,6 +56,7 @@ __all__ = [
     "PermissionDenied",
     "RuleViolation",
     "StorageUnavailable",
+    "ValidationFailed",
     "VersionConflict",
 ]
 
@@ -150,6 +153,8 @@ class Code(str, enum.Enum):
     STORAGE_UNAVAILABLE = "storage_unavailable"
     # MissingDependency
     MISSING_DEPENDENCY = "missing_dependency"
+    # ValidationFailed
+    VALIDATION_FAILED = "validation_failed"
 
     def __str__(self) -> str:
         return str.__str__(self)
@@ -437,3 +442,125 @@ class MissingDependency(CustomerCoreError, ImportError):
 
     default_code = Code.MISSING_DEPENDENCY
     codes: ClassVar[frozenset[Code]] = frozenset({Code.MISSING_DEPENDENCY})
+
+
+class FieldError(NamedTuple):
+    """One problem of a validation that reports them all (:class:`ValidationFailed`).
+
+    ``index`` is the position of the item in a list field (the second phone
+    is ``("phones", 1, ...)``), ``None`` for a field that is not a list.
+    """
+
+    field: str | None
+    # The name the issue gives the item; it hides tuple.index, which no caller needs.
+    index: int | None  # type: ignore[assignment]
+    code: Code
+    message: str
+
+
+class ValidationFailed(CustomerCoreError):
+    """Every problem of a registration or an update at once, in :attr:`errors`.
+
+    ``register`` and ``update`` check all their input before refusing it, so
+    a form can mark every wrong field in one round trip: :attr:`errors` holds
+    one :class:`FieldError` ``(field, index, code, message)`` per problem, in
+    the order of the parameters, and :attr:`causes` the errors themselves.
+
+    For callers written against the single errors, the instance is also of
+    the class of its *first* problem and carries that problem's ``code``,
+    ``field`` and ``details``: ``except InvalidPhone`` or ``except
+    MissingRequiredField`` still catch it, and a handler that maps
+    ``error.code`` to a form field still marks the first one. The class's
+    own code, ``validation_failed``, is only the default of one built
+    without causes (by a host).
+
+    >>> phone = InvalidPhone("not a valid phone number", code=Code.INVALID_PHONE, field="phones")
+    >>> city = MissingRequiredField("city is required", code=Code.REQUIRED_FIELD, field="city")
+    >>> failed = ValidationFailed.of([(phone, 1), (city, None)])
+    >>> [tuple(e) for e in failed.errors]  # doctest: +NORMALIZE_WHITESPACE
+    [('phones', 1, <Code.INVALID_PHONE: 'invalid_phone'>, 'not a valid phone number'),
+     ('city', None, <Code.REQUIRED_FIELD: 'required_field'>, 'city is required')]
+    >>> isinstance(failed, InvalidPhone), failed.code, failed.field
+    (True, <Code.INVALID_PHONE: 'invalid_phone'>, 'phones')
+    >>> print(failed)
+    invalid_phone [phones[1]]: not a valid phone number; required_field [city]: city is required
+    """
+
+    default_code = Code.VALIDATION_FAILED
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.VALIDATION_FAILED})
+
+    #: One ``(field, index, code, message)`` per problem, in the order found.
+    errors: tuple[FieldError, ...] = ()
+    #: The errors themselves, aligned with :attr:`errors`.
+    causes: tuple[CustomerCoreError, ...] = ()
+
+    @classmethod
+    def of(cls, problems: Iterable[tuple[CustomerCoreError, int | None]]) -> ValidationFailed:
+        """The failure of ``problems``, ``(error, index)`` pairs (at least one)."""
+        pairs = [pair for error, index in problems for pair in _flat(error, index)]
+        if not pairs:
+            raise ValueError("a validation that failed has at least one problem")
+        first = pairs[0][0]
+        failed = _with_class_of(type(first))(
+            first.message, code=first.code, field=first.field, **first.details
+        )
+        failed.causes = tuple(error for error, _ in pairs)
+        failed.errors = tuple(
+            FieldError(error.field, index, error.code, error.message) for error, index in pairs
+        )
+        return failed
+
+    def __str__(self) -> str:
+        if not self.errors:
+            return super().__str__()
+        return "; ".join(_line(error) for error in self.errors)
+
+    def __reduce__(self) -> Any:
+        if not self.causes:
+            return super().__reduce__()
+        indexes = [error.index for error in self.errors]
+        return (_rebuild_failed, (list(zip(self.causes, indexes, strict=True)),))
+
+
+def _flat(
+    error: CustomerCoreError, index: int | None
+) -> list[tuple[CustomerCoreError, int | None]]:
+    # A failure collected into another one brings its own problems.
+    if isinstance(error, ValidationFailed) and error.causes:
+        return [(cause, e.index) for cause, e in zip(error.causes, error.errors, strict=True)]
+    return [(error, index)]
+
+
+def _line(error: FieldError) -> str:
+    where = error.field or ""
+    if error.index is not None:
+        where = f"{where}[{error.index}]"
+    return f"{error.code}{f' [{where}]' if where else ''}: {error.message}"
+
+
+_FAILED_AS: dict[type[CustomerCoreError], type[ValidationFailed]] = {}
+
+
+def _with_class_of(cls: type[CustomerCoreError]) -> type[ValidationFailed]:
+    """``ValidationFailed`` that is also a ``cls`` (one class per ``cls``, made once)."""
+    if issubclass(cls, ValidationFailed):
+        return cls
+    made = _FAILED_AS.get(cls)
+    if made is None:
+        made = type(
+            "ValidationFailed",
+            (ValidationFailed, cls),
+            {
+                "__module__": __name__,
+                "__qualname__": "ValidationFailed",
+                "__doc__": ValidationFailed.__doc__,
+                "default_code": cls.default_code,
+                "codes": cls.codes,
+            },
+        )
+        made = _FAILED_AS.setdefault(cls, made)
+    return made
+
+
+def _rebuild_failed(problems: list[tuple[CustomerCoreError, int | None]]) -> ValidationFailed:
+    return ValidationFailed.of(problems)

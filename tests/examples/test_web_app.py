@@ -117,6 +117,18 @@ def test_errors_are_4xx_with_the_code(
     assert (_error(response)["code"], _error(response)["field"]) == (code, field)
 
 
+def test_a_form_gets_every_problem_at_once(client: FlaskClient) -> None:
+    body = {"name": "Bia", "tax_id": "111.111.111-11", "phones": ["11 98765-4321", "11 9876"]}
+    response = client.post("/acme/customers", json=body, headers=ADMIN)
+    assert response.status_code == 422
+    error = _error(response)
+    assert (error["code"], error["field"]) == ("invalid_cpf", "tax_id")  # the first
+    assert [(e["field"], e["index"], e["code"]) for e in error["errors"]] == [
+        ("tax_id", None, "invalid_cpf"),
+        ("phones", 1, "invalid_phone"),
+    ]
+
+
 def test_a_body_that_is_not_a_json_object_is_400(client: FlaskClient) -> None:
     response = client.post("/acme/customers", data="name=Ana", headers=ADMIN)
     assert (response.status_code, _error(response)["code"]) == (400, "invalid_json")

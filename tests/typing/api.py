@@ -147,3 +147,20 @@ def privacy(core: CustomerCore, customer_id: str) -> None:
     )
     assert_type(core.privacy.audit_trail("acme", ADMIN, customer_id), Sequence[AuditEntry])
     core.privacy.erase("acme", ADMIN, customer_id, why="x")  # type: ignore[call-arg]
+
+
+def validation_failures() -> None:
+    core = customer_core.connect("memory://")
+    try:
+        core.customers.register("acme", ADMIN, name="Ana", phones=["x"])
+    except customer_core.ValidationFailed as failed:
+        assert_type(failed.errors, tuple[customer_core.FieldError, ...])
+        field, index, code, message = failed.errors[0]
+        assert_type(field, str | None)
+        assert_type(index, int | None)
+        assert_type(code, customer_core.Code)
+        assert_type(message, str)
+        from customer_core.messages import describe, localize
+
+        assert_type(localize(failed, lang="pt-BR"), str)
+        assert_type(describe(failed), str)

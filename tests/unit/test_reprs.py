@@ -79,6 +79,7 @@ NOT_PERSONAL = {
     "Actor": "the host's user ids and role",
     "ContactPolicy": "configuration",
     "CustomerCore": "wired services",
+    "FieldError": "an error's field, position, code and message (no personal values)",
     "Language": "an ISO 639-1 code",
     "Portfolio": "a group of customers: a name and user ids",
     "Preset": "configuration",

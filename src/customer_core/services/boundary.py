@@ -87,8 +87,8 @@ class IdParameter(NamedTuple):
 
 
 #: Named like ids, but they hold other systems' identifiers of the customer
-#: (values the method parses), not ids of records of this library.
-_VALUES = frozenset({"messenger_ids", "external_ids"})
+#: or its CPF/CNPJ (values the method parses), not ids of records of this library.
+_VALUES = frozenset({"messenger_ids", "external_ids", "tax_id"})
 
 
 def _kind(name: str) -> _Kind | None:

@@ -23,6 +23,7 @@ from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.errors import Code, InvalidValue, NotFound, VersionConflict
 from customer_core.ports import UnitOfWork
 from customer_core.services.base import Dependencies
+from customer_core.services.validation import Problems
 
 __all__ = ["Change", "CustomerChanges"]
 
@@ -91,6 +92,7 @@ class CustomerChanges:
         status: str | None = None,
         check: bool = True,
         then: Callable[[UnitOfWork, Customer, Customer], None] | None = None,
+        problems: Problems | None = None,
     ) -> Customer:
         """Load, apply ``change``, check the aggregate's invariants, save with optimistic
         locking, record, commit.
@@ -102,7 +104,9 @@ class CustomerChanges:
         caller can neither skip the required-field ``check`` nor pick the
         ``event``. ``fields`` (the scalar fields an update set) and ``status``
         (the status set) go into the event's data. ``then(uow, before, saved)``
-        writes what goes with the change in the same unit of work.
+        writes what goes with the change in the same unit of work. ``problems``
+        holds what the caller's input already had wrong: the invariants the
+        change breaks join them, and all are refused together.
         """
         if expected_version is not None and (
             not isinstance(expected_version, int) or isinstance(expected_version, bool)
@@ -127,12 +131,12 @@ class CustomerChanges:
             # Only what the change breaks: a record made under other rules
             # (inbound, another preset) stays editable one field at a time.
             preset = deps.preset
-            changed.check_invariants(
-                preset.contact,
-                preset.statuses,
-                preset.registration if check else None,
-                before=current,
-            )
+            args = (preset.contact, preset.statuses, preset.registration if check else None)
+            if problems is None:
+                changed.check_invariants(*args, before=current)
+            else:
+                problems.violations(changed.invariant_violations(*args, before=current))
+                problems.raise_if_any()
             changed = attrs.evolve(changed, updated_at=deps.clock.now())
             saved = uow.customers.save(changed, expected_version=current.version)
             if then is not None:

@@ -13,12 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import attrs
 
 from customer_core.domain.model.actor import Actor
-from customer_core.domain.model.customer import ACTIVE, Customer, CustomerKind, Source
+from customer_core.domain.model.customer import (
+    ACTIVE,
+    Customer,
+    CustomerKind,
+    Source,
+    clean_name,
+)
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.domain.values.language import Language
 from customer_core.domain.values.tax_id import Cnpj, Cpf
@@ -28,6 +35,7 @@ from customer_core.services import inputs
 from customer_core.services.base import check_tenant
 from customer_core.services.customer_changes import CustomerChanges
 from customer_core.services.customer_credentials import hash_password
+from customer_core.services.validation import Problems
 from customer_core.unset import UNSET, Unset
 
 __all__ = ["CustomerRecords"]
@@ -56,6 +64,14 @@ def _sync_lists(uow: UnitOfWork, before: Customer, after: Customer) -> None:
             uow.lists.add(after.tenant_id, list_name, keys, customer_id=after.id)
         else:
             uow.lists.remove(after.tenant_id, list_name, keys)
+
+
+def _scalars(problems: Problems, given: dict[str, Any]) -> dict[str, Any]:
+    """The scalar fields that parse, each refusal recorded."""
+    parsed: dict[str, Any] = {}
+    for field, value in given.items():
+        parsed.update(problems.value(inputs.parse_scalar_fields, {field: value}) or {})
+    return parsed
 
 
 class CustomerRecords:
@@ -88,7 +104,7 @@ class CustomerRecords:
         /,
         *,
         name: str,
-        kind: CustomerKind | str = CustomerKind.PERSON,
+        kind: CustomerKind | str | None = None,
         source: Source | str = Source.STAFF,
         tax_id: Cpf | Cnpj | str | None = None,
         phones: Iterable[inputs.PhoneInput] = (),
@@ -118,7 +134,10 @@ class CustomerRecords:
         check_tenant(tenant_id, actor)
         deps, preset = self._deps, self._deps.preset
         region, contact_policy = preset.default_region, preset.contact
-        scalars = inputs.parse_scalar_fields(
+        # Every problem is found before any is reported (ValidationFailed).
+        problems = Problems()
+        scalars = _scalars(
+            problems,
             {
                 "tax_id": tax_id,
                 "trade_name": trade_name,
@@ -134,34 +153,59 @@ class CustomerRecords:
                 "payment_term": payment_term,
                 "is_spammer": is_spammer,
                 "is_vip": is_vip,
-            }
+            },
         )
-        customer = Customer.create(
+        if kind is None:  # a CNPJ is a company's
+            kind = (
+                CustomerKind.COMPANY
+                if isinstance(scalars.get("tax_id"), Cnpj)
+                else CustomerKind.PERSON
+            )
+        # A refused name is reported once: the record checked below carries
+        # a stand-in (it is never stored, as the name's refusal is raised).
+        clean = problems.value(clean_name, name)
+        if clean is None:
+            name = "-"
+        customer = problems.value(
+            Customer.create,
             id=deps.ids.new_id(),
             tenant_id=tenant_id,
             name=name,
             now=deps.clock.now(),
             kind=kind,
             source=source,
-            phones=tuple(inputs.as_phone(p, region=region) for p in phones),
-            emails=tuple(inputs.as_email(e) for e in emails),
-            social_profiles=tuple(inputs.as_social_profile(s) for s in social_profiles),
-            messenger_ids=tuple(inputs.as_messenger_id(m) for m in messenger_ids),
-            external_ids=tuple(inputs.as_external_id(x) for x in external_ids),
-            websites=tuple(inputs.as_website(w) for w in websites),
-            addresses=tuple(inputs.as_address(a) for a in addresses),
-            contacts=tuple(
-                inputs.as_contact(c, new_id=deps.ids.new_id(), policy=contact_policy, region=region)
-                for c in contacts
+            phones=problems.items("phones", partial(inputs.as_phone, region=region), phones),
+            emails=problems.items("emails", inputs.as_email, emails),
+            social_profiles=problems.items(
+                "social_profiles", inputs.as_social_profile, social_profiles
+            ),
+            messenger_ids=problems.items("messenger_ids", inputs.as_messenger_id, messenger_ids),
+            external_ids=problems.items("external_ids", inputs.as_external_id, external_ids),
+            websites=problems.items("websites", inputs.as_website, websites),
+            addresses=problems.items("addresses", inputs.as_address, addresses),
+            contacts=problems.items(
+                "contacts",
+                lambda c: inputs.as_contact(
+                    c, new_id=deps.ids.new_id(), policy=contact_policy, region=region
+                ),
+                contacts,
             ),
             **scalars,
         )
-        customer = customer.with_status(status, preset.statuses)
+        if customer is None:  # a kind or source it cannot be built with
+            problems.raise_if_any()
+            raise AssertionError("unreachable: Customer.create refused without a reason")
+        customer = problems.value(customer.with_status, status, preset.statuses) or customer
         if contacts and customer.kind is not CustomerKind.COMPANY:
-            raise InvalidOperation(
-                "only companies have contacts", code=Code.NOT_A_COMPANY, field="contacts"
+            problems.add(
+                InvalidOperation(
+                    "only companies have contacts", code=Code.NOT_A_COMPANY, field="contacts"
+                )
             )
-        customer.check_invariants(contact_policy, preset.statuses, preset.registration)
+        problems.violations(
+            customer.invariant_violations(contact_policy, preset.statuses, preset.registration)
+        )
+        problems.raise_if_any()
         self._changes.check_assignment(actor, None, customer)
         self._verify_tax_id(customer.tax_id)
         if password is not None:
@@ -224,11 +268,12 @@ class CustomerRecords:
             "is_spammer": is_spammer,
             "is_vip": is_vip,
         }
-        parsed = inputs.parse_scalar_fields(
-            {field: value for field, value in given.items() if value is not UNSET}
+        problems = Problems()
+        parsed = _scalars(
+            problems, {field: value for field, value in given.items() if value is not UNSET}
         )
         if "tax_id" in parsed:
-            self._verify_tax_id(parsed["tax_id"])
+            problems.value(self._verify_tax_id, parsed["tax_id"])
         return self._changes.change(
             tenant_id,
             actor,
@@ -237,6 +282,7 @@ class CustomerRecords:
             expected_version=expected_version,
             then=_sync_lists,
             fields=sorted(parsed),
+            problems=problems,
         )
 
     def change_status(

@@ -82,7 +82,7 @@ class CustomerService(ServiceBase):
         /,
         *,
         name: str,
-        kind: CustomerKind | str = CustomerKind.PERSON,
+        kind: CustomerKind | str | None = None,
         source: Source | str = Source.STAFF,
         tax_id: Cpf | Cnpj | str | None = None,
         phones: Iterable[inputs.PhoneInput] = (),
@@ -112,6 +112,8 @@ class CustomerService(ServiceBase):
         """Register a customer under the tenant's preset; returns it stored (version 1).
 
         ``name`` is required; every other field is optional and keyword-only.
+        Without a ``kind``, a customer whose ``tax_id`` is a CNPJ is a
+        company, any other a person.
         Text fields are cleaned (surrounding spaces, printable characters) and
         an empty one is no value; ``portfolio_id``, ``responsible_id`` and
         ``organization_id`` are ids (:mod:`~customer_core.services.boundary`).

@@ -27,6 +27,17 @@ Outcome = Literal["matched", "created", "attached", "conflict", "ambiguous"]
 SPAM, VIP = "spam", "vip"
 
 
+_IDENTIFIER_NAMES = frozenset({"email", "phone", "messenger", "social", "external"})
+
+
+def _many(identifiers: Mapping[str, Any], name: str) -> list[Any] | tuple[Any, ...]:
+    """The values under ``name``: one value, a list of them, or none."""
+    value = identifiers.get(name)
+    if value is None:
+        return ()
+    return value if isinstance(value, list) else (value,)
+
+
 @attrs.frozen(kw_only=True)
 class Inbound:
     """The parsed identifiers of one inbound message."""
@@ -47,34 +58,27 @@ class Inbound:
                 code=Code.INVALID_VALUE,
                 field="identifiers",
             )
-        known = {"email", "phone", "messenger", "social", "external"}
-        unknown = set(identifiers) - known
+        unknown = identifiers.keys() - _IDENTIFIER_NAMES
         if unknown:
             raise InvalidValue(
-                f"unknown identifiers {sorted(unknown)}",
+                f"unknown identifiers {sorted(map(str, unknown))}",
                 code=Code.INVALID_VALUE,
                 field="identifiers",
             )
-
-        def many(name: str) -> list[Any]:
-            value = identifiers.get(name)
-            if value is None:
-                return []
-            if isinstance(value, list):
-                return value
-            return [value]
-
         inbound = cls(
-            phones=tuple(inputs.as_phone(p, region=region) for p in many("phone")),
-            emails=tuple(inputs.as_email(e) for e in many("email")),
-            messenger_ids=tuple(inputs.as_messenger_id(m) for m in many("messenger")),
-            social_profiles=tuple(inputs.as_social_profile(s) for s in many("social")),
-            external_ids=tuple(inputs.as_external_id(x) for x in many("external")),
+            phones=tuple(inputs.as_phone(p, region=region) for p in _many(identifiers, "phone")),
+            emails=tuple(inputs.as_email(e) for e in _many(identifiers, "email")),
+            messenger_ids=tuple(inputs.as_messenger_id(m) for m in _many(identifiers, "messenger")),
+            social_profiles=tuple(
+                inputs.as_social_profile(s) for s in _many(identifiers, "social")
+            ),
+            external_ids=tuple(inputs.as_external_id(x) for x in _many(identifiers, "external")),
         )
-        # Every identifier gives at least one lookup key: none given, no key.
+        # Every identifier gives at least one lookup key: none given, no key
+        # (a recado number is not the sender's: it identifies nobody).
         if not any(
             (
-                inbound.phones,
+                any(p.is_identity for p in inbound.phones),
                 inbound.emails,
                 inbound.messenger_ids,
                 inbound.social_profiles,
@@ -112,6 +116,8 @@ class Inbound:
         for s in self.social_profiles:
             put(IdentityKind.SOCIAL, s.match_key, 1)
         for p in self.phones:
+            if not p.is_identity:  # a recado number finds nobody
+                continue
             mobile = p.type is PhoneType.MOBILE
             put(IdentityKind.PHONE, p.match_key, 2 if mobile else 4)
         for e in self.emails:

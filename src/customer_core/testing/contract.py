@@ -39,6 +39,7 @@ from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing import strategies
 from customer_core.testing.contract_duplicates import DuplicatesContract
 from customer_core.testing.contract_ids import ServiceIdsContract
+from customer_core.testing.contract_phones import PhoneLinesContract
 from customer_core.testing.contract_privacy import PrivacyContract
 from customer_core.testing.contract_queries import VisibilityContract
 
@@ -52,7 +53,13 @@ def _customer(tenant: str, name: str = "Ana Lima", **fields: Any) -> Customer:
     return Customer.create(id=uuid.uuid4().hex, tenant_id=tenant, name=name, now=NOW, **fields)
 
 
-class StorageContract(VisibilityContract, DuplicatesContract, ServiceIdsContract, PrivacyContract):
+class StorageContract(
+    VisibilityContract,
+    DuplicatesContract,
+    ServiceIdsContract,
+    PhoneLinesContract,
+    PrivacyContract,
+):
     """Behaviour every storage adapter must have. Override ``uow_factory``."""
 
     @pytest.fixture

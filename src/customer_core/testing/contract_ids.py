@@ -61,8 +61,9 @@ BAD_IDS: tuple[object, ...] = (
 )
 #: What is not an actor.
 BAD_ACTORS: tuple[object, ...] = (None, 1, "admin", {"tenant_id": "t", "user_id": "u"}, object())
-#: Named like ids, but they hold other systems' identifiers (values), not record ids.
-_VALUE_PARAMETERS = frozenset({"messenger_ids", "external_ids"})
+#: Named like ids, but they hold other systems' identifiers or a CPF/CNPJ (values),
+#: not record ids: a wrong one is that value's error (``invalid_tax_id``...).
+_VALUE_PARAMETERS = frozenset({"messenger_ids", "external_ids", "tax_id"})
 
 
 def id_parameter_names(method: Callable[..., Any]) -> list[str]:

@@ -308,10 +308,84 @@ def test_the_real_spellings_of_one_number_are_accepted(
         "Rua 11 98765-4321",  # never picked out of other text
         "CPF 11987654321",
         "0800 FLORES1",  # letters other than the known notes
-        "11 98765-4321 recado",  # someone else's phone: not the customer's line
         "98765-4321",  # no area code
     ],
 )
 def test_a_number_is_never_picked_out_of_other_text(typed: str) -> None:
     with pytest.raises(InvalidPhone):
         Phone.parse(typed)
+
+
+# -- the canonical fast path -------------------------------------------------------
+
+#: Every national number shape after +55: any two-digit area code (valid or not),
+#: 8 or 9 more digits starting with any digit.
+_br_nationals = st.builds(
+    lambda area, first, rest, nine: f"{area:02d}{first}{rest:0{7 + nine}d}",
+    st.integers(10, 99),
+    st.integers(0, 9),
+    st.integers(0, 99_999_999),
+    st.integers(0, 1),
+).filter(lambda n: len(n) in (10, 11))
+
+
+@given(_br_nationals)
+def test_canonical_br_numbers_parse_as_the_full_path_does(national: str) -> None:
+    """Gateways send E.164; its shortcut gives what phonenumbers gives, or steps aside."""
+    from customer_core.domain.values.phone import _canonical_br
+
+    text = "+55" + national
+    fast = _canonical_br(text)
+    try:
+        full = Phone._parse(text, "BR", None, None, "phone")
+    except InvalidPhone:
+        assert fast is None
+        return
+    if fast is not None:
+        assert (fast.e164, fast.type, fast.extension, fast.typed) == (
+            full.e164,
+            full.type,
+            full.extension,
+            full.typed,
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "e164", "kind"),
+    [
+        ("+5511987654321", "+5511987654321", PhoneType.MOBILE),
+        ("+551133334444", "+551133334444", PhoneType.LANDLINE),
+        ("+551187654321", "+5511987654321", PhoneType.MOBILE),  # legacy: the full path
+        ("+5508001234567", None, None),  # no area code 08: the full path decides
+    ],
+)
+def test_canonical_shortcut_cases(text: str, e164: str | None, kind: PhoneType | None) -> None:
+    from customer_core.domain.values.phone import _canonical_br
+
+    fast = _canonical_br(text)
+    if e164 is None or e164 != text:
+        assert fast is None
+    else:
+        assert fast is not None and (fast.e164, fast.type) == (e164, kind)
+    if e164 is not None:
+        assert (Phone.parse(text).e164, Phone.parse(text).type) == (e164, kind)
+
+
+def test_canonical_shortcut_agrees_on_every_area_code_and_first_digit() -> None:
+    from customer_core.domain.values.phone import _canonical_br
+
+    taken = 0
+    for area in range(10, 100):
+        for first in "0123456789":
+            for national in (f"{area}{first}1234567", f"{area}{first}12345678"):
+                text = "+55" + national
+                fast = _canonical_br(text)
+                try:
+                    full = Phone._parse(text, "BR", None, None, "phone")
+                except InvalidPhone:
+                    assert fast is None, text
+                    continue
+                if fast is not None:
+                    taken += 1
+                    assert (fast.e164, fast.type) == (full.e164, full.type), text
+    assert taken > 60 * 5  # the shortcut does serve the valid landlines and mobiles

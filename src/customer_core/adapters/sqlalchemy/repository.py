@@ -37,6 +37,7 @@ from customer_core.adapters.sqlalchemy.claims import (
     identities_of,
     write_identities,
 )
+from customer_core.adapters.sqlalchemy.driver_reads import read_rows
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers, Writes
 from customer_core.adapters.sqlalchemy.lookups import GET_CUSTOMER, holders_query, look_up_query
 from customer_core.adapters.sqlalchemy.mapping import (
@@ -318,7 +319,7 @@ class SqlCustomerRepository(GuardedRepository):
             query = look_up_query(tenant_id, chunk, listed)
             if query is None:
                 continue
-            for row in self._connection.execute(*query).mappings():
+            for row in read_rows(self._connection, *query):
                 key = identity_key(row["kind"], row["key"])
                 if row["list_name"] is not None:
                     listed[row["list_name"]].add(key)

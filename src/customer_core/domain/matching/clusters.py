@@ -40,7 +40,7 @@ class ClusterKeys:
             root = cnpj_root(digits) if kind == Cnpj.kind else None
             return cls(each.id, each.company, each.lines, each.whatsapp, root)
         whatsapp = {k for m in each.messenger_ids if (k := m.phone_key) is not None}
-        lines = whatsapp | {p.match_key for p in each.phones}
+        lines = whatsapp | {p.match_key for p in each.phones if p.is_identity}
         root = each.tax_id.root if isinstance(each.tax_id, Cnpj) else None
         company = each.kind is CustomerKind.COMPANY
         return cls(each.id, company, tuple(sorted(lines)), tuple(sorted(whatsapp)), root)

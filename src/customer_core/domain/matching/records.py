@@ -276,8 +276,9 @@ class MatchRecord:
             if trade.words != names[0].words:
                 names.append(trade)
         whatsapp = sorted({k for m in customer.messenger_ids if (k := m.phone_key) is not None})
-        mobiles = {p.match_key for p in customer.phones if _is_mobile_line(p.match_key, p.type)}
-        landlines = {p.match_key for p in customer.phones} - mobiles
+        lines = [p for p in customer.phones if p.is_identity]  # not a recado number
+        mobiles = {p.match_key for p in lines if _is_mobile_line(p.match_key, p.type)}
+        landlines = {p.match_key for p in lines} - mobiles
         tax = customer.tax_id
         return cls(
             id=customer.id,

@@ -21,8 +21,9 @@ customer_core.errors.CardinalityExceeded: too_many_phones [phones]: at most 3 ph
 from __future__ import annotations
 
 import enum
+import functools
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -44,10 +45,12 @@ from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.domain.values.text import check_printable
 from customer_core.errors import (
     Code,
+    CustomerCoreError,
     InvalidOperation,
     InvalidValue,
     MissingRequiredField,
     NotFound,
+    RuleViolation,
 )
 
 __all__ = [
@@ -372,10 +375,42 @@ class Customer:
         ...
         customer_core.errors.InvalidOperation: unknown_status [status]: unknown status 'bogus'
         """
-        self._check_channels(contact, before)
+        for check in self._invariant_checks(contact, statuses, registration, before):
+            check()
+
+    def invariant_violations(
+        self,
+        contact: ContactPolicy,
+        statuses: Iterable[StatusDefinition],
+        registration: RegistrationPolicy | None = None,
+        *,
+        before: Customer | None = None,
+    ) -> list[CustomerCoreError]:
+        """Every refusal of :meth:`check_invariants`, in its order, not only the first.
+
+        A form shows them all (:class:`~customer_core.errors.ValidationFailed`);
+        each missing required field is one refusal.
+        """
+        found: list[CustomerCoreError] = []
+        for check in self._invariant_checks(contact, statuses, registration, before):
+            try:
+                check()
+            except (InvalidValue, RuleViolation) as error:
+                found.append(error)
+        return found
+
+    def _invariant_checks(
+        self,
+        contact: ContactPolicy,
+        statuses: Iterable[StatusDefinition],
+        registration: RegistrationPolicy | None,
+        before: Customer | None,
+    ) -> Iterator[Callable[[], None]]:
+        yield from self._channel_checks(contact, before)
         if before is None or self.status != before.status:
-            _check_status(self.status, statuses)
-        _check_primary(
+            yield functools.partial(_check_status, self.status, statuses)
+        yield functools.partial(
+            _check_primary,
             self.primary_email_key,
             self.emails,
             before.primary_email_key if before else None,
@@ -383,7 +418,8 @@ class Customer:
             "primary_email",
             "the primary e-mail must be one of the customer's e-mails",
         )
-        _check_primary(
+        yield functools.partial(
+            _check_primary,
             self.primary_phone_key,
             self.phones,
             before.primary_phone_key if before else None,
@@ -396,11 +432,8 @@ class Customer:
             if missing and before is not None:
                 lacked = set(before.missing_required(registration))
                 missing = [name for name in missing if name not in lacked]
-            if missing:
-                name = missing[0]
-                raise MissingRequiredField(
-                    f"{name} is required", code=Code.REQUIRED_FIELD, field=name
-                )
+            for name in missing:
+                yield functools.partial(_require, name)
 
     def check(self, contact: ContactPolicy, registration: RegistrationPolicy) -> None:
         """Cardinality and required fields of the whole record, with no statuses at hand.
@@ -414,26 +447,31 @@ class Customer:
 
     def _check_channels(self, contact: ContactPolicy, before: Customer | None) -> None:
         """``contact``'s cardinality, for every list that gained an item since ``before``."""
+        for check in self._channel_checks(contact, before):
+            check()
+
+    def _channel_checks(
+        self, contact: ContactPolicy, before: Customer | None
+    ) -> Iterator[Callable[[], None]]:
         if _gained(self.phones, before.phones if before else None):
-            contact.check_phones(self.phones)
+            yield functools.partial(contact.check_phones, self.phones)
         if _gained(self.emails, before.emails if before else None):
-            contact.check_emails(self.emails)
+            yield functools.partial(contact.check_emails, self.emails)
         if _gained(self.social_profiles, before.social_profiles if before else None):
-            contact.check_social_profiles(self.social_profiles)
+            yield functools.partial(contact.check_social_profiles, self.social_profiles)
         if _gained(self.addresses, before.addresses if before else None):
-            contact.check_addresses([a.type for a in self.addresses])
+            yield functools.partial(contact.check_addresses, [a.type for a in self.addresses])
         old_contacts = before.contacts if before else None
         if _gained(self.contacts, old_contacts):
-            contact.check_contacts(self.contacts)
+            yield functools.partial(contact.check_contacts, self.contacts)
             for each in self.contacts:
                 if old_contacts is None or each not in old_contacts:
-                    each.check(contact)
+                    yield functools.partial(each.check, contact)
 
     def check_required(self, registration: RegistrationPolicy) -> None:
         missing = self.missing_required(registration)
         if missing:
-            name = missing[0]
-            raise MissingRequiredField(f"{name} is required", code=Code.REQUIRED_FIELD, field=name)
+            _require(missing[0])
 
     def missing_required(self, registration: RegistrationPolicy) -> list[str]:
         """The fields ``registration`` requires that this record lacks, sorted."""
@@ -640,6 +678,10 @@ def _check_status(status: str, statuses: Iterable[StatusDefinition]) -> None:
         raise InvalidOperation(
             f"unknown status {status!r}", code=Code.UNKNOWN_STATUS, field="status"
         )
+
+
+def _require(name: str) -> None:
+    raise MissingRequiredField(f"{name} is required", code=Code.REQUIRED_FIELD, field=name)
 
 
 def _check_primary(

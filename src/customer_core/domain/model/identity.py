@@ -149,7 +149,8 @@ def identity_keys_from(
     for external in external_ids:
         keys[IdentityKey(IdentityKind.EXTERNAL, external.match_key)] = None
     for phone in phones:
-        keys[IdentityKey(IdentityKind.PHONE, phone.match_key)] = None
+        if phone.is_identity:  # a recado number is someone else's line
+            keys[IdentityKey(IdentityKind.PHONE, phone.match_key)] = None
     for line in lines:
         keys[IdentityKey(IdentityKind.PHONE, line)] = None
     for email in emails:

@@ -67,7 +67,7 @@ _SCHEME = re.compile(r"^(?:tel:|whatsapp:|(?:https?://)?(?:api\.)?wa\.me/)\s*", 
 #: A note after the number in the same cell: what the line is, not part of it.
 _NOTE = re.compile(
     r"[\s\-:]*\(?\s*(?P<note>whats(?:app)?|zap|wpp|cel(?:ular)?|comercial|com\.|res\.?"
-    r"|residencial|fixo)\s*\)?\s*$",
+    r"|residencial|fixo|(?P<recado>recados?))\s*\)?\s*$",
     re.IGNORECASE,
 )
 #: The trunk prefix written as "0xx" (0 + carrier placeholder) before the area code.
@@ -95,21 +95,27 @@ def _fail(message: str, field: str, **details: str) -> InvalidPhone:
     return InvalidPhone(message, code=Code.INVALID_PHONE, field=field, **details)
 
 
-def _clean(text: object, field: str) -> tuple[str, str | None]:
-    """Return ``(number part, extension)`` after Unicode, prefix, note and extension clean-up.
+def _clean(text: object, field: str) -> tuple[str, str | None, bool]:
+    """Return ``(number part, extension, recado)`` after Unicode, prefix, note and
+    extension clean-up; ``recado`` says the note was ``recado``.
 
     Only the real spellings of one number are accepted: ``tel:``/``whatsapp:``/
     ``wa.me/`` before it, ``0xx`` for the trunk prefix, ``11/`` for the area
     code, ``++55``, dashes of any kind, invisible spaces, full-width digits,
-    and a note after it (``(whats)``, ``cel``, ``comercial``, ``res.``...).
-    Other letters are refused: a number is never picked out of other text.
+    and a note after it (``(whats)``, ``cel``, ``comercial``, ``res.``,
+    ``recado``...). Other letters are refused: a number is never picked out
+    of other text.
     """
     if not isinstance(text, str):
         raise _fail("expected text", field)
     # NFKC turns full-width digits into ASCII and non-breaking spaces into spaces.
     cleaned = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DASHES)
     cleaned = _SCHEME.sub("", cleaned.strip())
-    cleaned = _NOTE.sub("", cleaned).strip()
+    note = _NOTE.search(cleaned)
+    recado = False
+    if note is not None:
+        recado = note.group("recado") is not None
+        cleaned = cleaned[: note.start()].strip()
     cleaned = _AREA_SLASH.sub(r"\1 ", _ZERO_XX.sub("0", cleaned))
     if cleaned.startswith("++"):
         cleaned = "+" + cleaned.lstrip("+")
@@ -126,7 +132,7 @@ def _clean(text: object, field: str) -> tuple[str, str | None]:
         raise _fail("the number has letters or symbols", field, reason="characters")
     if "+" in cleaned.lstrip("+ ") or cleaned.count("+") > 1:
         raise _fail("misplaced '+'", field, reason="characters")
-    return cleaned, extension
+    return cleaned, extension, recado
 
 
 def _br_national(digits: str, field: str) -> str:
@@ -153,10 +159,25 @@ def _br_national(digits: str, field: str) -> str:
 
 
 def _modernize_br(nsn: str) -> str:
-    """Insert the ninth digit into a legacy 8-digit mobile (DDD + [6-9]xxxxxxx)."""
+    """Insert the ninth digit into an 8-digit mobile (DDD + [6-9]xxxxxxx): the line key."""
     if len(nsn) == 10 and nsn[2] in "6789":
         return nsn[:2] + "9" + nsn[2:]
     return nsn
+
+
+def _br_forms(digits: str) -> tuple[str, ...]:
+    """The international digits to try for ``digits`` (55 + national), the one to keep first.
+
+    An 8-digit mobile starting with 6, 8 or 9 is a legacy spelling that only
+    the ninth digit makes valid; one starting with 7 may be valid as typed
+    (``(31) 7123-4567``), and then it keeps its E.164 (the line key still
+    links it with its 9-digit form, :attr:`Phone.match_key`). Trying the
+    typed form only there keeps the usual parse to one validation.
+    """
+    if len(digits) != 12 or digits[4] not in "6789" or not digits.startswith("55"):
+        return (digits,)
+    modern = "55" + _modernize_br(digits[2:])
+    return (digits, modern) if digits[4] == "7" else (modern,)
 
 
 def _parse_international(digits: str) -> phonenumbers.PhoneNumber:
@@ -200,18 +221,98 @@ def _to_number(
             raise _fail("not a phone number", field, reason="unparseable") from exc
         candidates = [f"{number.country_code}{number.national_number}"]
     for candidate in candidates:
-        if candidate.startswith("55"):
-            candidate = "55" + _modernize_br(candidate[2:])
-        try:
-            number = _parse_international(candidate)
-        except phonenumbers.NumberParseException:
-            continue
-        # is_valid_number is "number_type is not UNKNOWN" (the same pattern
-        # match on the same metadata), so one match validates and types it.
-        kind = phonenumbers.number_type(number)
-        if kind != PhoneNumberType.UNKNOWN:
-            return number, kind
+        for form in _br_forms(candidate):
+            try:
+                number = _parse_international(form)
+            except phonenumbers.NumberParseException:
+                continue
+            # is_valid_number is "number_type is not UNKNOWN" (the same pattern
+            # match on the same metadata), so one match validates and types it.
+            kind = phonenumbers.number_type(number)
+            if kind != PhoneNumberType.UNKNOWN:
+                return number, kind
     raise _fail("not a valid phone number", field, reason="invalid_number")
+
+
+#: The descriptions ``phonenumbers.number_type`` tries, in its order after the
+#: general one: the special services, then fixed line and mobile.
+_SPECIAL_DESCS = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
+
+
+def _patterns_by_length(region: str) -> dict[int, tuple[_Patterns, re.Pattern[str] | None]]:
+    """For each national length: (general, fixed, mobile) patterns and the special services'.
+
+    A description matches a number of a length it lists (or of any length when
+    it lists none) whose digits its pattern matches; a description without a
+    pattern matches nothing (as in phonenumbers). Special services of one
+    length are joined into one pattern: any match steps aside.
+    """
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+
+    def pattern(name: str, length: int) -> str | None:
+        desc = getattr(metadata, name)
+        if desc is None or not desc.national_number_pattern:
+            return None
+        lengths = desc.possible_length or ()
+        return desc.national_number_pattern if not lengths or length in lengths else None
+
+    out: dict[int, tuple[_Patterns, re.Pattern[str] | None]] = {}
+    for length in range(2, _MAX_NATIONAL + 1):
+        general, fixed, mobile = (
+            re.compile(p) if (p := pattern(n, length)) else None
+            for n in ("general_desc", "fixed_line", "mobile")
+        )
+        special = [p for p in (pattern(n, length) for n in _SPECIAL_DESCS) if p]
+        out[length] = (
+            (general, fixed, mobile),
+            re.compile("|".join(f"(?:{p})" for p in special)) if special else None,
+        )
+    return out
+
+
+_BR_PATTERNS = _patterns_by_length("BR")
+_BR_CANONICAL = re.compile(r"\+55([1-9]\d{9,10})")
+
+
+def _canonical_br(text: str) -> Phone | None:
+    """The phone of a Brazilian number already written as E.164, or ``None``.
+
+    Gateways (WhatsApp, SMS, telephony) send ``+55`` and the national number,
+    and for those the whole of ``parse`` (clean-up, ``phonenumbers.parse``
+    and ``number_type``'s walk over every number description) comes down to
+    the same metadata's patterns, matched here directly. Anything else, a
+    legacy 8-digit mobile that gains its ninth digit included, takes the full path.
+    """
+    found = _BR_CANONICAL.fullmatch(text)
+    if found is None:
+        return None
+    national = found.group(1)
+    if len(national) == 10 and national[2] in "6789":
+        return None  # a legacy mobile: modernized by the full path
+    (general, fixed, mobile), special = _BR_PATTERNS[len(national)]
+    if general is None or not general.fullmatch(national):
+        return None
+    if special is not None and special.fullmatch(national):
+        return None
+    is_mobile = mobile is not None and mobile.fullmatch(national) is not None
+    if fixed is not None and fixed.fullmatch(national):
+        # number_type's "fixed line or mobile" (patterns that overlap) is a mobile.
+        kind = PhoneType.MOBILE if is_mobile else PhoneType.LANDLINE
+    elif is_mobile:
+        kind = PhoneType.MOBILE
+    else:
+        return None
+    return Phone(e164=text, type=kind, typed=text)
 
 
 _TYPE_FROM_LIBRARY = {
@@ -244,9 +345,13 @@ class Phone:
     type: PhoneType = PhoneType.OTHER
     extension: str | None = None
     typed: str = attrs.field(default="", eq=False)
+    #: A number to leave messages with (*recado*): someone else's line, typed
+    #: with the note ``recado``. It is kept to call, never used as evidence
+    #: of who the customer is (:attr:`is_identity`).
+    message_number: bool = attrs.field(default=False)
 
-    @typed.validator
-    def _check_canonical(self, _: attrs.Attribute[str], typed: object) -> None:
+    @message_number.validator
+    def _check_canonical(self, _: attrs.Attribute[bool], message_number: object) -> None:
         """The canonical form, cheaply (stored phones are loaded through here); attrs
         runs validators once every field is set, so one checks them all."""
         if not isinstance(self.e164, str) or not _E164.fullmatch(self.e164):
@@ -258,8 +363,10 @@ class Phone:
         extension = self.extension  # parse's test (str.isdigit is False for "")
         if extension is not None and not (isinstance(extension, str) and extension.isdigit()):
             raise _fail("the extension must be digits", "phone", reason="extension")
-        if not isinstance(typed, str):
+        if not isinstance(self.typed, str):
             raise _fail("what was typed is text", "phone", reason="characters")
+        if not isinstance(message_number, bool):
+            raise _fail("message_number is true or false", "phone", reason="type")
 
     @classmethod
     def parse(
@@ -274,7 +381,7 @@ class Phone:
     ) -> Phone:
         """Parse what a user typed; ``type`` is inferred when not given."""
         if cls is Phone and type is None and extension is None and isinstance(text, str):
-            return _parse_text(text, default_region, field)
+            return _canonical_br(text) or _parse_text(text, default_region, field)
         return cls._parse(text, default_region, type, extension, field)
 
     @classmethod
@@ -286,16 +393,17 @@ class Phone:
         extension: str | None,
         field: str,
     ) -> Phone:
-        cleaned, typed_extension = _clean(text, field)
+        cleaned, typed_extension, recado = _clean(text, field)
         number, kind = _to_number(cleaned, default_region.upper(), field)
         ext = extension or typed_extension
         if ext is not None and not ext.isdigit():
             raise _fail("the extension must be digits", field, reason="extension")
         return cls(
             e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
-            type=_phone_type(type, kind, field),
+            type=PhoneType.OTHER if recado and type is None else _phone_type(type, kind, field),
             extension=ext,
             typed=text.strip(),
+            message_number=recado,
         )
 
     @classmethod
@@ -368,16 +476,40 @@ class Phone:
         return int(self._number.country_code or 0)
 
     @property
+    def is_identity(self) -> bool:
+        """Whether the number is evidence of who holds it: not a *recado* number.
+
+        A message number (someone else's phone) gives no identity key, and
+        inbound, import grouping and duplicate matching never match on it.
+
+        >>> Phone.parse("11 98765-4321 (recado)").is_identity
+        False
+        """
+        return not self.message_number
+
+    @property
     def match_key(self) -> str:
-        """Digits of the E.164 form (ninth digit included): equal for the same line."""
-        return self.e164[1:]
+        """Digits of the E.164 form with the ninth digit of a Brazilian mobile: the line key.
+
+        Equal for every spelling of the same line, and for an 8-digit number
+        kept as typed and its 9-digit form:
+
+        >>> old = Phone.parse("+55 31 7123-4567")
+        >>> old.e164, old.match_key == Phone.parse("(31) 97123-4567").match_key
+        ('+553171234567', True)
+        """
+        e164 = self.e164
+        if len(e164) == 13 and e164[5] in "6789" and e164.startswith("+55"):
+            return "55" + _modernize_br(e164[3:])
+        return e164[1:]
 
     def __str__(self) -> str:
         text = self.international
         return f"{text} ramal {self.extension}" if self.extension else text
 
     def __repr__(self) -> str:
-        return f"Phone('{_mask(self.e164)}', {self.type.value})"
+        note = ", recado" if self.message_number else ""
+        return f"Phone('{_mask(self.e164)}', {self.type.value}{note})"
 
 
 def _phone_type(requested: PhoneType | str | None, library_type: int, field: str) -> PhoneType:

@@ -1,0 +1,102 @@
+"""The inbound look-up on SQLite, run on the driver's cursor.
+
+Every inbound message runs one small SELECT on the identity index. On
+SQLite, SQLAlchemy's execution of it (execution context, parameter
+construction, result metadata, row objects) costs about twice what SQLite
+takes to run it on its indexes. :func:`prepared` compiles such a statement
+once for a dialect and :meth:`PreparedRead.rows` runs it on the DBAPI cursor,
+through the bind and result processors of SQLAlchemy's own column types, so
+the values going in and coming out are the ones ``Connection.execute`` would
+give (a test compares both on every column kind). It begins the
+transaction as SQLAlchemy's autobegin would (the unit of work's ``BEGIN``),
+and a driver error is raised as SQLAlchemy's, which the unit of work
+translates. Other dialects, and statements with expanding parameters, keep
+the ordinary path (:func:`prepared` returns ``None``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import attrs
+from sqlalchemy import Connection, Dialect, Executable
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.expression import CompoundSelect, Select
+
+__all__ = ["PreparedRead", "prepared", "read_rows"]
+
+_Processor = Callable[[Any], Any] | None
+
+
+@attrs.frozen
+class PreparedRead:
+    """A SELECT compiled for SQLite's qmark parameters, with its type processors."""
+
+    sql: str
+    #: Positional parameters: (name, bind processor), in the order of the ``?``.
+    parameters: tuple[tuple[str, _Processor], ...]
+    #: Values of the statement's own literals (``kind = 'phone'``), by name.
+    constants: Mapping[str, Any]
+    #: Result columns: (name, result processor), in the order of the select.
+    columns: tuple[tuple[str, _Processor], ...]
+
+    def rows(self, connection: Connection, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The rows for ``values``, each a dict by column name."""
+        if not connection.in_transaction():
+            connection.begin()  # what the first execute() would do: the unit of work's BEGIN
+        given = {**self.constants, **values}
+        parameters = [
+            given[name] if process is None else process(given[name])
+            for name, process in self.parameters
+        ]
+        driver = connection.connection.driver_connection
+        try:
+            fetched = driver.execute(self.sql, parameters).fetchall()  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(self.sql, parameters, exc, sqlite3.Error) from exc
+        columns = self.columns
+        return [
+            {
+                name: value if process is None else process(value)
+                for (name, process), value in zip(columns, row, strict=True)
+            }
+            for row in fetched
+        ]
+
+
+@lru_cache(maxsize=256)
+def prepared(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> PreparedRead | None:
+    """``statement`` prepared for the driver, or ``None`` where the ordinary path is needed."""
+    if dialect.name != "sqlite" or dialect.paramstyle != "qmark":
+        return None
+    compiled = statement.compile(dialect=dialect)
+    binds = compiled.binds
+    if compiled.positiontup is None or any(bind.expanding for bind in binds.values()):
+        return None
+
+    def bind_processor(name: str) -> _Processor:
+        return binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+
+    return PreparedRead(
+        sql=compiled.string,
+        parameters=tuple((name, bind_processor(name)) for name in compiled.positiontup),
+        constants={name: bind.effective_value for name, bind in binds.items() if not bind.required},
+        columns=tuple(
+            (column.name, column.type.dialect_impl(dialect).result_processor(dialect, None))
+            for column in statement.selected_columns
+        ),
+    )
+
+
+def read_rows(
+    connection: Connection, statement: Executable, parameters: Mapping[str, Any]
+) -> Iterable[Mapping[Any, Any]]:
+    """The rows of a SELECT, on the driver's cursor where :func:`prepared` allows it."""
+    if isinstance(statement, Select | CompoundSelect):
+        fast = prepared(statement, connection.dialect)
+        if fast is not None:
+            return fast.rows(connection, parameters)
+    return connection.execute(statement, parameters).mappings()
