@@ -16,6 +16,7 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import clean_name
 from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.privacy import check_purpose
 from customer_core.domain.model.records import Assignment
 from customer_core.domain.rules.assignment import (
     Reassignment,
@@ -41,7 +42,7 @@ class BulkResult(Sequence[Assignment]):
     It is the sequence of :class:`~customer_core.domain.model.records.Assignment` (from, to)
     of the customers that changed; ``outcomes`` maps every requested id to
     ``"done"`` or ``"not_visible"`` (missing and invisible are the same, so
-    existence is never confirmed).
+    existence is never confirmed), or for a bulk conversation ``"no_consent"``.
     """
 
     assignments: tuple[Assignment, ...]
@@ -371,8 +372,17 @@ class PortfolioService(ServiceBase):
         starter: ConversationStarter,
         template: str,
         team: str | None = None,
+        purpose: str = "whatsapp_messages",
+        require_consent: bool = False,
     ) -> BulkResult:
-        """Send the same first message to up to ``bulk_conversation_max`` visible customers."""
+        """Send the same first message to up to ``bulk_conversation_max`` visible customers.
+
+        Consent for ``purpose`` is honoured: a customer whose consents for it
+        are all revoked (:meth:`PrivacyService.revoke_consent
+        <customer_core.services.PrivacyService.revoke_consent>`) is left out,
+        with the outcome ``"no_consent"``; with ``require_consent`` so is a
+        customer who never gave one.
+        """
         check_action(actor, self.preset.access, Action.BULK_CONVERSATION)
         if not callable(getattr(starter, "start", None)):
             raise InvalidValue(
@@ -393,9 +403,22 @@ class PortfolioService(ServiceBase):
                 field="customer_ids",
                 limit=limit,
             )
+        wanted = check_purpose(purpose)
+        if not isinstance(require_consent, bool):
+            raise InvalidValue(
+                "require_consent is True or False", code=Code.INVALID_VALUE, field="require_consent"
+            )
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
             visible = [cid for cid in ids if _sees(uow, scope, cid)]
-        if visible:
-            starter.start(tenant_id, visible, template=template, team=team)
-        return BulkResult.of(ids, visible)
+            revoked = uow.consents.revoked(tenant_id, wanted, visible)
+        allowed = [
+            cid
+            for cid in visible
+            if not revoked.get(cid, False) and (cid in revoked or not require_consent)
+        ]
+        if allowed:
+            starter.start(tenant_id, allowed, template=template, team=team)
+        result = BulkResult.of(ids, allowed)
+        refused = {cid: "no_consent" for cid in visible if cid not in allowed}
+        return attrs.evolve(result, outcomes={**result.outcomes, **refused})
