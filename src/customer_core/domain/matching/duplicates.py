@@ -79,16 +79,19 @@ masculine and feminine forms of a name (*Paulo*/*Paula*) are not.
 ...                     emails=(Email.parse("joao.silva@gmail.com"),))
 >>> b = Customer.create(id="b", tenant_id="t", name="Joao Silva", now=now,
 ...                     emails=(Email.parse("joao.silva@hotmail.com"),))
->>> [(s.ids, s.score >= 0.6, [e.kind for e in s.evidence]) for s in suggest_duplicates([a, b])]
-[(('a', 'b'), True, ['name', 'email_local_part'])]
->>> for e in suggest_duplicates([a, b])[0].evidence:
-...     print(f"{e.kind:<17} {e.weight:+.2f}  {e.detail}")
-name              +0.60  100% similar
-email_local_part  +0.10  joao.silva (made of the name, like many people's)
+>>> suggest_duplicates([a, b])  # every João Silva is joao.silva somewhere
+[]
+>>> c = Customer.create(id="c", tenant_id="t", name="João Silva", now=now,
+...                     emails=(Email.parse("joao.silva@gmail.com"),))
+>>> for e in suggest_duplicates([a, b, c])[0].evidence:
+...     print(f"{e.kind:<6} {e.weight:+.2f} {e.match_weight:5.1f} bits  {e.detail}")
+name   +0.60  13.3 bits  100% similar
+email  +0.50   9.0 bits  joao.silva@gmail.com
 """
 
 from __future__ import annotations
 
+import math
 import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -97,7 +100,14 @@ from itertools import combinations
 from rapidfuzz.distance import OSA, Levenshtein
 
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
-from customer_core.domain.matching.names import _best_name, name_similarity
+from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
+from customer_core.domain.matching.rarity import (
+    NAME_M,
+    NameFrequencies,
+    match_bits,
+    sorted_neighbours,
+    town_label,
+)
 from customer_core.domain.matching.records import (
     _FREE_MAIL,
     _ROLE_MAILBOXES,
@@ -129,6 +139,9 @@ __all__ = [
     "score_pair",
     "suggest_duplicates",
 ]
+
+#: The key of :func:`key_holders` that counts the records themselves.
+RECORDS = "records"
 
 # -- blocking -----------------------------------------------------------------
 
@@ -201,6 +214,12 @@ def _candidate_pairs(
             if code not in seen:
                 seen.add(code)
                 yield i, j
+    named = (i for i, r in enumerate(records) if not r.company and len(r.names[0].words) > 1)
+    for i, j in sorted_neighbours(records, policy.neighbours, named):
+        code = i * n + j
+        if code not in seen:
+            seen.add(code)
+            yield i, j
 
 
 # -- scoring ------------------------------------------------------------------
@@ -209,6 +228,33 @@ def _candidate_pairs(
 def _held_by_many(key: str, holders: Mapping[str, int] | None, limit: int) -> int:
     count = holders.get(key, 0) if holders is not None else 0
     return count if count > limit else 0
+
+
+#: m of each kind of contact evidence: how often two records of one customer share it (assumed).
+_M = {
+    "tax_id": 0.6,
+    "mobile": 0.6,
+    "email": 0.5,
+    "landline": 0.3,
+    "phone_suffix": 0.05,
+    "cep": 0.5,
+    "email_local_part": 0.1,
+}
+
+
+def _key_bits(
+    kind: str, key: str, holders: Mapping[str, int] | None, policy: MatchingPolicy
+) -> float | None:
+    """``log2(m / u)`` of a shared key, ``u`` the chance another record holds it too.
+
+    A tenant is counted as at least ``min_town_records``: in a tenant of
+    three, any shared key would look as common as a name.
+    """
+    if holders is None or not holders.get(RECORDS):
+        return None
+    records = max(holders[RECORDS] - 1, policy.min_town_records)
+    others = max(holders.get(key, 2) - 1, 1)
+    return match_bits(_M.get(kind, 0.1), others / records)
 
 
 def _domain_typo(x: str, y: str) -> bool:
@@ -299,10 +345,12 @@ def _email_evidence(
     shared = sorted(set(a.emails) & set(b.emails))
     for email in shared:
         many = _held_by_many(f"email:{email}", holders, policy.max_key_holders)
+        bits = _key_bits("email", f"email:{email}", holders, policy)
         if many:
-            found.append(Evidence("email", f"{email} (held by {many} records: no evidence)", 0.0))
+            text = f"{email} (held by {many} records: no evidence)"
+            found.append(Evidence("email", text, 0.0, bits))
         else:
-            found.append(Evidence("email", email, policy.email))
+            found.append(Evidence("email", email, policy.email, bits))
     if shared:
         return found
     a_mail = [_mailbox(e) for e in a.emails]
@@ -332,14 +380,17 @@ def _contact_evidence(
 
     def add(kind: str, detail: str, weight: float, key: str, limit: int) -> None:
         many = _held_by_many(key, holders, limit)
+        bits = _key_bits(kind, key, holders, policy)
         if many:
-            found.append(Evidence(kind, f"{detail} (held by {many} records: no evidence)", 0.0))
+            text = f"{detail} (held by {many} records: no evidence)"
+            found.append(Evidence(kind, text, 0.0, bits))
         else:
-            found.append(Evidence(kind, detail, weight))
+            found.append(Evidence(kind, detail, weight, bits))
 
     if a.tax_id is not None and a.tax_id == b.tax_id:
         kind = a.tax_id.partition(":")[0]
-        found.append(Evidence("tax_id", f"the same {kind.upper()}", policy.tax_id))
+        bits = _key_bits("tax_id", "", holders, policy)
+        found.append(Evidence("tax_id", f"the same {kind.upper()}", policy.tax_id, bits))
     shared_mobiles = set(a.mobiles) & set(b.mobiles)
     for line in sorted(shared_mobiles):
         if mixed:
@@ -439,27 +490,106 @@ def score_pair(
         x, y = y, x
     if x.tax_id is not None and y.tax_id is not None and x.tax_id != y.tax_id:
         return None  # two CPFs, a CPF and a CNPJ, or two establishments: never one customer
+    freq = _frequencies(holders, policy)
     contact = _contact_evidence(x, y, policy, holders)
     same_tax_id = any(e.kind == "tax_id" for e in contact)
-    if not same_tax_id and sum(e.weight for e in contact) < policy.min_corroboration:
+    corroboration = sum(e.weight for e in contact)
+    if not same_tax_id and corroboration < policy.min_corroboration and freq is None:
         return None  # a similar name alone, or a company domain, is not enough
     similarity, detail, x_name, y_name = _best_name(x, y)
-    if similarity < policy.name_floor and not same_tax_id:
+    rare = _rare_name(x, y, x_name, y_name, similarity, policy, freq)
+    if rare is not None:
+        corroboration += rare.weight
+    if not same_tax_id and corroboration < policy.min_corroboration:
+        return None  # a similar name alone, or a company domain, is not enough
+    name_floor = policy.name_floor
+    strong = same_tax_id or any(e.kind in _STRONG and e.weight > 0 for e in contact)
+    if (
+        similarity < name_floor
+        and strong
+        and similarity >= policy.weak_name_floor
+        and name_keys_compatible(x_name, y_name, company=x.company and y.company)
+    ):
+        name_floor = policy.weak_name_floor  # a shared mobile excuses a spelling, not a name
+        detail += "; a spelling the shared contact excuses"
+    if similarity < name_floor and not same_tax_id:
         return None  # without a similar name, shared contact data is a household or an office
     evidence: list[Evidence] = []
-    if similarity >= policy.name_floor:
-        evidence.append(Evidence("name", detail, round(policy.name * similarity, 3)))
+    if similarity >= name_floor:
+        bits = None if freq is None else match_bits(NAME_M, freq.name_share(x_name, y_name))
+        evidence.append(Evidence("name", detail, round(policy.name * similarity, 3), bits))
+    if rare is not None:
+        evidence.append(rare)
     evidence += contact
     both_surnamed = len(x_name.words) > 1 and len(y_name.words) > 1
-    if similarity >= policy.name_floor and both_surnamed and x_name.generation != y_name.generation:
+    if similarity >= name_floor and both_surnamed and x_name.generation != y_name.generation:
         which = " vs ".join(g or "none" for g in (x_name.generation, y_name.generation))
         evidence.append(
-            Evidence("generation_differs", f"{which}: father and son?", policy.generation_differs)
+            Evidence(
+                "generation_differs",
+                f"{which}: father and son?",
+                policy.generation_differs,
+                None if freq is None else _AGAINST_BITS,
+            )
         )
     if x.company != y.company:
-        evidence.append(Evidence("kind_differs", "a person and a company", policy.kind_differs))
+        evidence.append(
+            Evidence(
+                "kind_differs",
+                "a person and a company",
+                policy.kind_differs,
+                None if freq is None else _AGAINST_BITS,
+            )
+        )
     score = round(min(1.0, max(0.0, sum(e.weight for e in evidence))), 3)
     return Suggestion((x.id, y.id), score, tuple(evidence))
+
+
+#: Contact evidence strong enough to excuse a weaker spelling of a compatible name.
+_STRONG = frozenset({"tax_id", "mobile", "email"})
+#: A Júnior against his father, a person against a company: assumed 1 in 16 duplicates.
+_AGAINST_BITS = -4.0
+
+
+def _frequencies(
+    holders: Mapping[str, int] | None, policy: MatchingPolicy
+) -> NameFrequencies | None:
+    if holders is None or not holders.get(RECORDS):
+        return None
+    return NameFrequencies(holders, holders[RECORDS], national_records=policy.national_records)
+
+
+def _rare_name(
+    x: MatchRecord,
+    y: MatchRecord,
+    x_name: NameKey,
+    y_name: NameKey,
+    similarity: float,
+    policy: MatchingPolicy,
+    freq: NameFrequencies | None,
+) -> Evidence | None:
+    """A full name rare enough in the pair's town to be evidence by itself, or ``None``.
+
+    Only for two persons with a given and a family name each whose names
+    are compatible (:func:`~.names.name_keys_compatible`) and at least
+    ``rare_name_similarity`` alike. ``town × u`` namesakes are expected by
+    chance; below ``rare_name_namesakes`` the name corroborates (0.1), and
+    each halving adds 0.05, up to ``rare_name``.
+    """
+    if freq is None or x.company or y.company or similarity < policy.rare_name_similarity:
+        return None
+    full = [n for n in (x_name, y_name) if sum(len(w) > 1 for w in n.words) >= 2]
+    if len(full) < 2 or not name_keys_compatible(x_name, y_name):
+        return None
+    u = freq.name_share(x_name, y_name)
+    people, town = freq.town_records(x, y)
+    expected = max(people, policy.min_town_records) * u
+    if expected >= policy.rare_name_namesakes or policy.rare_name_namesakes <= 0:
+        return None
+    weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(policy.rare_name_namesakes / expected))
+    where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
+    detail = f"a rare name: {expected:.3f} namesakes expected {where}"
+    return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
 
 
 def _holder_keys(record: MatchRecord) -> set[str]:
@@ -470,6 +600,8 @@ def _holder_keys(record: MatchRecord) -> set[str]:
     keys |= {f"cep:{cep}" for cep in record.ceps}
     keys |= {k for name in record.names[:1] if (k := _common_name_key(name)) is not None}
     keys |= {f"word:{w}" for name in record.names for w in name.words if len(w) > 1}
+    keys |= {f"area:{area}" for area in record.areas}
+    keys.add(RECORDS)
     return keys
 
 
@@ -489,6 +621,50 @@ def _typo_possible(a: MatchRecord, b: MatchRecord) -> bool:
     a_mail = dict(_mailbox(e) for e in a.emails)
     b_mail = dict(_mailbox(e) for e in b.emails)
     return _email_typo(a_mail, b_mail) is not None
+
+
+def _bound(i: int, j: int, records: list[MatchRecord], lone: list[float]) -> float:
+    """The lowest u the pair's name can have: the share of the shorter name's words."""
+    x, y = len(records[i].names[0].words), len(records[j].names[0].words)
+    return lone[i] if x < y else lone[j] if y < x else min(lone[i], lone[j])
+
+
+def _rare_possible(
+    a: MatchRecord, b: MatchRecord, lone: float, holders: Mapping[str, int], policy: MatchingPolicy
+) -> bool:
+    """Whether the pair's name could be rare enough in their town (see _lone_name_shares)."""
+    if lone >= 1.0:
+        return False
+    towns = set(a.areas) & set(b.areas)
+    people = min((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
+    if max(people, policy.min_town_records) * lone >= policy.rare_name_namesakes:
+        return False
+    return name_keys_compatible(a.names[0], b.names[0])
+
+
+def _lone_name_shares(
+    records: list[MatchRecord], holders: Mapping[str, int], policy: MatchingPolicy
+) -> list[float]:
+    """Each person's full name's share (u of its words), a bound below any pair's u.
+
+    A pair's u multiplies the commoner spelling of the words it matches, so it
+    is never below the share of the shorter name's own words: when even that
+    makes namesakes likely, the name alone cannot corroborate, and a pair
+    without contact evidence is not worth comparing. Companies and one-word
+    names are never rare names (1.0).
+    """
+    freq = _frequencies(holders, policy)
+    shares = []
+    for record in records:
+        name = record.names[0]
+        if freq is None or record.company or sum(len(w) > 1 for w in name.words) < 2:
+            shares.append(1.0)
+            continue
+        share = 1.0
+        for k, word in enumerate(name.words):
+            share *= freq.word_factor(word, first=k == 0)
+        shares.append(share)
+    return shares
 
 
 def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
@@ -523,15 +699,19 @@ def suggest_duplicates(
         for key in blocking_keys(record):
             blocks[key].append(index)
         holders.update(_holder_keys(record))
-    # A pair sharing none of these keys can only be corroborated by an e-mail typo
-    # (unless the policy lets a company domain alone corroborate): skip it cheaply.
+    # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
+    # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     contact = [_contact_keys(r) for r in records]
+    lone = _lone_name_shares(records, holders, policy)
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
     suggestions = []
     for i, j in _candidate_pairs(records, blocks, policy):
         if (
             quick
             and contact[i].isdisjoint(contact[j])
+            and not _rare_possible(
+                records[i], records[j], _bound(i, j, records, lone), holders, policy
+            )
             and not _typo_possible(records[i], records[j])
         ):
             continue
