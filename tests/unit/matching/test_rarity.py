@@ -66,8 +66,8 @@ def test_the_tenant_counts_outweigh_the_national_table_when_it_is_large() -> Non
 
 def test_a_rare_full_name_in_one_town_is_evidence_by_itself() -> None:
     pair = [
-        person("a", "Rosiclea Wachholz Tavares", phones=("65 98991-0448",), city="Cuiabá"),
-        person("b", "Rosiclea Wachholz Tavares", phones=("65 98082-1920",)),
+        person("a", "Daniela Wachholz Tavares", phones=("65 98991-0448",), city="Cuiabá"),
+        person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",)),
     ]
     [found] = [s for s in suggest_duplicates([*crowd(300), *pair]) if s.ids == ("a", "b")]
     rare = {e.kind: e for e in found.evidence}["rare_name"]
@@ -94,8 +94,8 @@ def test_a_rare_name_never_excuses_a_different_given_name() -> None:
 
 def test_a_typo_in_a_thin_record_is_found_by_the_sorted_neighbourhood() -> None:
     pair = [
-        person("a", "Rosiclea de Wachholz Tavare", phones=("65 98991-0448",), city="Cuiabá"),
-        person("b", "Rosiclea Wachholz Tavares", phones=("65 98082-1920",)),
+        person("a", "Daniela de Wachholz Tavare", phones=("65 98991-0448",), city="Cuiabá"),
+        person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",)),
     ]
     found = [s.ids for s in suggest_duplicates([*crowd(300), *pair])]
     assert ("a", "b") in found
@@ -143,3 +143,18 @@ def test_a_name_shares_its_commoner_spelling() -> None:
     typo = freq.name_share(NameKey.parse("Daniela Soare"), NameKey.parse("Daniela Soares"))
     same = freq.name_share(NameKey.parse("Daniela Soares"), NameKey.parse("Daniela Soares"))
     assert typo == same
+
+
+def test_a_shop_typed_as_a_person_is_not_a_rare_name() -> None:
+    pair = [
+        person("a", "Lanchonete Primavera Wachholz", phones=("65 98991-0448",), city="Cuiabá"),
+        person("b", "Lanchonete Primavera Wachholz", phones=("65 98082-1920",), city="Cuiabá"),
+    ]
+    assert [s for s in suggest_duplicates([*crowd(300), *pair]) if "a" in s.ids] == []
+
+
+def test_a_third_family_name_does_not_make_a_name_rarer() -> None:
+    freq = NameFrequencies({}, 0)
+    two = NameKey.parse("José Tavares Nunes")
+    three = NameKey.parse("José Batista Tavares Nunes")
+    assert freq.name_share(three, three) == freq.name_share(two, two)

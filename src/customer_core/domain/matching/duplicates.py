@@ -581,6 +581,8 @@ def _rare_name(
     full = [n for n in (x_name, y_name) if sum(len(w) > 1 for w in n.words) >= 2]
     if len(full) < 2 or not name_keys_compatible(x_name, y_name):
         return None
+    if not (freq.is_given_name(x_name.words[0]) or freq.is_given_name(y_name.words[0])):
+        return None  # "Lanchonete Primavera" typed as a person: a rare name is a person's
     u = freq.name_share(x_name, y_name)
     people, town = freq.town_records(x, y)
     expected = max(people, policy.min_town_records) * u
@@ -660,10 +662,7 @@ def _lone_name_shares(
         if freq is None or record.company or sum(len(w) > 1 for w in name.words) < 2:
             shares.append(1.0)
             continue
-        share = 1.0
-        for k, word in enumerate(name.words):
-            share *= freq.word_factor(word, first=k == 0)
-        shares.append(share)
+        shares.append(freq.own_share(name))
     return shares
 
 

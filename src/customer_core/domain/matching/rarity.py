@@ -124,15 +124,23 @@ class NameFrequencies:
             return 1.0
         return self.word_share(word, first=first)
 
+    def is_given_name(self, word: str, /) -> bool:
+        """Whether the census counts ``word`` among the commonest given names."""
+        return word in self._given
+
     def name_share(self, a: NameKey, b: NameKey, /) -> float:
-        """u of the pair's name: the product of the shares of the words they share.
+        """u of the pair's name: the given name's share times its family names'.
 
         Each word of the shorter name is paired with its best counterpart in
         the other (the same word, a sound, a typo, an initial); the commoner
-        spelling of the two counts, so a typo does not make a name rare.
+        spelling of the two counts, so a typo does not make a name rare. Of
+        the family names, only the two commonest count: relatives share
+        their family names, so a third one says less than independence
+        would claim (a homonym in the same town is often a cousin).
         """
         short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
-        share = 1.0
+        given = 1.0
+        family: list[float] = []
         used: set[int] = set()
         for i, (t, st) in enumerate(zip(short.words, short.sounds, strict=True)):
             best, which = 0.0, -1
@@ -146,10 +154,22 @@ class NameFrequencies:
                 continue
             used.add(which)
             first = i == 0 and which == 0  # a given name; else the larger surname share
-            share *= max(
+            factor = max(
                 self.word_factor(t, first=first), self.word_factor(long.words[which], first=first)
             )
-        return share
+            if first:
+                given = factor
+            else:
+                family.append(factor)
+        return given * math.prod(sorted(family, reverse=True)[:2])
+
+    def own_share(self, name: NameKey, /) -> float:
+        """The share of one name's own words, counted as :meth:`name_share` counts them.
+
+        Never above the ``name_share`` of a pair whose shorter name this is.
+        """
+        family = sorted((self.word_factor(w, first=False) for w in name.words[1:]), reverse=True)
+        return self.word_factor(name.words[0], first=True) * math.prod(family[:2])
 
     def town_records(self, a: MatchRecord, b: MatchRecord, /) -> tuple[int, str | None]:
         """Records in the smallest town both are in (and its key), or the tenant's size."""
