@@ -590,7 +590,7 @@ def _rare_name(
         return None
     weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(policy.rare_name_namesakes / expected))
     where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
-    detail = f"a rare name: {expected:.3f} namesakes expected {where}"
+    detail = f"a rare name: {expected:.2g} namesakes expected {where}"
     return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
 
 
@@ -635,10 +635,10 @@ def _rare_possible(
     a: MatchRecord, b: MatchRecord, lone: float, holders: Mapping[str, int], policy: MatchingPolicy
 ) -> bool:
     """Whether the pair's name could be rare enough in their town (see _lone_name_shares)."""
-    if lone >= 1.0:
-        return False
+    if lone * policy.min_town_records >= policy.rare_name_namesakes:
+        return False  # not rare even in the smallest town counted
     towns = set(a.areas) & set(b.areas)
-    people = min((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
+    people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
     if max(people, policy.min_town_records) * lone >= policy.rare_name_namesakes:
         return False
     return name_keys_compatible(a.names[0], b.names[0])

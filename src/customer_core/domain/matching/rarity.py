@@ -112,15 +112,17 @@ class NameFrequencies:
         count = self._counts.get(f"word:{word}", 0)
         return (count + self._k * national) / (self._records + self._k)
 
-    def word_factor(self, word: str, *, first: bool) -> float:
-        """What ``word`` multiplies a name's share by.
+    def word_factor(self, word: str, *, first: bool, last: bool = True) -> float:
+        """What ``word`` multiplies a name's share by (``last``: it ends its name).
 
-        A given name after the first (*Roberto* in *Paulo Roberto Leite*,
-        *Eduarda* in *Maria Eduarda*) multiplies by 1: compound given names
-        go together, and counting them as independent would make *Paulo
-        Roberto* look rare.
+        A given name between the first and the last word (*Roberto* in *Paulo
+        Roberto Leite*) multiplies by 1: compound given names go together, and
+        counting them as independent would make *Paulo Roberto* look rare.
+        The last word is a family name even when the census knows it as a
+        given name (*Batista*, *Rosa*).
         """
-        if not first and self._given.get(word, 0) >= _MIDDLE_GIVEN * self._people:
+        middle = not first and not last
+        if middle and self._given.get(word, 0) >= _MIDDLE_GIVEN * self._people:
             return 1.0
         return self.word_share(word, first=first)
 
@@ -155,11 +157,12 @@ class NameFrequencies:
             used.add(which)
             first = i == 0 and which == 0  # a given name; else the larger surname share
             factor = max(
-                self.word_factor(t, first=first), self.word_factor(long.words[which], first=first)
+                self.word_factor(t, first=first, last=i == len(short.words) - 1),
+                self.word_factor(long.words[which], first=first, last=which == len(long.words) - 1),
             )
             if first:
                 given = factor
-            else:
+            elif factor < 1.0:  # a middle given name is no family name
                 family.append(factor)
         return given * math.prod(sorted(family, reverse=True)[:2])
 
@@ -168,15 +171,27 @@ class NameFrequencies:
 
         Never above the ``name_share`` of a pair whose shorter name this is.
         """
-        family = sorted((self.word_factor(w, first=False) for w in name.words[1:]), reverse=True)
+        last = len(name.words) - 1
+        family = sorted(
+            (
+                self.word_factor(w, first=False, last=k == last)
+                for k, w in enumerate(name.words[1:], start=1)
+            ),
+            reverse=True,
+        )
+        family = [f for f in family if f < 1.0]
         return self.word_factor(name.words[0], first=True) * math.prod(family[:2])
 
     def town_records(self, a: MatchRecord, b: MatchRecord, /) -> tuple[int, str | None]:
-        """Records in the smallest town both are in (and its key), or the tenant's size."""
+        """Records in the largest town both are in (and its key), or the tenant's size.
+
+        The largest: records missing a city or a phone make a town look
+        smaller than it is, and a namesake counted too rarely is a false link.
+        """
         shared = set(a.areas) & set(b.areas)
         if not shared:
             return self._records, None
-        town = min(shared, key=lambda k: (self._counts.get(f"area:{k}", 0), k))
+        town = max(shared, key=lambda k: (self._counts.get(f"area:{k}", 0), k))
         return max(self._counts.get(f"area:{town}", 0), 2), town
 
 
