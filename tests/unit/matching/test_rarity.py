@@ -158,3 +158,25 @@ def test_a_third_family_name_does_not_make_a_name_rarer() -> None:
     two = NameKey.parse("José Tavares Nunes")
     three = NameKey.parse("José Batista Tavares Nunes")
     assert freq.name_share(three, three) == freq.name_share(two, two)
+
+
+def test_a_city_takes_the_area_code_its_records_dial() -> None:
+    from customer_core.domain.matching.rarity import city_area_codes
+
+    counts = {"dial:city:cuiaba|ddd:65": 40, "dial:city:cuiaba|ddd:11": 2, "dial:city:x|ddd:1": 1}
+    assert city_area_codes(counts) == {"city:cuiaba": "ddd:65"}
+    split = {"dial:city:y|ddd:21": 5, "dial:city:y|ddd:22": 5}
+    assert city_area_codes(split) == {}
+
+
+def test_a_record_with_only_a_city_meets_one_with_only_a_phone() -> None:
+    town = [
+        person(f"t{i:03d}", f"Hugo Lima {i}", phones=(f"65 3{i:03d}-0000",), city="Cuiabá")
+        for i in range(20)
+    ]
+    pair = [
+        person("a", "Daniela Wachholz Tavares", city="Cuiabá"),
+        person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",)),
+    ]
+    [found] = [s for s in suggest_duplicates([*town, *pair]) if s.ids == ("a", "b")]
+    assert "area code 65" in {e.kind: e for e in found.evidence}["rare_name"].detail

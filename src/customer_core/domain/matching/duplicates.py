@@ -104,9 +104,12 @@ from customer_core.domain.matching.names import _best_name, name_keys_compatible
 from customer_core.domain.matching.rarity import (
     NAME_M,
     NameFrequencies,
+    city_area_codes,
     match_bits,
     sorted_neighbours,
     town_label,
+    town_pairs,
+    with_area_codes,
 )
 from customer_core.domain.matching.records import (
     _FREE_MAIL,
@@ -603,6 +606,7 @@ def _holder_keys(record: MatchRecord) -> set[str]:
     keys |= {k for name in record.names[:1] if (k := _common_name_key(name)) is not None}
     keys |= {f"word:{w}" for name in record.names for w in name.words if len(w) > 1}
     keys |= {f"area:{area}" for area in record.areas}
+    keys |= town_pairs(record)
     keys.add(RECORDS)
     return keys
 
@@ -698,6 +702,8 @@ def suggest_duplicates(
         for key in blocking_keys(record):
             blocks[key].append(index)
         holders.update(_holder_keys(record))
+    codes = city_area_codes(holders)
+    records = [with_area_codes(r, codes) for r in records]
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     contact = [_contact_keys(r) for r in records]
