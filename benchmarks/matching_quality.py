@@ -1169,7 +1169,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(true_pairs):,} true pairs, {len(true_pairs) - len(reachable):,} of them "
         f"({1 - len(reachable) / len(true_pairs):.1%}) share no phone, e-mail, CEP or tax id "
-        "(only the name: never suggested by design)"
+        "(only the name: suggested only when it is rare in their town)"
     )
     print(
         "hard-negative pairs: "
