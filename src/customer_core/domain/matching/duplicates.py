@@ -497,10 +497,12 @@ def score_pair(
     contact = _contact_evidence(x, y, policy, holders)
     same_tax_id = any(e.kind == "tax_id" for e in contact)
     corroboration = sum(e.weight for e in contact)
-    if not same_tax_id and corroboration < policy.min_corroboration and freq is None:
-        return None  # a similar name alone, or a company domain, is not enough
+    if not same_tax_id and corroboration < policy.min_corroboration:
+        if freq is None or not _may_be_rare(x, y, freq, policy):
+            return None  # a similar name alone, or a company domain, is not enough
     similarity, detail, x_name, y_name = _best_name(x, y)
-    rare = _rare_name(x, y, x_name, y_name, similarity, policy, freq)
+    u = None if freq is None else freq.name_share(x_name, y_name)
+    rare = _rare_name(x, y, x_name, y_name, similarity, policy, freq, u)
     if rare is not None:
         corroboration += rare.weight
     if not same_tax_id and corroboration < policy.min_corroboration:
@@ -519,7 +521,7 @@ def score_pair(
         return None  # without a similar name, shared contact data is a household or an office
     evidence: list[Evidence] = []
     if similarity >= name_floor:
-        bits = None if freq is None else match_bits(NAME_M, freq.name_share(x_name, y_name))
+        bits = None if u is None else match_bits(NAME_M, u)
         evidence.append(Evidence("name", detail, round(policy.name * similarity, 3), bits))
     if rare is not None:
         evidence.append(rare)
@@ -570,6 +572,7 @@ def _rare_name(
     similarity: float,
     policy: MatchingPolicy,
     freq: NameFrequencies | None,
+    u: float | None,
 ) -> Evidence | None:
     """A full name rare enough in the pair's town to be evidence by itself, or ``None``.
 
@@ -579,14 +582,15 @@ def _rare_name(
     chance; below ``rare_name_namesakes`` the name corroborates (0.1), and
     each halving adds 0.05, up to ``rare_name``.
     """
-    if freq is None or x.company or y.company or similarity < policy.rare_name_similarity:
+    if freq is None or u is None or x.company or y.company:
+        return None
+    if similarity < policy.rare_name_similarity:
         return None
     full = [n for n in (x_name, y_name) if sum(len(w) > 1 for w in n.words) >= 2]
     if len(full) < 2 or not name_keys_compatible(x_name, y_name):
         return None
     if not (freq.is_given_name(x_name.words[0]) or freq.is_given_name(y_name.words[0])):
         return None  # "Lanchonete Primavera" typed as a person: a rare name is a person's
-    u = freq.name_share(x_name, y_name)
     people, town = freq.town_records(x, y)
     expected = max(people, policy.min_town_records) * u
     if expected >= policy.rare_name_namesakes or policy.rare_name_namesakes <= 0:
@@ -627,6 +631,17 @@ def _typo_possible(a: MatchRecord, b: MatchRecord) -> bool:
     a_mail = dict(_mailbox(e) for e in a.emails)
     b_mail = dict(_mailbox(e) for e in b.emails)
     return _email_typo(a_mail, b_mail) is not None
+
+
+def _may_be_rare(
+    x: MatchRecord, y: MatchRecord, freq: NameFrequencies, policy: MatchingPolicy
+) -> bool:
+    """A cheap bound: whether the pair's name could be rare enough to corroborate alone."""
+    if x.company or y.company:
+        return False
+    lone = min(freq.own_share(x.names[0]), freq.own_share(y.names[0]))
+    people = max(freq.town_records(x, y)[0], policy.min_town_records)
+    return people * lone < policy.rare_name_namesakes
 
 
 def _bound(i: int, j: int, records: list[MatchRecord], lone: list[float]) -> float:
@@ -708,14 +723,18 @@ def suggest_duplicates(
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     contact = [_contact_keys(r) for r in records]
     lone = _lone_name_shares(records, holders, policy)
+    rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
     suggestions = []
     for i, j in _candidate_pairs(records, blocks, policy):
         if (
             quick
             and contact[i].isdisjoint(contact[j])
-            and not _rare_possible(
-                records[i], records[j], _bound(i, j, records, lone), holders, policy
+            and not (
+                (rare[i] or rare[j])
+                and _rare_possible(
+                    records[i], records[j], _bound(i, j, records, lone), holders, policy
+                )
             )
             and not _typo_possible(records[i], records[j])
         ):

@@ -207,8 +207,11 @@ class NameFrequencies:
     def own_share(self, name: NameKey, /) -> float:
         """The share of one name's own words, counted as :meth:`name_share` counts them.
 
-        Never above the ``name_share`` of a pair whose shorter name this is.
+        Never above the ``name_share`` of a pair whose shorter name this is;
+        1.0 for a name without a given and a family name (never a rare name).
         """
+        if sum(len(w) > 1 for w in name.words) < 2:
+            return 1.0
         last = len(name.words) - 1
         family = sorted(
             (
