@@ -497,9 +497,9 @@ def score_pair(
     contact = _contact_evidence(x, y, policy, holders)
     same_tax_id = any(e.kind == "tax_id" for e in contact)
     corroboration = sum(e.weight for e in contact)
-    if not same_tax_id and corroboration < policy.min_corroboration:
-        if freq is None or not _may_be_rare(x, y, freq, policy):
-            return None  # a similar name alone, or a company domain, is not enough
+    weak = not same_tax_id and corroboration < policy.min_corroboration
+    if weak and (freq is None or not _may_be_rare(x, y, freq, policy)):
+        return None  # a similar name alone, or a company domain, is not enough
     similarity, detail, x_name, y_name = _best_name(x, y)
     u = None if freq is None else freq.name_share(x_name, y_name)
     rare = _rare_name(x, y, x_name, y_name, similarity, policy, freq, u)
