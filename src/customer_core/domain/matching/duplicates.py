@@ -42,9 +42,10 @@ How a suggestion is made:
                                    person and a company: the owner's line)
    ``email``               0.5     the same address, or a mistyped domain
                                    (``gmial.com``)
+   ``rare_name``           ≤ 0.3   a full name with few namesakes expected in
+                                   the pair's town (:mod:`.rare_names`)
    ``email_local_part``    0.3     the same local part at another provider;
-                                   0.1 if it is just the name (``joao.silva``),
-                                   0 if many records carry that name
+                                   0 if it is just the name (``joao.silva``)
    ``phone_suffix``        0.2     the last 8 digits, another area code
    ``landline``            0.1     the same landline (households share it)
    ``cep``                 0.1     the same CEP (households share it)
@@ -91,7 +92,6 @@ email  +0.50   9.0 bits  joao.silva@gmail.com
 
 from __future__ import annotations
 
-import math
 import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -101,13 +101,21 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
 from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
+from customer_core.domain.matching.rare_names import (
+    RECORDS,
+    frequencies,
+    key_bits,
+    lone_name_shares,
+    may_be_rare,
+    rare_name_evidence,
+    rare_possible,
+    share_bound,
+)
 from customer_core.domain.matching.rarity import (
     NAME_M,
-    NameFrequencies,
     city_area_codes,
     match_bits,
     sorted_neighbours,
-    town_label,
     town_pairs,
     with_area_codes,
 )
@@ -142,9 +150,6 @@ __all__ = [
     "score_pair",
     "suggest_duplicates",
 ]
-
-#: The key of :func:`key_holders` that counts the records themselves.
-RECORDS = "records"
 
 # -- blocking -----------------------------------------------------------------
 
@@ -231,33 +236,6 @@ def _candidate_pairs(
 def _held_by_many(key: str, holders: Mapping[str, int] | None, limit: int) -> int:
     count = holders.get(key, 0) if holders is not None else 0
     return count if count > limit else 0
-
-
-#: m of each kind of contact evidence: how often two records of one customer share it (assumed).
-_M = {
-    "tax_id": 0.6,
-    "mobile": 0.6,
-    "email": 0.5,
-    "landline": 0.3,
-    "phone_suffix": 0.05,
-    "cep": 0.5,
-    "email_local_part": 0.1,
-}
-
-
-def _key_bits(
-    kind: str, key: str, holders: Mapping[str, int] | None, policy: MatchingPolicy
-) -> float | None:
-    """``log2(m / u)`` of a shared key, ``u`` the chance another record holds it too.
-
-    A tenant is counted as at least ``min_town_records``: in a tenant of
-    three, any shared key would look as common as a name.
-    """
-    if holders is None or not holders.get(RECORDS):
-        return None
-    records = max(holders[RECORDS] - 1, policy.min_town_records)
-    others = max(holders.get(key, 2) - 1, 1)
-    return match_bits(_M.get(kind, 0.1), others / records)
 
 
 def _domain_typo(x: str, y: str) -> bool:
@@ -348,7 +326,7 @@ def _email_evidence(
     shared = sorted(set(a.emails) & set(b.emails))
     for email in shared:
         many = _held_by_many(f"email:{email}", holders, policy.max_key_holders)
-        bits = _key_bits("email", f"email:{email}", holders, policy)
+        bits = key_bits("email", f"email:{email}", holders, policy)
         if many:
             text = f"{email} (held by {many} records: no evidence)"
             found.append(Evidence("email", text, 0.0, bits))
@@ -383,7 +361,7 @@ def _contact_evidence(
 
     def add(kind: str, detail: str, weight: float, key: str, limit: int) -> None:
         many = _held_by_many(key, holders, limit)
-        bits = _key_bits(kind, key, holders, policy)
+        bits = key_bits(kind, key, holders, policy)
         if many:
             text = f"{detail} (held by {many} records: no evidence)"
             found.append(Evidence(kind, text, 0.0, bits))
@@ -392,7 +370,7 @@ def _contact_evidence(
 
     if a.tax_id is not None and a.tax_id == b.tax_id:
         kind = a.tax_id.partition(":")[0]
-        bits = _key_bits("tax_id", "", holders, policy)
+        bits = key_bits("tax_id", "", holders, policy)
         found.append(Evidence("tax_id", f"the same {kind.upper()}", policy.tax_id, bits))
     shared_mobiles = set(a.mobiles) & set(b.mobiles)
     for line in sorted(shared_mobiles):
@@ -493,16 +471,16 @@ def score_pair(
         x, y = y, x
     if x.tax_id is not None and y.tax_id is not None and x.tax_id != y.tax_id:
         return None  # two CPFs, a CPF and a CNPJ, or two establishments: never one customer
-    freq = _frequencies(holders, policy)
+    freq = frequencies(holders, policy)
     contact = _contact_evidence(x, y, policy, holders)
     same_tax_id = any(e.kind == "tax_id" for e in contact)
     corroboration = sum(e.weight for e in contact)
     weak = not same_tax_id and corroboration < policy.min_corroboration
-    if weak and (freq is None or not _may_be_rare(x, y, freq, policy)):
+    if weak and (freq is None or not may_be_rare(x, y, freq, policy)):
         return None  # a similar name alone, or a company domain, is not enough
     similarity, detail, x_name, y_name = _best_name(x, y)
     u = None if freq is None else freq.name_share(x_name, y_name)
-    rare = _rare_name(x, y, x_name, y_name, similarity, policy, freq, u)
+    rare = rare_name_evidence(x, y, x_name, y_name, similarity, policy, freq, u)
     if rare is not None:
         corroboration += rare.weight
     if not same_tax_id and corroboration < policy.min_corroboration:
@@ -556,51 +534,6 @@ _STRONG = frozenset({"tax_id", "mobile", "email"})
 _AGAINST_BITS = -4.0
 
 
-def _frequencies(
-    holders: Mapping[str, int] | None, policy: MatchingPolicy
-) -> NameFrequencies | None:
-    if holders is None or not holders.get(RECORDS):
-        return None
-    return NameFrequencies(holders, holders[RECORDS], national_records=policy.national_records)
-
-
-def _rare_name(
-    x: MatchRecord,
-    y: MatchRecord,
-    x_name: NameKey,
-    y_name: NameKey,
-    similarity: float,
-    policy: MatchingPolicy,
-    freq: NameFrequencies | None,
-    u: float | None,
-) -> Evidence | None:
-    """A full name rare enough in the pair's town to be evidence by itself, or ``None``.
-
-    Only for two persons with a given and a family name each whose names
-    are compatible (:func:`~.names.name_keys_compatible`) and at least
-    ``rare_name_similarity`` alike. ``town × u`` namesakes are expected by
-    chance; below ``rare_name_namesakes`` the name corroborates (0.1), and
-    each halving adds 0.05, up to ``rare_name``.
-    """
-    if freq is None or u is None or x.company or y.company:
-        return None
-    if similarity < policy.rare_name_similarity:
-        return None
-    full = [n for n in (x_name, y_name) if sum(len(w) > 1 for w in n.words) >= 2]
-    if len(full) < 2 or not name_keys_compatible(x_name, y_name):
-        return None
-    if not (freq.is_given_name(x_name.words[0]) or freq.is_given_name(y_name.words[0])):
-        return None  # "Lanchonete Primavera" typed as a person: a rare name is a person's
-    people, town = freq.town_records(x, y)
-    expected = max(people, policy.min_town_records) * u
-    if expected >= policy.rare_name_namesakes or policy.rare_name_namesakes <= 0:
-        return None
-    weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(policy.rare_name_namesakes / expected))
-    where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
-    detail = f"a rare name: {expected:.2g} namesakes expected {where}"
-    return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
-
-
 def _holder_keys(record: MatchRecord) -> set[str]:
     keys = {f"line:{line}" for line in record.lines}
     keys |= {f"suffix:{line[-8:]}" for line in record.mobiles}
@@ -631,58 +564,6 @@ def _typo_possible(a: MatchRecord, b: MatchRecord) -> bool:
     a_mail = dict(_mailbox(e) for e in a.emails)
     b_mail = dict(_mailbox(e) for e in b.emails)
     return _email_typo(a_mail, b_mail) is not None
-
-
-def _may_be_rare(
-    x: MatchRecord, y: MatchRecord, freq: NameFrequencies, policy: MatchingPolicy
-) -> bool:
-    """A cheap bound: whether the pair's name could be rare enough to corroborate alone."""
-    if x.company or y.company:
-        return False
-    lone = min(freq.own_share(x.names[0]), freq.own_share(y.names[0]))
-    people = max(freq.town_records(x, y)[0], policy.min_town_records)
-    return people * lone < policy.rare_name_namesakes
-
-
-def _bound(i: int, j: int, records: list[MatchRecord], lone: list[float]) -> float:
-    """The lowest u the pair's name can have: the share of the shorter name's words."""
-    x, y = len(records[i].names[0].words), len(records[j].names[0].words)
-    return lone[i] if x < y else lone[j] if y < x else min(lone[i], lone[j])
-
-
-def _rare_possible(
-    a: MatchRecord, b: MatchRecord, lone: float, holders: Mapping[str, int], policy: MatchingPolicy
-) -> bool:
-    """Whether the pair's name could be rare enough in their town (see _lone_name_shares)."""
-    if lone * policy.min_town_records >= policy.rare_name_namesakes:
-        return False  # not rare even in the smallest town counted
-    towns = set(a.areas) & set(b.areas)
-    people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
-    if max(people, policy.min_town_records) * lone >= policy.rare_name_namesakes:
-        return False
-    return name_keys_compatible(a.names[0], b.names[0])
-
-
-def _lone_name_shares(
-    records: list[MatchRecord], holders: Mapping[str, int], policy: MatchingPolicy
-) -> list[float]:
-    """Each person's full name's share (u of its words), a bound below any pair's u.
-
-    A pair's u multiplies the commoner spelling of the words it matches, so it
-    is never below the share of the shorter name's own words: when even that
-    makes namesakes likely, the name alone cannot corroborate, and a pair
-    without contact evidence is not worth comparing. Companies and one-word
-    names are never rare names (1.0).
-    """
-    freq = _frequencies(holders, policy)
-    shares = []
-    for record in records:
-        name = record.names[0]
-        if freq is None or record.company or sum(len(w) > 1 for w in name.words) < 2:
-            shares.append(1.0)
-            continue
-        shares.append(freq.own_share(name))
-    return shares
 
 
 def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
@@ -722,7 +603,7 @@ def suggest_duplicates(
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     contact = [_contact_keys(r) for r in records]
-    lone = _lone_name_shares(records, holders, policy)
+    lone = lone_name_shares(records, holders, policy)
     rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
     suggestions = []
@@ -732,8 +613,8 @@ def suggest_duplicates(
             and contact[i].isdisjoint(contact[j])
             and not (
                 (rare[i] or rare[j])
-                and _rare_possible(
-                    records[i], records[j], _bound(i, j, records, lone), holders, policy
+                and rare_possible(
+                    records[i], records[j], share_bound(i, j, records, lone), holders, policy
                 )
             )
             and not _typo_possible(records[i], records[j])
