@@ -60,6 +60,7 @@ def key_bits(
 def frequencies(
     holders: Mapping[str, int] | None, policy: MatchingPolicy
 ) -> NameFrequencies | None:
+    """The tenant's name frequencies from ``holders`` (what ``key_holders`` counts), if given."""
     if holders is None or not holders.get(RECORDS):
         return None
     return NameFrequencies(holders, holders[RECORDS], national_records=policy.national_records)
@@ -122,7 +123,7 @@ def share_bound(i: int, j: int, records: list[MatchRecord], lone: list[float]) -
 def rare_possible(
     a: MatchRecord, b: MatchRecord, lone: float, holders: Mapping[str, int], policy: MatchingPolicy
 ) -> bool:
-    """Whether the pair's name could be rare enough in their town (see _lone_name_shares)."""
+    """Whether the pair's name could be rare enough in their town (see lone_name_shares)."""
     if lone * policy.min_town_records >= policy.rare_name_namesakes:
         return False  # not rare even in the smallest town counted
     towns = set(a.areas) & set(b.areas)

@@ -137,6 +137,7 @@ class NameFrequencies:
 
     @property
     def records(self) -> int:
+        """The tenant's size."""
         return self._records
 
     def word_share(self, word: str, *, first: bool) -> float:
@@ -242,6 +243,7 @@ def match_bits(m: float, u: float, /) -> float:
 
 
 def town_label(town: str) -> str:
+    """``ddd:65`` as *area code 65*, ``city:cuiaba`` as *cuiaba*."""
     kind, _, value = town.partition(":")
     return f"area code {value}" if kind == "ddd" else value
 
