@@ -418,6 +418,16 @@ class DismissalRepository(Protocol):
         """The tenant's dismissals not undone, oldest first (what the duplicate report hides)."""
         ...
 
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[Dismissal]:
+        """Every dismissal naming ``customer_id``, in force or undone, oldest first (a data
+        subject's export)."""
+        ...
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        """Delete every dismissal naming ``customer_id`` (an erasure: its reason may name
+        the person, and a decision about someone who is gone decides nothing); how many."""
+        ...
+
     def list_visible(
         self, scope: VisibilityScope, /, *, undone: bool = False
     ) -> Sequence[Dismissal]:

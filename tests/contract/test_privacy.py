@@ -120,6 +120,10 @@ def _world(core: CustomerCore, tenant: str, person: Person) -> dict[str, str]:
         evidence=f"checkbox ticked by {person.email}",
     )
     core.identity.mark_spammer(tenant, dpo, ana.id)
+    # A reviewer's decision whose reason names the person.
+    core.identity.dismiss(
+        tenant, dpo, [ana.id, house.id], f"{person.name} e Otávio moram juntos, não são a mesma"
+    )
     return {"ana": ana.id, "house": house.id, "landline": landline}
 
 
@@ -158,6 +162,7 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(storage: UnitOfWorkFa
 
     assert _leftovers(storage, person) == []
     assert (erasure.merges, erasure.consents, erasure.kept_shared) == (1, 1, 1)
+    assert erasure.dismissals == 1
     assert erasure.blocklisted >= 3  # CPF, mobile, e-mails: as keyed hashes
     with pytest.raises(NotFound):
         core.customers.get(tenant, dpo, world["ana"])

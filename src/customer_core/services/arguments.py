@@ -226,6 +226,16 @@ _BY_NAME: dict[str, Check] = {
 }
 
 
+#: Names whose check is about files and streams: it applies only where the
+#: annotation says so (a consent's ``source`` is text: where it came from).
+_FILE_LIKE = {"source": ("IO[", "Path"), "stream": ("IO[",)}
+
+
+def _is_file_like(name: str, annotation: object) -> bool:
+    hints = _FILE_LIKE.get(name)
+    return hints is None or any(hint in str(annotation) for hint in hints)
+
+
 def _checks(parameter: inspect.Parameter) -> list[Check]:
     name, default = parameter.name, parameter.default
     checks: list[Check] = []
@@ -233,7 +243,7 @@ def _checks(parameter: inspect.Parameter) -> list[Check]:
         checks.append(_member_of(type(default), name))
     elif default == () and isinstance(default, tuple):
         checks.append(_listed(name))
-    elif name in _BY_NAME:
+    elif name in _BY_NAME and _is_file_like(name, parameter.annotation):
         checks.append(_BY_NAME[name])
     elif isinstance(parameter.annotation, str):
         simple = _simple(parameter.annotation, name)

@@ -76,6 +76,8 @@ class Erasure:
     merges: int
     hints: int
     consents: int
+    #: Duplicate decisions (dismissals) that named the person.
+    dismissals: int
     #: Whether the storage overwrote what the deleted rows left
     #: (:class:`~customer_core.ports.SecureErasure`; True when it has nothing to do).
     storage_purged: bool
@@ -144,8 +146,9 @@ class PrivacyService(ServiceBase):
         """Remove the person from every table the library keeps (LGPD Art. 18 VI).
 
         The record, its identity keys and claims, its merge records, duplicate
-        hints and consents go; a key another customer holds too (a household
-        landline) stays with that customer. A blocklisted identifier stays
+        hints, the duplicate decisions naming it (dismissals: their reason may
+        name the person) and consents go; a key another customer holds too (a
+        household landline) stays with that customer. A blocklisted identifier stays
         blocked as its keyed hash (:func:`~customer_core.domain.model.privacy.blocked_key`),
         so erasing a spammer needs the ``privacy_key`` (``privacy_key_required``
         otherwise). Refused with the host's reason under a retention hold
@@ -184,6 +187,7 @@ class PrivacyService(ServiceBase):
             merges = uow.merges.forget(tenant_id, customer_id)
             hints = uow.hints.forget(tenant_id, customer_id)
             consents = uow.consents.forget(tenant_id, customer_id)
+            dismissals = uow.dismissals.forget(tenant_id, customer_id)
             counts: dict[str, int] = {
                 "identifiers": len(keys),
                 "kept_shared": kept,
@@ -191,6 +195,7 @@ class PrivacyService(ServiceBase):
                 "merges": merges,
                 "hints": hints,
                 "consents": consents,
+                "dismissals": dismissals,
             }
             details: dict[str, str | int] = {**counts, **({"reason": why} if why else {})}
             uow.record(self._new_event("customer.erased", actor, tenant_id, customer_id, **details))
@@ -256,7 +261,13 @@ class PrivacyService(ServiceBase):
             saved = uow.customers.save(anonymous, expected_version=current.version)
             merges = uow.merges.forget(tenant_id, customer_id)
             consents = uow.consents.forget(tenant_id, customer_id)
-            counts = {"identifiers": len(keys), "merges": merges, "consents": consents}
+            dismissals = uow.dismissals.forget(tenant_id, customer_id)
+            counts = {
+                "identifiers": len(keys),
+                "merges": merges,
+                "consents": consents,
+                "dismissals": dismissals,
+            }
             uow.record(
                 self._new_event("customer.anonymized", actor, tenant_id, customer_id, **counts)
             )

@@ -43,6 +43,7 @@ PURPOSES = {
     "consents": "prove what the customer agreed to, and honour revocations",
     "merges": "undo a merge of two records of the customer",
     "duplicate_hints": "review records an inbound message tied together",
+    "duplicate_decisions": "remember that records a person reviewed are different customers",
     "audit": "account for who read or changed the customer's data (LGPD Art. 37)",
 }
 
@@ -177,6 +178,16 @@ def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) 
         "consents": [plain(c) for c in uow.consents.about(tenant_id, customer_id)],
         "merges": [_merge(m, customer_id) for m in uow.merges.about(tenant_id, customer_id)],
         "duplicate_hints": hints,
+        # Who else a decision names is another person's data: only the decision itself.
+        "duplicate_decisions": [
+            {
+                "kind": d.kind.value,
+                "reason": d.reason,
+                "dismissed_at": plain(d.dismissed_at),
+                "undone_at": plain(d.undone_at),
+            }
+            for d in uow.dismissals.about(tenant_id, customer_id)
+        ],
         "audit": [plain(e) for e in uow.audit.about(tenant_id, customer_id)],
         "other_records": _other_records(uow, scope, customer),
         "company_contacts": _company_contacts(uow, scope, customer)
