@@ -153,6 +153,10 @@ class World:
             "starter": Starter,
             "template": lambda: "oi",
             "name": lambda: "Ana",
+            "reason": lambda: "revisado: pessoas diferentes",
+            "dismissal_id": lambda: "d-none",
+            "purpose": lambda: "marketing_email",
+            "evidence": lambda: "formulário do site",
         }
         return table[name]()
 
@@ -327,7 +331,7 @@ NAMED_CASES: dict[str, tuple[str, dict[str, object]]] = {
     "import encoding with a NUL": ("importer.run", {"encoding": "utf\x008"}),
     "import from a file name with a lone surrogate": ("importer.run", {"source": "\ud800.csv"}),
     "import delimiter of two characters": ("importer.run", {"delimiter": ";;"}),
-    "register kind None": ("customers.register", {"name": "Ana", "kind": None}),
+    "register an unknown kind": ("customers.register", {"name": "Ana", "kind": "robot"}),
     "register a name with a lone surrogate": ("customers.register", {"name": "An\ud800a"}),
     "register phones as a number": ("customers.register", {"name": "Ana", "phones": 11}),
     "merge choices as a list": ("identity.merge", {"choices": ["name"]}),

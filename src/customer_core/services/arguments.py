@@ -175,7 +175,8 @@ def _source(value: object) -> object:
         if not os.path.isfile(value):
             raise _refuse("source", "no such file")
         return value
-    if not callable(getattr(value, "read", None)):
+    # A binary stream, or a table the io layer opened already (it has rows()).
+    if not (callable(getattr(value, "read", None)) or callable(getattr(value, "rows", None))):
         raise _refuse("source", "expected a file name or a binary stream (an object with read())")
     return value
 
