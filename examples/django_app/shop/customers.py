@@ -21,6 +21,7 @@ Calls outside the block run on the library's own engine
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,7 +37,6 @@ import customer_core as cc
 from customer_core.adapters.sqlalchemy import SqlStorage, create_engine
 from customer_core.domain.model.events import DomainEvent
 from customer_core.ports import EventPublisher
-from customer_core.testing.fakes import RecordingPublisher
 
 #: Types whose values Django's psycopg connection loads its own way (``jsonb``
 #: as text for its JSONField, timestamps in its time zone); the library's
@@ -141,13 +141,22 @@ class OnDjangoCommit:
             transaction.on_commit(lambda: self.publisher.publish(batch), using=using)
 
 
+class EventLog:
+    """Logs the events and keeps them; a real shop hands them to its queue here."""
+
+    def __init__(self) -> None:
+        self.published: list[DomainEvent] = []
+
+    def publish(self, events: Sequence[DomainEvent], /) -> None:
+        for event in events:
+            logging.getLogger(__name__).info("%s %s", event.name, event.customer_id)
+        self.published.extend(events)
+
+
 @functools.cache
 def get_core() -> cc.CustomerCore:
-    """The process's core, on the default database (migrated by ``manage.py migrate``).
-
-    Its publisher records the events; a real shop hands them to its queue.
-    """
-    publisher = OnDjangoCommit(RecordingPublisher())
+    """The process's core, on the default database (migrated by ``manage.py migrate``)."""
+    publisher = OnDjangoCommit(EventLog())
     return cc.CustomerCore.over(SqlStorage(library_engine()), publisher=publisher)
 
 
