@@ -57,7 +57,8 @@ def shop() -> Iterator[Any]:
     url = make_url(POSTGRES_URL).render_as_string(hide_password=False)
     saved = {k: os.environ.get(k) for k in ("CUSTOMER_CORE_DATABASE", "SHOP_DATABASE_SCHEMA")}
     os.environ.update(CUSTOMER_CORE_DATABASE=url, SHOP_DATABASE_SCHEMA=schema)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop_settings")  # left set: Django is set up once
+    # Left set afterwards: Django is set up once per process.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop_settings")
     sys.path.insert(0, str(EXAMPLE))
     try:
         import django
