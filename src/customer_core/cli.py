@@ -130,7 +130,8 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
         plan.check()
         report_file = (
             ReportFileWriter(
-                stack.enter_context(open(args.report_file, "w", encoding="utf-8-sig", newline=""))
+                stack.enter_context(open(args.report_file, "w", encoding="utf-8-sig", newline="")),
+                lang=args.lang,
             )
             if args.report_file
             else None

@@ -24,8 +24,11 @@ from collections import Counter
 from collections.abc import Callable
 from typing import IO
 
+import attrs
+
 from customer_core.io.csv_format import neutralize
 from customer_core.io.report import ImportReport, RowOutcome
+from customer_core.messages import localize
 
 __all__ = ["REPORT_HEADER", "OutcomeTally", "ReportFileWriter"]
 
@@ -38,10 +41,13 @@ class ReportFileWriter:
     that writes each line's outcome to a text stream (opened with ``newline=""``).
 
     Nothing is held: a million-line import writes a million-line report in
-    the memory of one row.
+    the memory of one row. Messages are in ``lang`` (``"pt-BR"``; default:
+    the locale, as :func:`customer_core.messages.localize`); codes and
+    columns are the same in every language.
     """
 
-    def __init__(self, stream: IO[str], /) -> None:
+    def __init__(self, stream: IO[str], /, *, lang: str | None = None) -> None:
+        self._lang = lang
         self._writer = csv.writer(stream, lineterminator="\r\n")
         self._writer.writerow(REPORT_HEADER)
         #: Rows written so far (the header aside).
@@ -55,10 +61,29 @@ class ReportFileWriter:
             outcome.column or "",
             outcome.value or "",
             outcome.code or "",
-            outcome.message or "",
+            self._message(outcome),
         )
         self._writer.writerow([neutralize(cell) for cell in cells])
         self.rows += 1
+
+    def _message(self, outcome: RowOutcome) -> str:
+        if not (outcome.message and outcome.code):
+            return outcome.message or ""
+        try:
+            return localize(
+                _Problem(outcome.code, outcome.message, outcome.column), lang=self._lang
+            )
+        except ValueError:  # a code of a newer library than its catalog: as raised
+            return outcome.message
+
+
+@attrs.frozen
+class _Problem:
+    """A report line's problem as :func:`~customer_core.messages.localize` reads it."""
+
+    code: str
+    message: str
+    field: str | None
 
 
 #: The outcomes of a line, in the order a summary lists them.

@@ -180,3 +180,23 @@ def test_a_huge_refused_value_is_not_copied_whole_into_the_report() -> None:
     assert isinstance(draft, Draft)
     (warning,) = draft.warnings
     assert warning.value is not None and len(warning.value) == 201 and warning.value.endswith("…")
+
+
+def test_the_report_file_speaks_the_readers_language() -> None:
+    """Codes and columns are the same in every language; messages are the reader's, and
+    email-validator's English never reaches a pt-BR reader."""
+    text = "Nome;E-mail\nAna;ana@@x.com\n"
+    rows = {}
+    for lang in ("en", "pt-BR"):
+        out = io.StringIO()
+        Importer(MemoryStore()).run(
+            T, ADMIN, io.BytesIO(text.encode()), on_row=ReportFileWriter(out, lang=lang)
+        )
+        rows[lang] = list(csv.DictReader(io.StringIO(out.getvalue())))
+    english, portuguese = rows["en"], rows["pt-BR"]
+    assert [(r["line"], r["code"], r["column"]) for r in english] == [
+        (r["line"], r["code"], r["column"]) for r in portuguese
+    ]
+    refused = [r for r in portuguese if r["code"] == "invalid_email"]
+    assert refused and all(r["message"] == "endereço de e-mail inválido" for r in refused)
+    assert any("@" in r["message"] for r in english if r["code"] == "invalid_email")
