@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import cached_property
 from types import TracebackType
 
 from customer_core.adapters.memory_customers import MemoryCustomerRepository
@@ -80,6 +81,7 @@ class _Transaction:
     """The repositories of one transaction, staging its writes in one :class:`Staging`."""
 
     def __init__(self, store: MemoryStore) -> None:
+        self._store = store
         self.staging = staging = Staging(store.lock)
         self.lists = MemoryIdentityLists(staging, store.lists)
         self.customers = MemoryCustomerRepository(
@@ -89,12 +91,34 @@ class _Transaction:
             self.lists,
             committed_generation=lambda: store.generation,
         )
-        self.portfolios = MemoryPortfolioRepository(staging, store.portfolios, self.customers)
-        self.merges = MemoryMerges(staging, store.merges)
-        self.hints = MemoryDuplicateHints(staging, store.hints, self.customers)
-        self.dismissals = MemoryDismissals(staging, store.dismissals, self.customers)
-        self.audit = MemoryAuditLog(staging, store.audit)
-        self.consents = MemoryConsents(staging, store.consents)
+
+    # The others are made when first used: most units of work (an inbound
+    # message, a search) touch customers and lists only, and each repository
+    # costs overlays to set up (a savepoint empties those made inside it).
+
+    @cached_property
+    def portfolios(self) -> MemoryPortfolioRepository:
+        return MemoryPortfolioRepository(self.staging, self._store.portfolios, self.customers)
+
+    @cached_property
+    def merges(self) -> MemoryMerges:
+        return MemoryMerges(self.staging, self._store.merges)
+
+    @cached_property
+    def hints(self) -> MemoryDuplicateHints:
+        return MemoryDuplicateHints(self.staging, self._store.hints, self.customers)
+
+    @cached_property
+    def dismissals(self) -> MemoryDismissals:
+        return MemoryDismissals(self.staging, self._store.dismissals, self.customers)
+
+    @cached_property
+    def audit(self) -> MemoryAuditLog:
+        return MemoryAuditLog(self.staging, self._store.audit)
+
+    @cached_property
+    def consents(self) -> MemoryConsents:
+        return MemoryConsents(self.staging, self._store.consents)
 
 
 class MemoryUnitOfWork:

@@ -157,6 +157,10 @@ class Staging:
         except Exception:
             for staged, state in saved:
                 staged._restore(state)
+            # Overlays made inside the block (a repository first used there)
+            # started empty: empty again.
+            for staged in self._overlays[len(saved) :]:
+                staged._restore(({}, {}))
             raise
 
     def apply(self) -> None:
