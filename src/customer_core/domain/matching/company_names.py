@@ -71,8 +71,14 @@ _PUNCTUATED = re.compile(
 _MEI_ROOT = re.compile(r"^\d{2}\.?\d{3}\.?\d{3}\s+\D")
 #: Where a name's parts end: ``Razão Ltda - Fantasia``, ``Fantasia (Razão ME)``.
 _PARTS = re.compile(r"\s[-–—]\s|[()/]")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 #: Business words that are nobody's name: anywhere but after da/do/de.
-_BUSINESS_ANYWHERE = frozenset(
+_BUSINESS_ANYWHERE = _words(
     """
     padaria panificadora confeitaria doceria docaria mercearia supermercado supermercados
     minimercado hipermercado hortifruti sacolao acougue peixaria lanchonete lanches
@@ -88,16 +94,16 @@ _BUSINESS_ANYWHERE = frozenset(
     atacado varejo materiais empreendimentos participacoes representacoes
     agropecuaria veterinaria metalurgica alimentos bebidas turismo seguros corretora
     artesanato
-    """.split()
+    """
 )
 #: Business words that are also surnames or end nicknames: only as the first word.
-_BUSINESS_FIRST = frozenset(
+_BUSINESS_FIRST = _words(
     """
     mercado loja lojas casa bar igreja escola colegio creche clinica consultorio academia
     oficina posto salao studio estudio instituto associacao fundacao sindicato
     cooperativa condominio hotel pousada hospital laboratorio emporio armazem bazar
     deposito escritorio agencia grupo auto centro moda pet grafica editora clube
-    """.split()
+    """
 )
 _AFTER_PARTICLE = frozenset({"da", "do", "de", "das", "dos"})
 
