@@ -143,9 +143,10 @@ def company_name_marker(name: str, /) -> str | None:
         if last == "SA" and not all_capitals and len(words) > 1 and not _has_accent(last):
             return "legal form SA"
     folded_words = [w for w in re.split(r"[^\w&]+", fold(text)) if w]
-    for i, word in enumerate(folded_words):
+    for word in folded_words:
         if word in _FORMS_ANYWHERE:
             return f"legal form {word.upper()}"
+    for i, word in enumerate(folded_words):
         if word in _BUSINESS_ANYWHERE and (i == 0 or folded_words[i - 1] not in _AFTER_PARTICLE):
             return f"business word {word}"
     # "Mercado, João" is a surname written first, not a shop.
