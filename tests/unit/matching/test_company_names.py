@@ -25,6 +25,8 @@ PEOPLE = [
     "José Carlos Casa",
     "Ana Paula Pereira da Silva Júnior",
     "Loja",  # one word: nothing to tell
+    "Maria Melo 11987654321",  # a phone typed into the name, not a CNPJ
+    "Maria Melo 11222333000180",  # 14 digits that are no valid CNPJ
 ]
 
 COMPANIES = [
@@ -49,6 +51,8 @@ COMPANIES = [
     ("Rocha Engenharia SLU", "SLU"),
     ("12.345.678 Maria da Silva", "MEI razão social"),
     ("Moda Praia (35.280.545 JESSICA SANTANA)", "MEI razão social"),
+    ("Maria Melo 11222333000181", "CNPJ in the name"),
+    ("Maria Melo 11.222.333/0001-81 ME", "CNPJ in the name"),
     ("Padaria Pão Quente", "padaria"),
     ("Farmácia do Zé", "farmacia"),
     ("Zé Lanches", "lanches"),

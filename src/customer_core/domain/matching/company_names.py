@@ -17,7 +17,9 @@ company's (:func:`company_name_marker`) when it carries:
      an all-capitals *MARIA DE SA* are the surname *Sá*;
    - *MEI* only in capitals (*Lin Mei* is a given name);
    - the CNPJ root that opens the *razão social* of an MEI
-     (``12.345.678 Maria da Silva``);
+     (``12.345.678 Maria da Silva``), or a valid CNPJ anywhere in the name
+     (``Maria Melo 55.935.868/0001-75``: a person's name holds no CNPJ, while
+     a phone number typed into the name is no CNPJ);
 
 2. **a business word** (the list below, from the usual naming of Brazilian
    shops, firms and institutions, not from any test file):
@@ -50,7 +52,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from customer_core.domain.values.tax_id import Cnpj
 from customer_core.domain.values.text import fold
+from customer_core.errors import CustomerCoreError
 
 __all__ = ["company_name_marker", "looks_like_company"]
 
@@ -69,6 +73,8 @@ _PUNCTUATED = re.compile(
 )
 #: The razão social of an MEI opens with its CNPJ root: ``12.345.678 Maria da Silva``.
 _MEI_ROOT = re.compile(r"^\d{2}\.?\d{3}\.?\d{3}\s+\D")
+#: A CNPJ written into the name (``Maria Melo 55935868000175``), checked before it counts.
+_CNPJ_IN_NAME = re.compile(r"(?<![\d.])\d{2}\.?\d{3}\.?\d{3}/?\d{4}-?\d{2}(?![\d])")
 #: Where a name's parts end: ``Razão Ltda - Fantasia``, ``Fantasia (Razão ME)``.
 _PARTS = re.compile(r"\s[-–—]\s|[()/]")
 
@@ -112,6 +118,14 @@ def _has_accent(word: str) -> bool:
     return any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", word))
 
 
+def _valid_cnpj(text: str) -> bool:
+    try:
+        Cnpj.parse(text)
+    except CustomerCoreError:
+        return False
+    return True
+
+
 def company_name_marker(name: str, /) -> str | None:
     """What in ``name`` says it is a company's (``None``: a person's, as far as it tells).
 
@@ -131,6 +145,8 @@ def company_name_marker(name: str, /) -> str | None:
     parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
     if any(_MEI_ROOT.match(p) for p in parts):
         return "MEI razão social"
+    if any(_valid_cnpj(found.group(0)) for found in _CNPJ_IN_NAME.finditer(text)):
+        return "CNPJ in the name"
     all_capitals = text.upper() == text
     for part in parts:
         words = [w for w in re.split(r"[\s.,;:]+", part) if w]
