@@ -46,6 +46,7 @@ phone, tax-id and e-mail blocks, no labels, pairs at match probability
 from __future__ import annotations
 
 import argparse
+import csv
 import gc
 import importlib
 import logging
@@ -61,6 +62,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 from stdnum.br import cnpj as stdnum_cnpj
@@ -891,6 +893,51 @@ def truth(
     return true_pairs, hard
 
 
+def write_import_file(
+    rows: list[Row], world_groups: dict[int, tuple[str, int]], path: Path
+) -> None:
+    """The rows as the import template would hold them, with the truth ``whole_path.py`` reads.
+
+    ``PATH`` gets the rows (header on line 1), ``PATH.truth.csv`` the entity of
+    each line, ``PATH.hard.csv`` the hard-negative entity pairs. A WhatsApp id
+    goes in the phone columns, as a user exporting contacts would put it.
+    """
+    header = ("Nome", "E-mail", "Telefone", "CPF/CNPJ", "Rua", "Cidade", "Estado", "CEP")
+    header += ("Outros telefones", "Outros e-mails")
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(header)
+        for row in rows:
+            phones = row.phones + ([f"+{row.whatsapp}"] if row.whatsapp else [])
+            address = row.address or {}
+            writer.writerow(
+                (
+                    row.name,
+                    row.emails[0] if row.emails else "",
+                    phones[0] if phones else "",
+                    row.tax_id or "",
+                    address.get("street", ""),
+                    address.get("city", ""),
+                    address.get("uf", ""),
+                    address.get("cep", ""),
+                    " | ".join(phones[1:]),
+                    " | ".join(row.emails[1:]),
+                )
+            )
+    with open(path.with_suffix(".truth.csv"), "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(("line", "entity"))
+        writer.writerows((n, row.entity) for n, row in enumerate(rows, start=2))
+    members: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for entity, group in world_groups.items():
+        members[group].append(entity)
+    with open(path.with_suffix(".hard.csv"), "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(("a", "b", "kind"))
+        for (kind, _), entities in sorted(members.items()):
+            writer.writerows((x, y, kind) for x, y in combinations(entities, 2))
+
+
 def components(pairs: Iterable[Pair]) -> set[Pair]:
     parent: dict[str, str] = {}
 
@@ -1093,7 +1140,17 @@ def main(argv: list[str] | None = None) -> int:
         help="scale every optional field's chance (0.7: a harsher, sparser tenant)",
     )
     parser.add_argument("--examples", type=int, default=0, help="print N missed and N wrong pairs")
+    parser.add_argument(
+        "--write-csv",
+        type=Path,
+        help="write the rows as an import file (and .truth.csv, .hard.csv) for whole_path.py",
+    )
     args = parser.parse_args(argv)
+    if args.write_csv is not None:
+        rows, world_groups = generate(args.records, args.seed, args.sparse)
+        write_import_file(rows, world_groups, args.write_csv)
+        print(f"wrote {len(rows):,} rows to {args.write_csv} (truth beside it)")
+        return 0
 
     start = time.perf_counter()
     rows, world_groups = generate(args.records, args.seed, args.sparse)
@@ -1112,7 +1169,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(true_pairs):,} true pairs, {len(true_pairs) - len(reachable):,} of them "
         f"({1 - len(reachable) / len(true_pairs):.1%}) share no phone, e-mail, CEP or tax id "
-        "(only the name: never suggested by design)"
+        "(only the name: suggested only when it is rare in their town)"
     )
     print(
         "hard-negative pairs: "

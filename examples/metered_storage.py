@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from types import TracebackType
 
 from customer_core.ports import (
+    AuditLog,
+    ConsentRepository,
     CustomerRepository,
     DismissalRepository,
     DomainEvent,
@@ -89,6 +91,14 @@ class MeteredUnitOfWork:
     @property
     def dismissals(self) -> DismissalRepository:
         return self._inner.dismissals
+
+    @property
+    def audit(self) -> AuditLog:
+        return self._inner.audit
+
+    @property
+    def consents(self) -> ConsentRepository:
+        return self._inner.consents
 
     def __enter__(self) -> MeteredUnitOfWork:
         self._inner.__enter__()

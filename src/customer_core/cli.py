@@ -1,4 +1,5 @@
-"""The ``customer-core`` command: demo, import, export, duplicates, merge, search, db upgrade.
+"""The ``customer-core`` command: demo, import, export, duplicates, merge, search, privacy,
+db upgrade.
 
 Every command takes ``--database URL`` (a SQLite file by default), the tenant
 and who is acting. Errors are one line with their code, and a non-zero exit.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +21,7 @@ from typing import IO, Any
 from customer_core import presets
 from customer_core.cli_duplicates import Command
 from customer_core.cli_duplicates import add_commands as add_duplicate_commands
-from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.actor import Actor, Permission
 from customer_core.errors import Code, CustomerCoreError, InvalidValue, MissingRequiredField
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
 from customer_core.io.column_check import ColumnPlan, check_columns
@@ -232,6 +234,21 @@ def cmd_search(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def cmd_privacy_export(args: argparse.Namespace, out: IO[str]) -> int:
+    """Everything held on one customer, as JSON; the acting user gets the privacy permission."""
+    actor = _actor(args)
+    actor = Actor(
+        tenant_id=actor.tenant_id,
+        user_id=actor.user_id,
+        role=actor.role,
+        permissions={*actor.permissions, Permission.PRIVACY},
+    )
+    export = _core(args).privacy.export_subject(args.tenant, actor, args.customer_id)
+    json.dump(export, out, ensure_ascii=False, indent=2, sort_keys=True)
+    print(file=out)
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace, out: IO[str]) -> int:
     url = args.url or args.database or DEFAULT_URL
     connect(url, upgrade=True)
@@ -269,7 +286,7 @@ def _common(database: str | None = None) -> argparse.ArgumentParser:
     common.add_argument(
         "--permission",
         action="append",
-        choices=["view_unassigned", "view_all_portfolios", "assign_portfolio", "bulk_conversation"],
+        choices=[p.value for p in Permission],
         help="grant a permission to the acting user (repeatable)",
     )
     common.add_argument("--preset", default="default", choices=sorted(_PRESETS))
@@ -349,6 +366,14 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--mine", action="store_true", default=None, help="only my portfolio")
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(run=cmd_search)
+
+    privacy = sub.add_parser("privacy", help="data-subject rights (LGPD)")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    subject = privacy_sub.add_parser(
+        "export", parents=[common], help="everything held on one customer, as JSON (audited)"
+    )
+    subject.add_argument("customer_id")
+    subject.set_defaults(run=cmd_privacy_export)
 
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -137,6 +137,8 @@ class Code(str, enum.Enum):
     CONFLICTING_TAX_ID = "conflicting_tax_id"
     CONFLICTING_EVIDENCE = "conflicting_evidence"
     ALREADY_UNDONE = "already_undone"
+    RETENTION_HOLD = "retention_hold"
+    PRIVACY_KEY_REQUIRED = "privacy_key_required"
     # NotFound
     NOT_FOUND = "not_found"
     # PermissionDenied
@@ -384,6 +386,8 @@ class InvalidOperation(RuleViolation):
             Code.CONFLICTING_TAX_ID,
             Code.CONFLICTING_EVIDENCE,
             Code.ALREADY_UNDONE,
+            Code.RETENTION_HOLD,
+            Code.PRIVACY_KEY_REQUIRED,
         }
     )
 

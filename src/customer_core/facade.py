@@ -39,6 +39,7 @@ from customer_core.services.customers import CustomerService
 from customer_core.services.directory import CustomerDirectory
 from customer_core.services.identity import IdentityService
 from customer_core.services.portfolios import PortfolioService
+from customer_core.services.privacy import PrivacyService, RetentionHold
 
 if TYPE_CHECKING:
     from customer_core.adapters.sqlalchemy import SqlStorage
@@ -64,6 +65,7 @@ class CustomerCore:
     identity: IdentityService
     importer: Importer
     exporter: Exporter
+    privacy: PrivacyService
 
     @classmethod
     def over(
@@ -78,6 +80,8 @@ class CustomerCore:
         hasher: PasswordHasher | None = None,
         tax_registry: TaxIdRegistry | None = None,
         publisher: EventPublisher | None = None,
+        privacy_key: bytes | None = None,
+        retention_hold: RetentionHold | None = None,
     ) -> CustomerCore:
         """The services wired over a storage you opened yourself.
 
@@ -92,6 +96,10 @@ class CustomerCore:
         ``preset`` is one preset, or a function from a tenant id to its preset
         (:data:`~customer_core.presets.PresetChoice`), for tenants configured
         differently.
+        ``privacy_key`` (the HMAC key erased spammers stay blocked by: bytes
+        from outside the database) and ``retention_hold`` (the host's legal
+        holds) go to :class:`~customer_core.services.PrivacyService`
+        (docs/privacy.md), the key to the identity service's inbound too.
 
         >>> from customer_core.adapters.memory import MemoryStore
         >>> core = CustomerCore.over(MemoryStore(), preset=presets.OMNICHANNEL)
@@ -115,24 +123,37 @@ class CustomerCore:
                 publisher=publisher,
             )
 
+        identity = IdentityService(
+            storage,
+            preset=preset,
+            language_detector=language_detector,
+            clock=clock,
+            ids=ids,
+            hasher=hasher,
+            tax_registry=tax_registry,
+            publisher=publisher,
+        )
+        identity.privacy_key = privacy_key
         return cls(
             storage=storage,
             preset=preset,
             customers=wired(CustomerService),
             directory=wired(CustomerDirectory),
             portfolios=wired(PortfolioService),
-            identity=IdentityService(
+            identity=identity,
+            importer=wired(Importer),
+            exporter=wired(Exporter),
+            privacy=PrivacyService(
                 storage,
                 preset=preset,
-                language_detector=language_detector,
                 clock=clock,
                 ids=ids,
                 hasher=hasher,
                 tax_registry=tax_registry,
                 publisher=publisher,
+                privacy_key=privacy_key,
+                retention_hold=retention_hold,
             ),
-            importer=wired(Importer),
-            exporter=wired(Exporter),
         )
 
     def preset_for(self, tenant_id: str, /) -> presets.Preset:
@@ -190,6 +211,8 @@ def connect(
     hasher: PasswordHasher | None = None,
     tax_registry: TaxIdRegistry | None = None,
     publisher: EventPublisher | None = None,
+    privacy_key: bytes | None = None,
+    retention_hold: RetentionHold | None = None,
 ) -> CustomerCore:
     """Open a storage and wire the services.
 
@@ -202,7 +225,8 @@ def connect(
     ``run: customer-core db upgrade URL``: what a command line or a web
     application does before serving. The other options are those of
     :meth:`CustomerCore.over`: ``clock``, ``ids``, ``hasher``,
-    ``tax_registry`` and ``publisher`` go to every service.
+    ``tax_registry`` and ``publisher`` go to every service; ``privacy_key``
+    and ``retention_hold`` to :class:`~customer_core.services.PrivacyService`.
     """
     if not isinstance(url, str):
         raise InvalidValue("the database URL is text", code=Code.INVALID_VALUE, field="url")
@@ -220,6 +244,8 @@ def connect(
         hasher=hasher,
         tax_registry=tax_registry,
         publisher=publisher,
+        privacy_key=privacy_key,
+        retention_hold=retention_hold,
     )
 
 

@@ -114,6 +114,8 @@ CODE_MESSAGES: dict[Code, str] = {
     Code.CONFLICTING_TAX_ID: N_("the two records have different CPF/CNPJ"),
     Code.CONFLICTING_EVIDENCE: N_("the identifiers of this row belong to different customers"),
     Code.ALREADY_UNDONE: N_("this merge was already undone"),
+    Code.RETENTION_HOLD: N_("this data is kept under a legal retention hold"),
+    Code.PRIVACY_KEY_REQUIRED: N_("the privacy key is needed to keep this customer blocked"),
     Code.NOT_FOUND: N_("not found"),
     Code.PERMISSION_DENIED: N_("you are not allowed to do this"),
     Code.CONFLICT: N_("the data changed meanwhile; try again"),

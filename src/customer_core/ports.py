@@ -28,6 +28,7 @@ from customer_core.domain.model.customer import Customer, IdentityKey, Relations
 from customer_core.domain.model.dismissals import Dismissal
 from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.privacy import AuditEntry, Consent
 from customer_core.domain.model.records import Assignment, DuplicateHint, MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.domain.values.tax_id import Cnpj, Cpf
@@ -35,7 +36,11 @@ from customer_core.domain.values.tax_id import Cnpj, Cpf
 __all__ = [
     "ActivityHistory",
     "Assignment",
+    "AuditEntry",
+    "AuditLog",
     "Clock",
+    "Consent",
+    "ConsentRepository",
     "ConversationStarter",
     "CustomerRepository",
     "Dismissal",
@@ -53,6 +58,7 @@ __all__ = [
     "MergeRepository",
     "PasswordHasher",
     "PortfolioRepository",
+    "SecureErasure",
     "StatisticsRefresh",
     "TaxIdRegistry",
     "TaxIdStatus",
@@ -307,6 +313,11 @@ class IdentityListRepository(Protocol):
         """:meth:`listed` for several lists at once (one look-up): an entry per name."""
         ...
 
+    def entries_of(self, tenant_id: str, customer_id: str, /) -> dict[str, set[IdentityKey]]:
+        """The keys listed with ``customer_id`` as their customer, per list (lists
+        without any are absent). An erasure's look-up: it may read every entry."""
+        ...
+
 
 class MergeRepository(Protocol):
     """Audit entries of merges, kept so a merge can be undone."""
@@ -322,6 +333,14 @@ class MergeRepository(Protocol):
         :meth:`~customer_core.services.IdentityService.suspect_merges`)."""
         ...
 
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[MergeRecord]:
+        """Every merge, undone or not, whose survivor or absorbed record is ``customer_id``."""
+        ...
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        """Delete the merges :meth:`about` returns (an erasure); returns how many."""
+        ...
+
 
 class DuplicateHintRepository(Protocol):
     """Pairs of customers an inbound message tied together, for the duplicate report."""
@@ -334,6 +353,49 @@ class DuplicateHintRepository(Protocol):
 
     def list_visible(self, scope: VisibilityScope, /) -> Sequence[DuplicateHint]:
         """The pairs whose two customers ``scope`` sees, in the order of :meth:`list_all`."""
+        ...
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        """Delete the pairs ``customer_id`` is one of (an erasure); returns how many."""
+        ...
+
+
+class AuditLog(Protocol):
+    """Who did what to which customer, and when; entries hold no personal data.
+
+    Entries are only ever added: an erasure keeps the entries about the
+    erased person (ids and actions), and adds its own.
+    """
+
+    def add(self, entry: AuditEntry, /) -> None: ...
+
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[AuditEntry]:
+        """The entries about ``customer_id``, oldest first."""
+        ...
+
+
+class ConsentRepository(Protocol):
+    """Consents per customer and purpose: each grant a record, revocations recorded on it."""
+
+    def add(self, consent: Consent, /) -> None: ...
+
+    def save(self, consent: Consent, /) -> None:
+        """Replace a stored consent (a revocation); :class:`~customer_core.errors.NotFound` if absent."""
+        ...
+
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[Consent]:
+        """The customer's consents, oldest grant first."""
+        ...
+
+    def revoked(
+        self, tenant_id: str, purpose: str, customer_ids: Collection[str], /
+    ) -> dict[str, bool]:
+        """For each of ``customer_ids`` with a consent record for ``purpose``:
+        whether every one of them is revoked (customers never asked are absent)."""
+        ...
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        """Delete the customer's consents (an erasure); returns how many."""
         ...
 
 
@@ -354,6 +416,16 @@ class DismissalRepository(Protocol):
 
     def in_force(self, tenant_id: str, /) -> Sequence[Dismissal]:
         """The tenant's dismissals not undone, oldest first (what the duplicate report hides)."""
+        ...
+
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[Dismissal]:
+        """Every dismissal naming ``customer_id``, in force or undone, oldest first (a data
+        subject's export)."""
+        ...
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        """Delete every dismissal naming ``customer_id`` (an erasure: its reason may name
+        the person, and a decision about someone who is gone decides nothing); how many."""
         ...
 
     def list_visible(
@@ -395,6 +467,12 @@ class UnitOfWork(Protocol):
 
     @property
     def dismissals(self) -> DismissalRepository: ...
+
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def consents(self) -> ConsentRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -459,6 +537,21 @@ class StatisticsRefresh(Protocol):
 
     def refresh_statistics(self) -> bool:
         """Gather statistics if they are missing or outgrown; True if it did."""
+        ...
+
+
+@runtime_checkable
+class SecureErasure(Protocol):
+    """Optional for storage: overwrite what deleted rows left behind, after an erasure.
+
+    :meth:`~customer_core.services.PrivacyService.erase` calls it once the
+    erasure is committed. SQLite copies its write-ahead log into the
+    database file and empties the log (deleted rows are zeroed there:
+    ``secure_delete``). Storage with nothing to overwrite does not implement it.
+    """
+
+    def purge_freed_space(self) -> bool:
+        """Overwrite or truncate what is left of deleted rows; True when it is all gone."""
         ...
 
 

@@ -15,7 +15,7 @@ data back and refuses what is not valid with an
 ...     phones=(Phone.parse("11 98765-4321"),), now=datetime(2026, 1, 1, tzinfo=timezone.utc))
 >>> data = unstructure(ana)
 >>> data["phones"]
-[{'e164': '+5511987654321', 'type': 'mobile', 'extension': None, 'typed': '11 98765-4321'}]
+[{'e164': '+5511987654321', 'type': 'mobile', 'extension': None, 'typed': '11 98765-4321', 'message_number': False}]
 >>> data["created_at"], data["note"]
 ('2026-01-01T00:00:00+00:00', None)
 >>> structure(json.loads(json.dumps(data)), Customer) == ana

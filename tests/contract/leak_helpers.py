@@ -35,6 +35,7 @@ __all__ = [
     "fail_on_event",
     "fresh_tenant",
     "in_portfolio_of",
+    "may_move",
     "my_portfolio_owner",
     "outbox_events",
     "relationship",
@@ -125,18 +126,55 @@ def relationship(customer: Customer) -> RelationshipType:
     return RelationshipType.CONTACT
 
 
+def may_move(
+    actor: Actor,
+    *,
+    restricted: bool,
+    portfolio: str | None = None,
+    responsible: str | None = None,
+    own_new_record: bool = False,
+) -> bool:
+    """Whether ``actor`` may write a customer's portfolio and/or responsible user.
+
+    ``portfolio`` and ``responsible`` are ``"set"``, ``"clear"`` or ``None``
+    (not written). Read from DESIGN §5, the seeds and issue 21 #2 ("one rule,
+    used by every path"):
+
+    - open (seed 002): "transfer and remove-from-portfolio (supervisor, admin),
+      setting the responsible user (supervisor, admin)"; the "Usuário
+      responsável" field "só está visível/disponível para supervisor/administrador".
+    - restricted (seed 003): setting a customer's portfolio needs the permission
+      "Definir carteira de clientes para cliente" (``assign_portfolio``); admins
+      may do anything. The responsible user is still set by supervisors and admins.
+    - ``assign_portfolio`` sets portfolios in either mode.
+    - A seller saving a *new* customer may name itself responsible: it takes
+      nobody's customer. Taking over an existing one is a change like any other.
+    """
+    manager = actor.role in (Role.SUPERVISOR, Role.ADMIN)
+    if portfolio is not None and Permission.ASSIGN_PORTFOLIO not in actor.permissions:
+        if restricted and actor.role is not Role.ADMIN:
+            return False
+        if not restricted and not manager:
+            return False
+    if responsible is not None and not manager:
+        return own_new_record and responsible == "self"
+    return True
+
+
 def allowed_bulk(operation: str, actor: Actor, *, restricted: bool) -> bool:
     """Who may run each bulk action (DESIGN §5 and the presets' seed notes).
 
-    open (seed 002): delete is admin-only; transfer and remove-from-portfolio
-    are for supervisors and admins; bulk conversation is a granted permission.
-    restricted (seed 003): assigning a portfolio (transfer, removal) needs
-    ``assign_portfolio`` (admins may do anything); delete is still admin-only.
+    The moves are judged by what they write (:func:`may_move`): a transfer to
+    a portfolio sets the portfolio; a transfer to a seller who owns a
+    portfolio sets both; removal clears both. Delete is admin-only; bulk
+    conversation is a granted permission.
     """
-    if operation in ("transfer", "transfer_to_seller", "remove_from_portfolio"):
-        if restricted:
-            return actor.role is Role.ADMIN or Permission.ASSIGN_PORTFOLIO in actor.permissions
-        return actor.role in (Role.SUPERVISOR, Role.ADMIN)
+    if operation == "transfer":
+        return may_move(actor, restricted=restricted, portfolio="set")
+    if operation == "transfer_to_seller":
+        return may_move(actor, restricted=restricted, portfolio="set", responsible="set")
+    if operation == "remove_from_portfolio":
+        return may_move(actor, restricted=restricted, portfolio="clear", responsible="clear")
     if operation == "bulk_delete":
         return actor.role is Role.ADMIN
     if operation == "start_conversations":

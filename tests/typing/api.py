@@ -17,13 +17,13 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import customer_core
 from customer_core import UNSET, Actor, Customer, CustomerCore, Preset, Unset, presets
 from customer_core.io import ImportReport
-from customer_core.ports import MergeRecord
-from customer_core.services import Page
+from customer_core.ports import AuditEntry, Consent, MergeRecord
+from customer_core.services import Erasure, Page
 
 if sys.version_info >= (3, 11):
     from typing import assert_type
@@ -133,6 +133,20 @@ def import_and_export(core: CustomerCore) -> None:
 def tweaking_a_preset() -> None:
     assert_type(presets.OMNICHANNEL.evolve(default_region="PT"), Preset)
     presets.OMNICHANNEL.evolve(region="PT")  # type: ignore[call-arg]
+
+
+def privacy(core: CustomerCore, customer_id: str) -> None:
+    assert_type(core.privacy.export_subject("acme", ADMIN, customer_id), dict[str, Any])
+    assert_type(core.privacy.erase("acme", ADMIN, customer_id, reason="art18_request"), Erasure)
+    assert_type(core.privacy.anonymize("acme", ADMIN, customer_id), Customer)
+    assert_type(
+        core.privacy.grant_consent(
+            "acme", ADMIN, customer_id, purpose="marketing_email", source="form", evidence="f1"
+        ),
+        Consent,
+    )
+    assert_type(core.privacy.audit_trail("acme", ADMIN, customer_id), Sequence[AuditEntry])
+    core.privacy.erase("acme", ADMIN, customer_id, why="x")  # type: ignore[call-arg]
 
 
 def validation_failures() -> None:

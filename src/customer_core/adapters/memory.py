@@ -29,6 +29,7 @@ from types import TracebackType
 from customer_core.adapters.memory_customers import MemoryCustomerRepository
 from customer_core.adapters.memory_dismissals import MemoryDismissals
 from customer_core.adapters.memory_identities import IdentityTables
+from customer_core.adapters.memory_privacy import MemoryAuditLog, MemoryConsents
 from customer_core.adapters.memory_records import (
     HintKey,
     ListEntry,
@@ -42,6 +43,7 @@ from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.dismissals import Dismissal
 from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.privacy import AuditEntry, Consent
 from customer_core.domain.model.records import DuplicateHint, MergeRecord
 from customer_core.errors import CustomerCoreError
 
@@ -63,6 +65,8 @@ class MemoryStore:
         self.dismissals: dict[TenantKey, Dismissal] = {}
         #: Counts commits, so that a transaction can tell its cached reads are stale.
         self.generation = 0
+        self.audit: dict[TenantKey, AuditEntry] = {}
+        self.consents: dict[TenantKey, Consent] = {}
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -89,6 +93,8 @@ class _Transaction:
         self.merges = MemoryMerges(staging, store.merges)
         self.hints = MemoryDuplicateHints(staging, store.hints, self.customers)
         self.dismissals = MemoryDismissals(staging, store.dismissals, self.customers)
+        self.audit = MemoryAuditLog(staging, store.audit)
+        self.consents = MemoryConsents(staging, store.consents)
 
 
 class MemoryUnitOfWork:
@@ -142,6 +148,14 @@ class MemoryUnitOfWork:
     @property
     def dismissals(self) -> MemoryDismissals:
         return self._open().dismissals
+
+    @property
+    def audit(self) -> MemoryAuditLog:
+        return self._open().audit
+
+    @property
+    def consents(self) -> MemoryConsents:
+        return self._open().consents
 
     def __enter__(self) -> MemoryUnitOfWork:
         if self._in_block:

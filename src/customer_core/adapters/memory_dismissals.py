@@ -58,6 +58,16 @@ class MemoryDismissals:
         found = [d for d in self._dismissals.in_tenant(tenant_id).values() if d.in_force]
         return sorted(found, key=_oldest_first)
 
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[Dismissal]:
+        found = self._dismissals.in_tenant(tenant_id).values()
+        return sorted((d for d in found if customer_id in d.customer_ids), key=_oldest_first)
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        naming = self.about(tenant_id, customer_id)
+        for dismissal in naming:
+            self._dismissals.remove((tenant_id, dismissal.id))
+        return len(naming)
+
     def list_visible(
         self, scope: VisibilityScope, /, *, undone: bool = False
     ) -> Sequence[Dismissal]:

@@ -124,6 +124,13 @@ class MemoryIdentityLists:
             for name in list_names
         }
 
+    def entries_of(self, tenant_id: str, customer_id: str, /) -> dict[str, set[IdentityKey]]:
+        found: dict[str, set[IdentityKey]] = {}
+        for (_, name, key), holder in self._entries.in_tenant(tenant_id).items():
+            if holder == customer_id:
+                found.setdefault(name, set()).add(key)
+        return found
+
 
 class MemoryMerges:
     def __init__(self, staging: Staging, records: dict[TenantKey, MergeRecord]) -> None:
@@ -145,6 +152,20 @@ class MemoryMerges:
     def in_force(self, tenant_id: str, /) -> Sequence[MergeRecord]:
         found = [r for r in self._records.in_tenant(tenant_id).values() if r.undone_at is None]
         return sorted(found, key=lambda r: (r.merged_at, r.id))
+
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[MergeRecord]:
+        found = [
+            r
+            for r in self._records.in_tenant(tenant_id).values()
+            if customer_id in (r.survivor_id, r.absorbed_id)
+        ]
+        return sorted(found, key=lambda r: (r.merged_at, r.id))
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        found = self.about(tenant_id, customer_id)
+        for record in found:
+            self._records.remove((tenant_id, record.id))
+        return len(found)
 
 
 class MemoryDuplicateHints:
@@ -176,3 +197,13 @@ class MemoryDuplicateHints:
             for h in self.list_all(scope.tenant_id)
             if h.customer_id in seen and h.other_id in seen
         ]
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        found = [
+            key
+            for key, h in self._hints.in_tenant(tenant_id).items()
+            if customer_id in (h.customer_id, h.other_id)
+        ]
+        for key in found:
+            self._hints.remove(key)
+        return len(found)

@@ -40,6 +40,7 @@ from customer_core.domain.matching.records import NameKey
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
+from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
     Code,
@@ -185,6 +186,12 @@ class Importer(ServiceBase):
             if assign_to_importer is None
             else assign_to_importer
         )
+        if assign:  # new records only, to the importer: the domain's rule says who may
+            check_reassignment(
+                actor,
+                self.preset.access,
+                Reassignment(responsible=True, responsible_id=actor.user_id, new_record=True),
+            )
         with ExitStack() as stack:
             if isinstance(source, TableSource):
                 reader = source

@@ -7,6 +7,7 @@ from customer_core.services.identity import DuplicateReport, IdentityService
 from customer_core.services.inbound import Inbound, Resolution
 from customer_core.services.merging import SuspectMerge
 from customer_core.services.portfolios import PortfolioService
+from customer_core.services.privacy import Erasure, PrivacyService
 from customer_core.services.summary import CustomerSummary, SummaryService
 
 __all__ = [
@@ -15,10 +16,12 @@ __all__ = [
     "CustomerService",
     "CustomerSummary",
     "DuplicateReport",
+    "Erasure",
     "IdentityService",
     "Inbound",
     "Page",
     "PortfolioService",
+    "PrivacyService",
     "Resolution",
     "SummaryService",
     "SuspectMerge",

@@ -19,7 +19,7 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.events import DomainEvent
-from customer_core.domain.rules.visibility import Action, check_action
+from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.errors import Code, InvalidValue, NotFound, VersionConflict
 from customer_core.ports import UnitOfWork
 from customer_core.services.base import Dependencies
@@ -42,14 +42,8 @@ class CustomerChanges:
         return self.deps.new_event(name, actor, customer.tenant_id, customer.id, **data)
 
     def check_assignment(self, actor: Actor, before: Customer | None, after: Customer) -> None:
-        """Setting the portfolio or the responsible user is a restricted action."""
-        access = self.deps.preset.access
-        old_portfolio = before.portfolio_id if before else None
-        old_responsible = before.responsible_id if before else None
-        if after.portfolio_id != old_portfolio:
-            check_action(actor, access, Action.ASSIGN_PORTFOLIO)
-        if after.responsible_id != old_responsible and after.responsible_id != actor.user_id:
-            check_action(actor, access, Action.SET_RESPONSIBLE)
+        """Setting the portfolio or the responsible user: the domain's one rule for it."""
+        check_reassignment(actor, self.deps.preset.access, Reassignment.between(before, after))
 
     @staticmethod
     def check_portfolio(uow: UnitOfWork, before: Customer | None, after: Customer) -> None:

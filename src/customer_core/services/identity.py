@@ -43,6 +43,7 @@ from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.dismissals import Dismissal, DismissalKind, DismissedPairs
+from customer_core.domain.model.privacy import check_secret
 from customer_core.domain.model.records import MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.errors import Code, InvalidValue
@@ -117,6 +118,16 @@ class IdentityService(ServiceBase):
     @language_detector.setter
     def language_detector(self, detector: LanguageDetector | None) -> None:
         self._inbound.language_detector = detector
+
+    @property
+    def privacy_key(self) -> bytes | None:
+        """The host's HMAC key: an erased spammer's identifiers stay blocked by it
+        (:meth:`PrivacyService.erase <customer_core.services.PrivacyService.erase>`)."""
+        return self._inbound.privacy_key
+
+    @privacy_key.setter
+    def privacy_key(self, key: bytes | None) -> None:
+        self._inbound.privacy_key = check_secret(key)
 
     # -- inbound: InboundResolver -------------------------------------------
 

@@ -20,6 +20,7 @@ from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.records import MergeRecord
+from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound
 from customer_core.ports import UnitOfWork
@@ -140,10 +141,7 @@ class CustomerMerging:
 
     def _check_assignment(self, actor: Actor, before: Customer, after: Customer) -> None:
         # Taking the absorbed record's portfolio or seller is an assignment like any other.
-        if after.portfolio_id != before.portfolio_id:
-            check_action(actor, self._deps.preset.access, Action.ASSIGN_PORTFOLIO)
-        if after.responsible_id != before.responsible_id:
-            check_action(actor, self._deps.preset.access, Action.SET_RESPONSIBLE)
+        check_reassignment(actor, self._deps.preset.access, Reassignment.between(before, after))
 
     def suspect_merges(self, tenant_id: str, actor: Actor) -> tuple[SuspectMerge, ...]:
         deps = self._deps

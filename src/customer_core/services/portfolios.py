@@ -16,11 +16,16 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import clean_name
 from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.privacy import check_purpose
 from customer_core.domain.model.records import Assignment
-from customer_core.domain.rules.policies import Visibility
+from customer_core.domain.rules.assignment import (
+    Reassignment,
+    check_manage_portfolios,
+    check_reassignment,
+)
 from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
 from customer_core.domain.values.ids import check_id
-from customer_core.errors import Code, InvalidValue, NotFound, PermissionDenied, RuleViolation
+from customer_core.errors import Code, InvalidValue, NotFound, RuleViolation
 from customer_core.ports import ConversationStarter, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
 from customer_core.services.inputs import _text
@@ -37,7 +42,7 @@ class BulkResult(Sequence[Assignment]):
     It is the sequence of :class:`~customer_core.domain.model.records.Assignment` (from, to)
     of the customers that changed; ``outcomes`` maps every requested id to
     ``"done"`` or ``"not_visible"`` (missing and invisible are the same, so
-    existence is never confirmed).
+    existence is never confirmed), or for a bulk conversation ``"no_consent"``.
     """
 
     assignments: tuple[Assignment, ...]
@@ -107,11 +112,7 @@ class PortfolioService(ServiceBase):
     """Create and manage portfolios; move customers between them."""
 
     def _manage(self, actor: Actor) -> None:
-        # Creating and editing portfolios is an administration task (supervisors and admins).
-        if actor.role not in self.preset.access.transfer_roles:
-            raise PermissionDenied(
-                "your role may not manage portfolios", code=Code.PERMISSION_DENIED, field="role"
-            )
+        check_manage_portfolios(actor, self.preset.access)
 
     def create(
         self,
@@ -265,12 +266,8 @@ class PortfolioService(ServiceBase):
         self._commit(uow)
         return BulkResult.of(ids, moved)
 
-    def _check_move(self, actor: Actor, action: str) -> None:
-        access = self.preset.access
-        if access.visibility is Visibility.RESTRICTED:
-            check_action(actor, access, Action.ASSIGN_PORTFOLIO)
-        else:
-            check_action(actor, access, action)
+    def _check_move(self, actor: Actor, change: Reassignment) -> None:
+        check_reassignment(actor, self.preset.access, change)
 
     def transfer(
         self,
@@ -287,13 +284,22 @@ class PortfolioService(ServiceBase):
         Moving to a seller without a portfolio uses the seller's own portfolio
         when there is one (the sales-app "transfer to seller").
         """
-        self._check_move(actor, Action.TRANSFER)
         _optional_id(to_portfolio_id, "to_portfolio_id")
         _optional_id(to_seller_id, "to_seller_id")
         if to_portfolio_id is None and to_seller_id is None:
             raise InvalidValue(
                 "choose a portfolio or a seller", code=Code.INVALID_VALUE, field="to_portfolio_id"
             )
+        # Judged by what the call writes, before anything is looked up.
+        self._check_move(
+            actor,
+            Reassignment(
+                portfolio=to_portfolio_id is not None,
+                portfolio_id=to_portfolio_id,
+                responsible=to_seller_id is not None,
+                responsible_id=to_seller_id,
+            ),
+        )
         ids = _ids(customer_ids)
         with self.uow_factory() as uow:
             if to_portfolio_id is not None:
@@ -301,6 +307,16 @@ class PortfolioService(ServiceBase):
             elif to_seller_id is not None:
                 own = [p for p in uow.portfolios.list_all(tenant_id) if p.owner_id == to_seller_id]
                 to_portfolio_id = own[0].id if own else None
+                if to_portfolio_id is not None:  # the seller's own portfolio is written too
+                    self._check_move(
+                        actor,
+                        Reassignment(
+                            portfolio=True,
+                            portfolio_id=to_portfolio_id,
+                            responsible=True,
+                            responsible_id=to_seller_id,
+                        ),
+                    )
             fields = frozenset({"portfolio_id"} if to_portfolio_id is not None else set())
             if to_seller_id is not None:
                 fields |= {"responsible_id"}
@@ -318,7 +334,7 @@ class PortfolioService(ServiceBase):
         self, tenant_id: str, actor: Actor, customer_ids: Iterable[str], /
     ) -> BulkResult:
         """Make customers unassigned again (no portfolio, no responsible seller)."""
-        self._check_move(actor, Action.REMOVE_FROM_PORTFOLIO)
+        self._check_move(actor, Reassignment(portfolio=True, responsible=True))
         ids = _ids(customer_ids)
         with self.uow_factory() as uow:
             return self._assign(
@@ -356,8 +372,17 @@ class PortfolioService(ServiceBase):
         starter: ConversationStarter,
         template: str,
         team: str | None = None,
+        purpose: str = "whatsapp_messages",
+        require_consent: bool = False,
     ) -> BulkResult:
-        """Send the same first message to up to ``bulk_conversation_max`` visible customers."""
+        """Send the same first message to up to ``bulk_conversation_max`` visible customers.
+
+        Consent for ``purpose`` is honoured: a customer whose consents for it
+        are all revoked (:meth:`PrivacyService.revoke_consent
+        <customer_core.services.PrivacyService.revoke_consent>`) is left out,
+        with the outcome ``"no_consent"``; with ``require_consent`` so is a
+        customer who never gave one.
+        """
         check_action(actor, self.preset.access, Action.BULK_CONVERSATION)
         if not callable(getattr(starter, "start", None)):
             raise InvalidValue(
@@ -378,9 +403,22 @@ class PortfolioService(ServiceBase):
                 field="customer_ids",
                 limit=limit,
             )
+        wanted = check_purpose(purpose)
+        if not isinstance(require_consent, bool):
+            raise InvalidValue(
+                "require_consent is True or False", code=Code.INVALID_VALUE, field="require_consent"
+            )
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
             visible = [cid for cid in ids if _sees(uow, scope, cid)]
-        if visible:
-            starter.start(tenant_id, visible, template=template, team=team)
-        return BulkResult.of(ids, visible)
+            revoked = uow.consents.revoked(tenant_id, wanted, visible)
+        allowed = [
+            cid
+            for cid in visible
+            if not revoked.get(cid, False) and (cid in revoked or not require_consent)
+        ]
+        if allowed:
+            starter.start(tenant_id, allowed, template=template, team=team)
+        result = BulkResult.of(ids, allowed)
+        refused = {cid: "no_consent" for cid in visible if cid not in allowed}
+        return attrs.evolve(result, outcomes={**result.outcomes, **refused})

@@ -18,6 +18,7 @@ import attrs
 from customer_core.domain.matching.names import names_compatible
 from customer_core.domain.matching.records import NameKey
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey, Source
+from customer_core.domain.model.privacy import blocked_key
 from customer_core.domain.model.records import DuplicateHint
 from customer_core.domain.values.language import Language
 from customer_core.errors import Code, DuplicateIdentity, InvalidValue, VersionConflict
@@ -72,12 +73,22 @@ def _holder_order(
 class InboundResolver:
     """Match an inbound message to one customer, attach new identifiers, or create one."""
 
-    __slots__ = ("_deps", "language_detector")
+    __slots__ = ("_deps", "language_detector", "privacy_key")
 
     def __init__(self, deps: Dependencies, language_detector: LanguageDetector | None) -> None:
         self._deps = deps
         #: Fills a new customer's language from the message's text.
         self.language_detector = language_detector
+        #: The host's privacy key: erased spammers' identifiers are blocklisted
+        #: by their keyed hash under it (:mod:`customer_core.domain.model.privacy`).
+        self.privacy_key: bytes | None = None
+
+    def _with_hashes(self, keys: dict[IdentityKey, int]) -> dict[IdentityKey, int]:
+        """``keys``, and their keyed hashes when there is a privacy key (never held: only listed)."""
+        if self.privacy_key is None:
+            return keys
+        last = max(keys.values(), default=0) + 1
+        return keys | {blocked_key(k, self.privacy_key): last for k in keys}
 
     def _language(self, text: str | None) -> Language | None:
         if not text or self.language_detector is None:
@@ -139,7 +150,7 @@ class InboundResolver:
         message_text: str | None,
     ) -> Resolution:
         with self._deps.uow_factory() as uow:
-            found = uow.customers.look_up(tenant_id, keys, lists=(SPAM, VIP))
+            found = uow.customers.look_up(tenant_id, self._with_hashes(keys), lists=(SPAM, VIP))
             spam, vip = bool(found.listed[SPAM]), bool(found.listed[VIP])
             if not found.holding:
                 customer = self._new_inbound(

@@ -41,6 +41,7 @@ from customer_core.testing.contract_dismissals import DismissalsContract
 from customer_core.testing.contract_duplicates import DuplicatesContract
 from customer_core.testing.contract_ids import ServiceIdsContract
 from customer_core.testing.contract_phones import PhoneLinesContract
+from customer_core.testing.contract_privacy import PrivacyContract
 from customer_core.testing.contract_queries import VisibilityContract
 
 __all__ = ["StorageContract"]
@@ -59,6 +60,7 @@ class StorageContract(
     DismissalsContract,
     ServiceIdsContract,
     PhoneLinesContract,
+    PrivacyContract,
 ):
     """Behaviour every storage adapter must have. Override ``uow_factory``."""
 

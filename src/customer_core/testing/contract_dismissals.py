@@ -58,6 +58,33 @@ class DismissalsContract:
             with pytest.raises(Conflict):
                 uow.dismissals.add(group)
 
+    def test_the_dismissals_about_a_customer_are_found_and_forgotten(
+        self, uow_factory: UnitOfWorkFactory, reviewed: _Tenant
+    ) -> None:
+        pair = _dismissal(reviewed, "a-phone", "a-whatsapp")
+        undone = _dismissal(reviewed, "a-phone", "b-phone", minutes=1)
+        others = _dismissal(reviewed, "b-phone", "b-whatsapp", minutes=2)
+        with uow_factory() as uow:
+            for dismissal in (pair, undone, others):
+                uow.dismissals.add(dismissal)
+            uow.dismissals.mark_undone(reviewed.tenant, undone.id, NOW, "u2")
+            uow.commit()
+        a_phone = reviewed.id("a-phone")
+        with uow_factory() as uow:
+            assert [d.id for d in uow.dismissals.about(reviewed.tenant, a_phone)] == [
+                pair.id,
+                undone.id,
+            ]
+            assert uow.dismissals.about(reviewed.tenant + "x", a_phone) == []
+            assert uow.dismissals.forget(reviewed.tenant + "x", a_phone) == 0
+            assert uow.dismissals.forget(reviewed.tenant, a_phone) == 2
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.dismissals.about(reviewed.tenant, a_phone) == []
+            assert uow.dismissals.in_force(reviewed.tenant) == [others]
+            with pytest.raises(NotFound):
+                uow.dismissals.get(reviewed.tenant, undone.id)
+
     def test_undone_dismissals_are_kept_but_no_longer_in_force(
         self, uow_factory: UnitOfWorkFactory, reviewed: _Tenant
     ) -> None:

@@ -33,7 +33,13 @@ from customer_core.ports import UnitOfWorkFactory
 from customer_core.services.base import ServiceBase
 from customer_core.unset import UNSET
 
-__all__ = ["BAD_IDS", "ServiceIdsContract", "id_parameter_names", "public_service_methods"]
+__all__ = [
+    "BAD_IDS",
+    "ServiceIdsContract",
+    "id_parameter_names",
+    "public_service_methods",
+    "tenant_snapshot",
+]
 
 #: Values that are not ids: other types, and text a database may compare loosely.
 BAD_IDS: tuple[object, ...] = (
@@ -123,7 +129,7 @@ class ServiceIdsContract:
             "to_portfolio_id": portfolio.id,
             "survivor_id": ana.id,
         }
-        before = _snapshot(core, tenant, admin)
+        before = tenant_snapshot(core, tenant, admin)
         checked = 0
         methods = list(public_service_methods(core))
         assert methods, "no public service method found"
@@ -142,7 +148,7 @@ class ServiceIdsContract:
                         f"{label}({name}={bad!r}) raised {error.code} on {error.field}"
                     )
                     checked += 1
-            assert _snapshot(core, tenant, admin) == before, f"{label} changed the store"
+            assert tenant_snapshot(core, tenant, admin) == before, f"{label} changed the store"
         assert checked > 500  # every service, not a few
 
     def test_actor_refuses_wrong_ids(self) -> None:
@@ -202,7 +208,7 @@ def _call(
     return lambda: method(*args, **kwargs)
 
 
-def _snapshot(core: CustomerCore, tenant: str, admin: Actor) -> object:
+def tenant_snapshot(core: CustomerCore, tenant: str, admin: Actor) -> object:
     """Everything of the tenant an admin can read: customers (whole records) and portfolios."""
     customers: list[Customer] = []
     cursor = None

@@ -14,7 +14,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, insert, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, insert, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
@@ -100,6 +100,29 @@ class SqlDismissals(GuardedRepository):
         if not undone:
             conditions.append(_d.undone_at.is_(None))
         return self._load(*conditions)
+
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[Dismissal]:
+        return self._load(
+            _d.tenant_id == tenant_id, _d.id.in_(self._naming(tenant_id, customer_id))
+        )
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        ids = list(self._connection.scalars(self._naming(tenant_id, customer_id)))
+        if not ids:
+            return 0
+        with self._writing({}) as writes:
+            writes.execute(
+                delete(dismissal_members).where(_m.tenant_id == tenant_id, _m.dismissal_id.in_(ids))
+            )
+            writes.execute(delete(dismissals).where(_d.tenant_id == tenant_id, _d.id.in_(ids)))
+        return len(ids)
+
+    @staticmethod
+    def _naming(tenant_id: str, customer_id: str) -> Any:
+        """The ids of the dismissals ``customer_id`` is one of the customers of."""
+        return select(_m.dismissal_id).where(
+            _m.tenant_id == tenant_id, _m.customer_id == customer_id
+        )
 
     def _load(self, *conditions: ColumnElement[bool]) -> list[Dismissal]:
         """The dismissals meeting ``conditions``, oldest first, with their members."""

@@ -39,6 +39,7 @@ __all__ = [
     "gather_statistics",
     "is_configured",
     "statistics_outdated",
+    "truncate_wal",
     "upgrade",
 ]
 
@@ -117,6 +118,10 @@ def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> No
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        # Deleted rows are overwritten with zeros, not just unlinked: an
+        # erased person must not be readable from the file (LGPD). Set
+        # explicitly: builds differ in their default.
+        cursor.execute("PRAGMA secure_delete = ON")
     finally:
         cursor.close()
 
@@ -138,6 +143,36 @@ def _sqlite_wal(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         cursor.execute(f"PRAGMA journal_size_limit = {SQLITE_WAL_SIZE_LIMIT}")
     finally:
         cursor.close()
+
+
+#: How many times an erasure's checkpoint is tried while readers hold the log,
+#: and how long each try waits for them (SQLite's busy handler), in ms.
+SQLITE_CHECKPOINT_ATTEMPTS = 40
+SQLITE_CHECKPOINT_WAIT_MS = 250
+
+
+def truncate_wal(engine: Engine, /, *, attempts: int = SQLITE_CHECKPOINT_ATTEMPTS) -> bool:
+    """``PRAGMA wal_checkpoint(TRUNCATE)``, retried while readers block it; True once done.
+
+    A reader whose snapshot predates the last commit keeps the pages it may
+    read in the write-ahead log, so the checkpoint cannot finish until it
+    ends. Each try waits :data:`SQLITE_CHECKPOINT_WAIT_MS` for readers (not
+    the writers' long busy timeout): about ten seconds in all by default.
+    """
+    if engine.dialect.name != "sqlite" or _in_memory(engine.url):
+        return True
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None  # an open connection has its driver connection
+        driver.execute(f"PRAGMA busy_timeout = {SQLITE_CHECKPOINT_WAIT_MS}")
+        try:
+            for _ in range(attempts):
+                busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return True
+        finally:
+            driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    return False
 
 
 def _sqlite_begin(connection: Connection) -> None:

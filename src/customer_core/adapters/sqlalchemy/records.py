@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, insert, select, update
+from sqlalchemy import Select, and_, delete, insert, or_, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
@@ -108,6 +108,17 @@ class SqlIdentityLists(GuardedRepository):
                     found[name].add(identity_key(kind, key))
         return found
 
+    def entries_of(self, tenant_id: str, customer_id: str, /) -> dict[str, set[IdentityKey]]:
+        found: dict[str, set[IdentityKey]] = {}
+        rows = self._connection.execute(
+            select(lists.list_name, lists.kind, lists.key).where(
+                lists.tenant_id == tenant_id, lists.customer_id == customer_id
+            )
+        )
+        for name, kind, key in rows:
+            found.setdefault(name, set()).add(identity_key(kind, key))
+        return found
+
 
 class SqlMerges(GuardedRepository):
     """Merge audit entries; the records before the merge are stored as documents."""
@@ -151,6 +162,25 @@ class SqlMerges(GuardedRepository):
         ).mappings()
         return [merge_from_row(row) for row in rows]
 
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[MergeRecord]:
+        rows = self._connection.execute(
+            select(merges)
+            .where(merges.c.tenant_id == tenant_id, _mentions(customer_id))
+            .order_by(merges.c.merged_at, merges.c.id)
+        ).mappings()
+        return [merge_from_row(row) for row in rows]
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        with self._writing({}) as writes:
+            deleted = writes.execute(
+                delete(merges).where(merges.c.tenant_id == tenant_id, _mentions(customer_id))
+            )
+        return int(deleted.rowcount)
+
+
+def _mentions(customer_id: str) -> Any:
+    return or_(merges.c.survivor_id == customer_id, merges.c.absorbed_id == customer_id)
+
 
 class SqlDuplicateHints(GuardedRepository):
     """Pairs to review; the same pair and reason is stored once, the first time."""
@@ -174,6 +204,16 @@ class SqlDuplicateHints(GuardedRepository):
             .select_from(both)
             .where(_h.tenant_id == scope.tenant_id, visible(scope, one), visible(scope, other))
         )
+
+    def forget(self, tenant_id: str, customer_id: str, /) -> int:
+        with self._writing({}) as writes:
+            deleted = writes.execute(
+                delete(duplicate_hints).where(
+                    _h.tenant_id == tenant_id,
+                    or_(_h.customer_id == customer_id, _h.other_id == customer_id),
+                )
+            )
+        return int(deleted.rowcount)
 
     def _list(self, query: Select[Any]) -> list[DuplicateHint]:
         ordered = query.order_by(_h.noted_at, _h.lower_id, _h.upper_id, _h.reason)

@@ -14,7 +14,8 @@ never collide unless their match keys say so, nor ``loja`` and ``loja ``.
 Id and key columns are :class:`IdText`, which binds nothing but text.
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
-['customer_identities', 'customers', 'dismissal_members', 'dismissals', 'duplicate_hints',
+['audit_log', 'consents', 'customer_identities', 'customers', 'dismissal_members',
+ 'dismissals', 'duplicate_hints',
  'identity_claims', 'identity_lists', 'merges', 'outbox', 'portfolio_members', 'portfolios']
 >>> customer_identities.primary_key.name
 'pk_customer_identities'
@@ -53,6 +54,8 @@ __all__ = [
     "VERSION_TABLE",
     "IdText",
     "UtcDateTime",
+    "audit_log",
+    "consents",
     "customer_identities",
     "customers",
     "dismissal_members",
@@ -380,5 +383,44 @@ dismissal_members = Table(
     PrimaryKeyConstraint("tenant_id", "dismissal_id", "customer_id"),
     ForeignKeyConstraint(["tenant_id", "dismissal_id"], ["dismissals.tenant_id", "dismissals.id"]),
     Index(None, "tenant_id", "customer_id"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# Who did what to which customer, and when (migration 0009). No personal data:
+# details holds counts, ids and field names, so entries outlive an erasure.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("id", IdText(ID), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor_id", IdText(ID)),
+    Column("action", String(64), nullable=False),
+    Column("customer_id", IdText(ID)),
+    Column("details", document_type(), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "customer_id", "at"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# Consent per purpose (migration 0009): each grant a row, its revocation
+# recorded on it with its own source and evidence.
+consents = Table(
+    "consents",
+    metadata,
+    Column("tenant_id", IdText(ID), nullable=False),
+    Column("id", IdText(ID), nullable=False),
+    Column("customer_id", IdText(ID), nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("legal_basis", String(32), nullable=False),
+    Column("granted_at", UtcDateTime(), nullable=False),
+    Column("source", String(NAME), nullable=False),
+    Column("evidence", Text(), nullable=False),
+    Column("actor_id", IdText(ID)),
+    Column("revoked_at", UtcDateTime()),
+    Column("revocation_source", String(NAME)),
+    Column("revocation_evidence", Text()),
+    PrimaryKeyConstraint("tenant_id", "id"),
+    Index(None, "tenant_id", "customer_id", "purpose"),
     **MYSQL_TABLE_OPTIONS,
 )

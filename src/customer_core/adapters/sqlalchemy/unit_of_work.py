@@ -52,10 +52,12 @@ from customer_core.adapters.sqlalchemy.engine import (
     gather_statistics,
     is_configured,
     statistics_outdated,
+    truncate_wal,
     upgrade,
 )
 from customer_core.adapters.sqlalchemy.errors import storage_error
 from customer_core.adapters.sqlalchemy.mapping import event_rows
+from customer_core.adapters.sqlalchemy.privacy import SqlAuditLog, SqlConsents
 from customer_core.adapters.sqlalchemy.records import (
     SqlDuplicateHints,
     SqlIdentityLists,
@@ -158,6 +160,19 @@ class SqlStorage:
                 driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         return True
 
+    def purge_freed_space(self) -> bool:
+        """After an erasure: SQLite's write-ahead log into the file, and emptied.
+
+        Deleted rows are zeroed in the database file (``secure_delete``, set
+        on every connection), but the log still holds the pages as they were
+        before; :func:`.truncate_wal` copies it back and cuts it to nothing,
+        retrying while readers hold it. PostgreSQL and MariaDB keep no such
+        file the library can reach (docs/privacy.md says what they keep).
+        """
+        if self.engine.dialect.name != "sqlite":
+            return True
+        return truncate_wal(self.engine)
+
 
 class _Repositories:
     """The repositories of one open unit of work, sharing its connection.
@@ -192,6 +207,14 @@ class _Repositories:
     @cached_property
     def dismissals(self) -> SqlDismissals:
         return SqlDismissals(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def audit(self) -> SqlAuditLog:
+        return SqlAuditLog(self._connection, before_write=self._before_write)
+
+    @cached_property
+    def consents(self) -> SqlConsents:
+        return SqlConsents(self._connection, before_write=self._before_write)
 
 
 class SqlUnitOfWork:
@@ -245,6 +268,14 @@ class SqlUnitOfWork:
     @property
     def dismissals(self) -> SqlDismissals:
         return self._open_repositories().dismissals
+
+    @property
+    def audit(self) -> SqlAuditLog:
+        return self._open_repositories().audit
+
+    @property
+    def consents(self) -> SqlConsents:
+        return self._open_repositories().consents
 
     def __enter__(self) -> SqlUnitOfWork:
         if self._connection is not None:

@@ -48,9 +48,10 @@ How a suggestion is made:
                                    person and a company: the owner's line)
    ``email``               0.5     the same address, or a mistyped domain
                                    (``gmial.com``)
+   ``rare_name``           ≤ 0.3   a full name with few namesakes expected in
+                                   the pair's town (:mod:`.rare_names`)
    ``email_local_part``    0.3     the same local part at another provider;
-                                   0.1 if it is just the name (``joao.silva``),
-                                   0 if many records carry that name
+                                   0 if it is just the name (``joao.silva``)
    ``phone_suffix``        0.2     the last 8 digits, another area code
    ``landline``            0.1     the same landline (households share it)
    ``cep``                 0.1     the same CEP (households share it)
@@ -85,12 +86,14 @@ masculine and feminine forms of a name (*Paulo*/*Paula*) are not.
 ...                     emails=(Email.parse("joao.silva@gmail.com"),))
 >>> b = Customer.create(id="b", tenant_id="t", name="Joao Silva", now=now,
 ...                     emails=(Email.parse("joao.silva@hotmail.com"),))
->>> [(s.ids, s.score >= 0.6, [e.kind for e in s.evidence]) for s in suggest_duplicates([a, b])]
-[(('a', 'b'), True, ['name', 'email_local_part'])]
->>> for e in suggest_duplicates([a, b])[0].evidence:
-...     print(f"{e.kind:<17} {e.weight:+.2f}  {e.detail}")
-name              +0.60  100% similar
-email_local_part  +0.10  joao.silva (made of the name, like many people's)
+>>> suggest_duplicates([a, b])  # every João Silva is joao.silva somewhere
+[]
+>>> c = Customer.create(id="c", tenant_id="t", name="João Silva", now=now,
+...                     emails=(Email.parse("joao.silva@gmail.com"),))
+>>> for e in suggest_duplicates([a, b, c])[0].evidence:
+...     print(f"{e.kind:<6} {e.weight:+.2f} {e.match_weight:5.1f} bits  {e.detail}")
+name   +0.60  13.3 bits  100% similar
+email  +0.50   9.0 bits  joao.silva@gmail.com
 """
 
 from __future__ import annotations
@@ -104,7 +107,25 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
 from customer_core.domain.matching.evidence import conflicting_evidence
-from customer_core.domain.matching.names import _best_name, name_similarity
+from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
+from customer_core.domain.matching.rare_names import (
+    RECORDS,
+    frequencies,
+    key_bits,
+    lone_name_shares,
+    may_be_rare,
+    rare_name_evidence,
+    rare_possible,
+    share_bound,
+)
+from customer_core.domain.matching.rarity import (
+    NAME_M,
+    city_area_codes,
+    match_bits,
+    sorted_neighbours,
+    town_pairs,
+    with_area_codes,
+)
 from customer_core.domain.matching.records import (
     _FREE_MAIL,
     _ROLE_MAILBOXES,
@@ -208,6 +229,12 @@ def _candidate_pairs(
             if code not in seen:
                 seen.add(code)
                 yield i, j
+    named = (i for i, r in enumerate(records) if not r.company and len(r.names[0].words) > 1)
+    for i, j in sorted_neighbours(records, policy.neighbours, named):
+        code = i * n + j
+        if code not in seen:
+            seen.add(code)
+            yield i, j
 
 
 # -- scoring ------------------------------------------------------------------
@@ -306,10 +333,12 @@ def _email_evidence(
     shared = sorted(set(a.emails) & set(b.emails))
     for email in shared:
         many = _held_by_many(f"email:{email}", holders, policy.max_key_holders)
+        bits = key_bits("email", f"email:{email}", holders, policy)
         if many:
-            found.append(Evidence("email", f"{email} (held by {many} records: no evidence)", 0.0))
+            text = f"{email} (held by {many} records: no evidence)"
+            found.append(Evidence("email", text, 0.0, bits))
         else:
-            found.append(Evidence("email", email, policy.email))
+            found.append(Evidence("email", email, policy.email, bits))
     if shared:
         return found
     a_mail = [_mailbox(e) for e in a.emails]
@@ -339,14 +368,17 @@ def _contact_evidence(
 
     def add(kind: str, detail: str, weight: float, key: str, limit: int) -> None:
         many = _held_by_many(key, holders, limit)
+        bits = key_bits(kind, key, holders, policy)
         if many:
-            found.append(Evidence(kind, f"{detail} (held by {many} records: no evidence)", 0.0))
+            text = f"{detail} (held by {many} records: no evidence)"
+            found.append(Evidence(kind, text, 0.0, bits))
         else:
-            found.append(Evidence(kind, detail, weight))
+            found.append(Evidence(kind, detail, weight, bits))
 
     if a.tax_id is not None and a.tax_id == b.tax_id:
         kind = a.tax_id.partition(":")[0]
-        found.append(Evidence("tax_id", f"the same {kind.upper()}", policy.tax_id))
+        bits = key_bits("tax_id", "", holders, policy)
+        found.append(Evidence("tax_id", f"the same {kind.upper()}", policy.tax_id, bits))
     shared_mobiles = set(a.mobiles) & set(b.mobiles)
     for line in sorted(shared_mobiles):
         if mixed:
@@ -446,27 +478,67 @@ def score_pair(
         x, y = y, x
     if x.tax_id is not None and y.tax_id is not None and x.tax_id != y.tax_id:
         return None  # two CPFs, a CPF and a CNPJ, or two establishments: never one customer
+    freq = frequencies(holders, policy)
     contact = _contact_evidence(x, y, policy, holders)
     same_tax_id = any(e.kind == "tax_id" for e in contact)
-    if not same_tax_id and sum(e.weight for e in contact) < policy.min_corroboration:
+    corroboration = sum(e.weight for e in contact)
+    weak = not same_tax_id and corroboration < policy.min_corroboration
+    if weak and (freq is None or not may_be_rare(x, y, freq, policy)):
         return None  # a similar name alone, or a company domain, is not enough
     similarity, detail, x_name, y_name = _best_name(x, y)
-    if similarity < policy.name_floor and not same_tax_id:
+    u = None if freq is None else freq.name_share(x_name, y_name)
+    rare = rare_name_evidence(x, y, x_name, y_name, similarity, policy, freq, u)
+    if rare is not None:
+        corroboration += rare.weight
+    if not same_tax_id and corroboration < policy.min_corroboration:
+        return None  # a similar name alone, or a company domain, is not enough
+    name_floor = policy.name_floor
+    strong = same_tax_id or any(e.kind in _STRONG and e.weight > 0 for e in contact)
+    if (
+        similarity < name_floor
+        and strong
+        and similarity >= policy.weak_name_floor
+        and name_keys_compatible(x_name, y_name, company=x.company and y.company)
+    ):
+        name_floor = policy.weak_name_floor  # a shared mobile excuses a spelling, not a name
+        detail += "; a spelling the shared contact excuses"
+    if similarity < name_floor and not same_tax_id:
         return None  # without a similar name, shared contact data is a household or an office
     evidence: list[Evidence] = []
-    if similarity >= policy.name_floor:
-        evidence.append(Evidence("name", detail, round(policy.name * similarity, 3)))
+    if similarity >= name_floor:
+        bits = None if u is None else match_bits(NAME_M, u)
+        evidence.append(Evidence("name", detail, round(policy.name * similarity, 3), bits))
+    if rare is not None:
+        evidence.append(rare)
     evidence += contact
     both_surnamed = len(x_name.words) > 1 and len(y_name.words) > 1
-    if similarity >= policy.name_floor and both_surnamed and x_name.generation != y_name.generation:
+    if similarity >= name_floor and both_surnamed and x_name.generation != y_name.generation:
         which = " vs ".join(g or "none" for g in (x_name.generation, y_name.generation))
         evidence.append(
-            Evidence("generation_differs", f"{which}: father and son?", policy.generation_differs)
+            Evidence(
+                "generation_differs",
+                f"{which}: father and son?",
+                policy.generation_differs,
+                None if freq is None else _AGAINST_BITS,
+            )
         )
     if x.company != y.company:
-        evidence.append(Evidence("kind_differs", "a person and a company", policy.kind_differs))
+        evidence.append(
+            Evidence(
+                "kind_differs",
+                "a person and a company",
+                policy.kind_differs,
+                None if freq is None else _AGAINST_BITS,
+            )
+        )
     score = round(min(1.0, max(0.0, sum(e.weight for e in evidence))), 3)
     return Suggestion((x.id, y.id), score, tuple(evidence))
+
+
+#: Contact evidence strong enough to excuse a weaker spelling of a compatible name.
+_STRONG = frozenset({"tax_id", "mobile", "email"})
+#: A Júnior against his father, a person against a company: assumed 1 in 16 duplicates.
+_AGAINST_BITS = -4.0
 
 
 def _holder_keys(record: MatchRecord) -> set[str]:
@@ -477,6 +549,9 @@ def _holder_keys(record: MatchRecord) -> set[str]:
     keys |= {f"cep:{cep}" for cep in record.ceps}
     keys |= {k for name in record.names[:1] if (k := _common_name_key(name)) is not None}
     keys |= {f"word:{w}" for name in record.names for w in name.words if len(w) > 1}
+    keys |= {f"area:{area}" for area in record.areas}
+    keys |= town_pairs(record)
+    keys.add(RECORDS)
     return keys
 
 
@@ -541,15 +616,25 @@ def suggest_duplicates(
         for key in blocking_keys(record):
             blocks[key].append(index)
         holders.update(_holder_keys(record))
-    # A pair sharing none of these keys can only be corroborated by an e-mail typo
-    # (unless the policy lets a company domain alone corroborate): skip it cheaply.
+    codes = city_area_codes(holders)
+    records = [with_area_codes(r, codes) for r in records]
+    # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
+    # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     contact = [_contact_keys(r) for r in records]
+    lone = lone_name_shares(records, holders, policy)
+    rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
     suggestions = []
     for i, j in _candidate_pairs(records, blocks, policy):
         if (
             quick
             and contact[i].isdisjoint(contact[j])
+            and not (
+                (rare[i] or rare[j])
+                and rare_possible(
+                    records[i], records[j], share_bound(i, j, records, lone), holders, policy
+                )
+            )
             and not _typo_possible(records[i], records[j])
         ):
             continue

@@ -14,7 +14,7 @@ import attrs
 from customer_core.domain.matching.phonetic import phonetic_key
 from customer_core.domain.model.customer import Customer, CustomerKind
 from customer_core.domain.values.phone import PhoneType
-from customer_core.domain.values.text import fold_tokens
+from customer_core.domain.values.text import fold, fold_tokens
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -105,12 +105,18 @@ class Evidence:
 
     ``weight`` is what the evidence added to the score; evidence against a
     match (a different *Júnior* suffix, a person against a company) weighs
-    negative.
+    negative. ``match_weight`` is the same evidence in the Fellegi–Sunter
+    scale: ``log2(m / u)`` bits, with ``u`` the chance that two records picked
+    at random agree on this value (its frequency in the tenant) and ``m`` the
+    chance that two records of one customer do (assumed per kind, see
+    :mod:`~customer_core.domain.matching.rarity`); ``None`` when the tenant's
+    frequencies were not given.
     """
 
     kind: str
     detail: str
     weight: float = 0.0
+    match_weight: float | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -172,9 +178,10 @@ class MatchingPolicy:
     email: float = attrs.field(default=0.5, validator=_non_negative)
     #: The same local part at another provider (not a role mailbox such as ``contato``).
     email_local_part: float = attrs.field(default=0.3, validator=_non_negative)
-    #: The same local part at another provider when it is just the name (``joao.silva``);
-    #: nothing when the name is common (see ``common_name_records``).
-    email_local_part_from_name: float = attrs.field(default=0.1, validator=_non_negative)
+    #: The same local part at another provider when it is just the name (``joao.silva``):
+    #: nothing, every João Silva picks it at every provider (a rare name is evidence of its
+    #: own, ``rare_name``).
+    email_local_part_from_name: float = attrs.field(default=0.0, validator=_non_negative)
     #: Local parts at one domain one letter apart (a typo; a different digit is another person).
     email_typo: float = attrs.field(default=0.1, validator=_non_negative)
     #: The same company domain (not gmail, hotmail...): colleagues share it too.
@@ -193,10 +200,25 @@ class MatchingPolicy:
     max_key_holders: int = attrs.field(default=10, validator=attrs.validators.ge(2))
     #: A CEP held by more records than this is no evidence (a whole small town).
     max_cep_holders: int = attrs.field(default=30, validator=attrs.validators.ge(2))
+    #: The most a rare full name shared in one town (city or area code) adds, alone.
+    rare_name: float = attrs.field(default=0.3, validator=_non_negative)
+    #: A shared name is evidence alone when the town should hold fewer namesakes than this.
+    rare_name_namesakes: float = attrs.field(default=0.01, validator=_non_negative)
+    #: A town (or tenant) is counted as at least this many records when expecting namesakes:
+    #: a small tenant's counts say little about who else could carry the name.
+    min_town_records: int = attrs.field(default=1000, validator=attrs.validators.ge(1))
+    #: The name similarity a rare name needs to count (a typo or a dropped middle name).
+    rare_name_similarity: float = attrs.field(default=0.85, validator=_non_negative)
+    #: With a shared mobile, e-mail or tax id, a compatible name this similar still counts.
+    weak_name_floor: float = attrs.field(default=0.5, validator=_non_negative)
+    #: Pseudo-records of the national name table blended into the tenant's own counts.
+    national_records: int = attrs.field(default=2000, validator=attrs.validators.ge(0))
     #: Blocks up to this size compare all their pairs; larger ones use the window.
     max_block: int = attrs.field(default=MAX_BLOCK, validator=attrs.validators.ge(2))
     #: In a large block sorted by name sound, each record meets this many neighbours.
     window: int = attrs.field(default=10, validator=attrs.validators.ge(1))
+    #: Each person meets this many neighbours in each sorting of the tenant's names.
+    neighbours: int = attrs.field(default=3, validator=attrs.validators.ge(0))
 
 
 #: The weights used when none are given.
@@ -265,6 +287,8 @@ class MatchRecord:
     whatsapp: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     ceps: tuple[str, ...] = ()
+    #: ``city:<folded name>`` of its addresses and ``ddd:<area code>`` of its phone lines.
+    areas: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, customer: Customer, /) -> MatchRecord:
@@ -280,6 +304,9 @@ class MatchRecord:
         mobiles = {p.match_key for p in lines if _is_mobile_line(p.match_key, p.type)}
         landlines = {p.match_key for p in lines} - mobiles
         tax = customer.tax_id
+        cities = {f"city:{fold(a.city)}" for a in customer.addresses if a.city}
+        line_keys = mobiles | landlines | set(whatsapp)
+        ddds = {f"ddd:{key[2:4]}" for key in line_keys if key.startswith("55") and len(key) >= 12}
         return cls(
             id=customer.id,
             company=company,
@@ -290,6 +317,7 @@ class MatchRecord:
             whatsapp=tuple(whatsapp),
             emails=tuple(sorted({e.match_key for e in customer.emails})),
             ceps=tuple(sorted({a.cep.replace("-", "") for a in customer.addresses if a.cep})),
+            areas=tuple(sorted(cities | ddds)),
         )
 
     @property

@@ -28,6 +28,9 @@ class Permission(enum.Enum):
     VIEW_ALL_PORTFOLIOS = "view_all_portfolios"
     ASSIGN_PORTFOLIO = "assign_portfolio"
     BULK_CONVERSATION = "bulk_conversation"
+    #: Run the data-subject rights of :mod:`customer_core.services.privacy`:
+    #: export, anonymize, erase, record consents (LGPD Art. 18).
+    PRIVACY = "privacy"
 
 
 def _permissions(values: Iterable[Permission | str]) -> frozenset[Permission]:

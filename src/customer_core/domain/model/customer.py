@@ -245,6 +245,9 @@ class Customer:
     source: Source = Source.STAFF
     first_purchase_at: datetime | None = None
     last_contacted_at: datetime | None = None
+    #: When its personal values were replaced (:meth:`~customer_core.services.PrivacyService.anonymize`);
+    #: an anonymized record is exempt from the required fields.
+    anonymized_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
     version: int = 0
@@ -472,6 +475,8 @@ class Customer:
 
     def missing_required(self, registration: RegistrationPolicy) -> list[str]:
         """The fields ``registration`` requires that this record lacks, sorted."""
+        if self.anonymized_at is not None:
+            return []
         present = {
             "name": bool(self.name),
             "phone": bool(self.phones),

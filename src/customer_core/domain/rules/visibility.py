@@ -25,6 +25,7 @@ import attrs
 
 from customer_core.domain.model.actor import Actor, Permission, Role
 from customer_core.domain.model.customer import Customer, RelationshipType
+from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.domain.rules.policies import AccessPolicy, Visibility
 from customer_core.errors import Code, PermissionDenied
 
@@ -141,22 +142,32 @@ class Action:
     MERGE = "merge"
 
 
+#: The actions that move customers, as the writes they make: decided by
+#: :func:`~customer_core.domain.rules.assignment.check_reassignment`.
+_MOVES = {
+    Action.ASSIGN_PORTFOLIO: Reassignment(portfolio=True, portfolio_id="*"),
+    Action.TRANSFER: Reassignment(portfolio=True, portfolio_id="*"),
+    Action.REMOVE_FROM_PORTFOLIO: Reassignment(portfolio=True, responsible=True),
+    Action.SET_RESPONSIBLE: Reassignment(responsible=True, responsible_id="*"),
+}
+
+
 def check_action(actor: Actor, policy: AccessPolicy, action: str) -> None:
-    """Raise :class:`~customer_core.errors.PermissionDenied` unless ``actor`` may do it."""
+    """Raise :class:`~customer_core.errors.PermissionDenied` unless ``actor`` may do it.
+
+    Moving customers (assign, transfer, remove, set the responsible user) is
+    the rule of :mod:`~customer_core.domain.rules.assignment`.
+    """
+    if action in _MOVES:
+        check_reassignment(actor, policy, _MOVES[action])
+        return
     allowed: bool
     if action == Action.BULK_CONVERSATION:
         allowed = actor.has(Permission.BULK_CONVERSATION)
-    elif action == Action.ASSIGN_PORTFOLIO:
-        allowed = actor.role is Role.ADMIN or actor.has(Permission.ASSIGN_PORTFOLIO)
-        if policy.visibility is Visibility.OPEN:
-            allowed = allowed or actor.role in policy.transfer_roles
     else:
         roles = {
             Action.DELETE: policy.delete_roles,
             Action.BULK_DELETE: policy.bulk_delete_roles,
-            Action.TRANSFER: policy.transfer_roles,
-            Action.REMOVE_FROM_PORTFOLIO: policy.remove_from_portfolio_roles,
-            Action.SET_RESPONSIBLE: policy.set_responsible_roles,
             Action.MERGE: policy.merge_roles,
         }[action]
         allowed = actor.role in roles

@@ -97,6 +97,11 @@ class Email:
             raise InvalidEmail("an e-mail address is text", code=Code.INVALID_EMAIL, field=field)
         if not text.strip():
             raise InvalidEmail("the e-mail is empty", code=Code.INVALID_EMAIL, field=field)
+        if len(text) > _LONGEST_TEXT:
+            # email-validator's parse is quadratic in the length: 1 MB took seconds.
+            raise InvalidEmail(
+                "too long for an e-mail address", code=Code.INVALID_EMAIL, field=field
+            )
         try:
             valid = email_validator.validate_email(
                 text.strip(), check_deliverability=False, allow_smtputf8=True
@@ -123,6 +128,11 @@ class Email:
     def __repr__(self) -> str:
         local, _, domain = self.address.rpartition("@")
         return f"Email('{local[:1]}***@{domain}')"
+
+
+#: Far above the 254 characters an address may have, spaces around it and
+#: Unicode domains included: the validator gives the precise reason below it.
+_LONGEST_TEXT = 1024
 
 
 @lru_cache(maxsize=PARSE_CACHE_SIZE)

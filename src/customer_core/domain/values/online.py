@@ -365,8 +365,11 @@ class Website:
     def parse(cls, text: str, /, *, field: str = "websites") -> Website:
         raw = text.strip() if isinstance(text, str) else ""
         url = raw if "://" in raw else "https://" + raw
-        parts = urlsplit(url)
-        host = (parts.hostname or "").encode("idna").decode("ascii") if parts.hostname else ""
+        try:  # urlsplit refuses a broken IPv6 host, IDNA a character no domain may hold
+            parts = urlsplit(url)
+            host = (parts.hostname or "").encode("idna").decode("ascii") if parts.hostname else ""
+        except ValueError:  # UnicodeError included
+            raise _invalid("not a website address", field, Code.INVALID_WEBSITE) from None
         if parts.scheme not in ("http", "https") or not _DOMAIN.fullmatch(host):
             raise _invalid("not a website address", field, Code.INVALID_WEBSITE)
         key = host.removeprefix("www.") + parts.path.rstrip("/")

@@ -1,0 +1,348 @@
+"""The data subject's rights (LGPD, Lei 13.709/2018, Art. 18): export, consent, anonymize, erase.
+
+Who may run them is the ``privacy`` permission
+(:attr:`~customer_core.Permission.PRIVACY`); every call is written to the
+audit log (:class:`~customer_core.ports.AuditLog`), refusals included, and
+like every read path each one obeys visibility: a customer the actor cannot
+see is ``not_found``. Consents are recorded by anyone who sees the customer
+(a seller takes an opt-out on the phone).
+
+>>> import customer_core
+>>> core = customer_core.connect("memory://", privacy_key=b"0123456789abcdef")
+>>> dpo = customer_core.Actor(tenant_id="loja", user_id="dpo", role="admin",
+...     permissions=["privacy"])
+>>> ana = core.customers.register("loja", dpo, name="Ana Lima", phones=["11 98765-4321"])
+>>> core.privacy.export_subject("loja", dpo, ana.id)["record"]["name"]
+'Ana Lima'
+>>> receipt = core.privacy.erase("loja", dpo, ana.id)
+>>> core.customers.get("loja", dpo, ana.id)
+Traceback (most recent call last):
+...
+customer_core.errors.NotFound: not_found [id]: customer not found
+>>> [e.action for e in core.privacy.audit_trail("loja", dpo, ana.id)]
+['privacy.export', 'privacy.erase']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from customer_core import presets
+from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.privacy import (
+    AuditEntry,
+    Consent,
+    LegalBasis,
+    check_purpose,
+    check_secret,
+)
+from customer_core.ports import (
+    Clock,
+    EventPublisher,
+    IdGenerator,
+    PasswordHasher,
+    SecureErasure,
+    TaxIdRegistry,
+    UnitOfWorkFactory,
+)
+from customer_core.services.base import ServiceBase
+from customer_core.services.privacy_consents import ConsentRecords
+from customer_core.services.privacy_export import subject_export
+from customer_core.services.privacy_steps import (
+    KeyRequired,
+    PrivacySteps,
+    RetentionHold,
+    check_hold_function,
+)
+
+__all__ = ["ANONYMIZED_NAME", "Erasure", "PrivacyService", "RetentionHold"]
+
+#: The name an anonymized record gets.
+ANONYMIZED_NAME = "Anonimizado"
+
+
+@attrs.frozen
+class Erasure:
+    """What an erasure removed: counts only (the person is gone)."""
+
+    customer_id: str
+    identifiers: int
+    kept_shared: int
+    blocklisted: int
+    merges: int
+    hints: int
+    consents: int
+    #: Duplicate decisions (dismissals) that named the person.
+    dismissals: int
+    #: Whether the storage overwrote what the deleted rows left
+    #: (:class:`~customer_core.ports.SecureErasure`; True when it has nothing to do).
+    storage_purged: bool
+
+
+class PrivacyService(ServiceBase):
+    """LGPD rights over the customers of one storage; ``core.privacy``."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        *,
+        preset: presets.PresetChoice = presets.DEFAULT,
+        clock: Clock | None = None,
+        ids: IdGenerator | None = None,
+        hasher: PasswordHasher | None = None,
+        tax_registry: TaxIdRegistry | None = None,
+        publisher: EventPublisher | None = None,
+        privacy_key: bytes | None = None,
+        retention_hold: RetentionHold | None = None,
+    ) -> None:
+        """The dependencies of :class:`~customer_core.services.base.ServiceBase`, and:
+
+        ``privacy_key``: the HMAC key (bytes, kept outside the database) an
+        erased spammer's identifiers stay blocklisted by; ``retention_hold``:
+        the host's legal holds, asked before anonymizing or erasing.
+        """
+        super().__init__(
+            uow_factory,
+            preset=preset,
+            clock=clock,
+            ids=ids,
+            hasher=hasher,
+            tax_registry=tax_registry,
+            publisher=publisher,
+        )
+        self._steps = PrivacySteps(
+            self._deps, check_secret(privacy_key), check_hold_function(retention_hold)
+        )
+        self._consents = ConsentRecords(self._steps)
+
+    # -- rights ----------------------------------------------------------------
+
+    def export_subject(self, tenant_id: str, actor: Actor, customer_id: str, /) -> dict[str, Any]:
+        """Everything held on the person, as JSON-able data (LGPD Art. 18 I, II, V; Art. 19).
+
+        The record (every identifier, address, contact), the spam/VIP list
+        entries, consents, the merges about them (their own record only),
+        duplicate hints (without the other customer), the audit entries and
+        the origin, plus ``other_records``: visible customers sharing one of
+        the person's keys under a compatible name, probably the same person,
+        and ``company_contacts``: the person as a visible company's contact.
+        """
+        self._steps.check_permission(actor)
+        with self.uow_factory() as uow:
+            customer = self._steps.visible(uow, tenant_id, actor, customer_id)
+            self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.export")
+            export = subject_export(uow, self._scope(uow, tenant_id, actor), customer)
+            self._commit(uow)
+        export["generated_at"] = self.clock.now().isoformat()
+        return export
+
+    def erase(
+        self, tenant_id: str, actor: Actor, customer_id: str, /, *, reason: str | None = None
+    ) -> Erasure:
+        """Remove the person from every table the library keeps (LGPD Art. 18 VI).
+
+        The record, its identity keys and claims, its merge records, duplicate
+        hints, the duplicate decisions naming it (dismissals: their reason may
+        name the person) and consents go; a key another customer holds too (a
+        household landline) stays with that customer. A blocklisted identifier stays
+        blocked as its keyed hash (:func:`~customer_core.domain.model.privacy.blocked_key`),
+        so erasing a spammer needs the ``privacy_key`` (``privacy_key_required``
+        otherwise). Refused with the host's reason under a retention hold
+        (``retention_hold``). Commits on its own, then has the storage
+        overwrite what the deleted rows left (:class:`~customer_core.ports.SecureErasure`).
+        Emits ``customer.erased`` and writes an audit entry, neither with
+        personal data; ``reason`` (why, e.g. ``"art18_request"``) is kept in
+        both, so it must not hold any.
+        """
+        self._steps.check_permission(actor)
+        # It commits, then overwrites what the deleted rows left: never inside a host's transaction.
+        self._deps.refuse_host_transaction("an erasure")
+        why = check_purpose(reason, "reason") if reason is not None else None
+        with self.uow_factory() as uow:
+            self._steps.visible(uow, tenant_id, actor, customer_id)
+        self._steps.check_hold(tenant_id, actor, customer_id, "privacy.erase")
+        try:
+            counts = self._erase(tenant_id, actor, customer_id, why)
+        except KeyRequired:
+            raise self._steps.refuse_without_key(
+                tenant_id, actor, customer_id, "privacy.erase"
+            ) from None
+        purged = True
+        if isinstance(self.uow_factory, SecureErasure):
+            purged = self.uow_factory.purge_freed_space()
+        return Erasure(customer_id, storage_purged=purged, **counts)
+
+    def _erase(
+        self, tenant_id: str, actor: Actor, customer_id: str, why: str | None
+    ) -> dict[str, int]:
+        with self.uow_factory() as uow:
+            customer = self._steps.visible(uow, tenant_id, actor, customer_id)
+            keys = customer.identity_keys()
+            kept, blocklisted = self._steps.forget_keys(uow, customer, keys)
+            uow.customers.delete(tenant_id, customer_id)
+            merges = uow.merges.forget(tenant_id, customer_id)
+            hints = uow.hints.forget(tenant_id, customer_id)
+            consents = uow.consents.forget(tenant_id, customer_id)
+            dismissals = uow.dismissals.forget(tenant_id, customer_id)
+            counts: dict[str, int] = {
+                "identifiers": len(keys),
+                "kept_shared": kept,
+                "blocklisted": blocklisted,
+                "merges": merges,
+                "hints": hints,
+                "consents": consents,
+                "dismissals": dismissals,
+            }
+            details: dict[str, str | int] = {**counts, **({"reason": why} if why else {})}
+            uow.record(self._new_event("customer.erased", actor, tenant_id, customer_id, **details))
+            self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.erase", **details)
+            self._commit(uow)
+        return counts
+
+    def anonymize(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
+        """Replace every personal value irreversibly; keep the relationship and its dates.
+
+        The record keeps its id, kind, status, source (so its relationship
+        type and the counts by type are unchanged), portfolio, responsible
+        seller, organization, commercial terms and dates; its name becomes
+        :data:`ANONYMIZED_NAME`, and every identifier, address, contact, note,
+        avatar, password and the merge records and consents about it go.
+        Blocklisted identifiers stay blocked as keyed hashes, as in
+        :meth:`erase`. The record is then exempt from required fields.
+        """
+        self._steps.check_permission(actor)
+        with self.uow_factory() as uow:
+            self._steps.visible(uow, tenant_id, actor, customer_id)
+        self._steps.check_hold(tenant_id, actor, customer_id, "privacy.anonymize")
+        try:
+            saved = self._anonymize(tenant_id, actor, customer_id)
+        except KeyRequired:
+            raise self._steps.refuse_without_key(
+                tenant_id, actor, customer_id, "privacy.anonymize"
+            ) from None
+        if isinstance(self.uow_factory, SecureErasure):
+            self.uow_factory.purge_freed_space()
+        return saved
+
+    def _anonymize(self, tenant_id: str, actor: Actor, customer_id: str) -> Customer:
+        with self.uow_factory() as uow:
+            current = self._steps.visible(uow, tenant_id, actor, customer_id)
+            keys = current.identity_keys()
+            self._steps.forget_keys(uow, current, keys)
+            now = self.clock.now()
+            anonymous = attrs.evolve(
+                current,
+                name=ANONYMIZED_NAME,
+                trade_name=None,
+                tax_id=None,
+                avatar_url=None,
+                job_title=None,
+                note=None,
+                phones=(),
+                emails=(),
+                social_profiles=(),
+                messenger_ids=(),
+                external_ids=(),
+                websites=(),
+                addresses=(),
+                contacts=(),
+                primary_email_key=None,
+                primary_phone_key=None,
+                password_hash=None,
+                reset_token_hash=None,
+                reset_token_expires_at=None,
+                anonymized_at=now,
+                updated_at=now,
+            )
+            saved = uow.customers.save(anonymous, expected_version=current.version)
+            merges = uow.merges.forget(tenant_id, customer_id)
+            consents = uow.consents.forget(tenant_id, customer_id)
+            dismissals = uow.dismissals.forget(tenant_id, customer_id)
+            counts = {
+                "identifiers": len(keys),
+                "merges": merges,
+                "consents": consents,
+                "dismissals": dismissals,
+            }
+            uow.record(
+                self._new_event("customer.anonymized", actor, tenant_id, customer_id, **counts)
+            )
+            self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.anonymize", **counts)
+            self._commit(uow)
+        return saved
+
+    # -- consent -----------------------------------------------------------------
+
+    def grant_consent(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        /,
+        *,
+        purpose: str,
+        source: str,
+        evidence: str,
+        legal_basis: LegalBasis | str = LegalBasis.CONSENT,
+    ) -> Consent:
+        """Record a grant for ``purpose``: where it was given (``source``) and the proof.
+
+        Anyone who sees the customer may record one. A grant while another is
+        in force for the purpose adds a record too: each keeps its evidence.
+        """
+        return self._consents.grant(
+            tenant_id,
+            actor,
+            customer_id,
+            purpose=purpose,
+            source=source,
+            evidence=evidence,
+            legal_basis=legal_basis,
+        )
+
+    def revoke_consent(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        /,
+        *,
+        purpose: str,
+        source: str,
+        evidence: str,
+    ) -> Sequence[Consent]:
+        """Record a revocation for ``purpose``, with where it came from and its proof.
+
+        Every grant in force for the purpose is revoked; with none, a
+        revocation record is kept anyway (legal basis ``consent``, granted and
+        revoked at once), so an opt-out given before any opt-in is honoured.
+        """
+        return self._consents.revoke(
+            tenant_id, actor, customer_id, purpose=purpose, source=source, evidence=evidence
+        )
+
+    def consents(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Sequence[Consent]:
+        """The customer's consents, oldest grant first (revoked ones included)."""
+        with self.uow_factory() as uow:
+            self._steps.visible(uow, tenant_id, actor, customer_id)
+            return list(uow.consents.about(tenant_id, customer_id))
+
+    def audit_trail(
+        self, tenant_id: str, actor: Actor, customer_id: str, /
+    ) -> Sequence[AuditEntry]:
+        """The audit entries about a customer, oldest first, erased ones included.
+
+        Needs the ``privacy`` permission; an erased customer's trail stays
+        readable (it holds no personal data), so it is not checked for
+        visibility once the record is gone.
+        """
+        self._steps.check_permission(actor)
+        with self.uow_factory() as uow:
+            entries = list(uow.audit.about(tenant_id, customer_id))
+            if not any(e.action == "privacy.erase" for e in entries):
+                self._steps.visible(uow, tenant_id, actor, customer_id)
+            return entries

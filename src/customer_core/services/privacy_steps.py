@@ -1,0 +1,145 @@
+"""The steps every privacy use case shares: permission, visibility, audit, holds, list keys.
+
+:class:`PrivacySteps` is the helper :class:`~customer_core.services.PrivacyService`
+and its consent records (:mod:`customer_core.services.privacy_consents`) are
+composed around. Like every use-case object it checks no id: only the
+service's public methods call it, once their ids were checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from customer_core.domain.model.actor import Actor, Permission
+from customer_core.domain.model.customer import Customer, IdentityKey
+from customer_core.domain.model.privacy import AuditEntry, blocked_key
+from customer_core.errors import Code, InvalidOperation, InvalidValue, PermissionDenied
+from customer_core.ports import UnitOfWork
+from customer_core.services.base import Dependencies
+from customer_core.services.inbound import SPAM, VIP
+
+__all__ = ["KeyRequired", "PrivacySteps", "RetentionHold", "check_hold_function"]
+
+#: Says why a customer's data must be kept (a fiscal record of a purchase,
+#: a lawsuit), or ``None``: ``hold(tenant_id, customer_id)``.
+RetentionHold = Callable[[str, str], "str | None"]
+
+
+class KeyRequired(Exception):
+    """A blocklisted key would be erased and there is no privacy key to hash it with."""
+
+
+def check_hold_function(value: object) -> RetentionHold | None:
+    if value is not None and not callable(value):
+        raise InvalidValue(
+            "retention_hold is a function (tenant_id, customer_id) -> reason or None",
+            code=Code.INVALID_VALUE,
+            field="retention_hold",
+        )
+    return value
+
+
+class PrivacySteps:
+    """What the privacy use cases share, over one service's dependencies."""
+
+    __slots__ = ("deps", "hold", "key")
+
+    def __init__(self, deps: Dependencies, key: bytes | None, hold: RetentionHold | None) -> None:
+        self.deps = deps
+        self.key = key
+        self.hold = hold
+
+    @staticmethod
+    def check_permission(actor: Actor) -> None:
+        if isinstance(actor, Actor) and not actor.has(Permission.PRIVACY):
+            raise PermissionDenied(
+                "the privacy permission is needed", code=Code.PERMISSION_DENIED, field="actor"
+            )
+
+    def visible(self, uow: UnitOfWork, tenant_id: str, actor: Actor, customer_id: str) -> Customer:
+        return uow.customers.get_visible(self.deps.scope(uow, tenant_id, actor), customer_id)
+
+    def audit(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        tenant_id: str,
+        customer_id: str | None,
+        action: str,
+        **details: str | int | bool | None,
+    ) -> None:
+        """An audit entry in ``uow``: ids, the action and details free of personal data."""
+        uow.audit.add(
+            AuditEntry(
+                tenant_id=tenant_id,
+                id=self.deps.ids.new_id(),
+                at=self.deps.clock.now(),
+                actor_id=actor.user_id,
+                action=action,
+                customer_id=customer_id,
+                details=details,
+            )
+        )
+
+    def refuse(
+        self, tenant_id: str, actor: Actor, customer_id: str, action: str, code: Code, message: str
+    ) -> InvalidOperation:
+        """The refusal, audited in a unit of work of its own (the refused one wrote nothing)."""
+        with self.deps.uow_factory() as uow:
+            self.audit(uow, actor, tenant_id, customer_id, f"{action}_refused", code=code.value)
+            self.deps.commit(uow)
+        return InvalidOperation(message, code=code, field="customer_id")
+
+    def refuse_without_key(
+        self, tenant_id: str, actor: Actor, customer_id: str, action: str
+    ) -> InvalidOperation:
+        return self.refuse(
+            tenant_id,
+            actor,
+            customer_id,
+            action,
+            Code.PRIVACY_KEY_REQUIRED,
+            "this customer is blocklisted: removing its identifiers needs the privacy key "
+            "(connect(..., privacy_key=...)) to keep them blocked",
+        )
+
+    def check_hold(self, tenant_id: str, actor: Actor, customer_id: str, action: str) -> None:
+        """Refuse, audited and with the host's reason, data under a legal retention hold."""
+        reason = self.hold(tenant_id, customer_id) if self.hold is not None else None
+        if reason:
+            raise self.refuse(
+                tenant_id,
+                actor,
+                customer_id,
+                action,
+                Code.RETENTION_HOLD,
+                f"kept under a legal retention hold: {reason}",
+            )
+
+    def forget_keys(
+        self, uow: UnitOfWork, customer: Customer, keys: Iterable[IdentityKey]
+    ) -> tuple[int, int]:
+        """Take the customer's list entries off its keys; blocklisted ones stay as keyed hashes.
+
+        Returns (keys another customer still holds, keys blocklisted by hash).
+        A key someone else holds keeps its plain entries, re-pointed to nobody:
+        its value is still in the database, as that other customer's. Raises
+        :class:`KeyRequired`, before writing anything, when a blocklisted key
+        would go and there is no key to hash it with.
+        """
+        tenant_id = customer.tenant_id
+        keys = tuple(keys)
+        holders = uow.customers.holders(tenant_id, keys)
+        shared = {k for k in keys if set(holders.get(k, ())) - {customer.id}}
+        listed = uow.lists.listed_in(tenant_id, (SPAM, VIP), keys)
+        for name, entries in uow.lists.entries_of(tenant_id, customer.id).items():
+            listed.setdefault(name, set()).update(entries)
+        spam = listed.get(SPAM, set()) - shared
+        if spam and self.key is None:
+            raise KeyRequired
+        for name, entries in listed.items():
+            uow.lists.remove(tenant_id, name, entries - shared)
+            uow.lists.add(tenant_id, name, entries & shared, customer_id=None)
+        blocked = {blocked_key(k, self.key) for k in spam} if self.key else set()
+        uow.lists.add(tenant_id, SPAM, blocked, customer_id=None)
+        return len(shared), len(blocked)
