@@ -28,7 +28,7 @@ import attrs
 
 from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord, NameKey
-from customer_core.domain.model.customer import IdentityKey
+from customer_core.domain.model.customer import CustomerKind, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
 from customer_core.errors import Code
 from customer_core.io.rows import Draft, RowError
@@ -53,11 +53,14 @@ def _key_of(text: str) -> IdentityKey:
 @attrs.frozen
 class _Rep:
     """What the grouping rule needs of a group: its first row's name, its CPF/CNPJ
-    and external id (one each: two different ones never join)."""
+    and external id (one each: two different ones never join), and whether it
+    is a company (``Draft.customer_kind``: a CNPJ, a ``Tipo`` PJ or a
+    company's name)."""
 
     name: str
     tax: str | None
     external: str | None
+    company: bool = False
 
     @classmethod
     def of(cls, draft: Draft) -> _Rep:
@@ -66,10 +69,11 @@ class _Rep:
             draft.name,
             None if tax is None else f"{tax.kind}:{tax.digits}",
             None if ext is None else f"{ext.system.lower()}\x1f{ext.id}",
+            draft.customer_kind is CustomerKind.COMPANY,
         )
 
     def record(self) -> MatchRecord:
-        company = self.tax is not None and self.tax.startswith("cnpj")
+        company = self.company or (self.tax is not None and self.tax.startswith("cnpj"))
         return MatchRecord(
             id="",
             company=company,
@@ -85,7 +89,12 @@ class _Rep:
         )
 
     def absorb(self, other: _Rep) -> _Rep:
-        return _Rep(self.name, self.tax or other.tax, self.external or other.external)
+        return _Rep(
+            self.name,
+            self.tax or other.tax,
+            self.external or other.external,
+            self.company or other.company,
+        )
 
 
 class FileGroups:
@@ -111,7 +120,9 @@ class FileGroups:
             PRAGMA synchronous = OFF;
             PRAGMA temp_store = FILE;
             CREATE TABLE keys (key TEXT, gid INTEGER, PRIMARY KEY (key, gid)) WITHOUT ROWID;
-            CREATE TABLE reps (gid INTEGER PRIMARY KEY, name TEXT, tax TEXT, ext TEXT);
+            CREATE TABLE reps (
+                gid INTEGER PRIMARY KEY, name TEXT, tax TEXT, ext TEXT, company INTEGER
+            );
             CREATE TABLE stored (key TEXT, customer_id TEXT, PRIMARY KEY (key, customer_id))
                 WITHOUT ROWID;
             """
@@ -177,10 +188,10 @@ class FileGroups:
             holders.setdefault(str(key), []).append(int(gid))  # type: ignore[call-overload]
         reps: dict[int, _Rep] = {}
         roots = sorted({self._find(g) for gids in holders.values() for g in gids})
-        for gid, name, tax, ext in self._select(
-            "SELECT gid, name, tax, ext FROM reps WHERE gid IN ({})", roots
+        for gid, name, tax, ext, company in self._select(
+            "SELECT gid, name, tax, ext, company FROM reps WHERE gid IN ({})", roots
         ):
-            reps[int(gid)] = _Rep(str(name), tax, ext)  # type: ignore[call-overload,arg-type]
+            reps[int(gid)] = _Rep(str(name), tax, ext, bool(company))  # type: ignore[call-overload,arg-type]
         new_keys: list[tuple[str, int]] = []
         dirty: set[int] = set()
         rejected: list[RowError] = []
@@ -240,8 +251,8 @@ class FileGroups:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", new_keys)
             self._db.executemany(
-                "INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?)",
-                [(g, reps[g].name, reps[g].tax, reps[g].external) for g in dirty],
+                "INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?, ?)",
+                [(g, r.name, r.tax, r.external, r.company) for g in dirty for r in (reps[g],)],
             )
         pickle.dump(kept, self._rows, protocol=pickle.HIGHEST_PROTOCOL)
         return rejected

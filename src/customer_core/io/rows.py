@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from customer_core.domain.matching.company_names import looks_like_company
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import (
     Customer,
@@ -57,7 +58,8 @@ class Draft:
     name: str
     #: The company's trade name (*nome fantasia*); ``name`` is then its legal name.
     trade_name: str | None = None
-    #: The kind the row states (a ``Tipo`` column); a CNPJ makes a company anyway.
+    #: The kind the row states (a ``Tipo`` column); a CNPJ makes a company anyway,
+    #: and without either the name decides (see :attr:`customer_kind`).
     kind: CustomerKind | None = None
     tax_id: Cpf | Cnpj | None = None
     #: The tax id had lost its leading zeros (a spreadsheet's number) and was
@@ -86,8 +88,18 @@ class Draft:
 
     @property
     def customer_kind(self) -> CustomerKind:
-        """A company with a CNPJ or when the row says so (``Tipo`` PJ), else a person."""
+        """A company with a CNPJ or when the row says so (``Tipo`` PJ), a person with a CPF
+        or ``Tipo`` PF; else a company when its name or trade name is a company's
+        (:func:`~customer_core.domain.matching.company_names.company_name_marker`:
+        *José Rocha ME*, *Padaria Pão Quente*), a person otherwise.
+        """
         if isinstance(self.tax_id, Cnpj) or self.kind is CustomerKind.COMPANY:
+            return CustomerKind.COMPANY
+        if isinstance(self.tax_id, Cpf) or self.kind is CustomerKind.PERSON:
+            return CustomerKind.PERSON
+        if looks_like_company(self.name) or (
+            self.trade_name is not None and looks_like_company(self.trade_name)
+        ):
             return CustomerKind.COMPANY
         return CustomerKind.PERSON
 

@@ -95,6 +95,44 @@ def test_a_cnpj_or_the_kind_column_makes_a_company(row: dict[str, str], kind: Cu
     assert isinstance(draft, Draft) and draft.customer_kind is kind
 
 
+@pytest.mark.parametrize(
+    ("row", "kind"),
+    [
+        ({"name": "José Rocha ME"}, CustomerKind.COMPANY),
+        ({"name": "Padaria Pão Quente"}, CustomerKind.COMPANY),
+        ({"name": "Maria de Sá"}, CustomerKind.PERSON),
+        ({"name": "Pão Quente", "trade_name": "Padaria Pão Quente"}, CustomerKind.COMPANY),
+        # a CPF or a Tipo PF is the row's word: the name does not overrule it
+        ({"name": "José Rocha ME", "tax_id": "529.982.247-25"}, CustomerKind.PERSON),
+        ({"name": "Padaria Pão Quente", "kind": "PF"}, CustomerKind.PERSON),
+    ],
+)
+def test_without_cnpj_or_kind_a_company_name_makes_a_company(
+    row: dict[str, str], kind: CustomerKind
+) -> None:
+    draft = parse_row(2, row)
+    assert isinstance(draft, Draft) and draft.customer_kind is kind
+
+
+def test_an_owner_and_their_company_without_cnpj_stay_two_customers() -> None:
+    """The owner's mobile on the company's row joins no company to its owner."""
+    store = MemoryStore()
+    text = (
+        "Nome;CPF/CNPJ;Celular\n"
+        "José Rocha;529.982.247-25;(11) 98765-4321\n"
+        "José Rocha ME;;(11) 98765-4321\n"
+        "JOSE ROCHA ME;;11 98765-4321\n"
+        "Jose Rocha;;(11) 98765-4321\n"
+    )
+    report = Importer(store).run(T, ADMIN, io.BytesIO(text.encode("cp1252")))
+    assert (report.created, report.failed) == (2, 0)
+    found = CustomerDirectory(store).search(T, ADMIN, "Rocha")
+    assert sorted((c.kind.value, c.name) for c in found) == [
+        ("company", "José Rocha ME"),
+        ("person", "José Rocha"),
+    ]
+
+
 def test_an_unknown_kind_is_left_out_with_a_warning() -> None:
     draft = parse_row(2, {"name": "Ana", "kind": "talvez"})
     assert isinstance(draft, Draft) and draft.kind is None
