@@ -19,6 +19,19 @@ customer repository makes (:mod:`customer_core.adapters.memory_customers`).
 >>> staging.apply()
 >>> table
 {('acme', 'b'): 2}
+
+A savepoint undoes what its block staged, in overlays made inside it too:
+
+>>> staging = Staging(threading.RLock())
+>>> try:
+...     with staging.savepoint():
+...         late = staging.overlay(table)
+...         late.put(("acme", "c"), 3)
+...         raise ValueError
+... except ValueError:
+...     pass
+>>> late.in_tenant("acme")
+{('acme', 'b'): 2}
 """
 
 from __future__ import annotations
