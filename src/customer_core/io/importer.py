@@ -113,21 +113,17 @@ def _with_headers(reader: TableSource, errors: Iterable[RowError]) -> tuple[RowE
     return tuple(attrs.evolve(e, header=reader.header_for(e.column, e.value)) for e in errors)
 
 
-def _check_repaired(
-    keys: set[IdentityKey],
-    holders: Mapping[IdentityKey, tuple[str, ...]],
-    created_here: set[str],
-) -> None:
+def _check_repaired(keys: set[IdentityKey], holders: Mapping[IdentityKey, tuple[str, ...]]) -> None:
     """A repaired CPF/CNPJ (its dropped zeros put back) is a guess: alone, it links to
     no customer stored before the import.
 
     Its holder is the row's customer only when another identifier of the row
-    (a phone, an e-mail, a code) leads to the same customer. Customers this
-    file created are its own rows: they join as rows of one batch do, so the
-    batch size changes nothing.
+    (a phone, an e-mail, a code) leads to the same customer. ``holders`` are
+    those stored before the run: rows of this file with the same CPF/CNPJ
+    were already grouped as one customer (:class:`~.grouping.FileGroups`).
     """
     tax_keys = {k for k in keys if k.kind is IdentityKind.TAX_ID}
-    by_tax = {h for k in tax_keys for h in holders.get(k, ())} - created_here
+    by_tax = {h for k in tax_keys for h in holders.get(k, ())}
     by_others = {h for k in keys - tax_keys for h in holders.get(k, ())}
     if by_tax - by_others:
         raise DuplicateIdentity(
@@ -380,8 +376,7 @@ class Importer(ServiceBase):
             draft = group.draft
             try:
                 if draft.tax_id_repaired and draft.customer_id is None:
-                    # Groups meet only customers stored before the run: none is this file's.
-                    _check_repaired(group.keys, holders, set())
+                    _check_repaired(group.keys, holders)
                 found = owner(group, holders, current, scope)
                 if found is None:
                     new.append((draft, self._build(tenant_id, actor, draft, run.assign)))

@@ -24,8 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import IO
 
-import attrs
-
+from customer_core.errors import Code, FieldError
 from customer_core.io.csv_format import neutralize
 from customer_core.io.report import ImportReport, RowOutcome
 from customer_core.messages import localize
@@ -70,20 +69,10 @@ class ReportFileWriter:
         if not (outcome.message and outcome.code):
             return outcome.message or ""
         try:
-            return localize(
-                _Problem(outcome.code, outcome.message, outcome.column), lang=self._lang
-            )
+            problem = FieldError(outcome.column, None, Code(outcome.code), outcome.message)
         except ValueError:  # a code of a newer library than its catalog: as raised
             return outcome.message
-
-
-@attrs.frozen
-class _Problem:
-    """A report line's problem as :func:`~customer_core.messages.localize` reads it."""
-
-    code: str
-    message: str
-    field: str | None
+        return localize(problem, lang=self._lang)
 
 
 #: The outcomes of a line, in the order a summary lists them.
