@@ -18,6 +18,8 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
+
 from customer_core import presets
 from customer_core.cli_duplicates import Command
 from customer_core.cli_duplicates import add_commands as add_duplicate_commands
@@ -238,12 +240,7 @@ def cmd_search(args: argparse.Namespace, out: IO[str]) -> int:
 def cmd_privacy_export(args: argparse.Namespace, out: IO[str]) -> int:
     """Everything held on one customer, as JSON; the acting user gets the privacy permission."""
     actor = _actor(args)
-    actor = Actor(
-        tenant_id=actor.tenant_id,
-        user_id=actor.user_id,
-        role=actor.role,
-        permissions={*actor.permissions, Permission.PRIVACY},
-    )
+    actor = attrs.evolve(actor, permissions={*actor.permissions, Permission.PRIVACY})
     export = _core(args).privacy.export_subject(args.tenant, actor, args.customer_id)
     json.dump(export, out, ensure_ascii=False, indent=2, sort_keys=True)
     print(file=out)
