@@ -37,8 +37,7 @@ from customer_core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from customer_core.services.arguments import checking_arguments
-from customer_core.services.boundary import CURRENT_TENANT, checking_ids
+from customer_core.services.boundary import CURRENT_TENANT, checking
 
 __all__ = ["ServiceBase", "check_preset", "check_tenant", "preset_of"]
 
@@ -218,8 +217,8 @@ class ServiceBase:
         super().__init_subclass__(**kwargs)
         for name, member in list(vars(cls).items()):
             if not name.startswith("_") and inspect.isfunction(member):
-                # Ids first, then every other argument (types, text, options).
-                setattr(cls, name, checking_ids(checking_arguments(member)))
+                # Ids, then every other argument (types, text, options).
+                setattr(cls, name, checking(member))
 
     def __init__(
         self,

@@ -62,11 +62,13 @@ from typing import Any, NamedTuple, TypeVar
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.values.ids import check_id, check_ids
 from customer_core.errors import Code, InvalidOperation, InvalidValue
+from customer_core.services.arguments import argument_check
 from customer_core.unset import UNSET
 
-__all__ = ["CURRENT_TENANT", "IdParameter", "checking_ids", "id_parameters"]
+__all__ = ["CURRENT_TENANT", "IdParameter", "checking", "checking_ids", "id_parameters"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+Check = Callable[[object], object]
 
 _CHECKED = "__customer_core_checks__"
 
@@ -150,44 +152,98 @@ def _checked(parameter: IdParameter, value: object) -> object:
     return value
 
 
-def checking_ids(function: F) -> F:
-    """``function`` checking its id parameters first (see the module docstring)."""
+def _id_check(parameter: IdParameter) -> Check:
+    return functools.partial(_checked, parameter)
+
+
+def _then(first: Check, second: Check) -> Check:
+    return lambda value: second(first(value))
+
+
+def checking(function: F, *, ids: bool = True, arguments: bool = True) -> F:
+    """``function`` checking, in one pass planned once, its ids (this module) and the rest of
+    its arguments (:mod:`~customer_core.services.arguments`), then running with
+    :data:`CURRENT_TENANT` set to its tenant. A public service method is wrapped once."""
     if hasattr(function, _CHECKED):
         return function
-    parameters = id_parameters(function)
-    if not parameters:
+    id_checks = {p.name: _id_check(p) for p in id_parameters(function)} if ids else {}
+    parameters = list(inspect.signature(function).parameters.values())
+    plan: dict[str, Check] = {}
+    for parameter in parameters:
+        found = [
+            check
+            for check in (
+                id_checks.get(parameter.name),
+                argument_check(parameter) if arguments else None,
+            )
+            if check is not None
+        ]
+        if found:
+            plan[parameter.name] = found[0] if len(found) == 1 else _then(*found)
+    if not plan:
         return function
 
-    names = {p.name for p in parameters}
-    tenant_and_actor = {"tenant_id", "actor"} <= names
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    by_position = tuple(plan.get(p.name) for p in parameters if p.kind in positional)
+    by_name = {
+        p.name: plan[p.name]
+        for p in parameters
+        if p.name in plan and p.kind is not inspect.Parameter.POSITIONAL_ONLY
+    }
+    names = [p.name for p in parameters]
+    tenant_at = _position(names, by_position, "tenant_id") if "tenant_id" in id_checks else None
+    actor_at = _position(names, by_position, "actor") if "actor" in id_checks else None
+    tenant_given, actor_given = "tenant_id" in id_checks, "actor" in id_checks
 
     @functools.wraps(function)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        given = list(args)
-        values: dict[str, object] = {}
-        for parameter in parameters:
-            if parameter.position is not None and parameter.position < len(given):
-                given[parameter.position] = _checked(parameter, given[parameter.position])
-                values[parameter.name] = given[parameter.position]
-            elif parameter.name in kwargs:
-                kwargs[parameter.name] = _checked(parameter, kwargs[parameter.name])
-                values[parameter.name] = kwargs[parameter.name]
-        if tenant_and_actor:
-            actor = values.get("actor")
-            if isinstance(actor, Actor) and actor.tenant_id != values.get("tenant_id"):
+        if args:
+            args = (
+                tuple(
+                    value if check is None else check(value)
+                    for check, value in zip(by_position, args, strict=False)
+                )
+                + args[len(by_position) :]
+            )
+        for name, value in kwargs.items():
+            check = by_name.get(name)
+            if check is not None:
+                kwargs[name] = check(value)
+        if not tenant_given:
+            return function(*args, **kwargs)
+        tenant = _given(args, kwargs, tenant_at, "tenant_id")
+        if actor_given:
+            actor = _given(args, kwargs, actor_at, "actor")
+            if isinstance(actor, Actor) and actor.tenant_id != tenant:
                 raise InvalidOperation(
                     "the actor does not belong to this tenant",
                     code=Code.WRONG_TENANT,
                     field="tenant_id",
                 )
-        tenant = values.get("tenant_id")
         if not isinstance(tenant, str):
-            return function(*given, **kwargs)
+            return function(*args, **kwargs)
         token = CURRENT_TENANT.set(tenant)
         try:
-            return function(*given, **kwargs)
+            return function(*args, **kwargs)
         finally:
             CURRENT_TENANT.reset(token)
 
-    setattr(checked, _CHECKED, parameters)
+    setattr(checked, _CHECKED, tuple(id_parameters(function)) if ids else ())
     return checked  # type: ignore[return-value]  # same signature: functools.wraps
+
+
+def checking_ids(function: F) -> F:
+    """``function`` checking its id parameters first (see the module docstring)."""
+    return checking(function, arguments=False)
+
+
+def _position(names: list[str], by_position: tuple[object, ...], name: str) -> int | None:
+    """Where ``name`` may be passed positionally, if it may."""
+    index = names.index(name)
+    return index if index < len(by_position) else None
+
+
+def _given(args: tuple[Any, ...], kwargs: dict[str, Any], at: int | None, name: str) -> object:
+    if at is not None and at < len(args):
+        return args[at]
+    return kwargs.get(name)
