@@ -165,6 +165,7 @@ class IdentityService(ServiceBase):
             raise InvalidValue("expected true or false", code=Code.INVALID_VALUE, field="on")
         with self.uow_factory() as uow:
             current = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
+            current.check_processing()
             flagged = (
                 attrs.evolve(current, is_spammer=on)
                 if list_name == SPAM

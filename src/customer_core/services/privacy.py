@@ -40,6 +40,7 @@ from customer_core.domain.model.privacy import (
     check_purpose,
     check_secret,
 )
+from customer_core.errors import Code, InvalidOperation
 from customer_core.ports import (
     Clock,
     EventPublisher,
@@ -272,6 +273,61 @@ class PrivacyService(ServiceBase):
                 self._new_event("customer.anonymized", actor, tenant_id, customer_id, **counts)
             )
             self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.anonymize", **counts)
+            self._commit(uow)
+        return saved
+
+    # -- blocking ----------------------------------------------------------------
+
+    def block(self, tenant_id: str, actor: Actor, customer_id: str, /, *, reason: str) -> Customer:
+        """Suspend every processing of the customer's data, which is kept (LGPD Art. 18 IV).
+
+        The record stays readable (:meth:`CustomerService.get
+        <customer_core.services.CustomerService.get>`, with
+        :attr:`~customer_core.Customer.blocked` set, and :meth:`export_subject`)
+        but leaves lists, searches, exports and the duplicate report, and every
+        processing write is refused with ``blocked``
+        (:meth:`~customer_core.Customer.check_processing`): changes, merges,
+        moves, conversations, logins, imports; an inbound message that resolves
+        to it changes nothing (outcome ``"blocked"``). :meth:`anonymize` and
+        :meth:`erase` still work: they end a block. ``reason`` is a
+        ``snake_case`` name (e.g. ``"accuracy_contested"``), kept on the
+        record and in the audit log, so it must hold no personal data.
+        Blocking a blocked customer is ``invalid_operation``.
+        """
+        self._steps.check_permission(actor)
+        why = check_purpose(reason, "reason")
+        return self._set_blocked(tenant_id, actor, customer_id, why)
+
+    def unblock(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
+        """End a block: the customer is processed again (``invalid_operation`` if not blocked)."""
+        self._steps.check_permission(actor)
+        return self._set_blocked(tenant_id, actor, customer_id, None)
+
+    def _set_blocked(
+        self, tenant_id: str, actor: Actor, customer_id: str, why: str | None
+    ) -> Customer:
+        with self.uow_factory() as uow:
+            current = self._steps.visible(uow, tenant_id, actor, customer_id)
+            if current.blocked == (why is not None):
+                raise InvalidOperation(
+                    "this customer is blocked already" if why else "this customer is not blocked",
+                    code=Code.INVALID_OPERATION,
+                    field="customer_id",
+                )
+            now = self.clock.now()
+            changed = attrs.evolve(
+                current,
+                blocked_at=now if why else None,
+                blocked_reason=why,
+                updated_at=now,
+            )
+            saved = uow.customers.save(changed, expected_version=current.version)
+            action, event = ("block", "blocked") if why else ("unblock", "unblocked")
+            details = {"reason": why} if why else {}
+            uow.record(
+                self._new_event(f"customer.{event}", actor, tenant_id, customer_id, **details)
+            )
+            self._steps.audit(uow, actor, tenant_id, customer_id, f"privacy.{action}", **details)
             self._commit(uow)
         return saved
 

@@ -131,7 +131,9 @@ def _company_contacts(
     emails = {e.match_key for e in customer.emails}
     found = []
     after = None
-    while page := uow.customers.find(scope, CustomerFilter(), after=after, limit=500):
+    # A blocked company is read too: its data is kept, and the subject's part of it is theirs.
+    every = CustomerFilter(include_blocked=True)
+    while page := uow.customers.find(scope, every, after=after, limit=500):
         for company in page:
             for contact in company.contacts if company.id != customer.id else ():
                 matched = sorted(
@@ -163,7 +165,13 @@ def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) 
         "origin": {
             "source": customer.source.value,
             "created_at": plain(customer.created_at),
+            # An import's file (its base name) and the line of the record's first row.
+            "file": customer.origin.file if customer.origin else None,
+            "line": customer.origin.line if customer.origin else None,
         },
+        "blocked": {"at": plain(customer.blocked_at), "reason": customer.blocked_reason}
+        if customer.blocked
+        else None,
         "purposes": dict(PURPOSES),
         "record": _record(customer),
         "identifiers": [{"kind": k.kind.value, "key": k.key} for k in keys],

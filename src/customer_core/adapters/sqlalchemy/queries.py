@@ -39,7 +39,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
-from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
+from customer_core.adapters.sqlalchemy.tables import (
+    customer_blocks,
+    customer_identities,
+    customers,
+)
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.customer import IdentityKey, IdentityKind
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
@@ -53,6 +57,7 @@ __all__ = [
     "responsible_outside",
     "search_ranks",
     "starts_with",
+    "unblocked",
     "upsert",
     "visible",
     "visible_customer_ids",
@@ -164,10 +169,18 @@ def matching(customer_filter: CustomerFilter) -> ColumnElement[bool]:
     return and_(true(), *_plain_filter(customer_filter), *([or_(*owned)] if owned else []))
 
 
+def unblocked(table: FromClause = customers) -> ColumnElement[bool]:
+    """Not blocked (LGPD Art. 18 IV): no row in ``customer_blocks``, a primary-key probe."""
+    b = customer_blocks.c
+    return ~exists().where(b.tenant_id == table.c.tenant_id, b.customer_id == table.c.id)
+
+
 def _plain_filter(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
     """The clauses of :func:`matching` but the owner's (``owner_id``)."""
     f = customer_filter
     clauses: list[ColumnElement[bool]] = []
+    if not f.include_blocked:
+        clauses.append(unblocked())
     if f.relationship_type is not None:
         clauses.append(c.relationship_type == f.relationship_type.value)
     if f.status is not None:

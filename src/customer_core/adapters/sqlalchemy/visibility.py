@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from customer_core.adapters.shared import not_found
+from customer_core.adapters.sqlalchemy.blocks import forget_blocks
 from customer_core.adapters.sqlalchemy.claims import forget_identities
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository
@@ -300,6 +301,7 @@ class VisibleCustomers(GuardedRepository):
             found = self._locked_visible(scope, wanted)
             deleted = [cid for cid in wanted if cid in found]
             forget_identities(writes, scope.tenant_id, deleted)
+            forget_blocks(writes, scope.tenant_id, deleted)
             for chunk in chunks(deleted):
                 writes.execute(
                     delete(customers).where(c.tenant_id == scope.tenant_id, c.id.in_(chunk))
