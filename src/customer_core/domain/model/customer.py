@@ -30,13 +30,13 @@ from typing import Any, TypeVar
 import attrs
 
 from customer_core.domain.model.identity import IdentityKey, IdentityKind, identity_keys
-from customer_core.domain.model.privacy import Origin
 from customer_core.domain.model.policies import (
     ContactPolicy,
     RegistrationPolicy,
     StatusDefinition,
     check_unique,
 )
+from customer_core.domain.model.privacy import Origin
 from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.language import Language

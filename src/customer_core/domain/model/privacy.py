@@ -37,11 +37,11 @@ from customer_core.domain.values.text import check_printable
 from customer_core.errors import Code, InvalidValue
 
 __all__ = [
-    "Origin",
     "MIN_KEY_BYTES",
     "AuditEntry",
     "Consent",
     "LegalBasis",
+    "Origin",
     "Purpose",
     "blocked_key",
     "check_evidence",
