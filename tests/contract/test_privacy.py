@@ -111,6 +111,17 @@ def _world(core: CustomerCore, tenant: str, person: Person) -> dict[str, str]:
     twin = core.customers.register(tenant, dpo, name=person.name, emails=[f"outro.{person.email}"])
     core.identity.merge(tenant, dpo, ana.id, twin.id)
     house = core.customers.register(tenant, dpo, name="Otávio Pereira", phones=[landline])
+    # The person as a company's contact, beside the household member on the landline.
+    shop = core.customers.register(
+        tenant,
+        dpo,
+        name="Doces Finos ME",
+        kind="company",
+        contacts=[
+            {"name": person.name, "phones": [f"11 {person.mobile}"], "emails": [person.email]},
+            {"name": "Otávio Pereira", "phones": [landline]},
+        ],
+    )
     core.privacy.grant_consent(
         tenant,
         dpo,
@@ -124,7 +135,7 @@ def _world(core: CustomerCore, tenant: str, person: Person) -> dict[str, str]:
     core.identity.dismiss(
         tenant, dpo, [ana.id, house.id], f"{person.name} e Otávio moram juntos, não são a mesma"
     )
-    return {"ana": ana.id, "house": house.id, "landline": landline}
+    return {"ana": ana.id, "house": house.id, "shop": shop.id, "landline": landline}
 
 
 def _memory_bytes(store: MemoryStore) -> bytes:
@@ -169,6 +180,10 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(storage: UnitOfWorkFa
     # The household keeps its landline, and finds it.
     house = core.customers.get(tenant, dpo, world["house"])
     assert len(house.phones) == 1
+    # Their entry as the company's contact went; the household member's stays.
+    shop = core.customers.get(tenant, dpo, world["shop"])
+    assert [c.name for c in shop.contacts] == ["Otávio Pereira"]
+    assert erasure.company_contacts == 1
     # Still blocked: a message from the erased spammer's mobile is spam.
     again = core.identity.resolve_inbound(tenant, "whatsapp", {"phone": f"11 {person.mobile}"})
     assert again.spam

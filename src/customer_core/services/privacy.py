@@ -48,11 +48,12 @@ from customer_core.ports import (
     PasswordHasher,
     SecureErasure,
     TaxIdRegistry,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
 from customer_core.services.base import ServiceBase
 from customer_core.services.privacy_consents import ConsentRecords
-from customer_core.services.privacy_export import subject_export
+from customer_core.services.privacy_export import company_contacts, subject_export
 from customer_core.services.privacy_steps import (
     KeyRequired,
     PrivacySteps,
@@ -82,6 +83,9 @@ class Erasure:
     #: Whether the storage overwrote what the deleted rows left
     #: (:class:`~customer_core.ports.SecureErasure`; True when it has nothing to do).
     storage_purged: bool
+    #: The person's entries as a company's contact (same phone or e-mail,
+    #: compatible name), removed from those companies' records.
+    company_contacts: int = 0
 
 
 class PrivacyService(ServiceBase):
@@ -148,7 +152,8 @@ class PrivacyService(ServiceBase):
 
         The record, its identity keys and claims, its merge records, duplicate
         hints, the duplicate decisions naming it (dismissals: their reason may
-        name the person) and consents go; a key another customer holds too (a
+        name the person), consents and its entries as the contact of companies
+        the actor sees (same phone or e-mail, compatible name) go; a key another customer holds too (a
         household landline) stays with that customer. A blocklisted identifier stays
         blocked as its keyed hash (:func:`~customer_core.domain.model.privacy.blocked_key`),
         so erasing a spammer needs the ``privacy_key`` (``privacy_key_required``
@@ -184,6 +189,7 @@ class PrivacyService(ServiceBase):
             customer = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = customer.identity_keys()
             kept, blocklisted = self._steps.forget_keys(uow, customer, keys)
+            contacts = self._forget_contacts(uow, tenant_id, actor, customer)
             uow.customers.delete(tenant_id, customer_id)
             merges = uow.merges.forget(tenant_id, customer_id)
             hints = uow.hints.forget(tenant_id, customer_id)
@@ -197,12 +203,38 @@ class PrivacyService(ServiceBase):
                 "hints": hints,
                 "consents": consents,
                 "dismissals": dismissals,
+                "company_contacts": contacts,
             }
             details: dict[str, str | int] = {**counts, **({"reason": why} if why else {})}
             uow.record(self._new_event("customer.erased", actor, tenant_id, customer_id, **details))
             self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.erase", **details)
             self._commit(uow)
         return counts
+
+    def _forget_contacts(
+        self, uow: UnitOfWork, tenant_id: str, actor: Actor, customer: Customer
+    ) -> int:
+        """Take the person's entries off the contacts of the companies the actor sees.
+
+        The entries are those the subject export lists (same phone or e-mail,
+        compatible name): the whole entry goes, name and channels. A value
+        another customer holds (a household landline) is that customer's own
+        and stays with them. A blocked company is changed too: the person's
+        right to erasure is not the company's to suspend.
+        """
+        scope = self._scope(uow, tenant_id, actor)
+        doomed: dict[str, set[str]] = {}
+        for entry in company_contacts(uow, scope, customer):
+            doomed.setdefault(entry["company_id"], set()).add(entry["contact_id"])
+        now = self.clock.now()
+        for company_id, contact_ids in doomed.items():
+            company = uow.customers.get(tenant_id, company_id)
+            kept = tuple(c for c in company.contacts if c.id not in contact_ids)
+            uow.customers.save(
+                attrs.evolve(company, contacts=kept, updated_at=now),
+                expected_version=company.version,
+            )
+        return sum(len(ids) for ids in doomed.values())
 
     def anonymize(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
         """Replace every personal value irreversibly; keep the relationship and its dates.
@@ -211,7 +243,8 @@ class PrivacyService(ServiceBase):
         type and the counts by type are unchanged), portfolio, responsible
         seller, organization, commercial terms and dates; its name becomes
         :data:`ANONYMIZED_NAME`, and every identifier, address, contact, note,
-        avatar, password and the merge records and consents about it go.
+        avatar, password and the merge records and consents about it go, and
+        so do its entries as a company's contact (as in :meth:`erase`).
         Blocklisted identifiers stay blocked as keyed hashes, as in
         :meth:`erase`. The record is then exempt from required fields.
         """
@@ -234,6 +267,7 @@ class PrivacyService(ServiceBase):
             current = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = current.identity_keys()
             self._steps.forget_keys(uow, current, keys)
+            contacts = self._forget_contacts(uow, tenant_id, actor, current)
             now = self.clock.now()
             anonymous = attrs.evolve(
                 current,
@@ -268,6 +302,7 @@ class PrivacyService(ServiceBase):
                 "merges": merges,
                 "consents": consents,
                 "dismissals": dismissals,
+                "company_contacts": contacts,
             }
             uow.record(
                 self._new_event("customer.anonymized", actor, tenant_id, customer_id, **counts)
