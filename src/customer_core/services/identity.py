@@ -263,12 +263,17 @@ class IdentityService(ServiceBase):
         found = uow.customers.exact_clusters(scope)
         groups = [c for c in found if c.evidence[0].kind == "same_cnpj_root"]
         clusters = [c for c in found if c.evidence[0].kind != "same_cnpj_root"]
+        hints = uow.hints.list_visible(scope)
+        blocked = uow.customers.blocked_among(
+            scope.tenant_id, {i for h in hints for i in (h.customer_id, h.other_id)}
+        )
         clusters += [
             Cluster(
                 tuple(sorted((h.customer_id, h.other_id))),
                 (Evidence("inbound_conflict", h.reason, 1.0),),
             )
-            for h in uow.hints.list_visible(scope)
+            for h in hints
+            if not {h.customer_id, h.other_id} & blocked  # a blocked customer is left out
         ]
         return tuple(sorted(clusters, key=lambda c: c.ids)), tuple(groups)
 
