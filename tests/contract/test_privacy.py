@@ -424,3 +424,29 @@ def test_the_wal_checkpoint_waits_for_readers_then_truncates(
         assert wal.stat().st_size == 0
     finally:
         reader.close()
+
+
+def test_the_subject_export_says_which_file_and_line_an_import_came_from(
+    storage: UnitOfWorkFactory, tmp_path: Path
+) -> None:
+    tenant = _tenant()
+    core = _core(storage)
+    dpo = _dpo(tenant)
+    sheet = tmp_path / "clientes_maio.csv"
+    sheet.write_bytes(
+        "Nome;CPF;E-mail\n"
+        "Bia Reis;;bia@x.com\n"
+        'Ana Lima;529.982.247-25;"ana@x.com"\n'
+        "\n"
+        "Ana Lima;52998224725;ana.lima@y.com\n".encode()
+    )
+    assert core.importer.run(tenant, dpo, str(sheet)).created == 2
+    [ana] = core.directory.search(tenant, dpo, "529.982.247-25")
+
+    origin = core.privacy.export_subject(tenant, dpo, ana.id)["origin"]
+
+    # The base name only (no directory of the importing machine), and the
+    # physical line of the group's first row.
+    assert (origin["source"], origin["file"], origin["line"]) == ("import", "clientes_maio.csv", 3)
+    staff = core.customers.register(tenant, dpo, name="Caio Dias")
+    assert core.privacy.export_subject(tenant, dpo, staff.id)["origin"]["file"] is None
