@@ -166,7 +166,12 @@ def visible_customer_ids(scope: VisibilityScope, /) -> Select[tuple[str]]:
 def matching(customer_filter: CustomerFilter) -> ColumnElement[bool]:
     """Every field of the filter except ``text`` (searching is :func:`search_ranks`'s job)."""
     owned = _owned_by(customer_filter)
-    return and_(true(), *_plain_filter(customer_filter), *([or_(*owned)] if owned else []))
+    return and_(
+        true(),
+        *_plain_filter(customer_filter),
+        *([or_(*owned)] if owned else []),
+        *_not_blocked(customer_filter),
+    )
 
 
 def unblocked(table: FromClause = customers) -> ColumnElement[bool]:
@@ -179,8 +184,6 @@ def _plain_filter(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
     """The clauses of :func:`matching` but the owner's (``owner_id``)."""
     f = customer_filter
     clauses: list[ColumnElement[bool]] = []
-    if not f.include_blocked:
-        clauses.append(unblocked())
     if f.relationship_type is not None:
         clauses.append(c.relationship_type == f.relationship_type.value)
     if f.status is not None:
@@ -192,6 +195,12 @@ def _plain_filter(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
     if f.responsible_id is not None:
         clauses.append(c.responsible_id == f.responsible_id)
     return clauses
+
+
+def _not_blocked(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
+    """:func:`unblocked` unless the filter includes blocked customers; always put last,
+    after the cheap clauses (MariaDB evaluates a condition's parts in their order)."""
+    return [] if customer_filter.include_blocked else [unblocked()]
 
 
 def _owned_by(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
@@ -217,8 +226,9 @@ def visible_parts(
     seen = _seen_by(scope, customers)
     owned = _owned_by(customer_filter)
     plain = _plain_filter(customer_filter)
+    last = _not_blocked(customer_filter)
     return [
-        and_(tenant, *by_scope, *by_owner, *plain)
+        and_(tenant, *by_scope, *by_owner, *plain, *last)
         for by_scope in ([[s] for s in seen] if seen is not None else [[]])
         for by_owner in ([[o] for o in owned] or [[]])
     ]

@@ -434,7 +434,8 @@ customer_blocks = Table(
     "customer_blocks",
     metadata,
     Column("tenant_id", IdText(ID), nullable=False),
-    Column("customer_id", IdText(ID), nullable=False),
+    # The collation of customers.id: the probe compares them, by this key.
+    Column("customer_id", IdText(ID, code_point_order=True), nullable=False),
     Column("blocked_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "customer_id"),
     **MYSQL_TABLE_OPTIONS,

@@ -9,7 +9,9 @@ Create Date: 2026-12-06
   (``blocked_at``, ``blocked_reason``); this table lets lists, searches,
   exports and the duplicate report leave blocked customers out with a
   primary-key probe (``NOT EXISTS``), so the name indexes' pages stay
-  index-only. No customer is blocked before this revision: nothing to copy.
+  index-only; ``customer_id`` has the collation of ``customers.id``
+  (``"C"`` on PostgreSQL), or the probe could not use the key. No customer
+  is blocked before this revision: nothing to copy.
 
 Downgrading drops the table; it is refused while a customer is blocked (the
 older code would process a record whose processing is suspended): unblock,
@@ -26,7 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects import mysql, postgresql
 
 revision: str = "0010_blocking"
 down_revision: str | None = "0009_privacy"
@@ -44,11 +46,17 @@ def _time() -> sa.types.TypeEngine[Any]:
     return sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
+def _code_point(length: int) -> sa.types.TypeEngine[str]:
+    """As ``customers.id``: ``COLLATE "C"`` on PostgreSQL. The NOT EXISTS compares the
+    two, and a column of another collation could not be probed by its index."""
+    return sa.String(length).with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
+
+
 def upgrade() -> None:
     op.create_table(
         "customer_blocks",
         sa.Column("tenant_id", sa.String(64), nullable=False),
-        sa.Column("customer_id", sa.String(64), nullable=False),
+        sa.Column("customer_id", _code_point(64), nullable=False),
         sa.Column("blocked_at", _time(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "customer_id", name="pk_customer_blocks"),
         **_MYSQL,
