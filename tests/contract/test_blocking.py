@@ -65,9 +65,7 @@ def test_a_blocked_customer_is_kept_readable_and_marked(storage: UnitOfWorkFacto
     assert export["blocked"]["reason"] == "accuracy_contested"
     actions = [e.action for e in core.privacy.audit_trail(tenant, dpo, ana)]
     assert actions == ["privacy.block", "privacy.export"]
-    assert core.privacy.audit_trail(tenant, dpo, ana)[0].details == {
-        "reason": "accuracy_contested"
-    }
+    assert core.privacy.audit_trail(tenant, dpo, ana)[0].details == {"reason": "accuracy_contested"}
     with pytest.raises(InvalidOperation) as twice:
         core.privacy.block(tenant, dpo, ana, reason="again")
     assert twice.value.code is Code.INVALID_OPERATION
@@ -192,7 +190,8 @@ def test_reads_leave_a_blocked_customer_out(storage: UnitOfWorkFactory) -> None:
     assert len(list(csv.reader(io.StringIO(sheet.getvalue()), delimiter=";"))) == 3
     assert core.identity.exact_clusters(tenant, dpo) == ()
     report = core.identity.duplicate_report(tenant, dpo)
-    assert not [x for x in (*report.clusters, *report.suggestions) if ana in x.ids]
+    assert not [c for c in report.clusters if ana in c.ids]
+    assert not [s for s in report.suggestions if ana in s.ids]
     # A company and its blocked branch (one CNPJ root) are no group either.
     head = core.customers.register(
         tenant, dpo, name="Doces Finos", kind="company", tax_id="11.222.333/0001-81"

@@ -434,11 +434,11 @@ def test_the_subject_export_says_which_file_and_line_an_import_came_from(
     dpo = _dpo(tenant)
     sheet = tmp_path / "clientes_maio.csv"
     sheet.write_bytes(
-        "Nome;CPF;E-mail\n"
-        "Bia Reis;;bia@x.com\n"
-        'Ana Lima;529.982.247-25;"ana@x.com"\n'
-        "\n"
-        "Ana Lima;52998224725;ana.lima@y.com\n".encode()
+        b"Nome;CPF;E-mail\n"
+        b"Bia Reis;;bia@x.com\n"
+        b'Ana Lima;529.982.247-25;"ana@x.com"\n'
+        b"\n"
+        b"Ana Lima;52998224725;ana.lima@y.com\n"
     )
     assert core.importer.run(tenant, dpo, str(sheet)).created == 2
     [ana] = core.directory.search(tenant, dpo, "529.982.247-25")

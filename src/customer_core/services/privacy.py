@@ -40,7 +40,6 @@ from customer_core.domain.model.privacy import (
     check_purpose,
     check_secret,
 )
-from customer_core.errors import Code, InvalidOperation
 from customer_core.ports import (
     Clock,
     EventPublisher,
@@ -48,12 +47,12 @@ from customer_core.ports import (
     PasswordHasher,
     SecureErasure,
     TaxIdRegistry,
-    UnitOfWork,
     UnitOfWorkFactory,
 )
 from customer_core.services.base import ServiceBase
+from customer_core.services.privacy_blocking import Blocking
 from customer_core.services.privacy_consents import ConsentRecords
-from customer_core.services.privacy_export import company_contacts, subject_export
+from customer_core.services.privacy_export import subject_export
 from customer_core.services.privacy_steps import (
     KeyRequired,
     PrivacySteps,
@@ -123,6 +122,7 @@ class PrivacyService(ServiceBase):
             self._deps, check_secret(privacy_key), check_hold_function(retention_hold)
         )
         self._consents = ConsentRecords(self._steps)
+        self._blocking = Blocking(self._steps)
 
     # -- rights ----------------------------------------------------------------
 
@@ -189,7 +189,9 @@ class PrivacyService(ServiceBase):
             customer = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = customer.identity_keys()
             kept, blocklisted = self._steps.forget_keys(uow, customer, keys)
-            contacts = self._forget_contacts(uow, tenant_id, actor, customer)
+            contacts = self._steps.forget_contacts(
+                uow, self._scope(uow, tenant_id, actor), customer
+            )
             uow.customers.delete(tenant_id, customer_id)
             merges = uow.merges.forget(tenant_id, customer_id)
             hints = uow.hints.forget(tenant_id, customer_id)
@@ -210,31 +212,6 @@ class PrivacyService(ServiceBase):
             self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.erase", **details)
             self._commit(uow)
         return counts
-
-    def _forget_contacts(
-        self, uow: UnitOfWork, tenant_id: str, actor: Actor, customer: Customer
-    ) -> int:
-        """Take the person's entries off the contacts of the companies the actor sees.
-
-        The entries are those the subject export lists (same phone or e-mail,
-        compatible name): the whole entry goes, name and channels. A value
-        another customer holds (a household landline) is that customer's own
-        and stays with them. A blocked company is changed too: the person's
-        right to erasure is not the company's to suspend.
-        """
-        scope = self._scope(uow, tenant_id, actor)
-        doomed: dict[str, set[str]] = {}
-        for entry in company_contacts(uow, scope, customer):
-            doomed.setdefault(entry["company_id"], set()).add(entry["contact_id"])
-        now = self.clock.now()
-        for company_id, contact_ids in doomed.items():
-            company = uow.customers.get(tenant_id, company_id)
-            kept = tuple(c for c in company.contacts if c.id not in contact_ids)
-            uow.customers.save(
-                attrs.evolve(company, contacts=kept, updated_at=now),
-                expected_version=company.version,
-            )
-        return sum(len(ids) for ids in doomed.values())
 
     def anonymize(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
         """Replace every personal value irreversibly; keep the relationship and its dates.
@@ -267,7 +244,7 @@ class PrivacyService(ServiceBase):
             current = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = current.identity_keys()
             self._steps.forget_keys(uow, current, keys)
-            contacts = self._forget_contacts(uow, tenant_id, actor, current)
+            contacts = self._steps.forget_contacts(uow, self._scope(uow, tenant_id, actor), current)
             now = self.clock.now()
             anonymous = attrs.evolve(
                 current,
@@ -328,43 +305,31 @@ class PrivacyService(ServiceBase):
         ``snake_case`` name (e.g. ``"accuracy_contested"``), kept on the
         record and in the audit log, so it must hold no personal data.
         Blocking a blocked customer is ``invalid_operation``.
+
+        >>> import customer_core
+        >>> core = customer_core.connect("memory://")
+        >>> dpo = customer_core.Actor(tenant_id="loja", user_id="dpo", role="admin",
+        ...     permissions=["privacy"])
+        >>> ana = core.customers.register("loja", dpo, name="Ana Lima")
+        >>> core.privacy.block("loja", dpo, ana.id, reason="accuracy_contested").blocked
+        True
+        >>> core.directory.list("loja", dpo).items, core.customers.get("loja", dpo, ana.id).blocked
+        ([], True)
+        >>> core.customers.change_status("loja", dpo, ana.id, "inactive")
+        Traceback (most recent call last):
+        ...
+        customer_core.errors.InvalidOperation: blocked [customer_id]: this customer's data is blocked (LGPD Art. 18 IV)
+        >>> core.privacy.unblock("loja", dpo, ana.id).blocked
+        False
         """
         self._steps.check_permission(actor)
         why = check_purpose(reason, "reason")
-        return self._set_blocked(tenant_id, actor, customer_id, why)
+        return self._blocking.set(tenant_id, actor, customer_id, why)
 
     def unblock(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
         """End a block: the customer is processed again (``invalid_operation`` if not blocked)."""
         self._steps.check_permission(actor)
-        return self._set_blocked(tenant_id, actor, customer_id, None)
-
-    def _set_blocked(
-        self, tenant_id: str, actor: Actor, customer_id: str, why: str | None
-    ) -> Customer:
-        with self.uow_factory() as uow:
-            current = self._steps.visible(uow, tenant_id, actor, customer_id)
-            if current.blocked == (why is not None):
-                raise InvalidOperation(
-                    "this customer is blocked already" if why else "this customer is not blocked",
-                    code=Code.INVALID_OPERATION,
-                    field="customer_id",
-                )
-            now = self.clock.now()
-            changed = attrs.evolve(
-                current,
-                blocked_at=now if why else None,
-                blocked_reason=why,
-                updated_at=now,
-            )
-            saved = uow.customers.save(changed, expected_version=current.version)
-            action, event = ("block", "blocked") if why else ("unblock", "unblocked")
-            details = {"reason": why} if why else {}
-            uow.record(
-                self._new_event(f"customer.{event}", actor, tenant_id, customer_id, **details)
-            )
-            self._steps.audit(uow, actor, tenant_id, customer_id, f"privacy.{action}", **details)
-            self._commit(uow)
-        return saved
+        return self._blocking.set(tenant_id, actor, customer_id, None)
 
     # -- consent -----------------------------------------------------------------
 
