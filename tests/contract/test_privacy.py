@@ -448,5 +448,12 @@ def test_the_subject_export_says_which_file_and_line_an_import_came_from(
     # The base name only (no directory of the importing machine), and the
     # physical line of the group's first row.
     assert (origin["source"], origin["file"], origin["line"]) == ("import", "clientes_maio.csv", 3)
-    staff = core.customers.register(tenant, dpo, name="Caio Dias")
+    # A Path is named alike; the directories stay out.
+    second = tmp_path / "junho.csv"
+    second.write_bytes(b"Nome;E-mail\nCaio Dias;caio@x.com\n")
+    core.importer.run(tenant, dpo, second)
+    [caio] = core.directory.search(tenant, dpo, "caio@x.com")
+    origin = core.privacy.export_subject(tenant, dpo, caio.id)["origin"]
+    assert (origin["file"], origin["line"]) == ("junho.csv", 2)
+    staff = core.customers.register(tenant, dpo, name="Dora Dias")
     assert core.privacy.export_subject(tenant, dpo, staff.id)["origin"]["file"] is None
