@@ -139,6 +139,7 @@ class Code(str, enum.Enum):
     ALREADY_UNDONE = "already_undone"
     RETENTION_HOLD = "retention_hold"
     PRIVACY_KEY_REQUIRED = "privacy_key_required"
+    BLOCKED = "blocked"
     # NotFound
     NOT_FOUND = "not_found"
     # PermissionDenied
@@ -388,6 +389,7 @@ class InvalidOperation(RuleViolation):
             Code.ALREADY_UNDONE,
             Code.RETENTION_HOLD,
             Code.PRIVACY_KEY_REQUIRED,
+            Code.BLOCKED,
         }
     )
 

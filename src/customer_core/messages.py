@@ -116,6 +116,7 @@ CODE_MESSAGES: dict[Code, str] = {
     Code.ALREADY_UNDONE: N_("this merge was already undone"),
     Code.RETENTION_HOLD: N_("this data is kept under a legal retention hold"),
     Code.PRIVACY_KEY_REQUIRED: N_("the privacy key is needed to keep this customer blocked"),
+    Code.BLOCKED: N_("this customer's data is blocked: it is kept, but not processed"),
     Code.NOT_FOUND: N_("not found"),
     Code.PERMISSION_DENIED: N_("you are not allowed to do this"),
     Code.CONFLICT: N_("the data changed meanwhile; try again"),

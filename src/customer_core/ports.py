@@ -239,8 +239,13 @@ class CustomerRepository(Protocol):
         """Delete the visible ones among ``customer_ids``; returns the deleted ids."""
         ...
 
+    def blocked_among(self, tenant_id: str, customer_ids: Iterable[str], /) -> frozenset[str]:
+        """Those of ``customer_ids`` that are blocked (:attr:`Customer.blocked
+        <customer_core.Customer.blocked>`), without loading the records."""
+        ...
+
     def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
-        """The exact clusters among the customers ``scope`` sees.
+        """The exact clusters among the customers ``scope`` sees, blocked ones left out.
 
         As :func:`~customer_core.domain.matching.duplicates.exact_clusters`
         of those customers, in its order; an adapter may feed it

@@ -199,6 +199,15 @@ def database_at_0006(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         yield engine
 
 
+@pytest.fixture(params=DIALECTS)
+def database_at_0009(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database of its own on each dialect, migrated to 0009 (before blocking)."""
+    with _fresh_engine(request.param, tmp_path) as engine:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0009_privacy")
+        yield engine
+
+
 OldRowWriter = Callable[[Engine, Iterable[Customer], Iterable[tuple[str, str, str, str]]], None]
 
 

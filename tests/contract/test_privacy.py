@@ -111,6 +111,17 @@ def _world(core: CustomerCore, tenant: str, person: Person) -> dict[str, str]:
     twin = core.customers.register(tenant, dpo, name=person.name, emails=[f"outro.{person.email}"])
     core.identity.merge(tenant, dpo, ana.id, twin.id)
     house = core.customers.register(tenant, dpo, name="Otávio Pereira", phones=[landline])
+    # The person as a company's contact, beside the household member on the landline.
+    shop = core.customers.register(
+        tenant,
+        dpo,
+        name="Doces Finos ME",
+        kind="company",
+        contacts=[
+            {"name": person.name, "phones": [f"11 {person.mobile}"], "emails": [person.email]},
+            {"name": "Otávio Pereira", "phones": [landline]},
+        ],
+    )
     core.privacy.grant_consent(
         tenant,
         dpo,
@@ -124,7 +135,7 @@ def _world(core: CustomerCore, tenant: str, person: Person) -> dict[str, str]:
     core.identity.dismiss(
         tenant, dpo, [ana.id, house.id], f"{person.name} e Otávio moram juntos, não são a mesma"
     )
-    return {"ana": ana.id, "house": house.id, "landline": landline}
+    return {"ana": ana.id, "house": house.id, "shop": shop.id, "landline": landline}
 
 
 def _memory_bytes(store: MemoryStore) -> bytes:
@@ -169,6 +180,10 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(storage: UnitOfWorkFa
     # The household keeps its landline, and finds it.
     house = core.customers.get(tenant, dpo, world["house"])
     assert len(house.phones) == 1
+    # Their entry as the company's contact went; the household member's stays.
+    shop = core.customers.get(tenant, dpo, world["shop"])
+    assert [c.name for c in shop.contacts] == ["Otávio Pereira"]
+    assert erasure.company_contacts == 1
     # Still blocked: a message from the erased spammer's mobile is spam.
     again = core.identity.resolve_inbound(tenant, "whatsapp", {"phone": f"11 {person.mobile}"})
     assert again.spam
@@ -409,3 +424,36 @@ def test_the_wal_checkpoint_waits_for_readers_then_truncates(
         assert wal.stat().st_size == 0
     finally:
         reader.close()
+
+
+def test_the_subject_export_says_which_file_and_line_an_import_came_from(
+    storage: UnitOfWorkFactory, tmp_path: Path
+) -> None:
+    tenant = _tenant()
+    core = _core(storage)
+    dpo = _dpo(tenant)
+    sheet = tmp_path / "clientes_maio.csv"
+    sheet.write_bytes(
+        b"Nome;CPF;E-mail\n"
+        b"Bia Reis;;bia@x.com\n"
+        b'Ana Lima;529.982.247-25;"ana@x.com"\n'
+        b"\n"
+        b"Ana Lima;52998224725;ana.lima@y.com\n"
+    )
+    assert core.importer.run(tenant, dpo, str(sheet)).created == 2
+    [ana] = core.directory.search(tenant, dpo, "529.982.247-25")
+
+    origin = core.privacy.export_subject(tenant, dpo, ana.id)["origin"]
+
+    # The base name only (no directory of the importing machine), and the
+    # physical line of the group's first row.
+    assert (origin["source"], origin["file"], origin["line"]) == ("import", "clientes_maio.csv", 3)
+    # A Path is named alike; the directories stay out.
+    second = tmp_path / "junho.csv"
+    second.write_bytes(b"Nome;E-mail\nCaio Dias;caio@x.com\n")
+    core.importer.run(tenant, dpo, second)
+    [caio] = core.directory.search(tenant, dpo, "caio@x.com")
+    origin = core.privacy.export_subject(tenant, dpo, caio.id)["origin"]
+    assert (origin["file"], origin["line"]) == ("junho.csv", 2)
+    staff = core.customers.register(tenant, dpo, name="Dora Dias")
+    assert core.privacy.export_subject(tenant, dpo, staff.id)["origin"]["file"] is None

@@ -244,6 +244,10 @@ class MemoryCustomerRepository:
             counts[customer.relationship_type] += 1
         return counts
 
+    def blocked_among(self, tenant_id: str, customer_ids: Iterable[str], /) -> frozenset[str]:
+        found = self.get_many(tenant_id, customer_ids)
+        return frozenset(cid for cid, customer in found.items() if customer.blocked)
+
     def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
         return exact_clusters(self.visible(scope, CustomerFilter()))
 

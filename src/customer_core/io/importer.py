@@ -31,7 +31,7 @@ import enum
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import IO
 
 import attrs
@@ -40,6 +40,7 @@ from customer_core.domain.matching.records import NameKey
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
+from customer_core.domain.model.privacy import Origin
 from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
@@ -85,8 +86,22 @@ class _Run:
     mode: ImportMode
     assign: bool
     counts: Counts
+    #: The imported file's base name, recorded as each new customer's origin.
+    file: str | None = None
     #: How many rows without identifiers had each content key so far.
     contents: dict[str, int] = attrs.field(factory=dict)
+
+
+def _file_name(source: object) -> str | None:
+    """The base name of the imported file: a path's, or an opened file's ``name``.
+
+    Only the base name: the directories of the importing machine say nothing
+    about where the data came from, and may say who imported it.
+    """
+    name = source if isinstance(source, str | Path) else getattr(source, "name", None)
+    if not isinstance(name, str | Path):
+        return None
+    return PurePath(name).name or None
 
 
 def _content_key(draft: Draft, seen: dict[str, int]) -> str:
@@ -199,7 +214,7 @@ class Importer(ServiceBase):
                 )
                 reader = open_table(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
             counts = Counts()
-            run = _Run(tenant_id, actor, import_mode, assign, counts)
+            run = _Run(tenant_id, actor, import_mode, assign, counts, _file_name(source))
             groups = stack.enter_context(FileGroups())
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
             # First pass: the whole file grouped (and the stored holders of its
@@ -309,12 +324,14 @@ class Importer(ServiceBase):
         )
         return keyed, keyed.identity_keys()
 
-    def _build(self, tenant_id: str, actor: Actor, draft: Draft, assign: bool) -> Customer:
+    def _build(self, run: _Run, draft: Draft) -> Customer:
         customer = draft.new_customer(
             id=self.ids.new_id(),
-            tenant_id=tenant_id,
+            tenant_id=run.tenant_id,
             now=self.clock.now(),
-            responsible_id=actor.user_id if assign else None,
+            responsible_id=run.actor.user_id if run.assign else None,
+            # The first row of the group: the line a person finds the record by.
+            origin=Origin(file=run.file, line=min(draft.lines, default=None)),
             version=1,  # as stored: the repository need not copy the record to stamp it
         )
         customer.check(self.preset.contact, self.preset.registration)
@@ -379,13 +396,14 @@ class Importer(ServiceBase):
                     _check_repaired(group.keys, holders)
                 found = owner(group, holders, current, scope)
                 if found is None:
-                    new.append((draft, self._build(tenant_id, actor, draft, run.assign)))
+                    new.append((draft, self._build(run, draft)))
                     continue
                 if run.mode is ImportMode.CREATE:
                     counts.count_skipped(found)
                     counts.lines("skipped", found, draft.lines)
                     continue
                 base = current[found]
+                base.check_processing()  # a blocked customer is reported, not updated
                 lines, _, version = updates.get(found, ([], base, base.version))
                 current[found] = updated(base, group, self.preset)
                 updates[found] = ([*lines, draft], current[found], version)

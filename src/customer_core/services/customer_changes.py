@@ -113,6 +113,7 @@ class CustomerChanges:
         deps = self.deps
         with deps.naming_visible_holders_only(tenant_id, actor), deps.uow_factory() as uow:
             current = uow.customers.get_visible(deps.scope(uow, tenant_id, actor), customer_id)
+            current.check_processing()
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflict(
                     "the customer changed since it was read",

@@ -108,13 +108,23 @@ class CustomerCredentials:
                 code=Code.PERMISSION_DENIED,
                 field="actor",
             )
-        return self._new_token(tenant_id, actor, customer_id)
+        token = self._new_token(tenant_id, actor, customer_id)
+        if token is None:
+            raise InvalidOperation(
+                "this customer's data is blocked (LGPD Art. 18 IV)",
+                code=Code.BLOCKED,
+                field="customer_id",
+            )
+        return token
 
-    def _new_token(self, tenant_id: str, actor: Actor | None, customer_id: str) -> str:
+    def _new_token(self, tenant_id: str, actor: Actor | None, customer_id: str) -> str | None:
+        """A new reset token; ``None`` for a blocked customer, who may not log in."""
         secret = secrets.token_urlsafe(32)
         expires = self._deps.clock.now() + _RESET_TOKEN_TTL
         with self._deps.uow_factory() as uow:
             customer = uow.customers.get(tenant_id, customer_id)
+            if customer.blocked:
+                return None
             changed = attrs.evolve(
                 customer,
                 reset_token_hash=_token_digest(secret, customer.primary_email_key),
@@ -154,7 +164,8 @@ class CustomerCredentials:
                 raise invalid from None
             expires = customer.reset_token_expires_at
             if (
-                customer.reset_token_hash is None
+                customer.blocked
+                or customer.reset_token_hash is None
                 or expires is None
                 or expires < deps.clock.now()
                 or not hmac.compare_digest(

@@ -221,6 +221,7 @@ class CustomerRecords:
         with deps.uow_factory() as uow:
             customer = uow.customers.get_visible(deps.scope(uow, tenant_id, actor), customer_id)
             check_action(actor, deps.preset.access, Action.DELETE)
+            customer.check_processing()  # a blocked record ends by erasure, which is audited
             uow.customers.delete(tenant_id, customer_id)
             uow.record(self._changes.event("customer.deleted", actor, customer))
             deps.commit(uow)

@@ -121,6 +121,8 @@ class DuplicateDecisions:
         with deps.uow_factory() as uow:
             scope = deps.scope(uow, tenant_id, actor)
             customers = [uow.customers.get_visible(scope, i) for i in ids]
+            for customer in customers:  # a decision about a blocked record is processing it
+                customer.check_processing()
             if decided is DismissalKind.SAME_GROUP:
                 _check_group(customers)
             dismissal = Dismissal(

@@ -165,6 +165,7 @@ class IdentityService(ServiceBase):
             raise InvalidValue("expected true or false", code=Code.INVALID_VALUE, field="on")
         with self.uow_factory() as uow:
             current = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
+            current.check_processing()
             flagged = (
                 attrs.evolve(current, is_spammer=on)
                 if list_name == SPAM
@@ -262,12 +263,17 @@ class IdentityService(ServiceBase):
         found = uow.customers.exact_clusters(scope)
         groups = [c for c in found if c.evidence[0].kind == "same_cnpj_root"]
         clusters = [c for c in found if c.evidence[0].kind != "same_cnpj_root"]
+        hints = uow.hints.list_visible(scope)
+        blocked = uow.customers.blocked_among(
+            scope.tenant_id, {i for h in hints for i in (h.customer_id, h.other_id)}
+        )
         clusters += [
             Cluster(
                 tuple(sorted((h.customer_id, h.other_id))),
                 (Evidence("inbound_conflict", h.reason, 1.0),),
             )
-            for h in uow.hints.list_visible(scope)
+            for h in hints
+            if not {h.customer_id, h.other_id} & blocked  # a blocked customer is left out
         ]
         return tuple(sorted(clusters, key=lambda c: c.ids)), tuple(groups)
 

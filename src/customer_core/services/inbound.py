@@ -22,7 +22,9 @@ from customer_core.services import inputs
 
 __all__ = ["SPAM", "VIP", "Inbound", "Outcome", "Resolution", "attach_new_identifiers"]
 
-Outcome = Literal["matched", "created", "attached", "conflict", "ambiguous"]
+#: ``"blocked"``: the message resolved to a blocked customer (LGPD Art. 18 IV),
+#: which is returned as it is: nothing attached, noted or created.
+Outcome = Literal["matched", "created", "attached", "conflict", "ambiguous", "blocked"]
 #: The identity lists a message's identifiers are looked up in: blocked, allowed.
 SPAM, VIP = "spam", "vip"
 

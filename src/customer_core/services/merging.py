@@ -88,9 +88,11 @@ class CustomerMerging:
         with deps.uow_factory() as uow:
             scope = deps.scope(uow, tenant_id, actor)
             survivor = uow.customers.get_visible(scope, survivor_id)
+            survivor.check_processing()
             record: MergeRecord | None = None
             for absorbed_id in absorbed:
                 other = uow.customers.get_visible(scope, absorbed_id)
+                other.check_processing()
                 merged = merge_customers(
                     survivor, other, choices=choices, policy=deps.preset.contact, drop=dropped
                 )
@@ -178,6 +180,7 @@ class CustomerMerging:
             record = uow.merges.get(tenant_id, merge_id)
             scope = deps.scope(uow, tenant_id, actor)
             current = uow.customers.get_visible(scope, record.survivor_id)
+            current.check_processing()
             if not scope.allows_customer(record.absorbed_before):
                 raise _merge_not_found()  # as if the record did not exist: it names an invisible customer
             if record.undone_at is not None:

@@ -42,7 +42,9 @@ class BulkResult(Sequence[Assignment]):
     It is the sequence of :class:`~customer_core.domain.model.records.Assignment` (from, to)
     of the customers that changed; ``outcomes`` maps every requested id to
     ``"done"`` or ``"not_visible"`` (missing and invisible are the same, so
-    existence is never confirmed), or for a bulk conversation ``"no_consent"``.
+    existence is never confirmed), ``"blocked"`` (a visible customer whose
+    processing is suspended, LGPD Art. 18 IV: left as it is), or for a bulk
+    conversation ``"no_consent"``.
     """
 
     assignments: tuple[Assignment, ...]
@@ -58,6 +60,11 @@ class BulkResult(Sequence[Assignment]):
     @property
     def done(self) -> list[str]:
         return [cid for cid, outcome in self.outcomes.items() if outcome == "done"]
+
+    def with_blocked(self, blocked: Iterable[str]) -> BulkResult:
+        """This result with ``blocked`` (requested, left alone) reported as such."""
+        marked = {cid: "blocked" for cid in blocked if cid in self.outcomes}
+        return attrs.evolve(self, outcomes={**self.outcomes, **marked})
 
     @property
     def not_visible(self) -> list[str]:
@@ -82,6 +89,15 @@ def _sees(uow: UnitOfWork, scope: VisibilityScope, customer_id: str) -> bool:
     except NotFound:
         return False
     return True
+
+
+def _visible_blocked(uow: UnitOfWork, scope: VisibilityScope, ids: list[str]) -> frozenset[str]:
+    """The blocked ones among ``ids`` that ``scope`` sees: reported, never moved or deleted.
+
+    An invisible one stays ``not_visible``: being blocked is not told to who cannot see it.
+    """
+    blocked = uow.customers.blocked_among(scope.tenant_id, ids)
+    return frozenset(cid for cid in blocked if _sees(uow, scope, cid))
 
 
 def _id_list(values: Iterable[str], field: str) -> list[str]:
@@ -242,9 +258,10 @@ class PortfolioService(ServiceBase):
         fields: frozenset[str],
     ) -> BulkResult:
         scope = self._scope(uow, tenant_id, actor)
+        blocked = _visible_blocked(uow, scope, ids)
         moved = uow.customers.assign(
             scope,
-            ids,
+            [cid for cid in ids if cid not in blocked],
             portfolio_id=portfolio_id,
             responsible_id=responsible_id,
             fields=fields,
@@ -264,7 +281,7 @@ class PortfolioService(ServiceBase):
                 )
             )
         self._commit(uow)
-        return BulkResult.of(ids, moved)
+        return BulkResult.of(ids, moved).with_blocked(blocked)
 
     def _check_move(self, actor: Actor, change: Reassignment) -> None:
         check_reassignment(actor, self.preset.access, change)
@@ -354,13 +371,17 @@ class PortfolioService(ServiceBase):
         check_action(actor, self.preset.access, Action.BULK_DELETE)
         ids = _ids(customer_ids)
         with self.uow_factory() as uow:
-            deleted = uow.customers.delete_visible(self._scope(uow, tenant_id, actor), ids)
+            scope = self._scope(uow, tenant_id, actor)
+            blocked = _visible_blocked(uow, scope, ids)
+            deleted = uow.customers.delete_visible(
+                scope, [cid for cid in ids if cid not in blocked]
+            )
             for customer_id in deleted:
                 uow.record(
                     self._new_event("customer.deleted", actor, tenant_id, customer_id, bulk=True)
                 )
             self._commit(uow)
-        return BulkResult.of(ids, deleted)
+        return BulkResult.of(ids, deleted).with_blocked(blocked)
 
     def start_conversations(
         self,
@@ -381,7 +402,8 @@ class PortfolioService(ServiceBase):
         are all revoked (:meth:`PrivacyService.revoke_consent
         <customer_core.services.PrivacyService.revoke_consent>`) is left out,
         with the outcome ``"no_consent"``; with ``require_consent`` so is a
-        customer who never gave one.
+        customer who never gave one. A blocked customer (LGPD Art. 18 IV) is
+        left out with ``"blocked"``.
         """
         check_action(actor, self.preset.access, Action.BULK_CONVERSATION)
         if not callable(getattr(starter, "start", None)):
@@ -411,6 +433,8 @@ class PortfolioService(ServiceBase):
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
             visible = [cid for cid in ids if _sees(uow, scope, cid)]
+            blocked = uow.customers.blocked_among(tenant_id, visible)
+            visible = [cid for cid in visible if cid not in blocked]
             revoked = uow.consents.revoked(tenant_id, wanted, visible)
         allowed = [
             cid
@@ -421,4 +445,4 @@ class PortfolioService(ServiceBase):
             starter.start(tenant_id, allowed, template=template, team=team)
         result = BulkResult.of(ids, allowed)
         refused = {cid: "no_consent" for cid in visible if cid not in allowed}
-        return attrs.evolve(result, outcomes={**result.outcomes, **refused})
+        return attrs.evolve(result, outcomes={**result.outcomes, **refused}).with_blocked(blocked)

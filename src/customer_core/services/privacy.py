@@ -50,6 +50,7 @@ from customer_core.ports import (
     UnitOfWorkFactory,
 )
 from customer_core.services.base import ServiceBase
+from customer_core.services.privacy_blocking import Blocking
 from customer_core.services.privacy_consents import ConsentRecords
 from customer_core.services.privacy_export import subject_export
 from customer_core.services.privacy_steps import (
@@ -81,6 +82,9 @@ class Erasure:
     #: Whether the storage overwrote what the deleted rows left
     #: (:class:`~customer_core.ports.SecureErasure`; True when it has nothing to do).
     storage_purged: bool
+    #: The person's entries as a company's contact (same phone or e-mail,
+    #: compatible name), removed from those companies' records.
+    company_contacts: int = 0
 
 
 class PrivacyService(ServiceBase):
@@ -118,6 +122,7 @@ class PrivacyService(ServiceBase):
             self._deps, check_secret(privacy_key), check_hold_function(retention_hold)
         )
         self._consents = ConsentRecords(self._steps)
+        self._blocking = Blocking(self._steps)
 
     # -- rights ----------------------------------------------------------------
 
@@ -147,7 +152,8 @@ class PrivacyService(ServiceBase):
 
         The record, its identity keys and claims, its merge records, duplicate
         hints, the duplicate decisions naming it (dismissals: their reason may
-        name the person) and consents go; a key another customer holds too (a
+        name the person), consents and its entries as the contact of companies
+        the actor sees (same phone or e-mail, compatible name) go; a key another customer holds too (a
         household landline) stays with that customer. A blocklisted identifier stays
         blocked as its keyed hash (:func:`~customer_core.domain.model.privacy.blocked_key`),
         so erasing a spammer needs the ``privacy_key`` (``privacy_key_required``
@@ -183,6 +189,9 @@ class PrivacyService(ServiceBase):
             customer = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = customer.identity_keys()
             kept, blocklisted = self._steps.forget_keys(uow, customer, keys)
+            contacts = self._steps.forget_contacts(
+                uow, self._scope(uow, tenant_id, actor), customer
+            )
             uow.customers.delete(tenant_id, customer_id)
             merges = uow.merges.forget(tenant_id, customer_id)
             hints = uow.hints.forget(tenant_id, customer_id)
@@ -196,6 +205,7 @@ class PrivacyService(ServiceBase):
                 "hints": hints,
                 "consents": consents,
                 "dismissals": dismissals,
+                "company_contacts": contacts,
             }
             details: dict[str, str | int] = {**counts, **({"reason": why} if why else {})}
             uow.record(self._new_event("customer.erased", actor, tenant_id, customer_id, **details))
@@ -210,7 +220,8 @@ class PrivacyService(ServiceBase):
         type and the counts by type are unchanged), portfolio, responsible
         seller, organization, commercial terms and dates; its name becomes
         :data:`ANONYMIZED_NAME`, and every identifier, address, contact, note,
-        avatar, password and the merge records and consents about it go.
+        avatar, password and the merge records and consents about it go, and
+        so do its entries as a company's contact (as in :meth:`erase`).
         Blocklisted identifiers stay blocked as keyed hashes, as in
         :meth:`erase`. The record is then exempt from required fields.
         """
@@ -233,6 +244,7 @@ class PrivacyService(ServiceBase):
             current = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = current.identity_keys()
             self._steps.forget_keys(uow, current, keys)
+            contacts = self._steps.forget_contacts(uow, self._scope(uow, tenant_id, actor), current)
             now = self.clock.now()
             anonymous = attrs.evolve(
                 current,
@@ -267,6 +279,7 @@ class PrivacyService(ServiceBase):
                 "merges": merges,
                 "consents": consents,
                 "dismissals": dismissals,
+                "company_contacts": contacts,
             }
             uow.record(
                 self._new_event("customer.anonymized", actor, tenant_id, customer_id, **counts)
@@ -274,6 +287,49 @@ class PrivacyService(ServiceBase):
             self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.anonymize", **counts)
             self._commit(uow)
         return saved
+
+    # -- blocking ----------------------------------------------------------------
+
+    def block(self, tenant_id: str, actor: Actor, customer_id: str, /, *, reason: str) -> Customer:
+        """Suspend every processing of the customer's data, which is kept (LGPD Art. 18 IV).
+
+        The record stays readable (:meth:`CustomerService.get
+        <customer_core.services.CustomerService.get>`, with
+        :attr:`~customer_core.Customer.blocked` set, and :meth:`export_subject`)
+        but leaves lists, searches, exports and the duplicate report, and every
+        processing write is refused with ``blocked``
+        (:meth:`~customer_core.Customer.check_processing`): changes, merges,
+        moves, conversations, logins, imports; an inbound message that resolves
+        to it changes nothing (outcome ``"blocked"``). :meth:`anonymize` and
+        :meth:`erase` still work: they end a block. ``reason`` is a
+        ``snake_case`` name (e.g. ``"accuracy_contested"``), kept on the
+        record and in the audit log, so it must hold no personal data.
+        Blocking a blocked customer is ``invalid_operation``.
+
+        >>> import customer_core
+        >>> core = customer_core.connect("memory://")
+        >>> dpo = customer_core.Actor(tenant_id="loja", user_id="dpo", role="admin",
+        ...     permissions=["privacy"])
+        >>> ana = core.customers.register("loja", dpo, name="Ana Lima")
+        >>> core.privacy.block("loja", dpo, ana.id, reason="accuracy_contested").blocked
+        True
+        >>> core.directory.list("loja", dpo).items, core.customers.get("loja", dpo, ana.id).blocked
+        ([], True)
+        >>> core.customers.change_status("loja", dpo, ana.id, "inactive")
+        Traceback (most recent call last):
+        ...
+        customer_core.errors.InvalidOperation: blocked [customer_id]: this customer's data is blocked (LGPD Art. 18 IV)
+        >>> core.privacy.unblock("loja", dpo, ana.id).blocked
+        False
+        """
+        self._steps.check_permission(actor)
+        why = check_purpose(reason, "reason")
+        return self._blocking.set(tenant_id, actor, customer_id, why)
+
+    def unblock(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
+        """End a block: the customer is processed again (``invalid_operation`` if not blocked)."""
+        self._steps.check_permission(actor)
+        return self._blocking.set(tenant_id, actor, customer_id, None)
 
     # -- consent -----------------------------------------------------------------
 

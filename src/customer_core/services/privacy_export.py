@@ -31,7 +31,7 @@ from customer_core.errors import NotFound
 from customer_core.ports import UnitOfWork
 from customer_core.services.inbound import SPAM, VIP
 
-__all__ = ["plain", "subject_export"]
+__all__ = ["company_contacts", "plain", "subject_export"]
 
 _SECRETS = frozenset({"password_hash", "reset_token_hash"})
 
@@ -117,21 +117,26 @@ def _other_records(
     return found
 
 
-def _company_contacts(
+def company_contacts(
     uow: UnitOfWork, scope: VisibilityScope, customer: Customer
 ) -> list[dict[str, Any]]:
     """Contacts of visible companies that share a phone or e-mail with the subject and
     have a compatible name: the person as a company's contact.
 
     Contacts are not in the identity index, so this reads the visible
-    customers page by page (an export is rare; a tenant's customers are not
-    held in memory at once).
+    customers page by page (an export or an erasure is rare; a tenant's
+    customers are not held in memory at once). None for a company, or a
+    person without a phone or e-mail.
     """
+    if customer.kind is not CustomerKind.PERSON or not (customer.phones or customer.emails):
+        return []
     phones = {p.match_key for p in customer.phones}
     emails = {e.match_key for e in customer.emails}
     found = []
     after = None
-    while page := uow.customers.find(scope, CustomerFilter(), after=after, limit=500):
+    # A blocked company is read too: its data is kept, and the subject's part of it is theirs.
+    every = CustomerFilter(include_blocked=True)
+    while page := uow.customers.find(scope, every, after=after, limit=500):
         for company in page:
             for contact in company.contacts if company.id != customer.id else ():
                 matched = sorted(
@@ -163,7 +168,13 @@ def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) 
         "origin": {
             "source": customer.source.value,
             "created_at": plain(customer.created_at),
+            # An import's file (its base name) and the line of the record's first row.
+            "file": customer.origin.file if customer.origin else None,
+            "line": customer.origin.line if customer.origin else None,
         },
+        "blocked": {"at": plain(customer.blocked_at), "reason": customer.blocked_reason}
+        if customer.blocked
+        else None,
         "purposes": dict(PURPOSES),
         "record": _record(customer),
         "identifiers": [{"kind": k.kind.value, "key": k.key} for k in keys],
@@ -190,7 +201,5 @@ def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) 
         ],
         "audit": [plain(e) for e in uow.audit.about(tenant_id, customer_id)],
         "other_records": _other_records(uow, scope, customer),
-        "company_contacts": _company_contacts(uow, scope, customer)
-        if customer.kind is CustomerKind.PERSON and (customer.phones or customer.emails)
-        else [],
+        "company_contacts": company_contacts(uow, scope, customer),
     }

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import attrs
+
 from customer_core.domain.model.actor import Actor, Permission
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.model.privacy import AuditEntry, blocked_key
+from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.errors import Code, InvalidOperation, InvalidValue, PermissionDenied
 from customer_core.ports import UnitOfWork
 from customer_core.services.base import Dependencies
 from customer_core.services.inbound import SPAM, VIP
+from customer_core.services.privacy_export import company_contacts
 
 __all__ = ["KeyRequired", "PrivacySteps", "RetentionHold", "check_hold_function"]
 
@@ -115,6 +119,30 @@ class PrivacySteps:
                 Code.RETENTION_HOLD,
                 f"kept under a legal retention hold: {reason}",
             )
+
+    def forget_contacts(self, uow: UnitOfWork, scope: VisibilityScope, customer: Customer) -> int:
+        """Take the person's entries off the contacts of the companies ``scope`` sees.
+
+        The entries are those the subject export lists
+        (:func:`~customer_core.services.privacy_export.company_contacts`: same
+        phone or e-mail, compatible name): the whole entry goes, name and
+        channels. A value another customer holds (a household landline) is
+        that customer's own and stays with them. A blocked company is changed
+        too: the person's right to erasure is not the company's to suspend.
+        Returns how many entries went.
+        """
+        doomed: dict[str, set[str]] = {}
+        for entry in company_contacts(uow, scope, customer):
+            doomed.setdefault(entry["company_id"], set()).add(entry["contact_id"])
+        now = self.deps.clock.now()
+        for company_id, contact_ids in doomed.items():
+            company = uow.customers.get(customer.tenant_id, company_id)
+            kept = tuple(c for c in company.contacts if c.id not in contact_ids)
+            uow.customers.save(
+                attrs.evolve(company, contacts=kept, updated_at=now),
+                expected_version=company.version,
+            )
+        return sum(len(ids) for ids in doomed.values())
 
     def forget_keys(
         self, uow: UnitOfWork, customer: Customer, keys: Iterable[IdentityKey]

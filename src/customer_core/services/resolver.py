@@ -176,6 +176,8 @@ class InboundResolver:
             candidates = found.holding[best_key]
             said = _name_evidence(display_name)
             current = min(candidates, key=lambda h: _holder_order(h, best_key, found, said))
+            if current.blocked:  # kept, not processed: no identifier, hint or duplicate
+                return Resolution(customer=current, outcome="blocked", spam=spam, vip=vip)
             ambiguous = tuple(h.id for h in candidates if h.id != current.id)
             others: tuple[str, ...] = ()
             if len(found.holding) > 1:  # several keys matched: any held by someone else?

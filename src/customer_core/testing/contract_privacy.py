@@ -4,7 +4,8 @@ Mixed into :class:`customer_core.testing.contract.StorageContract`; the same
 ``uow_factory`` fixture serves it. What an adapter must do for
 :class:`~customer_core.services.PrivacyService`: keep audit entries and
 consents per tenant, find and delete the merge records, duplicate hints,
-consents and list entries of one customer, and nothing of anyone else's.
+consents and list entries of one customer, and nothing of anyone else's;
+and leave blocked customers out of its lists (LGPD Art. 18 IV).
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from datetime import datetime, timedelta, timezone
 import attrs
 import pytest
 
+from customer_core.domain.matching.search import parse_search
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
 from customer_core.domain.model.privacy import AuditEntry, Consent, LegalBasis
 from customer_core.domain.model.records import DuplicateHint, MergeRecord
+from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
+from customer_core.domain.values.online import MessengerId
+from customer_core.domain.values.phone import Phone
 from customer_core.errors import NotFound
 from customer_core.ports import UnitOfWorkFactory
 
@@ -180,3 +185,50 @@ class PrivacyContract:
             assert uow.lists.entries_of(tenant, "c1") == {"spam": {phone, email}, "vip": {email}}
             assert uow.lists.entries_of(tenant, "c2") == {}
             assert uow.lists.listed(tenant, "spam", [hashed]) == {hashed}
+
+    def test_a_blocked_customer_is_read_by_id_and_left_out_of_lists(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        """A saved ``blocked_at`` keeps the record readable by id and ``blocked_among``
+        but out of ``find``, ``search``, the counts and the exact clusters, unless the
+        filter has ``include_blocked``; saved again without it, the record is back."""
+        tenant = f"t-{_id()[:12]}"
+        line = (Phone.parse("+5511987654321"),)
+        ana, bia = (
+            Customer.create(id=f"c{n}", tenant_id=tenant, name="Ana Lima", now=_AT, phones=line)
+            for n in (1, 2)
+        )
+        scope = VisibilityScope(tenant_id=tenant, everything=True)
+        whatsapp = attrs.evolve(
+            bia, phones=(), messenger_ids=(MessengerId.parse("whatsapp", "5511987654321"),)
+        )
+        with uow_factory() as uow:
+            stored = uow.customers.add(ana)
+            uow.customers.add(whatsapp)
+            uow.customers.save(
+                attrs.evolve(stored, blocked_at=_AT, blocked_reason="accuracy_contested"),
+                expected_version=stored.version,
+            )
+            uow.commit()
+        every = CustomerFilter(include_blocked=True)
+        with uow_factory() as uow:
+            kept = uow.customers.get(tenant, "c1")
+            assert (kept.blocked_at, kept.blocked_reason) == (_AT, "accuracy_contested")
+            assert uow.customers.get_visible(scope, "c1") == kept
+            assert uow.customers.blocked_among(tenant, ["c1", "c2", "c9"]) == {"c1"}
+            assert [c.id for c in uow.customers.find(scope, CustomerFilter())] == ["c2"]
+            assert [c.id for c in uow.customers.find(scope, every)] == ["c1", "c2"]
+            query = parse_search("ana")
+            assert [c.id for c in uow.customers.search(scope, query, CustomerFilter())] == ["c2"]
+            assert sum(uow.customers.count_by_relationship(scope, CustomerFilter()).values()) == 1
+            assert sum(uow.customers.count_by_relationship(scope, every).values()) == 2
+            assert list(uow.customers.exact_clusters(scope)) == []
+            uow.customers.save(
+                attrs.evolve(kept, blocked_at=None, blocked_reason=None),
+                expected_version=kept.version,
+            )
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.customers.blocked_among(tenant, ["c1"]) == frozenset()
+            assert [c.id for c in uow.customers.find(scope, CustomerFilter())] == ["c1", "c2"]
+            assert [sorted(c.ids) for c in uow.customers.exact_clusters(scope)] == [["c1", "c2"]]

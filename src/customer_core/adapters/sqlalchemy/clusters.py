@@ -21,7 +21,7 @@ import attrs
 from sqlalchemy import Connection, Select, and_, func, select
 
 from customer_core.adapters.sqlalchemy.mapping import LOADED, customer_from_row
-from customer_core.adapters.sqlalchemy.queries import visible
+from customer_core.adapters.sqlalchemy.queries import unblocked, visible
 from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
 from customer_core.domain.matching.duplicates import ClusterKeys
 from customer_core.domain.matching.records import MatchRecord
@@ -42,7 +42,12 @@ def _sharing_a_line(scope: VisibilityScope) -> Select[Any]:
     held = customer_identities.join(
         customers, and_(c.tenant_id == i.tenant_id, c.id == i.customer_id)
     )
-    lines = and_(i.tenant_id == scope.tenant_id, i.kind == IdentityKind.PHONE.value, visible(scope))
+    lines = and_(
+        i.tenant_id == scope.tenant_id,
+        i.kind == IdentityKind.PHONE.value,
+        visible(scope),
+        unblocked(),
+    )
     shared = (
         select(i.key)
         .select_from(held)
@@ -66,6 +71,7 @@ def _shared_roots(scope: VisibilityScope) -> Select[Any]:
         i.kind == IdentityKind.TAX_ID.value,
         func.length(i.key) == CNPJ_LENGTH,
         visible(scope),
+        unblocked(),
     )
     shared = (
         select(root)

@@ -39,7 +39,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
-from customer_core.adapters.sqlalchemy.tables import customer_identities, customers
+from customer_core.adapters.sqlalchemy.tables import (
+    customer_blocks,
+    customer_identities,
+    customers,
+)
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.customer import IdentityKey, IdentityKind
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
@@ -53,6 +57,7 @@ __all__ = [
     "responsible_outside",
     "search_ranks",
     "starts_with",
+    "unblocked",
     "upsert",
     "visible",
     "visible_customer_ids",
@@ -161,7 +166,18 @@ def visible_customer_ids(scope: VisibilityScope, /) -> Select[tuple[str]]:
 def matching(customer_filter: CustomerFilter) -> ColumnElement[bool]:
     """Every field of the filter except ``text`` (searching is :func:`search_ranks`'s job)."""
     owned = _owned_by(customer_filter)
-    return and_(true(), *_plain_filter(customer_filter), *([or_(*owned)] if owned else []))
+    return and_(
+        true(),
+        *_plain_filter(customer_filter),
+        *([or_(*owned)] if owned else []),
+        *_not_blocked(customer_filter),
+    )
+
+
+def unblocked(table: FromClause = customers) -> ColumnElement[bool]:
+    """Not blocked (LGPD Art. 18 IV): no row in ``customer_blocks``, a primary-key probe."""
+    b = customer_blocks.c
+    return ~exists().where(b.tenant_id == table.c.tenant_id, b.customer_id == table.c.id)
 
 
 def _plain_filter(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
@@ -179,6 +195,12 @@ def _plain_filter(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
     if f.responsible_id is not None:
         clauses.append(c.responsible_id == f.responsible_id)
     return clauses
+
+
+def _not_blocked(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
+    """:func:`unblocked` unless the filter includes blocked customers; always put last,
+    after the cheap clauses (MariaDB evaluates a condition's parts in their order)."""
+    return [] if customer_filter.include_blocked else [unblocked()]
 
 
 def _owned_by(customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
@@ -204,8 +226,9 @@ def visible_parts(
     seen = _seen_by(scope, customers)
     owned = _owned_by(customer_filter)
     plain = _plain_filter(customer_filter)
+    last = _not_blocked(customer_filter)
     return [
-        and_(tenant, *by_scope, *by_owner, *plain)
+        and_(tenant, *by_scope, *by_owner, *plain, *last)
         for by_scope in ([[s] for s in seen] if seen is not None else [[]])
         for by_owner in ([[o] for o in owned] or [[]])
     ]

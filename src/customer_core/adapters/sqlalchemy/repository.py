@@ -32,6 +32,7 @@ from customer_core.adapters.shared import (
     not_found,
     plan_identities,
 )
+from customer_core.adapters.sqlalchemy.blocks import blocked_among, forget_blocks, sync_blocks
 from customer_core.adapters.sqlalchemy.claims import (
     forget_identities,
     identities_of,
@@ -49,7 +50,12 @@ from customer_core.adapters.sqlalchemy.mapping import (
 )
 from customer_core.adapters.sqlalchemy.portfolios import SqlPortfolioRepository
 from customer_core.adapters.sqlalchemy.queries import chunks
-from customer_core.adapters.sqlalchemy.tables import customer_identities, customers, identity_claims
+from customer_core.adapters.sqlalchemy.tables import (
+    customer_blocks,
+    customer_identities,
+    customers,
+    identity_claims,
+)
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
 from customer_core.domain.matching.duplicates import Cluster
 from customer_core.domain.matching.search import SearchQuery
@@ -127,6 +133,7 @@ class SqlCustomerRepository(GuardedRepository):
                 )
                 writes.execute(insert(customers), [customer_row(s) for s in group])
                 write_identities(writes, tenant_id, plan)
+                sync_blocks(writes, tenant_id, group, ())
         return stored
 
     def save_many(self, changes: Sequence[tuple[Customer, int]], /) -> Sequence[Customer]:
@@ -137,7 +144,7 @@ class SqlCustomerRepository(GuardedRepository):
         with self._writing({_CLAIMS_PK: lambda: self._taken(stored)}) as writes:
             for tenant_id, group in _by_tenant(batch, lambda b: b[0].tenant_id).items():
                 ids = list(dict.fromkeys(s.id for s, _ in group))
-                versions = self._lock_versions(tenant_id, ids)
+                versions, had_block = self._lock_versions(tenant_id, ids)
                 before, holders = identities_of(
                     self._connection,
                     tenant_id,
@@ -159,19 +166,25 @@ class SqlCustomerRepository(GuardedRepository):
                 plan = plan_identities(steps, holders)
                 self._rewrite(writes, tenant_id, group)
                 write_identities(writes, tenant_id, plan)
+                sync_blocks(writes, tenant_id, [s for s, _ in group], had_block)
         return stored
 
-    def _lock_versions(self, tenant_id: str, ids: Sequence[str]) -> dict[str, int]:
-        """Current versions, rows locked until commit so the checks below stay true."""
+    def _lock_versions(self, tenant_id: str, ids: Sequence[str]) -> tuple[dict[str, int], set[str]]:
+        """Current versions, rows locked until commit so the checks below stay true,
+        and which of them have a block row (:mod:`.blocks`), read in the same statement."""
         versions: dict[str, int] = {}
+        had_block: set[str] = set()
         for chunk in chunks(ids):
             rows = self._connection.execute(
-                select(c.id, c.version)
+                select(c.id, c.version, blocked_among())
                 .where(c.tenant_id == tenant_id, c.id.in_(chunk))
                 .with_for_update()
             )
-            versions.update((cid, version) for cid, version in rows)
-        return versions
+            for cid, version, blocked in rows:
+                versions[cid] = version
+                if blocked:
+                    had_block.add(cid)
+        return versions, had_block
 
     @staticmethod
     def _rewrite(writes: Writes, tenant_id: str, group: Sequence[tuple[Customer, int]]) -> None:
@@ -198,6 +211,7 @@ class SqlCustomerRepository(GuardedRepository):
     def delete(self, tenant_id: str, customer_id: str, /) -> None:
         with self._writing({}) as writes:
             forget_identities(writes, tenant_id, [customer_id])
+            forget_blocks(writes, tenant_id, [customer_id])
             deleted = writes.execute(
                 delete(customers).where(c.tenant_id == tenant_id, c.id == customer_id)
             )
@@ -260,6 +274,19 @@ class SqlCustomerRepository(GuardedRepository):
         self, scope: VisibilityScope, customer_filter: CustomerFilter, /
     ) -> dict[RelationshipType, int]:
         return self._visible.count_by_relationship(scope, customer_filter)
+
+    def blocked_among(self, tenant_id: str, customer_ids: Iterable[str], /) -> frozenset[str]:
+        found: set[str] = set()
+        for chunk in chunks(list(dict.fromkeys(customer_ids))):
+            found.update(
+                self._connection.scalars(
+                    select(customer_blocks.c.customer_id).where(
+                        customer_blocks.c.tenant_id == tenant_id,
+                        customer_blocks.c.customer_id.in_(chunk),
+                    )
+                )
+            )
+        return frozenset(found)
 
     def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
         return self._visible.exact_clusters(scope)

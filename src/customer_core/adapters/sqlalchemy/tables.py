@@ -14,7 +14,7 @@ never collide unless their match keys say so, nor ``loja`` and ``loja ``.
 Id and key columns are :class:`IdText`, which binds nothing but text.
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
-['audit_log', 'consents', 'customer_identities', 'customers', 'dismissal_members',
+['audit_log', 'consents', 'customer_blocks', 'customer_identities', 'customers', 'dismissal_members',
  'dismissals', 'duplicate_hints',
  'identity_claims', 'identity_lists', 'merges', 'outbox', 'portfolio_members', 'portfolios']
 >>> customer_identities.primary_key.name
@@ -56,6 +56,7 @@ __all__ = [
     "UtcDateTime",
     "audit_log",
     "consents",
+    "customer_blocks",
     "customer_identities",
     "customers",
     "dismissal_members",
@@ -422,5 +423,20 @@ consents = Table(
     Column("revocation_evidence", Text()),
     PrimaryKeyConstraint("tenant_id", "id"),
     Index(None, "tenant_id", "customer_id", "purpose"),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# The blocked customers (migration 0010): a copy, for querying, of the
+# documents' blocked_at. Lists and searches leave them out with NOT EXISTS on
+# this primary key (queries.unblocked), which keeps the name indexes' pages
+# index-only: a column on customers would send every candidate to its row.
+customer_blocks = Table(
+    "customer_blocks",
+    metadata,
+    Column("tenant_id", IdText(ID), nullable=False),
+    # The collation of customers.id: the probe compares them, by this key.
+    Column("customer_id", IdText(ID, code_point_order=True), nullable=False),
+    Column("blocked_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("tenant_id", "customer_id"),
     **MYSQL_TABLE_OPTIONS,
 )

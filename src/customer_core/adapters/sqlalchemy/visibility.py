@@ -26,10 +26,12 @@ from sqlalchemy import (
     or_,
     select,
     union,
+    union_all,
     update,
 )
 
 from customer_core.adapters.shared import not_found
+from customer_core.adapters.sqlalchemy.blocks import forget_blocks
 from customer_core.adapters.sqlalchemy.claims import forget_identities
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository
@@ -45,7 +47,7 @@ from customer_core.adapters.sqlalchemy.queries import (
     visible,
     visible_parts,
 )
-from customer_core.adapters.sqlalchemy.tables import customers
+from customer_core.adapters.sqlalchemy.tables import customer_blocks, customers
 from customer_core.domain.matching.duplicates import Cluster, exact_clusters
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.customer import Customer, RelationshipType
@@ -136,8 +138,11 @@ def _page_query(
             parts.extend(share or [false()])
         conditions = ranks.conditions
         rank = [order.label("rank") for order in _rank_of(conditions)]
+        # The words first: the scope's last clause is the NOT EXISTS of blocked
+        # customers (queries.unblocked), which MariaDB would otherwise probe for
+        # every entry of the index range before a word rules it out.
         picks = [
-            select(c.id, c.search_name, *rank).where(part, or_(*conditions), *excluded)
+            select(c.id, c.search_name, *rank).where(or_(*conditions), *excluded, part)
             for part in parts
         ]
         first: Select[Any] | CompoundSelect[Any]
@@ -222,12 +227,34 @@ class VisibleCustomers(GuardedRepository):
     def count_by_relationship(
         self, scope: VisibilityScope, customer_filter: CustomerFilter, /
     ) -> dict[RelationshipType, int]:
-        counts = dict.fromkeys(RelationshipType, 0)
-        rows = self._connection.execute(
-            select(c.relationship_type, func.count())
-            .where(visible(scope), matching(customer_filter))
+        # Blocked customers are counted apart and taken off, in the same
+        # statement: a NOT EXISTS probe per row made the count five times slower
+        # on SQLite, where joining the few block rows to their customers is a
+        # lookup each.
+        every = attrs.evolve(customer_filter, include_blocked=True)
+        shown = and_(visible(scope), matching(every))
+        parts = [
+            select(c.relationship_type.label("type"), func.count().label("total"))
+            .where(shown)
             .group_by(c.relationship_type)
+        ]
+        if not customer_filter.include_blocked:
+            b = customer_blocks.c
+            parts.append(
+                select(c.relationship_type, -func.count())
+                .select_from(
+                    customer_blocks.join(
+                        customers, and_(c.tenant_id == b.tenant_id, c.id == b.customer_id)
+                    )
+                )
+                .where(b.tenant_id == scope.tenant_id, shown)
+                .group_by(c.relationship_type)
+            )
+        both = union_all(*parts).subquery("counted")
+        rows = self._connection.execute(
+            select(both.c.type, func.sum(both.c.total)).group_by(both.c.type)
         )
+        counts = dict.fromkeys(RelationshipType, 0)
         for relationship_type, total in rows:
             counts[RelationshipType(relationship_type)] = int(total)
         return counts
@@ -300,6 +327,7 @@ class VisibleCustomers(GuardedRepository):
             found = self._locked_visible(scope, wanted)
             deleted = [cid for cid in wanted if cid in found]
             forget_identities(writes, scope.tenant_id, deleted)
+            forget_blocks(writes, scope.tenant_id, deleted)
             for chunk in chunks(deleted):
                 writes.execute(
                     delete(customers).where(c.tenant_id == scope.tenant_id, c.id.in_(chunk))

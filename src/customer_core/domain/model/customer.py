@@ -36,6 +36,7 @@ from customer_core.domain.model.policies import (
     StatusDefinition,
     check_unique,
 )
+from customer_core.domain.model.privacy import Origin
 from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.language import Language
@@ -248,6 +249,14 @@ class Customer:
     #: When its personal values were replaced (:meth:`~customer_core.services.PrivacyService.anonymize`);
     #: an anonymized record is exempt from the required fields.
     anonymized_at: datetime | None = None
+    #: When its processing was suspended (LGPD Art. 18 IV,
+    #: :meth:`~customer_core.services.PrivacyService.block`), and why: the record
+    #: is kept and readable, but every processing write is refused
+    #: (:meth:`check_processing`). ``None`` when not blocked.
+    blocked_at: datetime | None = None
+    blocked_reason: str | None = None
+    #: Where an imported record came from (file and line); ``None`` otherwise.
+    origin: Origin | None = None
     created_at: datetime
     updated_at: datetime
     version: int = 0
@@ -328,9 +337,40 @@ class Customer:
         """Every key that identifies this customer (:mod:`.identity`: exclusive or shareable)."""
         return identity_keys(self)
 
+    @property
+    def blocked(self) -> bool:
+        """Whether its processing is suspended (:meth:`check_processing` refuses)."""
+        return self.blocked_at is not None
+
+    def check_processing(self) -> None:
+        """Refuse processing a blocked record (LGPD Art. 18 IV: kept, not processed).
+
+        The one rule every write path asks before changing, merging, moving
+        or messaging a customer; only unblocking, anonymization and erasure
+        (the end of a block) pass it by.
+
+        >>> from datetime import datetime, timezone
+        >>> now = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        >>> ana = Customer.create(id="c1", tenant_id="acme", name="Ana", now=now)
+        >>> ana.check_processing()
+        >>> attrs.evolve(ana, blocked_at=now).check_processing()
+        Traceback (most recent call last):
+        ...
+        customer_core.errors.InvalidOperation: blocked [customer_id]: this customer's data is blocked (LGPD Art. 18 IV)
+        """
+        if self.blocked_at is not None:
+            raise InvalidOperation(
+                "this customer's data is blocked (LGPD Art. 18 IV)",
+                code=Code.BLOCKED,
+                field="customer_id",
+                customer_id=self.id,
+            )
+
     def can_log_in(self, statuses: Iterable[StatusDefinition] = DEFAULT_STATUSES) -> bool:
-        """Only statuses that grant access let the customer log in to the shop."""
-        return any(s.name == self.status and s.grants_access for s in statuses)
+        """Only statuses that grant access let the customer log in to the shop; never when blocked."""
+        return self.blocked_at is None and any(
+            s.name == self.status and s.grants_access for s in statuses
+        )
 
     # -- checks -------------------------------------------------------------
 

@@ -41,6 +41,7 @@ __all__ = [
     "AuditEntry",
     "Consent",
     "LegalBasis",
+    "Origin",
     "Purpose",
     "blocked_key",
     "check_evidence",
@@ -173,3 +174,15 @@ class Consent:
     @property
     def in_force(self) -> bool:
         return self.revoked_at is None
+
+
+@attrs.frozen(kw_only=True)
+class Origin:
+    """Where a record came from, beyond its :class:`~customer_core.Source`.
+
+    For an import: the file's name (its base name, as given to the importer)
+    and the physical line of the first row of the record's group.
+    """
+
+    file: str | None = None
+    line: int | None = None

@@ -112,6 +112,9 @@ class CustomerFilter:
     user is that seller or whose portfolio that seller owns ("my portfolio"
     is ``owner_id=actor.user_id``). ``unassigned`` selects customers with no
     portfolio. ``text`` is a search (name, e-mail, phone, CPF/CNPJ).
+    A blocked customer (LGPD Art. 18 IV, :attr:`Customer.blocked
+    <customer_core.Customer.blocked>`) is left out of lists, searches, exports
+    and the duplicate report unless ``include_blocked`` is set.
     """
 
     relationship_type: RelationshipType | None = None
@@ -122,6 +125,7 @@ class CustomerFilter:
     owner_id: str | None = None
     owner_portfolio_ids: frozenset[str] = frozenset()
     text: str | None = None
+    include_blocked: bool = False
 
 
 def my_portfolio_default(actor: Actor, policy: AccessPolicy) -> bool:
@@ -182,6 +186,8 @@ def check_action(actor: Actor, policy: AccessPolicy, action: str) -> None:
 def matches_filter(customer: Customer, customer_filter: CustomerFilter) -> bool:
     """Whether ``customer`` passes every field of ``customer_filter`` except ``text``."""
     f = customer_filter
+    if customer.blocked_at is not None and not f.include_blocked:
+        return False
     if f.relationship_type is not None and customer.relationship_type is not f.relationship_type:
         return False
     if f.status is not None and customer.status != f.status:
