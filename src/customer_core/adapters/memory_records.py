@@ -198,6 +198,9 @@ class MemoryDuplicateHints:
             if h.customer_id in seen and h.other_id in seen
         ]
 
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[DuplicateHint]:
+        return [h for h in self.list_all(tenant_id) if customer_id in (h.customer_id, h.other_id)]
+
     def forget(self, tenant_id: str, customer_id: str, /) -> int:
         found = [
             key

@@ -412,11 +412,24 @@ class PortfolioService(ServiceBase):
             scope = self._scope(uow, tenant_id, actor)
             visible = [cid for cid in ids if _sees(uow, scope, cid)]
             revoked = uow.consents.revoked(tenant_id, wanted, visible)
-        allowed = [
-            cid
-            for cid in visible
-            if not revoked.get(cid, False) and (cid in revoked or not require_consent)
-        ]
+            allowed = [
+                cid
+                for cid in visible
+                if not revoked.get(cid, False) and (cid in revoked or not require_consent)
+            ]
+            if allowed:  # handed to the starter: audited first, one entry for the call
+                self._deps.audit(
+                    uow,
+                    actor,
+                    tenant_id,
+                    None,
+                    "bulk.start_conversations",
+                    purpose=wanted,
+                    require_consent=require_consent,
+                    requested=len(ids),
+                    customers=len(allowed),
+                )
+                self._commit(uow)
         if allowed:
             starter.start(tenant_id, allowed, template=template, team=team)
         result = BulkResult.of(ids, allowed)

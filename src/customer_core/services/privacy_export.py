@@ -155,8 +155,7 @@ def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) 
         listed.setdefault(name, set()).update(entries)
     hints = [
         {"reason": h.reason, "noted_at": plain(h.noted_at)}
-        for h in uow.hints.list_all(tenant_id)
-        if customer_id in (h.customer_id, h.other_id)
+        for h in uow.hints.about(tenant_id, customer_id)
     ]
     return {
         "subject": {"tenant_id": tenant_id, "customer_id": customer_id},
