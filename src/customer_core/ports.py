@@ -261,8 +261,9 @@ class PortfolioRepository(Protocol):
 
     def save(self, portfolio: Portfolio, /) -> None: ...
 
-    def delete(self, tenant_id: str, portfolio_id: str, /) -> int:
-        """Delete the portfolio and unassign its customers; returns how many."""
+    def delete(self, tenant_id: str, portfolio_id: str, /) -> Sequence[str]:
+        """Delete the portfolio and unassign its customers; returns their ids (each
+        change is audited: a customer's trail shows it left the portfolio)."""
         ...
 
     def list_all(self, tenant_id: str, /) -> Sequence[Portfolio]: ...

@@ -124,6 +124,10 @@ def _run(storage: UnitOfWorkFactory) -> Scenario:
     portfolio = core.portfolios.create(tenant, dpo, name="Norte")
     core.portfolios.transfer(tenant, dpo, [ids["ana"]], to_portfolio_id=portfolio.id)
     core.portfolios.remove_from_portfolio(tenant, dpo, [ids["ana"]])
+    south = core.portfolios.create(tenant, dpo, name="Sul")
+    ids["south"] = south.id
+    core.portfolios.transfer(tenant, dpo, [ids["bia"]], to_portfolio_id=south.id)
+    assert core.portfolios.delete(tenant, dpo, south.id) == 1
     core.portfolios.bulk_delete(tenant, dpo, [twin.id])
     core.customers.delete(tenant, dpo, ids["caio"])
     went: dict[str, str | None] = {}
@@ -212,6 +216,21 @@ def test_each_change_is_in_the_customers_trail(
     found = [e for e in trail if e.action == action and e.actor_id == actor]
     assert found, [(e.action, e.actor_id) for e in trail]
     assert any(details.items() <= dict(e.details).items() for e in found)
+
+
+def test_deleting_a_portfolio_is_in_the_trail_of_each_customer_it_unassigned(
+    scenario: Scenario,
+) -> None:
+    with scenario.storage() as uow:
+        trail = uow.audit.about(scenario.tenant, scenario.ids["bia"])
+    moves = [dict(e.details) for e in trail if e.action == "customer.portfolio_changed"]
+    south = scenario.ids["south"]
+    assert [(m["from_portfolio_id"], m["to_portfolio_id"]) for m in moves] == [
+        (None, south),
+        (south, None),
+    ]
+    (deleted,) = [e for e in scenario.entries() if e.action == "portfolio.deleted"]
+    assert dict(deleted.details) == {"portfolio_id": south, "unassigned": 1}
 
 
 # action, details it must hold: one entry per call, about no customer in particular.

@@ -222,11 +222,22 @@ class PortfolioService(ServiceBase):
                     tenant_id,
                     None,
                     portfolio_id=portfolio_id,
-                    unassigned=unassigned,
+                    unassigned=len(unassigned),
                 )
             )
+            for customer_id in unassigned:  # each customer's trail shows it left
+                uow.record(
+                    self._new_event(
+                        "customer.portfolio_changed",
+                        actor,
+                        tenant_id,
+                        customer_id,
+                        from_portfolio_id=portfolio_id,
+                        to_portfolio_id=None,
+                    )
+                )
             self._commit(uow)
-        return unassigned
+        return len(unassigned)
 
     # -- bulk actions on customers ------------------------------------------
 
