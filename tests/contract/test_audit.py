@@ -218,6 +218,17 @@ def test_each_change_is_in_the_customers_trail(
     assert any(details.items() <= dict(e.details).items() for e in found)
 
 
+def test_the_subject_export_names_no_other_customer(scenario: Scenario) -> None:
+    """A merge's and a dismissal's entries are in Bia's export without whom they named."""
+    dpo = Actor(tenant_id=scenario.tenant, user_id="dpo", role="admin", permissions=["privacy"])
+    export = scenario.core.privacy.export_subject(scenario.tenant, dpo, scenario.ids["bia"])
+    actions = [e["action"] for e in export["audit"]]
+    assert "customer.duplicate_dismissed" in actions
+    others = {v for k, v in scenario.ids.items() if k not in ("bia", "south")}
+    assert not [e for e in export["audit"] if others & {str(v) for v in e["details"].values()}]
+    assert not [e for e in export["audit"] if "customer_ids" in e["details"]]
+
+
 def test_deleting_a_portfolio_is_in_the_trail_of_each_customer_it_unassigned(
     scenario: Scenario,
 ) -> None:

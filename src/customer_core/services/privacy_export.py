@@ -24,6 +24,7 @@ import attrs
 
 from customer_core.domain.matching.names import names_compatible
 from customer_core.domain.matching.search import search_key
+from customer_core.domain.model.audit import as_seen_by_subject
 from customer_core.domain.model.customer import Customer, CustomerKind
 from customer_core.domain.model.records import MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
@@ -187,7 +188,8 @@ def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) 
             }
             for d in uow.dismissals.about(tenant_id, customer_id)
         ],
-        "audit": [plain(e) for e in uow.audit.about(tenant_id, customer_id)],
+        # Without the other customers an entry names (a merge's, a decision's).
+        "audit": [plain(as_seen_by_subject(e)) for e in uow.audit.about(tenant_id, customer_id)],
         "other_records": _other_records(uow, scope, customer),
         "company_contacts": _company_contacts(uow, scope, customer)
         if customer.kind is CustomerKind.PERSON and (customer.phones or customer.emails)

@@ -31,10 +31,18 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import attrs
+
 from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.privacy import AuditEntry
 
-__all__ = ["AuditDetail", "audit_details", "audit_entries", "customers_named"]
+__all__ = [
+    "AuditDetail",
+    "as_seen_by_subject",
+    "audit_details",
+    "audit_entries",
+    "customers_named",
+]
 
 #: What a detail may be: a count, a flag, an id or names joined by commas.
 AuditDetail = str | int | bool | None
@@ -70,6 +78,28 @@ def customers_named(event: DomainEvent, /) -> list[str]:
     if isinstance(listed, (list, tuple)):
         named.extend(str(i) for i in listed)
     return list(dict.fromkeys(named))
+
+
+def as_seen_by_subject(entry: AuditEntry, /) -> AuditEntry:
+    """``entry`` without the other customers it names, for the subject's own export.
+
+    Who else a merge or a duplicate decision was about is another person's
+    data (as the export leaves out the other side of a merge); the ids of
+    merges, decisions and portfolios stay, so the action can be traced.
+
+    >>> from datetime import datetime, timezone
+    >>> entry = AuditEntry(tenant_id="loja", id="a1", at=datetime(2026, 12, 6,
+    ...     tzinfo=timezone.utc), actor_id="ana", action="customer.duplicate_dismissed",
+    ...     customer_id="c1", details={"dismissal_id": "d1", "customer_ids": "c1,c2"})
+    >>> dict(as_seen_by_subject(entry).details)
+    {'dismissal_id': 'd1'}
+    """
+    details = {
+        key: value
+        for key, value in entry.details.items()
+        if key != _CUSTOMER_LIST and not (key == _OTHER_CUSTOMER and value != entry.customer_id)
+    }
+    return attrs.evolve(entry, details=details)
 
 
 def audit_entries(events: Iterable[DomainEvent], new_id: Callable[[], str], /) -> list[AuditEntry]:
