@@ -17,7 +17,8 @@ measurements, each in its own process (its peak RSS is its own):
 - **storage alone**: the rows the import writes (customer, identity and
   outbox rows, made by the adapter's ``mapping`` functions before the clock)
   written with the same SQLAlchemy Core statements and commits, batch by
-  batch: the database's share, which no importer can avoid;
+  batch: the database's share, which no importer can avoid (audit rows
+  included: each created customer's audit entry);
 - **ORM baseline**: a row-by-row SQLAlchemy ORM importer with identity
   lookups (``orm_baseline.py``), into its own SQLite file.
 
@@ -186,7 +187,7 @@ def task_storage(csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE) -> di
 
     The customers of the file (repeated identifiers dropped, as the import
     merges them) are built and turned into the adapter's own rows (customer,
-    identity and outbox rows) before the clock runs; only the SQLAlchemy Core
+    identity, outbox and audit rows) before the clock runs; only the SQLAlchemy Core
     executemany statements and the commits are timed, batch by batch.
     """
     from sqlalchemy import insert
@@ -195,8 +196,10 @@ def task_storage(csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE) -> di
     from customer_core.adapters.shared import plan_identities
     from customer_core.adapters.sqlalchemy.claims import write_identities
     from customer_core.adapters.sqlalchemy.errors import Writes
-    from customer_core.adapters.sqlalchemy.mapping import customer_row, event_rows
-    from customer_core.adapters.sqlalchemy.tables import customers, outbox
+    from customer_core.adapters.sqlalchemy.mapping import audit_row, customer_row, event_rows
+    from customer_core.adapters.sqlalchemy.tables import audit_log, customers, outbox
+    from customer_core.defaults import time_ordered_id
+    from customer_core.domain.model.audit import audit_entries
     from customer_core.ports import DomainEvent
 
     core = connect(url)  # creates the schema: not timed
@@ -206,22 +209,24 @@ def task_storage(csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE) -> di
         while batch := stream.take(batch_size, to_the_end=True):
             rows = [customer_row(c) for c in batch]
             identities = plan_identities([(c.id, (), c.identity_keys()) for c in batch], {})
-            events = event_rows(
-                [
-                    DomainEvent(
-                        name="customer.registered",
-                        tenant_id=TENANT,
-                        customer_id=c.id,
-                        occurred_at=c.created_at,
-                        data={"source": "import"},
-                    )
-                    for c in batch
-                ]
-            )
+            registered = [
+                DomainEvent(
+                    name="customer.registered",
+                    tenant_id=TENANT,
+                    customer_id=c.id,
+                    occurred_at=c.created_at,
+                    actor_id="bench",
+                    data={"source": "import"},
+                )
+                for c in batch
+            ]
+            events = event_rows(registered)
+            audits = [audit_row(e) for e in audit_entries(registered, time_ordered_id)]
             start = time.perf_counter()
             connection.execute(insert(customers), rows)
             write_identities(Writes(connection), TENANT, identities)  # holder rows and claims
             connection.execute(insert(outbox), events)
+            connection.execute(insert(audit_log), audits)
             connection.commit()
             seconds += time.perf_counter() - start
             stored += len(batch)

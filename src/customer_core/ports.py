@@ -266,8 +266,9 @@ class PortfolioRepository(Protocol):
 
     def save(self, portfolio: Portfolio, /) -> None: ...
 
-    def delete(self, tenant_id: str, portfolio_id: str, /) -> int:
-        """Delete the portfolio and unassign its customers; returns how many."""
+    def delete(self, tenant_id: str, portfolio_id: str, /) -> Sequence[str]:
+        """Delete the portfolio and unassign its customers; returns their ids (each
+        change is audited: a customer's trail shows it left the portfolio)."""
         ...
 
     def list_all(self, tenant_id: str, /) -> Sequence[Portfolio]: ...
@@ -360,6 +361,11 @@ class DuplicateHintRepository(Protocol):
         """The pairs whose two customers ``scope`` sees, in the order of :meth:`list_all`."""
         ...
 
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[DuplicateHint]:
+        """The pairs ``customer_id`` is one of, in the order of :meth:`list_all` (a data
+        subject's export: without reading the tenant's other pairs)."""
+        ...
+
     def forget(self, tenant_id: str, customer_id: str, /) -> int:
         """Delete the pairs ``customer_id`` is one of (an erasure); returns how many."""
         ...
@@ -369,7 +375,9 @@ class AuditLog(Protocol):
     """Who did what to which customer, and when; entries hold no personal data.
 
     Entries are only ever added: an erasure keeps the entries about the
-    erased person (ids and actions), and adds its own.
+    erased person (ids and actions), and adds its own. A unit of work adds
+    the entries of the events it commits (:meth:`UnitOfWork.record`); services
+    add those of reads that hand data out (exports).
     """
 
     def add(self, entry: AuditEntry, /) -> None: ...
@@ -495,7 +503,12 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
 
     def record(self, event: DomainEvent, /) -> None:
-        """Queue an event; it is stored in the outbox in the same transaction."""
+        """Queue an event; it is stored in the outbox in the same transaction.
+
+        With it go its audit entries (:func:`~customer_core.domain.model.audit.audit_entries`:
+        one per customer the event names) to :attr:`audit`: the audit trail of
+        changes is derived from the events, in one place, by the unit of work.
+        """
         ...
 
     def committed_events(self) -> Sequence[DomainEvent]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from customer_core import Actor, CustomerCore
 from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.sqlalchemy import SqlStorage, create_engine
+from customer_core.domain.model.privacy import AuditEntry
 from customer_core.errors import Code, Conflict, InvalidOperation, NotFound
 from customer_core.ports import DomainEvent
 
@@ -76,6 +77,11 @@ def _order_count(engine: Engine, tenant: str) -> int:
         return len(connection.execute(select(orders).where(orders.c.tenant_id == tenant)).all())
 
 
+def _trail(core: CustomerCore, tenant: str, customer_id: str) -> list[AuditEntry]:
+    with core.storage() as uow:
+        return list(uow.audit.about(tenant, customer_id))
+
+
 def _phone() -> str:
     return f"11 9{uuid.uuid4().int % 10**8:08d}"
 
@@ -96,6 +102,10 @@ def test_commit_together(
     assert [e.name for e in recorder.events] == ["customer.registered"]
     assert core.customers.get(tenant, admin, ana.id).name == "Ana"
     assert _order_count(engine, tenant) == 1
+    # The change's audit entry committed with it, in the host's transaction.
+    assert [(e.action, e.actor_id) for e in _trail(core, tenant, ana.id)] == [
+        ("customer.registered", "u1")
+    ]
 
 
 def test_roll_back_together(
@@ -111,6 +121,7 @@ def test_roll_back_together(
         core.customers.get(tenant, admin, ana.id)
     assert _order_count(engine, tenant) == 0
     assert recorder.events == []
+    assert _trail(core, tenant, ana.id) == []  # rolled back with the change
     # The events of the rolled back transaction are gone, not waiting for the next commit.
     with engine.connect() as connection:
         with core.unit_of_work(connection=connection):

@@ -192,7 +192,7 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(storage: UnitOfWorkFa
     assert [e.customer_id for e in erased] == [world["ana"]]
     assert person.email not in repr(erased) and person.cpf not in repr(erased)
     trail = core.privacy.audit_trail(tenant, dpo, world["ana"])
-    assert [e.action for e in trail][-1] == "privacy.erase"
+    assert [e.action for e in trail][-1] == "customer.erased"
     assert trail[-1].details["reason"] == "art18_request"
 
 
@@ -317,7 +317,12 @@ def test_subject_export_holds_everything_and_nothing_of_other_people(
     assert export["company_contacts"] == [
         {"company_id": shop.id, "contact_id": shop.contacts[0].id, "matched_on": ["phone"]}
     ]
-    assert [e["action"] for e in export["audit"]] == ["consent.grant", "privacy.export"]
+    assert [e["action"] for e in export["audit"]] == [
+        "customer.registered",
+        "customer.merged",
+        "consent.granted",
+        "privacy.export",
+    ]
     assert "password_hash" not in export["record"]
 
 

@@ -40,6 +40,8 @@ from customer_core.adapters.memory_records import (
     MemoryPortfolioRepository,
 )
 from customer_core.adapters.memory_staging import Staging, TenantKey
+from customer_core.defaults import time_ordered_id
+from customer_core.domain.model.audit import audit_entries
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.dismissals import Dismissal
 from customer_core.domain.model.events import DomainEvent
@@ -218,6 +220,9 @@ class MemoryUnitOfWork:
             except CustomerCoreError:
                 self._discard()
                 raise
+            # Each event's audit entries, as the SQL adapter writes them with its outbox.
+            for entry in audit_entries(self._events, time_ordered_id):
+                transaction.audit.add(entry)
             transaction.staging.apply()
             self._store.generation += 1
             self._store.outbox.extend(self._events)

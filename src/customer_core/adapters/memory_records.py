@@ -60,7 +60,7 @@ class MemoryPortfolioRepository:
         self.get(portfolio.tenant_id, portfolio.id)
         self._portfolios.put((portfolio.tenant_id, portfolio.id), portfolio)
 
-    def delete(self, tenant_id: str, portfolio_id: str, /) -> int:
+    def delete(self, tenant_id: str, portfolio_id: str, /) -> Sequence[str]:
         self.get(tenant_id, portfolio_id)
         self._portfolios.remove((tenant_id, portfolio_id))
         members = [
@@ -72,7 +72,7 @@ class MemoryPortfolioRepository:
             self._customers.save(
                 attrs.evolve(customer, portfolio_id=None), expected_version=customer.version
             )
-        return len(members)
+        return [c.id for c in members]
 
     def for_user(self, tenant_id: str, user_id: str, /) -> Sequence[Portfolio]:
         return [
@@ -197,6 +197,9 @@ class MemoryDuplicateHints:
             for h in self.list_all(scope.tenant_id)
             if h.customer_id in seen and h.other_id in seen
         ]
+
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[DuplicateHint]:
+        return [h for h in self.list_all(tenant_id) if customer_id in (h.customer_id, h.other_id)]
 
     def forget(self, tenant_id: str, customer_id: str, /) -> int:
         found = [

@@ -8,7 +8,7 @@ importer removes that prefix again.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import IO
 
 from customer_core.domain.model.actor import Actor
@@ -89,30 +89,70 @@ class Exporter(ServiceBase):
         :meth:`CustomerDirectory.list <customer_core.services.CustomerDirectory.list>`,
         with the same defaults: "my portfolio" is on by default for sellers.
         """
+        given = {
+            "relationship_type": relationship_type,
+            "status": status,
+            "portfolio_id": portfolio_id,
+            "unassigned": unassigned or None,
+            "responsible_id": responsible_id,
+            "my_portfolio": my_portfolio,
+            "seller_id": seller_id,
+        }
+        filters = [name for name, value in given.items() if value is not None]
         directory = CustomerDirectory(self.uow_factory, preset=self.preset, clock=self.clock)
         writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow(TEMPLATE_HEADER)
-        written, cursor = 0, None
-        while True:
-            page = directory.list(
-                tenant_id,
+        written, cursor, finished = 0, None, False
+        try:
+            writer.writerow(TEMPLATE_HEADER)
+            while not finished:
+                page = directory.list(
+                    tenant_id,
+                    actor,
+                    relationship_type=relationship_type,
+                    status=status,
+                    portfolio_id=portfolio_id,
+                    unassigned=unassigned,
+                    responsible_id=responsible_id,
+                    my_portfolio=my_portfolio,
+                    seller_id=seller_id,
+                    cursor=cursor,
+                    limit=500,
+                )
+                for customer in page.items:
+                    row = customer_row(customer)
+                    writer.writerow([neutralize(row[c]) for c in COLUMNS])
+                    written += 1
+                if progress is not None:
+                    progress(written)
+                cursor = page.next_cursor
+                finished = cursor is None
+        finally:
+            if written or finished:
+                self._audit(tenant_id, actor, filters, written, finished)
+        return written
+
+    def _audit(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        filters: Sequence[str],
+        written: int,
+        finished: bool,
+    ) -> None:
+        """One audit entry per export, however many rows: who, the filters' names, how many.
+
+        Not an entry per customer: a million rows would write a million
+        entries. Written when the export ends, or stops after writing rows.
+        """
+        with self.uow_factory() as uow:
+            self._deps.audit(
+                uow,
                 actor,
-                relationship_type=relationship_type,
-                status=status,
-                portfolio_id=portfolio_id,
-                unassigned=unassigned,
-                responsible_id=responsible_id,
-                my_portfolio=my_portfolio,
-                seller_id=seller_id,
-                cursor=cursor,
-                limit=500,
+                tenant_id,
+                None,
+                "export.csv",
+                filters=",".join(filters),
+                customers=written,
+                complete=finished,
             )
-            for customer in page.items:
-                row = customer_row(customer)
-                writer.writerow([neutralize(row[c]) for c in COLUMNS])
-                written += 1
-            if progress is not None:
-                progress(written)
-            if page.next_cursor is None:
-                return written
-            cursor = page.next_cursor
+            self._commit(uow)

@@ -249,9 +249,11 @@ class Importer(ServiceBase):
             if on_row is not None:  # rows that never made it into a group
                 for outcome in counts.stored(dry_run=dry_run, header_for=reader.header_for):
                     on_row(outcome)
-        if not dry_run and (counts.created or counts.updated):
-            self._refresh_statistics()
         final = counts.progress()
+        if not dry_run:
+            self._audit_run(run, final)
+            if counts.created or counts.updated:
+                self._refresh_statistics()
         return ImportReport(
             rows_read=final.rows_read,
             created=final.created,
@@ -264,6 +266,19 @@ class Importer(ServiceBase):
             dry_run=dry_run,
             warnings=tuple(counts.warnings),
         )
+
+    def _audit_run(self, run: _Run, final: Progress) -> None:
+        """One audit entry for the run, with its counts by outcome.
+
+        Each customer it created or updated has its own entry already, from
+        its event, written with the customer's batch.
+        """
+        counts = attrs.asdict(final)
+        with self.uow_factory() as uow:
+            self._deps.audit(
+                uow, run.actor, run.tenant_id, None, "import.run", mode=run.mode.value, **counts
+            )
+            self._commit(uow)
 
     def _refresh_statistics(self) -> None:
         # A large import changes the tables' sizes by orders of magnitude;
@@ -415,7 +430,7 @@ class Importer(ServiceBase):
             outcome = "unchanged" if merged == existing[customer_id] else "updated"
             counts.count_existing(customer_id, outcome, rows)
             counts.lines(outcome, customer_id, named)
-        self._store_new(uow, new, counts, fail)
+        self._store_new(uow, actor, new, counts, fail)
         changed = [(c, v) for cid, (_, c, v) in updates.items() if c != existing[cid]]
         stamped = [(attrs.evolve(c, updated_at=self.clock.now()), v) for c, v in changed]
         if stamped:
@@ -428,6 +443,7 @@ class Importer(ServiceBase):
     def _store_new(
         self,
         uow: UnitOfWork,
+        actor: Actor,
         new: list[tuple[Draft, Customer]],
         counts: Counts,
         fail: Callable[[Draft, CustomerCoreError], None],
@@ -452,6 +468,6 @@ class Importer(ServiceBase):
             counts.lines("created", customer.id, draft.lines)
             uow.record(
                 self._new_event(
-                    "customer.registered", None, customer.tenant_id, customer.id, source="import"
+                    "customer.registered", actor, customer.tenant_id, customer.id, source="import"
                 )
             )

@@ -24,6 +24,8 @@ from customer_core.defaults import (
     UuidIds,
 )
 from customer_core.domain.model.actor import Actor
+from customer_core.domain.model.audit import AuditDetail
+from customer_core.domain.model.privacy import AuditEntry
 from customer_core.domain.rules.visibility import VisibilityScope, scope_for
 from customer_core.errors import Code, DuplicateIdentity, InvalidOperation, InvalidValue, NotFound
 from customer_core.ports import (
@@ -136,6 +138,34 @@ class Dependencies:
             occurred_at=self.clock.now(),
             actor_id=actor.user_id if actor else None,
             data=data,
+        )
+
+    def audit(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        tenant_id: str,
+        customer_id: str | None,
+        action: str,
+        **details: AuditDetail,
+    ) -> None:
+        """Audit a read that hands data out (an export), or a refusal, in ``uow``.
+
+        Changes need no call: the unit of work audits the events it commits
+        (:meth:`~customer_core.ports.UnitOfWork.record`). ``details`` are
+        counts, ids and field names, never personal values.
+        """
+        check_tenant(tenant_id, actor)  # never an entry in another tenant's trail
+        uow.audit.add(
+            AuditEntry(
+                tenant_id=tenant_id,
+                id=self.ids.new_id(),
+                at=self.clock.now(),
+                actor_id=actor.user_id,
+                action=action,
+                customer_id=customer_id,
+                details=details,
+            )
         )
 
     def refuse_host_transaction(self, operation: str) -> None:

@@ -163,7 +163,10 @@ def _then(first: Check, second: Check) -> Check:
 def checking(function: F, *, ids: bool = True, arguments: bool = True) -> F:
     """``function`` checking, in one pass planned once, its ids (this module) and the rest of
     its arguments (:mod:`~customer_core.services.arguments`), then running with
-    :data:`CURRENT_TENANT` set to its tenant. A public service method is wrapped once."""
+    :data:`CURRENT_TENANT` set to its tenant. A public service method is wrapped once.
+
+    When several arguments are wrong, a wrong id is reported first, then an actor of
+    another tenant, then the other arguments, in order."""
     if hasattr(function, _CHECKED):
         return function
     id_checks = {p.name: _id_check(p) for p in id_parameters(function)} if ids else {}
@@ -190,27 +193,13 @@ def checking(function: F, *, ids: bool = True, arguments: bool = True) -> F:
         for p in parameters
         if p.name in plan and p.kind is not inspect.Parameter.POSITIONAL_ONLY
     }
+    ids_by_position = tuple(id_checks.get(p.name) for p in parameters if p.kind in positional)
     names = [p.name for p in parameters]
     tenant_at = _position(names, by_position, "tenant_id") if "tenant_id" in id_checks else None
     actor_at = _position(names, by_position, "actor") if "actor" in id_checks else None
     tenant_given, actor_given = "tenant_id" in id_checks, "actor" in id_checks
 
-    @functools.wraps(function)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        if args:
-            args = (
-                tuple(
-                    value if check is None else check(value)
-                    for check, value in zip(by_position, args, strict=False)
-                )
-                + args[len(by_position) :]
-            )
-        for name, value in kwargs.items():
-            check = by_name.get(name)
-            if check is not None:
-                kwargs[name] = check(value)
-        if not tenant_given:
-            return function(*args, **kwargs)
+    def check_tenant(args: tuple[Any, ...], kwargs: dict[str, Any]) -> object:
         tenant = _given(args, kwargs, tenant_at, "tenant_id")
         if actor_given:
             actor = _given(args, kwargs, actor_at, "actor")
@@ -220,6 +209,40 @@ def checking(function: F, *, ids: bool = True, arguments: bool = True) -> F:
                     code=Code.WRONG_TENANT,
                     field="tenant_id",
                 )
+        return tenant
+
+    def ids_first(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """On a refused argument: a wrong id, then a wrong tenant, is the error reported."""
+        for check, value in zip(ids_by_position, args, strict=False):
+            if check is not None:
+                check(value)
+        for name, value in kwargs.items():
+            if name in id_checks:
+                id_checks[name](value)
+        if tenant_given:
+            check_tenant(args, kwargs)
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        try:
+            if args:
+                args = (
+                    tuple(
+                        value if check is None else check(value)
+                        for check, value in zip(by_position, args, strict=False)
+                    )
+                    + args[len(by_position) :]
+                )
+            for name, value in kwargs.items():
+                check = by_name.get(name)
+                if check is not None:
+                    kwargs[name] = check(value)
+        except InvalidValue:
+            ids_first(args, kwargs)
+            raise
+        if not tenant_given:
+            return function(*args, **kwargs)
+        tenant = check_tenant(args, kwargs)
         if not isinstance(tenant, str):
             return function(*args, **kwargs)
         token = CURRENT_TENANT.set(tenant)

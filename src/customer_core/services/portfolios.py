@@ -238,11 +238,22 @@ class PortfolioService(ServiceBase):
                     tenant_id,
                     None,
                     portfolio_id=portfolio_id,
-                    unassigned=unassigned,
+                    unassigned=len(unassigned),
                 )
             )
+            for customer_id in unassigned:  # each customer's trail shows it left
+                uow.record(
+                    self._new_event(
+                        "customer.portfolio_changed",
+                        actor,
+                        tenant_id,
+                        customer_id,
+                        from_portfolio_id=portfolio_id,
+                        to_portfolio_id=None,
+                    )
+                )
             self._commit(uow)
-        return unassigned
+        return len(unassigned)
 
     # -- bulk actions on customers ------------------------------------------
 
@@ -436,11 +447,24 @@ class PortfolioService(ServiceBase):
             blocked = uow.customers.blocked_among(tenant_id, visible)
             visible = [cid for cid in visible if cid not in blocked]
             revoked = uow.consents.revoked(tenant_id, wanted, visible)
-        allowed = [
-            cid
-            for cid in visible
-            if not revoked.get(cid, False) and (cid in revoked or not require_consent)
-        ]
+            allowed = [
+                cid
+                for cid in visible
+                if not revoked.get(cid, False) and (cid in revoked or not require_consent)
+            ]
+            if allowed:  # handed to the starter: audited first, one entry for the call
+                self._deps.audit(
+                    uow,
+                    actor,
+                    tenant_id,
+                    None,
+                    "bulk.start_conversations",
+                    purpose=wanted,
+                    require_consent=require_consent,
+                    requested=len(ids),
+                    customers=len(allowed),
+                )
+                self._commit(uow)
         if allowed:
             starter.start(tenant_id, allowed, template=template, team=team)
         result = BulkResult.of(ids, allowed)

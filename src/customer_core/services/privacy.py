@@ -20,7 +20,7 @@ Traceback (most recent call last):
 ...
 customer_core.errors.NotFound: not_found [id]: customer not found
 >>> [e.action for e in core.privacy.audit_trail("loja", dpo, ana.id)]
-['privacy.export', 'privacy.erase']
+['customer.registered', 'privacy.export', 'customer.erased']
 """
 
 from __future__ import annotations
@@ -64,6 +64,9 @@ __all__ = ["ANONYMIZED_NAME", "Erasure", "PrivacyService", "RetentionHold"]
 
 #: The name an anonymized record gets.
 ANONYMIZED_NAME = "Anonimizado"
+
+#: The event, and audit action, of an erasure.
+_ERASED = "customer.erased"
 
 
 @attrs.frozen
@@ -139,7 +142,7 @@ class PrivacyService(ServiceBase):
         self._steps.check_permission(actor)
         with self.uow_factory() as uow:
             customer = self._steps.visible(uow, tenant_id, actor, customer_id)
-            self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.export")
+            self._deps.audit(uow, actor, tenant_id, customer_id, "privacy.export")
             export = subject_export(uow, self._scope(uow, tenant_id, actor), customer)
             self._commit(uow)
         export["generated_at"] = self.clock.now().isoformat()
@@ -208,8 +211,8 @@ class PrivacyService(ServiceBase):
                 "company_contacts": contacts,
             }
             details: dict[str, str | int] = {**counts, **({"reason": why} if why else {})}
-            uow.record(self._new_event("customer.erased", actor, tenant_id, customer_id, **details))
-            self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.erase", **details)
+            # Its audit entry comes from the event (counts and the reason: no personal data).
+            uow.record(self._new_event(_ERASED, actor, tenant_id, customer_id, **details))
             self._commit(uow)
         return counts
 
@@ -284,7 +287,6 @@ class PrivacyService(ServiceBase):
             uow.record(
                 self._new_event("customer.anonymized", actor, tenant_id, customer_id, **counts)
             )
-            self._steps.audit(uow, actor, tenant_id, customer_id, "privacy.anonymize", **counts)
             self._commit(uow)
         return saved
 
@@ -399,6 +401,6 @@ class PrivacyService(ServiceBase):
         self._steps.check_permission(actor)
         with self.uow_factory() as uow:
             entries = list(uow.audit.about(tenant_id, customer_id))
-            if not any(e.action == "privacy.erase" for e in entries):
+            if not any(e.action == _ERASED for e in entries):
                 self._steps.visible(uow, tenant_id, actor, customer_id)
             return entries

@@ -27,7 +27,7 @@ class Blocking:
         self._steps = steps
 
     def set(self, tenant_id: str, actor: Actor, customer_id: str, why: str | None) -> Customer:
-        """Block with the reason ``why``, or unblock (``None``); audited, with an event."""
+        """Block with the reason ``why``, or unblock (``None``): an event, audited as every event is."""
         steps, deps = self._steps, self._steps.deps
         with deps.uow_factory() as uow:
             current = steps.visible(uow, tenant_id, actor, customer_id)
@@ -42,11 +42,11 @@ class Blocking:
                 current, blocked_at=now if why else None, blocked_reason=why, updated_at=now
             )
             saved = uow.customers.save(changed, expected_version=current.version)
-            action, event = ("block", "blocked") if why else ("unblock", "unblocked")
+            event = "blocked" if why else "unblocked"
             details = {"reason": why} if why else {}
+            # The event is the audit entry too (customer.blocked / customer.unblocked).
             uow.record(
                 deps.new_event(f"customer.{event}", actor, tenant_id, customer_id, **details)
             )
-            steps.audit(uow, actor, tenant_id, customer_id, f"privacy.{action}", **details)
             deps.commit(uow)
         return saved

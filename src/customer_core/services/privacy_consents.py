@@ -71,14 +71,15 @@ class ConsentRecords:
                 actor_id=actor.user_id,
             )
             uow.consents.add(consent)
-            steps.audit(
-                uow,
-                actor,
-                tenant_id,
-                customer_id,
-                "consent.grant",
-                purpose=name,
-                consent=consent.id,
+            uow.record(
+                deps.new_event(
+                    "consent.granted",
+                    actor,
+                    tenant_id,
+                    customer_id,
+                    purpose=name,
+                    consent_id=consent.id,
+                )
             )
             deps.commit(uow)
         return consent
@@ -125,14 +126,15 @@ class ConsentRecords:
                 )
                 uow.consents.add(opt_out)
                 changed = [opt_out]
-            steps.audit(
-                uow,
-                actor,
-                tenant_id,
-                customer_id,
-                "consent.revoke",
-                purpose=name,
-                count=len(changed),
+            uow.record(
+                deps.new_event(
+                    "consent.revoked",
+                    actor,
+                    tenant_id,
+                    customer_id,
+                    purpose=name,
+                    count=len(changed),
+                )
             )
             deps.commit(uow)
         return changed

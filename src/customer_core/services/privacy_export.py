@@ -24,6 +24,7 @@ import attrs
 
 from customer_core.domain.matching.names import names_compatible
 from customer_core.domain.matching.search import search_key
+from customer_core.domain.model.audit import as_seen_by_subject
 from customer_core.domain.model.customer import Customer, CustomerKind
 from customer_core.domain.model.records import MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
@@ -160,8 +161,7 @@ def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) 
         listed.setdefault(name, set()).update(entries)
     hints = [
         {"reason": h.reason, "noted_at": plain(h.noted_at)}
-        for h in uow.hints.list_all(tenant_id)
-        if customer_id in (h.customer_id, h.other_id)
+        for h in uow.hints.about(tenant_id, customer_id)
     ]
     return {
         "subject": {"tenant_id": tenant_id, "customer_id": customer_id},
@@ -199,7 +199,8 @@ def subject_export(uow: UnitOfWork, scope: VisibilityScope, customer: Customer) 
             }
             for d in uow.dismissals.about(tenant_id, customer_id)
         ],
-        "audit": [plain(e) for e in uow.audit.about(tenant_id, customer_id)],
+        # Without the other customers an entry names (a merge's, a decision's).
+        "audit": [plain(as_seen_by_subject(e)) for e in uow.audit.about(tenant_id, customer_id)],
         "other_records": _other_records(uow, scope, customer),
         "company_contacts": company_contacts(uow, scope, customer),
     }

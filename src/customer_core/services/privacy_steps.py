@@ -1,4 +1,4 @@
-"""The steps every privacy use case shares: permission, visibility, audit, holds, list keys.
+"""The steps every privacy use case shares: permission, visibility, refusals (audited), holds, list keys.
 
 :class:`PrivacySteps` is the helper :class:`~customer_core.services.PrivacyService`
 and its consent records (:mod:`customer_core.services.privacy_consents`) are
@@ -14,7 +14,7 @@ import attrs
 
 from customer_core.domain.model.actor import Actor, Permission
 from customer_core.domain.model.customer import Customer, IdentityKey
-from customer_core.domain.model.privacy import AuditEntry, blocked_key
+from customer_core.domain.model.privacy import blocked_key
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.errors import Code, InvalidOperation, InvalidValue, PermissionDenied
 from customer_core.ports import UnitOfWork
@@ -63,34 +63,14 @@ class PrivacySteps:
     def visible(self, uow: UnitOfWork, tenant_id: str, actor: Actor, customer_id: str) -> Customer:
         return uow.customers.get_visible(self.deps.scope(uow, tenant_id, actor), customer_id)
 
-    def audit(
-        self,
-        uow: UnitOfWork,
-        actor: Actor,
-        tenant_id: str,
-        customer_id: str | None,
-        action: str,
-        **details: str | int | bool | None,
-    ) -> None:
-        """An audit entry in ``uow``: ids, the action and details free of personal data."""
-        uow.audit.add(
-            AuditEntry(
-                tenant_id=tenant_id,
-                id=self.deps.ids.new_id(),
-                at=self.deps.clock.now(),
-                actor_id=actor.user_id,
-                action=action,
-                customer_id=customer_id,
-                details=details,
-            )
-        )
-
     def refuse(
         self, tenant_id: str, actor: Actor, customer_id: str, action: str, code: Code, message: str
     ) -> InvalidOperation:
         """The refusal, audited in a unit of work of its own (the refused one wrote nothing)."""
         with self.deps.uow_factory() as uow:
-            self.audit(uow, actor, tenant_id, customer_id, f"{action}_refused", code=code.value)
+            self.deps.audit(
+                uow, actor, tenant_id, customer_id, f"{action}_refused", code=code.value
+            )
             self.deps.commit(uow)
         return InvalidOperation(message, code=code, field="customer_id")
 

@@ -201,6 +201,12 @@ class InboundResolver:
             )
             avatar = changed.avatar_url or avatar_url
             language = changed.language or self._language(message_text)
+            fields = list(dict.fromkeys(attached))
+            fields += [
+                name
+                for name, value in (("avatar_url", avatar), ("language", language))
+                if value != getattr(changed, name)
+            ]
             if (avatar, language) != (changed.avatar_url, changed.language):
                 changed = attrs.evolve(changed, avatar_url=avatar, language=language)
             wrote = bool(ambiguous or others)
@@ -209,6 +215,17 @@ class InboundResolver:
                 current = uow.customers.save(
                     attrs.evolve(changed, updated_at=self._deps.clock.now()),
                     expected_version=current.version,
+                )
+                uow.record(
+                    self._deps.new_event(
+                        "customer.updated",
+                        None,
+                        tenant_id,
+                        current.id,
+                        source="inbound",
+                        channel=channel,
+                        fields=fields,
+                    )
                 )
             if ambiguous:  # which holder of a shared line last wrote decides next time
                 uow.customers.mark_seen(tenant_id, current.id, [best_key], self._deps.clock.now())

@@ -492,7 +492,7 @@ class StorageContract(
             uow.commit()
         with uow_factory() as uow:
             assert uow.portfolios.list_all(tenant) == [renamed]
-            assert uow.portfolios.delete(tenant, portfolio.id) == 1
+            assert list(uow.portfolios.delete(tenant, portfolio.id)) == [member.id]
             uow.commit()
         with uow_factory() as uow:
             assert uow.customers.get(tenant, member.id).portfolio_id is None

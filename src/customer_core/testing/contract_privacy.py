@@ -3,7 +3,8 @@
 Mixed into :class:`customer_core.testing.contract.StorageContract`; the same
 ``uow_factory`` fixture serves it. What an adapter must do for
 :class:`~customer_core.services.PrivacyService`: keep audit entries and
-consents per tenant, find and delete the merge records, duplicate hints,
+consents per tenant, write the audit entries of the events a unit of work
+commits with them, find and delete the merge records, duplicate hints,
 consents and list entries of one customer, and nothing of anyone else's;
 and leave blocked customers out of its lists (LGPD Art. 18 IV).
 """
@@ -18,6 +19,7 @@ import pytest
 
 from customer_core.domain.matching.search import parse_search
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
+from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.privacy import AuditEntry, Consent, LegalBasis
 from customer_core.domain.model.records import DuplicateHint, MergeRecord
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
@@ -101,6 +103,38 @@ class PrivacyContract:
             assert list(uow.audit.about(tenant, "c1")) == [entries[1], entries[0]]
             assert list(uow.audit.about(tenant, "c2")) == []
 
+    def test_a_committed_event_leaves_an_audit_entry_per_customer_it_names(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        tenant = f"t-{_id()[:12]}"
+        merged = DomainEvent(
+            name="customer.merged",
+            tenant_id=tenant,
+            customer_id="c1",
+            occurred_at=_AT,
+            actor_id="u1",
+            data={"absorbed_id": "c2", "merge_id": "m1"},
+        )
+        moved = DomainEvent(
+            name="portfolio.deleted",
+            tenant_id=tenant,
+            customer_id=None,
+            occurred_at=_AT,
+            data={"portfolio_id": "p1", "unassigned": 3},
+        )
+        with uow_factory() as uow:
+            uow.record(attrs.evolve(merged, customer_id="c3"))
+            uow.rollback()  # its entries go with it
+            uow.record(merged)
+            uow.record(moved)
+            uow.commit()
+        with uow_factory() as uow:
+            for customer_id in ("c1", "c2"):
+                (entry,) = uow.audit.about(tenant, customer_id)
+                assert (entry.action, entry.actor_id, entry.at) == ("customer.merged", "u1", _AT)
+                assert entry.details == {"absorbed_id": "c2", "merge_id": "m1"}
+            assert list(uow.audit.about(tenant, "c3")) == []
+
     def test_consents_are_kept_revoked_and_forgotten_per_customer(
         self, uow_factory: UnitOfWorkFactory
     ) -> None:
@@ -159,6 +193,9 @@ class PrivacyContract:
                 uow.hints.add(hint)
             uow.commit()
         with uow_factory() as uow:
+            assert list(uow.hints.about(tenant, "c1")) == hints[:2]
+            assert list(uow.hints.about(tenant, "c7")) == hints[1:]  # as the pair's upper id
+            assert list(uow.hints.about(tenant, "c9")) == []
             assert {m.id for m in uow.merges.about(tenant, "c1")} == {
                 as_survivor.id,
                 as_absorbed.id,

@@ -33,20 +33,19 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, event, insert
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import NestedTransaction
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from customer_core.adapters.sqlalchemy.engine import is_configured
 from customer_core.adapters.sqlalchemy.errors import storage_error
-from customer_core.adapters.sqlalchemy.mapping import event_rows
-from customer_core.adapters.sqlalchemy.tables import outbox
 from customer_core.adapters.sqlalchemy.unit_of_work import (
     HOST_TRANSACTIONS,
     SqlStorage,
     SqlUnitOfWork,
     _Repositories,
+    store_events,
 )
 from customer_core.domain.model.events import DomainEvent
 from customer_core.errors import Code, InvalidOperation
@@ -209,7 +208,7 @@ class HostUnitOfWork(SqlUnitOfWork):
         connection = self._open()
         if self._events:
             self._writing()
-            connection.execute(insert(outbox), event_rows(self._events))
+            store_events(connection, self._events)
         if self._savepoint is not None and self._savepoint.is_active:
             self._savepoint.commit()  # RELEASE: the writes join the host's transaction
         self._host.defer(self._events)

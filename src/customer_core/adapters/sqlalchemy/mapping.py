@@ -29,11 +29,13 @@ from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
 from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.portfolio import Portfolio
+from customer_core.domain.model.privacy import AuditEntry
 from customer_core.domain.model.records import DuplicateHint, MergeRecord
 
 __all__ = [
     "COLUMN_OWNED",
     "LOADED",
+    "audit_row",
     "customer_from_row",
     "customer_row",
     "event_rows",
@@ -148,6 +150,19 @@ def event_rows(events: Sequence[DomainEvent]) -> list[dict[str, Any]]:
         }
         for e in events
     ]
+
+
+def audit_row(entry: AuditEntry) -> dict[str, Any]:
+    """An ``audit_log`` row; ``details`` holds JSON scalars only."""
+    return {
+        "tenant_id": entry.tenant_id,
+        "id": entry.id,
+        "at": entry.at,
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "customer_id": entry.customer_id,
+        "details": dict(entry.details),
+    }
 
 
 def merge_row(record: MergeRecord) -> dict[str, Any]:

@@ -79,7 +79,7 @@ class SqlPortfolioRepository(GuardedRepository):
                 )
             _add_members(writes, portfolio, portfolio.member_ids - current)
 
-    def delete(self, tenant_id: str, portfolio_id: str, /) -> int:
+    def delete(self, tenant_id: str, portfolio_id: str, /) -> Sequence[str]:
         with self._writing({}) as writes:
             writes.execute(
                 delete(portfolio_members).where(
@@ -95,13 +95,22 @@ class SqlPortfolioRepository(GuardedRepository):
             # version moves on, as with any other change, so a concurrent save
             # of one of them gets a VersionConflict instead of undoing this.
             # The documents are not rewritten: portfolio_id is column-owned
-            # (see mapping.COLUMN_OWNED).
-            unassigned = writes.execute(
+            # (see mapping.COLUMN_OWNED). Their ids are read first, locked
+            # (no UPDATE ... RETURNING on MariaDB), for their audit entries.
+            in_portfolio = (customers.c.tenant_id == tenant_id) & (
+                customers.c.portfolio_id == portfolio_id
+            )
+            unassigned = list(
+                writes.connection.execute(
+                    select(customers.c.id).where(in_portfolio).with_for_update()
+                ).scalars()
+            )
+            writes.execute(
                 update(customers)
-                .where(customers.c.tenant_id == tenant_id, customers.c.portfolio_id == portfolio_id)
+                .where(in_portfolio)
                 .values(portfolio_id=None, version=customers.c.version + 1)
             )
-        return unassigned.rowcount
+        return unassigned
 
     def get(self, tenant_id: str, portfolio_id: str, /) -> Portfolio:
         found = self._load(tenant_id, p.id == portfolio_id)

@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository
+from customer_core.adapters.sqlalchemy.mapping import audit_row
 from customer_core.adapters.sqlalchemy.queries import chunks
 from customer_core.adapters.sqlalchemy.tables import audit_log, consents
 from customer_core.domain.model.privacy import AuditEntry, Consent, LegalBasis
@@ -22,17 +23,8 @@ _c = consents.c
 
 class SqlAuditLog(GuardedRepository):
     def add(self, entry: AuditEntry, /) -> None:
-        row = {
-            "tenant_id": entry.tenant_id,
-            "id": entry.id,
-            "at": entry.at,
-            "actor_id": entry.actor_id,
-            "action": entry.action,
-            "customer_id": entry.customer_id,
-            "details": dict(entry.details),
-        }
         with self._writing({}) as writes:
-            writes.execute(insert(audit_log), row)
+            writes.execute(insert(audit_log), audit_row(entry))
 
     def about(self, tenant_id: str, customer_id: str, /) -> Sequence[AuditEntry]:
         rows = self._connection.execute(

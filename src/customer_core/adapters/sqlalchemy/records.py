@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, insert, or_, select, union_all, update
 
 from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
@@ -204,6 +204,20 @@ class SqlDuplicateHints(GuardedRepository):
             .select_from(both)
             .where(_h.tenant_id == scope.tenant_id, visible(scope, one), visible(scope, other))
         )
+
+    def about(self, tenant_id: str, customer_id: str, /) -> Sequence[DuplicateHint]:
+        # A pair is keyed (tenant_id, lower_id, upper_id): each side of the
+        # union reads its own column, never both (a pair's ids differ). The
+        # lower side is a primary-key range; the upper one has no index of its
+        # own, so it reads the tenant's range of the key.
+        sides = union_all(
+            select(duplicate_hints).where(_h.tenant_id == tenant_id, _h.lower_id == customer_id),
+            select(duplicate_hints).where(_h.tenant_id == tenant_id, _h.upper_id == customer_id),
+        ).subquery()
+        ordered = select(sides).order_by(
+            sides.c.noted_at, sides.c.lower_id, sides.c.upper_id, sides.c.reason
+        )
+        return [hint_from_row(row) for row in self._connection.execute(ordered).mappings()]
 
     def forget(self, tenant_id: str, customer_id: str, /) -> int:
         with self._writing({}) as writes:

@@ -56,7 +56,7 @@ from customer_core.adapters.sqlalchemy.engine import (
     upgrade,
 )
 from customer_core.adapters.sqlalchemy.errors import storage_error
-from customer_core.adapters.sqlalchemy.mapping import event_rows
+from customer_core.adapters.sqlalchemy.mapping import audit_row, event_rows
 from customer_core.adapters.sqlalchemy.privacy import SqlAuditLog, SqlConsents
 from customer_core.adapters.sqlalchemy.records import (
     SqlDuplicateHints,
@@ -67,7 +67,9 @@ from customer_core.adapters.sqlalchemy.repository import (
     SqlCustomerRepository,
     SqlPortfolioRepository,
 )
-from customer_core.adapters.sqlalchemy.tables import outbox
+from customer_core.adapters.sqlalchemy.tables import audit_log, outbox
+from customer_core.defaults import time_ordered_id
+from customer_core.domain.model.audit import audit_entries
 from customer_core.domain.model.events import DomainEvent
 from customer_core.ports import EventPublisher
 
@@ -76,6 +78,21 @@ __all__ = ["SqlStorage", "SqlUnitOfWork"]
 _log = logging.getLogger(__name__)
 
 _READ_COMMITTED = "READ COMMITTED"
+
+
+def store_events(connection: Connection, events: Sequence[DomainEvent]) -> None:
+    """Write ``events`` to the outbox and their audit entries to ``audit_log``, set-based.
+
+    The audit entries are derived from the events
+    (:func:`~customer_core.domain.model.audit.audit_entries`), in the
+    transaction that makes the change: a change reported by an event is
+    always audited, and an audit entry never outlives a rolled-back change.
+    """
+    connection.execute(insert(outbox), event_rows(events))
+    entries = audit_entries(events, time_ordered_id)
+    if entries:
+        connection.execute(insert(audit_log), [audit_row(e) for e in entries])
+
 
 #: The host transactions joined in the current context (thread or task),
 #: innermost first: see :mod:`.host`. Any: they are ``HostTransaction``\ s.
@@ -349,7 +366,7 @@ class SqlUnitOfWork:
         connection = self._open()
         if self._events:
             self._writing()
-            connection.execute(insert(outbox), event_rows(self._events))
+            store_events(connection, self._events)
         if connection.in_transaction():
             connection.commit()
         self._committed = tuple(self._events)

@@ -17,7 +17,8 @@ class DomainEvent:
 
     ``name`` is stable (``customer.registered``, ``customer.updated``,
     ``customer.deleted``, ...); ``data`` holds ids and field names, never
-    personal data.
+    personal data: the unit of work derives the audit trail from it
+    (:func:`customer_core.domain.model.audit.audit_entries`).
     """
 
     name: str
