@@ -27,7 +27,8 @@ from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone, parse_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable, fold_tokens
-from customer_core.errors import Code, CustomerCoreError, InvalidValue
+from customer_core.errors import Code, CustomerCoreError, InvalidPhone, InvalidValue
+from customer_core.io.area_codes import AreaCodes, area_code_of
 
 __all__ = ["Draft", "RowError", "parse_row"]
 
@@ -278,15 +279,44 @@ def _address(
     return None
 
 
+def _area_code(
+    phones: list[Phone], city: str | None, area_codes: AreaCodes
+) -> tuple[str | None, str]:
+    """The DDD of a local number of the row, and where it came from."""
+    own = {code for p in phones if p.is_identity and (code := area_code_of(p))}
+    if len(own) == 1:
+        return own.pop(), "the row's other phone"
+    if own:
+        return None, ""  # two area codes on the row: which one is the local number's?
+    return area_codes.of_city(city), f"the city {city}"
+
+
+def _with_area_code(code: str | None, text: str, column: str) -> Phone | None:
+    if code is None:
+        return None
+    try:
+        return Phone.from_parts("55", code, text, field=column)
+    except InvalidPhone:
+        return None
+
+
 def parse_row(
-    line: int, row: Mapping[str, str], /, *, region: str = "BR", strict: bool = False
+    line: int,
+    row: Mapping[str, str],
+    /,
+    *,
+    region: str = "BR",
+    strict: bool = False,
+    area_codes: AreaCodes | None = None,
 ) -> Draft | list[RowError]:
     """Parse one row: a :class:`Draft`, or the errors that leave nothing to store.
 
     A value that is not valid is left out and reported in ``Draft.warnings``;
     the row is kept with every valid value (a second phone written wrong
     never costs the customer). The row is refused only without a name, or,
-    with ``strict``, for any error.
+    with ``strict``, for any error. With ``area_codes``, a phone typed
+    without its DDD takes the DDD of the row's other phones or of its city
+    (:mod:`~customer_core.io.area_codes`), reported as ``area_code_added``.
     """
     if "__error__" in row:
         return [RowError(line, None, Code.UNREADABLE_ROW, row["__error__"])]
@@ -319,6 +349,19 @@ def parse_row(
     errors += [r for r in tax_problems if r.code != Code.REPAIRED]
     repairs = [r for r in tax_problems if r.code == Code.REPAIRED]
     phones: list[Phone] = []
+    local: list[tuple[str, str, RowError]] = []  # typed without an area code
+
+    def phones_in(column: str, text: str) -> list[Phone]:
+        try:
+            return parse_phones(text, default_region=region, field=column)
+        except InvalidPhone as exc:
+            error = RowError(line, column, exc.code, exc.message, _shown(text))
+            if area_codes is not None and (exc.details or {}).get("reason") == "no_area_code":
+                local.append((column, text, error))
+            else:
+                errors.append(error)
+            return []
+
     number = row.get("phone", "")
     if number:
         if row.get("area_code") or row.get("country_code"):
@@ -330,11 +373,22 @@ def parse_row(
                 number,
             )
         else:
-            found = attempt("phone", lambda: parse_phones(number, default_region=region), number)
+            found = phones_in("phone", number)
         phones += found or []
     for text in _split(row.get("other_phones", "")):
-        more = attempt("other_phones", partial(parse_phones, text, default_region=region), text)
-        phones += [p for p in more or [] if p.match_key not in {q.match_key for q in phones}]
+        more = phones_in("other_phones", text)
+        phones += [p for p in more if p.match_key not in {q.match_key for q in phones}]
+    if local and area_codes is not None:
+        code, source = _area_code(phones, row.get("city"), area_codes)
+        for column, text, error in local:
+            phone = _with_area_code(code, text, column)
+            if phone is None:
+                errors.append(error)
+                continue
+            if phone.match_key not in {q.match_key for q in phones}:
+                phones.append(phone)
+            message = f"the area code {code} was taken from {source}"
+            repairs.append(RowError(line, column, Code.AREA_CODE_ADDED, message, _shown(text)))
     emails: list[Email] = []
     for column, texts in (
         ("email", [row.get("email", "")]),

@@ -52,6 +52,7 @@ __all__ = [
     "NAME_M",
     "NameFrequencies",
     "city_area_codes",
+    "dialled",
     "national_given_names",
     "town_pairs",
     "with_area_codes",
@@ -104,12 +105,20 @@ def city_area_codes(counts: Mapping[str, int], /, *, least: int = 3) -> dict[str
         if key.startswith("dial:"):
             city, _, code = key[5:].partition("|")
             by_city.setdefault(city, {})[code] = count
-    found = {}
-    for city, codes in by_city.items():
-        code, count = max(codes.items(), key=lambda item: (item[1], item[0]))
-        if count >= least and count >= 0.8 * sum(codes.values()):
-            found[city] = code
-    return found
+    found = {city: dialled(codes, least=least) for city, codes in by_city.items()}
+    return {city: code for city, code in found.items() if code is not None}
+
+
+def dialled(codes: Mapping[str, int], /, *, least: int = 3) -> str | None:
+    """The area code one city's records dial (code -> records), when they agree on one.
+
+    At least ``least`` records and 80% of them: a city on a border between
+    two area codes gets none.
+    """
+    if not codes:
+        return None
+    code, count = max(codes.items(), key=lambda item: (item[1], item[0]))
+    return code if count >= least and count >= 0.8 * sum(codes.values()) else None
 
 
 def with_area_codes(record: MatchRecord, codes: Mapping[str, str], /) -> MatchRecord:
