@@ -37,14 +37,13 @@ True
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from importlib import resources
 
 import attrs
 
+from customer_core.domain.matching.given_names import COMMON_GIVEN, national_given_names
 from customer_core.domain.matching.names import _word_credit
 from customer_core.domain.matching.records import MatchRecord, NameKey
 
@@ -62,21 +61,8 @@ __all__ = [
 NAME_M = 0.9
 #: The national share assumed for a surname (no open census table of surnames).
 _SURNAME_SHARE = 1 / 300
-#: A word after the first that this share of people carry as a given name is a middle name.
-_MIDDLE_GIVEN = 1e-4
 #: The share of one letter standing for a word (an initial says little).
 _INITIAL_SHARE = 1 / 15
-
-
-@cache
-def national_given_names() -> tuple[dict[str, int], int]:
-    """The census table: given name (folded) -> people, and the number of people counted."""
-    source = resources.files("customer_core.domain.matching") / "data" / "given_names_br.csv"
-    lines = source.read_text(encoding="utf-8").splitlines()
-    total = next(int(line.split("=", 1)[1]) for line in lines if line.startswith("# total_people="))
-    rows = csv.DictReader(line for line in lines if not line.startswith("#"))
-    counts = {row["name"]: int(row["count"]) for row in rows}
-    return counts, total
 
 
 @cache
@@ -170,7 +156,7 @@ class NameFrequencies:
         given name (*Batista*, *Rosa*).
         """
         middle = not first and not last
-        if middle and self._given.get(word, 0) >= _MIDDLE_GIVEN * self._people:
+        if middle and self._given.get(word, 0) >= COMMON_GIVEN * self._people:
             return 1.0
         return self.word_share(word, first=first)
 
