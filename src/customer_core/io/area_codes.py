@@ -35,8 +35,9 @@ from collections.abc import Iterable
 from customer_core.domain.matching.rarity import dialled
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.text import fold
+from customer_core.errors import InvalidPhone
 
-__all__ = ["AreaCodes", "area_code_of"]
+__all__ = ["AreaCodes", "area_code_of", "with_area_code"]
 
 
 def area_code_of(phone: Phone, /) -> str | None:
@@ -65,3 +66,22 @@ class AreaCodes:
             return None
         codes = self._by_city.get(fold(city))
         return None if codes is None else dialled(codes)
+
+    def for_row(self, phones: Iterable[Phone], city: str | None) -> tuple[str | None, str]:
+        """The DDD of a local number of a row with these ``phones``, and where it came from."""
+        own = {code for p in phones if p.is_identity and (code := area_code_of(p))}
+        if len(own) == 1:
+            return own.pop(), "the row's other phone"
+        if own:
+            return None, ""  # two area codes on the row: which one is the local number's?
+        return self.of_city(city), f"the city {city}"
+
+
+def with_area_code(code: str | None, text: str, column: str) -> Phone | None:
+    """The local number ``text`` under area code ``code``, if that makes a valid line."""
+    if code is None:
+        return None
+    try:
+        return Phone.from_parts("55", code, text, field=column)
+    except InvalidPhone:
+        return None

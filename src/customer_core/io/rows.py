@@ -28,7 +28,7 @@ from customer_core.domain.values.phone import Phone, parse_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable, fold_tokens
 from customer_core.errors import Code, CustomerCoreError, InvalidPhone, InvalidValue
-from customer_core.io.area_codes import AreaCodes, area_code_of
+from customer_core.io.area_codes import AreaCodes, with_area_code
 
 __all__ = ["Draft", "RowError", "parse_row"]
 
@@ -279,27 +279,6 @@ def _address(
     return None
 
 
-def _area_code(
-    phones: list[Phone], city: str | None, area_codes: AreaCodes
-) -> tuple[str | None, str]:
-    """The DDD of a local number of the row, and where it came from."""
-    own = {code for p in phones if p.is_identity and (code := area_code_of(p))}
-    if len(own) == 1:
-        return own.pop(), "the row's other phone"
-    if own:
-        return None, ""  # two area codes on the row: which one is the local number's?
-    return area_codes.of_city(city), f"the city {city}"
-
-
-def _with_area_code(code: str | None, text: str, column: str) -> Phone | None:
-    if code is None:
-        return None
-    try:
-        return Phone.from_parts("55", code, text, field=column)
-    except InvalidPhone:
-        return None
-
-
 def parse_row(
     line: int,
     row: Mapping[str, str],
@@ -354,9 +333,14 @@ def parse_row(
     def phones_in(column: str, text: str) -> list[Phone]:
         try:
             return parse_phones(text, default_region=region, field=column)
-        except InvalidPhone as exc:
+        except CustomerCoreError as exc:
             error = RowError(line, column, exc.code, exc.message, _shown(text))
-            if area_codes is not None and (exc.details or {}).get("reason") == "no_area_code":
+            reason = (exc.details or {}).get("reason")
+            if (
+                area_codes is not None
+                and isinstance(exc, InvalidPhone)
+                and reason == "no_area_code"
+            ):
                 local.append((column, text, error))
             else:
                 errors.append(error)
@@ -379,9 +363,9 @@ def parse_row(
         more = phones_in("other_phones", text)
         phones += [p for p in more if p.match_key not in {q.match_key for q in phones}]
     if local and area_codes is not None:
-        code, source = _area_code(phones, row.get("city"), area_codes)
+        code, source = area_codes.for_row(phones, row.get("city"))
         for column, text, error in local:
-            phone = _with_area_code(code, text, column)
+            phone = with_area_code(code, text, column)
             if phone is None:
                 errors.append(error)
                 continue
