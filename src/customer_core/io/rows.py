@@ -332,7 +332,7 @@ def parse_row(
 
     def phones_in(column: str, text: str) -> list[Phone]:
         try:
-            return parse_phones(text, default_region=region, field=column)
+            return parse_phones(text, default_region=region)
         except CustomerCoreError as exc:
             error = RowError(line, column, exc.code, exc.message, _shown(text))
             reason = (exc.details or {}).get("reason")
