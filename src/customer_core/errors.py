@@ -96,6 +96,7 @@ class Code(str, enum.Enum):
     REPAIRED = "repaired"
     # InvalidPhone
     INVALID_PHONE = "invalid_phone"
+    AREA_CODE_ADDED = "area_code_added"
     # InvalidEmail
     INVALID_EMAIL = "invalid_email"
     # InvalidSocialProfile
@@ -287,10 +288,15 @@ class InvalidTaxId(InvalidValue):
 
 
 class InvalidPhone(InvalidValue):
-    """A phone number that does not denote one valid line."""
+    """A phone number that does not denote one valid line.
+
+    ``area_code_added`` is never raised: it is the import's warning on a
+    phone typed without its DDD that took the DDD of the row's other phone
+    or of its city.
+    """
 
     default_code = Code.INVALID_PHONE
-    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_PHONE})
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_PHONE, Code.AREA_CODE_ADDED})
 
 
 class InvalidEmail(InvalidValue):

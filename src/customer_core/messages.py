@@ -82,6 +82,9 @@ CODE_MESSAGES: dict[Code, str] = {
     Code.INVALID_TAX_ID: N_("not a CPF or a CNPJ"),
     Code.REPAIRED: N_("the leading zeros a spreadsheet dropped were put back"),
     Code.INVALID_PHONE: N_("invalid phone number"),
+    Code.AREA_CODE_ADDED: N_(
+        "the phone had no area code (DDD): the row's city or other phone gave it"
+    ),
     Code.INVALID_EMAIL: N_("invalid e-mail address"),
     Code.INVALID_SOCIAL_PROFILE: N_("invalid social profile"),
     Code.INVALID_MESSENGER_ID: N_("invalid messenger id"),

@@ -50,6 +50,7 @@ from customer_core.errors import (
     InvalidStoredValue,
     InvalidValue,
 )
+from customer_core.io.area_codes import AreaCodes
 from customer_core.io.grouping import FileGroups
 from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
 from customer_core.io.rows import Draft, RowError, parse_row
@@ -291,12 +292,14 @@ class Importer(ServiceBase):
     ) -> Iterator[list[Draft]]:
         batch: list[Draft] = []
         region = self.preset.default_region
+        area_codes = AreaCodes()
         for line, row in reader.rows():
             counts.rows_read += 1
-            parsed = parse_row(line, row, region=region, strict=strict)
+            parsed = parse_row(line, row, region=region, strict=strict, area_codes=area_codes)
             if isinstance(parsed, list):
                 counts.errors.extend(_with_headers(reader, parsed))
             else:
+                area_codes.learn(row.get("city"), parsed.phones)
                 if parsed.warnings:
                     parsed = attrs.evolve(parsed, warnings=_with_headers(reader, parsed.warnings))
                 counts.warnings.extend(parsed.warnings)

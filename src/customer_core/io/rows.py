@@ -27,7 +27,8 @@ from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone, parse_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable, fold_tokens
-from customer_core.errors import Code, CustomerCoreError, InvalidValue
+from customer_core.errors import Code, CustomerCoreError, InvalidPhone, InvalidValue
+from customer_core.io.area_codes import AreaCodes, with_area_code
 
 __all__ = ["Draft", "RowError", "parse_row"]
 
@@ -279,14 +280,22 @@ def _address(
 
 
 def parse_row(
-    line: int, row: Mapping[str, str], /, *, region: str = "BR", strict: bool = False
+    line: int,
+    row: Mapping[str, str],
+    /,
+    *,
+    region: str = "BR",
+    strict: bool = False,
+    area_codes: AreaCodes | None = None,
 ) -> Draft | list[RowError]:
     """Parse one row: a :class:`Draft`, or the errors that leave nothing to store.
 
     A value that is not valid is left out and reported in ``Draft.warnings``;
     the row is kept with every valid value (a second phone written wrong
     never costs the customer). The row is refused only without a name, or,
-    with ``strict``, for any error.
+    with ``strict``, for any error. With ``area_codes``, a phone typed
+    without its DDD takes the DDD of the row's other phones or of its city
+    (:mod:`~customer_core.io.area_codes`), reported as ``area_code_added``.
     """
     if "__error__" in row:
         return [RowError(line, None, Code.UNREADABLE_ROW, row["__error__"])]
@@ -319,6 +328,24 @@ def parse_row(
     errors += [r for r in tax_problems if r.code != Code.REPAIRED]
     repairs = [r for r in tax_problems if r.code == Code.REPAIRED]
     phones: list[Phone] = []
+    local: list[tuple[str, str, RowError]] = []  # typed without an area code
+
+    def phones_in(column: str, text: str) -> list[Phone]:
+        try:
+            return parse_phones(text, default_region=region)
+        except CustomerCoreError as exc:
+            error = RowError(line, column, exc.code, exc.message, _shown(text))
+            reason = (exc.details or {}).get("reason")
+            if (
+                area_codes is not None
+                and isinstance(exc, InvalidPhone)
+                and reason == "no_area_code"
+            ):
+                local.append((column, text, error))
+            else:
+                errors.append(error)
+            return []
+
     number = row.get("phone", "")
     if number:
         if row.get("area_code") or row.get("country_code"):
@@ -330,11 +357,22 @@ def parse_row(
                 number,
             )
         else:
-            found = attempt("phone", lambda: parse_phones(number, default_region=region), number)
+            found = phones_in("phone", number)
         phones += found or []
     for text in _split(row.get("other_phones", "")):
-        more = attempt("other_phones", partial(parse_phones, text, default_region=region), text)
-        phones += [p for p in more or [] if p.match_key not in {q.match_key for q in phones}]
+        more = phones_in("other_phones", text)
+        phones += [p for p in more if p.match_key not in {q.match_key for q in phones}]
+    if local and area_codes is not None:
+        code, source = area_codes.for_row(phones, row.get("city"))
+        for column, text, error in local:
+            phone = with_area_code(code, text, column)
+            if phone is None:
+                errors.append(error)
+                continue
+            if phone.match_key not in {q.match_key for q in phones}:
+                phones.append(phone)
+            message = f"the area code {code} was taken from {source}"
+            repairs.append(RowError(line, column, Code.AREA_CODE_ADDED, message, _shown(text)))
     emails: list[Email] = []
     for column, texts in (
         ("email", [row.get("email", "")]),

@@ -53,6 +53,8 @@ How a suggestion is made:
    ``email_local_part``    0.3     the same local part at another provider;
                                    0 if it is just the name (``joao.silva``)
    ``phone_suffix``        0.2     the last 8 digits, another area code
+   ``phone_typo``          0.2     mobiles of one area code one digit apart
+                                   (a digit mistyped or two swapped)
    ``landline``            0.1     the same landline (households share it)
    ``cep``                 0.1     the same CEP (households share it)
    ``email_typo``          0.1     local parts one letter apart, one domain
@@ -396,6 +398,7 @@ def _contact_evidence(
         add("landline", f"+{line}", policy.landline, f"line:{line}", policy.max_key_holders)
     if not shared_mobiles and not shared_landlines:
         suffixes = {x[-8:] for x in a.mobiles} & {x[-8:] for x in b.mobiles}
+        typo = None if suffixes else _mobile_typo(a.mobiles, b.mobiles)
         if suffixes:
             suffix = min(suffixes)
             add(
@@ -405,10 +408,35 @@ def _contact_evidence(
                 f"suffix:{suffix}",
                 policy.max_key_holders,
             )
+        elif typo is not None:
+            detail = f"+{typo[0]} ~ +{typo[1]}: one digit apart"
+            found.append(
+                Evidence(
+                    "phone_typo",
+                    detail,
+                    policy.phone_typo,
+                    key_bits("phone_typo", "", holders, policy),
+                )
+            )
     found += _email_evidence(a, b, policy, holders)
     for cep in sorted(set(a.ceps) & set(b.ceps)):
         add("cep", f"{cep[:5]}-{cep[5:]}", policy.cep, f"cep:{cep}", policy.max_cep_holders)
     return found
+
+
+def _mobile_typo(xs: Iterable[str], ys: Iterable[str]) -> tuple[str, str] | None:
+    """Two mobiles of one area code one digit apart (one mistyped or two swapped), if any.
+
+    A mistyped digit makes another valid line, which the customer's other
+    records never hold; by chance, two customers' numbers this close are
+    rare (a few dozen of a hundred million numbers of an area code).
+    """
+    for x in sorted(xs):
+        for y in sorted(ys):
+            same_area = len(x) == len(y) and x[:4] == y[:4] and x != y
+            if same_area and OSA.distance(x[4:], y[4:], score_cutoff=1) == 1:
+                return x, y
+    return None
 
 
 def _letters_only_edit(x: str, y: str) -> bool:
@@ -636,6 +664,7 @@ def suggest_duplicates(
                 )
             )
             and not _typo_possible(records[i], records[j])
+            and _mobile_typo(records[i].mobiles, records[j].mobiles) is None
         ):
             continue
         suggestion = score_pair(records[i], records[j], policy=policy, holders=holders)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA
 
+from customer_core.domain.matching.given_names import is_common_given_name
 from customer_core.domain.matching.records import MatchRecord, NameKey
 
 __all__ = ["name_keys_compatible", "name_similarity", "names_compatible"]
@@ -193,7 +194,8 @@ def names_compatible(a: str, b: str, /, *, company: bool = False) -> bool:
       feminine forms of a name (*Paulo*/*Paula*, *Maria*/*Mário*) never pair;
     - when both names have family names, at least one must be shared (typos
       allowed): *Ana Lima* is not *Ana Souza*; a lone given name (*Ana*) is
-      compatible with any *Ana*;
+      compatible with any *Ana*, also written surname first (*Silva Ana*,
+      when its first word is no common given name and its second is);
     - a company (``company=True``) is compatible when every word of the
       shorter name (company forms such as *Ltda*, *ME*, *S/A* left out)
       stands in the other: *Pão Quente* and *Padaria Pão Quente Ltda*. Compare
@@ -223,12 +225,29 @@ def name_keys_compatible(a: NameKey, b: NameKey, /, *, company: bool = False) ->
         short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
         return all(_stands_in(short, i, long) for i in range(len(short.words)))
     if not (_stands_in(a, 0, b) and _stands_in(b, 0, a)):
-        return False
+        return _surname_first_of(a, b) or _surname_first_of(b, a)
     if len(a.words) == 1 or len(b.words) == 1:
         return True
     return any(
         _stands_in(a, i, b, skip_first=True) for i in range(1, len(a.words))
     ) or _surname_first_match(a, b)
+
+
+def _surname_first_of(lone: NameKey, full: NameKey) -> bool:
+    """*Raimundo* against *Silva Raimundo*: a lone given name and a name written surname first.
+
+    The full name is read given name first only when its first word is no
+    common given name and its second is (:func:`.given_names.is_common_given_name`):
+    *Silva Raimundo*, *Tavares Tereza*; never *Ana Maria* for *Maria*. Only
+    against a lone given name: with family names on both sides,
+    :func:`_surname_first_match` already reads either order.
+    """
+    if len(lone.words) != 1 or len(full.words) < 2:
+        return False
+    if is_common_given_name(full.words[0]) or not is_common_given_name(full.words[1]):
+        return False
+    turned = NameKey(full.words[1:] + full.words[:1], full.sounds[1:] + full.sounds[:1])
+    return _stands_in(lone, 0, turned) and _stands_in(turned, 0, lone)
 
 
 def _stands_in(x: NameKey, i: int, y: NameKey, *, skip_first: bool = False) -> bool:

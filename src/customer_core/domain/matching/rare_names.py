@@ -37,6 +37,7 @@ CONTACT_M = {
     "email": 0.5,
     "landline": 0.3,
     "phone_suffix": 0.05,
+    "phone_typo": 0.02,
     "cep": 0.5,
     "email_local_part": 0.1,
 }

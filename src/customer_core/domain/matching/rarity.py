@@ -37,14 +37,13 @@ True
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from importlib import resources
 
 import attrs
 
+from customer_core.domain.matching.given_names import COMMON_GIVEN, national_given_names
 from customer_core.domain.matching.names import _word_credit
 from customer_core.domain.matching.records import MatchRecord, NameKey
 
@@ -52,6 +51,7 @@ __all__ = [
     "NAME_M",
     "NameFrequencies",
     "city_area_codes",
+    "dialled",
     "national_given_names",
     "town_pairs",
     "with_area_codes",
@@ -61,21 +61,8 @@ __all__ = [
 NAME_M = 0.9
 #: The national share assumed for a surname (no open census table of surnames).
 _SURNAME_SHARE = 1 / 300
-#: A word after the first that this share of people carry as a given name is a middle name.
-_MIDDLE_GIVEN = 1e-4
 #: The share of one letter standing for a word (an initial says little).
 _INITIAL_SHARE = 1 / 15
-
-
-@cache
-def national_given_names() -> tuple[dict[str, int], int]:
-    """The census table: given name (folded) -> people, and the number of people counted."""
-    source = resources.files("customer_core.domain.matching") / "data" / "given_names_br.csv"
-    lines = source.read_text(encoding="utf-8").splitlines()
-    total = next(int(line.split("=", 1)[1]) for line in lines if line.startswith("# total_people="))
-    rows = csv.DictReader(line for line in lines if not line.startswith("#"))
-    counts = {row["name"]: int(row["count"]) for row in rows}
-    return counts, total
 
 
 @cache
@@ -104,12 +91,20 @@ def city_area_codes(counts: Mapping[str, int], /, *, least: int = 3) -> dict[str
         if key.startswith("dial:"):
             city, _, code = key[5:].partition("|")
             by_city.setdefault(city, {})[code] = count
-    found = {}
-    for city, codes in by_city.items():
-        code, count = max(codes.items(), key=lambda item: (item[1], item[0]))
-        if count >= least and count >= 0.8 * sum(codes.values()):
-            found[city] = code
-    return found
+    found = {city: dialled(codes, least=least) for city, codes in by_city.items()}
+    return {city: code for city, code in found.items() if code is not None}
+
+
+def dialled(codes: Mapping[str, int], /, *, least: int = 3) -> str | None:
+    """The area code one city's records dial (code -> records), when they agree on one.
+
+    At least ``least`` records and 80% of them: a city on a border between
+    two area codes gets none.
+    """
+    if not codes:
+        return None
+    code, count = max(codes.items(), key=lambda item: (item[1], item[0]))
+    return code if count >= least and count >= 0.8 * sum(codes.values()) else None
 
 
 def with_area_codes(record: MatchRecord, codes: Mapping[str, str], /) -> MatchRecord:
@@ -161,7 +156,7 @@ class NameFrequencies:
         given name (*Batista*, *Rosa*).
         """
         middle = not first and not last
-        if middle and self._given.get(word, 0) >= _MIDDLE_GIVEN * self._people:
+        if middle and self._given.get(word, 0) >= COMMON_GIVEN * self._people:
             return 1.0
         return self.word_share(word, first=first)
 

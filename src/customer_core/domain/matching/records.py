@@ -174,6 +174,8 @@ class MatchingPolicy:
     landline: float = attrs.field(default=0.1, validator=_non_negative)
     #: The same last 8 digits on different lines: a mistyped area code.
     phone_suffix: float = attrs.field(default=0.2, validator=_non_negative)
+    #: Mobiles of one area code one digit apart (a digit mistyped, two swapped).
+    phone_typo: float = attrs.field(default=0.2, validator=_non_negative)
     #: The same e-mail address (outside storage, like ``tax_id``).
     email: float = attrs.field(default=0.5, validator=_non_negative)
     #: The same local part at another provider (not a role mailbox such as ``contato``).

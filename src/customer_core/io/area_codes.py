@@ -1,0 +1,87 @@
+"""The area code (DDD) a phone typed without one most probably has.
+
+People write their own number without the DDD (``98765-4321``): it is the
+number they dial at home. A phone cell like that is not a line (the import
+used to leave it out), yet it is often the only contact a thin row has,
+and the same line is written in full on another row of the same customer.
+The import completes it, and says so in the row's warnings
+(``area_code_added``), from:
+
+1. **another phone of the row**: when every other Brazilian phone of the row
+   has one DDD, the local number has it too;
+2. **the row's city**: the DDD that the file's own rows of that city dial
+   (at least 3 rows and 80% of them, the rule of
+   :func:`~customer_core.domain.matching.rarity.dialled`). No table of the
+   country's cities is needed, and a city whose rows dial several area
+   codes (a metropolitan border) completes nothing.
+
+Only rows read before a row teach its city's code: the import's grouping
+decides in file order, and the same file always gives the same result.
+
+>>> codes = AreaCodes()
+>>> for _ in range(3):
+...     codes.learn("Cuiabá", [Phone.parse("(65) 98991-0448")])
+>>> codes.of_city("CUIABA")
+'65'
+>>> codes.of_city("Várzea Grande") is None
+True
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from customer_core.domain.matching.rarity import dialled
+from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.text import fold
+from customer_core.errors import InvalidPhone
+
+__all__ = ["AreaCodes", "area_code_of", "with_area_code"]
+
+
+def area_code_of(phone: Phone, /) -> str | None:
+    """The DDD of a Brazilian line (``None`` for a foreign number)."""
+    key = phone.match_key
+    return key[2:4] if key.startswith("55") and len(key) >= 12 else None
+
+
+class AreaCodes:
+    """The area code each city's rows dial, learnt row by row."""
+
+    def __init__(self) -> None:
+        self._by_city: defaultdict[str, Counter[str]] = defaultdict(Counter)
+
+    def learn(self, city: str | None, phones: Iterable[Phone]) -> None:
+        """Count the area codes of one row's phones for its city."""
+        if not city:
+            return
+        codes = {code for p in phones if p.is_identity and (code := area_code_of(p))}
+        if codes:
+            self._by_city[fold(city)].update(codes)
+
+    def of_city(self, city: str | None, /) -> str | None:
+        """The area code the rows of ``city`` dial, when they agree on one."""
+        if not city:
+            return None
+        codes = self._by_city.get(fold(city))
+        return None if codes is None else dialled(codes)
+
+    def for_row(self, phones: Iterable[Phone], city: str | None) -> tuple[str | None, str]:
+        """The DDD of a local number of a row with these ``phones``, and where it came from."""
+        own = {code for p in phones if p.is_identity and (code := area_code_of(p))}
+        if len(own) == 1:
+            return own.pop(), "the row's other phone"
+        if own:
+            return None, ""  # two area codes on the row: which one is the local number's?
+        return self.of_city(city), f"the city {city}"
+
+
+def with_area_code(code: str | None, text: str, column: str) -> Phone | None:
+    """The local number ``text`` under area code ``code``, if that makes a valid line."""
+    if code is None:
+        return None
+    try:
+        return Phone.from_parts("55", code, text, field=column)
+    except InvalidPhone:
+        return None
