@@ -207,9 +207,8 @@ class SqlDuplicateHints(GuardedRepository):
 
     def about(self, tenant_id: str, customer_id: str, /) -> Sequence[DuplicateHint]:
         # A pair is keyed (tenant_id, lower_id, upper_id): each side of the
-        # union reads its own column, never both (a pair's ids differ). The
-        # lower side is a primary-key range; the upper one has no index of its
-        # own, so it reads the tenant's range of the key.
+        # union reads its own column, never both (a pair's ids differ): the
+        # lower side is a primary-key range, the upper one its own index.
         sides = union_all(
             select(duplicate_hints).where(_h.tenant_id == tenant_id, _h.lower_id == customer_id),
             select(duplicate_hints).where(_h.tenant_id == tenant_id, _h.upper_id == customer_id),
@@ -222,9 +221,10 @@ class SqlDuplicateHints(GuardedRepository):
     def forget(self, tenant_id: str, customer_id: str, /) -> int:
         with self._writing({}) as writes:
             deleted = writes.execute(
+                # customer_id/other_id are lower_id/upper_id as given: the indexed pair.
                 delete(duplicate_hints).where(
                     _h.tenant_id == tenant_id,
-                    or_(_h.customer_id == customer_id, _h.other_id == customer_id),
+                    or_(_h.lower_id == customer_id, _h.upper_id == customer_id),
                 )
             )
         return int(deleted.rowcount)

@@ -352,6 +352,7 @@ duplicate_hints = Table(
     Column("other_id", IdText(ID), nullable=False),
     Column("noted_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("tenant_id", "lower_id", "upper_id", "reason"),
+    Index(None, "tenant_id", "upper_id"),  # the hints about a customer, either side (0011)
     **MYSQL_TABLE_OPTIONS,
 )
 
