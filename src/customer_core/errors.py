@@ -24,7 +24,7 @@ caller, not bad input, so it is not a :class:`CustomerCoreError` (and no
 >>> InvalidPhone("too short", code="invalid_email")
 Traceback (most recent call last):
   ...
-TypeError: InvalidPhone does not carry the code 'invalid_email' (it carries: 'invalid_phone')
+TypeError: InvalidPhone does not carry the code 'invalid_email' (it carries: 'area_code_added', 'invalid_phone')
 """
 
 from __future__ import annotations
