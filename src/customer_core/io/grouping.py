@@ -1,17 +1,28 @@
 """Which rows of a file are one customer, decided for the whole file before anything is written.
 
-The import reads the file twice over: :meth:`FileGroups.add` takes the
-parsed rows in file order and groups them (first pass), then
-:meth:`FileGroups.groups` hands out each group's rows once its last row has
-been read back (second pass), for the writes. The decision depends on the file's
-content and order only, never on where write batches split it: batch size
-1 and 5,000 store the same customers.
+The import reads the file twice over: :meth:`FileGroups.add` stages the
+parsed rows, :meth:`FileGroups.decide` groups them, then
+:meth:`FileGroups.groups` hands out each group's rows, in file order, once
+its last row has been read back (second pass), for the writes. The decision
+depends on the file's content only: never on where write batches split it
+(batch size 1 and 5,000 store the same customers), nor on the order of its
+rows.
 
-Memory stays bounded on a million rows: the keys seen so far, each group's
-representative and the customers that held the file's keys before the run
-are kept in a temporary SQLite file, and the parsed rows are pickled to a
-temporary file between the passes; what stays in memory is two integers a
-row and the groups whose rows are still to come.
+Order matters to a greedy grouping because name compatibility is not
+transitive (*Ana Lima* fits *Ana Maria Lima* and *Ana Lima Souza*, which do
+not fit each other): whichever row comes first would decide. So rows are
+grouped in a canonical order of their content (:func:`_canonical`), not in
+file order: rows with a CPF/CNPJ first, then fuller names first, then the
+name and the identifiers themselves. The first row of a group in that order
+is the one later rows' names are checked against; two rows that tie are
+identical in everything the grouping reads, so which comes first changes
+nothing.
+
+Memory stays bounded on a million rows: the staged rows (pickled), the keys
+seen so far, each group's representative and the customers that held the
+file's keys before the run are kept in a temporary SQLite file, which also
+sorts the rows; what stays in memory is two integers a row and the groups
+whose rows are still to come.
 """
 
 from __future__ import annotations
@@ -22,7 +33,6 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
 
 import attrs
 
@@ -30,6 +40,7 @@ from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import CustomerKind, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
+from customer_core.domain.values.text import fold, fold_tokens
 from customer_core.errors import Code
 from customer_core.io.rows import Draft, RowError
 
@@ -39,6 +50,8 @@ __all__ = ["FileGroups"]
 _CHUNK = 2000
 #: Keys in one ``IN (...)``: under every SQLite's bound-parameter limit.
 _IN = 500
+#: Between a staged row's key texts (a key text holds ``\x1f``, never this).
+_SEP = "\x1e"
 
 
 def _key_text(key: IdentityKey) -> str:
@@ -97,18 +110,44 @@ class _Rep:
         )
 
 
+def _canonical(draft: Draft, texts: list[str]) -> str:
+    """The row's place in the grouping order: a function of what the grouping reads.
+
+    Rows with a CPF/CNPJ first (their names are the most reliable), then
+    fuller names (*Ana Maria Lima* before *Ana Lima* before *Ana*: the first
+    row of a group is what later rows' names must fit), then the rest, so
+    that two rows that tie read the same to the grouping.
+    """
+    rep = _Rep.of(draft)
+    words = min(len(fold_tokens(draft.name)), 99)
+    return "\x1e".join(
+        (
+            "0" if rep.tax is not None else "1",
+            f"{99 - words:02d}",
+            fold(draft.name),
+            draft.name,
+            draft.trade_name or "",
+            "" if draft.kind is None else draft.kind.value,
+            rep.tax or "",
+            rep.external or "",
+            *sorted(texts),
+        )
+    )
+
+
 class FileGroups:
-    """The groups of one file: rows in with :meth:`add`, complete groups out of :meth:`groups`.
+    """The groups of one file: rows in with :meth:`add`, decided by :meth:`decide`,
+    complete groups out of :meth:`groups`.
 
     Rows are one customer through an exclusive key (CPF/CNPJ, external id),
     or through a shareable key (a phone line, an e-mail) when the
     conflicting-evidence rule allows it (:mod:`customer_core.domain.matching.evidence`,
-    checked against the group's first row): a household's landline or an
-    owner's mobile on their company's row leaves two customers that share
-    the key. A row that would join groups with another CPF/CNPJ (or external
-    id) than its own, or join two such groups, is reported and left out:
-    which one is right is the user's call. Use as a context manager: the
-    temporary files are removed on exit.
+    checked against the group's first row in the canonical order): a
+    household's landline or an owner's mobile on their company's row leaves
+    two customers that share the key. A row that would join groups with
+    another CPF/CNPJ (or external id) than its own, or join two such groups,
+    is reported and left out: which one is right is the user's call. Use as
+    a context manager: the temporary files are removed on exit.
     """
 
     def __init__(self, directory: str | Path | None = None) -> None:
@@ -119,6 +158,7 @@ class FileGroups:
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
             PRAGMA temp_store = FILE;
+            CREATE TABLE staged (ordinal INTEGER PRIMARY KEY, sort TEXT, keys TEXT, draft BLOB);
             CREATE TABLE keys (key TEXT, gid INTEGER, PRIMARY KEY (key, gid)) WITHOUT ROWID;
             CREATE TABLE reps (
                 gid INTEGER PRIMARY KEY, name TEXT, tax TEXT, ext TEXT, company INTEGER
@@ -127,9 +167,13 @@ class FileGroups:
                 WITHOUT ROWID;
             """
         )
-        self._rows: IO[bytes] = open(Path(self._dir.name) / "rows.pickle", "w+b")  # noqa: SIM115
-        #: Union-find over row ordinals: a group's id is its first row's ordinal.
+        self._staged = 0
+        #: Union-find over the kept rows, numbered in the canonical order: a
+        #: group's id is its first row's number.
         self._parent = array("q")
+        #: Each staged row's number in the canonical order (file order in,
+        #: -1 for a row left out or not decided yet).
+        self._position = array("q")
         self._closed = False
 
     def __enter__(self) -> FileGroups:
@@ -141,13 +185,12 @@ class FileGroups:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self._rows.close()
             self._db.close()
             self._dir.cleanup()
 
     @property
     def rows(self) -> int:
-        """Rows kept so far (rows left out by the grouping rule not counted)."""
+        """Rows kept (rows left out by the grouping rule not counted)."""
         return len(self._parent)
 
     def _find(self, gid: int) -> int:
@@ -167,22 +210,48 @@ class FileGroups:
             found += self._db.execute(query, part).fetchall()
         return found
 
-    def add(self, drafts: Iterable[tuple[Draft, set[IdentityKey]]]) -> list[RowError]:
-        """Group rows (in file order, each with its identity keys); the rows left out, reported."""
-        rejected: list[RowError] = []
-        chunk: list[tuple[Draft, set[IdentityKey]]] = []
-        for item in drafts:
-            chunk.append(item)
-            if len(chunk) >= _CHUNK:
-                rejected += self._add_chunk(chunk)
-                chunk = []
-        if chunk:
-            rejected += self._add_chunk(chunk)
-        return rejected
+    def add(self, drafts: Iterable[tuple[Draft, set[IdentityKey]]]) -> None:
+        """Stage rows (in file order, each with its identity keys) for :meth:`decide`."""
+        staged: list[tuple[int, str, str, bytes]] = []
+        for draft, keys in drafts:
+            texts = [_key_text(k) for k in keys]
+            staged.append(
+                (
+                    self._staged,
+                    _canonical(draft, texts),
+                    _SEP.join(texts),
+                    pickle.dumps(draft, protocol=pickle.HIGHEST_PROTOCOL),
+                )
+            )
+            self._staged += 1
+        with self._db:  # one transaction: in autocommit each row would be one
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT INTO staged VALUES (?, ?, ?, ?)", staged)
 
-    def _add_chunk(self, chunk: list[tuple[Draft, set[IdentityKey]]]) -> list[RowError]:
-        texts = [[_key_text(k) for k in keys] for _, keys in chunk]
-        wanted = sorted({t for row in texts for t in row})
+    def decide(self) -> list[RowError]:
+        """Group every staged row, in the canonical order; the rows left out, reported."""
+        self._position = array("q", [-1]) * self._staged
+        self._db.execute("CREATE INDEX staged_order ON staged (sort, ordinal)")
+        rejected: list[RowError] = []
+        after: tuple[str, int] = ("", -1)
+        while True:
+            chunk = self._db.execute(
+                "SELECT sort, ordinal, keys, draft FROM staged WHERE (sort, ordinal) > (?, ?)"
+                " ORDER BY sort, ordinal LIMIT ?",
+                (*after, _CHUNK),
+            ).fetchall()
+            if not chunk:
+                return rejected
+            after = (chunk[-1][0], chunk[-1][1])
+            rejected += self._decide_chunk(
+                [
+                    (ordinal, pickle.loads(draft), keys.split(_SEP) if keys else [])
+                    for _, ordinal, keys, draft in chunk
+                ]
+            )
+
+    def _decide_chunk(self, chunk: list[tuple[int, Draft, list[str]]]) -> list[RowError]:
+        wanted = sorted({t for _, _, row in chunk for t in row})
         holders: dict[str, list[int]] = {}
         for key, gid in self._select("SELECT key, gid FROM keys WHERE key IN ({})", wanted):
             holders.setdefault(str(key), []).append(int(gid))  # type: ignore[call-overload]
@@ -195,17 +264,16 @@ class FileGroups:
         new_keys: list[tuple[str, int]] = []
         dirty: set[int] = set()
         rejected: list[RowError] = []
-        kept: list[tuple[int, Draft]] = []
-        for (draft, keys), row_texts in zip(chunk, texts, strict=True):
+        for ordinal, draft, row_texts in chunk:
             rep = _Rep.of(draft)
             record: MatchRecord | None = None
             hits: set[int] = set()
-            for key, text in zip(keys, row_texts, strict=True):
+            for text in row_texts:
                 for gid in holders.get(text, ()):
                     root = self._find(gid)
                     if root in hits:
                         continue
-                    if key.kind.shareable:
+                    if _key_of(text).kind.shareable:
                         record = record or draft.match_record()
                         if conflicting_evidence(record, reps[root].record()) is not None:
                             continue
@@ -213,20 +281,21 @@ class FileGroups:
             joined = sorted(hits)
             members = [rep, *(reps[h] for h in joined)]
             if any(a.clashes(b) for n, a in enumerate(members) for b in members[n + 1 :]):
-                lines = sorted(set(self._lines_of(joined, kept)))
+                lines = ", ".join(map(str, self._lines_of(joined)))
                 rejected += [
                     RowError(
                         line,
                         "tax_id",
                         Code.DUPLICATE_IDENTITY,
-                        f"the row's identifiers tie it to line(s) {', '.join(map(str, lines))},"
+                        f"the row's identifiers tie it to line(s) {lines},"
                         " but their CPF/CNPJs or external ids differ",
                     )
                     for line in draft.lines
                 ]
                 continue
-            ordinal = len(self._parent)
-            self._parent.append(ordinal)
+            position = len(self._parent)
+            self._parent.append(position)
+            self._position[ordinal] = position
             if joined:
                 root = joined[0]
                 combined = reps[root]
@@ -234,10 +303,10 @@ class FileGroups:
                     combined = combined.absorb(reps.pop(other))
                     self._parent[other] = root
                     dirty.discard(other)
-                self._parent[ordinal] = root
+                self._parent[position] = root
                 combined = combined.absorb(rep)
             else:
-                root, combined = ordinal, rep
+                root, combined = position, rep
             reps[root] = combined
             dirty.add(root)
             for text in row_texts:
@@ -245,36 +314,23 @@ class FileGroups:
                 if root not in known:
                     known.append(root)
                     new_keys.append((text, root))
-            kept.append((ordinal, draft))
-        # One transaction a chunk: in autocommit each row would be one.
-        with self._db:
+        with self._db:  # one transaction a chunk
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", new_keys)
             self._db.executemany(
                 "INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?, ?)",
                 [(g, r.name, r.tax, r.external, r.company) for g in dirty for r in (reps[g],)],
             )
-        pickle.dump(kept, self._rows, protocol=pickle.HIGHEST_PROTOCOL)
         return rejected
 
-    def _lines_of(self, roots: list[int], kept: list[tuple[int, Draft]]) -> list[int]:
+    def _lines_of(self, roots: list[int]) -> list[int]:
         """The lines of the rows in ``roots``' groups (for the message; rare: a clash)."""
         wanted = set(roots)
-        lines: list[int] = []
-        for ordinal, draft in self._kept_so_far(kept):
-            if self._find(ordinal) in wanted:
-                lines += draft.lines
-        return lines
-
-    def _kept_so_far(self, kept: list[tuple[int, Draft]]) -> Iterator[tuple[int, Draft]]:
-        end = self._rows.tell()
-        self._rows.seek(0)
-        try:
-            while self._rows.tell() < end:
-                yield from pickle.load(self._rows)
-        finally:
-            self._rows.seek(end)
-        yield from kept
+        ordinals = [o for o, p in enumerate(self._position) if p >= 0 and self._find(p) in wanted]
+        lines: set[int] = set()
+        for (draft,) in self._select("SELECT draft FROM staged WHERE ordinal IN ({})", ordinals):
+            lines.update(pickle.loads(draft).lines)  # type: ignore[arg-type]
+        return sorted(lines)
 
     def remember_holders(self, holders: Mapping[IdentityKey, Iterable[str]]) -> None:
         """Record which stored customers held the file's keys before the run.
@@ -300,16 +356,26 @@ class FileGroups:
 
     def groups(self) -> Iterator[list[Draft]]:
         """Each group's rows, in file order, handed out once its last row has been read back."""
+        position = self._position
         last = array("q", bytes(8 * len(self._parent)))
-        for ordinal in range(len(self._parent)):
-            last[self._find(ordinal)] = ordinal
+        for ordinal, kept in enumerate(position):
+            if kept >= 0:
+                last[self._find(kept)] = ordinal
         open_groups: dict[int, list[Draft]] = {}
-        end = self._rows.seek(0, 2)
-        self._rows.seek(0)
-        while self._rows.tell() < end:
-            chunk: list[tuple[int, Draft]] = pickle.load(self._rows)
-            for ordinal, draft in chunk:
-                root = self._find(ordinal)
+        after = -1
+        while True:
+            chunk = self._db.execute(
+                "SELECT ordinal, draft FROM staged WHERE ordinal > ? ORDER BY ordinal LIMIT ?",
+                (after, _CHUNK),
+            ).fetchall()
+            if not chunk:
+                return
+            after = chunk[-1][0]
+            for ordinal, pickled in chunk:
+                if position[ordinal] < 0:
+                    continue
+                root = self._find(position[ordinal])
+                draft: Draft = pickle.loads(pickled)
                 if last[root] == ordinal:
                     yield [*open_groups.pop(root, ()), draft]
                 else:

@@ -222,10 +222,11 @@ class Importer(ServiceBase):
             # keys noted) before anything is written, so batches change nothing.
             for batch in self._batches(reader, counts, _READ_CHUNK, strict=strict):
                 keyed = [self._with_fallback_key(draft, run) for draft in batch]
-                counts.errors.extend(groups.add(keyed))
+                groups.add(keyed)
                 self._note_holders(dry_uow, tenant_id, groups, keyed)
                 if progress is not None:  # rows read, nothing written yet
                     progress(counts.progress())
+            counts.errors.extend(groups.decide())
             # Second pass: each group written once its last row is read back.
             pending: list[Group] = []
             complete = groups.groups()

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from customer_core.domain.matching.company_mailboxes import role_mailbox
 from customer_core.domain.matching.company_names import looks_like_company
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import (
@@ -90,16 +91,23 @@ class Draft:
     @property
     def customer_kind(self) -> CustomerKind:
         """A company with a CNPJ or when the row says so (``Tipo`` PJ), a person with a CPF
-        or ``Tipo`` PF; else a company when its name or trade name is a company's
+        or ``Tipo`` PF; else a company when the row carries a company's signal, a person
+        otherwise (a row with no signal either way is no evidence of a company). The
+        signals: a company's name or trade name
         (:func:`~customer_core.domain.matching.company_names.company_name_marker`:
-        *José Rocha ME*, *Padaria Pão Quente*), a person otherwise.
+        *José Rocha ME*, *Padaria Pão Quente*), a trade name (*nome fantasia*) of its
+        own, or a role mailbox among its e-mails
+        (:func:`~customer_core.domain.matching.company_mailboxes.role_mailbox`:
+        ``contato@``, ``financeiro@``).
         """
         if isinstance(self.tax_id, Cnpj) or self.kind is CustomerKind.COMPANY:
             return CustomerKind.COMPANY
         if isinstance(self.tax_id, Cpf) or self.kind is CustomerKind.PERSON:
             return CustomerKind.PERSON
-        if looks_like_company(self.name) or (
-            self.trade_name is not None and looks_like_company(self.trade_name)
+        if (
+            self.trade_name is not None
+            or looks_like_company(self.name)
+            or any(role_mailbox(e.address) for e in self.emails)
         ):
             return CustomerKind.COMPANY
         return CustomerKind.PERSON
