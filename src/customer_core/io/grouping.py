@@ -33,6 +33,7 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -40,9 +41,8 @@ from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import CustomerKind, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
-from customer_core.domain.values.text import fold, fold_tokens
 from customer_core.errors import Code
-from customer_core.io.rows import Draft, RowError
+from customer_core.io.rows import Draft, RowError, row_match_record
 
 __all__ = ["FileGroups"]
 
@@ -110,7 +110,7 @@ class _Rep:
         )
 
 
-def _canonical(draft: Draft, texts: list[str]) -> str:
+def _canonical(draft: Draft, rep: _Rep, texts: list[str]) -> str:
     """The row's place in the grouping order: a function of what the grouping reads.
 
     Rows with a CPF/CNPJ first (their names are the most reliable), then
@@ -118,21 +118,45 @@ def _canonical(draft: Draft, texts: list[str]) -> str:
     row of a group is what later rows' names must fit), then the rest, so
     that two rows that tie read the same to the grouping.
     """
-    rep = _Rep.of(draft)
-    words = min(len(fold_tokens(draft.name)), 99)
-    return "\x1e".join(
+    words = min(len(draft.name.split()), 99)
+    return _SEP.join(
         (
             "0" if rep.tax is not None else "1",
             f"{99 - words:02d}",
-            fold(draft.name),
             draft.name,
             draft.trade_name or "",
-            "" if draft.kind is None else draft.kind.value,
+            "1" if rep.company else "0",
             rep.tax or "",
             rep.external or "",
             *sorted(texts),
         )
     )
+
+
+@attrs.frozen
+class _Staged:
+    """What the grouping reads of a staged row (the row itself stays in the spill file)."""
+
+    ordinal: int
+    keys: list[str]
+    lines: tuple[int, ...]
+    rep: _Rep
+    trade_name: str | None
+
+    @classmethod
+    def of(cls, row: tuple[Any, ...]) -> _Staged:
+        _, ordinal, keys, lines, name, trade, tax, ext, company = row
+        return cls(
+            ordinal,
+            keys.split(_SEP) if keys else [],
+            tuple(map(int, lines.split(","))),
+            _Rep(name, tax, ext, bool(company)),
+            trade,
+        )
+
+    def record(self) -> MatchRecord:
+        rep = self.rep
+        return row_match_record(rep.name, self.trade_name, company=rep.company, tax_id=rep.tax)
 
 
 class FileGroups:
@@ -158,7 +182,10 @@ class FileGroups:
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
             PRAGMA temp_store = FILE;
-            CREATE TABLE staged (ordinal INTEGER PRIMARY KEY, sort TEXT, keys TEXT, draft BLOB);
+            CREATE TABLE staged (
+                ordinal INTEGER PRIMARY KEY, sort TEXT, keys TEXT, lines TEXT,
+                name TEXT, trade TEXT, tax TEXT, ext TEXT, company INTEGER, draft BLOB
+            );
             CREATE TABLE keys (key TEXT, gid INTEGER, PRIMARY KEY (key, gid)) WITHOUT ROWID;
             CREATE TABLE reps (
                 gid INTEGER PRIMARY KEY, name TEXT, tax TEXT, ext TEXT, company INTEGER
@@ -212,21 +239,28 @@ class FileGroups:
 
     def add(self, drafts: Iterable[tuple[Draft, set[IdentityKey]]]) -> None:
         """Stage rows (in file order, each with its identity keys) for :meth:`decide`."""
-        staged: list[tuple[int, str, str, bytes]] = []
+        staged: list[tuple[object, ...]] = []
         for draft, keys in drafts:
             texts = [_key_text(k) for k in keys]
+            rep = _Rep.of(draft)
             staged.append(
                 (
                     self._staged,
-                    _canonical(draft, texts),
+                    _canonical(draft, rep, texts),
                     _SEP.join(texts),
+                    ",".join(map(str, draft.lines)),
+                    draft.name,
+                    draft.trade_name,
+                    rep.tax,
+                    rep.external,
+                    rep.company,
                     pickle.dumps(draft, protocol=pickle.HIGHEST_PROTOCOL),
                 )
             )
             self._staged += 1
         with self._db:  # one transaction: in autocommit each row would be one
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT INTO staged VALUES (?, ?, ?, ?)", staged)
+            self._db.executemany("INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staged)
 
     def decide(self) -> list[RowError]:
         """Group every staged row, in the canonical order; the rows left out, reported."""
@@ -236,22 +270,17 @@ class FileGroups:
         after: tuple[str, int] = ("", -1)
         while True:
             chunk = self._db.execute(
-                "SELECT sort, ordinal, keys, draft FROM staged WHERE (sort, ordinal) > (?, ?)"
-                " ORDER BY sort, ordinal LIMIT ?",
+                "SELECT sort, ordinal, keys, lines, name, trade, tax, ext, company FROM staged"
+                " WHERE (sort, ordinal) > (?, ?) ORDER BY sort, ordinal LIMIT ?",
                 (*after, _CHUNK),
             ).fetchall()
             if not chunk:
                 return rejected
             after = (chunk[-1][0], chunk[-1][1])
-            rejected += self._decide_chunk(
-                [
-                    (ordinal, pickle.loads(draft), keys.split(_SEP) if keys else [])
-                    for _, ordinal, keys, draft in chunk
-                ]
-            )
+            rejected += self._decide_chunk([_Staged.of(row) for row in chunk])
 
-    def _decide_chunk(self, chunk: list[tuple[int, Draft, list[str]]]) -> list[RowError]:
-        wanted = sorted({t for _, _, row in chunk for t in row})
+    def _decide_chunk(self, chunk: list[_Staged]) -> list[RowError]:
+        wanted = sorted({t for row in chunk for t in row.keys})
         holders: dict[str, list[int]] = {}
         for key, gid in self._select("SELECT key, gid FROM keys WHERE key IN ({})", wanted):
             holders.setdefault(str(key), []).append(int(gid))  # type: ignore[call-overload]
@@ -264,8 +293,8 @@ class FileGroups:
         new_keys: list[tuple[str, int]] = []
         dirty: set[int] = set()
         rejected: list[RowError] = []
-        for ordinal, draft, row_texts in chunk:
-            rep = _Rep.of(draft)
+        for row in chunk:
+            rep, row_texts = row.rep, row.keys
             record: MatchRecord | None = None
             hits: set[int] = set()
             for text in row_texts:
@@ -274,7 +303,7 @@ class FileGroups:
                     if root in hits:
                         continue
                     if _key_of(text).kind.shareable:
-                        record = record or draft.match_record()
+                        record = record or row.record()
                         if conflicting_evidence(record, reps[root].record()) is not None:
                             continue
                     hits.add(root)
@@ -290,12 +319,12 @@ class FileGroups:
                         f"the row's identifiers tie it to line(s) {lines},"
                         " but their CPF/CNPJs or external ids differ",
                     )
-                    for line in draft.lines
+                    for line in row.lines
                 ]
                 continue
             position = len(self._parent)
             self._parent.append(position)
-            self._position[ordinal] = position
+            self._position[row.ordinal] = position
             if joined:
                 root = joined[0]
                 combined = reps[root]
@@ -328,8 +357,8 @@ class FileGroups:
         wanted = set(roots)
         ordinals = [o for o, p in enumerate(self._position) if p >= 0 and self._find(p) in wanted]
         lines: set[int] = set()
-        for (draft,) in self._select("SELECT draft FROM staged WHERE ordinal IN ({})", ordinals):
-            lines.update(pickle.loads(draft).lines)  # type: ignore[arg-type]
+        for (text,) in self._select("SELECT lines FROM staged WHERE ordinal IN ({})", ordinals):
+            lines.update(map(int, str(text).split(",")))
         return sorted(lines)
 
     def remember_holders(self, holders: Mapping[IdentityKey, Iterable[str]]) -> None:

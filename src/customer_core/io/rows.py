@@ -31,7 +31,7 @@ from customer_core.domain.values.text import check_printable, fold_tokens
 from customer_core.errors import Code, CustomerCoreError, InvalidPhone, InvalidValue
 from customer_core.io.area_codes import AreaCodes, with_area_code
 
-__all__ = ["Draft", "RowError", "parse_row"]
+__all__ = ["Draft", "RowError", "parse_row", "row_match_record"]
 
 T = TypeVar("T")
 _ADDRESS_COLUMNS = ("street", "number", "complement", "neighborhood", "city", "uf", "cep")
@@ -114,17 +114,11 @@ class Draft:
 
     def match_record(self) -> MatchRecord:
         """What the conflicting-evidence rule needs of the row: its kind, names and tax id."""
-        company = self.customer_kind is CustomerKind.COMPANY
         tax = self.tax_id
-        names = [NameKey.parse(self.name, company=company)]
-        if self.trade_name:  # as MatchRecord.of reads a stored company
-            trade = NameKey.parse(self.trade_name, company=company)
-            if trade.words != names[0].words:
-                names.append(trade)
-        return MatchRecord(
-            id="",
-            company=company,
-            names=tuple(names),
+        return row_match_record(
+            self.name,
+            self.trade_name,
+            company=self.customer_kind is CustomerKind.COMPANY,
             tax_id=None if tax is None else f"{tax.kind}:{tax.digits}",
         )
 
@@ -179,6 +173,19 @@ _KINDS = {
     **dict.fromkeys(("pf", "f", "fisica", "pessoa fisica", "cpf"), CustomerKind.PERSON),
     **dict.fromkeys(("pj", "j", "juridica", "pessoa juridica", "cnpj"), CustomerKind.COMPANY),
 }
+
+
+def row_match_record(
+    name: str, trade_name: str | None, *, company: bool, tax_id: str | None
+) -> MatchRecord:
+    """A row's :class:`MatchRecord` from its name, trade name, kind and tax id
+    (``kind:digits``), as :meth:`Draft.match_record` makes it."""
+    names = [NameKey.parse(name, company=company)]
+    if trade_name:  # as MatchRecord.of reads a stored company
+        trade = NameKey.parse(trade_name, company=company)
+        if trade.words != names[0].words:
+            names.append(trade)
+    return MatchRecord(id="", company=company, names=tuple(names), tax_id=tax_id)
 
 
 def _kind(text: str) -> CustomerKind:
