@@ -50,6 +50,9 @@ __all__ = ["FileGroups"]
 _CHUNK = 2000
 #: Keys in one ``IN (...)``: under every SQLite's bound-parameter limit.
 _IN = 500
+#: An exclusive key's weight when a row reaches groups that disagree: above any
+#: number of shareable keys.
+_EXCLUSIVE = 1 << 20
 #: Between a staged row's key texts (a key text holds ``\x1f``, never this).
 _SEP = "\x1e"
 
@@ -157,6 +160,28 @@ class _Staged:
     def record(self) -> MatchRecord:
         rep = self.rep
         return row_match_record(rep.name, self.trade_name, company=rep.company, tax_id=rep.tax)
+
+
+def _placed(rep: _Rep, weight: dict[int, int], reps: dict[int, _Rep]) -> list[int] | None:
+    """The groups a row joins, of those its keys reach (``weight``: how many of its keys
+    each holds, an exclusive key counting more than any number of shareable ones).
+
+    All of them when their CPF/CNPJs and external ids agree. Else the one holding
+    most of the row's keys, with those that agree with it: an unnumbered branch
+    row sharing the company's e-mail with every branch but the phone with one
+    goes with that one. ``None`` when two that disagree hold as many (the row
+    cannot be placed) or the closest disagrees with the row itself.
+    """
+    ranked = sorted(weight, key=lambda group: (-weight[group], group))
+    combined, taken = rep, list[int]()
+    for group in ranked:
+        if combined.clashes(reps[group]):
+            if not taken or weight[group] == weight[taken[0]]:
+                return None
+            continue
+        taken.append(group)
+        combined = combined.absorb(reps[group])
+    return sorted(taken)
 
 
 class FileGroups:
@@ -296,20 +321,22 @@ class FileGroups:
         for row in chunk:
             rep, row_texts = row.rep, row.keys
             record: MatchRecord | None = None
-            hits: set[int] = set()
+            weight: dict[int, int] = {}  # group -> the row's keys it holds (exclusive: more)
+            refused: set[int] = set()
             for text in row_texts:
-                for gid in holders.get(text, ()):
-                    root = self._find(gid)
-                    if root in hits:
-                        continue
-                    if _key_of(text).kind.shareable:
+                shareable = _key_of(text).kind.shareable
+                for root in sorted({self._find(gid) for gid in holders.get(text, ())}):
+                    if shareable and root not in weight:
+                        if root in refused:
+                            continue
                         record = record or row.record()
                         if conflicting_evidence(record, reps[root].record()) is not None:
+                            refused.add(root)
                             continue
-                    hits.add(root)
-            joined = sorted(hits)
-            members = [rep, *(reps[h] for h in joined)]
-            if any(a.clashes(b) for n, a in enumerate(members) for b in members[n + 1 :]):
+                    weight[root] = weight.get(root, 0) + (1 if shareable else _EXCLUSIVE)
+            placed = _placed(rep, weight, reps)
+            if placed is None:
+                joined = sorted(weight)
                 lines = ", ".join(map(str, self._lines_of(joined)))
                 rejected += [
                     RowError(
@@ -322,6 +349,7 @@ class FileGroups:
                     for line in row.lines
                 ]
                 continue
+            joined = placed
             position = len(self._parent)
             self._parent.append(position)
             self._position[row.ordinal] = position
