@@ -11,7 +11,7 @@ rows.
 Order matters to a greedy grouping because name compatibility is not
 transitive (*Ana Lima* fits *Ana Maria Lima* and *Ana Lima Souza*, which do
 not fit each other): whichever row comes first would decide. So rows are
-grouped in a canonical order of their content (:func:`_canonical`), not in
+grouped in a canonical order of their content (:func:`~customer_core.io.grouping_rule.canonical`), not in
 file order: rows with a CPF/CNPJ first, then fuller names first, then the
 name and the identifiers themselves. The first row of a group in that order
 is the one later rows' names are checked against; two rows that tie are
@@ -33,16 +33,22 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-import attrs
 
 from customer_core.domain.matching.evidence import conflicting_evidence
-from customer_core.domain.matching.records import MatchRecord, NameKey
-from customer_core.domain.model.customer import CustomerKind, IdentityKey
-from customer_core.domain.model.identity import IdentityKind
+from customer_core.domain.matching.records import MatchRecord
+from customer_core.domain.model.customer import IdentityKey
 from customer_core.errors import Code
-from customer_core.io.rows import Draft, RowError, row_match_record
+from customer_core.io.grouping_rule import (
+    EXCLUSIVE,
+    SEP,
+    Rep,
+    Staged,
+    canonical,
+    key_of,
+    key_text,
+    placed,
+)
+from customer_core.io.rows import Draft, RowError
 
 __all__ = ["FileGroups"]
 
@@ -50,138 +56,6 @@ __all__ = ["FileGroups"]
 _CHUNK = 2000
 #: Keys in one ``IN (...)``: under every SQLite's bound-parameter limit.
 _IN = 500
-#: An exclusive key's weight when a row reaches groups that disagree: above any
-#: number of shareable keys.
-_EXCLUSIVE = 1 << 20
-#: Between a staged row's key texts (a key text holds ``\x1f``, never this).
-_SEP = "\x1e"
-
-
-def _key_text(key: IdentityKey) -> str:
-    return f"{key.kind.value}\x1f{key.key}"
-
-
-def _key_of(text: str) -> IdentityKey:
-    kind, key = text.split("\x1f", 1)
-    return IdentityKey(IdentityKind(kind), key)
-
-
-@attrs.frozen
-class _Rep:
-    """What the grouping rule needs of a group: its first row's name, its CPF/CNPJ
-    and external id (one each: two different ones never join), and whether it
-    is a company (``Draft.customer_kind``: a CNPJ, a ``Tipo`` PJ or a
-    company's name)."""
-
-    name: str
-    tax: str | None
-    external: str | None
-    company: bool = False
-
-    @classmethod
-    def of(cls, draft: Draft) -> _Rep:
-        tax, ext = draft.tax_id, draft.external_id
-        return cls(
-            draft.name,
-            None if tax is None else f"{tax.kind}:{tax.digits}",
-            None if ext is None else f"{ext.system.lower()}\x1f{ext.id}",
-            draft.customer_kind is CustomerKind.COMPANY,
-        )
-
-    def record(self) -> MatchRecord:
-        company = self.company or (self.tax is not None and self.tax.startswith("cnpj"))
-        return MatchRecord(
-            id="",
-            company=company,
-            names=(NameKey.parse(self.name, company=company),),
-            tax_id=self.tax,
-        )
-
-    def clashes(self, other: _Rep) -> bool:
-        return (self.tax is not None and other.tax is not None and self.tax != other.tax) or (
-            self.external is not None
-            and other.external is not None
-            and self.external != other.external
-        )
-
-    def absorb(self, other: _Rep) -> _Rep:
-        return _Rep(
-            self.name,
-            self.tax or other.tax,
-            self.external or other.external,
-            self.company or other.company,
-        )
-
-
-def _canonical(draft: Draft, rep: _Rep, texts: list[str]) -> str:
-    """The row's place in the grouping order: a function of what the grouping reads.
-
-    Rows with a CPF/CNPJ first (their names are the most reliable), then
-    fuller names (*Ana Maria Lima* before *Ana Lima* before *Ana*: the first
-    row of a group is what later rows' names must fit), then the rest, so
-    that two rows that tie read the same to the grouping.
-    """
-    words = min(len(draft.name.split()), 99)
-    return _SEP.join(
-        (
-            "0" if rep.tax is not None else "1",
-            f"{99 - words:02d}",
-            draft.name,
-            draft.trade_name or "",
-            "1" if rep.company else "0",
-            rep.tax or "",
-            rep.external or "",
-            *sorted(texts),
-        )
-    )
-
-
-@attrs.frozen
-class _Staged:
-    """What the grouping reads of a staged row (the row itself stays in the spill file)."""
-
-    ordinal: int
-    keys: list[str]
-    lines: tuple[int, ...]
-    rep: _Rep
-    trade_name: str | None
-
-    @classmethod
-    def of(cls, row: tuple[Any, ...]) -> _Staged:
-        _, ordinal, keys, lines, name, trade, tax, ext, company = row
-        return cls(
-            ordinal,
-            keys.split(_SEP) if keys else [],
-            tuple(map(int, lines.split(","))),
-            _Rep(name, tax, ext, bool(company)),
-            trade,
-        )
-
-    def record(self) -> MatchRecord:
-        rep = self.rep
-        return row_match_record(rep.name, self.trade_name, company=rep.company, tax_id=rep.tax)
-
-
-def _placed(rep: _Rep, weight: dict[int, int], reps: dict[int, _Rep]) -> list[int] | None:
-    """The groups a row joins, of those its keys reach (``weight``: how many of its keys
-    each holds, an exclusive key counting more than any number of shareable ones).
-
-    All of them when their CPF/CNPJs and external ids agree. Else the one holding
-    most of the row's keys, with those that agree with it: an unnumbered branch
-    row sharing the company's e-mail with every branch but the phone with one
-    goes with that one. ``None`` when two that disagree hold as many (the row
-    cannot be placed) or the closest disagrees with the row itself.
-    """
-    ranked = sorted(weight, key=lambda group: (-weight[group], group))
-    combined, taken = rep, list[int]()
-    for group in ranked:
-        if combined.clashes(reps[group]):
-            if not taken or weight[group] == weight[taken[0]]:
-                return None
-            continue
-        taken.append(group)
-        combined = combined.absorb(reps[group])
-    return sorted(taken)
 
 
 class FileGroups:
@@ -209,11 +83,13 @@ class FileGroups:
             PRAGMA temp_store = FILE;
             CREATE TABLE staged (
                 ordinal INTEGER PRIMARY KEY, sort TEXT, keys TEXT, lines TEXT,
-                name TEXT, trade TEXT, tax TEXT, ext TEXT, company INTEGER, draft BLOB
+                name TEXT, trade TEXT, tax TEXT, ext TEXT, company INTEGER, customer TEXT,
+                draft BLOB
             );
             CREATE TABLE keys (key TEXT, gid INTEGER, PRIMARY KEY (key, gid)) WITHOUT ROWID;
             CREATE TABLE reps (
-                gid INTEGER PRIMARY KEY, name TEXT, tax TEXT, ext TEXT, company INTEGER
+                gid INTEGER PRIMARY KEY, name TEXT, tax TEXT, ext TEXT, company INTEGER,
+                customer TEXT
             );
             CREATE TABLE stored (key TEXT, customer_id TEXT, PRIMARY KEY (key, customer_id))
                 WITHOUT ROWID;
@@ -266,26 +142,29 @@ class FileGroups:
         """Stage rows (in file order, each with its identity keys) for :meth:`decide`."""
         staged: list[tuple[object, ...]] = []
         for draft, keys in drafts:
-            texts = [_key_text(k) for k in keys]
-            rep = _Rep.of(draft)
+            texts = [key_text(k) for k in keys]
+            rep = Rep.of(draft)
             staged.append(
                 (
                     self._staged,
-                    _canonical(draft, rep, texts),
-                    _SEP.join(texts),
+                    canonical(draft, rep, texts),
+                    SEP.join(texts),
                     ",".join(map(str, draft.lines)),
                     draft.name,
                     draft.trade_name,
                     rep.tax,
                     rep.external,
                     rep.company,
+                    rep.customer,
                     pickle.dumps(draft, protocol=pickle.HIGHEST_PROTOCOL),
                 )
             )
             self._staged += 1
         with self._db:  # one transaction: in autocommit each row would be one
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staged)
+            self._db.executemany(
+                "INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staged
+            )
 
     def decide(self) -> list[RowError]:
         """Group every staged row, in the canonical order; the rows left out, reported."""
@@ -295,26 +174,27 @@ class FileGroups:
         after: tuple[str, int] = ("", -1)
         while True:
             chunk = self._db.execute(
-                "SELECT sort, ordinal, keys, lines, name, trade, tax, ext, company FROM staged"
+                "SELECT sort, ordinal, keys, lines, name, trade, tax, ext, company, customer"
+                " FROM staged"
                 " WHERE (sort, ordinal) > (?, ?) ORDER BY sort, ordinal LIMIT ?",
                 (*after, _CHUNK),
             ).fetchall()
             if not chunk:
                 return rejected
             after = (chunk[-1][0], chunk[-1][1])
-            rejected += self._decide_chunk([_Staged.of(row) for row in chunk])
+            rejected += self._decide_chunk([Staged.of(row) for row in chunk])
 
-    def _decide_chunk(self, chunk: list[_Staged]) -> list[RowError]:
+    def _decide_chunk(self, chunk: list[Staged]) -> list[RowError]:
         wanted = sorted({t for row in chunk for t in row.keys})
         holders: dict[str, list[int]] = {}
         for key, gid in self._select("SELECT key, gid FROM keys WHERE key IN ({})", wanted):
             holders.setdefault(str(key), []).append(int(gid))  # type: ignore[call-overload]
-        reps: dict[int, _Rep] = {}
+        reps: dict[int, Rep] = {}
         roots = sorted({self._find(g) for gids in holders.values() for g in gids})
-        for gid, name, tax, ext, company in self._select(
-            "SELECT gid, name, tax, ext, company FROM reps WHERE gid IN ({})", roots
+        for gid, name, tax, ext, company, customer in self._select(
+            "SELECT gid, name, tax, ext, company, customer FROM reps WHERE gid IN ({})", roots
         ):
-            reps[int(gid)] = _Rep(str(name), tax, ext, bool(company))  # type: ignore[call-overload,arg-type]
+            reps[int(gid)] = Rep(str(name), tax, ext, bool(company), customer)  # type: ignore[call-overload,arg-type]
         new_keys: list[tuple[str, int]] = []
         dirty: set[int] = set()
         rejected: list[RowError] = []
@@ -324,18 +204,19 @@ class FileGroups:
             weight: dict[int, int] = {}  # group -> the row's keys it holds (exclusive: more)
             refused: set[int] = set()
             for text in row_texts:
-                shareable = _key_of(text).kind.shareable
+                shareable = key_of(text).kind.shareable
                 for root in sorted({self._find(gid) for gid in holders.get(text, ())}):
                     if shareable and root not in weight:
                         if root in refused:
                             continue
                         record = record or row.record()
-                        if conflicting_evidence(record, reps[root].record()) is not None:
+                        group = reps[root]
+                        if rep.clashes(group) or conflicting_evidence(record, group.record()):
                             refused.add(root)
                             continue
-                    weight[root] = weight.get(root, 0) + (1 if shareable else _EXCLUSIVE)
-            placed = _placed(rep, weight, reps)
-            if placed is None:
+                    weight[root] = weight.get(root, 0) + (1 if shareable else EXCLUSIVE)
+            chosen = placed(rep, weight, reps)
+            if chosen is None:
                 joined = sorted(weight)
                 lines = ", ".join(map(str, self._lines_of(joined)))
                 rejected += [
@@ -349,7 +230,7 @@ class FileGroups:
                     for line in row.lines
                 ]
                 continue
-            joined = placed
+            joined = chosen
             position = len(self._parent)
             self._parent.append(position)
             self._position[row.ordinal] = position
@@ -375,8 +256,12 @@ class FileGroups:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", new_keys)
             self._db.executemany(
-                "INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?, ?)",
-                [(g, r.name, r.tax, r.external, r.company) for g in dirty for r in (reps[g],)],
+                "INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (g, r.name, r.tax, r.external, r.company, r.customer)
+                    for g in dirty
+                    for r in (reps[g],)
+                ],
             )
         return rejected
 
@@ -395,7 +280,7 @@ class FileGroups:
         The writes match groups against these only: customers this run
         created are other groups of the same file, already decided apart.
         """
-        rows = [(_key_text(k), c) for k, ids in holders.items() for c in ids]
+        rows = [(key_text(k), c) for k, ids in holders.items() for c in ids]
         if rows:
             with self._db:
                 self._db.execute("BEGIN")
@@ -404,11 +289,11 @@ class FileGroups:
     def stored_holders(self, keys: Iterable[IdentityKey]) -> dict[IdentityKey, tuple[str, ...]]:
         """The customers that held ``keys`` before the run, in id order."""
         found: dict[IdentityKey, list[str]] = {}
-        texts = sorted({_key_text(k) for k in keys})
+        texts = sorted({key_text(k) for k in keys})
         for key, customer_id in self._select(
             "SELECT key, customer_id FROM stored WHERE key IN ({})", texts
         ):
-            found.setdefault(_key_of(str(key)), []).append(str(customer_id))
+            found.setdefault(key_of(str(key)), []).append(str(customer_id))
         return {k: tuple(sorted(ids)) for k, ids in found.items()}
 
     def groups(self) -> Iterator[list[Draft]]:

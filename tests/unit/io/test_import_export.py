@@ -306,6 +306,35 @@ def test_a_shared_email_with_another_cpf_or_name_is_another_customer() -> None:
     assert all(c.emails[0].match_key == "casa@x.com" for c in stored)
 
 
+def test_a_row_reaching_two_branches_joins_the_one_holding_more_of_its_keys() -> None:
+    store, importer, _customers = setup()
+    text = (
+        "Nome;E-mail;Telefone;CPF/CNPJ\n"
+        "Papelaria Rei;rei@x.com;(86) 3222-1111;11.222.333/0001-81\n"
+        "Papelaria Rei;rei@x.com;(86) 3222-2222;11.222.333/0002-62\n"
+        "PAPELARIA REI LTDA;rei@x.com;(86) 3222-2222;\n"  # the e-mail of both, the phone of one
+        "Papelaria Rei;rei@x.com;;\n"  # the e-mail of both, nothing else: cannot be placed
+    )
+    report = importer.run(T, ADMIN, data(text))
+    assert (report.created, report.failed, report.merged_rows) == (2, 1, 1)
+    assert [(e.line, e.code) for e in report.errors] == [(5, "duplicate_identity")]
+    with store.unit_of_work() as uow:
+        second = next(c for c in uow.customers.list_page(T) if c.tax_id.digits.endswith("62"))
+    assert second.phones[0].e164 == "+558632222222"
+
+
+def test_exported_customers_sharing_an_email_stay_apart_on_reimport() -> None:
+    store, importer, customers = setup()
+    customers.register(T, ADMIN, name="ELIS REGINA", emails=["elis@x.com"])
+    customers.register(
+        T, ADMIN, name="Elis Regina Costa", emails=["elis@x.com"], phones=["21 98765-4321"]
+    )
+    out = io.StringIO()
+    Exporter(store).run(T, ADMIN, out)
+    report = importer.run(T, ADMIN, data(out.getvalue()), mode="upsert")
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+
+
 def test_an_import_leaves_the_garbage_collector_alone() -> None:
     # A library does not change process-wide settings, not even for a while.
     before = (gc.isenabled(), gc.get_threshold())
