@@ -413,7 +413,7 @@ class Importer(ServiceBase):
             try:
                 if draft.tax_id_repaired and draft.customer_id is None:
                     _check_repaired(group.keys, holders)
-                found = owner(group, holders, current, scope)
+                found = owner(group, holders, current, scope, self.preset)
                 if found is None:
                     new.append((draft, self._build(run, draft)))
                     continue

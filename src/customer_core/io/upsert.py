@@ -18,7 +18,7 @@ from customer_core.domain.matching.evidence import Conflict, conflicting_evidenc
 from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
 from customer_core.domain.rules.visibility import VisibilityScope
-from customer_core.errors import Code, DuplicateIdentity, InvalidOperation
+from customer_core.errors import Code, CustomerCoreError, DuplicateIdentity, InvalidOperation
 from customer_core.io.rows import Draft
 from customer_core.presets import Preset
 
@@ -61,6 +61,7 @@ def owner(
     holders: Mapping[IdentityKey, tuple[str, ...]],
     existing: Mapping[str, Customer],
     scope: VisibilityScope,
+    preset: Preset | None = None,
 ) -> str | None:
     """The stored customer a group updates, or ``None`` for a new one (maybe sharing a key).
 
@@ -71,9 +72,12 @@ def owner(
     Through an exclusive key (CPF/CNPJ, external id): its holder, unless the
     evidence conflicts (another name: ``conflicting_evidence``, nothing
     changes). Through shareable keys only (a phone line, an e-mail): the
-    compatible holder sharing the most keys with the group, a person before a
+    compatible holder sharing the most keys with the group, then (with
+    ``preset``) one the group would leave as it is, a person before a
     company, then the oldest; with no compatible holder the group is a new
     customer that shares the key (a household, an owner and their company).
+    Preferring the holder that already says what the group says is what keeps
+    a re-run unchanged when the group's own customer is not the oldest holder.
     """
     draft, keys = group.draft, group.keys
     if draft.customer_id is None and not any(k in holders for k in keys):
@@ -120,11 +124,23 @@ def owner(
     ]
     if not candidates:
         return None
+    most = max(shared[c.id] for c in candidates)
+    tied = [c for c in candidates if shared[c.id] == most]
+    same = {
+        c.id for c in tied if preset is not None and len(tied) > 1 and _unchanged(c, group, preset)
+    }
     best = min(
-        candidates,
-        key=lambda c: (-shared[c.id], c.kind is CustomerKind.COMPANY, c.created_at, c.id),
+        tied,
+        key=lambda c: (c.id not in same, c.kind is CustomerKind.COMPANY, c.created_at, c.id),
     )
     return best.id
+
+
+def _unchanged(current: Customer, group: Group, preset: Preset) -> bool:
+    try:
+        return updated(current, group, preset) == current
+    except CustomerCoreError:  # the group's values would not fit this customer
+        return False
 
 
 def updated(current: Customer, group: Group, preset: Preset) -> Customer:
