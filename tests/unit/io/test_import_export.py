@@ -319,7 +319,7 @@ def test_a_row_reaching_two_branches_joins_the_one_holding_more_of_its_keys() ->
     assert (report.created, report.failed, report.merged_rows) == (2, 1, 1)
     assert [(e.line, e.code) for e in report.errors] == [(5, "duplicate_identity")]
     with store.unit_of_work() as uow:
-        second = next(c for c in uow.customers.list_page(T) if c.tax_id.digits.endswith("62"))
+        second = next(c for c in uow.customers.list_page(T) if str(c.tax_id).endswith("62"))
     assert second.phones[0].e164 == "+558632222222"
 
 
