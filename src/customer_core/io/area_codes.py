@@ -15,8 +15,10 @@ The import completes it, and says so in the row's warnings
    country's cities is needed, and a city whose rows dial several area
    codes (a metropolitan border) completes nothing.
 
-Only rows read before a row teach its city's code: the import's grouping
-decides in file order, and the same file always gives the same result.
+The whole file teaches the cities' codes, so the order of its rows changes
+nothing: the import reads a row's city code only once every row has been
+read (:class:`CityPending` notes the rows that need it; they are read again
+at the end with what the file taught).
 
 >>> codes = AreaCodes()
 >>> for _ in range(3):
@@ -37,7 +39,7 @@ from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.text import fold
 from customer_core.errors import InvalidPhone
 
-__all__ = ["AreaCodes", "area_code_of", "with_area_code"]
+__all__ = ["AreaCodes", "CityPending", "area_code_of", "with_area_code"]
 
 
 def area_code_of(phone: Phone, /) -> str | None:
@@ -75,6 +77,30 @@ class AreaCodes:
         if own:
             return None, ""  # two area codes on the row: which one is the local number's?
         return self.of_city(city), f"the city {city}"
+
+
+class CityPending(AreaCodes):
+    """Knows no city yet: notes (``asked``) that a row's local number needed its city's code.
+
+    The import's first reading of the file uses it, so a row's phones never depend
+    on the rows before it; the rows it flags are read again after the whole file
+    taught an :class:`AreaCodes`.
+
+    >>> pending = CityPending()
+    >>> pending.for_row([], "Cuiabá"), pending.asked
+    ((None, ''), True)
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = False
+
+    def for_row(self, phones: Iterable[Phone], city: str | None) -> tuple[str | None, str]:
+        phones = list(phones)
+        if any(p.is_identity and area_code_of(p) for p in phones):
+            return super().for_row(phones, None)  # the row's own phones decide, or nothing
+        self.asked = self.asked or bool(city)
+        return None, ""
 
 
 def with_area_code(code: str | None, text: str, column: str) -> Phone | None:

@@ -87,3 +87,24 @@ def test_the_import_joins_a_local_number_to_the_same_line_written_in_full() -> N
     assert len(renato) == 2 and renato[0] == renato[1] is not None
     [warning] = [o for o in seen if o.outcome == "warning"]
     assert (warning.line, warning.code) == (5, "area_code_added")
+
+
+def test_rows_after_a_local_number_teach_its_city_too() -> None:
+    """The whole file teaches the cities' codes: any order of its rows gives the same phones."""
+    rows = [
+        "Renato Costa Pereira;96920-4125;Cuiabá",
+        "Carla Dias;(65) 98111-1111;Cuiabá",
+        "Bruno Reis;(65) 98222-2222;Cuiabá",
+        "Elisa Melo;65 98333-3333;Cuiabá",
+    ]
+    stored = []
+    for order in (rows, rows[::-1], rows[1:] + rows[:1]):
+        store = MemoryStore()
+        text = "Nome;Telefone;Cidade\n" + "\n".join(order) + "\n"
+        report = Importer(store).run(T, ADMIN, io.BytesIO(text.encode()))
+        assert (report.created, len(report.errors)) == (4, 0)
+        with store() as uow:
+            customers = uow.customers.list_page(T, limit=10)
+        stored.append(sorted((c.name, tuple(p.e164 for p in c.phones)) for c in customers))
+    assert stored[0] == stored[1] == stored[2]
+    assert ("Renato Costa Pereira", ("+5565969204125",)) in stored[0]
