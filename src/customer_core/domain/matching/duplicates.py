@@ -110,6 +110,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
 from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
+from customer_core.domain.matching.pair_filter import PairFeatures
 from customer_core.domain.matching.rare_names import (
     RECORDS,
     frequencies,
@@ -216,7 +217,8 @@ def _candidate_pairs(
         if len(members) < 2:
             continue
         if len(members) <= policy.max_block:
-            pairs: Iterable[tuple[int, int]] = combinations(sorted(members), 2)
+            # members were appended in index order: already sorted
+            pairs: Iterable[tuple[int, int]] = combinations(members, 2)
         else:
             ordered = sorted(members, key=lambda i: _sort_key(records[i]))
             pairs = (
@@ -593,14 +595,6 @@ def _contact_keys(record: MatchRecord) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _typo_possible(a: MatchRecord, b: MatchRecord) -> bool:
-    if not a.emails or not b.emails:
-        return False
-    a_mail = dict(_mailbox(e) for e in a.emails)
-    b_mail = dict(_mailbox(e) for e in b.emails)
-    return _email_typo(a_mail, b_mail) is not None
-
-
 def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
     """How many records hold each phone line, e-mail, local part, CEP, name and name word.
 
@@ -648,23 +642,29 @@ def suggest_duplicates(
     records = [with_area_codes(r, codes) for r in records]
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
-    contact = [_contact_keys(r) for r in records]
+    features = [PairFeatures(r, _contact_keys(r)) for r in records]
     lone = lone_name_shares(records, holders, policy)
     rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
     suggestions = []
     for i, j in _candidate_pairs(records, blocks, policy):
+        a, b = features[i], features[j]
         if (
             quick
-            and contact[i].isdisjoint(contact[j])
+            and a.contact.isdisjoint(b.contact)
             and not (
                 (rare[i] or rare[j])
                 and rare_possible(
                     records[i], records[j], share_bound(i, j, records, lone), holders, policy
                 )
             )
-            and not _typo_possible(records[i], records[j])
-            and _mobile_typo(records[i].mobiles, records[j].mobiles) is None
+            and (
+                a.typos.isdisjoint(b.typos)
+                or (
+                    _email_typo(a.mail, b.mail) is None
+                    and _mobile_typo(records[i].mobiles, records[j].mobiles) is None
+                )
+            )
         ):
             continue
         suggestion = score_pair(records[i], records[j], policy=policy, holders=holders)
