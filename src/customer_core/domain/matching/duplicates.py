@@ -110,7 +110,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
 from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
-from customer_core.domain.matching.pair_filter import PairFeatures
+from customer_core.domain.matching.pair_filter import typo_keys
 from customer_core.domain.matching.rare_names import (
     RECORDS,
     frequencies,
@@ -595,6 +595,13 @@ def _contact_keys(record: MatchRecord) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _typo_possible(a: MatchRecord, b: MatchRecord) -> bool:
+    """An e-mail or mobile typo between the pair (what the typo keys let through)."""
+    a_mail = dict(_mailbox(e) for e in a.emails)
+    b_mail = dict(_mailbox(e) for e in b.emails)
+    return _email_typo(a_mail, b_mail) is not None or _mobile_typo(a.mobiles, b.mobiles) is not None
+
+
 def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
     """How many records hold each phone line, e-mail, local part, CEP, name and name word.
 
@@ -642,29 +649,23 @@ def suggest_duplicates(
     records = [with_area_codes(r, codes) for r in records]
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
-    features = [PairFeatures(r, _contact_keys(r)) for r in records]
+    contact = [_contact_keys(r) for r in records]
+    typos = [typo_keys(r.emails, r.mobiles) for r in records]
     lone = lone_name_shares(records, holders, policy)
     rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
     suggestions = []
     for i, j in _candidate_pairs(records, blocks, policy):
-        a, b = features[i], features[j]
         if (
             quick
-            and a.contact.isdisjoint(b.contact)
+            and contact[i].isdisjoint(contact[j])
             and not (
                 (rare[i] or rare[j])
                 and rare_possible(
                     records[i], records[j], share_bound(i, j, records, lone), holders, policy
                 )
             )
-            and (
-                a.typos.isdisjoint(b.typos)
-                or (
-                    _email_typo(a.mail, b.mail) is None
-                    and _mobile_typo(records[i].mobiles, records[j].mobiles) is None
-                )
-            )
+            and (typos[i].isdisjoint(typos[j]) or not _typo_possible(records[i], records[j]))
         ):
             continue
         suggestion = score_pair(records[i], records[j], policy=policy, holders=holders)

@@ -4,37 +4,32 @@ Most candidate pairs share a name sound and nothing else: no contact key,
 no e-mail local part one letter from the other's, no mobile one digit from
 the other's. :func:`~customer_core.domain.matching.duplicates.suggest_duplicates`
 skips them before scoring. Comparing strings for every pair made the report
-slow, so each record's e-mails and mobiles are reduced once to *typo keys*
-that any two strings one edit apart share: a necessary condition, never a
-sufficient one. When two records share no typo key, the pair holds no typo;
-when they share one, the exact comparison decides, as before. A key is
-stored as its hash: two equal keys have equal hashes, so a collision only
-sends a pair on to the exact comparison.
+slow, so each record's e-mails and mobiles are reduced once to a few *typo
+keys* that any two strings one edit apart share: a necessary condition,
+never a sufficient one. When two records share no typo key, the pair holds
+no typo; when they share one, the exact comparison decides, as before. A key
+is kept as its hash (a few bytes a record, for a million records): equal
+keys have equal hashes, so a collision only sends a pair on to the exact
+comparison.
 
-Why one key must be shared: a typo is one edit (a character replaced,
+Why a key must be shared: a typo is one edit (a character replaced,
 inserted or deleted, or two neighbours swapped), which touches at most two
-neighbouring positions. Cut the shorter string into a head and a tail with
-at least two positions between them: one edit leaves the head or the tail
-intact, the tail counted from the end so that an insertion does not shift
-it. A string of length ``n`` gives the keys of the cut of its own length and
-of length ``n - 1`` (as the longer of two).
+neighbouring positions. The head and the tail of a string, with at least
+two positions between them, cannot both be touched: one edit leaves the
+head or the tail intact (the tail counted from the end, so that an insertion
+does not shift it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from customer_core.domain.matching.records import MatchRecord
-
-__all__ = ["EMAIL_TYPO_MIN_LENGTH", "PairFeatures", "typo_keys"]
+__all__ = ["EMAIL_TYPO_MIN_LENGTH", "typo_keys"]
 
 #: The shortest local part an e-mail typo is looked for in (see ``_email_typo``).
 EMAIL_TYPO_MIN_LENGTH = 6
-
-
-def _edge(length: int) -> int:
-    """Head and tail length for strings of ``length``: at least two positions between them."""
-    return max(0, (length - 2) // 2)
+#: Letters of a local part's head and tail: six letters leave two between them.
+_EMAIL_EDGE = 2
 
 
 def _not_letters(local: str) -> str:
@@ -42,40 +37,28 @@ def _not_letters(local: str) -> str:
     return "".join(c for c in local if not c.isalpha())
 
 
-def _cuts(tag: tuple[str, ...], text: str) -> Iterator[int]:
-    for length in (len(text), len(text) - 1):
-        edge = _edge(length)
-        yield hash((*tag, length, 0, text[:edge]))
-        yield hash((*tag, length, 1, text[len(text) - edge :]))
-
-
-def typo_keys(mail: dict[str, str], mobiles: Iterable[str]) -> frozenset[int]:
-    """The typo keys of a record's mailboxes (local part -> domain) and mobiles.
+def typo_keys(emails: Iterable[str], mobiles: Iterable[str]) -> frozenset[int]:
+    """The typo keys of a record's e-mail addresses and mobile lines.
 
     Two local parts one letter apart at one domain, both at least
-    :data:`EMAIL_TYPO_MIN_LENGTH` long, share a key (the edit touches letters
-    only, so their digits and separators are the same, in the same order, and
-    are part of the key); so do two mobiles of one
-    length and one country and area code (the first four digits) one digit
-    apart.
+    :data:`EMAIL_TYPO_MIN_LENGTH` long, share a key: the domain, the digits
+    and separators (the edit touches letters only, so they are the same, in
+    the same order) and the first or the last two characters. So do two
+    mobiles of one length and one country and area code (the first four
+    digits) one digit apart: those digits and the rest's head before its
+    middle digit, or its tail after it.
     """
     keys: set[int] = set()
+    mail = dict(email.rpartition("@")[::2] for email in emails)  # as the typo rule reads them
     for local, domain in mail.items():
         if len(local) >= EMAIL_TYPO_MIN_LENGTH:
-            keys.update(_cuts(("email", domain, _not_letters(local)), local))
+            tag = ("email", domain, _not_letters(local))
+            keys.add(hash((*tag, 0, local[:_EMAIL_EDGE])))
+            keys.add(hash((*tag, 1, local[-_EMAIL_EDGE:])))
     for line in mobiles:
-        keys.update(_cuts(("mobile", line[:4]), line[4:]))
+        tag = ("mobile", len(line), line[:4])
+        number = line[4:]
+        middle = len(number) // 2
+        keys.add(hash((*tag, 0, number[:middle])))
+        keys.add(hash((*tag, 1, number[middle + 1 :])))
     return frozenset(keys)
-
-
-class PairFeatures:
-    """What the cheap rejections of one record read, computed once."""
-
-    __slots__ = ("contact", "mail", "typos")
-
-    def __init__(self, record: MatchRecord, contact: frozenset[str]) -> None:
-        #: Every key whose match is contact evidence (see ``_contact_keys``).
-        self.contact = contact
-        #: Local part -> domain, as the e-mail typo rule reads them.
-        self.mail = dict(email.rpartition("@")[::2] for email in record.emails)
-        self.typos = typo_keys(self.mail, record.mobiles)
