@@ -213,22 +213,15 @@ def _candidate_pairs(
     seen: set[int] = set()
     n = len(records)
     for key in sorted(blocks):
-        members = blocks[key]
+        members = blocks[key]  # appended in index order: already sorted
         if len(members) < 2:
             continue
         if len(members) <= policy.max_block:
-            # members were appended in index order: already sorted
             pairs: Iterable[tuple[int, int]] = combinations(members, 2)
         else:
             ordered = sorted(members, key=lambda i: _sort_key(records[i]))
-            pairs = (
-                (ordered[k], ordered[k + d])
-                for k in range(len(ordered))
-                for d in range(1, policy.window + 1)
-                if k + d < len(ordered)
-            )
-        for x, y in pairs:
-            i, j = (x, y) if x < y else (y, x)
+            pairs = _windowed(ordered, policy.window)
+        for i, j in pairs:
             code = i * n + j
             if code not in seen:
                 seen.add(code)
@@ -239,6 +232,13 @@ def _candidate_pairs(
         if code not in seen:
             seen.add(code)
             yield i, j
+
+
+def _windowed(ordered: list[int], window: int) -> Iterator[tuple[int, int]]:
+    """Each index with the ``window`` that follow it, as ``(smaller, larger)``."""
+    for k, x in enumerate(ordered):
+        for y in ordered[k + 1 : k + 1 + window]:
+            yield (x, y) if x < y else (y, x)
 
 
 # -- scoring ------------------------------------------------------------------
