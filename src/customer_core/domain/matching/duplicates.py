@@ -103,6 +103,7 @@ from __future__ import annotations
 import string
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_right
 from itertools import combinations
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -125,7 +126,7 @@ from customer_core.domain.matching.rarity import (
     NAME_M,
     city_area_codes,
     match_bits,
-    sorted_neighbours,
+    name_orderings,
     town_pairs,
     with_area_codes,
 )
@@ -209,36 +210,42 @@ def _sort_key(record: MatchRecord) -> tuple[str, str]:
 def _candidate_pairs(
     records: list[MatchRecord], blocks: Mapping[str, list[int]], policy: MatchingPolicy
 ) -> Iterator[tuple[int, int]]:
-    """Each candidate pair once, as indices ``i < j`` into ``records`` (sorted by id)."""
-    seen: set[int] = set()
+    """Each candidate pair once, as indices ``i < j`` into ``records`` (sorted by id).
+
+    The pairs are gathered record by record, each record's partners
+    deduplicated among themselves: no set of every pair of the tenant (some
+    fifteen a record) is kept.
+    """
     n = len(records)
-    for key in sorted(blocks):
-        members = blocks[key]  # appended in index order: already sorted
+    small: list[list[list[int]]] = [[] for _ in range(n)]
+    windows: list[list[tuple[list[int], int, int]]] = [[] for _ in range(n)]
+
+    def windowed(ordered: list[int], window: int) -> None:
+        for position, i in enumerate(ordered):
+            windows[i].append((ordered, position, window))
+
+    for members in blocks.values():
         if len(members) < 2:
             continue
         if len(members) <= policy.max_block:
-            pairs: Iterable[tuple[int, int]] = combinations(members, 2)
+            for i in members:
+                small[i].append(members)
         else:
-            ordered = sorted(members, key=lambda i: _sort_key(records[i]))
-            pairs = _windowed(ordered, policy.window)
-        for i, j in pairs:
-            code = i * n + j
-            if code not in seen:
-                seen.add(code)
-                yield i, j
+            windowed(sorted(members, key=lambda i: _sort_key(records[i])), policy.window)
     named = (i for i, r in enumerate(records) if not r.company and len(r.names[0].words) > 1)
-    for i, j in sorted_neighbours(records, policy.neighbours, named):
-        code = i * n + j
-        if code not in seen:
-            seen.add(code)
-            yield i, j
-
-
-def _windowed(ordered: list[int], window: int) -> Iterator[tuple[int, int]]:
-    """Each index with the ``window`` that follow it, as ``(smaller, larger)``."""
-    for k, x in enumerate(ordered):
-        for y in ordered[k + 1 : k + 1 + window]:
-            yield (x, y) if x < y else (y, x)
+    for ordered in name_orderings(records, named):
+        windowed(ordered, policy.neighbours)
+    for i in range(n):
+        partners: set[int] = set()
+        for members in small[i]:  # appended in index order: sorted
+            partners.update(members[bisect_right(members, i) :])
+        for ordered, position, window in windows[i]:
+            partners.update(ordered[max(0, position - window) : position + window + 1])
+        for j in sorted(partners):
+            if j > i:
+                yield i, j
+        small[i] = []
+        windows[i] = []
 
 
 # -- scoring ------------------------------------------------------------------

@@ -253,15 +253,22 @@ def sorted_neighbours(
     read from its last word catches a typo early in the name. Each record
     meets ``window`` neighbours in each sorting: linear in the tenant.
     """
-    indices = list(usable)
-    for key in (_forward, _backward):
-        ordered = sorted(indices, key=lambda i: (key(records[i].names[0]), records[i].id))
+    for ordered in name_orderings(records, usable):
         for k, i in enumerate(ordered):
             for d in range(1, window + 1):
                 if k + d >= len(ordered):
                     break
                 j = ordered[k + d]
                 yield (i, j) if i < j else (j, i)
+
+
+def name_orderings(records: list[MatchRecord], usable: Iterable[int]) -> list[list[int]]:
+    """The two sortings :func:`sorted_neighbours` compares neighbours in (indices)."""
+    indices = list(usable)
+    return [
+        sorted(indices, key=lambda i: (key(records[i].names[0]), records[i].id))
+        for key in (_forward, _backward)
+    ]
 
 
 def _forward(name: NameKey) -> str:
