@@ -101,9 +101,9 @@ email  +0.50   9.0 bits  joao.silva@gmail.com
 from __future__ import annotations
 
 import string
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from bisect import bisect_right
 from itertools import combinations
 
 from rapidfuzz.distance import OSA, Levenshtein

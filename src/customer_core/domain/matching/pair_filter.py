@@ -52,13 +52,13 @@ def typo_keys(emails: Iterable[str], mobiles: Iterable[str]) -> frozenset[int]:
     mail = dict(email.rpartition("@")[::2] for email in emails)  # as the typo rule reads them
     for local, domain in mail.items():
         if len(local) >= EMAIL_TYPO_MIN_LENGTH:
-            tag = ("email", domain, _not_letters(local))
-            keys.add(hash((*tag, 0, local[:_EMAIL_EDGE])))
-            keys.add(hash((*tag, 1, local[-_EMAIL_EDGE:])))
+            mailbox = ("email", domain, _not_letters(local))
+            keys.add(hash((*mailbox, 0, local[:_EMAIL_EDGE])))
+            keys.add(hash((*mailbox, 1, local[-_EMAIL_EDGE:])))
     for line in mobiles:
-        tag = ("mobile", len(line), line[:4])
+        area = ("mobile", len(line), line[:4])
         number = line[4:]
         middle = len(number) // 2
-        keys.add(hash((*tag, 0, number[:middle])))
-        keys.add(hash((*tag, 1, number[middle + 1 :])))
+        keys.add(hash((*area, 0, number[:middle])))
+        keys.add(hash((*area, 1, number[middle + 1 :])))
     return frozenset(keys)
