@@ -652,6 +652,9 @@ def suggest_duplicates(
         for key in blocking_keys(record):
             blocks[key].append(index)
         holders.update(_holder_keys(record))
+    # Most keys (a phone line, an e-mail) are held by one record and make no pair: drop
+    # them before the per-record keys below are built, so they are not in memory together.
+    blocks = {key: members for key, members in blocks.items() if len(members) > 1}
     codes = city_area_codes(holders)
     records = [with_area_codes(r, codes) for r in records]
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
