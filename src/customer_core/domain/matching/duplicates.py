@@ -218,12 +218,7 @@ def _candidate_pairs(
     """
     n = len(records)
     small: list[list[list[int]]] = [[] for _ in range(n)]
-    windows: list[list[tuple[list[int], int, int]]] = [[] for _ in range(n)]
-
-    def windowed(ordered: list[int], window: int) -> None:
-        for position, i in enumerate(ordered):
-            windows[i].append((ordered, position, window))
-
+    large: list[list[tuple[list[int], int]]] = [[] for _ in range(n)]
     for members in blocks.values():
         if len(members) < 2:
             continue
@@ -231,21 +226,38 @@ def _candidate_pairs(
             for i in members:
                 small[i].append(members)
         else:
-            windowed(sorted(members, key=lambda i: _sort_key(records[i])), policy.window)
+            ordered = sorted(members, key=lambda i: _sort_key(records[i]))
+            for position, i in enumerate(ordered):
+                large[i].append((ordered, position))
     named = (i for i, r in enumerate(records) if not r.company and len(r.names[0].words) > 1)
-    for ordered in name_orderings(records, named):
-        windowed(ordered, policy.neighbours)
+    sortings = [(ordered, _positions(ordered, n)) for ordered in name_orderings(records, named)]
     for i in range(n):
         partners: set[int] = set()
         for members in small[i]:  # appended in index order: sorted
             partners.update(members[bisect_right(members, i) :])
-        for ordered, position, window in windows[i]:
-            partners.update(ordered[max(0, position - window) : position + window + 1])
+        for ordered, position in large[i]:
+            partners.update(_around(ordered, position, policy.window))
+        for ordered, positions in sortings:
+            if positions[i] >= 0:
+                partners.update(_around(ordered, positions[i], policy.neighbours))
         for j in sorted(partners):
             if j > i:
                 yield i, j
         small[i] = []
-        windows[i] = []
+        large[i] = []
+
+
+def _positions(ordered: list[int], n: int) -> list[int]:
+    """Where each of ``n`` indices is in ``ordered`` (-1: absent)."""
+    positions = [-1] * n
+    for position, i in enumerate(ordered):
+        positions[i] = position
+    return positions
+
+
+def _around(ordered: list[int], position: int, window: int) -> list[int]:
+    """The ``window`` neighbours on either side of ``position`` (and itself)."""
+    return ordered[max(0, position - window) : position + window + 1]
 
 
 # -- scoring ------------------------------------------------------------------
