@@ -101,6 +101,7 @@ email  +0.50   9.0 bits  joao.silva@gmail.com
 from __future__ import annotations
 
 import string
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import combinations
@@ -110,6 +111,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
 from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
+from customer_core.domain.matching.pair_filter import typo_keys
 from customer_core.domain.matching.rare_names import (
     RECORDS,
     frequencies,
@@ -124,7 +126,7 @@ from customer_core.domain.matching.rarity import (
     NAME_M,
     city_area_codes,
     match_bits,
-    sorted_neighbours,
+    name_orderings,
     town_pairs,
     with_area_codes,
 )
@@ -208,35 +210,54 @@ def _sort_key(record: MatchRecord) -> tuple[str, str]:
 def _candidate_pairs(
     records: list[MatchRecord], blocks: Mapping[str, list[int]], policy: MatchingPolicy
 ) -> Iterator[tuple[int, int]]:
-    """Each candidate pair once, as indices ``i < j`` into ``records`` (sorted by id)."""
-    seen: set[int] = set()
+    """Each candidate pair once, as indices ``i < j`` into ``records`` (sorted by id).
+
+    The pairs are gathered record by record, each record's partners
+    deduplicated among themselves: no set of every pair of the tenant (some
+    fifteen a record) is kept.
+    """
     n = len(records)
-    for key in sorted(blocks):
-        members = blocks[key]
+    small: list[list[list[int]]] = [[] for _ in range(n)]
+    large: list[list[tuple[list[int], int]]] = [[] for _ in range(n)]
+    for members in blocks.values():
         if len(members) < 2:
             continue
         if len(members) <= policy.max_block:
-            pairs: Iterable[tuple[int, int]] = combinations(sorted(members), 2)
+            for i in members:
+                small[i].append(members)
         else:
             ordered = sorted(members, key=lambda i: _sort_key(records[i]))
-            pairs = (
-                (ordered[k], ordered[k + d])
-                for k in range(len(ordered))
-                for d in range(1, policy.window + 1)
-                if k + d < len(ordered)
-            )
-        for x, y in pairs:
-            i, j = (x, y) if x < y else (y, x)
-            code = i * n + j
-            if code not in seen:
-                seen.add(code)
-                yield i, j
+            for position, i in enumerate(ordered):
+                large[i].append((ordered, position))
     named = (i for i, r in enumerate(records) if not r.company and len(r.names[0].words) > 1)
-    for i, j in sorted_neighbours(records, policy.neighbours, named):
-        code = i * n + j
-        if code not in seen:
-            seen.add(code)
-            yield i, j
+    sortings = [(ordered, _positions(ordered, n)) for ordered in name_orderings(records, named)]
+    for i in range(n):
+        partners: set[int] = set()
+        for members in small[i]:  # appended in index order: sorted
+            partners.update(members[bisect_right(members, i) :])
+        for ordered, position in large[i]:
+            partners.update(_around(ordered, position, policy.window))
+        for ordered, positions in sortings:
+            if positions[i] >= 0:
+                partners.update(_around(ordered, positions[i], policy.neighbours))
+        for j in sorted(partners):
+            if j > i:
+                yield i, j
+        small[i] = []
+        large[i] = []
+
+
+def _positions(ordered: list[int], n: int) -> list[int]:
+    """Where each of ``n`` indices is in ``ordered`` (-1: absent)."""
+    positions = [-1] * n
+    for position, i in enumerate(ordered):
+        positions[i] = position
+    return positions
+
+
+def _around(ordered: list[int], position: int, window: int) -> list[int]:
+    """The ``window`` neighbours on either side of ``position`` (and itself)."""
+    return ordered[max(0, position - window) : position + window + 1]
 
 
 # -- scoring ------------------------------------------------------------------
@@ -594,11 +615,10 @@ def _contact_keys(record: MatchRecord) -> frozenset[str]:
 
 
 def _typo_possible(a: MatchRecord, b: MatchRecord) -> bool:
-    if not a.emails or not b.emails:
-        return False
+    """An e-mail or mobile typo between the pair (what the typo keys let through)."""
     a_mail = dict(_mailbox(e) for e in a.emails)
     b_mail = dict(_mailbox(e) for e in b.emails)
-    return _email_typo(a_mail, b_mail) is not None
+    return _email_typo(a_mail, b_mail) is not None or _mobile_typo(a.mobiles, b.mobiles) is not None
 
 
 def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
@@ -644,11 +664,15 @@ def suggest_duplicates(
         for key in blocking_keys(record):
             blocks[key].append(index)
         holders.update(_holder_keys(record))
+    # Most keys (a phone line, an e-mail) are held by one record and make no pair: drop
+    # them before the per-record keys below are built, so they are not in memory together.
+    blocks = {key: members for key, members in blocks.items() if len(members) > 1}
     codes = city_area_codes(holders)
     records = [with_area_codes(r, codes) for r in records]
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     contact = [_contact_keys(r) for r in records]
+    typos = [typo_keys(r.emails, r.mobiles) for r in records]
     lone = lone_name_shares(records, holders, policy)
     rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
@@ -663,8 +687,7 @@ def suggest_duplicates(
                     records[i], records[j], share_bound(i, j, records, lone), holders, policy
                 )
             )
-            and not _typo_possible(records[i], records[j])
-            and _mobile_typo(records[i].mobiles, records[j].mobiles) is None
+            and (typos[i].isdisjoint(typos[j]) or not _typo_possible(records[i], records[j]))
         ):
             continue
         suggestion = score_pair(records[i], records[j], policy=policy, holders=holders)

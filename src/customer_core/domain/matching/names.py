@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from rapidfuzz.distance import OSA
 
 from customer_core.domain.matching.given_names import is_common_given_name
@@ -34,6 +36,8 @@ def _gender_forms(t: str, u: str) -> bool:
 _VOWELS = frozenset("aeiouy")
 
 
+# A tenant compares the same few thousand words over and over: each pair of words is judged once.
+@functools.lru_cache(maxsize=1 << 16)
 def _word_credit(t: str, st: str, t_last: bool, u: str, su: str, u_last: bool) -> tuple[float, str]:
     """How much word ``t`` (sound ``st``) accounts for word ``u``, and why.
 

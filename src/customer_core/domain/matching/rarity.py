@@ -38,7 +38,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 import attrs
@@ -243,25 +243,19 @@ def town_label(town: str) -> str:
     return f"area code {value}" if kind == "ddd" else value
 
 
-def sorted_neighbours(
-    records: list[MatchRecord], window: int, usable: Iterable[int]
-) -> Iterator[tuple[int, int]]:
-    """Pairs of records close in two sortings of their names (sorted neighbourhood).
+def name_orderings(records: list[MatchRecord], usable: Iterable[int]) -> list[list[int]]:
+    """Two sortings of the records' names (indices), for a sorted neighbourhood.
 
     Sorting by the folded name puts *Daniela de Oliveira Soare* next to
     *Daniela de Oliveira Soares* whatever their sounds; sorting by the name
     read from its last word catches a typo early in the name. Each record
-    meets ``window`` neighbours in each sorting: linear in the tenant.
+    meets a few neighbours in each sorting: linear in the tenant.
     """
     indices = list(usable)
-    for key in (_forward, _backward):
-        ordered = sorted(indices, key=lambda i: (key(records[i].names[0]), records[i].id))
-        for k, i in enumerate(ordered):
-            for d in range(1, window + 1):
-                if k + d >= len(ordered):
-                    break
-                j = ordered[k + d]
-                yield (i, j) if i < j else (j, i)
+    return [
+        sorted(indices, key=lambda i: (key(records[i].names[0]), records[i].id))
+        for key in (_forward, _backward)
+    ]
 
 
 def _forward(name: NameKey) -> str:

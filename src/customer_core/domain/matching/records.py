@@ -7,6 +7,7 @@ scoring read; :class:`MatchingPolicy` holds the weights; :class:`Evidence`,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 
 import attrs
@@ -296,9 +297,9 @@ class MatchRecord:
     def of(cls, customer: Customer, /) -> MatchRecord:
         """Extract the record of ``customer`` (the name, and the trade name of a company)."""
         company = customer.kind is CustomerKind.COMPANY
-        names = [NameKey.parse(customer.name, company=company)]
+        names = [_name_key(customer.name, company)]
         if customer.trade_name:
-            trade = NameKey.parse(customer.trade_name, company=company)
+            trade = _name_key(customer.trade_name, company)
             if trade.words != names[0].words:
                 names.append(trade)
         whatsapp = sorted({k for m in customer.messenger_ids if (k := m.phone_key) is not None})
@@ -306,7 +307,7 @@ class MatchRecord:
         mobiles = {p.match_key for p in lines if _is_mobile_line(p.match_key, p.type)}
         landlines = {p.match_key for p in lines} - mobiles
         tax = customer.tax_id
-        cities = {f"city:{fold(a.city)}" for a in customer.addresses if a.city}
+        cities = {_city_key(a.city) for a in customer.addresses if a.city}
         line_keys = mobiles | landlines | set(whatsapp)
         ddds = {f"ddd:{key[2:4]}" for key in line_keys if key.startswith("55") and len(key) >= 12}
         return cls(
@@ -326,6 +327,20 @@ class MatchRecord:
     def lines(self) -> tuple[str, ...]:
         """Every phone line the record reaches."""
         return self.mobiles + self.landlines
+
+
+# A tenant repeats names and cities: each is parsed once per process (the results are frozen).
+_NAMES_CACHED = 1 << 16
+
+
+@functools.lru_cache(maxsize=_NAMES_CACHED)
+def _name_key(name: str, company: bool) -> NameKey:
+    return NameKey.parse(name, company=company)
+
+
+@functools.lru_cache(maxsize=_NAMES_CACHED)
+def _city_key(city: str) -> str:
+    return f"city:{fold(city)}"
 
 
 def _records(customers: Iterable[Customer | MatchRecord]) -> Iterator[MatchRecord]:
