@@ -10,13 +10,38 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from customer_core.io.csv_format import CsvSource
 from customer_core.io.table import TableSource
 from customer_core.io.xlsx_format import ZIP_MAGIC, XlsxSource
 
 __all__ = ["open_table"]
+
+
+class _LeftOpen(io.RawIOBase):
+    """The caller's stream, read through, never closed: the text and buffer layers
+    put over it close what they wrap when they are let go of."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def seekable(self) -> bool:
+        return bool(self._stream.seekable())
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
 
 
 def open_table(
@@ -27,13 +52,11 @@ def open_table(
     delimiter: str | None = None,
     mapping: Mapping[str, str] | None = None,
 ) -> TableSource:
-    """The table in ``stream`` (a binary file the caller closes).
+    """The table in ``stream`` (a binary file the caller closes: it is left open).
 
     ``encoding`` and ``delimiter`` are a CSV's; a workbook has neither.
     """
-    buffered = (
-        stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(cast(Any, stream))
-    )
+    buffered = io.BufferedReader(_LeftOpen(stream))
     if buffered.peek(len(ZIP_MAGIC)).startswith(ZIP_MAGIC):
         return XlsxSource(buffered, mapping=mapping)
     return CsvSource(buffered, encoding=encoding, delimiter=delimiter, mapping=mapping)

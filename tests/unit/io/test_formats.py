@@ -118,3 +118,21 @@ def test_without_openpyxl_an_xlsx_says_which_extra(monkeypatch: pytest.MonkeyPat
     with pytest.raises(MissingDependency) as info:
         open_table(io.BytesIO(XLSX))
     assert "customer-core[xlsx]" in str(info.value)
+
+
+def test_an_opened_file_given_to_the_importer_is_left_open(tmp_path: Path) -> None:
+    """The caller opened it, the caller closes it: no layer over it closes it when let go of."""
+    import gc
+    import warnings
+
+    path = tmp_path / "clientes.csv"
+    path.write_text("Nome;Telefone\nAna Lima;(11) 98765-4321\n", encoding="utf-8")
+    admin = Actor(tenant_id="loja", user_id="u1", role="admin")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        with path.open("rb") as stream:
+            report = Importer(MemoryStore()).run("loja", admin, stream)
+            gc.collect()  # the importer's readers are gone: they must not have closed it
+            assert not stream.closed
+            assert stream.read() == b""  # still usable: read to its end
+        assert report.created == 1
