@@ -10,8 +10,10 @@ What is measured: ``IdentityService.exact_clusters`` for an admin (every
 customer visible): the exact clusters of the duplicate report, read from the
 identity index (shared WhatsApp/phone lines, shared CNPJ roots) plus the
 inbound hints, with the visibility scope in the SQL. 1% of the customers
-carry a WhatsApp id on the previous customer's phone line, so there are real
-clusters to find. With ``--compare``, also the former way, kept as the
+carry a WhatsApp id on the previous customer's phone line, so the index has
+shared lines to read; most join two different names, which the identity
+model does not cluster (a shared line between incompatible names is two
+customers), so few clusters come out (4 at 1M). With ``--compare``, also the former way, kept as the
 reference: the pure function
 :func:`~customer_core.domain.matching.duplicates.exact_clusters` over every
 customer streamed page by page (``uow.customers.list_page``, 1000 per page,
