@@ -291,44 +291,37 @@ class Importer(ServiceBase):
     def _batches(
         self, reader: TableSource, counts: Counts, size: int, *, strict: bool
     ) -> Iterator[list[Draft]]:
-        batch: list[Draft] = []
         region = self.preset.default_region
         area_codes, pending = AreaCodes(), CityPending()
-        # Rows with a phone only their city's area code could complete are read
-        # again once the whole file has taught the cities' codes: their phones
-        # must not depend on which rows came before (a reordered file changes
-        # nothing). They are few (a local number, a city, no other phone).
-        later: list[tuple[int, dict[str, str]]] = []
 
-        def taken(parsed: Draft | list[RowError]) -> Draft | None:
+        def parsed_rows() -> Iterator[Draft | list[RowError]]:
+            # Rows with a phone only their city's area code could complete are
+            # read again once the whole file has taught the cities' codes: their
+            # phones must not depend on which rows came before (a reordered file
+            # changes nothing). They are few (a local number, a city, no other phone).
+            later: list[tuple[int, dict[str, str]]] = []
+            for line, row in reader.rows():
+                counts.rows_read += 1
+                pending.asked = False
+                parsed = parse_row(line, row, region=region, strict=strict, area_codes=pending)
+                if not isinstance(parsed, list):
+                    area_codes.learn(row.get("city"), parsed.phones)
+                if pending.asked:
+                    later.append((line, row))
+                else:
+                    yield parsed
+            for line, row in later:
+                yield parse_row(line, row, region=region, strict=strict, area_codes=area_codes)
+
+        batch: list[Draft] = []
+        for parsed in parsed_rows():
             if isinstance(parsed, list):
                 counts.errors.extend(_with_headers(reader, parsed))
-                return None
-            if parsed.warnings:
-                parsed = attrs.evolve(parsed, warnings=_with_headers(reader, parsed.warnings))
-            counts.warnings.extend(parsed.warnings)
-            return parsed
-
-        for line, row in reader.rows():
-            counts.rows_read += 1
-            pending.asked = False
-            parsed = parse_row(line, row, region=region, strict=strict, area_codes=pending)
-            if not isinstance(parsed, list):
-                area_codes.learn(row.get("city"), parsed.phones)
-            if pending.asked:
-                later.append((line, row))
-                continue
-            draft = taken(parsed)
-            if draft is not None:
-                batch.append(draft)
-            if len(batch) >= size:
-                yield batch
-                batch = []
-        for line, row in later:
-            parsed = parse_row(line, row, region=region, strict=strict, area_codes=area_codes)
-            draft = taken(parsed)
-            if draft is not None:
-                batch.append(draft)
+            else:
+                if parsed.warnings:
+                    parsed = attrs.evolve(parsed, warnings=_with_headers(reader, parsed.warnings))
+                counts.warnings.extend(parsed.warnings)
+                batch.append(parsed)
             if len(batch) >= size:
                 yield batch
                 batch = []
