@@ -208,6 +208,15 @@ def database_at_0009(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         yield engine
 
 
+@pytest.fixture(params=DIALECTS)
+def database_at_0011(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database of its own on each dialect, migrated to 0011 (identities with rowids)."""
+    with _fresh_engine(request.param, tmp_path) as engine:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0011_hint_sides")
+        yield engine
+
+
 OldRowWriter = Callable[[Engine, Iterable[Customer], Iterable[tuple[str, str, str, str]]], None]
 
 
