@@ -118,6 +118,7 @@ from customer_core.domain.matching.rare_names import (
     key_bits,
     lone_name_shares,
     may_be_rare,
+    namesake_keys,
     rare_name_evidence,
     rare_possible,
     share_bound,
@@ -630,6 +631,7 @@ def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
     holders: Counter[str] = Counter()
     for record in records:
         holders.update(_holder_keys(record))
+        holders.update(namesake_keys(record))
     return holders
 
 
@@ -669,6 +671,8 @@ def suggest_duplicates(
     blocks = {key: members for key, members in blocks.items() if len(members) > 1}
     codes = city_area_codes(holders)
     records = [with_area_codes(r, codes) for r in records]
+    for record in records:  # by town, so after the towns' area codes
+        holders.update(namesake_keys(record))
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     contact = [_contact_keys(r) for r in records]

@@ -8,9 +8,9 @@ cannot be rare, and ``match_weight`` (bits) of the contact evidence.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from customer_core.domain.matching.names import name_keys_compatible
+from customer_core.domain.matching.names import _turn, _word_credit, name_keys_compatible
 from customer_core.domain.matching.rarity import NAME_M, NameFrequencies, match_bits, town_label
 from customer_core.domain.matching.records import Evidence, MatchingPolicy, MatchRecord, NameKey
 
@@ -21,6 +21,9 @@ __all__ = [
     "key_bits",
     "lone_name_shares",
     "may_be_rare",
+    "known_namesake",
+    "names_in_order",
+    "namesake_keys",
     "rare_name_evidence",
     "rare_possible",
     "share_bound",
@@ -92,6 +95,12 @@ def rare_name_evidence(
     full = [n for n in (x_name, y_name) if sum(len(w) > 1 for w in n.words) >= 2]
     if len(full) < 2 or not name_keys_compatible(x_name, y_name):
         return None
+    if set(x.areas).isdisjoint(y.areas) and x.areas and y.areas:
+        return None  # two towns: a namesake elsewhere is likelier than a move
+    if not names_in_order(x_name, y_name, freq.word_count):
+        return None  # surnames swapped or the family name dropped: a relative, a namesake
+    if known_namesake(x, y, x_name, y_name, freq.count):
+        return None
     if not (freq.is_given_name(x_name.words[0]) or freq.is_given_name(y_name.words[0])):
         return None  # "Lanchonete Primavera" typed as a person: a rare name is a person's
     people, town = freq.town_records(x, y)
@@ -102,6 +111,117 @@ def rare_name_evidence(
     where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
     detail = f"a rare name: {expected:.2g} namesakes expected {where}"
     return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
+
+
+def namesake_keys(record: MatchRecord, /) -> set[str]:
+    """The keys that tell :func:`known_namesake` who else carries a person's name.
+
+    ``taxed:<first>:<last>`` (and ``|<town>`` for each of its towns) for a
+    person with a tax id: customers with a CPF are distinct people (the
+    unique index holds one CPF once), so two of them carrying one given and
+    family name are two people by that name. ``generation:<first>:<last>``
+    for a *Júnior*, *Filho*, *Neto*...: his father carries the name too.
+    Count them after the records have their towns' area codes
+    (:func:`~.rarity.with_area_codes`).
+    """
+    name = record.names[0]
+    key = first_last_key(name)
+    if record.company or key is None or len(name.words) < 2:
+        return set()
+    keys = set()
+    if name.generation is not None:
+        keys.add(f"generation:{key}")
+    if record.tax_id is not None:
+        keys.add(f"taxed:{key}")
+        keys |= {f"taxed:{key}|{town}" for town in record.areas}
+    return keys
+
+
+def first_last_key(name: NameKey, /) -> str | None:
+    """First and last word by sound, in either order; ``None`` for an initial."""
+    if not name.words or len(name.words[0]) < 2 or len(name.words[-1]) < 2:
+        return None
+    first, last = sorted((name.sounds[0], name.sounds[-1]))
+    return f"{first}:{last}" if len(name.words) > 1 else first
+
+
+def known_namesake(
+    x: MatchRecord, y: MatchRecord, x_name: NameKey, y_name: NameKey, count: Callable[[str], int]
+) -> bool:
+    """Whether the tenant shows someone else with the pair's name (so it identifies no one).
+
+    The shorter name's given and family name (what a thin record keeps) is
+    looked up among the persons with a tax id in the pair's town (or the
+    tenant, when a side has no town): one that is neither of the two is
+    another person by that name, a homonym either record may be. A name a
+    *Júnior* or *Filho* carries is his father's too: without the suffix,
+    either of them.
+    """
+    short = x_name if len(x_name.words) <= len(y_name.words) else y_name
+    key = first_last_key(short)
+    if key is None:
+        return True
+    if x_name.generation is None and count(f"generation:{key}"):
+        return True
+    shared = sorted(set(x.areas) & set(y.areas))
+    towns = [f"|{town}" for town in shared] or [""]
+    for town in towns:
+        own = sum(r.tax_id is not None and (not town or town[1:] in r.areas) for r in (x, y))
+        if count(f"taxed:{key}{town}") > own:
+            return True
+    return False
+
+
+def names_in_order(a: NameKey, b: NameKey, count: Callable[[str], int], /) -> bool:
+    """Whether the shorter name is the longer one with middle words left out, in order.
+
+    Records of one person drop or abbreviate middle names; they keep the
+    given name first and the family name last (or write the family name
+    first, *Oliveira Maria Eduarda*, read turned around). *Rogério Ferreira
+    Silva* against *Rogério Silva Ferreira*, or *Manoel Santos Freitas*
+    against *Manoel Santos Freitas Lopes*, are relatives or namesakes as
+    often as one person: a shared rare name is only evidence in this form.
+    A "typo" between two words the tenant holds several times each
+    (*Pereira*/*Ferreira*) is two names, not a typo.
+    """
+    short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    if _aligned(short, long, count):
+        return True
+    for x, y in ((short, long), (long, short)):
+        k = _turn(x, y)
+        if k:
+            turned = NameKey(y.words[k:] + y.words[:k], y.sounds[k:] + y.sounds[:k])
+            if _aligned(*sorted((x, turned), key=lambda n: len(n.words)), count):
+                return True
+    return False
+
+
+#: A word held by this many records is a name of its own, never another name's typo.
+_ATTESTED = 3
+
+
+def _aligned(short: NameKey, long: NameKey, count: Callable[[str], int]) -> bool:
+    n, m = len(short.words), len(long.words)
+    if n < 2 or m < 2:
+        return False
+
+    def fits(i: int, j: int) -> bool:
+        t, u = short.words[i], long.words[j]
+        credit, how = _word_credit(t, short.sounds[i], i == n - 1, u, long.sounds[j], j == m - 1)
+        if how.startswith("typo") and min(count(t), count(u)) >= _ATTESTED:
+            return False
+        return credit > 0
+
+    if not (fits(0, 0) and fits(n - 1, m - 1)):
+        return False
+    j = 1
+    for i in range(1, n - 1):  # each middle word in order, between the first and the last
+        while j < m - 1 and not fits(i, j):
+            j += 1
+        if j >= m - 1:
+            return False
+        j += 1
+    return True
 
 
 def may_be_rare(
