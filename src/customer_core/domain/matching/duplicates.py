@@ -117,6 +117,7 @@ from customer_core.domain.matching.rare_names import (
     frequencies,
     key_bits,
     lone_name_shares,
+    father_or_son,
     may_be_rare,
     namesake_keys,
     rare_name_evidence,
@@ -536,6 +537,9 @@ def score_pair(
     if weak and (freq is None or not may_be_rare(x, y, freq, policy)):
         return None  # a similar name alone, or a company domain, is not enough
     similarity, detail, x_name, y_name = _best_name(x, y)
+    if freq is not None and father_or_son(x, y, x_name, y_name, freq.count):
+        contact = [_household_only(e) if e.kind in _HOUSEHOLD else e for e in contact]
+        corroboration = sum(e.weight for e in contact)
     u = None if freq is None else freq.name_share(x_name, y_name)
     rare = rare_name_evidence(x, y, x_name, y_name, similarity, policy, freq, u)
     if rare is not None:
@@ -583,6 +587,15 @@ def score_pair(
         )
     score = round(min(1.0, max(0.0, sum(e.weight for e in evidence))), 3)
     return Suggestion((x.id, y.id), score, tuple(evidence))
+
+
+#: Contact evidence a household shares: a father and his son share it.
+_HOUSEHOLD = frozenset({"landline", "cep"})
+
+
+def _household_only(evidence: Evidence) -> Evidence:
+    detail = f"{evidence.detail} (a Júnior or Filho carries the name too: his father's home?)"
+    return Evidence(evidence.kind, detail, 0.0, evidence.match_weight)
 
 
 #: Contact evidence strong enough to excuse a weaker spelling of a compatible name.

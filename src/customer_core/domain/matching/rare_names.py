@@ -21,6 +21,7 @@ __all__ = [
     "key_bits",
     "lone_name_shares",
     "may_be_rare",
+    "father_or_son",
     "known_namesake",
     "names_in_order",
     "namesake_keys",
@@ -170,6 +171,22 @@ def known_namesake(
         if count(f"taxed:{key}{town}") > own:
             return True
     return False
+
+
+def father_or_son(
+    x: MatchRecord, y: MatchRecord, x_name: NameKey, y_name: NameKey, count: Callable[[str], int]
+) -> bool:
+    """Two persons without a suffix whose given and family name a *Júnior* or *Filho* carries.
+
+    The son's suffix is dropped on some of his records: such a record and
+    his father's share the home's landline and CEP and the name, and are two
+    people. What a household shares says nothing between them.
+    """
+    if x.company or y.company or x_name.generation is not None:
+        return False
+    short = x_name if len(x_name.words) <= len(y_name.words) else y_name
+    key = first_last_key(short)
+    return key is not None and count(f"generation:{key}") > 0
 
 
 def names_in_order(a: NameKey, b: NameKey, count: Callable[[str], int], /) -> bool:

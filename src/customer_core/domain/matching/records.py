@@ -206,7 +206,7 @@ class MatchingPolicy:
     #: The most a rare full name shared in one town (city or area code) adds, alone.
     rare_name: float = attrs.field(default=0.3, validator=_non_negative)
     #: A shared name is evidence alone when the town should hold fewer namesakes than this.
-    rare_name_namesakes: float = attrs.field(default=0.2, validator=_non_negative)
+    rare_name_namesakes: float = attrs.field(default=0.1, validator=_non_negative)
     #: A town (or tenant) is counted as at least this many records when expecting namesakes:
     #: a small tenant's counts say little about who else could carry the name.
     min_town_records: int = attrs.field(default=1000, validator=attrs.validators.ge(1))
