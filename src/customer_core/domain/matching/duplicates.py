@@ -109,7 +109,8 @@ from itertools import combinations
 from rapidfuzz.distance import OSA, Levenshtein
 
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
-from customer_core.domain.matching.evidence import conflicting_evidence
+from customer_core.domain.matching.company_ties import company_tie
+from customer_core.domain.matching.evidence import Conflict, conflicting_evidence
 from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
 from customer_core.domain.matching.pair_filter import typo_keys
 from customer_core.domain.matching.rare_names import (
@@ -556,9 +557,12 @@ def score_pair(
     ):
         name_floor = policy.weak_name_floor  # a shared mobile excuses a spelling, not a name
         detail += "; a spelling the shared contact excuses"
-    if similarity < name_floor and not same_tax_id:
+    tie = company_tie(x, y) if similarity < name_floor and corroboration > 0 else None
+    if similarity < name_floor and not same_tax_id and tie is None:
         return None  # without a similar name, shared contact data is a household or an office
     evidence: list[Evidence] = []
+    if tie is not None:
+        evidence.append(Evidence("trade_name", tie, policy.trade_name))
     if similarity >= name_floor:
         bits = None if u is None else match_bits(NAME_M, u)
         evidence.append(Evidence("name", detail, round(policy.name * similarity, 3), bits))
@@ -656,7 +660,10 @@ def _kept_apart(a: MatchRecord, b: MatchRecord) -> bool:
     """
     if a.tax_id is not None and a.tax_id == b.tax_id:
         return False
-    return conflicting_evidence(a, b) is not None
+    conflict = conflicting_evidence(a, b)
+    if conflict is Conflict.NAMES and company_tie(a, b) is not None:
+        return False  # a legal name and a trade name, tied by an address
+    return conflict is not None
 
 
 def suggest_duplicates(

@@ -189,6 +189,10 @@ class MatchingPolicy:
     email_typo: float = attrs.field(default=0.1, validator=_non_negative)
     #: The same company domain (not gmail, hotmail...): colleagues share it too.
     email_domain: float = attrs.field(default=0.05, validator=_non_negative)
+    #: Two company names that share no word, one spelled in an address the other's record
+    #: holds (``vendas@pontocerto.com.br`` on *Nascimento Pet Shop Ltda*): a legal and a
+    #: trade name. Only with a shared phone line or e-mail.
+    trade_name: float = attrs.field(default=0.5, validator=_non_negative)
     #: The same CEP: a household, a building, or one street shares it.
     cep: float = attrs.field(default=0.1, validator=_non_negative)
     #: A *Júnior*, *Filho*, *Neto* or *Sobrinho* on one name only, or different ones.

@@ -1,0 +1,75 @@
+"""A company's legal name and trade name tied together by an e-mail address.
+
+A company goes by two names that share no word: its *razão social*
+(*Nascimento Comércio de Alimentos Ltda*) and its *nome fantasia*
+(*Progresso Alimentos*). Two records of one company, one under each name,
+are not :func:`~customer_core.domain.matching.names.names_compatible`, and a
+shared phone or e-mail alone never makes two records one customer (an
+accountant's office, a group of shops share them). What ties the two names
+is an address that spells one of them, held by the record under the other:
+``compras@pontocertosaopaulo.com.br`` on the *Nascimento Pet Shop Ltda*
+record says that *Ponto Certo* is its trade name. The duplicate report then
+suggests the pair when it also shares a phone line or an e-mail.
+
+>>> from customer_core.domain.matching.records import NameKey
+>>> spelled_in(NameKey.parse("Ponto Certo", company=True), ["compras@pontocertosaopaulo.com.br"])
+'compras@pontocertosaopaulo.com.br'
+>>> spelled_in(NameKey.parse("Ponto Certo", company=True), ["pontocerto@gmail.com"])
+'pontocerto@gmail.com'
+>>> spelled_in(NameKey.parse("Rei", company=True), ["fiscal@rei.com.br"])
+'fiscal@rei.com.br'
+>>> spelled_in(NameKey.parse("Rei", company=True), ["fiscal@reiformas.com.br"]) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from customer_core.domain.matching.records import _FREE_MAIL, MatchRecord, NameKey
+
+__all__ = ["company_tie", "spelled_in"]
+
+#: A name shorter than this must be the whole label: *Rei* is in too many words.
+_SPELLED_MIN = 6
+
+
+def spelled_in(name: NameKey, emails: Iterable[str], /) -> str | None:
+    """The first address that spells ``name`` (its words run together), or ``None``.
+
+    Of a company domain, the label before the first dot spells it
+    (``vendas@saojorgemodassaopaulo.com.br``); of a free provider, the
+    local part (``progressoalimentos@terra.com.br``). A name under six
+    letters must be the whole label.
+    """
+    spelled = "".join(w for w in name.words if len(w) > 1)
+    if len(spelled) < 3:
+        return None
+    for email in sorted(emails):
+        local, _, domain = email.rpartition("@")
+        label = local if domain in _FREE_MAIL else domain.partition(".")[0]
+        letters = "".join(c for c in label if c.isalpha())
+        if letters == spelled or (len(spelled) >= _SPELLED_MIN and spelled in letters):
+            return email
+    return None
+
+
+def company_tie(a: MatchRecord, b: MatchRecord, /) -> str | None:
+    """How two company records' unrelated names are tied, or ``None``.
+
+    One record's name (legal or trade) spelled in an address the other
+    record holds (see :func:`spelled_in`), both in one city when both say
+    theirs: a company's branches in other cities share its mailbox and its
+    legal name, and are other customers.
+    """
+    if not (a.company and b.company):
+        return None
+    cities = [{t for t in r.areas if t.startswith("city:")} for r in (a, b)]
+    if all(cities) and cities[0].isdisjoint(cities[1]):
+        return None
+    for x, y in ((a, b), (b, a)):
+        for name in x.names:
+            email = spelled_in(name, y.emails)
+            if email is not None:
+                return f"{email} spells {' '.join(name.words)}: a legal and a trade name"
+    return None
