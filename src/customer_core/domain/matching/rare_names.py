@@ -133,9 +133,16 @@ def namesake_keys(record: MatchRecord, /) -> set[str]:
     if name.generation is not None:
         keys.add(f"generation:{key}")
     if record.tax_id is not None:
-        keys.add(f"taxed:{key}")
-        keys |= {f"taxed:{key}|{town}" for town in record.areas}
+        for k in {key, _full_key(name)} - {None}:
+            keys.add(f"taxed:{k}")
+            keys |= {f"taxed:{k}|{town}" for town in record.areas}
     return keys
+
+
+def _full_key(name: NameKey) -> str | None:
+    """All the words of a name of three or more (initials aside), by sound, in order."""
+    sounds = [s for w, s in zip(name.words, name.sounds, strict=True) if len(w) > 1]
+    return "=".join(sounds) if len(sounds) > 2 else None
 
 
 def first_last_key(name: NameKey, /) -> str | None:
@@ -153,7 +160,8 @@ def known_namesake(
 
     The shorter name's given and family name (what a thin record keeps) is
     looked up among the persons with a tax id in the pair's town (or the
-    tenant, when a side has no town): one that is neither of the two is
+    tenant, when a side has no town); all its words when it has three or
+    more (*Roberto Costa Duarte* is not every *Roberto Duarte*): one that is neither of the two is
     another person by that name, a homonym either record may be. A name a
     *Júnior* or *Filho* carries is his father's too: without the suffix,
     either of them.
@@ -164,6 +172,7 @@ def known_namesake(
         return True
     if x_name.generation is None and count(f"generation:{key}"):
         return True
+    key = _full_key(short) or key  # a middle name the short one keeps tells namesakes apart
     shared = sorted(set(x.areas) & set(y.areas))
     towns = [f"|{town}" for town in shared] or [""]
     for town in towns:
