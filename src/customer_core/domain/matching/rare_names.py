@@ -270,14 +270,27 @@ def share_bound(i: int, j: int, records: list[MatchRecord], lone: list[float]) -
 def rare_possible(
     a: MatchRecord, b: MatchRecord, lone: float, holders: Mapping[str, int], policy: MatchingPolicy
 ) -> bool:
-    """Whether the pair's name could be rare enough in their town (see lone_name_shares)."""
+    """Whether the pair's name could be rare enough in their town (see lone_name_shares).
+
+    The cheap conditions of :func:`rare_name_evidence` first: most pairs
+    that reach here are in two towns, or their names are not in order.
+    """
     if lone * policy.min_town_records >= policy.rare_name_namesakes:
         return False  # not rare even in the smallest town counted
+    if a.areas and b.areas and set(a.areas).isdisjoint(b.areas):
+        return False
     towns = set(a.areas) & set(b.areas)
     people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
     if max(people, policy.min_town_records) * lone >= policy.rare_name_namesakes:
         return False
-    return name_keys_compatible(a.names[0], b.names[0])
+    x, y = a.names[0], b.names[0]
+
+    def count(key: str) -> int:
+        return holders.get(key, 0)
+
+    if not names_in_order(x, y, lambda word: count(f"word:{word}")):
+        return False
+    return not known_namesake(a, b, x, y, count) and name_keys_compatible(x, y)
 
 
 def lone_name_shares(
