@@ -24,11 +24,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import attrs
+
+from customer_core.domain.matching.given_names import national_given_names
 from customer_core.domain.matching.records import _FREE_MAIL, MatchRecord, NameKey
 
-__all__ = ["company_tie", "spelled_in"]
+__all__ = ["company_tie", "person_word_keys", "spelled_in", "typed_as_person"]
 
 #: A name shorter than this must be the whole label: *Rei* is in too many words.
 _SPELLED_MIN = 6
@@ -73,3 +76,42 @@ def company_tie(a: MatchRecord, b: MatchRecord, /) -> str | None:
             if email is not None:
                 return f"{email} spells {' '.join(name.words)}: a legal and a trade name"
     return None
+
+
+def person_word_keys(record: MatchRecord, /) -> set[str]:
+    """``person:<word>`` for each word of a person's name, when the record has a CPF.
+
+    A CPF makes a record certainly a person's: the words such records carry
+    are people's names; the others are a shop's (*Marmitas*, *Moda*,
+    *Reformas*).
+    """
+    if record.company or record.tax_id is None:
+        return set()
+    return {f"person:{w}" for w in record.names[0].words if len(w) > 1}
+
+
+def typed_as_person(
+    person: MatchRecord, company: MatchRecord, count: Callable[[str], int], /
+) -> MatchRecord | None:
+    """The person record read as the company's, when it is the company typed without its CNPJ.
+
+    The import takes a row without a tax id or a legal form for a person's
+    unless a business word says otherwise (:mod:`.company_names`); *Luana
+    Marmitas*, *José Moda* and *Reformas do Pedro* slip through. Such a
+    record is the company when it has no CPF, its name's words are all in
+    one of the company's names, and one of them is nobody's name: no person
+    with a CPF in the tenant carries it (``count`` of
+    :func:`person_word_keys`), nor is it a given name of the census. The
+    owner (*Maria Oliveira* against *Maria Oliveira ME*) carries people's
+    names only, and stays a person.
+    """
+    if person.company or not company.company or person.tax_id is not None:
+        return None
+    words = {w for w in person.names[0].words if len(w) > 1}
+    if len(words) < 2 or not any(words <= set(name.words) for name in company.names):
+        return None
+    given = national_given_names()[0]
+    if all(count(f"person:{w}") or w in given for w in words):
+        return None
+    name = NameKey(person.names[0].words, person.names[0].sounds)  # no generation for a shop
+    return attrs.evolve(person, company=True, names=(name,))

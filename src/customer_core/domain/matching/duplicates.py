@@ -109,7 +109,11 @@ from itertools import combinations
 from rapidfuzz.distance import OSA, Levenshtein
 
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
-from customer_core.domain.matching.company_ties import company_tie
+from customer_core.domain.matching.company_ties import (
+    company_tie,
+    person_word_keys,
+    typed_as_person,
+)
 from customer_core.domain.matching.evidence import Conflict, conflicting_evidence
 from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
 from customer_core.domain.matching.pair_filter import typo_keys
@@ -528,6 +532,7 @@ def score_pair(
     y = b if isinstance(b, MatchRecord) else MatchRecord.of(b)
     if x.id > y.id:
         x, y = y, x
+    x, y = _one_kind(x, y, holders)
     if x.tax_id is not None and y.tax_id is not None and x.tax_id != y.tax_id:
         return None  # two CPFs, a CPF and a CNPJ, or two establishments: never one customer
     freq = frequencies(holders, policy)
@@ -618,6 +623,7 @@ def _holder_keys(record: MatchRecord) -> set[str]:
     keys |= {f"word:{w}" for name in record.names for w in name.words if len(w) > 1}
     keys |= {f"area:{area}" for area in record.areas}
     keys |= town_pairs(record)
+    keys |= person_word_keys(record)
     keys.add(RECORDS)
     return keys
 
@@ -652,14 +658,34 @@ def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
     return holders
 
 
-def _kept_apart(a: MatchRecord, b: MatchRecord) -> bool:
+def _one_kind(
+    a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None
+) -> tuple[MatchRecord, MatchRecord]:
+    """``a`` and ``b``, a person record read as a company's when it is the company typed as one."""
+    if holders is None or a.company == b.company:
+        return a, b
+
+    def count(key: str) -> int:
+        return holders.get(key, 0)
+
+    if a.company:
+        return a, typed_as_person(b, a, count) or b
+    return typed_as_person(a, b, count) or a, b
+
+
+def _kept_apart(
+    a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None = None
+) -> bool:
     """Whether the conflicting-evidence rule says ``a`` and ``b`` are different customers.
 
     One CPF or CNPJ on two records is the exception: an exclusive key held
-    twice is a mistake a person must see, whatever the names say.
+    twice is a mistake a person must see, whatever the names say. A company
+    typed as a person (:func:`.company_ties.typed_as_person`) is read as
+    the company.
     """
     if a.tax_id is not None and a.tax_id == b.tax_id:
         return False
+    a, b = _one_kind(a, b, holders)
     conflict = conflicting_evidence(a, b)
     if conflict is Conflict.NAMES and company_tie(a, b) is not None:
         return False  # a legal name and a trade name, tied by an address
@@ -718,7 +744,7 @@ def suggest_duplicates(
         if (
             suggestion is not None
             and suggestion.score >= threshold
-            and not _kept_apart(records[i], records[j])
+            and not _kept_apart(records[i], records[j], holders)
         ):
             suggestions.append(suggestion)
     return sorted(suggestions, key=lambda s: (-s.score, s.ids))
