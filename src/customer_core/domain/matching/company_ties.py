@@ -79,15 +79,22 @@ def company_tie(a: MatchRecord, b: MatchRecord, /) -> str | None:
 
 
 def person_word_keys(record: MatchRecord, /) -> set[str]:
-    """``person:<word>`` for each word of a person's name, when the record has a CPF.
+    """What :func:`typed_as_person` counts: who carries each word of a name.
 
-    A CPF makes a record certainly a person's: the words such records carry
-    are people's names; the others are a shop's (*Marmitas*, *Moda*,
-    *Reformas*).
+    ``person:<word>`` for each word of a person's name when the record has a
+    CPF (certainly a person: its words are people's names), and ``person:``
+    for the record itself; ``company:<word>`` for each word of a company's
+    names (*Marmitas*, *Moda*, *Reformas* recur across a tenant's shops).
     """
-    if record.company or record.tax_id is None:
+    if record.company:
+        return {f"company:{w}" for name in record.names for w in name.words if len(w) > 1}
+    if record.tax_id is None:
         return set()
-    return {f"person:{w}" for w in record.names[0].words if len(w) > 1}
+    return {"person:", *(f"person:{w}" for w in record.names[0].words if len(w) > 1)}
+
+
+#: Persons with a CPF a tenant needs before a word none of them carries is nobody's name.
+_KNOWN_PERSONS = 1000
 
 
 def typed_as_person(
@@ -99,19 +106,24 @@ def typed_as_person(
     unless a business word says otherwise (:mod:`.company_names`); *Luana
     Marmitas*, *José Moda* and *Reformas do Pedro* slip through. Such a
     record is the company when it has no CPF, its name's words are all in
-    one of the company's names, and one of them is nobody's name: no person
-    with a CPF in the tenant carries it (``count`` of
-    :func:`person_word_keys`), nor is it a given name of the census. The
-    owner (*Maria Oliveira* against *Maria Oliveira ME*) carries people's
-    names only, and stays a person.
+    one of the company's names, and one of them is a shop's word: other
+    companies of the tenant carry it, no person with a CPF does (of a
+    thousand at least: a small tenant has not seen enough names), and it is
+    no given name of the census. The owner (*Maria Oliveira* against *Maria
+    Oliveira ME*) carries people's names only and stays a person; so does an
+    owner with a rare surname, which no other company carries.
     """
     if person.company or not company.company or person.tax_id is not None:
+        return None
+    if count("person:") < _KNOWN_PERSONS:
         return None
     words = {w for w in person.names[0].words if len(w) > 1}
     if len(words) < 2 or not any(words <= set(name.words) for name in company.names):
         return None
     given = national_given_names()[0]
-    if all(count(f"person:{w}") or w in given for w in words):
+    if not any(
+        count(f"company:{w}") > 1 and not count(f"person:{w}") and w not in given for w in words
+    ):
         return None
     name = NameKey(person.names[0].words, person.names[0].sounds)  # no generation for a shop
     return attrs.evolve(person, company=True, names=(name,))

@@ -20,7 +20,8 @@ How a suggestion is made:
    tenant page by page.
 2. **Blocking** (:func:`blocking_keys`): two records are compared only when
    they share a key: the last 8 digits of a phone line (a wrong area code or a
-   missing ninth digit still block together), a CEP, an e-mail local part, a
+   missing ninth digit still block together), a CEP, an e-mail local part (the
+   whole address for a role mailbox such as ``contato@``), a
    company e-mail domain with the sound of a name word, the CPF or CNPJ root,
    or the sounds of two words of the name in any order. A block larger than
    ``max_block`` is sorted by name sound and compared within a sliding
@@ -125,6 +126,7 @@ from customer_core.domain.matching.rare_names import (
     father_or_son,
     may_be_rare,
     namesake_keys,
+    namesakes_bound,
     rare_name_evidence,
     rare_possible,
     share_bound,
@@ -205,6 +207,8 @@ def blocking_keys(record: MatchRecord, /) -> set[str]:
         local, _, domain = email.rpartition("@")
         if _useful_local_part(local):
             keys.add(f"email:{local}")
+        else:  # contato@, vendas@: the whole address (a company's two names may share it)
+            keys.add(f"address:{email}")
         if domain not in _FREE_MAIL:
             keys |= {f"domain:{domain}:{s}" for s in sounds}
     return keys
@@ -724,7 +728,8 @@ def suggest_duplicates(
     contact = [_contact_keys(r) for r in records]
     typos = [typo_keys(r.emails, r.mobiles) for r in records]
     lone = lone_name_shares(records, holders, policy)
-    rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
+    bound = namesakes_bound(policy, len(records))
+    rare = [share * policy.min_town_records < bound for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
     suggestions = []
     for i, j in _candidate_pairs(records, blocks, policy):

@@ -21,6 +21,7 @@ __all__ = [
     "key_bits",
     "lone_name_shares",
     "may_be_rare",
+    "namesakes_bound",
     "father_or_son",
     "known_namesake",
     "names_in_order",
@@ -71,6 +72,19 @@ def frequencies(
     return NameFrequencies(holders, holders[RECORDS], national_records=policy.national_records)
 
 
+def namesakes_bound(policy: MatchingPolicy, records: int, /) -> float:
+    """The namesakes a town may hold for its shared name to be evidence alone.
+
+    ``rare_name_namesakes``; in a tenant smaller than ``national_records``,
+    ``small_tenant_namesakes`` (at most): its word shares lean on the
+    national table, which counts given names only, so a common surname
+    (*Pereira*) would pass for a rare one.
+    """
+    if records >= policy.national_records:
+        return policy.rare_name_namesakes
+    return min(policy.rare_name_namesakes, policy.small_tenant_namesakes)
+
+
 def rare_name_evidence(
     x: MatchRecord,
     y: MatchRecord,
@@ -106,9 +120,10 @@ def rare_name_evidence(
         return None  # "Lanchonete Primavera" typed as a person: a rare name is a person's
     people, town = freq.town_records(x, y)
     expected = max(people, policy.min_town_records) * u
-    if expected >= policy.rare_name_namesakes or policy.rare_name_namesakes <= 0:
+    bound = namesakes_bound(policy, freq.records)
+    if expected >= bound or bound <= 0:
         return None
-    weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(policy.rare_name_namesakes / expected))
+    weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(bound / expected))
     where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
     detail = f"a rare name: {expected:.2g} namesakes expected {where}"
     return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
@@ -258,7 +273,7 @@ def may_be_rare(
         return False
     lone = min(freq.own_share(x.names[0]), freq.own_share(y.names[0]))
     people = max(freq.town_records(x, y)[0], policy.min_town_records)
-    return people * lone < policy.rare_name_namesakes
+    return people * lone < namesakes_bound(policy, freq.records)
 
 
 def share_bound(i: int, j: int, records: list[MatchRecord], lone: list[float]) -> float:
@@ -275,13 +290,14 @@ def rare_possible(
     The cheap conditions of :func:`rare_name_evidence` first: most pairs
     that reach here are in two towns, or their names are not in order.
     """
-    if lone * policy.min_town_records >= policy.rare_name_namesakes:
+    bound = namesakes_bound(policy, holders.get(RECORDS, 0))
+    if lone * policy.min_town_records >= bound:
         return False  # not rare even in the smallest town counted
     if a.areas and b.areas and set(a.areas).isdisjoint(b.areas):
         return False
     towns = set(a.areas) & set(b.areas)
     people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
-    if max(people, policy.min_town_records) * lone >= policy.rare_name_namesakes:
+    if max(people, policy.min_town_records) * lone >= bound:
         return False
     x, y = a.names[0], b.names[0]
 

@@ -211,6 +211,9 @@ class MatchingPolicy:
     rare_name: float = attrs.field(default=0.3, validator=_non_negative)
     #: A shared name is evidence alone when the town should hold fewer namesakes than this.
     rare_name_namesakes: float = attrs.field(default=0.1, validator=_non_negative)
+    #: The same, in a tenant smaller than ``national_records``: its shares lean on the national
+    #: table, which has no surname counts (a common surname would look rare).
+    small_tenant_namesakes: float = attrs.field(default=0.01, validator=_non_negative)
     #: A town (or tenant) is counted as at least this many records when expecting namesakes:
     #: a small tenant's counts say little about who else could carry the name.
     min_town_records: int = attrs.field(default=1000, validator=attrs.validators.ge(1))
