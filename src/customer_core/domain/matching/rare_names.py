@@ -136,7 +136,8 @@ def namesake_keys(record: MatchRecord, /) -> set[str]:
     person with a tax id: customers with a CPF are distinct people (the
     unique index holds one CPF once), so two of them carrying one given and
     family name are two people by that name. ``generation:<first>:<last>``
-    for a *Júnior*, *Filho*, *Neto*...: his father carries the name too.
+    (and ``|<town>`` or ``|?`` without one, ``|home:<cep or landline>``) for a *Júnior*, *Filho*,
+    *Neto*...: his father carries the name too, in his town and at his home.
     Count them after the records have their towns' area codes
     (:func:`~.rarity.with_area_codes`).
     """
@@ -146,7 +147,10 @@ def namesake_keys(record: MatchRecord, /) -> set[str]:
         return set()
     keys = set()
     if name.generation is not None:
+        homes = (*record.ceps, *record.landlines)
         keys.add(f"generation:{key}")
+        keys |= {f"generation:{key}|{town}" for town in record.areas or ("?",)}
+        keys |= {f"generation:{key}|home:{home}" for home in homes}
     if record.tax_id is not None:
         for k in {key, _full_key(name)} - {None}:
             keys.add(f"taxed:{k}")
@@ -176,20 +180,20 @@ def known_namesake(
     The shorter name's given and family name (what a thin record keeps) is
     looked up among the persons with a tax id in the pair's town (or the
     tenant, when a side has no town); all its words when it has three or
-    more (*Roberto Costa Duarte* is not every *Roberto Duarte*): one that is neither of the two is
-    another person by that name, a homonym either record may be. A name a
-    *Júnior* or *Filho* carries is his father's too: without the suffix,
-    either of them.
+    more (*Roberto Costa Duarte* is not every *Roberto Duarte*): one that is
+    neither of the two is another person by that name, a homonym either
+    record may be. A name a *Júnior* or *Filho* of the town carries is his
+    father's too: without the suffix, either of them.
     """
     short = x_name if len(x_name.words) <= len(y_name.words) else y_name
     key = first_last_key(short)
     if key is None:
         return True
-    if x_name.generation is None and count(f"generation:{key}"):
-        return True
-    key = _full_key(short) or key  # a middle name the short one keeps tells namesakes apart
     shared = sorted(set(x.areas) & set(y.areas))
     towns = [f"|{town}" for town in shared] or [""]
+    if x_name.generation is None and any(count(f"generation:{key}{t}") for t in (*towns, "|?")):
+        return True  # a Júnior of the town, or of no known town
+    key = _full_key(short) or key  # a middle name the short one keeps tells namesakes apart
     for town in towns:
         own = sum(r.tax_id is not None and (not town or town[1:] in r.areas) for r in (x, y))
         if count(f"taxed:{key}{town}") > own:
@@ -200,7 +204,7 @@ def known_namesake(
 def father_or_son(
     x: MatchRecord, y: MatchRecord, x_name: NameKey, y_name: NameKey, count: Callable[[str], int]
 ) -> bool:
-    """Two persons without a suffix whose given and family name a *Júnior* or *Filho* carries.
+    """Two persons without a suffix sharing a home where a *Júnior* or *Filho* carries their name.
 
     The son's suffix is dropped on some of his records: such a record and
     his father's share the home's landline and CEP and the name, and are two
@@ -210,7 +214,8 @@ def father_or_son(
         return False
     short = x_name if len(x_name.words) <= len(y_name.words) else y_name
     key = first_last_key(short)
-    return key is not None and count(f"generation:{key}") > 0
+    homes = (set(x.ceps) & set(y.ceps)) | (set(x.landlines) & set(y.landlines))
+    return key is not None and any(count(f"generation:{key}|home:{h}") for h in homes)
 
 
 def names_in_order(a: NameKey, b: NameKey, count: Callable[[str], int], /) -> bool:
