@@ -721,14 +721,19 @@ def suggest_duplicates(
     blocks = {key: members for key, members in blocks.items() if len(members) > 1}
     codes = city_area_codes(holders)
     records = [with_area_codes(r, codes) for r in records]
+    freq = frequencies(holders, policy)
+    bound = namesakes_bound(policy, len(records))
+
+    def rare_name(name: NameKey) -> bool:
+        return freq is None or freq.own_share(name) * policy.min_town_records < bound
+
     for record in records:  # by town, so after the towns' area codes
-        holders.update(namesake_keys(record))
+        holders.update(namesake_keys(record, rare_name))
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     contact = [_contact_keys(r) for r in records]
     typos = [typo_keys(r.emails, r.mobiles) for r in records]
     lone = lone_name_shares(records, holders, policy)
-    bound = namesakes_bound(policy, len(records))
     rare = [share * policy.min_town_records < bound for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
     suggestions = []

@@ -129,7 +129,9 @@ def rare_name_evidence(
     return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
 
 
-def namesake_keys(record: MatchRecord, /) -> set[str]:
+def namesake_keys(
+    record: MatchRecord, /, rare: Callable[[NameKey], bool] | None = None
+) -> set[str]:
     """The keys that tell :func:`known_namesake` who else carries a person's name.
 
     ``taxed:<first>:<last>`` (and ``|<town>`` for each of its towns) for a
@@ -139,7 +141,10 @@ def namesake_keys(record: MatchRecord, /) -> set[str]:
     (and ``|<town>`` or ``|?`` without one, ``|home:<cep or landline>``) for a *Júnior*, *Filho*,
     *Neto*...: his father carries the name too, in his town and at his home.
     Count them after the records have their towns' area codes
-    (:func:`~.rarity.with_area_codes`).
+    (:func:`~.rarity.with_area_codes`). With ``rare``, a taxed name is only
+    counted under the keys that could be rare (a namesake of a common name
+    changes nothing: the name is no evidence anyway), which keeps the
+    counts of a large tenant small.
     """
     name = record.names[0]
     key = first_last_key(name)
@@ -152,9 +157,11 @@ def namesake_keys(record: MatchRecord, /) -> set[str]:
         keys |= {f"generation:{key}|{town}" for town in record.areas or ("?",)}
         keys |= {f"generation:{key}|home:{home}" for home in homes}
     if record.tax_id is not None:
-        for k in {key, _full_key(name)} - {None}:
-            keys.add(f"taxed:{k}")
-            keys |= {f"taxed:{k}|{town}" for town in record.areas}
+        first_last = NameKey(name.words[:: len(name.words) - 1], name.sounds[:: len(name.words) - 1])
+        for k, part in ((key, first_last), (_full_key(name), name)):
+            if k is not None and (rare is None or rare(part)):
+                keys.add(f"taxed:{k}")
+                keys |= {f"taxed:{k}|{town}" for town in record.areas}
     return keys
 
 
