@@ -43,7 +43,9 @@ def person(
     cpf: str | None = None,
     cep: str | None = None,
 ) -> Customer:
-    address = Address.create(street="Rua A, 10", city=city, uf="MT", cep=cep) if city or cep else None
+    address = (
+        Address.create(street="Rua A, 10", city=city, uf="MT", cep=cep) if city or cep else None
+    )
     return Customer.create(
         id=id,
         tenant_id="t",
@@ -95,7 +97,7 @@ def test_a_thin_record_with_a_rare_name_in_its_city_is_suggested() -> None:
     thin = person("a", "Daniela Wachholz Tavares", phones=("65 98991-0448",), city="Cuiabá")
     full = person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",), cpf=CPFS[0])
     assert linked([thin, full])
-    [found] = [s for s in suggest_duplicates([*crowd(300), thin, full], policy=LARGE)]
+    [found] = suggest_duplicates([*crowd(300), thin, full], policy=LARGE)
     assert [e.kind for e in found.evidence] == ["name", "rare_name"]
 
 
@@ -116,7 +118,9 @@ def test_swapped_or_dropped_family_names_are_not_a_rare_name() -> None:
     swapped = person("b", "Daniela Tavares Wachholz", phones=("65 98082-1920",), city="Cuiabá")
     assert not linked([thin, swapped])
     middle_dropped = person("b", "Daniela Tavares", phones=("65 98082-1920",), city="Cuiabá")
-    assert linked([middle_dropped, person("c", "Daniela Wachholz Tavares", city="Cuiabá")], "b", "c")
+    assert linked(
+        [middle_dropped, person("c", "Daniela Wachholz Tavares", city="Cuiabá")], "b", "c"
+    )
 
 
 def test_names_in_order_reads_a_name_written_surname_first() -> None:
@@ -187,7 +191,9 @@ def test_a_shared_mailbox_that_spells_neither_name_is_not_a_tie() -> None:
 def test_a_tie_across_two_cities_is_a_branch() -> None:
     mailbox = "dobairroeletrica@gmail.com"
     here = company("a", "Do Bairro Elétrica", emails=(mailbox,), city="Santo André")
-    there = company("b", "Castro & Mendes Materiais Elétricos Ltda", emails=(mailbox,), city="Campinas")
+    there = company(
+        "b", "Castro & Mendes Materiais Elétricos Ltda", emails=(mailbox,), city="Campinas"
+    )
     assert suggest_duplicates([here, there]) == []
 
 

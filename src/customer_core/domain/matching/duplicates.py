@@ -120,10 +120,10 @@ from customer_core.domain.matching.names import _best_name, name_keys_compatible
 from customer_core.domain.matching.pair_filter import typo_keys
 from customer_core.domain.matching.rare_names import (
     RECORDS,
+    father_or_son,
     frequencies,
     key_bits,
     lone_name_shares,
-    father_or_son,
     may_be_rare,
     namesake_keys,
     namesakes_bound,
@@ -677,9 +677,7 @@ def _one_kind(
     return typed_as_person(a, b, count) or a, b
 
 
-def _kept_apart(
-    a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None = None
-) -> bool:
+def _kept_apart(a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None = None) -> bool:
     """Whether the conflicting-evidence rule says ``a`` and ``b`` are different customers.
 
     One CPF or CNPJ on two records is the exception: an exclusive key held

@@ -17,15 +17,15 @@ from customer_core.domain.matching.records import Evidence, MatchingPolicy, Matc
 __all__ = [
     "CONTACT_M",
     "RECORDS",
+    "father_or_son",
     "frequencies",
     "key_bits",
+    "known_namesake",
     "lone_name_shares",
     "may_be_rare",
-    "namesakes_bound",
-    "father_or_son",
-    "known_namesake",
     "names_in_order",
     "namesake_keys",
+    "namesakes_bound",
     "rare_name_evidence",
     "rare_possible",
     "share_bound",
@@ -157,7 +157,9 @@ def namesake_keys(
         keys |= {f"generation:{key}|{town}" for town in record.areas or ("?",)}
         keys |= {f"generation:{key}|home:{home}" for home in homes}
     if record.tax_id is not None:
-        first_last = NameKey(name.words[:: len(name.words) - 1], name.sounds[:: len(name.words) - 1])
+        first_last = NameKey(
+            name.words[:: len(name.words) - 1], name.sounds[:: len(name.words) - 1]
+        )
         for k, part in ((key, first_last), (_full_key(name), name)):
             if k is not None and (rare is None or rare(part)):
                 keys.add(f"taxed:{k}")
@@ -244,7 +246,8 @@ def names_in_order(a: NameKey, b: NameKey, count: Callable[[str], int], /) -> bo
         k = _turn(x, y)
         if k:
             turned = NameKey(y.words[k:] + y.words[:k], y.sounds[k:] + y.sounds[:k])
-            if _aligned(*sorted((x, turned), key=lambda n: len(n.words)), count):
+            pair = (x, turned) if len(x.words) <= len(turned.words) else (turned, x)
+            if _aligned(pair[0], pair[1], count):
                 return True
     return False
 
