@@ -101,6 +101,7 @@ email  +0.50   9.0 bits  joao.silva@gmail.com
 
 from __future__ import annotations
 
+import functools
 import string
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -722,6 +723,7 @@ def suggest_duplicates(
     freq = frequencies(holders, policy)
     bound = namesakes_bound(policy, len(records))
 
+    @functools.cache  # a tenant's names repeat: each is weighed once
     def rare_name(name: NameKey) -> bool:
         return freq is None or freq.own_share(name) * policy.min_town_records < bound
 
