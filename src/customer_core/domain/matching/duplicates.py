@@ -28,14 +28,19 @@ How a suggestion is made:
    ``window``, so the cost grows about linearly with the tenant.
 3. **Rules**: different tax ids (two CPFs, a CPF and a CNPJ, two CNPJs) are
    never suggested (branches are a group instead). A similar name is
-   required, unless the tax id is the same. A similar name alone is never
-   enough: contact evidence must add at least ``min_corroboration``. What
+   required, unless the tax id is the same (or two company names are tied
+   by an address, ``trade_name``). A similar name alone is never enough:
+   contact evidence, or a rare name, must add at least
+   ``min_corroboration``. What
    the conflicting-evidence rule
    (:func:`~customer_core.domain.matching.evidence.conflicting_evidence`)
    keeps apart is never suggested, however high it scores: a person and a
    company, a *Júnior* on one side only, names that are not
    :func:`~customer_core.domain.matching.names.names_compatible` (only the
-   same CPF or CNPJ on both is shown anyway, an exclusive key held twice).
+   same CPF or CNPJ on both is shown anyway, an exclusive key held twice;
+   and a company's legal and trade names tied by an address). A record
+   typed as a person that is a company's (:func:`.company_ties.typed_as_person`)
+   is read as the company.
 4. **Score**: the sum of the weights, clipped to 0..1. Every piece of evidence
    is listed with what it added (:class:`MatchingPolicy` holds the weights):
 
@@ -51,6 +56,10 @@ How a suggestion is made:
                                    (``gmial.com``)
    ``rare_name``           ≤ 0.3   a full name with few namesakes expected in
                                    the pair's town (:mod:`.rare_names`)
+   ``trade_name``          0.5     two company names sharing no word, one
+                                   spelled in an address the other's record
+                                   holds (:mod:`.company_ties`), with a
+                                   shared phone line or e-mail
    ``email_local_part``    0.3     the same local part at another provider;
                                    0 if it is just the name (``joao.silva``)
    ``phone_suffix``        0.2     the last 8 digits, another area code
@@ -572,7 +581,8 @@ def score_pair(
         return None  # without a similar name, shared contact data is a household or an office
     evidence: list[Evidence] = []
     if tie is not None:
-        evidence.append(Evidence("trade_name", tie, policy.trade_name))
+        bits = key_bits("trade_name", "", holders, policy)
+        evidence.append(Evidence("trade_name", tie, policy.trade_name, bits))
     if similarity >= name_floor:
         bits = None if u is None else match_bits(NAME_M, u)
         evidence.append(Evidence("name", detail, round(policy.name * similarity, 3), bits))

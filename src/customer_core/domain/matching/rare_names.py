@@ -45,6 +45,7 @@ CONTACT_M = {
     "phone_typo": 0.02,
     "cep": 0.5,
     "email_local_part": 0.1,
+    "trade_name": 0.3,  # a company's records under its two names, one spelled in an address
 }
 
 
