@@ -29,6 +29,7 @@ __all__ = [
     "rare_name_evidence",
     "rare_possible",
     "share_bound",
+    "two_towns",
 ]
 
 #: The key of :func:`key_holders` that counts the records themselves.
@@ -73,6 +74,18 @@ def frequencies(
     return NameFrequencies(holders, holders[RECORDS], national_records=policy.national_records)
 
 
+def two_towns(a: MatchRecord, b: MatchRecord, /) -> bool:
+    """Whether the records are in different towns: both say theirs and share none.
+
+    Two cities are two towns even in one area code (*São Paulo* and
+    *Osasco*); a record without a city is in its phone's area code.
+    """
+    cities = [{t for t in r.areas if t.startswith("city:")} for r in (a, b)]
+    if all(cities):
+        return cities[0].isdisjoint(cities[1])
+    return bool(a.areas and b.areas) and set(a.areas).isdisjoint(b.areas)
+
+
 def namesakes_bound(policy: MatchingPolicy, records: int, /) -> float:
     """The namesakes a town may hold for its shared name to be evidence alone.
 
@@ -111,8 +124,10 @@ def rare_name_evidence(
     full = [n for n in (x_name, y_name) if sum(len(w) > 1 for w in n.words) >= 2]
     if len(full) < 2 or not name_keys_compatible(x_name, y_name):
         return None
-    if set(x.areas).isdisjoint(y.areas) and x.areas and y.areas:
-        return None  # two towns: a namesake elsewhere is likelier than a move
+    if two_towns(x, y):
+        return None  # a namesake elsewhere is likelier than a move
+    if x.emails and y.emails:
+        return None  # two mailboxes, none shared: two people are likelier than two of one
     if not names_in_order(x_name, y_name, freq.word_count):
         return None  # surnames swapped or the family name dropped: a relative, a namesake
     if known_namesake(x, y, x_name, y_name, freq.count):
@@ -309,7 +324,7 @@ def rare_possible(
     bound = namesakes_bound(policy, holders.get(RECORDS, 0))
     if lone * policy.min_town_records >= bound:
         return False  # not rare even in the smallest town counted
-    if a.areas and b.areas and set(a.areas).isdisjoint(b.areas):
+    if two_towns(a, b) or (a.emails and b.emails):
         return False
     towns = set(a.areas) & set(b.areas)
     people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
