@@ -23,7 +23,7 @@ from customer_core.domain.matching.duplicates import (
     score_pair,
     suggest_duplicates,
 )
-from customer_core.domain.matching.rare_names import names_in_order, namesakes_bound
+from customer_core.domain.matching.rare_names import names_in_order, namesakes_bound, two_towns
 from customer_core.domain.matching.records import NameKey
 from customer_core.domain.values.address import Address
 from customer_core.domain.values.tax_id import parse_tax_id
@@ -111,6 +111,27 @@ def test_a_rare_name_in_two_towns_is_two_people() -> None:
     here = person("a", "Daniela Wachholz Tavares", phones=("65 98991-0448",), city="Cuiabá")
     there = person("b", "Daniela Wachholz Tavares", phones=("41 98082-1920",), city="Curitiba")
     assert not linked([here, there])
+
+
+def test_two_cities_of_one_area_code_are_two_towns() -> None:
+    here = person("a", "Daniela Wachholz Tavares", phones=("65 98991-0448",), city="Cuiabá")
+    there = person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",), city="Várzea Grande")
+    assert not linked([here, there])
+    assert two_towns(MatchRecord.of(here), MatchRecord.of(there))
+    phone_only = person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",))
+    assert not two_towns(MatchRecord.of(here), MatchRecord.of(phone_only))
+
+
+def test_two_records_with_their_own_mailboxes_are_not_linked_by_a_name() -> None:
+    def with_email(id: str, phone: str, email: str) -> Customer:
+        found = person(id, "Daniela Wachholz Tavares", phones=(phone,), city="Cuiabá")
+        return attrs.evolve(found, emails=(Email.parse(email),))
+
+    one = with_email("a", "65 98991-0448", "daniela.tavares@gmail.com")
+    other = with_email("b", "65 98082-1920", "dwt1980@hotmail.com")
+    assert not linked([one, other])
+    thin = person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",), city="Cuiabá")
+    assert linked([one, thin])
 
 
 def test_swapped_or_dropped_family_names_are_not_a_rare_name() -> None:
