@@ -248,3 +248,11 @@ def test_an_owner_with_people_s_names_stays_a_person() -> None:
     small = {"person:": 20, "company:moda": 4}  # a small tenant has not seen enough names
     shop = MatchRecord.of(person("a", "José Moda"))
     assert typed_as_person(shop, MatchRecord.of(company("b", "José Moda")), small.get) is None
+
+
+def test_a_shop_typed_as_a_person_with_a_typo_is_read_as_the_company() -> None:
+    shop = MatchRecord.of(person("a", "Nova Era Alimetos", phones=("11 99461-4103",)))
+    firm = MatchRecord.of(company("b", "Nova Era Alimentos Ltda", phones=("11 99461-4103",)))
+    counts = _tenant_counts({"company:alimentos": 12, "company:nova": 5, "company:era": 3})
+    read = typed_as_person(shop, firm, lambda k: counts.get(k, 0))
+    assert read is not None and read.company

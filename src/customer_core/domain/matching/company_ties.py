@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 import attrs
 
 from customer_core.domain.matching.given_names import national_given_names
+from customer_core.domain.matching.names import _word_credit
 from customer_core.domain.matching.records import _FREE_MAIL, MatchRecord, NameKey
 
 __all__ = ["company_tie", "person_word_keys", "spelled_in", "typed_as_person"]
@@ -97,6 +98,27 @@ def person_word_keys(record: MatchRecord, /) -> set[str]:
 _KNOWN_PERSONS = 1000
 
 
+def _matched_words(person: NameKey, company: NameKey) -> list[str]:
+    """The company's words that the person name's words stand for (the same, a sound, a typo).
+
+    Empty unless every word of the person name (initials aside) is one of
+    the company name's: *Nova Era Alimetos* is *Nova Era Alimentos*.
+    """
+    matched = []
+    for t, st in zip(person.words, person.sounds, strict=True):
+        if len(t) < 2:
+            continue
+        found = [
+            u
+            for u, su in zip(company.words, company.sounds, strict=True)
+            if len(u) > 1 and _word_credit(t, st, False, u, su, False)[0] > 0
+        ]
+        if not found:
+            return []
+        matched.append(found[0])
+    return matched
+
+
 def typed_as_person(
     person: MatchRecord, company: MatchRecord, count: Callable[[str], int], /
 ) -> MatchRecord | None:
@@ -117,13 +139,16 @@ def typed_as_person(
         return None
     if count("person:") < _KNOWN_PERSONS:
         return None
-    words = {w for w in person.names[0].words if len(w) > 1}
-    if len(words) < 2 or not any(words <= set(name.words) for name in company.names):
-        return None
     given = national_given_names()[0]
-    if not any(
-        count(f"company:{w}") > 1 and not count(f"person:{w}") and w not in given for w in words
-    ):
+    for name in company.names:
+        words = _matched_words(person.names[0], name)
+        if len(words) < 2:
+            continue
+        if any(
+            count(f"company:{w}") > 1 and not count(f"person:{w}") and w not in given for w in words
+        ):
+            break
+    else:
         return None
     name = NameKey(person.names[0].words, person.names[0].sounds)  # no generation for a shop
     return attrs.evolve(person, company=True, names=(name,))
