@@ -324,11 +324,13 @@ def rare_possible(
     bound = namesakes_bound(policy, holders.get(RECORDS, 0))
     if lone * policy.min_town_records >= bound:
         return False  # not rare even in the smallest town counted
-    if two_towns(a, b) or (a.emails and b.emails):
+    if a.emails and b.emails:
         return False
     towns = set(a.areas) & set(b.areas)
+    if not towns and a.areas and b.areas:
+        return False  # two towns
     people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
-    if max(people, policy.min_town_records) * lone >= bound:
+    if max(people, policy.min_town_records) * lone >= bound or two_towns(a, b):
         return False
     x, y = a.names[0], b.names[0]
 
