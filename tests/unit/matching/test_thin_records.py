@@ -256,3 +256,15 @@ def test_a_shop_typed_as_a_person_with_a_typo_is_read_as_the_company() -> None:
     counts = _tenant_counts({"company:alimentos": 12, "company:nova": 5, "company:era": 3})
     read = typed_as_person(shop, firm, lambda k: counts.get(k, 0))
     assert read is not None and read.company
+
+
+def test_a_shop_read_as_the_company_says_so_in_its_evidence() -> None:
+    shop = person("a", "José Moda", phones=("62 97432-9262",))
+    firm = company("b", "José Moda Ltda", phones=("62 97432-9262",), cnpj="11.222.333/0001-81")
+    holders = {"records": 5000, **_tenant_counts({"company:moda": 4})}
+    found = score_pair(shop, firm, holders=holders)
+    assert found is not None and found.score >= 0.6
+    kinds = [e.kind for e in found.evidence]
+    assert "read_as_company" in kinds and "kind_differs" not in kinds
+    plain = score_pair(shop, firm)  # without the tenant's counts: a person and a company
+    assert plain is None or "kind_differs" in [e.kind for e in plain.evidence]

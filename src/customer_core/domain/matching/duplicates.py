@@ -72,6 +72,9 @@ How a suggestion is made:
    ``generation_differs``  −0.6    *Júnior*, *Filho*, *Neto* or *Sobrinho* on
                                    one name only, or different ones
    ``kind_differs``        −0.4    a person and a company
+   ``read_as_company``     0       a record typed as a person read as the
+                                   company it names
+                                   (:func:`.company_ties.typed_as_person`)
    ======================  ======  ============================================
 
    A phone line or e-mail held by more than ``max_key_holders`` records (a
@@ -546,7 +549,9 @@ def score_pair(
     y = b if isinstance(b, MatchRecord) else MatchRecord.of(b)
     if x.id > y.id:
         x, y = y, x
+    kinds = (x.company, y.company)
     x, y = _one_kind(x, y, holders)
+    read = [r for r, was in zip((x, y), kinds, strict=True) if r.company != was]
     if x.tax_id is not None and y.tax_id is not None and x.tax_id != y.tax_id:
         return None  # two CPFs, a CPF and a CNPJ, or two establishments: never one customer
     freq = frequencies(holders, policy)
@@ -600,6 +605,10 @@ def score_pair(
                 None if freq is None else _AGAINST_BITS,
             )
         )
+    evidence += [
+        Evidence("read_as_company", f"{' '.join(r.names[0].words)}: {_READ_AS_COMPANY}", 0.0)
+        for r in read
+    ]
     if x.company != y.company:
         evidence.append(
             Evidence(
@@ -613,6 +622,7 @@ def score_pair(
     return Suggestion((x.id, y.id), score, tuple(evidence))
 
 
+_READ_AS_COMPANY = "no CPF, and a word of shops no person carries: read as the company"
 #: Contact evidence a household shares: a father and his son share it.
 _HOUSEHOLD = frozenset({"landline", "cep"})
 
