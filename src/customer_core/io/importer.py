@@ -28,10 +28,9 @@ Modes:
 from __future__ import annotations
 
 import enum
-import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path, PurePath
 from typing import IO
 
@@ -70,9 +69,6 @@ DEFAULT_BATCH_SIZE = 5000
 #: Rows parsed and grouped at a time in the first pass (whatever the batch size:
 #: the grouping never depends on it); each chunk's stored holders are one read.
 _READ_CHUNK = 5000
-#: Allocations between two collections of the youngest generation during an
-#: import (Python's default is 700): see :func:`_fewer_collections`.
-_YOUNG_COLLECTION_EVERY = 20_000
 
 
 class ImportMode(enum.Enum):
@@ -126,26 +122,6 @@ def _content_key(draft: Draft, seen: dict[str, int]) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
     seen[digest] = seen.get(digest, 0) + 1
     return f"{digest}:{seen[digest]}"
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while the import runs.
-
-    An import makes millions of small objects (rows, values, customers, SQL
-    parameters) that live for one batch. Counted in allocations, the default
-    thresholds run a collection every 700 of them, and every so often a full
-    one that walks every object of the process: a sixth of an import's CPU.
-    Their memory is freed by reference counting either way; the collector only
-    finds cycles, which are few here. The thresholds the process had are put
-    back when the import ends.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], _YOUNG_COLLECTION_EVERY), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _with_headers(reader: TableSource, errors: Iterable[RowError]) -> tuple[RowError, ...]:
@@ -229,7 +205,6 @@ class Importer(ServiceBase):
                 Reassignment(responsible=True, responsible_id=actor.user_id, new_record=True),
             )
         with ExitStack() as stack:
-            stack.enter_context(_fewer_collections())
             if isinstance(source, TableSource):
                 reader = source
             else:
