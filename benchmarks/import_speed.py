@@ -16,8 +16,8 @@ measurements, each in its own process (its peak RSS is its own):
   fresh SQLite file (default batch size), schema created before the clock;
 - **storage alone**: the rows the import writes (customer, identity and
   outbox rows, made by the adapter's ``mapping`` functions before the clock)
-  written with the same SQLAlchemy Core statements and commits, batch by
-  batch: the database's share, which no importer can avoid (audit rows
+  written with the same statements and commits as the adapter (on SQLite
+  the driver's executemany, ``driver_writes``), batch by batch: the database's share, which no importer can avoid (audit rows
   included: each created customer's audit entry);
 - **ORM baseline**: a row-by-row SQLAlchemy ORM importer with identity
   lookups (``orm_baseline.py``), into its own SQLite file.
@@ -187,14 +187,16 @@ def task_storage(csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE) -> di
 
     The customers of the file (repeated identifiers dropped, as the import
     merges them) are built and turned into the adapter's own rows (customer,
-    identity, outbox and audit rows) before the clock runs; only the SQLAlchemy Core
-    executemany statements and the commits are timed, batch by batch.
+    identity, outbox and audit rows) before the clock runs; only the adapter's
+    set-based INSERTs (``driver_writes.insert_many``) and the commits are timed,
+    batch by batch.
     """
     from sqlalchemy import insert
 
     from customer_core import connect
     from customer_core.adapters.shared import plan_identities
     from customer_core.adapters.sqlalchemy.claims import write_identities
+    from customer_core.adapters.sqlalchemy.driver_writes import insert_many
     from customer_core.adapters.sqlalchemy.errors import Writes
     from customer_core.adapters.sqlalchemy.mapping import audit_row, customer_row, event_rows
     from customer_core.adapters.sqlalchemy.tables import audit_log, customers, outbox
@@ -223,10 +225,10 @@ def task_storage(csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE) -> di
             events = event_rows(registered)
             audits = [audit_row(e) for e in audit_entries(registered, time_ordered_id)]
             start = time.perf_counter()
-            connection.execute(insert(customers), rows)
+            insert_many(connection, insert(customers), rows)
             write_identities(Writes(connection), TENANT, identities)  # holder rows and claims
-            connection.execute(insert(outbox), events)
-            connection.execute(insert(audit_log), audits)
+            insert_many(connection, insert(outbox), events)
+            insert_many(connection, insert(audit_log), audits)
             connection.commit()
             seconds += time.perf_counter() - start
             stored += len(batch)

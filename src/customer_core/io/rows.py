@@ -76,6 +76,11 @@ class Draft:
     warnings: tuple[RowError, ...] = ()
     #: The customer the row names by id (a file exported by this library).
     customer_id: str | None = None
+    #: :attr:`customer_kind` once worked out: the grouping reads it in the first pass
+    #: and the pickled row carries it to the second, where the customer is built
+    #: (reading a name for a company's signals is most of what deciding costs).
+    #: Not set by ``attrs.evolve``: a changed row works it out again.
+    _kind_found: CustomerKind | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def identity_keys(self) -> set[IdentityKey]:
         external_ids = () if self.external_id is None else (self.external_id,)
@@ -100,6 +105,13 @@ class Draft:
         (:func:`~customer_core.domain.matching.company_mailboxes.role_mailbox`:
         ``contato@``, ``financeiro@``).
         """
+        found = self._kind_found
+        if found is None:
+            found = self._work_out_kind()
+            object.__setattr__(self, "_kind_found", found)  # frozen: a cache, not a change
+        return found
+
+    def _work_out_kind(self) -> CustomerKind:
         if isinstance(self.tax_id, Cnpj) or self.kind is CustomerKind.COMPANY:
             return CustomerKind.COMPANY
         if isinstance(self.tax_id, Cpf) or self.kind is CustomerKind.PERSON:

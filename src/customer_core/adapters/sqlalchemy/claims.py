@@ -70,14 +70,16 @@ def write_identities(writes: Writes, tenant_id: str, plan: IdentityPlan) -> None
             {"tenant_id": tenant_id, "kind": key.kind.value, "key": key.key, "customer_id": cid}
             for cid, key in sorted(plan.added, key=lambda a: (a[1].kind.value, a[1].key, a[0]))
         ]
-        writes.execute(insert(customer_identities), rows)
+        writes.insert_many(insert(customer_identities), rows)
     ours = [key for key in plan.claimed if plan.must_claim(key)]
     shared = [key for key in plan.claimed if not plan.must_claim(key)]
     if ours:
-        writes.execute(insert(identity_claims), _claim_rows(tenant_id, ours))
+        writes.insert_many(insert(identity_claims), _claim_rows(tenant_id, ours))
     if shared:
         dialect = writes.connection.dialect.name
-        writes.execute(upsert(dialect, identity_claims, update=[]), _claim_rows(tenant_id, shared))
+        writes.insert_many(
+            upsert(dialect, identity_claims, update=[]), _claim_rows(tenant_id, shared)
+        )
 
 
 def identities_of(

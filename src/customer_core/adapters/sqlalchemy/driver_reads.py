@@ -22,13 +22,18 @@ from functools import lru_cache
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Dialect, Executable
+from sqlalchemy import BindParameter, Connection, Dialect, Executable
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import CompoundSelect, Select
 
-__all__ = ["PreparedRead", "prepared", "read_rows"]
+__all__ = ["PreparedRead", "Processor", "bind_processor", "prepared", "read_rows"]
 
-_Processor = Callable[[Any], Any] | None
+Processor = Callable[[Any], Any] | None
+
+
+def bind_processor(bind: BindParameter[Any], dialect: Dialect) -> Processor:
+    """What SQLAlchemy does to a value of ``bind`` before the driver gets it (its column type's)."""
+    return bind.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 @attrs.frozen
@@ -37,11 +42,11 @@ class PreparedRead:
 
     sql: str
     #: Positional parameters: (name, bind processor), in the order of the ``?``.
-    parameters: tuple[tuple[str, _Processor], ...]
+    parameters: tuple[tuple[str, Processor], ...]
     #: Values of the statement's own literals (``kind = 'phone'``), by name.
     constants: Mapping[str, Any]
     #: Result columns: (name, result processor), in the order of the select.
-    columns: tuple[tuple[str, _Processor], ...]
+    columns: tuple[tuple[str, Processor], ...]
 
     def rows(self, connection: Connection, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The rows for ``values``, each a dict by column name."""
@@ -77,12 +82,11 @@ def prepared(statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> 
     if compiled.positiontup is None or any(bind.expanding for bind in binds.values()):
         return None
 
-    def bind_processor(name: str) -> _Processor:
-        return binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-
     return PreparedRead(
         sql=compiled.string,
-        parameters=tuple((name, bind_processor(name)) for name in compiled.positiontup),
+        parameters=tuple(
+            (name, bind_processor(binds[name], dialect)) for name in compiled.positiontup
+        ),
         constants={name: bind.effective_value for name, bind in binds.items() if not bind.required},
         columns=tuple(
             (column.name, column.type.dialect_impl(dialect).result_processor(dialect, None))

@@ -22,7 +22,7 @@ write leaves nothing behind. The violated constraint is identified **by name**
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
@@ -37,6 +37,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.sql.schema import PrimaryKeyConstraint, UniqueConstraint
 
+from customer_core.adapters.sqlalchemy.driver_writes import insert_many
 from customer_core.adapters.sqlalchemy.tables import metadata
 from customer_core.errors import (
     Code,
@@ -82,6 +83,11 @@ class Writes:
         target = statement.table
         self.table = target if isinstance(target, Table) else None
         return self.connection.execute(statement, parameters)
+
+    def insert_many(self, statement: Insert, rows: Sequence[dict[str, Any]]) -> None:
+        """An INSERT of many rows (on SQLite, on the driver: :mod:`.driver_writes`)."""
+        self.table = statement.table if isinstance(statement.table, Table) else None
+        insert_many(self.connection, statement, rows)
 
 
 def _no_op() -> None:

@@ -131,7 +131,7 @@ class SqlCustomerRepository(GuardedRepository):
                 plan = plan_identities(
                     [(s.id, (), s.identity_keys()) for s in group], {}, strict=first_holder
                 )
-                writes.execute(insert(customers), [customer_row(s) for s in group])
+                writes.insert_many(insert(customers), [customer_row(s) for s in group])
                 write_identities(writes, tenant_id, plan)
                 sync_blocks(writes, tenant_id, group, ())
         return stored

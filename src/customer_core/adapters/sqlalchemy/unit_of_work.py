@@ -45,6 +45,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from customer_core.adapters.sqlalchemy.dismissals import SqlDismissals
+from customer_core.adapters.sqlalchemy.driver_writes import insert_many
 from customer_core.adapters.sqlalchemy.engine import (
     SQLITE_BEGIN,
     SQLITE_BUSY_TIMEOUT_MS,
@@ -88,10 +89,10 @@ def store_events(connection: Connection, events: Sequence[DomainEvent]) -> None:
     transaction that makes the change: a change reported by an event is
     always audited, and an audit entry never outlives a rolled-back change.
     """
-    connection.execute(insert(outbox), event_rows(events))
+    insert_many(connection, insert(outbox), event_rows(events))
     entries = audit_entries(events, time_ordered_id)
     if entries:
-        connection.execute(insert(audit_log), [audit_row(e) for e in entries])
+        insert_many(connection, insert(audit_log), [audit_row(e) for e in entries])
 
 
 #: The host transactions joined in the current context (thread or task),
