@@ -62,8 +62,8 @@ from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScop
 __all__ = ["VisibleCustomers"]
 
 c = customers.c
-#: Rows a streamed read holds at a time (a server-side cursor on PostgreSQL and MariaDB).
-STREAMED = 1000
+#: Customers per page of :meth:`VisibleCustomers.match_records`.
+MATCHED_PAGE = 2000
 
 
 def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
@@ -270,13 +270,18 @@ class VisibleCustomers(GuardedRepository):
         return exact_clusters(cluster_keys(self._connection, scope))
 
     def match_records(self, scope: VisibilityScope, /) -> Iterator[MatchRecord]:
-        # One statement in no order (no sort, no page seeks), streamed: neither
-        # the rows nor rebuilt customers are ever all in memory.
-        query = select(*MATCHED).where(visible(scope), matching(CustomerFilter()))
-        rows = self._connection.execute(query.execution_options(yield_per=STREAMED))
-        with rows:
-            for row in rows:
-                yield match_record_from_row(row)
+        # Pages in id order, each a range of the primary key: neither the rows nor
+        # rebuilt customers are ever all in memory, and no server-side cursor is
+        # needed (PostgreSQL reads in autocommit mode, where it has none).
+        shown = select(*MATCHED).where(visible(scope), matching(CustomerFilter())).order_by(c.id)
+        after: str | None = None
+        while True:
+            query = shown if after is None else shown.where(c.id > after)
+            rows = self._connection.execute(query.limit(MATCHED_PAGE)).all()
+            yield from map(match_record_from_row, rows)
+            if len(rows) < MATCHED_PAGE:
+                return
+            after = rows[-1][0]
 
     def _locked_visible(
         self, scope: VisibilityScope, customer_ids: Sequence[str]
