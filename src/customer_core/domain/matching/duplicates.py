@@ -654,7 +654,7 @@ def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
 #: ``max_key_holders`` (``max_cep_holders``) records hold it, and :func:`key_bits`
 #: counts a shared key held once or not at all alike (as held by the pair).
 _ONCE_IS_NONE = ("line:", "suffix:", "email:", "local:", "cep:")
-#: Keys a record adds to the tenant index, about (blocks, counts, filter keys).
+#: Keys a record adds to the tenant index, about (blocks, counts, contact keys).
 _KEYS_PER_RECORD = 16
 #: Families of :class:`SeenTwice` keys: a blocking key, a count, a filter key.
 _BLOCK, _COUNTED, _FILTER = 0, 1, 2
@@ -678,7 +678,6 @@ def _tenant_index(
         add(blocking_keys(record), _BLOCK)
         add([k for k in _holder_keys(record) if k.startswith(_ONCE_IS_NONE)], _COUNTED)
         add(_contact_keys(record), _FILTER)
-        add(typo_keys(record.emails, record.mobiles), _FILTER)
     blocks: dict[str, list[int]] = defaultdict(list)
     holders: Counter[str] = Counter()
     maybe_shared = shared.maybe_shared
@@ -733,9 +732,10 @@ def suggest_duplicates(
     records = [with_area_codes(r, codes) for r in records]
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
-    # A key no other record holds decides nothing: only the shared ones are kept.
+    # A contact key no other record holds decides nothing: only the shared ones are kept.
     contact = [_only_shared(_contact_keys(r), shared) for r in records]
-    typos = [_only_shared(typo_keys(r.emails, r.mobiles), shared) for r in records]
+    # Typo keys are coarse (an area code and half a number): nearly all are shared.
+    typos = [typo_keys(r.emails, r.mobiles) for r in records]
     lone = lone_name_shares(records, holders, policy)
     rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)

@@ -337,11 +337,6 @@ class MatchRecord:
         ``emails`` their match keys, ``cities`` and ``ceps`` those of the
         addresses, as stored (``None`` or empty where an address has none).
         """
-        names = [_name_key(name, company)]
-        if trade_name:
-            trade = _name_key(trade_name, company)
-            if trade.words != names[0].words:
-                names.append(trade)
         phones = set(whatsapp)
         mobiles = {key for key, typed in lines if _is_mobile_line(key, typed)}
         landlines = {key for key, _ in lines} - mobiles
@@ -350,14 +345,14 @@ class MatchRecord:
         return cls(
             id=id,
             company=company,
-            names=tuple(names),
+            names=_names(name, trade_name or None, company),
             tax_id=None if tax_id is None else f"{tax_id_kind(tax_id)}:{tax_id}",
             mobiles=tuple(sorted(mobiles | phones)),
             landlines=tuple(sorted(landlines - phones)),
             whatsapp=tuple(sorted(phones)),
             emails=tuple(sorted(set(emails))),
             ceps=tuple(sorted({cep.replace("-", "") for cep in ceps if cep})),
-            areas=tuple(sorted({_city_key(city) for city in cities if city} | ddds)),
+            areas=_shared_tuple(tuple(sorted({_city_key(c) for c in cities if c} | ddds))),
         )
 
     @property
@@ -373,6 +368,23 @@ _NAMES_CACHED = 1 << 16
 @functools.lru_cache(maxsize=_NAMES_CACHED)
 def _name_key(name: str, company: bool) -> NameKey:
     return NameKey.parse(name, company=company)
+
+
+@functools.lru_cache(maxsize=_NAMES_CACHED)
+def _names(name: str, trade_name: str | None, company: bool) -> tuple[NameKey, ...]:
+    """A record's names: the name, and a trade name that is not the same words."""
+    names = [_name_key(name, company)]
+    if trade_name:
+        trade = _name_key(trade_name, company)
+        if trade.words != names[0].words:
+            names.append(trade)
+    return tuple(names)
+
+
+@functools.lru_cache(maxsize=_NAMES_CACHED)
+def _shared_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple for every record with the same towns (a million records, a few thousand)."""
+    return values
 
 
 @functools.lru_cache(maxsize=_NAMES_CACHED)
