@@ -26,8 +26,8 @@ from collections.abc import Hashable, Iterable
 
 __all__ = ["SeenTwice"]
 
-#: Bits per key expected, in each table: about one false "shared" key in 16 held once.
-_BITS_PER_KEY = 16
+#: Bits per key expected, in each table: few keys held once look shared (about 1%).
+_BITS_PER_KEY = 8
 #: The smallest table (128 KB): a small tenant pays nothing noticeable.
 _MIN_BITS = 1 << 20
 
