@@ -676,20 +676,15 @@ def _tenant_index(
     add = shared.add
     for record in records:
         add(blocking_keys(record), _BLOCK)
-        add([k for k in _holder_keys(record) if k.startswith(_ONCE_IS_NONE)], _COUNTED)
+        add(_holder_keys(record), _COUNTED)  # the words and towns too: a few, many times
         add(_contact_keys(record), _FILTER)
     blocks: dict[str, list[int]] = defaultdict(list)
     holders: Counter[str] = Counter()
-    maybe_shared = shared.maybe_shared
+    kept = shared.kept
     for index, record in enumerate(records):
-        for key in blocking_keys(record):
-            if maybe_shared(key, _BLOCK):
-                blocks[key].append(index)
-        holders.update(
-            k
-            for k in _holder_keys(record)
-            if not k.startswith(_ONCE_IS_NONE) or maybe_shared(k, _COUNTED)
-        )
+        for key in kept(blocking_keys(record), _BLOCK):
+            blocks[key].append(index)
+        holders.update(kept(_holder_keys(record), _COUNTED, only=_ONCE_IS_NONE))
     # A key that only looked shared (another key took its bit) has one member: dropped.
     return {key: members for key, members in blocks.items() if len(members) > 1}, holders, shared
 
@@ -699,7 +694,7 @@ _NO_KEYS: frozenset[Hashable] = frozenset()
 
 def _only_shared(keys: Iterable[Hashable], shared: SeenTwice) -> frozenset[Hashable]:
     """The keys another record may hold too (most records: none, one shared empty set)."""
-    return frozenset(k for k in keys if shared.maybe_shared(k, _FILTER)) or _NO_KEYS
+    return frozenset(shared.kept(keys, _FILTER)) or _NO_KEYS
 
 
 def _kept_apart(a: MatchRecord, b: MatchRecord) -> bool:

@@ -23,8 +23,11 @@ dropped, a pair sharing a key is still compared in full).
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from typing import TypeVar
 
 __all__ = ["SeenTwice"]
+
+_K = TypeVar("_K", bound=Hashable)
 
 #: Bits per key expected, in each table: few keys held once look shared (about 1%).
 _BITS_PER_KEY = 8
@@ -58,6 +61,22 @@ class SeenTwice:
                 twice[at] |= bit
             else:
                 seen[at] |= bit
+
+    def kept(
+        self, keys: Iterable[_K], /, family: int = 0, *, only: tuple[str, ...] = ()
+    ) -> list[_K]:
+        """The ``keys`` that :meth:`maybe_shared` keeps; with ``only``, the text keys
+        that start otherwise are kept whatever (a loop here: a call a key cost more)."""
+        twice, mask = self._twice, self._mask
+        found = []
+        for key in keys:
+            if only and not key.startswith(only):  # type: ignore[attr-defined]
+                found.append(key)
+                continue
+            h = (hash(key) + family) & mask
+            if twice[h >> 3] & (1 << (h & 7)):
+                found.append(key)
+        return found
 
     def maybe_shared(self, key: Hashable, /, family: int = 0) -> bool:
         """False when no two records hold ``key``; true when they do, and for a few others."""
