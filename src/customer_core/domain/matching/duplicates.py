@@ -729,8 +729,9 @@ def suggest_duplicates(
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     # A contact key no other record holds decides nothing: only the shared ones are kept.
     contact = [_only_shared(_contact_keys(r), shared) for r in records]
-    # Typo keys are coarse (an area code and half a number): nearly all are shared.
-    typos = [typo_keys(r.emails, r.mobiles) for r in records]
+    # Typo keys are coarse (an area code and half a number): nearly all are shared. Kept
+    # as 8 bytes a key (a set of a record's four keys took 300 bytes more).
+    typos = [array("q", typo_keys(r.emails, r.mobiles)) for r in records]
     lone = lone_name_shares(records, holders, policy)
     rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
@@ -741,6 +742,7 @@ def suggest_duplicates(
     wanted = [not p or bool(rare_ones) for p in plain]
     suggestions = []
     for i, partners in _candidate_partners(records, blocks, policy, wanted):
+        typos_i = frozenset(typos[i])
         for j in rare_ones.intersection(partners) if plain[i] else partners:
             if (
                 quick
@@ -751,7 +753,7 @@ def suggest_duplicates(
                         records[i], records[j], share_bound(i, j, records, lone), holders, policy
                     )
                 )
-                and (typos[i].isdisjoint(typos[j]) or not _typo_possible(records[i], records[j]))
+                and (typos_i.isdisjoint(typos[j]) or not _typo_possible(records[i], records[j]))
             ):
                 continue
             suggestion = score_pair(records[i], records[j], policy=policy, holders=holders)

@@ -18,6 +18,8 @@ dropped, a pair sharing a key is still compared in full).
 >>> seen.add({"phone:1", "cep:3"})
 >>> seen.maybe_shared("phone:1"), seen.maybe_shared("cep:3"), seen.maybe_shared("cep:4")
 (True, False, False)
+>>> seen.kept(["phone:1", "cep:3", "word:ana"], only=("phone:", "cep:"))
+['phone:1', 'word:ana']
 """
 
 from __future__ import annotations
