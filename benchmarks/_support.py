@@ -68,7 +68,7 @@ class CustomerStream:
         self._file = open(csv, "rb")  # noqa: SIM115 (closed in close())
         self._rows = CsvSource(self._file).rows()
         self._tenant = tenant
-        self._every = cluster_every
+        self.cluster_every = cluster_every
         self._ids = UuidIds()
         self._preset = presets.DEFAULT
         self._now = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -83,9 +83,12 @@ class CustomerStream:
 
     def seeded_position(self, position: int) -> bool:
         """Whether the customer at ``position`` is one of a seeded cluster."""
-        if not self._every:
+        if not self.cluster_every:
             return False
-        return position % self._every in (self._every // 2, self._every // 2 - 1)
+        return position % self.cluster_every in (
+            self.cluster_every // 2,
+            self.cluster_every // 2 - 1,
+        )
 
     def take(self, n: int, *, to_the_end: bool = False) -> list[Customer]:
         """The next ``n`` customers (fewer at the end of the file with ``to_the_end``)."""
@@ -103,7 +106,7 @@ class CustomerStream:
                 continue
             position = len(self.phones)
             messenger: tuple[MessengerId, ...] = ()
-            if self._every and position % self._every == self._every // 2:
+            if self.cluster_every and position % self.cluster_every == self.cluster_every // 2:
                 messenger = (MessengerId.parse("whatsapp", self.phones[-1][1:]),)
             customer = draft.new_customer(
                 id=self._ids.new_id(),

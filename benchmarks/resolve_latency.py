@@ -21,13 +21,19 @@ Targets: p50 <= 50 µs on memory, <= 200 µs on SQLite, and p50 at the largest
 size <= 1.5x the p50 at the smallest (10k -> 1M at full scale).
 
 The SQLite file of the largest size is kept for ``duplicate_clusters.py``
-when ``run_all.py`` asks for it.
+when ``run_all.py`` asks for it. ``--keep DIR`` keeps a copy of the SQLite
+store at each size in ``DIR`` (with its customers' identifiers); a later run
+with the same ``--keep DIR`` and sizes measures those stores in a fresh
+worker process without building them again, as a service opens an existing
+database: build once on a busy machine, measure when it is quiet.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -134,6 +140,63 @@ def _measure_backend(
     }
 
 
+class _KeptIdentifiers:
+    """The identifiers of a kept store's customers, as :class:`CustomerStream` keeps them."""
+
+    def __init__(self, path: Path) -> None:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        self.phones: list[str] = kept["phones"]
+        self.emails: list[str] = kept["emails"]
+        self._every: int = kept["cluster_every"]
+
+    def seeded_position(self, position: int) -> bool:
+        return self._every > 0 and position % self._every in (
+            self._every // 2,
+            self._every // 2 - 1,
+        )
+
+
+def _kept(keep: str, size: int) -> tuple[Path, Path]:
+    return Path(keep) / f"store-{size}.db", Path(keep) / f"store-{size}.json"
+
+
+def _keep_store(keep: str, db: str, size: int, stream: CustomerStream) -> None:
+    """Copy the store (its WAL checkpointed into it) and its customers' identifiers."""
+    kept_db, kept_ids = _kept(keep, size)
+    shutil.copyfile(db, kept_db)
+    kept_ids.write_text(
+        json.dumps(
+            {
+                "phones": stream.phones[:size],
+                "emails": stream.emails[:size],
+                "cluster_every": stream.cluster_every,
+            }
+        ),
+        encoding="utf-8",
+    )
+
+
+def task_kept(
+    keep: str, sizes: list[int], samples: int, rounds: int, seed: int = 2026
+) -> dict[str, Any]:
+    """Measure the kept SQLite stores of ``sizes`` (its own process), building nothing."""
+    from customer_core import connect
+    from customer_core.services import IdentityService
+
+    tiers: list[dict[str, Any]] = []
+    for size in sizes:
+        kept_db, kept_ids = _kept(keep, size)
+        sql = connect(f"sqlite:///{kept_db}")
+        stream: Any = _KeptIdentifiers(kept_ids)
+        tier = _measure_backend(
+            IdentityService(sql.storage), stream, size, samples, rounds, seed + size
+        )
+        sql.close()
+        log(f"[resolve] sqlite (kept) {size:>9,}: p50 {tier['p50']:.0f} µs")
+        tiers.append({"customers": size, "sqlite": tier})
+    return {"tiers": tiers, "seeded_clusters": 0}
+
+
 def task_tiers(
     csv: str,
     db: str,
@@ -143,6 +206,7 @@ def task_tiers(
     rounds: int,
     seed: int = 2026,
     profile: bool = False,
+    keep: str | None = None,
 ) -> dict[str, Any]:
     """Grow one backend's store through ``sizes`` and time it at each (its own process)."""
     from customer_core import connect
@@ -170,6 +234,9 @@ def task_tiers(
             # What connect() does on opening a filled database and an import after a
             # large one: SQLite plans from the statistics only ANALYZE gathers.
             sql.storage.refresh_statistics()
+            if keep:
+                sql.storage.engine.dispose()  # the last connection closed: WAL checkpointed
+                _keep_store(keep, db, size, stream)
         log(
             f"[resolve] {size:,} customers stored in {backend} ({time.perf_counter() - start:.0f} s"
             f" for this step; {stream.skipped} rows skipped, {stream.seeded} clusters seeded)"
@@ -196,29 +263,48 @@ def measure(
     profile: bool = False,
     keep_db: bool = False,
     backends: tuple[str, ...] = BACKENDS,
+    keep: Path | None = None,
 ) -> dict[str, Any]:
-    """Run the worker, print the table, return the numbers (and the kept SQLite file)."""
+    """Run the workers, print the table, return the numbers (and the kept SQLite file)."""
     sizes = sorted(sizes)
+    kept = keep is not None and all(_kept(str(keep), size)[0].exists() for size in sizes)
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
     csv = tmp / "stores.csv"
-    start = time.perf_counter()
-    write_demo_csv(csv, int(sizes[-1] * 1.01) + 1000, messy=False)
-    log(f"[resolve] clean CSV for {sizes[-1]:,} customers in {time.perf_counter() - start:.0f} s")
+    if not kept or backends != ("sqlite",):
+        start = time.perf_counter()
+        write_demo_csv(csv, int(sizes[-1] * 1.01) + 1000, messy=False)
+        log(
+            f"[resolve] clean CSV for {sizes[-1]:,} customers in {time.perf_counter() - start:.0f} s"
+        )
     db = tmp / "stores.db"
     # One process per backend, one after the other, as a deployment runs one
     # store: neither store's memory or caches weigh on the other's timings.
-    result: dict[str, Any] = {"peak_rss": {}, "backends": backends}
+    result: dict[str, Any] = {"peak_rss": {}, "backends": backends, "kept": kept}
     for backend in backends:
-        found = run_worker(
-            "resolve_latency.py",
-            "tiers",
-            csv=str(csv),
-            db=str(db),
-            backend=backend,
-            sizes=sizes,
-            samples=samples,
-            rounds=rounds,
-            profile=profile,
-        )
+        if backend == "sqlite" and kept:
+            log(f"[resolve] measuring the stores kept in {keep}")
+            found = run_worker(
+                "resolve_latency.py",
+                "kept",
+                keep=str(keep),
+                sizes=sizes,
+                samples=samples,
+                rounds=rounds,
+            )
+        else:
+            found = run_worker(
+                "resolve_latency.py",
+                "tiers",
+                csv=str(csv),
+                db=str(db),
+                backend=backend,
+                sizes=sizes,
+                samples=samples,
+                rounds=rounds,
+                profile=profile,
+                keep=str(keep) if keep is not None and backend == "sqlite" else None,
+            )
         result["peak_rss"][backend] = found["peak_rss"]
         result["seeded_clusters"] = found["seeded_clusters"]
         if "tiers" not in result:
@@ -226,7 +312,7 @@ def measure(
         else:
             for tier, more in zip(result["tiers"], found["tiers"], strict=True):
                 tier[backend] = more[backend]
-    csv.unlink()
+    csv.unlink(missing_ok=True)
     result.update(samples=samples, rounds=rounds, profiled=profile)
     if keep_db:
         result["db"] = str(db)
@@ -241,6 +327,7 @@ def print_table(r: dict[str, Any]) -> None:
         f"\n== 2. resolve_inbound latency, matched path (µs), {r['samples']:,} random customers"
         f" x {r['rounds']} rounds, best round by p50"
         + (" -- UNDER THE PROFILER" if r["profiled"] else "")
+        + (" -- SQLite: kept stores, opened by a fresh process" if r.get("kept") else "")
     )
     print(
         f"{'backend':8} {'customers':>10} {'p50':>7} {'p95':>7} {'p99':>7}"
@@ -286,6 +373,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--backends", default=",".join(BACKENDS), help="memory,sqlite")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep the SQLite stores here; measure kept ones"
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     if args.sizes:
@@ -300,9 +390,10 @@ def main() -> None:
             rounds=args.rounds,
             profile=args.profile,
             backends=tuple(b for b in BACKENDS if b in args.backends.split(",")),
+            keep=args.keep,
         )
 
 
 if __name__ == "__main__":
-    if not worker_main({"tiers": task_tiers}):
+    if not worker_main({"tiers": task_tiers, "kept": task_kept}):
         sys.exit(main())

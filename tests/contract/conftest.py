@@ -190,21 +190,33 @@ def _fresh_engine(dialect: str, tmp_path: Path) -> Iterator[Engine]:
         admin.dispose()
 
 
+@contextmanager
+def _database_at(dialect: str, tmp_path: Path, revision: str) -> Iterator[Engine]:
+    """A database of its own on ``dialect``, migrated to ``revision``."""
+    with _fresh_engine(dialect, tmp_path) as engine:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+        yield engine
+
+
 @pytest.fixture(params=DIALECTS)
 def database_at_0006(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A database of its own on each dialect, migrated to 0006 (one holder per key)."""
-    with _fresh_engine(request.param, tmp_path) as engine:
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "0006")
+    """Migrated to 0006 (one holder per key)."""
+    with _database_at(request.param, tmp_path, "0006") as engine:
         yield engine
 
 
 @pytest.fixture(params=DIALECTS)
 def database_at_0009(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A database of its own on each dialect, migrated to 0009 (before blocking)."""
-    with _fresh_engine(request.param, tmp_path) as engine:
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "0009_privacy")
+    """Migrated to 0009 (before blocking)."""
+    with _database_at(request.param, tmp_path, "0009_privacy") as engine:
+        yield engine
+
+
+@pytest.fixture(params=DIALECTS)
+def database_at_0011(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """Migrated to 0011 (identities with rowids)."""
+    with _database_at(request.param, tmp_path, "0011_hint_sides") as engine:
         yield engine
 
 

@@ -69,7 +69,9 @@ class FileGroups:
     household's landline or an owner's mobile on their company's row leaves
     two customers that share the key. A row that would join groups with
     another CPF/CNPJ (or external id) than its own, or join two such groups,
-    is reported and left out: which one is right is the user's call. Use as
+    is reported and left out: which one is right is the user's call; so is a
+    row that an exclusive key ties to a group of the other kind (a person and
+    a company are never one customer). Use as
     a context manager: the temporary files are removed on exit.
     """
 
@@ -225,7 +227,8 @@ class FileGroups:
                         "tax_id",
                         Code.DUPLICATE_IDENTITY,
                         f"the row's identifiers tie it to line(s) {lines},"
-                        " but their CPF/CNPJs or external ids differ",
+                        " but their CPF/CNPJs or external ids differ,"
+                        " or one is a person and the other a company",
                     )
                     for line in row.lines
                 ]

@@ -69,7 +69,16 @@ class Rep:
         )
 
     def clashes(self, other: Rep) -> bool:
-        return any(
+        """Whether the two can never be one customer, whatever key they share.
+
+        Two CPF/CNPJs, external ids or customer ids, or a person and a
+        company: an exclusive key shared by a person and a company (a ``Tipo``
+        PJ row carrying its owner's CPF, one external id on *Ana Lima* and
+        *Ana Lima ME*) is a contradiction for the user to settle, as an upsert
+        reports it against a stored customer, not a reason to make the
+        company its owner (the person may be the company's contact, never it).
+        """
+        return self.company != other.company or any(
             mine is not None and theirs is not None and mine != theirs
             for mine, theirs in (
                 (self.tax, other.tax),
@@ -79,11 +88,12 @@ class Rep:
         )
 
     def absorb(self, other: Rep) -> Rep:
+        # Only reps that do not clash are absorbed: both are people or both companies.
         return Rep(
             self.name,
             self.tax or other.tax,
             self.external or other.external,
-            self.company or other.company,
+            self.company,
             self.customer or other.customer,
         )
 
@@ -146,7 +156,8 @@ def placed(rep: Rep, weight: dict[int, int], reps: dict[int, Rep]) -> list[int] 
     """The groups a row joins, of those its keys reach (``weight``: how many of its keys
     each holds, an exclusive key counting more than any number of shareable ones).
 
-    All of them when their CPF/CNPJs and external ids agree. Else the one holding
+    All of them when their CPF/CNPJs and external ids agree and all are people or
+    all companies (:meth:`Rep.clashes`). Else the one holding
     most of the row's keys, with those that agree with it: an unnumbered branch
     row sharing the company's e-mail with every branch but the phone with one
     goes with that one. ``None`` when two that disagree hold as many (the row

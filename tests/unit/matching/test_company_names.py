@@ -27,6 +27,11 @@ PEOPLE = [
     "Loja",  # one word: nothing to tell
     "Maria Melo 11987654321",  # a phone typed into the name, not a CNPJ
     "Maria Melo 11222333000180",  # 14 digits that are no valid CNPJ
+    "Maria da Conceição",  # a devotional name after da: her own
+    "Lucas da Maria",  # a given name first (Lucas is one), not goods
+    "Tonho da Maria",  # a nickname: no plural of goods
+    "Neves da Conceição",  # a devotional name, whatever comes first
+    "Fretes do Zé",  # Zé is no common given name: nothing to tell
 ]
 
 COMPANIES = [
@@ -66,6 +71,9 @@ COMPANIES = [
     ("Silva Consultoria", "consultoria"),
     ("Associação dos Moradores", "associacao"),
     ("Clínica Sorriso", "clinica"),
+    ("Marmitas do Ricardo", "shop named after its owner"),
+    ("Doces da Ana", "shop named after its owner"),
+    ("SALGADOS DA MARIA", "shop named after its owner"),
 ]
 
 

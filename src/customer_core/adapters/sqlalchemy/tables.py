@@ -245,6 +245,7 @@ customer_identities = Table(
     PrimaryKeyConstraint("tenant_id", "kind", "key", "customer_id"),
     ForeignKeyConstraint(["tenant_id", "customer_id"], ["customers.tenant_id", "customers.id"]),
     Index(None, "tenant_id", "customer_id"),
+    sqlite_with_rowid=False,  # the table is its primary key's b-tree (0012)
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -259,6 +260,7 @@ identity_claims = Table(
     Column("kind", String(16), nullable=False),
     Column("key", IdText(KEY), nullable=False),
     PrimaryKeyConstraint("tenant_id", "kind", "key"),
+    sqlite_with_rowid=False,  # nothing but its key (0012)
     **MYSQL_TABLE_OPTIONS,
 )
 

@@ -33,6 +33,16 @@ company's (:func:`company_name_marker`) when it carries:
      *Casa*, *Igreja*, *Escola*, *Oficina*, *Bar*, *Posto*... -- counts only as
      the first word (*Mercado São Jorge*, not *João Mercado*).
 
+3. **a shop named for what it sells and its owner**: exactly *Goods da/do
+   Given name*, where the first word is a plural that is nobody's given name
+   and the last a common given name (*Marmitas do Ricardo*, *Doces da Ana*,
+   *Fretes do Zé* not: *Zé* is no common one). A person's name puts *da*/*do*
+   before a family name (*Ana da Silva*) or a devotional name (*Maria da
+   Conceição*, whose first word is a given name anyway); a nickname puts it
+   after a person's word (*Tonho da Maria*, *Mãe do Pedro*: no plural). Read
+   as a person, such a row shares its owner's mobile and fits the owner's
+   name through an initial (*Ricardo M. Santos*).
+
 Occupations (*Cabeleireira*, *Eletricista*, *Manicure*) are not in the list:
 *Carlos Eletricista* is as often the person as their business. A CPF, or a
 ``Tipo`` PF, always wins over the name; the import reads the name only when
@@ -52,6 +62,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from customer_core.domain.matching.given_names import is_common_given_name, national_given_names
 from customer_core.domain.values.tax_id import Cnpj
 from customer_core.domain.values.text import fold
 from customer_core.errors import CustomerCoreError
@@ -169,7 +180,33 @@ def company_name_marker(name: str, /) -> str | None:
     surname_first = re.match(r"\s*[^\s,]+\s*,", text) is not None
     if len(folded_words) > 1 and folded_words[0] in _BUSINESS_FIRST and not surname_first:
         return f"business word {folded_words[0]}"
+    if not surname_first and _named_after_owner(folded_words):
+        return "shop named after its owner"
     return None
+
+
+#: Given names that follow *da*/*do* in a person's own name (*Maria da Conceição*).
+_DEVOTIONAL = _words(
+    """
+    conceicao aparecida lurdes lourdes fatima socorro gloria nazare penha graca dores
+    luz paz guia salete rosario carmo chagas anunciacao assuncao piedade
+    """
+)
+
+
+def _named_after_owner(words: list[str]) -> bool:
+    """*Marmitas do Ricardo*: a plural that is nobody's given name, *da*/*do*, a given name."""
+    if len(words) != 3 or words[1] not in ("da", "do"):
+        return False
+    goods, owner = words[0], words[2]
+    given, _ = national_given_names()
+    return (
+        len(goods) > 3
+        and goods.endswith("s")
+        and goods not in given
+        and owner not in _DEVOTIONAL
+        and is_common_given_name(owner)
+    )
 
 
 def looks_like_company(name: str, /) -> bool:

@@ -20,21 +20,27 @@ How a suggestion is made:
    tenant page by page.
 2. **Blocking** (:func:`blocking_keys`): two records are compared only when
    they share a key: the last 8 digits of a phone line (a wrong area code or a
-   missing ninth digit still block together), a CEP, an e-mail local part, a
+   missing ninth digit still block together), a CEP, an e-mail local part (the
+   whole address for a role mailbox such as ``contato@``), a
    company e-mail domain with the sound of a name word, the CPF or CNPJ root,
    or the sounds of two words of the name in any order. A block larger than
    ``max_block`` is sorted by name sound and compared within a sliding
    ``window``, so the cost grows about linearly with the tenant.
 3. **Rules**: different tax ids (two CPFs, a CPF and a CNPJ, two CNPJs) are
    never suggested (branches are a group instead). A similar name is
-   required, unless the tax id is the same. A similar name alone is never
-   enough: contact evidence must add at least ``min_corroboration``. What
+   required, unless the tax id is the same (or two company names are tied
+   by an address, ``trade_name``). A similar name alone is never enough:
+   contact evidence, or a rare name, must add at least
+   ``min_corroboration``. What
    the conflicting-evidence rule
    (:func:`~customer_core.domain.matching.evidence.conflicting_evidence`)
    keeps apart is never suggested, however high it scores: a person and a
    company, a *Júnior* on one side only, names that are not
    :func:`~customer_core.domain.matching.names.names_compatible` (only the
-   same CPF or CNPJ on both is shown anyway, an exclusive key held twice).
+   same CPF or CNPJ on both is shown anyway, an exclusive key held twice;
+   and a company's legal and trade names tied by an address). A record
+   typed as a person that is a company's (:func:`.company_ties.typed_as_person`)
+   is read as the company.
 4. **Score**: the sum of the weights, clipped to 0..1. Every piece of evidence
    is listed with what it added (:class:`MatchingPolicy` holds the weights):
 
@@ -50,6 +56,10 @@ How a suggestion is made:
                                    (``gmial.com``)
    ``rare_name``           ≤ 0.3   a full name with few namesakes expected in
                                    the pair's town (:mod:`.rare_names`)
+   ``trade_name``          0.5     two company names sharing no word, one
+                                   spelled in an address the other's record
+                                   holds (:mod:`.company_ties`), with a
+                                   shared phone line or e-mail
    ``email_local_part``    0.3     the same local part at another provider;
                                    0 if it is just the name (``joao.silva``)
    ``phone_suffix``        0.2     the last 8 digits, another area code
@@ -62,6 +72,9 @@ How a suggestion is made:
    ``generation_differs``  −0.6    *Júnior*, *Filho*, *Neto* or *Sobrinho* on
                                    one name only, or different ones
    ``kind_differs``        −0.4    a person and a company
+   ``read_as_company``     0       a record typed as a person read as the
+                                   company it names
+                                   (:func:`.company_ties.typed_as_person`)
    ======================  ======  ============================================
 
    A phone line or e-mail held by more than ``max_key_holders`` records (a
@@ -100,6 +113,7 @@ email  +0.50   9.0 bits  joao.silva@gmail.com
 
 from __future__ import annotations
 
+import functools
 import string
 from array import array
 from bisect import bisect_right
@@ -110,15 +124,23 @@ from itertools import combinations
 from rapidfuzz.distance import OSA, Levenshtein
 
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
-from customer_core.domain.matching.evidence import conflicting_evidence
+from customer_core.domain.matching.company_ties import (
+    company_tie,
+    person_word_keys,
+    typed_as_person,
+)
+from customer_core.domain.matching.evidence import Conflict, conflicting_evidence
 from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
 from customer_core.domain.matching.pair_filter import typo_keys
 from customer_core.domain.matching.rare_names import (
     RECORDS,
+    father_or_son,
     frequencies,
     key_bits,
     lone_name_shares,
     may_be_rare,
+    namesake_keys,
+    namesakes_bound,
     rare_name_evidence,
     rare_possible,
     share_bound,
@@ -200,6 +222,8 @@ def blocking_keys(record: MatchRecord, /) -> set[str]:
         local, _, domain = email.rpartition("@")
         if _useful_local_part(local):
             keys.add(f"email:{local}")
+        else:  # contato@, vendas@: the whole address (a company's two names may share it)
+            keys.add(f"address:{email}")
         if domain not in _FREE_MAIL:
             keys |= {f"domain:{domain}:{s}" for s in sounds}
     return keys
@@ -541,6 +565,9 @@ def score_pair(
     y = b if isinstance(b, MatchRecord) else MatchRecord.of(b)
     if x.id > y.id:
         x, y = y, x
+    kinds = (x.company, y.company)
+    x, y = _one_kind(x, y, holders)
+    read = [r for r, was in zip((x, y), kinds, strict=True) if r.company != was]
     if x.tax_id is not None and y.tax_id is not None and x.tax_id != y.tax_id:
         return None  # two CPFs, a CPF and a CNPJ, or two establishments: never one customer
     freq = frequencies(holders, policy)
@@ -551,6 +578,9 @@ def score_pair(
     if weak and (freq is None or not may_be_rare(x, y, freq, policy)):
         return None  # a similar name alone, or a company domain, is not enough
     similarity, detail, x_name, y_name = _best_name(x, y)
+    if freq is not None and father_or_son(x, y, x_name, y_name, freq.count):
+        contact = [_household_only(e) if e.kind in _HOUSEHOLD else e for e in contact]
+        corroboration = sum(e.weight for e in contact)
     u = None if freq is None else freq.name_share(x_name, y_name)
     rare = rare_name_evidence(x, y, x_name, y_name, similarity, policy, freq, u)
     if rare is not None:
@@ -567,9 +597,13 @@ def score_pair(
     ):
         name_floor = policy.weak_name_floor  # a shared mobile excuses a spelling, not a name
         detail += "; a spelling the shared contact excuses"
-    if similarity < name_floor and not same_tax_id:
+    tie = company_tie(x, y) if similarity < name_floor and corroboration > 0 else None
+    if similarity < name_floor and not same_tax_id and tie is None:
         return None  # without a similar name, shared contact data is a household or an office
     evidence: list[Evidence] = []
+    if tie is not None:
+        bits = key_bits("trade_name", "", holders, policy)
+        evidence.append(Evidence("trade_name", tie, policy.trade_name, bits))
     if similarity >= name_floor:
         bits = None if u is None else match_bits(NAME_M, u)
         evidence.append(Evidence("name", detail, round(policy.name * similarity, 3), bits))
@@ -587,6 +621,10 @@ def score_pair(
                 None if freq is None else _AGAINST_BITS,
             )
         )
+    evidence += [
+        Evidence("read_as_company", f"{' '.join(r.names[0].words)}: {_READ_AS_COMPANY}", 0.0)
+        for r in read
+    ]
     if x.company != y.company:
         evidence.append(
             Evidence(
@@ -598,6 +636,16 @@ def score_pair(
         )
     score = round(min(1.0, max(0.0, sum(e.weight for e in evidence))), 3)
     return Suggestion((x.id, y.id), score, tuple(evidence))
+
+
+_READ_AS_COMPANY = "no CPF, and a word of shops no person carries: read as the company"
+#: Contact evidence a household shares: a father and his son share it.
+_HOUSEHOLD = frozenset({"landline", "cep"})
+
+
+def _household_only(evidence: Evidence) -> Evidence:
+    detail = f"{evidence.detail} (a Júnior or Filho carries the name too: his father's home?)"
+    return Evidence(evidence.kind, detail, 0.0, evidence.match_weight)
 
 
 #: Contact evidence strong enough to excuse a weaker spelling of a compatible name.
@@ -616,6 +664,7 @@ def _holder_keys(record: MatchRecord) -> set[str]:
     keys |= {f"word:{w}" for name in record.names for w in name.words if len(w) > 1}
     keys |= {f"area:{area}" for area in record.areas}
     keys |= town_pairs(record)
+    keys |= person_word_keys(record)
     keys.add(RECORDS)
     return keys
 
@@ -646,6 +695,7 @@ def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
     holders: Counter[str] = Counter()
     for record in records:
         holders.update(_holder_keys(record))
+        holders.update(namesake_keys(record))
     return holders
 
 
@@ -697,15 +747,36 @@ def _only_shared(keys: Iterable[Hashable], shared: SeenTwice) -> frozenset[Hasha
     return frozenset(shared.kept(keys, _FILTER)) or _NO_KEYS
 
 
-def _kept_apart(a: MatchRecord, b: MatchRecord) -> bool:
+def _one_kind(
+    a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None
+) -> tuple[MatchRecord, MatchRecord]:
+    """``a`` and ``b``, a person record read as a company's when it is the company typed as one."""
+    if holders is None or a.company == b.company:
+        return a, b
+
+    def count(key: str) -> int:
+        return holders.get(key, 0)
+
+    if a.company:
+        return a, typed_as_person(b, a, count) or b
+    return typed_as_person(a, b, count) or a, b
+
+
+def _kept_apart(a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None = None) -> bool:
     """Whether the conflicting-evidence rule says ``a`` and ``b`` are different customers.
 
     One CPF or CNPJ on two records is the exception: an exclusive key held
-    twice is a mistake a person must see, whatever the names say.
+    twice is a mistake a person must see, whatever the names say. A company
+    typed as a person (:func:`.company_ties.typed_as_person`) is read as
+    the company.
     """
     if a.tax_id is not None and a.tax_id == b.tax_id:
         return False
-    return conflicting_evidence(a, b) is not None
+    a, b = _one_kind(a, b, holders)
+    conflict = conflicting_evidence(a, b)
+    if conflict is Conflict.NAMES and company_tie(a, b) is not None:
+        return False  # a legal name and a trade name, tied by an address
+    return conflict is not None
 
 
 def suggest_duplicates(
@@ -725,6 +796,15 @@ def suggest_duplicates(
     blocks, holders, shared = _tenant_index(records)
     codes = city_area_codes(holders)
     records = [with_area_codes(r, codes) for r in records]
+    freq = frequencies(holders, policy)
+    bound = namesakes_bound(policy, len(records))
+
+    @functools.cache  # a tenant's names repeat: each is weighed once
+    def rare_name(name: NameKey) -> bool:
+        return freq is None or freq.own_share(name) * policy.min_town_records < bound
+
+    for record in records:  # by town, so after the towns' area codes
+        holders.update(namesake_keys(record, rare_name))
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
     # A contact key no other record holds decides nothing: only the shared ones are kept.
@@ -733,7 +813,7 @@ def suggest_duplicates(
     # as 8 bytes a key (a set of a record's four keys took 300 bytes more).
     typos = [array("q", typo_keys(r.emails, r.mobiles)) for r in records]
     lone = lone_name_shares(records, holders, policy)
-    rare = [share * policy.min_town_records < policy.rare_name_namesakes for share in lone]
+    rare = [share * policy.min_town_records < bound for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
     # A record with no shared contact or typo key, whose name is not rare, can only be
     # corroborated by its partner's rare name: only its rare partners are compared.
@@ -760,7 +840,7 @@ def suggest_duplicates(
             if (
                 suggestion is not None
                 and suggestion.score >= threshold
-                and not _kept_apart(records[i], records[j])
+                and not _kept_apart(records[i], records[j], holders)
             ):
                 suggestions.append(suggestion)
     return sorted(suggestions, key=lambda s: (-s.score, s.ids))

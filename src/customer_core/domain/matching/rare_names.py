@@ -8,22 +8,28 @@ cannot be rare, and ``match_weight`` (bits) of the contact evidence.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from customer_core.domain.matching.names import name_keys_compatible
+from customer_core.domain.matching.names import _turn, _word_credit, name_keys_compatible
 from customer_core.domain.matching.rarity import NAME_M, NameFrequencies, match_bits, town_label
 from customer_core.domain.matching.records import Evidence, MatchingPolicy, MatchRecord, NameKey
 
 __all__ = [
     "CONTACT_M",
     "RECORDS",
+    "father_or_son",
     "frequencies",
     "key_bits",
+    "known_namesake",
     "lone_name_shares",
     "may_be_rare",
+    "names_in_order",
+    "namesake_keys",
+    "namesakes_bound",
     "rare_name_evidence",
     "rare_possible",
     "share_bound",
+    "two_towns",
 ]
 
 #: The key of :func:`key_holders` that counts the records themselves.
@@ -40,6 +46,7 @@ CONTACT_M = {
     "phone_typo": 0.02,
     "cep": 0.5,
     "email_local_part": 0.1,
+    "trade_name": 0.3,  # a company's records under its two names, one spelled in an address
 }
 
 
@@ -67,6 +74,31 @@ def frequencies(
     return NameFrequencies(holders, holders[RECORDS], national_records=policy.national_records)
 
 
+def two_towns(a: MatchRecord, b: MatchRecord, /) -> bool:
+    """Whether the records are in different towns: both say theirs and share none.
+
+    Two cities are two towns even in one area code (*São Paulo* and
+    *Osasco*); a record without a city is in its phone's area code.
+    """
+    cities = [{t for t in r.areas if t.startswith("city:")} for r in (a, b)]
+    if all(cities):
+        return cities[0].isdisjoint(cities[1])
+    return bool(a.areas and b.areas) and set(a.areas).isdisjoint(b.areas)
+
+
+def namesakes_bound(policy: MatchingPolicy, records: int, /) -> float:
+    """The namesakes a town may hold for its shared name to be evidence alone.
+
+    ``rare_name_namesakes``; in a tenant smaller than ``national_records``,
+    ``small_tenant_namesakes`` (at most): its word shares lean on the
+    national table, which counts given names only, so a common surname
+    (*Pereira*) would pass for a rare one.
+    """
+    if records >= policy.national_records:
+        return policy.rare_name_namesakes
+    return min(policy.rare_name_namesakes, policy.small_tenant_namesakes)
+
+
 def rare_name_evidence(
     x: MatchRecord,
     y: MatchRecord,
@@ -92,16 +124,176 @@ def rare_name_evidence(
     full = [n for n in (x_name, y_name) if sum(len(w) > 1 for w in n.words) >= 2]
     if len(full) < 2 or not name_keys_compatible(x_name, y_name):
         return None
+    if two_towns(x, y):
+        return None  # a namesake elsewhere is likelier than a move
+    if x.emails and y.emails:
+        return None  # two mailboxes, none shared: two people are likelier than two of one
+    if not names_in_order(x_name, y_name, freq.word_count):
+        return None  # surnames swapped or the family name dropped: a relative, a namesake
+    if known_namesake(x, y, x_name, y_name, freq.count):
+        return None
     if not (freq.is_given_name(x_name.words[0]) or freq.is_given_name(y_name.words[0])):
         return None  # "Lanchonete Primavera" typed as a person: a rare name is a person's
     people, town = freq.town_records(x, y)
     expected = max(people, policy.min_town_records) * u
-    if expected >= policy.rare_name_namesakes or policy.rare_name_namesakes <= 0:
+    bound = namesakes_bound(policy, freq.records)
+    if expected >= bound or bound <= 0:
         return None
-    weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(policy.rare_name_namesakes / expected))
+    weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(bound / expected))
     where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
     detail = f"a rare name: {expected:.2g} namesakes expected {where}"
     return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
+
+
+def namesake_keys(
+    record: MatchRecord, /, rare: Callable[[NameKey], bool] | None = None
+) -> set[str]:
+    """The keys that tell :func:`known_namesake` who else carries a person's name.
+
+    ``taxed:<first>:<last>`` (and ``|<town>`` for each of its towns) for a
+    person with a tax id: customers with a CPF are distinct people (the
+    unique index holds one CPF once), so two of them carrying one given and
+    family name are two people by that name. ``generation:<first>:<last>``
+    (and ``|<town>`` or ``|?`` without one, ``|home:<cep or landline>``) for a *Júnior*, *Filho*,
+    *Neto*...: his father carries the name too, in his town and at his home.
+    Count them after the records have their towns' area codes
+    (:func:`~.rarity.with_area_codes`). With ``rare``, a taxed name is only
+    counted under the keys that could be rare (a namesake of a common name
+    changes nothing: the name is no evidence anyway), which keeps the
+    counts of a large tenant small.
+    """
+    name = record.names[0]
+    key = first_last_key(name)
+    if record.company or key is None or len(name.words) < 2:
+        return set()
+    keys = set()
+    if name.generation is not None:
+        homes = (*record.ceps, *record.landlines)
+        keys.add(f"generation:{key}")
+        keys |= {f"generation:{key}|{town}" for town in record.areas or ("?",)}
+        keys |= {f"generation:{key}|home:{home}" for home in homes}
+    if record.tax_id is not None:
+        first_last = NameKey(
+            name.words[:: len(name.words) - 1], name.sounds[:: len(name.words) - 1]
+        )
+        for k, part in ((key, first_last), (_full_key(name), name)):
+            if k is not None and (rare is None or rare(part)):
+                keys.add(f"taxed:{k}")
+                keys |= {f"taxed:{k}|{town}" for town in record.areas}
+    return keys
+
+
+def _full_key(name: NameKey) -> str | None:
+    """All the words of a name of three or more (initials aside), by sound, in order."""
+    sounds = [s for w, s in zip(name.words, name.sounds, strict=True) if len(w) > 1]
+    return "=".join(sounds) if len(sounds) > 2 else None
+
+
+def first_last_key(name: NameKey, /) -> str | None:
+    """First and last word by sound, in either order; ``None`` for an initial."""
+    if not name.words or len(name.words[0]) < 2 or len(name.words[-1]) < 2:
+        return None
+    first, last = sorted((name.sounds[0], name.sounds[-1]))
+    return f"{first}:{last}" if len(name.words) > 1 else first
+
+
+def known_namesake(
+    x: MatchRecord, y: MatchRecord, x_name: NameKey, y_name: NameKey, count: Callable[[str], int]
+) -> bool:
+    """Whether the tenant shows someone else with the pair's name (so it identifies no one).
+
+    The shorter name's given and family name (what a thin record keeps) is
+    looked up among the persons with a tax id in the pair's town (or the
+    tenant, when a side has no town); all its words when it has three or
+    more (*Roberto Costa Duarte* is not every *Roberto Duarte*): one that is
+    neither of the two is another person by that name, a homonym either
+    record may be. A name a *Júnior* or *Filho* of the town carries is his
+    father's too: without the suffix, either of them.
+    """
+    short = x_name if len(x_name.words) <= len(y_name.words) else y_name
+    key = first_last_key(short)
+    if key is None:
+        return True
+    shared = sorted(set(x.areas) & set(y.areas))
+    towns = [f"|{town}" for town in shared] or [""]
+    if x_name.generation is None and any(count(f"generation:{key}{t}") for t in (*towns, "|?")):
+        return True  # a Júnior of the town, or of no known town
+    key = _full_key(short) or key  # a middle name the short one keeps tells namesakes apart
+    for town in towns:
+        own = sum(r.tax_id is not None and (not town or town[1:] in r.areas) for r in (x, y))
+        if count(f"taxed:{key}{town}") > own:
+            return True
+    return False
+
+
+def father_or_son(
+    x: MatchRecord, y: MatchRecord, x_name: NameKey, y_name: NameKey, count: Callable[[str], int]
+) -> bool:
+    """Two persons without a suffix sharing a home where a *Júnior* or *Filho* carries their name.
+
+    The son's suffix is dropped on some of his records: such a record and
+    his father's share the home's landline and CEP and the name, and are two
+    people. What a household shares says nothing between them.
+    """
+    if x.company or y.company or x_name.generation is not None:
+        return False
+    short = x_name if len(x_name.words) <= len(y_name.words) else y_name
+    key = first_last_key(short)
+    homes = (set(x.ceps) & set(y.ceps)) | (set(x.landlines) & set(y.landlines))
+    return key is not None and any(count(f"generation:{key}|home:{h}") for h in homes)
+
+
+def names_in_order(a: NameKey, b: NameKey, count: Callable[[str], int], /) -> bool:
+    """Whether the shorter name is the longer one with middle words left out, in order.
+
+    Records of one person drop or abbreviate middle names; they keep the
+    given name first and the family name last (or write the family name
+    first, *Oliveira Maria Eduarda*, read turned around). *Rogério Ferreira
+    Silva* against *Rogério Silva Ferreira*, or *Manoel Santos Freitas*
+    against *Manoel Santos Freitas Lopes*, are relatives or namesakes as
+    often as one person: a shared rare name is only evidence in this form.
+    A "typo" between two words the tenant holds several times each
+    (*Pereira*/*Ferreira*) is two names, not a typo.
+    """
+    short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    if _aligned(short, long, count):
+        return True
+    for x, y in ((short, long), (long, short)):
+        k = _turn(x, y)
+        if k:
+            turned = NameKey(y.words[k:] + y.words[:k], y.sounds[k:] + y.sounds[:k])
+            pair = (x, turned) if len(x.words) <= len(turned.words) else (turned, x)
+            if _aligned(pair[0], pair[1], count):
+                return True
+    return False
+
+
+#: A word held by this many records is a name of its own, never another name's typo.
+_ATTESTED = 3
+
+
+def _aligned(short: NameKey, long: NameKey, count: Callable[[str], int]) -> bool:
+    n, m = len(short.words), len(long.words)
+    if n < 2 or m < 2:
+        return False
+
+    def fits(i: int, j: int) -> bool:
+        t, u = short.words[i], long.words[j]
+        credit, how = _word_credit(t, short.sounds[i], i == n - 1, u, long.sounds[j], j == m - 1)
+        if how.startswith("typo") and min(count(t), count(u)) >= _ATTESTED:
+            return False
+        return credit > 0
+
+    if not (fits(0, 0) and fits(n - 1, m - 1)):
+        return False
+    j = 1
+    for i in range(1, n - 1):  # each middle word in order, between the first and the last
+        while j < m - 1 and not fits(i, j):
+            j += 1
+        if j >= m - 1:
+            return False
+        j += 1
+    return True
 
 
 def may_be_rare(
@@ -112,7 +304,7 @@ def may_be_rare(
         return False
     lone = min(freq.own_share(x.names[0]), freq.own_share(y.names[0]))
     people = max(freq.town_records(x, y)[0], policy.min_town_records)
-    return people * lone < policy.rare_name_namesakes
+    return people * lone < namesakes_bound(policy, freq.records)
 
 
 def share_bound(i: int, j: int, records: list[MatchRecord], lone: list[float]) -> float:
@@ -124,14 +316,30 @@ def share_bound(i: int, j: int, records: list[MatchRecord], lone: list[float]) -
 def rare_possible(
     a: MatchRecord, b: MatchRecord, lone: float, holders: Mapping[str, int], policy: MatchingPolicy
 ) -> bool:
-    """Whether the pair's name could be rare enough in their town (see lone_name_shares)."""
-    if lone * policy.min_town_records >= policy.rare_name_namesakes:
+    """Whether the pair's name could be rare enough in their town (see lone_name_shares).
+
+    The cheap conditions of :func:`rare_name_evidence` first: most pairs
+    that reach here are in two towns, or their names are not in order.
+    """
+    bound = namesakes_bound(policy, holders.get(RECORDS, 0))
+    if lone * policy.min_town_records >= bound:
         return False  # not rare even in the smallest town counted
-    towns = set(a.areas) & set(b.areas)
-    people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
-    if max(people, policy.min_town_records) * lone >= policy.rare_name_namesakes:
+    if a.emails and b.emails:
         return False
-    return name_keys_compatible(a.names[0], b.names[0])
+    towns = set(a.areas) & set(b.areas)
+    if not towns and a.areas and b.areas:
+        return False  # two towns
+    people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
+    if max(people, policy.min_town_records) * lone >= bound or two_towns(a, b):
+        return False
+    x, y = a.names[0], b.names[0]
+
+    def count(key: str) -> int:
+        return holders.get(key, 0)
+
+    if not names_in_order(x, y, lambda word: count(f"word:{word}")):
+        return False
+    return not known_namesake(a, b, x, y, count) and name_keys_compatible(x, y)
 
 
 def lone_name_shares(

@@ -160,6 +160,14 @@ class NameFrequencies:
             return 1.0
         return self.word_share(word, first=first)
 
+    def word_count(self, word: str, /) -> int:
+        """How many of the tenant's records carry ``word`` in their name."""
+        return self._counts.get(f"word:{word}", 0)
+
+    def count(self, key: str, /) -> int:
+        """How many records hold ``key`` (one of those the tenant's counts were made of)."""
+        return self._counts.get(key, 0)
+
     def is_given_name(self, word: str, /) -> bool:
         """Whether the census counts ``word`` among the commonest given names."""
         return word in self._given

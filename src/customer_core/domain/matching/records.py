@@ -190,6 +190,10 @@ class MatchingPolicy:
     email_typo: float = attrs.field(default=0.1, validator=_non_negative)
     #: The same company domain (not gmail, hotmail...): colleagues share it too.
     email_domain: float = attrs.field(default=0.05, validator=_non_negative)
+    #: Two company names that share no word, one spelled in an address the other's record
+    #: holds (``vendas@pontocerto.com.br`` on *Nascimento Pet Shop Ltda*): a legal and a
+    #: trade name. Only with a shared phone line or e-mail.
+    trade_name: float = attrs.field(default=0.5, validator=_non_negative)
     #: The same CEP: a household, a building, or one street shares it.
     cep: float = attrs.field(default=0.1, validator=_non_negative)
     #: A *Júnior*, *Filho*, *Neto* or *Sobrinho* on one name only, or different ones.
@@ -207,7 +211,10 @@ class MatchingPolicy:
     #: The most a rare full name shared in one town (city or area code) adds, alone.
     rare_name: float = attrs.field(default=0.3, validator=_non_negative)
     #: A shared name is evidence alone when the town should hold fewer namesakes than this.
-    rare_name_namesakes: float = attrs.field(default=0.01, validator=_non_negative)
+    rare_name_namesakes: float = attrs.field(default=0.1, validator=_non_negative)
+    #: The same, in a tenant smaller than ``national_records``: its shares lean on the national
+    #: table, which has no surname counts (a common surname would look rare).
+    small_tenant_namesakes: float = attrs.field(default=0.01, validator=_non_negative)
     #: A town (or tenant) is counted as at least this many records when expecting namesakes:
     #: a small tenant's counts say little about who else could carry the name.
     min_town_records: int = attrs.field(default=1000, validator=attrs.validators.ge(1))

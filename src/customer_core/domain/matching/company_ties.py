@@ -1,0 +1,154 @@
+"""A company's legal name and trade name tied together by an e-mail address.
+
+A company goes by two names that share no word: its *razão social*
+(*Nascimento Comércio de Alimentos Ltda*) and its *nome fantasia*
+(*Progresso Alimentos*). Two records of one company, one under each name,
+are not :func:`~customer_core.domain.matching.names.names_compatible`, and a
+shared phone or e-mail alone never makes two records one customer (an
+accountant's office, a group of shops share them). What ties the two names
+is an address that spells one of them, held by the record under the other:
+``compras@pontocertosaopaulo.com.br`` on the *Nascimento Pet Shop Ltda*
+record says that *Ponto Certo* is its trade name. The duplicate report then
+suggests the pair when it also shares a phone line or an e-mail.
+
+>>> from customer_core.domain.matching.records import NameKey
+>>> spelled_in(NameKey.parse("Ponto Certo", company=True), ["compras@pontocertosaopaulo.com.br"])
+'compras@pontocertosaopaulo.com.br'
+>>> spelled_in(NameKey.parse("Ponto Certo", company=True), ["pontocerto@gmail.com"])
+'pontocerto@gmail.com'
+>>> spelled_in(NameKey.parse("Rei", company=True), ["fiscal@rei.com.br"])
+'fiscal@rei.com.br'
+>>> spelled_in(NameKey.parse("Rei", company=True), ["fiscal@reiformas.com.br"]) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import attrs
+
+from customer_core.domain.matching.given_names import national_given_names
+from customer_core.domain.matching.names import _word_credit
+from customer_core.domain.matching.records import _FREE_MAIL, MatchRecord, NameKey
+
+__all__ = ["company_tie", "person_word_keys", "spelled_in", "typed_as_person"]
+
+#: A name shorter than this must be the whole label: *Rei* is in too many words.
+_SPELLED_MIN = 6
+
+
+def spelled_in(name: NameKey, emails: Iterable[str], /) -> str | None:
+    """The first address that spells ``name`` (its words run together), or ``None``.
+
+    Of a company domain, the label before the first dot spells it
+    (``vendas@saojorgemodassaopaulo.com.br``); of a free provider, the
+    local part (``progressoalimentos@terra.com.br``). A name under six
+    letters must be the whole label.
+    """
+    spelled = "".join(w for w in name.words if len(w) > 1)
+    if len(spelled) < 3:
+        return None
+    for email in sorted(emails):
+        local, _, domain = email.rpartition("@")
+        label = local if domain in _FREE_MAIL else domain.partition(".")[0]
+        letters = "".join(c for c in label if c.isalpha())
+        if letters == spelled or (len(spelled) >= _SPELLED_MIN and spelled in letters):
+            return email
+    return None
+
+
+def company_tie(a: MatchRecord, b: MatchRecord, /) -> str | None:
+    """How two company records' unrelated names are tied, or ``None``.
+
+    One record's name (legal or trade) spelled in an address the other
+    record holds (see :func:`spelled_in`), both in one city when both say
+    theirs: a company's branches in other cities share its mailbox and its
+    legal name, and are other customers.
+    """
+    if not (a.company and b.company):
+        return None
+    cities = [{t for t in r.areas if t.startswith("city:")} for r in (a, b)]
+    if all(cities) and cities[0].isdisjoint(cities[1]):
+        return None
+    for x, y in ((a, b), (b, a)):
+        for name in x.names:
+            email = spelled_in(name, y.emails)
+            if email is not None:
+                return f"{email} spells {' '.join(name.words)}: a legal and a trade name"
+    return None
+
+
+def person_word_keys(record: MatchRecord, /) -> set[str]:
+    """What :func:`typed_as_person` counts: who carries each word of a name.
+
+    ``person:<word>`` for each word of a person's name when the record has a
+    CPF (certainly a person: its words are people's names), and ``person:``
+    for the record itself; ``company:<word>`` for each word of a company's
+    names (*Marmitas*, *Moda*, *Reformas* recur across a tenant's shops).
+    """
+    if record.company:
+        return {f"company:{w}" for name in record.names for w in name.words if len(w) > 1}
+    if record.tax_id is None:
+        return set()
+    return {"person:", *(f"person:{w}" for w in record.names[0].words if len(w) > 1)}
+
+
+#: Persons with a CPF a tenant needs before a word none of them carries is nobody's name.
+_KNOWN_PERSONS = 1000
+
+
+def _matched_words(person: NameKey, company: NameKey) -> list[str]:
+    """The company's words that the person name's words stand for (the same, a sound, a typo).
+
+    Empty unless every word of the person name (initials aside) is one of
+    the company name's: *Nova Era Alimetos* is *Nova Era Alimentos*.
+    """
+    matched = []
+    for t, st in zip(person.words, person.sounds, strict=True):
+        if len(t) < 2:
+            continue
+        found = [
+            u
+            for u, su in zip(company.words, company.sounds, strict=True)
+            if len(u) > 1 and _word_credit(t, st, False, u, su, False)[0] > 0
+        ]
+        if not found:
+            return []
+        matched.append(found[0])
+    return matched
+
+
+def typed_as_person(
+    person: MatchRecord, company: MatchRecord, count: Callable[[str], int], /
+) -> MatchRecord | None:
+    """The person record read as the company's, when it is the company typed without its CNPJ.
+
+    The import takes a row without a tax id or a legal form for a person's
+    unless a business word says otherwise (:mod:`.company_names`); *Luana
+    Marmitas*, *José Moda* and *Reformas do Pedro* slip through. Such a
+    record is the company when it has no CPF, its name's words are all in
+    one of the company's names, and one of them is a shop's word: other
+    companies of the tenant carry it, no person with a CPF does (of a
+    thousand at least: a small tenant has not seen enough names), and it is
+    no given name of the census. The owner (*Maria Oliveira* against *Maria
+    Oliveira ME*) carries people's names only and stays a person; so does an
+    owner with a rare surname, which no other company carries.
+    """
+    if person.company or not company.company or person.tax_id is not None:
+        return None
+    if count("person:") < _KNOWN_PERSONS:
+        return None
+    given = national_given_names()[0]
+    for name in company.names:
+        words = _matched_words(person.names[0], name)
+        if len(words) < 2:
+            continue
+        if any(
+            count(f"company:{w}") > 1 and not count(f"person:{w}") and w not in given for w in words
+        ):
+            break
+    else:
+        return None
+    name = NameKey(person.names[0].words, person.names[0].sounds)  # no generation for a shop
+    return attrs.evolve(person, company=True, names=(name,))
