@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from customer_core.domain.matching.duplicates import Cluster
+from customer_core.domain.matching.duplicates import Cluster, MatchRecord
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.activity import Conversation, Order, Ticket, Visit
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
@@ -253,6 +253,20 @@ class CustomerRepository(Protocol):
         from its identity index instead of loading every customer (with the
         ``record`` of each customer that shares a line, which the
         conflicting-evidence rule needs to split the line's holders).
+        """
+        ...
+
+    def match_records(self, scope: VisibilityScope, /) -> Iterable[MatchRecord]:
+        """The match record of each customer ``scope`` sees, blocked ones left out, in any order.
+
+        What the duplicate report's scored suggestions read of every visible
+        customer: each is
+        :meth:`MatchRecord.of <customer_core.domain.matching.duplicates.MatchRecord.of>`
+        of the customer, which an adapter may build with
+        :meth:`~customer_core.domain.matching.duplicates.MatchRecord.from_parts`
+        from what it reads, without rebuilding the customer. It may be a
+        generator that reads as it goes (a million customers): consume it
+        inside the unit of work.
         """
         ...
 

@@ -9,7 +9,7 @@ commits, after :meth:`MemoryCustomerRepository.check_commit`.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 
 import attrs
@@ -17,7 +17,7 @@ import attrs
 from customer_core.adapters.memory_identities import IdentityTables, MemoryIdentityIndex
 from customer_core.adapters.memory_staging import Staging, TenantKey
 from customer_core.adapters.shared import as_added, not_found, plan_identities
-from customer_core.domain.matching.duplicates import Cluster, exact_clusters
+from customer_core.domain.matching.duplicates import Cluster, MatchRecord, exact_clusters
 from customer_core.domain.matching.search import SearchQuery, search_key, search_rank
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
 from customer_core.domain.model.records import Assignment
@@ -250,6 +250,9 @@ class MemoryCustomerRepository:
 
     def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
         return exact_clusters(self.visible(scope, CustomerFilter()))
+
+    def match_records(self, scope: VisibilityScope, /) -> Iterator[MatchRecord]:
+        return (MatchRecord.of(c) for c in self.visible(scope, CustomerFilter()))
 
     def assign(
         self,

@@ -35,17 +35,15 @@ from customer_core import presets
 from customer_core.domain.matching.duplicates import (
     Cluster,
     Evidence,
-    MatchRecord,
     Suggestion,
     suggest_duplicates,
 )
-from customer_core.domain.matching.search import search_key
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.dismissals import Dismissal, DismissalKind, DismissedPairs
 from customer_core.domain.model.privacy import check_secret
 from customer_core.domain.model.records import MergeRecord
-from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
+from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.errors import Code, InvalidValue
 from customer_core.ports import (
     Clock,
@@ -225,19 +223,6 @@ class IdentityService(ServiceBase):
 
     # -- duplicates ---------------------------------------------------------
 
-    def _visible_records(self, uow: UnitOfWork, scope: VisibilityScope) -> list[MatchRecord]:
-        """Compact match records of the visible customers, read page by page.
-
-        Only the records are kept (a few hundred bytes each), not whole customers.
-        """
-        records: list[MatchRecord] = []
-        after = None
-        while page := uow.customers.find(scope, CustomerFilter(), after=after, limit=500):
-            records += (MatchRecord.of(c) for c in page)
-            last = page[-1]
-            after = (search_key(last), last.id)
-        return records
-
     def exact_clusters(self, tenant_id: str, actor: Actor, /) -> tuple[Cluster, ...]:
         """The exact clusters among the customers the actor can see, ordered by ids.
 
@@ -299,8 +284,11 @@ class IdentityService(ServiceBase):
             scope = self._scope(uow, tenant_id, actor)
             clusters, groups = self._exact_clusters(uow, scope)
             dismissed = DismissedPairs(uow.dismissals.in_force(tenant_id))
-            customers = self._visible_records(uow, scope)
-        suggestions = suggest_duplicates(customers, threshold=threshold)
+            # Read in the transaction, compared after it: a million customers take
+            # minutes to compare, and a read transaction held that long keeps
+            # SQLite's log from being checkpointed (and old rows from PostgreSQL's vacuum).
+            records = list(uow.customers.match_records(scope))
+        suggestions = suggest_duplicates(records, threshold=threshold)
         shown, suggested = without_dismissed(dismissed, clusters, suggestions)
         return DuplicateReport(shown, suggested, without_dismissed(dismissed, groups, ())[0])
 

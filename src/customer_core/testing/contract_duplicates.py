@@ -1,30 +1,36 @@
-"""Contract for the duplicate report's reads: exact clusters and inbound hints under visibility.
+"""Contract for the duplicate report's reads: exact clusters, match records and inbound
+hints under visibility.
 
 Mixed into :class:`customer_core.testing.contract.StorageContract`; the same
 ``uow_factory`` fixture drives it. An adapter may compute the clusters any
 way it likes (the SQL adapter reads its identity index), but the result must
 be :func:`~customer_core.domain.matching.duplicates.exact_clusters` of the
-customers the scope sees.
+customers the scope sees; likewise the match records (the SQL adapter builds
+them from the stored parts) must be ``MatchRecord.of`` each customer the
+scope sees, blocked ones left out.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from customer_core.domain.matching.duplicates import Cluster, Evidence, exact_clusters
+from customer_core.domain.matching.duplicates import Cluster, Evidence, MatchRecord, exact_clusters
 from customer_core.domain.model.customer import Customer, CustomerKind
 from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.model.records import DuplicateHint
 from customer_core.domain.rules.visibility import VisibilityScope
+from customer_core.domain.values.address import Address
+from customer_core.domain.values.email import Email
 from customer_core.domain.values.online import MessengerId
-from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.phone import Phone, PhoneType
 from customer_core.domain.values.tax_id import Cnpj, Cpf, cpf_check_digits
 from customer_core.ports import UnitOfWorkFactory
 
@@ -160,6 +166,14 @@ class _Tenant:
             **fields,
         )
 
+    def add(self, uow_factory: UnitOfWorkFactory, customer: Customer) -> Customer:
+        """Store one more customer of the tenant."""
+        with uow_factory() as uow:
+            stored = uow.customers.add(customer)
+            uow.commit()
+        self.customers.append(stored)
+        return stored
+
     def id(self, label: str) -> str:
         return next(c.id for c in self.customers if c.id.rpartition("-")[0] == label)
 
@@ -240,6 +254,71 @@ class DuplicatesContract:
         with uow_factory() as uow:
             uow.customers.delete(sharing.tenant, sharing.id("a-phone"))
             assert len(uow.customers.exact_clusters(everything)) == 2
+
+    def test_match_records_are_those_of_the_visible_customers(
+        self, uow_factory: UnitOfWorkFactory, sharing: _Tenant
+    ) -> None:
+        # Besides the tenant's lines and tax ids: every part a match record reads.
+        full = sharing.add(
+            uow_factory,
+            Customer.create(
+                id=f"k-full-{uuid.uuid4().hex[:6]}",
+                tenant_id=sharing.tenant,
+                name="Padaria Pão Quente Ltda",
+                trade_name="Pão Quente",
+                kind=CustomerKind.COMPANY,
+                now=NOW,
+                phones=(
+                    Phone.parse("11 3333-4444"),  # a landline
+                    Phone.parse("+55 31 7123-4567"),  # an 8-digit mobile kept as typed
+                    Phone.parse("11 97777-0000 (recado)"),  # someone else's: no identity
+                    Phone.parse("+1 212 555 0123", type=PhoneType.WORK),
+                ),
+                messenger_ids=(
+                    MessengerId.parse("whatsapp", "5511955554444"),
+                    MessengerId.parse("telegram", "padaria"),
+                ),
+                emails=(Email.parse("Contato@Padaria.com.br"), Email.parse("pao@gmail.com")),
+                addresses=(
+                    Address.create(street="Rua A", number="1", city="São Paulo", cep="01001-000"),
+                    Address.create(street="Rua B", number="2"),  # no city, no CEP
+                ),
+            ),
+        )
+        blocked = sharing.add(
+            uow_factory,
+            attrs.evolve(
+                sharing.customers[0],
+                id=f"k-blocked-{uuid.uuid4().hex[:6]}",
+                phones=(),
+                messenger_ids=(),
+                blocked_at=NOW,
+                blocked_reason="accuracy_contested",
+            ),
+        )
+
+        def expected(scope: VisibilityScope, customers: Iterable[Customer]) -> list[MatchRecord]:
+            seen = [c for c in customers if c.tenant_id == scope.tenant_id and not c.blocked]
+            return sorted(
+                (MatchRecord.of(c) for c in seen if scope.allows_customer(c)), key=lambda r: r.id
+            )
+
+        def read(scope: VisibilityScope) -> list[MatchRecord]:
+            return sorted(uow.customers.match_records(scope), key=lambda r: r.id)
+
+        with uow_factory() as uow:
+            for scope in sharing.scopes():
+                assert read(scope) == expected(scope, sharing.customers), scope
+            everything = sharing.scopes()[0]
+            assert full.id in {r.id for r in read(everything)}
+            assert blocked.id not in {r.id for r in read(everything)}
+            # Uncommitted changes are read too.
+            uow.customers.delete(sharing.tenant, full.id)
+            current = uow.customers.get(sharing.tenant, sharing.customers[0].id)
+            renamed = attrs.evolve(current, name="Ana Maria Lima")
+            uow.customers.save(renamed, expected_version=current.version)
+            left = [renamed, *(c for c in sharing.customers[1:] if c.id != full.id)]
+            assert read(everything) == expected(everything, left)
 
     def test_hints_are_listed_when_both_customers_are_visible(
         self, uow_factory: UnitOfWorkFactory, sharing: _Tenant

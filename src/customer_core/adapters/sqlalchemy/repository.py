@@ -19,7 +19,7 @@ behind them settle races between transactions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -57,7 +57,7 @@ from customer_core.adapters.sqlalchemy.tables import (
     identity_claims,
 )
 from customer_core.adapters.sqlalchemy.visibility import VisibleCustomers
-from customer_core.domain.matching.duplicates import Cluster
+from customer_core.domain.matching.duplicates import Cluster, MatchRecord
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.customer import Customer, IdentityKey, RelationshipType
 from customer_core.domain.model.records import Assignment
@@ -290,6 +290,9 @@ class SqlCustomerRepository(GuardedRepository):
 
     def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
         return self._visible.exact_clusters(scope)
+
+    def match_records(self, scope: VisibilityScope, /) -> Iterator[MatchRecord]:
+        return self._visible.match_records(scope)
 
     def get(self, tenant_id: str, customer_id: str, /) -> Customer:
         found = load_customers(

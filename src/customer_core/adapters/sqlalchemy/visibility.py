@@ -9,7 +9,7 @@ fetched, counted, moved or deleted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +35,12 @@ from customer_core.adapters.sqlalchemy.blocks import forget_blocks
 from customer_core.adapters.sqlalchemy.claims import forget_identities
 from customer_core.adapters.sqlalchemy.clusters import cluster_keys
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository
-from customer_core.adapters.sqlalchemy.mapping import LOADED, load_customers
+from customer_core.adapters.sqlalchemy.mapping import (
+    LOADED,
+    MATCHED,
+    load_customers,
+    match_record_from_row,
+)
 from customer_core.adapters.sqlalchemy.queries import (
     FEW,
     Ranks,
@@ -48,7 +53,7 @@ from customer_core.adapters.sqlalchemy.queries import (
     visible_parts,
 )
 from customer_core.adapters.sqlalchemy.tables import customer_blocks, customers
-from customer_core.domain.matching.duplicates import Cluster, exact_clusters
+from customer_core.domain.matching.duplicates import Cluster, MatchRecord, exact_clusters
 from customer_core.domain.matching.search import SearchQuery
 from customer_core.domain.model.customer import Customer, RelationshipType
 from customer_core.domain.model.records import Assignment
@@ -57,6 +62,8 @@ from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScop
 __all__ = ["VisibleCustomers"]
 
 c = customers.c
+#: Customers per page of :meth:`VisibleCustomers.match_records`.
+MATCHED_PAGE = 2000
 
 
 def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
@@ -261,6 +268,20 @@ class VisibleCustomers(GuardedRepository):
 
     def exact_clusters(self, scope: VisibilityScope, /) -> Sequence[Cluster]:
         return exact_clusters(cluster_keys(self._connection, scope))
+
+    def match_records(self, scope: VisibilityScope, /) -> Iterator[MatchRecord]:
+        # Pages in id order, each a range of the primary key: neither the rows nor
+        # rebuilt customers are ever all in memory, and no server-side cursor is
+        # needed (PostgreSQL reads in autocommit mode, where it has none).
+        shown = select(*MATCHED).where(visible(scope), matching(CustomerFilter())).order_by(c.id)
+        after: str | None = None
+        while True:
+            query = shown if after is None else shown.where(c.id > after)
+            rows = self._connection.execute(query.limit(MATCHED_PAGE)).all()
+            yield from map(match_record_from_row, rows)
+            if len(rows) < MATCHED_PAGE:
+                return
+            after = rows[-1][0]
 
     def _locked_visible(
         self, scope: VisibilityScope, customer_ids: Sequence[str]

@@ -115,9 +115,10 @@ from __future__ import annotations
 
 import functools
 import string
+from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from itertools import combinations
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -164,6 +165,7 @@ from customer_core.domain.matching.records import (
     Suggestion,
     _records,
 )
+from customer_core.domain.matching.shared_keys import SeenTwice
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.values.tax_id import Cnpj, cnpj_root
 
@@ -231,49 +233,63 @@ def _sort_key(record: MatchRecord) -> tuple[str, str]:
     return " ".join(sorted(record.names[0].sounds)), record.id
 
 
-def _candidate_pairs(
-    records: list[MatchRecord], blocks: Mapping[str, list[int]], policy: MatchingPolicy
-) -> Iterator[tuple[int, int]]:
-    """Each candidate pair once, as indices ``i < j`` into ``records`` (sorted by id).
+def _candidate_partners(
+    records: list[MatchRecord],
+    blocks: Mapping[str, list[int]],
+    policy: MatchingPolicy,
+    wanted: Sequence[bool],
+) -> Iterator[tuple[int, set[int]]]:
+    """Each ``wanted`` record's candidate partners after it, as indices ``i < j`` into
+    ``records`` (sorted by id): each candidate pair comes once.
 
-    The pairs are gathered record by record, each record's partners
-    deduplicated among themselves: no set of every pair of the tenant (some
-    fifteen a record) is kept.
+    The partners are gathered record by record, deduplicated among
+    themselves: no set of every pair of the tenant (some fifteen a record) is
+    kept. An unwanted record is still a partner of the others; its own
+    partners are not gathered.
     """
     n = len(records)
-    small: list[list[list[int]]] = [[] for _ in range(n)]
-    large: list[list[tuple[list[int], int]]] = [[] for _ in range(n)]
+    small: list[list[list[int]] | None] = [None] * n
+    large: list[list[tuple[list[int], int]] | None] = [None] * n
     for members in blocks.values():
         if len(members) < 2:
             continue
         if len(members) <= policy.max_block:
             for i in members:
-                small[i].append(members)
-        else:
+                if wanted[i]:
+                    found = small[i]
+                    if found is None:  # most records are in no small block: no list
+                        small[i] = found = []
+                    found.append(members)
+        elif any(wanted[i] for i in members):
             ordered = sorted(members, key=lambda i: _sort_key(records[i]))
             for position, i in enumerate(ordered):
-                large[i].append((ordered, position))
+                if wanted[i]:
+                    place = large[i]
+                    if place is None:
+                        large[i] = place = []
+                    place.append((ordered, position))
     named = (i for i, r in enumerate(records) if not r.company and len(r.names[0].words) > 1)
     sortings = [(ordered, _positions(ordered, n)) for ordered in name_orderings(records, named)]
     for i in range(n):
+        if not wanted[i]:
+            continue
         partners: set[int] = set()
-        for members in small[i]:  # appended in index order: sorted
+        for members in small[i] or ():  # appended in index order: sorted
             partners.update(members[bisect_right(members, i) :])
-        for ordered, position in large[i]:
+        for ordered, position in large[i] or ():
             partners.update(_around(ordered, position, policy.window))
         for ordered, positions in sortings:
             if positions[i] >= 0:
                 partners.update(_around(ordered, positions[i], policy.neighbours))
-        for j in sorted(partners):
-            if j > i:
-                yield i, j
-        small[i] = []
-        large[i] = []
+        small[i] = large[i] = None
+        partners = {j for j in partners if j > i}
+        if partners:
+            yield i, partners
 
 
-def _positions(ordered: list[int], n: int) -> list[int]:
-    """Where each of ``n`` indices is in ``ordered`` (-1: absent)."""
-    positions = [-1] * n
+def _positions(ordered: list[int], n: int) -> array[int]:
+    """Where each of ``n`` indices is in ``ordered`` (-1: absent); 8 bytes an index."""
+    positions = array("q", [-1]) * n
     for position, i in enumerate(ordered):
         positions[i] = position
     return positions
@@ -683,6 +699,54 @@ def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
     return holders
 
 
+#: Counts (:func:`key_holders`) in which a key held by one record reads as held by none:
+#: a line, an e-mail, a local part or a CEP is discounted only when more than
+#: ``max_key_holders`` (``max_cep_holders``) records hold it, and :func:`key_bits`
+#: counts a shared key held once or not at all alike (as held by the pair).
+_ONCE_IS_NONE = ("line:", "suffix:", "email:", "local:", "cep:")
+#: Keys a record adds to the tenant index, about (blocks, counts, contact keys).
+_KEYS_PER_RECORD = 16
+#: Families of :class:`SeenTwice` keys: a blocking key, a count, a filter key.
+_BLOCK, _COUNTED, _FILTER = 0, 1, 2
+
+
+def _tenant_index(
+    records: list[MatchRecord],
+) -> tuple[dict[str, list[int]], Counter[str], SeenTwice]:
+    """The blocks of two records or more, the tenant's counts, and which keys may be shared.
+
+    Most blocking keys and counted lines, e-mails and CEPs are one record's
+    own: a first pass marks the keys that may be shared (:class:`SeenTwice`),
+    and the second keeps only those, so that the keys held once are never
+    all in memory together (about a gigabyte for a million records). The
+    counts are those of :func:`key_holders`, less keys of :data:`_ONCE_IS_NONE`
+    held by one record.
+    """
+    shared = SeenTwice(len(records) * _KEYS_PER_RECORD)
+    add = shared.add
+    for record in records:
+        add(blocking_keys(record), _BLOCK)
+        add(_holder_keys(record), _COUNTED)  # the words and towns too: a few, many times
+        add(_contact_keys(record), _FILTER)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    holders: Counter[str] = Counter()
+    kept = shared.kept
+    for index, record in enumerate(records):
+        for key in kept(blocking_keys(record), _BLOCK):
+            blocks[key].append(index)
+        holders.update(kept(_holder_keys(record), _COUNTED, only=_ONCE_IS_NONE))
+    # A key that only looked shared (another key took its bit) has one member: dropped.
+    return {key: members for key, members in blocks.items() if len(members) > 1}, holders, shared
+
+
+_NO_KEYS: frozenset[Hashable] = frozenset()
+
+
+def _only_shared(keys: Iterable[Hashable], shared: SeenTwice) -> frozenset[Hashable]:
+    """The keys another record may hold too (most records: none, one shared empty set)."""
+    return frozenset(shared.kept(keys, _FILTER)) or _NO_KEYS
+
+
 def _one_kind(
     a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None
 ) -> tuple[MatchRecord, MatchRecord]:
@@ -729,15 +793,7 @@ def suggest_duplicates(
     order of ``customers``.
     """
     records = sorted(_records(customers), key=lambda r: r.id)
-    blocks: dict[str, list[int]] = defaultdict(list)
-    holders: Counter[str] = Counter()
-    for index, record in enumerate(records):
-        for key in blocking_keys(record):
-            blocks[key].append(index)
-        holders.update(_holder_keys(record))
-    # Most keys (a phone line, an e-mail) are held by one record and make no pair: drop
-    # them before the per-record keys below are built, so they are not in memory together.
-    blocks = {key: members for key, members in blocks.items() if len(members) > 1}
+    blocks, holders, shared = _tenant_index(records)
     codes = city_area_codes(holders)
     records = [with_area_codes(r, codes) for r in records]
     freq = frequencies(holders, policy)
@@ -751,30 +807,40 @@ def suggest_duplicates(
         holders.update(namesake_keys(record, rare_name))
     # A pair sharing none of these keys can only be corroborated by an e-mail typo or a
     # rare name (unless the policy lets a company domain alone corroborate): skip it cheaply.
-    contact = [_contact_keys(r) for r in records]
-    typos = [typo_keys(r.emails, r.mobiles) for r in records]
+    # A contact key no other record holds decides nothing: only the shared ones are kept.
+    contact = [_only_shared(_contact_keys(r), shared) for r in records]
+    # Typo keys are coarse (an area code and half a number): nearly all are shared. Kept
+    # as 8 bytes a key (a set of a record's four keys took 300 bytes more).
+    typos = [array("q", typo_keys(r.emails, r.mobiles)) for r in records]
     lone = lone_name_shares(records, holders, policy)
     rare = [share * policy.min_town_records < bound for share in lone]
     quick = policy.min_corroboration > max(0.0, policy.email_domain)
+    # A record with no shared contact or typo key, whose name is not rare, can only be
+    # corroborated by its partner's rare name: only its rare partners are compared.
+    plain = [quick and not (c or t or r) for c, t, r in zip(contact, typos, rare, strict=True)]
+    rare_ones = {i for i, r in enumerate(rare) if r}
+    wanted = [not p or bool(rare_ones) for p in plain]
     suggestions = []
-    for i, j in _candidate_pairs(records, blocks, policy):
-        if (
-            quick
-            and contact[i].isdisjoint(contact[j])
-            and not (
-                (rare[i] or rare[j])
-                and rare_possible(
-                    records[i], records[j], share_bound(i, j, records, lone), holders, policy
+    for i, partners in _candidate_partners(records, blocks, policy, wanted):
+        typos_i = frozenset(typos[i])
+        for j in rare_ones.intersection(partners) if plain[i] else partners:
+            if (
+                quick
+                and contact[i].isdisjoint(contact[j])
+                and not (
+                    (rare[i] or rare[j])
+                    and rare_possible(
+                        records[i], records[j], share_bound(i, j, records, lone), holders, policy
+                    )
                 )
-            )
-            and (typos[i].isdisjoint(typos[j]) or not _typo_possible(records[i], records[j]))
-        ):
-            continue
-        suggestion = score_pair(records[i], records[j], policy=policy, holders=holders)
-        if (
-            suggestion is not None
-            and suggestion.score >= threshold
-            and not _kept_apart(records[i], records[j], holders)
-        ):
-            suggestions.append(suggestion)
+                and (typos_i.isdisjoint(typos[j]) or not _typo_possible(records[i], records[j]))
+            ):
+                continue
+            suggestion = score_pair(records[i], records[j], policy=policy, holders=holders)
+            if (
+                suggestion is not None
+                and suggestion.score >= threshold
+                and not _kept_apart(records[i], records[j], holders)
+            ):
+                suggestions.append(suggestion)
     return sorted(suggestions, key=lambda s: (-s.score, s.ids))

@@ -15,6 +15,7 @@ import attrs
 from customer_core.domain.matching.phonetic import phonetic_key
 from customer_core.domain.model.customer import Customer, CustomerKind
 from customer_core.domain.values.phone import PhoneType
+from customer_core.domain.values.tax_id import tax_id_kind
 from customer_core.domain.values.text import fold, fold_tokens
 
 __all__ = [
@@ -303,31 +304,62 @@ class MatchRecord:
     @classmethod
     def of(cls, customer: Customer, /) -> MatchRecord:
         """Extract the record of ``customer`` (the name, and the trade name of a company)."""
-        company = customer.kind is CustomerKind.COMPANY
-        names = [_name_key(customer.name, company)]
-        if customer.trade_name:
-            trade = _name_key(customer.trade_name, company)
-            if trade.words != names[0].words:
-                names.append(trade)
-        whatsapp = sorted({k for m in customer.messenger_ids if (k := m.phone_key) is not None})
-        lines = [p for p in customer.phones if p.is_identity]  # not a recado number
-        mobiles = {p.match_key for p in lines if _is_mobile_line(p.match_key, p.type)}
-        landlines = {p.match_key for p in lines} - mobiles
         tax = customer.tax_id
-        cities = {_city_key(a.city) for a in customer.addresses if a.city}
-        line_keys = mobiles | landlines | set(whatsapp)
-        ddds = {f"ddd:{key[2:4]}" for key in line_keys if key.startswith("55") and len(key) >= 12}
+        return cls.from_parts(
+            customer.id,
+            company=customer.kind is CustomerKind.COMPANY,
+            name=customer.name,
+            trade_name=customer.trade_name,
+            tax_id=None if tax is None else tax.digits,
+            lines=[(p.match_key, p.type) for p in customer.phones if p.is_identity],
+            whatsapp=[k for m in customer.messenger_ids if (k := m.phone_key) is not None],
+            emails=[e.match_key for e in customer.emails],
+            cities=[a.city for a in customer.addresses],
+            ceps=[a.cep for a in customer.addresses],
+        )
+
+    @classmethod
+    def from_parts(
+        cls,
+        id: str,
+        /,
+        *,
+        company: bool,
+        name: str,
+        trade_name: str | None,
+        tax_id: str | None,
+        lines: Iterable[tuple[str, PhoneType]],
+        whatsapp: Iterable[str],
+        emails: Iterable[str],
+        cities: Iterable[str | None],
+        ceps: Iterable[str | None],
+    ) -> MatchRecord:
+        """The record of a customer given as the parts matching reads, as :meth:`of` takes them.
+
+        For storage that can read these parts without rebuilding the customer:
+        ``tax_id`` in compact form, ``lines`` the match key and type of each
+        phone that is evidence of identity (not a *recado* number),
+        ``whatsapp`` the line of each WhatsApp id
+        (:attr:`~customer_core.domain.values.online.MessengerId.phone_key`),
+        ``emails`` their match keys, ``cities`` and ``ceps`` those of the
+        addresses, as stored (``None`` or empty where an address has none).
+        """
+        phones = set(whatsapp)
+        mobiles = {key for key, typed in lines if _is_mobile_line(key, typed)}
+        landlines = {key for key, _ in lines} - mobiles
+        line_keys = mobiles | landlines | phones
+        ddds = {_ddd_key(key[2:4]) for key in line_keys if key.startswith("55") and len(key) >= 12}
         return cls(
-            id=customer.id,
+            id=id,
             company=company,
-            names=tuple(names),
-            tax_id=None if tax is None else f"{tax.kind}:{tax.digits}",
-            mobiles=tuple(sorted(mobiles | set(whatsapp))),
-            landlines=tuple(sorted(landlines - set(whatsapp))),
-            whatsapp=tuple(whatsapp),
-            emails=tuple(sorted({e.match_key for e in customer.emails})),
-            ceps=tuple(sorted({a.cep.replace("-", "") for a in customer.addresses if a.cep})),
-            areas=tuple(sorted(cities | ddds)),
+            names=_names(name, trade_name or None, company),
+            tax_id=None if tax_id is None else f"{tax_id_kind(tax_id)}:{tax_id}",
+            mobiles=tuple(sorted(mobiles | phones)),
+            landlines=tuple(sorted(landlines - phones)),
+            whatsapp=tuple(sorted(phones)),
+            emails=tuple(sorted(set(emails))),
+            ceps=tuple(sorted({cep.replace("-", "") for cep in ceps if cep})),
+            areas=_shared_tuple(tuple(sorted({_city_key(c) for c in cities if c} | ddds))),
         )
 
     @property
@@ -346,8 +378,30 @@ def _name_key(name: str, company: bool) -> NameKey:
 
 
 @functools.lru_cache(maxsize=_NAMES_CACHED)
+def _names(name: str, trade_name: str | None, company: bool) -> tuple[NameKey, ...]:
+    """A record's names: the name, and a trade name that is not the same words."""
+    names = [_name_key(name, company)]
+    if trade_name:
+        trade = _name_key(trade_name, company)
+        if trade.words != names[0].words:
+            names.append(trade)
+    return tuple(names)
+
+
+@functools.lru_cache(maxsize=_NAMES_CACHED)
+def _shared_tuple(values: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple for every record with the same towns (a million records, a few thousand)."""
+    return values
+
+
+@functools.lru_cache(maxsize=_NAMES_CACHED)
 def _city_key(city: str) -> str:
     return f"city:{fold(city)}"
+
+
+@functools.lru_cache(maxsize=128)
+def _ddd_key(ddd: str) -> str:
+    return f"ddd:{ddd}"  # one string per area code, shared by every record
 
 
 def _records(customers: Iterable[Customer | MatchRecord]) -> Iterator[MatchRecord]:

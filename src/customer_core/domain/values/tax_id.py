@@ -57,6 +57,7 @@ __all__ = [
     "cnpj_root",
     "cpf_check_digits",
     "parse_tax_id",
+    "tax_id_kind",
 ]
 
 #: How many characters a CNPJ's root has (see :func:`cnpj_root`).
@@ -266,6 +267,17 @@ def cnpj_root(compact: str, /) -> str:
     '11222333'
     """
     return compact[:CNPJ_ROOT_LENGTH]
+
+
+def tax_id_kind(compact: str, /) -> str:
+    """``"cpf"`` or ``"cnpj"``: the :attr:`~Cpf.kind` of a tax id in compact form, by its length.
+
+    For a tax id held as text (a stored column): a CPF has 11 characters, a CNPJ 14.
+
+    >>> tax_id_kind("52998224725"), tax_id_kind("11222333000181")
+    ('cpf', 'cnpj')
+    """
+    return Cpf.kind if len(compact) == Cpf._length else Cnpj.kind
 
 
 def cpf_check_digits(body: str, /) -> str:
