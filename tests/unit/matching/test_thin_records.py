@@ -247,7 +247,8 @@ def test_an_owner_with_people_s_names_stays_a_person() -> None:
     assert typed_as_person(rare, firm, lambda k: counts.get(k, 0)) is None
     small = {"person:": 20, "company:moda": 4}  # a small tenant has not seen enough names
     shop = MatchRecord.of(person("a", "José Moda"))
-    assert typed_as_person(shop, MatchRecord.of(company("b", "José Moda")), small.get) is None
+    firm = MatchRecord.of(company("b", "José Moda"))
+    assert typed_as_person(shop, firm, lambda k: small.get(k, 0)) is None
 
 
 def test_a_shop_typed_as_a_person_with_a_typo_is_read_as_the_company() -> None:
