@@ -469,7 +469,7 @@ def test_the_report_does_not_depend_on_input_order(
 
 
 def test_real_provider_domains_are_never_typos_of_one_another() -> None:
-    from customer_core.domain.matching.duplicates import _domain_typo
+    from customer_core.domain.matching.contact_evidence import _domain_typo
 
     assert not _domain_typo("hotmail.com.br", "hotmail.com")
     assert not _domain_typo("yahoo.com.br", "yahoo.com")

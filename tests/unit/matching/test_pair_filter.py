@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from customer_core.domain.matching.duplicates import _email_typo, _mobile_typo
+from customer_core.domain.matching.contact_evidence import _email_typo, _mobile_typo
 from customer_core.domain.matching.pair_filter import typo_keys
 
 LOCAL = st.text(alphabet="abcoçé09._-", min_size=5, max_size=14)
