@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from hypothesis import HealthCheck, settings
+from migration_helpers import migrate
 from sqlalchemy import Engine, column, insert, make_url, table, text
 from sqlalchemy.exc import OperationalError
 
 from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.sqlalchemy import SqlStorage, create_engine, upgrade
-from customer_core.adapters.sqlalchemy.engine import alembic_config
 from customer_core.adapters.sqlalchemy.mapping import customer_row
 from customer_core.adapters.sqlalchemy.tables import customers as customers_table
 from customer_core.domain.model.customer import Customer
@@ -148,8 +147,7 @@ def mariadb_at_0005() -> Iterator[Engine]:
         connection.execute(text(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4"))
     engine = create_engine(make_url(MARIADB_URL).set(database=database))
     try:
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "0005")
+        migrate(engine, "0005")
         yield engine
     finally:
         engine.dispose()
@@ -194,8 +192,7 @@ def _fresh_engine(dialect: str, tmp_path: Path) -> Iterator[Engine]:
 def _database_at(dialect: str, tmp_path: Path, revision: str) -> Iterator[Engine]:
     """A database of its own on ``dialect``, migrated to ``revision``."""
     with _fresh_engine(dialect, tmp_path) as engine:
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), revision)
+        migrate(engine, revision)
         yield engine
 
 

@@ -7,12 +7,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from alembic import command
+from migration_helpers import migrate
 from sqlalchemy import Engine, inspect, text
 
 from customer_core import Actor, CustomerCore, presets
 from customer_core.adapters.sqlalchemy import SqlStorage
-from customer_core.adapters.sqlalchemy.engine import alembic_config
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.values.phone import Phone
 
@@ -34,12 +33,6 @@ def _people() -> list[Customer]:
     ]
 
 
-def _migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
-    with engine.begin() as connection:
-        run = command.downgrade if down else command.upgrade
-        run(alembic_config(connection), revision)
-
-
 def test_0010_blocks_on_a_populated_database_and_goes_back(
     database_at_0009: Engine, write_old_rows: Any
 ) -> None:
@@ -47,7 +40,7 @@ def test_0010_blocks_on_a_populated_database_and_goes_back(
     people = _people()
     write_old_rows(engine, people, [(TENANT, "phone", c.phones[0].match_key, c.id) for c in people])
 
-    _migrate(engine, "head")
+    migrate(engine, "head")
 
     schema = inspect(engine)
     assert schema.get_pk_constraint("customer_blocks")["constrained_columns"] == [
@@ -73,12 +66,12 @@ def test_0010_blocks_on_a_populated_database_and_goes_back(
     assert [c.id for c in core.directory.list(TENANT, DPO).items] == ["c0", "c2"]
 
     with pytest.raises(RuntimeError, match="blocked"):  # older code would process it
-        _migrate(engine, "0009_privacy", down=True)
+        migrate(engine, "0009_privacy", down=True)
     assert core.customers.get(TENANT, DPO, "c1").blocked
 
     core.privacy.unblock(TENANT, DPO, "c1")
-    _migrate(engine, "0009_privacy", down=True)
+    migrate(engine, "0009_privacy", down=True)
     assert "customer_blocks" not in inspect(engine).get_table_names()
-    _migrate(engine, "head")
+    migrate(engine, "head")
     assert len(core.directory.list(TENANT, DPO).items) == 3
     storage.engine.dispose()

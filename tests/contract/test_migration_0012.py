@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from alembic import command
+from migration_helpers import migrate
 from sqlalchemy import Engine, column, insert, inspect, select, table, text
 
 from customer_core import Actor, CustomerCore, presets
 from customer_core.adapters.sqlalchemy import SqlStorage
-from customer_core.adapters.sqlalchemy.engine import alembic_config
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.values.phone import Phone
 
@@ -32,12 +31,6 @@ def _people(n: int) -> list[Customer]:
         )
         for k in range(n)
     ]
-
-
-def _migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
-    with engine.begin() as connection:
-        run = command.downgrade if down else command.upgrade
-        run(alembic_config(connection), revision)
 
 
 def _contents(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -75,7 +68,7 @@ def test_0012_keeps_every_row_key_and_index_up_and_down(
     before = _contents(engine)
     assert len(before["customer_identities"]) == 300
 
-    _migrate(engine, "head")
+    migrate(engine, "head")
 
     assert _contents(engine) == before
     schema = inspect(engine)
@@ -100,12 +93,12 @@ def test_0012_keeps_every_row_key_and_index_up_and_down(
     created = core.identity.resolve_inbound(TENANT, "whatsapp", {"phone": "+5511912345678"})
     assert created.outcome == "created"
 
-    _migrate(engine, "0011_hint_sides", down=True)
+    migrate(engine, "0011_hint_sides", down=True)
 
     if engine.dialect.name == "sqlite":
         assert _without_rowid(engine) == dict.fromkeys(TABLES, False)
     after_down = _contents(engine)
     assert len(after_down["customer_identities"]) == 301
-    _migrate(engine, "head")
+    migrate(engine, "head")
     assert _contents(engine) == after_down
     storage.engine.dispose()

@@ -14,11 +14,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from alembic import command
+from migration_helpers import migrate
 from sqlalchemy import Engine, func, select, text
 
 from customer_core.adapters.sqlalchemy import SqlStorage, SqlUnitOfWork
-from customer_core.adapters.sqlalchemy.engine import alembic_config
 from customer_core.adapters.sqlalchemy.tables import customers
 from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
 from customer_core.domain.model.portfolio import Portfolio
@@ -138,8 +137,7 @@ def test_migration_0006_converts_a_populated_mariadb_database(
     with storage() as uow:  # the trap: PAD SPACE finds 'loja ' equal to 'loja'
         assert uow.customers.count("loja ") == 50
 
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    migrate(engine, "head")
 
     assert _collations(engine) == {"utf8mb4_nopad_bin"}
     with storage() as uow:
@@ -162,9 +160,7 @@ def test_migration_0006_converts_a_populated_mariadb_database(
         "fk_customer_identities_tenant_id_customer_id_customers",
         "fk_portfolio_members_tenant_id_portfolio_id_portfolios",
     }
-    with engine.begin() as connection:  # and the way back
-        command.downgrade(alembic_config(connection), "0005")
+    migrate(engine, "0005", down=True)  # and the way back
     assert _collations(engine) == {"utf8mb4_bin"}
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    migrate(engine, "head")
     assert _collations(engine) == {"utf8mb4_nopad_bin"}
