@@ -19,16 +19,32 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from sqlalchemy import BindParameter, Connection, Dialect, Executable
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import CompoundSelect, Select
 
-__all__ = ["PreparedRead", "Processor", "bind_processor", "prepared", "read_rows"]
+__all__ = ["PreparedRead", "Processor", "bind_processor", "on_driver", "prepared", "read_rows"]
 
 Processor = Callable[[Any], Any] | None
+T = TypeVar("T")
+
+
+def on_driver(
+    connection: Connection, sql: str, parameters: Any, call: Callable[[sqlite3.Connection], T]
+) -> T:
+    """``call`` on the DBAPI connection, in the unit of work's transaction, begun as the
+    first ``execute()`` would begin it; a driver error is raised as SQLAlchemy's (for
+    ``sql`` with ``parameters``), which the unit of work and ``guarded_write`` translate."""
+    if not connection.in_transaction():
+        connection.begin()
+    driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
+    try:
+        return call(driver)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, parameters, exc, sqlite3.Error) from exc
 
 
 def bind_processor(bind: BindParameter[Any], dialect: Dialect) -> Processor:
@@ -50,18 +66,15 @@ class PreparedRead:
 
     def rows(self, connection: Connection, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The rows for ``values``, each a dict by column name."""
-        if not connection.in_transaction():
-            connection.begin()  # what the first execute() would do: the unit of work's BEGIN
         given = {**self.constants, **values}
         parameters = [
             given[name] if process is None else process(given[name])
             for name, process in self.parameters
         ]
-        driver = connection.connection.driver_connection
-        try:
-            fetched = driver.execute(self.sql, parameters).fetchall()  # type: ignore[union-attr]
-        except sqlite3.Error as exc:
-            raise DBAPIError.instance(self.sql, parameters, exc, sqlite3.Error) from exc
+        sql = self.sql
+        fetched = on_driver(
+            connection, sql, parameters, lambda driver: driver.execute(sql, parameters).fetchall()
+        )
         columns = self.columns
         return [
             {

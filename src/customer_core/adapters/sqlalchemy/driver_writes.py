@@ -18,15 +18,13 @@ or parameters of their own, keep the ordinary path.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 import attrs
 from sqlalchemy import Connection, Dialect, Insert
-from sqlalchemy.exc import DBAPIError
 
-from customer_core.adapters.sqlalchemy.driver_reads import Processor, bind_processor
+from customer_core.adapters.sqlalchemy.driver_reads import Processor, bind_processor, on_driver
 
 __all__ = ["PreparedInsert", "insert_many", "prepared_insert"]
 
@@ -45,8 +43,6 @@ class PreparedInsert:
 
     def run(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
         """Insert ``rows`` (dicts by column key) with one ``executemany``."""
-        if not connection.in_transaction():
-            connection.begin()  # what the first execute() would do: the unit of work's BEGIN
         processed = [
             tuple(
                 row[name] if process is None else process(row[name])
@@ -54,11 +50,8 @@ class PreparedInsert:
             )
             for row in rows
         ]
-        driver = connection.connection.driver_connection
-        try:
-            driver.executemany(self.sql, processed)  # type: ignore[union-attr]
-        except sqlite3.Error as exc:
-            raise DBAPIError.instance(self.sql, processed, exc, sqlite3.Error) from exc
+        sql = self.sql
+        on_driver(connection, sql, processed, lambda driver: driver.executemany(sql, processed))
 
 
 def prepared_insert(
