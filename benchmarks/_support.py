@@ -83,12 +83,7 @@ class CustomerStream:
 
     def seeded_position(self, position: int) -> bool:
         """Whether the customer at ``position`` is one of a seeded cluster."""
-        if not self.cluster_every:
-            return False
-        return position % self.cluster_every in (
-            self.cluster_every // 2,
-            self.cluster_every // 2 - 1,
-        )
+        return seeded_position(position, self.cluster_every)
 
     def take(self, n: int, *, to_the_end: bool = False) -> list[Customer]:
         """The next ``n`` customers (fewer at the end of the file with ``to_the_end``)."""
@@ -126,6 +121,14 @@ class CustomerStream:
             self.emails.append(draft.emails[0].match_key if draft.emails else "")
             out.append(customer)
         return out
+
+
+def seeded_position(position: int, cluster_every: int) -> bool:
+    """Whether the customer at ``position`` of a :class:`CustomerStream` is one of a
+    seeded cluster (the ``cluster_every // 2``-th of each run and the one before it)."""
+    if not cluster_every:
+        return False
+    return position % cluster_every in (cluster_every // 2, cluster_every // 2 - 1)
 
 
 def peak_rss_bytes() -> int:

@@ -48,6 +48,7 @@ from _support import (
     percentile,
     profiled,
     run_worker,
+    seeded_position,
     worker_main,
     write_demo_csv,
 )
@@ -150,10 +151,7 @@ class _KeptIdentifiers:
         self._every: int = kept["cluster_every"]
 
     def seeded_position(self, position: int) -> bool:
-        return self._every > 0 and position % self._every in (
-            self._every // 2,
-            self._every // 2 - 1,
-        )
+        return seeded_position(position, self._every)
 
 
 def _kept(keep: str, size: int) -> tuple[Path, Path]:
