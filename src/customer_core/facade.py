@@ -193,9 +193,11 @@ class CustomerCore:
 
     def close(self) -> None:
         """Release database connections (a memory storage has none)."""
-        dispose = getattr(getattr(self.storage, "engine", None), "dispose", None)
-        if dispose is not None:
-            dispose()
+        close = getattr(self.storage, "close", None)  # SqlStorage's closes its kept connections
+        if close is None:
+            close = getattr(getattr(self.storage, "engine", None), "dispose", None)
+        if close is not None:
+            close()
 
 
 def connect(

@@ -57,6 +57,7 @@ from customer_core.adapters.sqlalchemy.engine import (
     upgrade,
 )
 from customer_core.adapters.sqlalchemy.errors import storage_error
+from customer_core.adapters.sqlalchemy.idle import IdleConnections
 from customer_core.adapters.sqlalchemy.mapping import audit_row, event_rows
 from customer_core.adapters.sqlalchemy.privacy import SqlAuditLog, SqlConsents
 from customer_core.adapters.sqlalchemy.records import (
@@ -72,6 +73,7 @@ from customer_core.adapters.sqlalchemy.tables import audit_log, outbox
 from customer_core.defaults import time_ordered_id
 from customer_core.domain.model.audit import audit_entries
 from customer_core.domain.model.events import DomainEvent
+from customer_core.errors import CustomerCoreError
 from customer_core.ports import EventPublisher
 
 __all__ = ["SqlStorage", "SqlUnitOfWork"]
@@ -121,16 +123,24 @@ class SqlStorage:
             self.engine = url_or_engine
         else:
             self.engine = create_engine(url_or_engine)
+        # SQLite: a thread's next unit of work reuses its connection (see :mod:`.idle`).
+        self._idle = IdleConnections(self.engine) if self.engine.dialect.name == "sqlite" else None
 
     def __call__(self) -> SqlUnitOfWork:
         for host in HOST_TRANSACTIONS.get():
             if host.storage is self:  # a host's transaction joined (see :mod:`.host`)
                 joined: SqlUnitOfWork = host.unit_of_work()
                 return joined
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, idle=self._idle)
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return self()
+
+    def close(self) -> None:
+        """Close the connections kept between units of work, then the engine's pool."""
+        if self._idle is not None:
+            self._idle.close_all()
+        self.engine.dispose()
 
     def joining(
         self, host: object, /, *, publish: EventPublisher | None = None
@@ -246,8 +256,9 @@ class SqlUnitOfWork:
     after committing does not begin a transaction only to roll it back.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, idle: IdleConnections | None = None) -> None:
         self._engine = engine
+        self._idle = idle
         self._sqlite = engine.dialect.name == "sqlite"
         # PostgreSQL drivers send BEGIN themselves: autocommit is a client-side
         # switch. MariaDB's cost a round trip each way, more than they save.
@@ -298,10 +309,12 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already open")
-        try:
-            connection = self._engine.connect()
-        except DBAPIError as exc:
-            raise storage_error(exc) or exc from exc
+        connection = self._idle.take() if self._idle is not None else None
+        if connection is None:
+            try:
+                connection = self._engine.connect()
+            except DBAPIError as exc:
+                raise storage_error(exc) or exc from exc
         self._connection = connection
         self._repositories = _Repositories(connection, self._writing)
         if self._autocommit_reads:
@@ -320,12 +333,27 @@ class SqlUnitOfWork:
         connection, self._connection = self._connection, None
         self._repositories = None
         self._events = []
-        if connection is not None:
+        # A refusal of ours (not found, a conflict...) leaves the connection sound;
+        # anything else (a driver error, an interrupt mid-statement) closes it.
+        failed = exc is not None and not isinstance(exc, CustomerCoreError)
+        if connection is not None and not self._kept(connection, failed=failed):
             with contextlib.suppress(DBAPIError):  # a dead connection has nothing to roll back
                 connection.close()  # rolls back whatever was not committed
         translated = storage_error(exc)
         if translated is not None:
             raise translated from exc
+
+    def _kept(self, connection: Connection, *, failed: bool) -> bool:
+        """Whether ``connection``, its transaction ended, is kept for this thread's next
+        unit of work (SQLite, see :mod:`.idle`); after a failure it is closed."""
+        if self._idle is None or failed:
+            return False
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+        except DBAPIError:
+            return False
+        return self._idle.give_back(connection)
 
     def _open(self) -> Connection:
         if self._connection is None:
