@@ -146,9 +146,9 @@ class Units:
 
     def email(self, local: str, domain: str) -> str:
         address = f"{local}@{domain}"
-        while address in self._used:
+        while _mailbox(address) in self._used:
             address = f"{local}{self.rng.randint(1, 999)}@{domain}"
-        self._used.add(address)
+        self._used.add(_mailbox(address))
         return address
 
     def company_email(self, mailbox: str, slug: str, city: City) -> str:
@@ -161,8 +161,8 @@ class Units:
             f"{slug}.{town}@gmail.com",
             f"{slug}{town}@hotmail.com",
         ):
-            if address not in self._used:
-                self._used.add(address)
+            if _mailbox(address) not in self._used:
+                self._used.add(_mailbox(address))
                 return address
         return self.email(f"{slug}.{town}", "gmail.com")
 
@@ -466,6 +466,13 @@ class Units:
             for b in branches[1:]:
                 b.emails = [head.emails[0]]
         return branches
+
+
+def _mailbox(address: str) -> str:
+    """The mailbox an address reaches: Gmail ignores dots in the local part, so
+    ``ana.lima@gmail.com`` and ``analima@gmail.com`` are one person's, never two."""
+    local, domain = address.lower().split("@")
+    return f"{local.replace('.', '')}@{domain}" if domain == "gmail.com" else f"{local}@{domain}"
 
 
 def _slug(text: str, words: int = 1) -> str:

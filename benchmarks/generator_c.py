@@ -66,8 +66,11 @@ errors and their rates:
   one digit wrong 1%;
 - e-mails: capitals 8%, capitalised first letter 5%, gmail dots moved 4% of
   gmail ones, domain typo (``gmial.com``, ``hotmal.com``, ``hotmail.com.br``
-  for ``.com``) 3%, surrounding space 2%; unique per person except where a
-  couple or an owner's company shares one;
+  for ``.com``) 3%, surrounding space 2%; one mailbox per person (Gmail
+  ignores dots: ``ana.lima@`` and ``analima@`` are one) except where a
+  couple, an owner's company or a firm's branches share one. (Fixed after
+  the first scores: two people could get addresses differing only in
+  Gmail dots, which is invalid data.)
 - addresses: type abbreviated (``R.``, ``Av.``) 35%, capitals with the name;
   number inside the street (``Rua X, 123``) 20%, ``s/n`` 2%; complement
   spelled differently (``apto 12``, ``ap. 12``, ``apartamento 12``); CEP with

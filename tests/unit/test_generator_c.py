@@ -93,6 +93,30 @@ def test_the_truth_names_every_record_by_the_line_it_starts_on(
         assert negative["a"] != negative["b"]
 
 
+def test_only_a_listed_hard_negative_shares_a_mailbox(files: tuple[Path, Path]) -> None:
+    # Gmail ignores dots: ana.lima@ and analima@ are one mailbox, so one person's.
+    csv_path, truth_path = files
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    records = record_lines(csv_path)
+    email_columns = (2, 3)  # E-mail, Outros e-mails
+    holders: dict[str, set[str]] = {}
+    for item in truth["lines"]:
+        if "email_domain_typo" in item["tags"]:
+            continue  # a mistyped domain may reach anyone's mailbox
+        for column in email_columns:
+            address = records[item["line"]][column].strip().lower()
+            if address:
+                local, domain = address.split("@")
+                if domain == "gmail.com":
+                    local = local.replace(".", "")
+                holders.setdefault(f"{local}@{domain}", set()).add(item["entity"])
+    listed = {frozenset((h["a"], h["b"])) for h in truth["hard_negatives"]}
+    for mailbox, entities in holders.items():
+        for a in entities:
+            for b in entities - {a}:
+                assert frozenset((a, b)) in listed, mailbox
+
+
 def test_a_two_line_note_moves_the_following_lines(tmp_path: Path) -> None:
     # 2,000 rows of seed 1 hold notes with a line break: the truth must count them.
     csv_path, truth_path = generated(tmp_path, seed=1, records=2000)
