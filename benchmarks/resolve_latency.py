@@ -25,7 +25,11 @@ when ``run_all.py`` asks for it. ``--keep DIR`` keeps a copy of the SQLite
 store at each size in ``DIR`` (with its customers' identifiers); a later run
 with the same ``--keep DIR`` and sizes measures those stores in a fresh
 worker process without building them again, as a service opens an existing
-database: build once on a busy machine, measure when it is quiet.
+database: build once on a busy machine, measure when it is quiet. Each kept
+file is read once first, so the OS page cache holds it as it holds the
+database of a service that has been running (a 1M-customer file is ~1.9 GB);
+``--cold`` skips that: the pages a random look-up needs and the cache lacks
+then come from disk, which at 1M costs more than the rest of the call.
 """
 
 from __future__ import annotations
@@ -174,8 +178,15 @@ def _keep_store(keep: str, db: str, size: int, stream: CustomerStream) -> None:
     )
 
 
+def _read_through(path: Path) -> None:
+    """Read ``path`` once, so the OS page cache holds it (as it holds a running service's)."""
+    with path.open("rb") as file:
+        while file.read(1 << 20):
+            pass
+
+
 def task_kept(
-    keep: str, sizes: list[int], samples: int, rounds: int, seed: int = 2026
+    keep: str, sizes: list[int], samples: int, rounds: int, seed: int = 2026, cold: bool = False
 ) -> dict[str, Any]:
     """Measure the kept SQLite stores of ``sizes`` (its own process), building nothing."""
     from customer_core import connect
@@ -184,6 +195,8 @@ def task_kept(
     tiers: list[dict[str, Any]] = []
     for size in sizes:
         kept_db, kept_ids = _kept(keep, size)
+        if not cold:
+            _read_through(kept_db)
         sql = connect(f"sqlite:///{kept_db}")
         stream: Any = _KeptIdentifiers(kept_ids)
         tier = _measure_backend(
@@ -262,6 +275,7 @@ def measure(
     keep_db: bool = False,
     backends: tuple[str, ...] = BACKENDS,
     keep: Path | None = None,
+    cold: bool = False,
 ) -> dict[str, Any]:
     """Run the workers, print the table, return the numbers (and the kept SQLite file)."""
     sizes = sorted(sizes)
@@ -278,7 +292,12 @@ def measure(
     db = tmp / "stores.db"
     # One process per backend, one after the other, as a deployment runs one
     # store: neither store's memory or caches weigh on the other's timings.
-    result: dict[str, Any] = {"peak_rss": {}, "backends": backends, "kept": kept}
+    result: dict[str, Any] = {
+        "peak_rss": {},
+        "backends": backends,
+        "kept": kept,
+        "cold": kept and cold,
+    }
     for backend in backends:
         if backend == "sqlite" and kept:
             log(f"[resolve] measuring the stores kept in {keep}")
@@ -289,6 +308,7 @@ def measure(
                 sizes=sizes,
                 samples=samples,
                 rounds=rounds,
+                cold=cold,
             )
         else:
             found = run_worker(
@@ -326,6 +346,11 @@ def print_table(r: dict[str, Any]) -> None:
         f" x {r['rounds']} rounds, best round by p50"
         + (" -- UNDER THE PROFILER" if r["profiled"] else "")
         + (" -- SQLite: kept stores, opened by a fresh process" if r.get("kept") else "")
+        + (
+            (", as the OS page cache holds them (--cold)" if r["cold"] else ", read once first")
+            if r.get("kept")
+            else ""
+        )
     )
     print(
         f"{'backend':8} {'customers':>10} {'p50':>7} {'p95':>7} {'p99':>7}"
@@ -374,6 +399,11 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep the SQLite stores here; measure kept ones"
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="kept stores: do not read the file first (pages the OS page cache lacks come from disk)",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     if args.sizes:
@@ -389,6 +419,7 @@ def main() -> None:
             profile=args.profile,
             backends=tuple(b for b in BACKENDS if b in args.backends.split(",")),
             keep=args.keep,
+            cold=args.cold,
         )
 
 
