@@ -134,16 +134,47 @@ BRANCH = {**HEAD_OFFICE, "phone": "(91) 4707-0499", "city": "Belém"}
 
 
 def test_companies_dialling_different_area_codes_are_apart() -> None:
-    sao_paulo = Rep("Silva & Xavier LTDA", None, None, company=True, areas="11")
-    belem = Rep("Silva & Xavier LTDA", None, None, company=True, areas="91")
+    sao_paulo = Rep("Silva & Xavier LTDA", None, None, company=True, places="11")
+    belem = Rep("Silva & Xavier LTDA", None, None, company=True, places="91")
     assert sao_paulo.apart(belem) and belem.apart(sao_paulo)
-    assert not sao_paulo.apart(Rep("Silva & Xavier LTDA", None, None, company=True, areas="11,91"))
+    assert not sao_paulo.apart(Rep("Silva & Xavier LTDA", None, None, company=True, places="11,91"))
     assert not sao_paulo.apart(Rep("Silva & Xavier LTDA", None, None, company=True))  # no phone
     # people keep their mobile's area code when they move: never apart by it
-    assert not Rep("Ana Lima", None, None, areas="11").apart(
-        Rep("Ana Lima", None, None, areas="91")
+    assert not Rep("Ana Lima", None, None, places="11").apart(
+        Rep("Ana Lima", None, None, places="91")
     )
-    assert sao_paulo.absorb(belem).areas == "11,91"
+    assert sao_paulo.absorb(belem).places == "11,91"
+
+
+def test_companies_in_different_states_are_apart() -> None:
+    # by their addresses' UF, or an address's UF and the other's area code
+    joao_pessoa = Rep("Lima Indústria e Comércio LTDA", None, None, company=True, places="PB")
+    maringa = Rep("Lima Indústria e Comércio LTDA", None, None, company=True, places="44")
+    assert joao_pessoa.apart(maringa)
+    assert joao_pessoa.apart(Rep("Lima LTDA", None, None, company=True, places="SP"))
+    # area code 61 is Brasília's and its Goiás towns': by state, no contradiction
+    assert not Rep("Lima LTDA", None, None, company=True, places="GO").apart(
+        Rep("Lima LTDA", None, None, company=True, places="61")
+    )
+    # São Paulo and Campinas: one state, but different area codes, still apart
+    assert Rep("Lima LTDA", None, None, company=True, places="11,SP").apart(
+        Rep("Lima LTDA", None, None, company=True, places="19")
+    )
+
+
+def test_a_branch_known_by_its_address_alone_stays_apart_from_the_head_office() -> None:
+    head_office = {**HEAD_OFFICE, "tax_id": "11.222.333/0001-81", "uf": "SP"}
+    branch = {
+        "name": HEAD_OFFICE["name"],
+        "email": HEAD_OFFICE["email"],
+        "city": "Belém",
+        "uf": "PA",
+    }
+    groups, rejected = grouped([head_office, branch])
+    assert len(groups) == 2 and rejected == []
+    # the head office's own row without a phone, in its state, is its row
+    groups, _ = grouped([head_office, {**branch, "city": "São Paulo", "uf": "SP"}])
+    assert len(groups) == 1
 
 
 def test_a_shared_finance_mailbox_does_not_merge_a_head_office_and_its_branch() -> None:
@@ -174,8 +205,8 @@ def test_one_establishments_rows_stay_one_customer() -> None:
 def test_a_tie_with_an_establishment_apart_places_the_row_alone() -> None:
     row = Rep("Silva & Xavier LTDA", None, None, company=True)
     reps = {
-        0: Rep("Silva & Xavier LTDA", None, None, company=True, areas="11"),
-        1: Rep("Silva & Xavier LTDA", None, None, company=True, areas="91"),
+        0: Rep("Silva & Xavier LTDA", None, None, company=True, places="11"),
+        1: Rep("Silva & Xavier LTDA", None, None, company=True, places="91"),
     }
     assert placed(row, {0: 1, 1: 1}, reps) == []
     assert placed(row, {0: 1, 1: 2}, reps) == [1]  # the branch holds more of its keys
