@@ -86,12 +86,12 @@ class FileGroups:
             CREATE TABLE staged (
                 ordinal INTEGER PRIMARY KEY, sort TEXT, keys TEXT, lines TEXT,
                 name TEXT, trade TEXT, tax TEXT, ext TEXT, company INTEGER, customer TEXT,
-                draft BLOB
+                places TEXT, draft BLOB
             );
             CREATE TABLE keys (key TEXT, gid INTEGER, PRIMARY KEY (key, gid)) WITHOUT ROWID;
             CREATE TABLE reps (
                 gid INTEGER PRIMARY KEY, name TEXT, tax TEXT, ext TEXT, company INTEGER,
-                customer TEXT
+                customer TEXT, places TEXT
             );
             CREATE TABLE stored (key TEXT, customer_id TEXT, PRIMARY KEY (key, customer_id))
                 WITHOUT ROWID;
@@ -158,6 +158,7 @@ class FileGroups:
                     rep.external,
                     rep.company,
                     rep.customer,
+                    rep.places,
                     pickle.dumps(draft, protocol=pickle.HIGHEST_PROTOCOL),
                 )
             )
@@ -165,7 +166,7 @@ class FileGroups:
         with self._db:  # one transaction: in autocommit each row would be one
             self._db.execute("BEGIN")
             self._db.executemany(
-                "INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staged
+                "INSERT INTO staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", staged
             )
 
     def decide(self) -> list[RowError]:
@@ -176,7 +177,7 @@ class FileGroups:
         after: tuple[str, int] = ("", -1)
         while True:
             chunk = self._db.execute(
-                "SELECT sort, ordinal, keys, lines, name, trade, tax, ext, company, customer"
+                "SELECT sort, ordinal, keys, lines, name, trade, tax, ext, company, customer, places"
                 " FROM staged"
                 " WHERE (sort, ordinal) > (?, ?) ORDER BY sort, ordinal LIMIT ?",
                 (*after, _CHUNK),
@@ -193,10 +194,11 @@ class FileGroups:
             holders.setdefault(str(key), []).append(int(gid))  # type: ignore[call-overload]
         reps: dict[int, Rep] = {}
         roots = sorted({self._find(g) for gids in holders.values() for g in gids})
-        for gid, name, tax, ext, company, customer in self._select(
-            "SELECT gid, name, tax, ext, company, customer FROM reps WHERE gid IN ({})", roots
+        for gid, name, tax, ext, company, customer, places in self._select(
+            "SELECT gid, name, tax, ext, company, customer, places FROM reps WHERE gid IN ({})",
+            roots,
         ):
-            reps[int(gid)] = Rep(str(name), tax, ext, bool(company), customer)  # type: ignore[call-overload,arg-type]
+            reps[int(gid)] = Rep(str(name), tax, ext, bool(company), customer, places)  # type: ignore[call-overload,arg-type]
         new_keys: list[tuple[str, int]] = []
         dirty: set[int] = set()
         rejected: list[RowError] = []
@@ -259,9 +261,9 @@ class FileGroups:
             self._db.execute("BEGIN")
             self._db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", new_keys)
             self._db.executemany(
-                "INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO reps VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (g, r.name, r.tax, r.external, r.company, r.customer)
+                    (g, r.name, r.tax, r.external, r.company, r.customer, r.places)
                     for g in dirty
                     for r in (reps[g],)
                 ],

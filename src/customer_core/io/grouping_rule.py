@@ -2,8 +2,9 @@
 it reads rows, and which groups a row joins (used by :class:`~customer_core.io.grouping.FileGroups`).
 
 A row is reduced to what the rule reads (:class:`Staged`): its identity keys,
-its name and trade name, its kind, its CPF/CNPJ, external id and customer id;
-a group to its first row's name and the ids of all its rows (:class:`Rep`).
+its name and trade name, its kind, its CPF/CNPJ, external id and customer id,
+and where a company is; a group to its first row's name, the ids of all its
+rows and where its company rows are (:class:`Rep`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import attrs
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import CustomerKind, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
+from customer_core.domain.values._data.area_codes import AREA_CODE_STATES
+from customer_core.io.area_codes import area_code_of
 from customer_core.io.rows import Draft, row_match_record
 
 __all__ = ["EXCLUSIVE", "SEP", "Rep", "Staged", "canonical", "key_of", "key_text", "placed"]
@@ -39,24 +42,32 @@ def key_of(text: str) -> IdentityKey:
 class Rep:
     """What the grouping rule needs of a group: its first row's name, its CPF/CNPJ,
     external id and customer id (a file exported by this library names each
-    row's customer; one each: two different ones never join), and whether it
-    is a company (``Draft.customer_kind``)."""
+    row's customer; one each: two different ones never join), whether it
+    is a company (``Draft.customer_kind``) and, for a company, where it is:
+    the area codes (DDD) its phones dial and the state (UF) of its address
+    (``places``: sorted, comma-joined, ``11,91,SP``; see :meth:`apart`)."""
 
     name: str
     tax: str | None
     external: str | None
     company: bool = False
     customer: str | None = None
+    places: str | None = None
 
     @classmethod
     def of(cls, draft: Draft) -> Rep:
         tax, ext = draft.tax_id, draft.external_id
+        company = draft.customer_kind is CustomerKind.COMPANY
+        places = {code for p in draft.phones if (code := area_code_of(p))}
+        if draft.address is not None and draft.address.uf is not None:
+            places.add(draft.address.uf)
         return cls(
             draft.name,
             None if tax is None else f"{tax.kind}:{tax.digits}",
             None if ext is None else f"{ext.system.lower()}\x1f{ext.id}",
-            draft.customer_kind is CustomerKind.COMPANY,
+            company,
             draft.customer_id,
+            (",".join(sorted(places)) or None) if company else None,
         )
 
     def record(self) -> MatchRecord:
@@ -87,15 +98,47 @@ class Rep:
             )
         )
 
+    def apart(self, other: Rep) -> bool:
+        """Whether a shared phone or e-mail is no reason to make the two one customer:
+        two companies whose phones are all in different area codes, or that are
+        in different states (by their addresses' UF and their area codes').
+
+        A firm's branches share its legal name and often its finance mailbox
+        (``financeiro@silvaxavier.com.br`` on the São Paulo head office and on
+        the Belém branch), while each establishment has its own lines, dialled
+        in its own city's area code (DDD), and its own address: a shared
+        mailbox, with no area code or no state in common, is a firm's, not
+        one establishment's. Rows of one establishment share a line, or at
+        least its area code and state. A CPF/CNPJ or external id they share
+        still makes them one: only a shareable key is weighed (:func:`placed`).
+        People are never apart by place: a person keeps their mobile's DDD
+        when they move, and a file keeps their old address.
+        """
+        if not (self.company and other.company and self.places and other.places):
+            return False
+        mine, theirs = _codes_and_states(self.places), _codes_and_states(other.places)
+        return any(a and b and a.isdisjoint(b) for a, b in zip(mine, theirs, strict=True))
+
     def absorb(self, other: Rep) -> Rep:
         # Only reps that do not clash are absorbed: both are people or both companies.
+        places = {p for r in (self, other) if r.places for p in r.places.split(",")}
         return Rep(
             self.name,
             self.tax or other.tax,
             self.external or other.external,
             self.company,
             self.customer or other.customer,
+            ",".join(sorted(places)) or None,
         )
+
+
+def _codes_and_states(places: str) -> tuple[set[str], set[str]]:
+    """The area codes of ``Rep.places`` and the states of all of it (a code's included)."""
+    codes = {p for p in places.split(",") if p.isdigit()}
+    states = {p for p in places.split(",") if not p.isdigit()}
+    for code in codes:
+        states |= AREA_CODE_STATES.get(code, frozenset())
+    return codes, states
 
 
 def canonical(draft: Draft, rep: Rep, texts: list[str]) -> str:
@@ -104,8 +147,10 @@ def canonical(draft: Draft, rep: Rep, texts: list[str]) -> str:
     Rows with a CPF/CNPJ first (their names are the most reliable), then
     fuller names (*Ana Maria Lima* before *Ana M. Lima* before *Ana Lima*
     before *Ana*: the first row of a group is what later rows' names must
-    fit), then the rest, so that two rows that tie read the same to the
-    grouping.
+    fit), among names as full a company's rows that say where it is first (a
+    row with only the firm's mailbox then meets its establishments already
+    told apart, :meth:`Rep.apart`), then the rest, so that two rows that tie
+    read the same to the grouping.
     """
     words = draft.name.split()
     spelled = min(sum(1 for w in words if len(w.rstrip(".")) > 1), 99)
@@ -115,12 +160,14 @@ def canonical(draft: Draft, rep: Rep, texts: list[str]) -> str:
             "0" if rep.tax is not None else "1",
             f"{99 - spelled:02d}",
             f"{9999 - letters:04d}",
+            "0" if rep.places else "1",
             draft.name,
             draft.trade_name or "",
             "1" if rep.company else "0",
             rep.tax or "",
             rep.external or "",
             rep.customer or "",
+            rep.places or "",
             *sorted(texts),
         )
     )
@@ -138,12 +185,12 @@ class Staged:
 
     @classmethod
     def of(cls, row: tuple[Any, ...]) -> Staged:
-        _, ordinal, keys, lines, name, trade, tax, ext, company, customer = row
+        _, ordinal, keys, lines, name, trade, tax, ext, company, customer, places = row
         return cls(
             ordinal,
             keys.split(SEP) if keys else [],
             tuple(map(int, lines.split(","))),
-            Rep(name, tax, ext, bool(company), customer),
+            Rep(name, tax, ext, bool(company), customer, places),
             trade,
         )
 
@@ -162,14 +209,26 @@ def placed(rep: Rep, weight: dict[int, int], reps: dict[int, Rep]) -> list[int] 
     row sharing the company's e-mail with every branch but the phone with one
     goes with that one. ``None`` when two that disagree hold as many (the row
     cannot be placed) or the closest disagrees with the row itself.
+
+    A group reached by shareable keys only (a phone, an e-mail) whose company
+    is elsewhere than the row and the groups taken (:meth:`Rep.apart`:
+    another establishment of the firm) is left out; when
+    it holds as many of the row's keys as the closest taken, the row (a
+    branch row with the firm's mailbox and nothing else) is nobody's more
+    than the other's and stands alone (``[]``): the duplicate report shows it.
     """
     ranked = sorted(weight, key=lambda group: (-weight[group], group))
     combined, taken = rep, list[int]()
     for group in ranked:
-        if combined.clashes(reps[group]):
+        other = reps[group]
+        if combined.clashes(other):
             if not taken or weight[group] == weight[taken[0]]:
                 return None
             continue
+        if weight[group] < EXCLUSIVE and combined.apart(other):
+            if taken and weight[group] == weight[taken[0]]:
+                return []
+            continue
         taken.append(group)
-        combined = combined.absorb(reps[group])
+        combined = combined.absorb(other)
     return sorted(taken)

@@ -120,3 +120,94 @@ def test_a_row_that_says_nothing_of_a_company_is_the_persons_duplicate() -> None
     ]
     groups, rejected = grouped(rows)
     assert groups == [["Sandra Fernandes", "Sandra Fernandes"]] and rejected == []
+
+
+# A firm's establishments: the legal name and the finance mailbox shared, each its own
+# lines in its own city's area code (shapes of generator C's ``cnpj_branch`` pairs).
+HEAD_OFFICE = {
+    "name": "Silva & Xavier Distribuidora de Bebidas LTDA",
+    "email": "financeiro@silvaxavier.com.br",
+    "phone": "(11) 96500-0806",
+    "city": "São Paulo",
+}
+BRANCH = {**HEAD_OFFICE, "phone": "(91) 4707-0499", "city": "Belém"}
+
+
+def test_companies_dialling_different_area_codes_are_apart() -> None:
+    sao_paulo = Rep("Silva & Xavier LTDA", None, None, company=True, places="11")
+    belem = Rep("Silva & Xavier LTDA", None, None, company=True, places="91")
+    assert sao_paulo.apart(belem) and belem.apart(sao_paulo)
+    assert not sao_paulo.apart(Rep("Silva & Xavier LTDA", None, None, company=True, places="11,91"))
+    assert not sao_paulo.apart(Rep("Silva & Xavier LTDA", None, None, company=True))  # no phone
+    # people keep their mobile's area code when they move: never apart by it
+    assert not Rep("Ana Lima", None, None, places="11").apart(
+        Rep("Ana Lima", None, None, places="91")
+    )
+    assert sao_paulo.absorb(belem).places == "11,91"
+
+
+def test_companies_in_different_states_are_apart() -> None:
+    # by their addresses' UF, or an address's UF and the other's area code
+    joao_pessoa = Rep("Lima Indústria e Comércio LTDA", None, None, company=True, places="PB")
+    maringa = Rep("Lima Indústria e Comércio LTDA", None, None, company=True, places="44")
+    assert joao_pessoa.apart(maringa)
+    assert joao_pessoa.apart(Rep("Lima LTDA", None, None, company=True, places="SP"))
+    # area code 61 is Brasília's and its Goiás towns': by state, no contradiction
+    assert not Rep("Lima LTDA", None, None, company=True, places="GO").apart(
+        Rep("Lima LTDA", None, None, company=True, places="61")
+    )
+    # São Paulo and Campinas: one state, but different area codes, still apart
+    assert Rep("Lima LTDA", None, None, company=True, places="11,SP").apart(
+        Rep("Lima LTDA", None, None, company=True, places="19")
+    )
+
+
+def test_a_branch_known_by_its_address_alone_stays_apart_from_the_head_office() -> None:
+    head_office = {**HEAD_OFFICE, "tax_id": "11.222.333/0001-81", "uf": "SP"}
+    branch = {
+        "name": HEAD_OFFICE["name"],
+        "email": HEAD_OFFICE["email"],
+        "city": "Belém",
+        "uf": "PA",
+    }
+    groups, rejected = grouped([head_office, branch])
+    assert len(groups) == 2 and rejected == []
+    # the head office's own row without a phone, in its state, is its row
+    groups, _ = grouped([head_office, {**branch, "city": "São Paulo", "uf": "SP"}])
+    assert len(groups) == 1
+
+
+def test_a_shared_finance_mailbox_does_not_merge_a_head_office_and_its_branch() -> None:
+    branch_whatsapp = {"name": "Silva & Xavier Distribuidora de Bebidas", "phone": "91 4707-0499"}
+    groups, rejected = grouped([HEAD_OFFICE, BRANCH, branch_whatsapp])
+    assert sorted(map(len, groups)) == [1, 2] and rejected == []
+
+
+def test_a_row_with_only_the_firms_mailbox_stands_alone_between_two_establishments() -> None:
+    mailbox_only = {"name": HEAD_OFFICE["name"], "email": HEAD_OFFICE["email"]}
+    groups, rejected = grouped([HEAD_OFFICE, BRANCH, mailbox_only])
+    assert sorted(map(len, groups)) == [1, 1, 1] and rejected == []
+    # with one establishment known, it is that one's
+    groups, rejected = grouped([HEAD_OFFICE, mailbox_only])
+    assert len(groups) == 1 and rejected == []
+
+
+def test_one_establishments_rows_stay_one_customer() -> None:
+    # a second line in the same area code, or the same CNPJ whatever lines it lists
+    landline = {**HEAD_OFFICE, "phone": "(11) 3222-1111"}
+    groups, _ = grouped([HEAD_OFFICE, landline])
+    assert len(groups) == 1
+    cnpj = {**HEAD_OFFICE, "tax_id": "11.222.333/0001-81"}
+    groups, _ = grouped([cnpj, {**BRANCH, "tax_id": "11.222.333/0001-81"}])
+    assert len(groups) == 1
+
+
+def test_a_tie_with_an_establishment_apart_places_the_row_alone() -> None:
+    row = Rep("Silva & Xavier LTDA", None, None, company=True)
+    reps = {
+        0: Rep("Silva & Xavier LTDA", None, None, company=True, places="11"),
+        1: Rep("Silva & Xavier LTDA", None, None, company=True, places="91"),
+    }
+    assert placed(row, {0: 1, 1: 1}, reps) == []
+    assert placed(row, {0: 1, 1: 2}, reps) == [1]  # the branch holds more of its keys
+    assert placed(row, {0: EXCLUSIVE, 1: 1}, reps) == [0]
