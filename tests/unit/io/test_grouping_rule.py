@@ -211,3 +211,25 @@ def test_a_tie_with_an_establishment_apart_places_the_row_alone() -> None:
     assert placed(row, {0: 1, 1: 1}, reps) == []
     assert placed(row, {0: 1, 1: 2}, reps) == [1]  # the branch holds more of its keys
     assert placed(row, {0: EXCLUSIVE, 1: 1}, reps) == [0]
+
+
+def test_a_whatsapp_profile_with_a_title_or_the_number_as_its_name_joins_its_holder() -> None:
+    # WhatsApp inboxes keep the profile's name as typed: a form of address before
+    # the name, or no name but the number itself. Neither is another person.
+    rows = [
+        {"name": "José Medeiros", "phone": "(43) 97777-2672", "tax_id": "529.982.247-25"},
+        {"name": "Pastor José Medeiros", "phone": "+55 43 97777-2672"},
+        {"name": "+55 43 97777-2672", "phone": "+55 43 97777-2672"},
+    ]
+    groups, rejected = grouped(rows)
+    assert rejected == []
+    assert groups == [["José Medeiros", "Pastor José Medeiros", "+55 43 97777-2672"]]
+
+
+def test_a_title_excuses_no_other_given_name_on_a_shared_line() -> None:
+    rows = [
+        {"name": "Paula Lima", "phone": "(11) 3333-4444"},
+        {"name": "Dr. Paulo Lima", "phone": "(11) 3333-4444"},
+    ]
+    groups, _ = grouped(rows)
+    assert sorted(map(sorted, groups)) == [["Dr. Paulo Lima"], ["Paula Lima"]]

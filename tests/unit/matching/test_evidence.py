@@ -48,6 +48,13 @@ PEOPLE = [
     ("Carlos Souza Filho", "Carlos Souza Neto", False, "son and grandson"),
     ("Carlos Souza Jr.", "Carlos Souza Júnior", True, "the same suffix spelt two ways"),
     ("Luis Silva", "Luisa Silva", False, "masculine/feminine forms"),
+    # what a WhatsApp profile or a helpdesk contact holds besides the name
+    ("Pastor José Medeiros", "José Medeiros", True, "a form of address before the name"),
+    ("Dra. Ana Paula Lima", "Ana Paula Lima", True, "an abbreviated form of address"),
+    ("Dona Maria Silva", "Maria da Silva", True, "dona"),
+    ("Dr. Paulo Lima", "Paula Lima", False, "a title excuses no other given name"),
+    ("+55 11 97079-3761", "Marcelo da Silva Dias", True, "a phone number as the name: no name"),
+    ("Ana Lima 2", "Ana Lima", True, "a number in a person's name"),
 ]
 
 COMPANIES = [

@@ -46,6 +46,16 @@ _GENERATIONS = {
     "sobrinha": "Sobrinha",
 }
 #: Legal-form suffixes of company names, ignored when comparing ("s a" is S/A, S.A.).
+#: Forms of address written before a name, folded ("Dr. João", "Pastor José", "Dona
+#: Maria", "Pra. Ana" on a WhatsApp profile): not part of the name.
+_TITLES = frozenset(
+    {
+        "dr", "dra", "doutor", "doutora", "sr", "sra", "srta", "senhor", "senhora",
+        "dona", "seu", "prof", "profa", "professor", "professora", "pastor", "pastora",
+        "pr", "pra", "padre", "frei", "irma", "irmao", "madre", "bispo", "apostolo",
+        "missionario", "missionaria", "eng", "enga", "tio", "tia",
+    }
+)  # fmt: skip
 _COMPANY_SUFFIXES = frozenset({"ltda", "limitada", "me", "eireli", "epp", "mei", "sa", "cia"})
 _FREE_MAIL = frozenset(
     {
@@ -248,6 +258,10 @@ class NameKey:
     def parse(cls, name: str, /, *, company: bool = False) -> NameKey:
         """Words without accents, case, particles, company suffixes; ``Silva, João`` reordered.
 
+        A person's name also loses a form of address before it (*Dr.*, *Pastor*,
+        *Dona*...) and any number in it: a WhatsApp profile named after its
+        phone number (*+55 11 97079-3761*) holds no name at all.
+
         >>> NameKey.parse("SILVA, João Pedro da Jr.")
         NameKey(words=('joao', 'pedro', 'silva'), sounds=('juau', 'pidru', 'silva'), generation='Júnior')
         >>> NameKey.parse("Padaria Pão Quente Ltda - ME", company=True).words
@@ -268,6 +282,9 @@ class NameKey:
                     break
             words = [w for w in words if not w.isdigit()] or words
         else:
+            words = [w for w in words if not w.isdigit()]
+            while len(words) > 1 and words[0] in _TITLES:
+                del words[0]
             found = sorted({_GENERATIONS[w] for w in words[1:] if w in _GENERATIONS})
             if found:
                 generation = "/".join(found)
