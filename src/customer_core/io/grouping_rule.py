@@ -9,10 +9,12 @@ rows and where its company rows are (:class:`Rep`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
 
+from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import CustomerKind, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
@@ -141,6 +143,9 @@ def _codes_and_states(places: str) -> tuple[set[str], set[str]]:
     return codes, states
 
 
+_NUMBERS = re.compile(r"[\d()+\-./]+$")
+
+
 def canonical(draft: Draft, rep: Rep, texts: list[str]) -> str:
     """The row's place in the grouping order: a function of what the grouping reads.
 
@@ -153,7 +158,8 @@ def canonical(draft: Draft, rep: Rep, texts: list[str]) -> str:
     read the same to the grouping.
     """
     words = draft.name.split()
-    spelled = min(sum(1 for w in words if len(w.rstrip(".")) > 1), 99)
+    # Words of letters: a WhatsApp profile named by its number spells no name.
+    spelled = min(sum(1 for w in words if len(w.rstrip(".")) > 1 and not _NUMBERS.match(w)), 99)
     letters = min(sum(map(len, words)), 9999)
     return SEP.join(
         (
@@ -216,6 +222,12 @@ def placed(rep: Rep, weight: dict[int, int], reps: dict[int, Rep]) -> list[int] 
     it holds as many of the row's keys as the closest taken, the row (a
     branch row with the firm's mailbox and nothing else) is nobody's more
     than the other's and stands alone (``[]``): the duplicate report shows it.
+    So does a row reaching, by shareable keys, groups that are different
+    customers to one another (:func:`conflicting_evidence` of their names: a
+    couple's shared mobile on a WhatsApp row named only by its number, or a
+    lone *Ana* on the landline of *Ana Lima* and *Ana Souza*): it is compatible
+    with each, so it would make them one; it joins the one holding more of its
+    keys, else stays alone.
     """
     ranked = sorted(weight, key=lambda group: (-weight[group], group))
     combined, taken = rep, list[int]()
@@ -225,10 +237,20 @@ def placed(rep: Rep, weight: dict[int, int], reps: dict[int, Rep]) -> list[int] 
             if not taken or weight[group] == weight[taken[0]]:
                 return None
             continue
-        if weight[group] < EXCLUSIVE and combined.apart(other):
+        if weight[group] < EXCLUSIVE and (
+            combined.apart(other) or _different_customers(other, taken, reps)
+        ):
             if taken and weight[group] == weight[taken[0]]:
                 return []
             continue
         taken.append(group)
         combined = combined.absorb(other)
     return sorted(taken)
+
+
+def _different_customers(other: Rep, taken: list[int], reps: dict[int, Rep]) -> bool:
+    """Whether group ``other`` and a group already ``taken`` are different customers."""
+    if not taken:
+        return False
+    record = other.record()
+    return any(conflicting_evidence(reps[group].record(), record) for group in taken)

@@ -233,3 +233,31 @@ def test_a_title_excuses_no_other_given_name_on_a_shared_line() -> None:
     ]
     groups, _ = grouped(rows)
     assert sorted(map(sorted, groups)) == [["Dr. Paulo Lima"], ["Paula Lima"]]
+
+
+def test_a_row_compatible_with_two_different_people_on_a_shared_line_stays_alone() -> None:
+    # A couple's shared mobile: the WhatsApp row named by its number fits either
+    # spouse, so it would make them one customer; it is nobody's more than the other's.
+    rows = [
+        {"name": "Rosangela da Silva", "phone": "(13) 96973-8267"},
+        {"name": "Márcio Castro", "phone": "13 96973-8267"},
+        {"name": "+55 13 96973-8267", "phone": "+55 13 96973-8267"},
+    ]
+    groups, rejected = grouped(rows)
+    assert rejected == []
+    assert sorted(map(sorted, groups)) == [
+        ["+55 13 96973-8267"],
+        ["Márcio Castro"],
+        ["Rosangela da Silva"],
+    ]
+
+
+def test_a_lone_given_name_does_not_join_two_namesakes_sharing_a_landline() -> None:
+    rows = [
+        {"name": "Ana Lima", "phone": "(11) 3333-4444", "email": "ana.lima@gmail.com"},
+        {"name": "Ana Souza", "phone": "(11) 3333-4444"},
+        {"name": "Ana", "phone": "(11) 3333-4444", "email": "ana.lima@gmail.com"},
+    ]
+    groups, _ = grouped(rows)
+    # Ana shares two keys with Ana Lima, one with Ana Souza: she is Ana Lima.
+    assert sorted(map(sorted, groups)) == [["Ana", "Ana Lima"], ["Ana Souza"]]
