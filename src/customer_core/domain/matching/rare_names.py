@@ -26,6 +26,7 @@ __all__ = [
     "names_in_order",
     "namesake_keys",
     "namesakes_bound",
+    "own_mobiles",
     "rare_name_evidence",
     "rare_possible",
     "share_bound",
@@ -116,6 +117,14 @@ def rare_name_evidence(
     ``rare_name_similarity`` alike. ``town × u`` namesakes are expected by
     chance; below ``rare_name_namesakes`` the name corroborates (0.1), and
     each halving adds 0.05, up to ``rare_name``.
+
+    What the two records disagree on counts against, as a Fellegi–Sunter
+    disagreement weight does: two addresses (each record a CEP, none
+    shared) are two households, never a rare name (one person's records
+    agree on the address unless they moved); two mobiles, none shared
+    (:func:`own_mobiles`), divide the namesakes allowed by
+    ``1 / rare_name_own_mobiles``: most of one person's records keep the
+    mobile, and a namesake relative keeps their own.
     """
     if freq is None or u is None or x.company or y.company:
         return None
@@ -128,6 +137,8 @@ def rare_name_evidence(
         return None  # a namesake elsewhere is likelier than a move
     if x.emails and y.emails:
         return None  # two mailboxes, none shared: two people are likelier than two of one
+    if x.ceps and y.ceps and set(x.ceps).isdisjoint(y.ceps):
+        return None  # two addresses in one town: two households are likelier than a move
     if not names_in_order(x_name, y_name, freq.word_count):
         return None  # surnames swapped or the family name dropped: a relative, a namesake
     if known_namesake(x, y, x_name, y_name, freq.count):
@@ -137,12 +148,27 @@ def rare_name_evidence(
     people, town = freq.town_records(x, y)
     expected = max(people, policy.min_town_records) * u
     bound = namesakes_bound(policy, freq.records)
+    if own_mobiles(x, y):
+        bound *= policy.rare_name_own_mobiles
     if expected >= bound or bound <= 0:
         return None
     weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(bound / expected))
     where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
     detail = f"a rare name: {expected:.2g} namesakes expected {where}"
     return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
+
+
+def own_mobiles(x: MatchRecord, y: MatchRecord, /) -> bool:
+    """Whether both records hold a mobile and no line of one is the other's (last 8 digits).
+
+    A mobile is personal: two people of one home, a father and his son named
+    alike, each keep their own, while most records of one person share
+    theirs (a line written without its ninth digit or with another area code
+    is still shared).
+    """
+    if not (x.mobiles and y.mobiles):
+        return False
+    return {line[-8:] for line in x.mobiles}.isdisjoint(line[-8:] for line in y.mobiles)
 
 
 def namesake_keys(
