@@ -17,6 +17,7 @@ from customer_core.domain.matching.records import Evidence, MatchingPolicy, Matc
 __all__ = [
     "CONTACT_M",
     "RECORDS",
+    "allowed_namesakes",
     "father_or_son",
     "frequencies",
     "key_bits",
@@ -135,10 +136,9 @@ def rare_name_evidence(
         return None
     if two_towns(x, y):
         return None  # a namesake elsewhere is likelier than a move
-    if x.emails and y.emails:
-        return None  # two mailboxes, none shared: two people are likelier than two of one
-    if x.ceps and y.ceps and set(x.ceps).isdisjoint(y.ceps):
-        return None  # two addresses in one town: two households are likelier than a move
+    bound = allowed_namesakes(x, y, policy, freq.records)
+    if bound <= 0:
+        return None
     if not names_in_order(x_name, y_name, freq.word_count):
         return None  # surnames swapped or the family name dropped: a relative, a namesake
     if known_namesake(x, y, x_name, y_name, freq.count):
@@ -147,15 +147,30 @@ def rare_name_evidence(
         return None  # "Lanchonete Primavera" typed as a person: a rare name is a person's
     people, town = freq.town_records(x, y)
     expected = max(people, policy.min_town_records) * u
-    bound = namesakes_bound(policy, freq.records)
-    if own_mobiles(x, y):
-        bound *= policy.rare_name_own_mobiles
-    if expected >= bound or bound <= 0:
+    if expected >= bound:
         return None
     weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(bound / expected))
     where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
     detail = f"a rare name: {expected:.2g} namesakes expected {where}"
     return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
+
+
+def allowed_namesakes(
+    x: MatchRecord, y: MatchRecord, policy: MatchingPolicy, records: int, /
+) -> float:
+    """The namesakes the pair's town may hold for the shared name to be evidence.
+
+    :func:`namesakes_bound`, less what the two records disagree on: nothing
+    (0) for two mailboxes or two addresses, none shared (two people are
+    likelier than one who changed both); ``rare_name_own_mobiles`` of it for
+    two mobiles, none shared (:func:`own_mobiles`).
+    """
+    if x.emails and y.emails:
+        return 0.0
+    if x.ceps and y.ceps and set(x.ceps).isdisjoint(y.ceps):
+        return 0.0
+    bound = namesakes_bound(policy, records)
+    return bound * policy.rare_name_own_mobiles if own_mobiles(x, y) else bound
 
 
 def own_mobiles(x: MatchRecord, y: MatchRecord, /) -> bool:
@@ -347,11 +362,12 @@ def rare_possible(
     The cheap conditions of :func:`rare_name_evidence` first: most pairs
     that reach here are in two towns, or their names are not in order.
     """
-    bound = namesakes_bound(policy, holders.get(RECORDS, 0))
-    if lone * policy.min_town_records >= bound:
+    records = holders.get(RECORDS, 0)
+    if lone * policy.min_town_records >= namesakes_bound(policy, records):
         return False  # not rare even in the smallest town counted
-    if a.emails and b.emails:
-        return False
+    bound = allowed_namesakes(a, b, policy, records)
+    if lone * policy.min_town_records >= bound:
+        return False  # not rare enough for what the records disagree on
     towns = set(a.areas) & set(b.areas)
     if not towns and a.areas and b.areas:
         return False  # two towns
