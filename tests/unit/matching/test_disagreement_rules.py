@@ -21,7 +21,6 @@ from customer_core.domain.matching.company_ties import typed_as_person
 from customer_core.domain.matching.duplicates import (
     DEFAULT_POLICY,
     MatchRecord,
-    blocking_keys,
     key_holders,
     score_pair,
     suggest_duplicates,
@@ -232,28 +231,3 @@ def test_a_one_word_shop_typed_as_a_person_is_suggested_with_the_company() -> No
     assert found is not None and found.score >= 0.6
     kinds = [e.kind for e in found.evidence]
     assert "read_as_company" in kinds and "kind_differs" not in kinds
-
-
-# -- blocking ----------------------------------------------------------------------------
-
-
-def test_mobiles_one_digit_apart_share_a_block() -> None:
-    def blocks(phone: str) -> set[str]:
-        return set(blocking_keys(MatchRecord.of(person("x", "Maria Silva", phone))))
-
-    for typed in ("51 98621-3157", "51 98821-3156", "51 98261-3156"):
-        assert blocks("51 98621-3156") & blocks(typed) - {"name:maria:silva"}, typed
-    assert not blocks("51 98621-3156") & blocks("51 97721-3157") - {"name:maria:silva"}
-
-
-def test_a_mobile_typo_is_compared_in_a_crowd_of_namesakes() -> None:
-    namesakes = [
-        person(f"c{i:03d}", "Maria Silva", f"51 9{7000 + i:04d}-{i:04d}") for i in range(40)
-    ]
-    pair = [  # the namesakes sort between them: the name block's window never meets both
-        person("a", "Maria Silva", "51 98621-3156"),
-        person("z", "Silva, Maria", "51 98821-3156"),
-    ]
-    narrow = attrs.evolve(DEFAULT_POLICY, max_block=5, window=1, neighbours=0)
-    found = suggest_duplicates([*namesakes, *pair], policy=narrow)
-    assert [s.ids for s in found] == [("a", "z")]

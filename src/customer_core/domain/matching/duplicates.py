@@ -20,8 +20,7 @@ How a suggestion is made:
    tenant page by page.
 2. **Blocking** (:func:`blocking_keys`): two records are compared only when
    they share a key: the last 8 digits of a phone line (a wrong area code or a
-   missing ninth digit still block together), half of a mobile's number
-   (a mistyped digit still blocks together), a CEP, an e-mail local part (the
+   missing ninth digit still block together), a CEP, an e-mail local part (the
    whole address for a role mailbox such as ``contato@``), a
    company e-mail domain with the sound of a name word, the CPF or CNPJ root,
    or the sounds of two words of the name in any order. A block larger than
@@ -137,7 +136,7 @@ from customer_core.domain.matching.contact_evidence import (
 )
 from customer_core.domain.matching.evidence import Conflict, conflicting_evidence
 from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
-from customer_core.domain.matching.pair_filter import mobile_typo_blocks, typo_keys
+from customer_core.domain.matching.pair_filter import typo_keys
 from customer_core.domain.matching.rare_names import (
     RECORDS,
     father_or_son,
@@ -205,10 +204,9 @@ def blocking_keys(record: MatchRecord, /) -> set[str]:
     ...                     now=datetime(2026, 1, 1, tzinfo=timezone.utc),
     ...                     phones=(Phone.parse("11 98765-4321"),))
     >>> sorted(blocking_keys(MatchRecord.of(c)))
-    ['mobile:5511:9876?????', 'mobile:5511:?????4321', 'name:luis:susa', 'phone:87654321']
+    ['name:luis:susa', 'phone:87654321']
     """
     keys = {f"phone:{line[-8:]}" for line in record.lines}
-    keys |= mobile_typo_blocks(record.mobiles)
     keys |= {f"cep:{cep}" for cep in record.ceps}
     if record.tax_id is not None:
         kind, _, digits = record.tax_id.partition(":")
@@ -608,6 +606,9 @@ def suggest_duplicates(
     plain = [quick and not (c or t or r) for c, t, r in zip(contact, typos, rare, strict=True)]
     rare_ones = {i for i, r in enumerate(rare) if r}
     wanted = [not p or bool(rare_ones) for p in plain]
+    # A pair's name is as rare as its shorter name's words (share_bound): when that
+    # record's own name is not rare, rare_possible would say no; asked here, inline.
+    size = [len(r.names[0].words) for r in records]
     suggestions = []
     for i, partners in _candidate_partners(records, blocks, policy, wanted):
         typos_i = frozenset(typos[i])
@@ -616,7 +617,13 @@ def suggest_duplicates(
                 quick
                 and contact[i].isdisjoint(contact[j])
                 and not (
-                    (rare[i] or rare[j])
+                    (
+                        rare[i]
+                        if size[i] < size[j]
+                        else rare[j]
+                        if size[j] < size[i]
+                        else rare[i] or rare[j]
+                    )
                     and rare_possible(
                         records[i], records[j], share_bound(i, j, records, lone), holders, policy
                     )

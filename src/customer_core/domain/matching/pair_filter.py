@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["EMAIL_TYPO_MIN_LENGTH", "mobile_typo_blocks", "typo_keys"]
+__all__ = ["EMAIL_TYPO_MIN_LENGTH", "typo_keys"]
 
 #: The shortest local part an e-mail typo is looked for in (see ``_email_typo``).
 EMAIL_TYPO_MIN_LENGTH = 6
@@ -62,27 +62,3 @@ def typo_keys(emails: Iterable[str], mobiles: Iterable[str]) -> frozenset[int]:
         keys.add(hash((*area, 0, number[:middle])))
         keys.add(hash((*area, 1, number[middle + 1 :])))
     return frozenset(keys)
-
-
-def mobile_typo_blocks(mobiles: Iterable[str]) -> set[str]:
-    """Blocking keys that put two mobiles one digit apart in one block.
-
-    The area code and the number's head before its middle digit, or its
-    tail after it (as in :func:`typo_keys`): one mistyped or swapped digit
-    leaves one of them intact. The name blocks miss such a pair when the
-    name is common (*Maria Silva* in a block of thousands, compared within a
-    window) and its typo keys only filter pairs already blocked together.
-    A block holds the mobiles of one area code sharing four digits: a few
-    records.
-
-    >>> sorted(mobile_typo_blocks(["5511987654321"]))
-    ['mobile:5511:9876?????', 'mobile:5511:?????4321']
-    """
-    blocks = set()
-    for line in mobiles:
-        number = line[4:]
-        middle = len(number) // 2
-        head, tail = number[:middle], number[middle + 1 :]
-        blocks.add(f"mobile:{line[:4]}:{head}{'?' * (len(number) - len(head))}")
-        blocks.add(f"mobile:{line[:4]}:{'?' * (len(number) - len(tail))}{tail}")
-    return blocks

@@ -365,13 +365,11 @@ def rare_possible(
     records = holders.get(RECORDS, 0)
     if lone * policy.min_town_records >= namesakes_bound(policy, records):
         return False  # not rare even in the smallest town counted
-    bound = allowed_namesakes(a, b, policy, records)
-    if lone * policy.min_town_records >= bound:
-        return False  # not rare enough for what the records disagree on
     towns = set(a.areas) & set(b.areas)
     if not towns and a.areas and b.areas:
         return False  # two towns
-    people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
+    people = max((holders.get(f"area:{t}", 0) for t in towns), default=records)
+    bound = allowed_namesakes(a, b, policy, records)  # after the towns: most pairs stop there
     if max(people, policy.min_town_records) * lone >= bound or two_towns(a, b):
         return False
     x, y = a.names[0], b.names[0]
