@@ -24,7 +24,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
@@ -119,6 +119,24 @@ def _matched_words(person: NameKey, company: NameKey) -> list[str]:
     return matched
 
 
+def _whole_name_alone(
+    words: list[str], company: NameKey, given: Mapping[str, int], count: Callable[[str], int]
+) -> bool:
+    """A company's one-word name written alone (*Atlântico*, *Mega*) where a person's would be.
+
+    The person record's one word is the company's whole name, no given name
+    of the census, and no person with a CPF carries it (a contact saved as
+    *Silva* is someone's surname).
+    """
+    whole = [w for w in company.words if len(w) > 1]
+    return (
+        len(words) == 1
+        and whole == words
+        and words[0] not in given
+        and not count(f"person:{words[0]}")
+    )
+
+
 def typed_as_person(
     person: MatchRecord, company: MatchRecord, count: Callable[[str], int], /
 ) -> MatchRecord | None:
@@ -133,7 +151,9 @@ def typed_as_person(
     thousand at least: a small tenant has not seen enough names), and it is
     no given name of the census. The owner (*Maria Oliveira* against *Maria
     Oliveira ME*) carries people's names only and stays a person; so does an
-    owner with a rare surname, which no other company carries.
+    owner with a rare surname, which no other company carries. A one-word
+    name is the company's when it is the company's whole name and nobody's
+    name (:func:`_whole_name_alone`: *Atlântico*, *Mega*).
     """
     if person.company or not company.company or person.tax_id is not None:
         return None
@@ -142,6 +162,8 @@ def typed_as_person(
     given = national_given_names()[0]
     for name in company.names:
         words = _matched_words(person.names[0], name)
+        if _whole_name_alone(words, name, given, count):
+            break
         if len(words) < 2:
             continue
         if any(

@@ -146,6 +146,7 @@ from customer_core.domain.matching.rare_names import (
     may_be_rare,
     namesake_keys,
     namesakes_bound,
+    own_mobiles,
     rare_name_evidence,
     rare_possible,
     share_bound,
@@ -153,6 +154,7 @@ from customer_core.domain.matching.rare_names import (
 from customer_core.domain.matching.rarity import (
     NAME_M,
     city_area_codes,
+    given_name_keys,
     match_bits,
     name_orderings,
     town_pairs,
@@ -335,8 +337,15 @@ def score_pair(
     if weak and (freq is None or not may_be_rare(x, y, freq, policy)):
         return None  # a similar name alone, or a company domain, is not enough
     similarity, detail, x_name, y_name = _best_name(x, y)
+    if x.company and y.company and len(x_name.words) == 1 and x_name.words == y_name.words:
+        similarity, detail = 1.0, _WHOLE_NAME  # "Atlântico": one word, the company's whole name
     if freq is not None and father_or_son(x, y, x_name, y_name, freq.count):
-        contact = [_household_only(e) if e.kind in _HOUSEHOLD else e for e in contact]
+        contact = [
+            _household_only(e, _FATHERS_HOME) if e.kind in _HOUSEHOLD else e for e in contact
+        ]
+        corroboration = sum(e.weight for e in contact)
+    elif _own_mobiles_at_one_home(x, y, contact):
+        contact = [_household_only(e, _OWN_MOBILES) if e.kind in _HOUSEHOLD else e for e in contact]
         corroboration = sum(e.weight for e in contact)
     u = None if freq is None else freq.name_share(x_name, y_name)
     rare = rare_name_evidence(x, y, x_name, y_name, similarity, policy, freq, u)
@@ -400,9 +409,28 @@ _READ_AS_COMPANY = "no CPF, and a word of shops no person carries: read as the c
 _HOUSEHOLD = frozenset({"landline", "cep"})
 
 
-def _household_only(evidence: Evidence) -> Evidence:
-    detail = f"{evidence.detail} (a Júnior or Filho carries the name too: his father's home?)"
+_FATHERS_HOME = "a Júnior or Filho carries the name too: his father's home?"
+_OWN_MOBILES = "each has their own mobile: two people of one home, a father and son?"
+_WHOLE_NAME = "100% similar (one word, the company's whole name)"
+
+
+def _household_only(evidence: Evidence, why: str) -> Evidence:
+    detail = f"{evidence.detail} ({why})"
     return Evidence(evidence.kind, detail, 0.0, evidence.match_weight)
+
+
+def _own_mobiles_at_one_home(x: MatchRecord, y: MatchRecord, contact: list[Evidence]) -> bool:
+    """Two persons whose only tie is a home (CEP, landline), each with a mobile of their own.
+
+    A father and his son named alike (the son's *Júnior* left out) share the
+    landline and the CEP and keep their own mobiles; one person's records
+    share the mobile far more often than they change it. The home then says
+    nothing; a rare name, a shared e-mail or the like still speaks.
+    """
+    if x.company or y.company or not own_mobiles(x, y):
+        return False
+    at_home = [e for e in contact if e.weight > 0]
+    return bool(at_home) and all(e.kind in _HOUSEHOLD for e in at_home)
 
 
 #: Contact evidence strong enough to excuse a weaker spelling of a compatible name.
@@ -419,6 +447,7 @@ def _holder_keys(record: MatchRecord) -> set[str]:
     keys |= {f"cep:{cep}" for cep in record.ceps}
     keys |= {k for name in record.names[:1] if (k := _common_name_key(name)) is not None}
     keys |= {f"word:{w}" for name in record.names for w in name.words if len(w) > 1}
+    keys |= given_name_keys(record)
     keys |= {f"area:{area}" for area in record.areas}
     keys |= town_pairs(record)
     keys |= person_word_keys(record)
@@ -577,6 +606,9 @@ def suggest_duplicates(
     plain = [quick and not (c or t or r) for c, t, r in zip(contact, typos, rare, strict=True)]
     rare_ones = {i for i, r in enumerate(rare) if r}
     wanted = [not p or bool(rare_ones) for p in plain]
+    # A pair's name is as rare as its shorter name's words (share_bound): when that
+    # record's own name is not rare, rare_possible would say no; asked here, inline.
+    size = [len(r.names[0].words) for r in records]
     suggestions = []
     for i, partners in _candidate_partners(records, blocks, policy, wanted):
         typos_i = frozenset(typos[i])
@@ -585,7 +617,13 @@ def suggest_duplicates(
                 quick
                 and contact[i].isdisjoint(contact[j])
                 and not (
-                    (rare[i] or rare[j])
+                    (
+                        rare[i]
+                        if size[i] < size[j]
+                        else rare[j]
+                        if size[j] < size[i]
+                        else rare[i] or rare[j]
+                    )
                     and rare_possible(
                         records[i], records[j], share_bound(i, j, records, lone), holders, policy
                     )

@@ -17,6 +17,7 @@ from customer_core.domain.matching.records import Evidence, MatchingPolicy, Matc
 __all__ = [
     "CONTACT_M",
     "RECORDS",
+    "allowed_namesakes",
     "father_or_son",
     "frequencies",
     "key_bits",
@@ -26,6 +27,7 @@ __all__ = [
     "names_in_order",
     "namesake_keys",
     "namesakes_bound",
+    "own_mobiles",
     "rare_name_evidence",
     "rare_possible",
     "share_bound",
@@ -116,6 +118,14 @@ def rare_name_evidence(
     ``rare_name_similarity`` alike. ``town × u`` namesakes are expected by
     chance; below ``rare_name_namesakes`` the name corroborates (0.1), and
     each halving adds 0.05, up to ``rare_name``.
+
+    What the two records disagree on counts against, as a Fellegi–Sunter
+    disagreement weight does: two addresses (each record a CEP, none
+    shared) are two households, never a rare name (one person's records
+    agree on the address unless they moved); two mobiles, none shared
+    (:func:`own_mobiles`), divide the namesakes allowed by
+    ``1 / rare_name_own_mobiles``: most of one person's records keep the
+    mobile, and a namesake relative keeps their own.
     """
     if freq is None or u is None or x.company or y.company:
         return None
@@ -126,8 +136,9 @@ def rare_name_evidence(
         return None
     if two_towns(x, y):
         return None  # a namesake elsewhere is likelier than a move
-    if x.emails and y.emails:
-        return None  # two mailboxes, none shared: two people are likelier than two of one
+    bound = allowed_namesakes(x, y, policy, freq.records)
+    if bound <= 0:
+        return None
     if not names_in_order(x_name, y_name, freq.word_count):
         return None  # surnames swapped or the family name dropped: a relative, a namesake
     if known_namesake(x, y, x_name, y_name, freq.count):
@@ -136,13 +147,43 @@ def rare_name_evidence(
         return None  # "Lanchonete Primavera" typed as a person: a rare name is a person's
     people, town = freq.town_records(x, y)
     expected = max(people, policy.min_town_records) * u
-    bound = namesakes_bound(policy, freq.records)
-    if expected >= bound or bound <= 0:
+    if expected >= bound:
         return None
     weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(bound / expected))
     where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
     detail = f"a rare name: {expected:.2g} namesakes expected {where}"
     return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
+
+
+def allowed_namesakes(
+    x: MatchRecord, y: MatchRecord, policy: MatchingPolicy, records: int, /
+) -> float:
+    """The namesakes the pair's town may hold for the shared name to be evidence.
+
+    :func:`namesakes_bound`, less what the two records disagree on: nothing
+    (0) for two mailboxes or two addresses, none shared (two people are
+    likelier than one who changed both); ``rare_name_own_mobiles`` of it for
+    two mobiles, none shared (:func:`own_mobiles`).
+    """
+    if x.emails and y.emails:
+        return 0.0
+    if x.ceps and y.ceps and set(x.ceps).isdisjoint(y.ceps):
+        return 0.0
+    bound = namesakes_bound(policy, records)
+    return bound * policy.rare_name_own_mobiles if own_mobiles(x, y) else bound
+
+
+def own_mobiles(x: MatchRecord, y: MatchRecord, /) -> bool:
+    """Whether both records hold a mobile and no line of one is the other's (last 8 digits).
+
+    A mobile is personal: two people of one home, a father and his son named
+    alike, each keep their own, while most records of one person share
+    theirs (a line written without its ninth digit or with another area code
+    is still shared).
+    """
+    if not (x.mobiles and y.mobiles):
+        return False
+    return {line[-8:] for line in x.mobiles}.isdisjoint(line[-8:] for line in y.mobiles)
 
 
 def namesake_keys(
@@ -321,15 +362,14 @@ def rare_possible(
     The cheap conditions of :func:`rare_name_evidence` first: most pairs
     that reach here are in two towns, or their names are not in order.
     """
-    bound = namesakes_bound(policy, holders.get(RECORDS, 0))
-    if lone * policy.min_town_records >= bound:
+    records = holders.get(RECORDS, 0)
+    if lone * policy.min_town_records >= namesakes_bound(policy, records):
         return False  # not rare even in the smallest town counted
-    if a.emails and b.emails:
-        return False
     towns = set(a.areas) & set(b.areas)
     if not towns and a.areas and b.areas:
         return False  # two towns
-    people = max((holders.get(f"area:{t}", 0) for t in towns), default=holders.get(RECORDS, 0))
+    people = max((holders.get(f"area:{t}", 0) for t in towns), default=records)
+    bound = allowed_namesakes(a, b, policy, records)  # after the towns: most pairs stop there
     if max(people, policy.min_town_records) * lone >= bound or two_towns(a, b):
         return False
     x, y = a.names[0], b.names[0]

@@ -19,6 +19,12 @@ adjustment as splink makes it:
   concentrated: a few hundred carry most people), so a surname is never
   rarer nationally than a fairly common one; a word that is a given name
   keeps the larger of the two shares.
+- A compound given name (*Maria Fernanda*, *João Pedro*) is one name: its
+  second word counts by how often it follows the first in the tenant
+  (``(pairs + K₂ × national) / (firsts + K₂)``, the census share of the
+  word as the prior, ``K₂`` = 50 pseudo-records), not as an independent
+  word (*Fernanda* after *Maria* is much commoner than *Fernanda* alone
+  says) nor as nothing (*Maria Fernanda* is far rarer than *Maria*).
 - **m** -- the chance that two records of one person carry names this alike
   -- is not estimated from labels: it is fixed at :data:`NAME_M` (0.9).
 - The **match weight** of the name is ``log2(m / u)`` bits; with ``n``
@@ -52,6 +58,7 @@ __all__ = [
     "NameFrequencies",
     "city_area_codes",
     "dialled",
+    "given_name_keys",
     "national_given_names",
     "town_pairs",
     "with_area_codes",
@@ -63,6 +70,25 @@ NAME_M = 0.9
 _SURNAME_SHARE = 1 / 300
 #: The share of one letter standing for a word (an initial says little).
 _INITIAL_SHARE = 1 / 15
+#: Pseudo-records of the national prior of a compound given name's second word.
+_COMPOUND_K = 50
+
+
+def given_name_keys(record: MatchRecord, /) -> set[str]:
+    """What :meth:`NameFrequencies.compound_factor` counts: a person's given names.
+
+    ``first:<w>`` for the first word of a person's name, and
+    ``given2:<w>:<v>`` for its first two words when a family name follows
+    them (*Maria Fernanda Moreira*; *Maria Fernanda* alone may be a given
+    and a family name).
+    """
+    words = record.names[0].words
+    if record.company or not words or len(words[0]) < 2:
+        return set()
+    keys = {f"first:{words[0]}"}
+    if len(words) > 2 and len(words[1]) > 1:
+        keys.add(f"given2:{words[0]}:{words[1]}")
+    return keys
 
 
 @cache
@@ -160,6 +186,23 @@ class NameFrequencies:
             return 1.0
         return self.word_share(word, first=first)
 
+    def compound_factor(self, first: str, second: str, /) -> float:
+        """What the second word of a compound given name multiplies the share by.
+
+        The share of names starting ``first second`` among those starting
+        ``first`` in the tenant, with the census share of ``second`` as a
+        prior of :data:`_COMPOUND_K` pseudo-records: *Fernanda* after
+        *Maria*, not *Fernanda* anywhere.
+        """
+        national = self._given.get(second, 0) / self._people if self._people else 0.0
+        pairs = self._counts.get(f"given2:{first}:{second}", 0)
+        firsts = self._counts.get(f"first:{first}", 0)
+        return min(1.0, (pairs + _COMPOUND_K * national) / (firsts + _COMPOUND_K))
+
+    def is_middle_given_name(self, word: str, /) -> bool:
+        """Whether ``word`` between a given and a family name is a given name (compound)."""
+        return self._given.get(word, 0) >= COMMON_GIVEN * self._people
+
     def word_count(self, word: str, /) -> int:
         """How many of the tenant's records carry ``word`` in their name."""
         return self._counts.get(f"word:{word}", 0)
@@ -177,10 +220,12 @@ class NameFrequencies:
 
         Each word of the shorter name is paired with its best counterpart in
         the other (the same word, a sound, a typo, an initial); the commoner
-        spelling of the two counts, so a typo does not make a name rare. Of
-        the family names, only the two commonest count: relatives share
-        their family names, so a third one says less than independence
-        would claim (a homonym in the same town is often a cousin).
+        spelling of the two counts, so a typo does not make a name rare. A
+        second given name both names carry in second place (*Maria Fernanda
+        Moreira*) counts as :meth:`compound_factor`. Of the family names,
+        only the two commonest count: relatives share their family names,
+        so a third one says less than independence would claim (a homonym
+        in the same town is often a cousin).
         """
         short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
         given = 1.0
@@ -198,6 +243,12 @@ class NameFrequencies:
                 continue
             used.add(which)
             first = i == 0 and which == 0  # a given name; else the larger surname share
+            if i == which == 1 and self._compound(short, long):
+                given *= max(
+                    self.compound_factor(short.words[0], t),
+                    self.compound_factor(long.words[0], long.words[1]),
+                )
+                continue
             factor = max(
                 self.word_factor(t, first=first, last=i == len(short.words) - 1),
                 self.word_factor(long.words[which], first=first, last=which == len(long.words) - 1),
@@ -208,24 +259,35 @@ class NameFrequencies:
                 family.append(factor)
         return given * math.prod(sorted(family, reverse=True)[:2])
 
+    def _compound(self, *names: NameKey) -> bool:
+        """Whether each name's second word is a given name with a family name after it."""
+        return all(len(n.words) > 2 and self.is_middle_given_name(n.words[1]) for n in names)
+
     def own_share(self, name: NameKey, /) -> float:
         """The share of one name's own words, counted as :meth:`name_share` counts them.
 
-        Never above the ``name_share`` of a pair whose shorter name this is;
-        1.0 for a name without a given and a family name (never a rare name).
+        Never above the ``name_share`` of a pair whose shorter name this is
+        (a compound given name counts only its own spelling's factor, which
+        the pair's takes the larger of); 1.0 for a name without a given and
+        a family name (never a rare name).
         """
         if sum(len(w) > 1 for w in name.words) < 2:
             return 1.0
         last = len(name.words) - 1
+        given = self.word_factor(name.words[0], first=True)
+        start = 1
+        if self._compound(name):
+            given *= self.compound_factor(name.words[0], name.words[1])
+            start = 2
         family = sorted(
             (
                 self.word_factor(w, first=False, last=k == last)
-                for k, w in enumerate(name.words[1:], start=1)
+                for k, w in enumerate(name.words[start:], start=start)
             ),
             reverse=True,
         )
         family = [f for f in family if f < 1.0]
-        return self.word_factor(name.words[0], first=True) * math.prod(family[:2])
+        return given * math.prod(family[:2])
 
     def town_records(self, a: MatchRecord, b: MatchRecord, /) -> tuple[int, str | None]:
         """Records in the largest town both are in (and its key), or the tenant's size.

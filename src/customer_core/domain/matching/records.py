@@ -221,7 +221,10 @@ class MatchingPolicy:
     #: The most a rare full name shared in one town (city or area code) adds, alone.
     rare_name: float = attrs.field(default=0.3, validator=_non_negative)
     #: A shared name is evidence alone when the town should hold fewer namesakes than this.
-    rare_name_namesakes: float = attrs.field(default=0.1, validator=_non_negative)
+    rare_name_namesakes: float = attrs.field(default=0.15, validator=_non_negative)
+    #: What ``rare_name_namesakes`` is multiplied by when both records hold a mobile and
+    #: share none: most of one person's records keep their mobile, a namesake keeps theirs.
+    rare_name_own_mobiles: float = attrs.field(default=0.1, validator=_non_negative)
     #: The same, in a tenant smaller than ``national_records``: its shares lean on the national
     #: table, which has no surname counts (a common surname would look rare).
     small_tenant_namesakes: float = attrs.field(default=0.01, validator=_non_negative)
