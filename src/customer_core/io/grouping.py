@@ -47,6 +47,7 @@ from customer_core.io.grouping_rule import (
     key_of,
     key_text,
     placed,
+    shareable_text,
 )
 from customer_core.io.rows import Draft, RowError
 
@@ -222,7 +223,7 @@ class FileGroups:
             weight: dict[int, int] = {}  # group -> the row's keys it holds (exclusive: more)
             refused: set[int] = set()
             for text in row_texts:
-                shareable = key_of(text).kind.shareable
+                shareable = shareable_text(text)
                 for root in sorted({self._find(gid) for gid in holders.get(text, ())}):
                     if shareable and root not in weight:
                         if root in refused:
