@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import enum
+import operator
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -93,6 +94,13 @@ def _enum_hook(type_: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
     return structure
 
 
+def _is_enum(type_: Any) -> bool:
+    return isinstance(type_, type) and issubclass(type_, enum.Enum)
+
+
+_ENUM_VALUE = operator.attrgetter("_value_")
+
+
 def _optional_text(value: Any, _: Any) -> str | None:
     # Documents are written by this module: optional text is a string or null.
     return None if value is None else str(value)
@@ -114,9 +122,10 @@ def make_converter(*, edge: bool = False) -> cattrs.Converter:
     converter.register_structure_hook(Cpf | Cnpj | None, _tax_id)
     converter.register_unstructure_hook(frozenset, sorted)
     converter.register_structure_hook(str | None, _optional_text)
-    converter.register_structure_hook_factory(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
-    )
+    converter.register_structure_hook_factory(_is_enum, _enum_hook)
+    # A member's value read from its ``_value_`` attribute (C-level): cattrs' own hook
+    # reads ``.value``, a Python-level descriptor, once per enum field of every record.
+    converter.register_unstructure_hook_factory(_is_enum, lambda _: _ENUM_VALUE)
     _tuple_hooks(converter, as_lists=edge)
     return converter
 

@@ -96,7 +96,7 @@ def plan_identities(
                 removed[(customer_id, key)] = None
         for key in _ordered(new - old):
             others = current.setdefault(key, set()) - {customer_id}
-            if others and (strict or not key.kind.shareable):
+            if others and (strict or key.kind not in _SHAREABLE):
                 raise duplicate_identity(key, min(others))
             current[key].add(customer_id)
             if removed.pop((customer_id, key), "absent") == "absent":
@@ -106,9 +106,15 @@ def plan_identities(
     return IdentityPlan(list(added), list(removed), _ordered(claimed), _ordered(released), strict)
 
 
+#: Each kind's value, read from a dict: an enum's ``.value`` is a Python-level
+#: descriptor, and sorting a batch's keys read it a key at a time.
+_KIND_VALUE = {kind: kind.value for kind in IdentityKind}
+_SHAREABLE = frozenset(kind for kind in IdentityKind if kind.shareable)
+
+
 def _ordered(keys: Iterable[IdentityKey]) -> list[IdentityKey]:
     """Sorted by kind and key: concurrent writers lock index entries in one order."""
-    return sorted(keys, key=lambda k: (k.kind.value, k.key))
+    return sorted(keys, key=lambda k: (_KIND_VALUE[k.kind], k.key))
 
 
 def not_found(what: str = "customer") -> NotFound:

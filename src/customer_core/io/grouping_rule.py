@@ -22,7 +22,17 @@ from customer_core.domain.values._data.area_codes import AREA_CODE_STATES
 from customer_core.io.area_codes import area_code_of
 from customer_core.io.rows import Draft, row_match_record
 
-__all__ = ["EXCLUSIVE", "SEP", "Rep", "Staged", "canonical", "key_of", "key_text", "placed"]
+__all__ = [
+    "EXCLUSIVE",
+    "SEP",
+    "Rep",
+    "Staged",
+    "canonical",
+    "key_of",
+    "key_text",
+    "placed",
+    "shareable_text",
+]
 
 #: An exclusive key's weight when a row reaches groups that disagree: above any
 #: number of shareable keys.
@@ -38,6 +48,15 @@ def key_text(key: IdentityKey) -> str:
 def key_of(text: str) -> IdentityKey:
     kind, key = text.split("\x1f", 1)
     return IdentityKey(IdentityKind(kind), key)
+
+
+#: The start of a shareable key's text (see :func:`key_text`).
+_SHAREABLE_TEXT = tuple(f"{kind.value}\x1f" for kind in IdentityKind if kind.shareable)
+
+
+def shareable_text(text: str) -> bool:
+    """Whether the key of ``text`` is shareable, read without building the key."""
+    return text.startswith(_SHAREABLE_TEXT)
 
 
 @attrs.frozen

@@ -28,21 +28,18 @@ Modes:
 from __future__ import annotations
 
 import enum
-import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 from pathlib import Path, PurePath
 from typing import IO
 
 import attrs
 
-from customer_core.domain.matching.records import NameKey
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
 from customer_core.domain.model.privacy import Origin
 from customer_core.domain.rules.assignment import Reassignment, check_reassignment
-from customer_core.domain.values.online import ExternalId
 from customer_core.errors import (
     Code,
     CustomerCoreError,
@@ -50,10 +47,10 @@ from customer_core.errors import (
     InvalidStoredValue,
     InvalidValue,
 )
-from customer_core.io.area_codes import AreaCodes, CityPending
+from customer_core.io.first_pass import ReadOptions, parsed_chunks
 from customer_core.io.grouping import FileGroups
 from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
-from customer_core.io.rows import Draft, RowError, parse_row
+from customer_core.io.rows import Draft, RowError
 from customer_core.io.sources import open_table
 from customer_core.io.table import TableSource
 from customer_core.io.upsert import Group, owner, updated
@@ -89,8 +86,6 @@ class _Run:
     counts: Counts
     #: The imported file's base name, recorded as each new customer's origin.
     file: str | None = None
-    #: How many rows without identifiers had each content key so far.
-    contents: dict[str, int] = attrs.field(factory=dict)
 
 
 def _file_name(source: object) -> str | None:
@@ -103,30 +98,6 @@ def _file_name(source: object) -> str | None:
     if not isinstance(name, str | Path):
         return None
     return PurePath(name).name or None
-
-
-def _content_key(draft: Draft, seen: dict[str, int]) -> str:
-    """The key of a row without any identifier: what it says, and which copy of it it is.
-
-    The folded name and the address, hashed, then the occurrence of identical
-    rows in the file (the second "Maria Silva, Recife" is ``…:2``): reordering
-    the file, blank lines or edits to other rows find the same customer again.
-    """
-    address = draft.address
-    parts = [" ".join(NameKey.parse(draft.name).words)]
-    if address is not None:
-        parts += [
-            str(part or "").casefold()
-            for part in (address.street, address.number, address.city, address.uf, address.cep)
-        ]
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-    seen[digest] = seen.get(digest, 0) + 1
-    return f"{digest}:{seen[digest]}"
-
-
-def _with_headers(reader: TableSource, errors: Iterable[RowError]) -> tuple[RowError, ...]:
-    """``errors`` of the row just read, with the user's header of each cell."""
-    return tuple(attrs.evolve(e, header=reader.header_for(e.column, e.value)) for e in errors)
 
 
 def _check_repaired(keys: set[IdentityKey], holders: Mapping[IdentityKey, tuple[str, ...]]) -> None:
@@ -220,8 +191,14 @@ class Importer(ServiceBase):
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
             # First pass: the whole file grouped (and the stored holders of its
             # keys noted) before anything is written, so batches change nothing.
-            for batch in self._batches(reader, counts, _READ_CHUNK, strict=strict):
-                keyed = [self._with_fallback_key(draft, run) for draft in batch]
+            options = ReadOptions(self.preset.default_region, strict, _READ_CHUNK)
+            for chunk in parsed_chunks(reader, options):
+                counts.rows_read += chunk.rows_read
+                counts.errors.extend(chunk.errors)
+                counts.warnings.extend(chunk.warnings)
+                if not chunk.drafts:
+                    continue
+                keyed = [(draft, draft.identity_keys()) for draft in chunk.drafts]
                 groups.add(keyed)
                 self._note_holders(dry_uow, tenant_id, groups, keyed)
                 if progress is not None:  # rows read, nothing written yet
@@ -288,46 +265,6 @@ class Importer(ServiceBase):
         if isinstance(self.uow_factory, StatisticsRefresh):
             self.uow_factory.refresh_statistics()
 
-    def _batches(
-        self, reader: TableSource, counts: Counts, size: int, *, strict: bool
-    ) -> Iterator[list[Draft]]:
-        region = self.preset.default_region
-        area_codes, pending = AreaCodes(), CityPending()
-
-        def parsed_rows() -> Iterator[Draft | list[RowError]]:
-            # Rows with a phone only their city's area code could complete are
-            # read again once the whole file has taught the cities' codes: their
-            # phones must not depend on which rows came before (a reordered file
-            # changes nothing). They are few (a local number, a city, no other phone).
-            later: list[tuple[int, dict[str, str]]] = []
-            for line, row in reader.rows():
-                counts.rows_read += 1
-                pending.asked = False
-                parsed = parse_row(line, row, region=region, strict=strict, area_codes=pending)
-                if not isinstance(parsed, list):
-                    area_codes.learn(row.get("city"), parsed.phones)
-                if pending.asked:
-                    later.append((line, row))
-                else:
-                    yield parsed
-            for line, row in later:
-                yield parse_row(line, row, region=region, strict=strict, area_codes=area_codes)
-
-        batch: list[Draft] = []
-        for parsed in parsed_rows():
-            if isinstance(parsed, list):
-                counts.errors.extend(_with_headers(reader, parsed))
-            else:
-                if parsed.warnings:
-                    parsed = attrs.evolve(parsed, warnings=_with_headers(reader, parsed.warnings))
-                counts.warnings.extend(parsed.warnings)
-                batch.append(parsed)
-            if len(batch) >= size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
     def _note_holders(
         self,
         dry_uow: UnitOfWork | None,
@@ -344,21 +281,6 @@ class Importer(ServiceBase):
             return
         with self.uow_factory() as uow:
             groups.remember_holders(uow.customers.holders(tenant_id, keys))
-
-    @staticmethod
-    def _with_fallback_key(draft: Draft, run: _Run) -> tuple[Draft, set[IdentityKey]]:
-        """The row with its identity keys; one without any identifier gets its content
-        key, so a re-run finds it.
-
-        A row that names its customer by id (an export of this library) needs none.
-        """
-        keys = draft.identity_keys()
-        if keys or draft.customer_id is not None:
-            return draft, keys
-        keyed = attrs.evolve(
-            draft, external_id=ExternalId("import", _content_key(draft, run.contents))
-        )
-        return keyed, keyed.identity_keys()
 
     def _build(self, run: _Run, draft: Draft) -> Customer:
         customer = draft.new_customer(

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 
 import pytest
 
+from customer_core.domain.model.customer import IdentityKey
+from customer_core.domain.model.identity import IdentityKind
 from customer_core.errors import Code
 from customer_core.io.grouping import FileGroups
-from customer_core.io.grouping_rule import EXCLUSIVE, Rep, placed
+from customer_core.io.grouping_rule import EXCLUSIVE, Rep, key_of, key_text, placed, shareable_text
 from customer_core.io.rows import Draft, RowError, parse_row
 
 OWNER = {"name": "Ricardo M. Santos", "tax_id": "529.982.247-25", "phone": "(16) 98713-8650"}
@@ -32,6 +34,13 @@ def grouped(rows: Sequence[dict[str, str]]) -> tuple[list[list[str]], list[RowEr
         groups.add(drafts)
         rejected = groups.decide()
         return [[d.name for d in group] for group in groups.groups()], rejected
+
+
+@pytest.mark.parametrize("kind", list(IdentityKind))
+def test_a_key_text_says_whether_its_key_is_shareable(kind: IdentityKind) -> None:
+    text = key_text(IdentityKey(kind, "email\x1fx"))
+    assert key_of(text).kind is kind
+    assert shareable_text(text) is kind.shareable
 
 
 def test_a_person_and_a_company_clash_whatever_else_they_share() -> None:
