@@ -1,7 +1,15 @@
-"""The ``Customer`` aggregate and the ``Contact`` entity.
+"""The ``Customer`` aggregate, and the path of everything it is made of.
 
-Both are immutable: every change returns a new object, so a change that a
-policy refuses leaves the original exactly as it was.
+Customers and their contacts are immutable: every change returns a new
+object, so a change that a policy refuses leaves the original exactly as it
+was.
+
+The class stays whole here, its methods being the aggregate's API. What it
+is made of lives beside it and is imported from here (this module's
+``__all__``, the path hosts and the reference use): the ``Contact`` entity
+(:mod:`.contact`), the kinds (:mod:`.kinds`), :func:`clean_name`
+(:mod:`.names`), the identity keys (:mod:`.identity`); the helpers of its
+channel lists (:mod:`.channels`) and its invariants (:mod:`.invariants`).
 
 >>> from datetime import datetime, timezone
 >>> from customer_core import Customer, Phone, presets
@@ -20,21 +28,34 @@ customer_core.errors.CardinalityExceeded: too_many_phones [phones]: at most 3 ph
 
 from __future__ import annotations
 
-import enum
-import functools
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
+from customer_core.domain.model.channels import (
+    check_unique_keys,
+    default_primaries,
+    email_match_key,
+    phone_match_key,
+    with_item,
+    without_key,
+)
+from customer_core.domain.model.contact import Contact
 from customer_core.domain.model.identity import IdentityKey, IdentityKind, identity_keys
+from customer_core.domain.model.invariants import (
+    channel_checks,
+    check_status,
+    invariant_checks,
+    require,
+)
+from customer_core.domain.model.kinds import CustomerKind, RelationshipType, Source
+from customer_core.domain.model.names import clean_name, masked_name
 from customer_core.domain.model.policies import (
     ContactPolicy,
     RegistrationPolicy,
     StatusDefinition,
-    check_unique,
 )
 from customer_core.domain.model.privacy import Origin
 from customer_core.domain.values.address import Address
@@ -43,7 +64,6 @@ from customer_core.domain.values.language import Language
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.domain.values.text import check_printable
 from customer_core.errors import (
     Code,
     CustomerCoreError,
@@ -54,6 +74,9 @@ from customer_core.errors import (
     RuleViolation,
 )
 
+# Re-exported names keep this path: hosts import them from here, the reference
+# documents them here (docs/api.rst, :imported-members:), and pickles made before
+# the split name it.
 __all__ = [
     "ACTIVE",
     "DEFAULT_STATUSES",
@@ -68,136 +91,12 @@ __all__ = [
     "clean_name",
 ]
 
-T = TypeVar("T")
-
 ACTIVE = "active"
 INACTIVE = "inactive"
 DEFAULT_STATUSES = (
     StatusDefinition(ACTIVE, grants_access=True, label="Ativo"),
     StatusDefinition(INACTIVE, grants_access=False, label="Inativo"),
 )
-_MAX_NAME = 200
-
-
-class CustomerKind(enum.Enum):
-    """A person (*pessoa física*, CPF) or a company (*pessoa jurídica*, CNPJ)."""
-
-    PERSON = "person"
-    COMPANY = "company"
-
-
-class Source(enum.Enum):
-    """How the record came to exist; drives the derived relationship type."""
-
-    SELF_REGISTERED = "self_registered"
-    STAFF = "staff"
-    INBOUND = "inbound"
-    IMPORT = "import"
-
-
-class RelationshipType(enum.Enum):
-    """Derived, never set by hand (the tabs of a shop's customer list)."""
-
-    ACTIVE = "active"
-    LEAD = "lead"
-    CONTACT = "contact"
-    INACTIVE = "inactive"
-
-
-def clean_name(text: object, field: str = "name", *, required: bool = True) -> str | None:
-    """Normalize a person's or company's name: NFC, single spaces, bounded length."""
-    if text is None or (isinstance(text, str) and not text.strip()):
-        if required:
-            raise MissingRequiredField(
-                "the name is required", code=Code.REQUIRED_FIELD, field=field
-            )
-        return None
-    if not isinstance(text, str):
-        raise InvalidValue("expected text", code=Code.INVALID_VALUE, field=field)
-    name = " ".join(check_printable(unicodedata.normalize("NFC", text), field).split())
-    if len(name) > _MAX_NAME:
-        raise InvalidValue(f"at most {_MAX_NAME} characters", code=Code.INVALID_VALUE, field=field)
-    return name
-
-
-def _default_primaries(
-    emails: Sequence[Email], phones: Sequence[Phone], email_key: str | None, phone_key: str | None
-) -> tuple[str | None, str | None]:
-    """The primary e-mail and phone keys: kept when still on the record, else the first one."""
-    if email_key not in {e.match_key for e in emails}:
-        email_key = emails[0].match_key if emails else None
-    if phone_key not in {p.match_key for p in phones}:
-        phone_key = phones[0].match_key if phones else None
-    return email_key, phone_key
-
-
-def _add(items: tuple[T, ...], item: T) -> tuple[T, ...]:
-    return (*items, item)
-
-
-def _without(items: tuple[T, ...], key: str, key_of: Any, field: str) -> tuple[T, ...]:
-    kept = tuple(i for i in items if key_of(i) != key)
-    if len(kept) == len(items):
-        raise NotFound("no such item on the record", code=Code.NOT_FOUND, field=field)
-    return kept
-
-
-def _phone_key(p: Phone) -> str:
-    return p.match_key
-
-
-def _email_key(e: Email) -> str:
-    return e.match_key
-
-
-def _masked_name(name: str) -> str:
-    return " ".join(word[:1] + "***" for word in name.split())
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class Contact:
-    """A person attached to a company customer, with their own channels."""
-
-    id: str
-    name: str
-    job_title: str | None = None
-    phones: tuple[Phone, ...] = ()
-    emails: tuple[Email, ...] = ()
-    social_profiles: tuple[SocialProfile, ...] = ()
-    note: str | None = None
-
-    def __repr__(self) -> str:
-        return f"Contact(id={self.id!r}, name={_masked_name(self.name)!r})"
-
-    @classmethod
-    def create(
-        cls,
-        *,
-        id: str,
-        name: str,
-        policy: ContactPolicy,
-        job_title: str | None = None,
-        phones: Iterable[Phone] = (),
-        emails: Iterable[Email] = (),
-        social_profiles: Iterable[SocialProfile] = (),
-        note: str | None = None,
-    ) -> Contact:
-        contact = cls(
-            id=id,
-            name=clean_name(name, "contacts.name") or "",
-            job_title=clean_name(job_title, "contacts.job_title", required=False),
-            phones=tuple(phones),
-            emails=tuple(emails),
-            social_profiles=tuple(social_profiles),
-            note=note,
-        )
-        contact.check(policy)
-        return contact
-
-    def check(self, policy: ContactPolicy) -> None:
-        policy.check_phones(self.phones, "contacts.phones")
-        policy.check_emails(self.emails, "contacts.emails")
-        policy.check_social_profiles(self.social_profiles, "contacts.social_profiles")
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -265,7 +164,7 @@ class Customer:
         # Personal data stays out of logs: ids, kind and a masked name only.
         return (
             f"Customer(id={self.id!r}, tenant_id={self.tenant_id!r}, kind={self.kind.value}, "
-            f"name={_masked_name(self.name)!r}, version={self.version})"
+            f"name={masked_name(self.name)!r}, version={self.version})"
         )
 
     # -- construction -------------------------------------------------------
@@ -294,7 +193,7 @@ class Customer:
             raise InvalidValue(str(exc), code=Code.INVALID_VALUE, field="kind") from exc
         # The primaries are settled before construction: building the record
         # once is a tenth of an import's cost per row, building it twice more.
-        email_key, phone_key = _default_primaries(
+        email_key, phone_key = default_primaries(
             fields.get("emails", ()),
             fields.get("phones", ()),
             fields.pop("primary_email_key", None),
@@ -415,7 +314,7 @@ class Customer:
         ...
         customer_core.errors.InvalidOperation: unknown_status [status]: unknown status 'bogus'
         """
-        for check in self._invariant_checks(contact, statuses, registration, before):
+        for check in invariant_checks(self, contact, statuses, registration, before):
             check()
 
     def invariant_violations(
@@ -432,48 +331,12 @@ class Customer:
         each missing required field is one refusal.
         """
         found: list[CustomerCoreError] = []
-        for check in self._invariant_checks(contact, statuses, registration, before):
+        for check in invariant_checks(self, contact, statuses, registration, before):
             try:
                 check()
             except (InvalidValue, RuleViolation) as error:
                 found.append(error)
         return found
-
-    def _invariant_checks(
-        self,
-        contact: ContactPolicy,
-        statuses: Iterable[StatusDefinition],
-        registration: RegistrationPolicy | None,
-        before: Customer | None,
-    ) -> Iterator[Callable[[], None]]:
-        yield from self._channel_checks(contact, before)
-        if before is None or self.status != before.status:
-            yield functools.partial(_check_status, self.status, statuses)
-        yield functools.partial(
-            _check_primary,
-            self.primary_email_key,
-            self.emails,
-            before.primary_email_key if before else None,
-            before.emails if before else (),
-            "primary_email",
-            "the primary e-mail must be one of the customer's e-mails",
-        )
-        yield functools.partial(
-            _check_primary,
-            self.primary_phone_key,
-            self.phones,
-            before.primary_phone_key if before else None,
-            before.phones if before else (),
-            "primary_phone",
-            "the primary phone must be one of the customer's phones",
-        )
-        if registration is not None:
-            missing = self.missing_required(registration)
-            if missing and before is not None:
-                lacked = set(before.missing_required(registration))
-                missing = [name for name in missing if name not in lacked]
-            for name in missing:
-                yield functools.partial(_require, name)
 
     def check(self, contact: ContactPolicy, registration: RegistrationPolicy) -> None:
         """Cardinality and required fields of the whole record, with no statuses at hand.
@@ -482,36 +345,14 @@ class Customer:
         every change); this part of it serves callers without a preset's
         statuses, such as a batch of imported records.
         """
-        self._check_channels(contact, None)
-        self.check_required(registration)
-
-    def _check_channels(self, contact: ContactPolicy, before: Customer | None) -> None:
-        """``contact``'s cardinality, for every list that gained an item since ``before``."""
-        for check in self._channel_checks(contact, before):
+        for check in channel_checks(self, contact, None):
             check()
-
-    def _channel_checks(
-        self, contact: ContactPolicy, before: Customer | None
-    ) -> Iterator[Callable[[], None]]:
-        if _gained(self.phones, before.phones if before else None):
-            yield functools.partial(contact.check_phones, self.phones)
-        if _gained(self.emails, before.emails if before else None):
-            yield functools.partial(contact.check_emails, self.emails)
-        if _gained(self.social_profiles, before.social_profiles if before else None):
-            yield functools.partial(contact.check_social_profiles, self.social_profiles)
-        if _gained(self.addresses, before.addresses if before else None):
-            yield functools.partial(contact.check_addresses, [a.type for a in self.addresses])
-        old_contacts = before.contacts if before else None
-        if _gained(self.contacts, old_contacts):
-            yield functools.partial(contact.check_contacts, self.contacts)
-            for each in self.contacts:
-                if old_contacts is None or each not in old_contacts:
-                    yield functools.partial(each.check, contact)
+        self.check_required(registration)
 
     def check_required(self, registration: RegistrationPolicy) -> None:
         missing = self.missing_required(registration)
         if missing:
-            _require(missing[0])
+            require(missing[0])
 
     def missing_required(self, registration: RegistrationPolicy) -> list[str]:
         """The fields ``registration`` requires that this record lacks, sorted."""
@@ -554,7 +395,7 @@ class Customer:
         return attrs.evolve(self, **changes)
 
     def _with_default_primaries(self) -> Customer:
-        email_key, phone_key = _default_primaries(
+        email_key, phone_key = default_primaries(
             self.emails, self.phones, self.primary_email_key, self.primary_phone_key
         )
         if (email_key, phone_key) == (self.primary_email_key, self.primary_phone_key):
@@ -562,7 +403,7 @@ class Customer:
         return attrs.evolve(self, primary_email_key=email_key, primary_phone_key=phone_key)
 
     def add_phone(self, phone: Phone, *, policy: ContactPolicy) -> Customer:
-        phones = _add(self.phones, phone)
+        phones = with_item(self.phones, phone)
         policy.check_phones(phones)
         return attrs.evolve(self, phones=phones)._with_default_primaries()
 
@@ -575,11 +416,11 @@ class Customer:
         return attrs.evolve(self, phones=phones, primary_phone_key=primary)
 
     def remove_phone(self, match_key: str) -> Customer:
-        phones = _without(self.phones, match_key, _phone_key, "phones")
+        phones = without_key(self.phones, match_key, phone_match_key, "phones")
         return attrs.evolve(self, phones=phones)._with_default_primaries()
 
     def add_email(self, email: Email, *, policy: ContactPolicy) -> Customer:
-        emails = _add(self.emails, email)
+        emails = with_item(self.emails, email)
         policy.check_emails(emails)
         return attrs.evolve(self, emails=emails)._with_default_primaries()
 
@@ -592,7 +433,7 @@ class Customer:
         return attrs.evolve(self, emails=emails, primary_email_key=primary)
 
     def remove_email(self, match_key: str) -> Customer:
-        emails = _without(self.emails, match_key, _email_key, "emails")
+        emails = without_key(self.emails, match_key, email_match_key, "emails")
         return attrs.evolve(self, emails=emails)._with_default_primaries()
 
     def set_primary_email(self, match_key: str) -> Customer:
@@ -614,43 +455,45 @@ class Customer:
         return attrs.evolve(self, primary_phone_key=match_key)
 
     def add_social_profile(self, profile: SocialProfile, *, policy: ContactPolicy) -> Customer:
-        profiles = _add(self.social_profiles, profile)
+        profiles = with_item(self.social_profiles, profile)
         policy.check_social_profiles(profiles)
         return attrs.evolve(self, social_profiles=profiles)
 
     def remove_social_profile(self, match_key: str) -> Customer:
-        kept = _without(self.social_profiles, match_key, lambda s: s.match_key, "social_profiles")
+        kept = without_key(
+            self.social_profiles, match_key, lambda s: s.match_key, "social_profiles"
+        )
         return attrs.evolve(self, social_profiles=kept)
 
     def add_messenger_id(self, messenger_id: MessengerId) -> Customer:
-        ids = _add(self.messenger_ids, messenger_id)
-        _check_unique_keys(ids, "messenger_ids")
+        ids = with_item(self.messenger_ids, messenger_id)
+        check_unique_keys(ids, "messenger_ids")
         return attrs.evolve(self, messenger_ids=ids)
 
     def remove_messenger_id(self, match_key: str) -> Customer:
-        kept = _without(self.messenger_ids, match_key, lambda m: m.match_key, "messenger_ids")
+        kept = without_key(self.messenger_ids, match_key, lambda m: m.match_key, "messenger_ids")
         return attrs.evolve(self, messenger_ids=kept)
 
     def add_external_id(self, external_id: ExternalId) -> Customer:
-        ids = _add(self.external_ids, external_id)
-        _check_unique_keys(ids, "external_ids")
+        ids = with_item(self.external_ids, external_id)
+        check_unique_keys(ids, "external_ids")
         return attrs.evolve(self, external_ids=ids)
 
     def remove_external_id(self, match_key: str) -> Customer:
-        kept = _without(self.external_ids, match_key, lambda x: x.match_key, "external_ids")
+        kept = without_key(self.external_ids, match_key, lambda x: x.match_key, "external_ids")
         return attrs.evolve(self, external_ids=kept)
 
     def add_website(self, website: Website) -> Customer:
-        sites = _add(self.websites, website)
-        _check_unique_keys(sites, "websites")
+        sites = with_item(self.websites, website)
+        check_unique_keys(sites, "websites")
         return attrs.evolve(self, websites=sites)
 
     def remove_website(self, match_key: str) -> Customer:
-        kept = _without(self.websites, match_key, lambda w: w.match_key, "websites")
+        kept = without_key(self.websites, match_key, lambda w: w.match_key, "websites")
         return attrs.evolve(self, websites=kept)
 
     def add_address(self, address: Address, *, policy: ContactPolicy) -> Customer:
-        addresses = _add(self.addresses, address)
+        addresses = with_item(self.addresses, address)
         policy.check_addresses([a.type for a in addresses])
         return attrs.evolve(self, addresses=addresses)
 
@@ -671,7 +514,7 @@ class Customer:
             raise InvalidOperation(
                 "only companies have contacts", code=Code.NOT_A_COMPANY, field="contacts"
             )
-        contacts = _add(self.contacts, contact)
+        contacts = with_item(self.contacts, contact)
         policy.check_contacts(contacts)
         contact.check(policy)
         return attrs.evolve(self, contacts=contacts)
@@ -684,11 +527,11 @@ class Customer:
         return attrs.evolve(self, contacts=contacts)
 
     def remove_contact(self, contact_id: str) -> Customer:
-        kept = _without(self.contacts, contact_id, lambda c: c.id, "contacts")
+        kept = without_key(self.contacts, contact_id, lambda c: c.id, "contacts")
         return attrs.evolve(self, contacts=kept)
 
     def with_status(self, status: str, statuses: Iterable[StatusDefinition]) -> Customer:
-        _check_status(status, statuses)
+        check_status(status, statuses)
         return attrs.evolve(self, status=status)
 
     def record_purchase(self, at: datetime) -> Customer:
@@ -700,41 +543,3 @@ class Customer:
         """Staff sent a message: updates "contacted ... ago"."""
         last = self.last_contacted_at
         return attrs.evolve(self, last_contacted_at=at if last is None else max(last, at))
-
-
-def _check_unique_keys(items: tuple[Any, ...], field: str) -> None:
-    check_unique(items, lambda i: str(i.match_key), field)
-
-
-def _gained(items: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
-    """Whether ``items`` holds one that ``before`` lacks (always, for a new record)."""
-    if before is None:
-        return True
-    return items is not before and any(item not in before for item in items)
-
-
-def _check_status(status: str, statuses: Iterable[StatusDefinition]) -> None:
-    if all(s.name != status for s in statuses):
-        raise InvalidOperation(
-            f"unknown status {status!r}", code=Code.UNKNOWN_STATUS, field="status"
-        )
-
-
-def _require(name: str) -> None:
-    raise MissingRequiredField(f"{name} is required", code=Code.REQUIRED_FIELD, field=name)
-
-
-def _check_primary(
-    key: str | None,
-    items: Sequence[Phone | Email],
-    key_before: str | None,
-    items_before: Sequence[Phone | Email],
-    field: str,
-    message: str,
-) -> None:
-    """The primary is one of ``items``, or none, unless it pointed at nothing already."""
-    if key is None or any(i.match_key == key for i in items):
-        return
-    if key == key_before and all(i.match_key != key for i in items_before):
-        return  # stored so: not this change's doing
-    raise InvalidOperation(message, code=Code.PRIMARY_MUST_EXIST, field=field)
