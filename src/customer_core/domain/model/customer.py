@@ -1,15 +1,7 @@
-"""The ``Customer`` aggregate, and the path of everything it is made of.
+"""The ``Customer`` aggregate and the ``Contact`` entity.
 
-Customers and their contacts are immutable: every change returns a new
-object, so a change that a policy refuses leaves the original exactly as it
-was.
-
-The class stays whole here, its methods being the aggregate's API. What it
-is made of lives beside it and is imported from here (this module's
-``__all__``, the path hosts and the reference use): the ``Contact`` entity
-(:mod:`.contact`), the kinds (:mod:`.kinds`), :func:`clean_name`
-(:mod:`.names`), the identity keys (:mod:`.identity`); the helpers of its
-channel lists (:mod:`.channels`) and its invariants (:mod:`.invariants`).
+Both are immutable: every change returns a new object, so a change that a
+policy refuses leaves the original exactly as it was.
 
 >>> from datetime import datetime, timezone
 >>> from customer_core import Customer, Phone, presets
@@ -74,9 +66,12 @@ from customer_core.errors import (
     RuleViolation,
 )
 
-# Re-exported names keep this path: hosts import them from here, the reference
-# documents them here (docs/api.rst, :imported-members:), and pickles made before
-# the split name it.
+# The class stays whole here: its methods are the aggregate's API. What it is
+# made of lives beside it -- Contact (contact), the kinds (kinds), clean_name
+# (names), the identity keys (identity), the helpers of its channel lists
+# (channels) and its invariants (invariants) -- and is re-exported here: hosts
+# import these names from this path, the reference documents them at it
+# (docs/api.rst, :imported-members:), and pickles made before the split name it.
 __all__ = [
     "ACTIVE",
     "DEFAULT_STATUSES",
