@@ -11,15 +11,12 @@ typed it as a person's.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import attrs
 import pytest
 
-from customer_core import Customer, Phone
+from customer_core import Customer
 from customer_core.domain.matching.company_ties import typed_as_person
 from customer_core.domain.matching.duplicates import (
-    DEFAULT_POLICY,
     MatchRecord,
     key_holders,
     score_pair,
@@ -28,11 +25,11 @@ from customer_core.domain.matching.duplicates import (
 from customer_core.domain.matching.rare_names import own_mobiles
 from customer_core.domain.matching.rarity import NameFrequencies, given_name_keys
 from customer_core.domain.matching.records import NameKey
-from customer_core.domain.values.address import Address
 
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
-#: A tenant of 300 counts its own names here (the default waits for 2,000 records).
-LARGE = attrs.evolve(DEFAULT_POLICY, national_records=100)
+from .builders import LARGE, customer
+from .builders import crowd as town_crowd
+
+STREET = "Rua A, 10"
 
 
 def person(
@@ -42,36 +39,15 @@ def person(
     city: str | None = "Cuiabá",
     cep: str | None = None,
 ) -> Customer:
-    address = Address.create(street="Rua A, 10", city=city, uf="MT", cep=cep)
-    return Customer.create(
-        id=id,
-        tenant_id="t",
-        name=name,
-        now=NOW,
-        phones=tuple(Phone.parse(p) for p in phones),
-        addresses=(address,) if city or cep else (),
-    )
+    return customer(id, name, phones=phones, city=city, cep=cep, street=STREET)
 
 
 def company(id: str, name: str, *phones: str) -> Customer:
-    return Customer.create(
-        id=id,
-        tenant_id="t",
-        name=name,
-        now=NOW,
-        kind="company",
-        phones=tuple(Phone.parse(p) for p in phones),
-    )
+    return customer(id, name, phones=phones, company=True)
 
 
 def crowd(size: int, city: str = "Cuiabá") -> list[Customer]:
-    """Other customers of the town, with names that share nothing with the pairs below."""
-    given = ("Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gisele", "Hugo")
-    family = ("Lima", "Costa", "Rocha", "Alves", "Dias", "Melo", "Reis", "Cunha", "Pinto")
-    return [
-        person(f"z{i:04d}", f"{given[i % 8]} {family[i % 9]} {family[(i // 9) % 9]}", city=city)
-        for i in range(size)
-    ]
+    return town_crowd(size, city, street=STREET)
 
 
 def suggested(customers: list[Customer], a: str = "a", b: str = "b") -> list[str]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import attrs
 
-from customer_core import Customer, Phone
+from customer_core import Customer
 from customer_core.domain.matching.duplicates import (
     DEFAULT_POLICY,
     MatchRecord,
@@ -16,32 +14,14 @@ from customer_core.domain.matching.duplicates import (
 )
 from customer_core.domain.matching.rarity import NameFrequencies, national_given_names
 from customer_core.domain.matching.records import NameKey
-from customer_core.domain.values.address import Address
 
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+from .builders import crowd, customer
 
 
 def person(
     id: str, name: str, *, phones: tuple[str, ...] = (), city: str | None = None
 ) -> Customer:
-    return Customer.create(
-        id=id,
-        tenant_id="t",
-        name=name,
-        now=NOW,
-        phones=tuple(Phone.parse(p) for p in phones),
-        addresses=(Address.create(city=city, uf="MT"),) if city else (),
-    )
-
-
-def crowd(size: int, city: str = "Cuiabá") -> list[Customer]:
-    """Other customers of the town, with names that share nothing with the pairs below."""
-    given = ("Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gisele", "Hugo")
-    family = ("Lima", "Costa", "Rocha", "Alves", "Dias", "Melo", "Reis", "Cunha", "Pinto")
-    return [
-        person(f"z{i:04d}", f"{given[i % 8]} {family[i % 9]} {family[(i // 9) % 9]}", city=city)
-        for i in range(size)
-    ]
+    return customer(id, name, phones=phones, city=city)
 
 
 def test_the_national_table_ships_with_its_counts() -> None:

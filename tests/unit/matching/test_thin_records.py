@@ -10,11 +10,9 @@ by an e-mail address, and a shop typed as a person.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import attrs
 
-from customer_core import Customer, Email, Phone
+from customer_core import Customer, Email
 from customer_core.domain.matching.company_ties import spelled_in, typed_as_person
 from customer_core.domain.matching.duplicates import (
     DEFAULT_POLICY,
@@ -25,13 +23,12 @@ from customer_core.domain.matching.duplicates import (
 )
 from customer_core.domain.matching.rare_names import names_in_order, namesakes_bound, two_towns
 from customer_core.domain.matching.records import NameKey
-from customer_core.domain.values.address import Address
-from customer_core.domain.values.tax_id import parse_tax_id
 
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
-#: A tenant of 300 counts its own names here (the default waits for 2,000 records).
-LARGE = attrs.evolve(DEFAULT_POLICY, national_records=100)
+from .builders import LARGE, customer
+from .builders import crowd as town_crowd
+
 CPFS = ("529.982.247-25", "111.444.777-35", "123.456.789-09")
+STREET = "Rua A, 10"
 
 
 def person(
@@ -43,18 +40,7 @@ def person(
     cpf: str | None = None,
     cep: str | None = None,
 ) -> Customer:
-    address = (
-        Address.create(street="Rua A, 10", city=city, uf="MT", cep=cep) if city or cep else None
-    )
-    return Customer.create(
-        id=id,
-        tenant_id="t",
-        name=name,
-        now=NOW,
-        phones=tuple(Phone.parse(p) for p in phones),
-        tax_id=parse_tax_id(cpf) if cpf else None,
-        addresses=(address,) if address else (),
-    )
+    return customer(id, name, phones=phones, city=city, cep=cep, tax_id=cpf, street=STREET)
 
 
 def company(
@@ -66,27 +52,13 @@ def company(
     city: str | None = None,
     cnpj: str | None = None,
 ) -> Customer:
-    return Customer.create(
-        id=id,
-        tenant_id="t",
-        name=name,
-        now=NOW,
-        kind="company",
-        phones=tuple(Phone.parse(p) for p in phones),
-        emails=tuple(Email.parse(e) for e in emails),
-        tax_id=parse_tax_id(cnpj) if cnpj else None,
-        addresses=(Address.create(city=city, uf="SP"),) if city else (),
+    return customer(
+        id, name, emails=emails, phones=phones, city=city, uf="SP", tax_id=cnpj, company=True
     )
 
 
 def crowd(size: int, city: str = "Cuiabá") -> list[Customer]:
-    """Other customers of the town, with names that share nothing with the pairs below."""
-    given = ("Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gisele", "Hugo")
-    family = ("Lima", "Costa", "Rocha", "Alves", "Dias", "Melo", "Reis", "Cunha", "Pinto")
-    return [
-        person(f"z{i:04d}", f"{given[i % 8]} {family[i % 9]} {family[(i // 9) % 9]}", city=city)
-        for i in range(size)
-    ]
+    return town_crowd(size, city, street=STREET)
 
 
 def linked(customers: list[Customer], a: str = "a", b: str = "b") -> bool:
