@@ -2,10 +2,10 @@
 
 :class:`CustomerChanges` is the unit-of-work helper the parts of
 :class:`~customer_core.services.CustomerService` are composed around: its
-records (:mod:`customer_core.services.customer_records`), channels
-(:mod:`customer_core.services.customer_channels`) and shop login
-(:mod:`customer_core.services.customer_credentials`) each take it in their
-constructor. Like them it checks no id: only the service's public methods
+records (:mod:`customer_core.services.customer_records`) and shop login
+(:mod:`customer_core.services.customer_credentials`) take it in their
+constructor, and the service applies with it the changes its channels part
+(:mod:`customer_core.services.customer_channels`) builds. Like them it checks no id: only the service's public methods
 call it, once :mod:`~customer_core.services.boundary` checked their ids.
 """
 

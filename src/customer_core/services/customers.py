@@ -4,13 +4,15 @@ Every method takes the tenant and the :class:`~customer_core.Actor` doing it,
 validates its input into domain values, applies the tenant's preset, and
 writes through one unit of work: either everything is stored or nothing is.
 
-:class:`CustomerService` is the facade: each method checks its ids
+:class:`CustomerService` is the facade: each method checks its arguments
 (:mod:`~customer_core.services.boundary`) and hands the work to a part it is
 composed of, all of them writing through one
 :class:`~customer_core.services.customer_changes.CustomerChanges`: the record
-itself (:mod:`customer_core.services.customer_records`), its channels
-(:mod:`customer_core.services.customer_channels`) and the shop login
-(:mod:`customer_core.services.customer_credentials`).
+itself (:mod:`customer_core.services.customer_records`) and the shop login
+(:mod:`customer_core.services.customer_credentials`) do their use cases; for
+the channels (:mod:`customer_core.services.customer_channels`) the part only
+parses the input into the change, which the facade applies. This module is
+long because it holds the public signatures, each written once.
 
 >>> from customer_core import Actor, presets
 >>> from customer_core.adapters.memory import MemoryStore
@@ -67,7 +69,7 @@ class CustomerService(ServiceBase):
 
     @cached_property
     def _channels(self) -> CustomerChannels:
-        return CustomerChannels(self._changes)
+        return CustomerChannels(self._deps)
 
     @cached_property
     def _credentials(self) -> CustomerCredentials:
@@ -271,7 +273,19 @@ class CustomerService(ServiceBase):
             tenant_id, actor, customer_id, change, expected_version=expected_version
         )
 
-    # -- channels: CustomerChannels -----------------------------------------
+    # -- channels: CustomerChannels builds the change, applied here -----------
+
+    def _apply(
+        self,
+        tenant_id: str,
+        actor: Actor,
+        customer_id: str,
+        change: Change,
+        expected_version: int | None,
+    ) -> Customer:
+        return self._changes.change(
+            tenant_id, actor, customer_id, change, expected_version=expected_version
+        )
 
     def add_phone(
         self,
@@ -283,7 +297,9 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.add_phone(tenant_id, actor, customer_id, phone, expected_version)
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.add_phone(phone), expected_version
+        )
 
     def replace_phone(
         self,
@@ -296,8 +312,8 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.replace_phone(
-            tenant_id, actor, customer_id, old, new, expected_version
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.replace_phone(old, new), expected_version
         )
 
     def remove_phone(
@@ -310,7 +326,9 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.remove_phone(tenant_id, actor, customer_id, phone, expected_version)
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.remove_phone(phone), expected_version
+        )
 
     def set_primary_phone(
         self,
@@ -322,8 +340,8 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.set_primary_phone(
-            tenant_id, actor, customer_id, phone, expected_version
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.set_primary_phone(phone), expected_version
         )
 
     def add_email(
@@ -336,7 +354,9 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.add_email(tenant_id, actor, customer_id, email, expected_version)
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.add_email(email), expected_version
+        )
 
     def replace_email(
         self,
@@ -349,8 +369,8 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.replace_email(
-            tenant_id, actor, customer_id, old, new, expected_version
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.replace_email(old, new), expected_version
         )
 
     def remove_email(
@@ -363,7 +383,9 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.remove_email(tenant_id, actor, customer_id, email, expected_version)
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.remove_email(email), expected_version
+        )
 
     def set_primary_email(
         self,
@@ -376,8 +398,8 @@ class CustomerService(ServiceBase):
         expected_version: int | None = None,
     ) -> Customer:
         """The primary e-mail is the login and receives all communication."""
-        return self._channels.set_primary_email(
-            tenant_id, actor, customer_id, email, expected_version
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.set_primary_email(email), expected_version
         )
 
     def add_social_profile(
@@ -390,8 +412,12 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.add_social_profile(
-            tenant_id, actor, customer_id, profile, expected_version
+        return self._apply(
+            tenant_id,
+            actor,
+            customer_id,
+            self._channels.add_social_profile(profile),
+            expected_version,
         )
 
     def remove_social_profile(
@@ -404,8 +430,12 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.remove_social_profile(
-            tenant_id, actor, customer_id, profile, expected_version
+        return self._apply(
+            tenant_id,
+            actor,
+            customer_id,
+            self._channels.remove_social_profile(profile),
+            expected_version,
         )
 
     def add_messenger_id(
@@ -418,8 +448,12 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.add_messenger_id(
-            tenant_id, actor, customer_id, messenger, expected_version
+        return self._apply(
+            tenant_id,
+            actor,
+            customer_id,
+            self._channels.add_messenger_id(messenger),
+            expected_version,
         )
 
     def remove_messenger_id(
@@ -432,8 +466,12 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.remove_messenger_id(
-            tenant_id, actor, customer_id, messenger, expected_version
+        return self._apply(
+            tenant_id,
+            actor,
+            customer_id,
+            self._channels.remove_messenger_id(messenger),
+            expected_version,
         )
 
     def add_external_id(
@@ -446,8 +484,12 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.add_external_id(
-            tenant_id, actor, customer_id, external, expected_version
+        return self._apply(
+            tenant_id,
+            actor,
+            customer_id,
+            self._channels.add_external_id(external),
+            expected_version,
         )
 
     def add_website(
@@ -460,7 +502,9 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.add_website(tenant_id, actor, customer_id, website, expected_version)
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.add_website(website), expected_version
+        )
 
     def add_address(
         self,
@@ -472,7 +516,9 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.add_address(tenant_id, actor, customer_id, address, expected_version)
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.add_address(address), expected_version
+        )
 
     def replace_address(
         self,
@@ -485,8 +531,12 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.replace_address(
-            tenant_id, actor, customer_id, index, address, expected_version
+        return self._apply(
+            tenant_id,
+            actor,
+            customer_id,
+            self._channels.replace_address(index, address),
+            expected_version,
         )
 
     def remove_address(
@@ -499,7 +549,9 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.remove_address(tenant_id, actor, customer_id, index, expected_version)
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.remove_address(index), expected_version
+        )
 
     def add_contact(
         self,
@@ -512,7 +564,9 @@ class CustomerService(ServiceBase):
         expected_version: int | None = None,
     ) -> Customer:
         """Attach a person to a company customer (same cardinality policy as customers)."""
-        return self._channels.add_contact(tenant_id, actor, customer_id, contact, expected_version)
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.add_contact(contact), expected_version
+        )
 
     def update_contact(
         self,
@@ -525,8 +579,8 @@ class CustomerService(ServiceBase):
         expected_version: int | None = None,
     ) -> Customer:
         """Replace the contact with the same ``id``."""
-        return self._channels.update_contact(
-            tenant_id, actor, customer_id, contact, expected_version
+        return self._apply(
+            tenant_id, actor, customer_id, self._channels.update_contact(contact), expected_version
         )
 
     def remove_contact(
@@ -539,8 +593,12 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        return self._channels.remove_contact(
-            tenant_id, actor, customer_id, contact_id, expected_version
+        return self._apply(
+            tenant_id,
+            actor,
+            customer_id,
+            self._channels.remove_contact(contact_id),
+            expected_version,
         )
 
     # -- shop login: CustomerCredentials -------------------------------------
