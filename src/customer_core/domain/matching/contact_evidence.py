@@ -1,7 +1,7 @@
 """Evidence from the channels two records hold: phones, e-mails and their typos.
 
-Split from :mod:`.duplicates`, which scores a pair from this evidence, the
-names and the addresses. A shared mobile, landline or mailbox is evidence;
+Split from :mod:`.duplicates`; :mod:`.scoring` scores a pair from this
+evidence, the names and the addresses. A shared mobile, landline or mailbox is evidence;
 a typo of one (one digit of a mobile, one letter of an e-mail) is weaker
 evidence; an e-mail local part made of the person's name is evidence only
 within one domain (every João Silva picks ``joao.silva`` at every provider),

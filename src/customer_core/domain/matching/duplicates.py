@@ -85,8 +85,10 @@ How a suggestion is made:
 The parts live beside this module, which re-exports them: the records, the
 policy and the results in :mod:`~customer_core.domain.matching.records`, the
 name comparison in :mod:`~customer_core.domain.matching.names`, the exact
-clusters in :mod:`~customer_core.domain.matching.clusters`; blocking and
-scoring are here.
+clusters in :mod:`~customer_core.domain.matching.clusters`, blocking and
+the tenant index in :mod:`~customer_core.domain.matching.blocking`, scoring a
+pair in :mod:`~customer_core.domain.matching.scoring`; the report's pipeline
+(:func:`suggest_duplicates`) is here.
 
 Names are compared without accents, case, word order, particles (*da*, *de*,
 *dos*...) or company legal forms (*Ltda*, *ME*, *EIRELI*, *S/A*, *SA*, *EPP*,
@@ -115,53 +117,43 @@ from __future__ import annotations
 
 import functools
 from array import array
-from bisect import bisect_right
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from itertools import combinations
+from collections.abc import Iterable
 
+# Blocking and the tenant index live in .blocking, scoring a pair in .scoring:
+# this module keeps the report's pipeline and re-exports their names, the
+# private ones too ("as": tests import them from here), so that
+# customer_core.domain.matching.duplicates.X keeps working and the reference
+# (docs/api.rst, :imported-members:) documents them at this path. The report's
+# loop calls them by the names bound here, as before: no attribute lookup.
+from customer_core.domain.matching.blocking import _BLOCK as _BLOCK
+from customer_core.domain.matching.blocking import _COUNTED as _COUNTED
+from customer_core.domain.matching.blocking import _FILTER as _FILTER
+from customer_core.domain.matching.blocking import _KEYS_PER_RECORD as _KEYS_PER_RECORD
+from customer_core.domain.matching.blocking import _NO_KEYS as _NO_KEYS
+from customer_core.domain.matching.blocking import _ONCE_IS_NONE as _ONCE_IS_NONE
+from customer_core.domain.matching.blocking import _around as _around
+from customer_core.domain.matching.blocking import _candidate_partners as _candidate_partners
+from customer_core.domain.matching.blocking import _contact_keys as _contact_keys
+from customer_core.domain.matching.blocking import _holder_keys as _holder_keys
+from customer_core.domain.matching.blocking import _only_shared as _only_shared
+from customer_core.domain.matching.blocking import _positions as _positions
+from customer_core.domain.matching.blocking import _sort_key as _sort_key
+from customer_core.domain.matching.blocking import _tenant_index as _tenant_index
+from customer_core.domain.matching.blocking import blocking_keys, key_holders
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
-from customer_core.domain.matching.company_ties import (
-    company_tie,
-    person_word_keys,
-    typed_as_person,
-)
-from customer_core.domain.matching.contact_evidence import (
-    _common_name_key,
-    _contact_evidence,
-    _email_typo,
-    _mailbox,
-    _mobile_typo,
-    _useful_local_part,
-)
-from customer_core.domain.matching.evidence import Conflict, conflicting_evidence
-from customer_core.domain.matching.names import _best_name, name_keys_compatible, name_similarity
+from customer_core.domain.matching.contact_evidence import _email_typo, _mailbox, _mobile_typo
+from customer_core.domain.matching.names import name_similarity
 from customer_core.domain.matching.pair_filter import typo_keys
 from customer_core.domain.matching.rare_names import (
-    RECORDS,
-    father_or_son,
     frequencies,
-    key_bits,
     lone_name_shares,
-    may_be_rare,
     namesake_keys,
     namesakes_bound,
-    own_mobiles,
-    rare_name_evidence,
     rare_possible,
     share_bound,
 )
-from customer_core.domain.matching.rarity import (
-    NAME_M,
-    city_area_codes,
-    given_name_keys,
-    match_bits,
-    name_orderings,
-    town_pairs,
-    with_area_codes,
-)
+from customer_core.domain.matching.rarity import city_area_codes, with_area_codes
 from customer_core.domain.matching.records import (
-    _FREE_MAIL,
     DEFAULT_POLICY,
     Cluster,
     Evidence,
@@ -171,9 +163,21 @@ from customer_core.domain.matching.records import (
     Suggestion,
     _records,
 )
-from customer_core.domain.matching.shared_keys import SeenTwice
+from customer_core.domain.matching.scoring import _AGAINST_BITS as _AGAINST_BITS
+from customer_core.domain.matching.scoring import _FATHERS_HOME as _FATHERS_HOME
+from customer_core.domain.matching.scoring import _HOUSEHOLD as _HOUSEHOLD
+from customer_core.domain.matching.scoring import _OWN_MOBILES as _OWN_MOBILES
+from customer_core.domain.matching.scoring import _READ_AS_COMPANY as _READ_AS_COMPANY
+from customer_core.domain.matching.scoring import _STRONG as _STRONG
+from customer_core.domain.matching.scoring import _WHOLE_NAME as _WHOLE_NAME
+from customer_core.domain.matching.scoring import _household_only as _household_only
+from customer_core.domain.matching.scoring import _kept_apart as _kept_apart
+from customer_core.domain.matching.scoring import _one_kind as _one_kind
+from customer_core.domain.matching.scoring import (
+    _own_mobiles_at_one_home as _own_mobiles_at_one_home,
+)
+from customer_core.domain.matching.scoring import score_pair
 from customer_core.domain.model.customer import Customer
-from customer_core.domain.values.tax_id import Cnpj, cnpj_root
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -192,377 +196,12 @@ __all__ = [
     "suggest_duplicates",
 ]
 
-# -- blocking -----------------------------------------------------------------
-
-
-def blocking_keys(record: MatchRecord, /) -> set[str]:
-    """The blocks ``record`` goes in; records are compared only within a block.
-
-    >>> from datetime import datetime, timezone
-    >>> from customer_core import Customer, Phone
-    >>> c = Customer.create(id="1", tenant_id="t", name="Luíz de Souza Filho",
-    ...                     now=datetime(2026, 1, 1, tzinfo=timezone.utc),
-    ...                     phones=(Phone.parse("11 98765-4321"),))
-    >>> sorted(blocking_keys(MatchRecord.of(c)))
-    ['name:luis:susa', 'phone:87654321']
-    """
-    keys = {f"phone:{line[-8:]}" for line in record.lines}
-    keys |= {f"cep:{cep}" for cep in record.ceps}
-    if record.tax_id is not None:
-        kind, _, digits = record.tax_id.partition(":")
-        keys.add(f"tax:{cnpj_root(digits) if kind == Cnpj.kind else digits}")
-    sounds: set[str] = set()
-    for name in record.names:
-        heard = sorted(
-            {s for w, s in zip(name.words, name.sounds, strict=True) if len(w) > 1 and s}
-        )
-        sounds.update(heard)
-        if len(heard) == 1:
-            keys.add(f"name:{heard[0]}")
-        keys |= {f"name:{x}:{y}" for x, y in combinations(heard, 2)}
-    for email in record.emails:
-        local, _, domain = email.rpartition("@")
-        if _useful_local_part(local):
-            keys.add(f"email:{local}")
-        else:  # contato@, vendas@: the whole address (a company's two names may share it)
-            keys.add(f"address:{email}")
-        if domain not in _FREE_MAIL:
-            keys |= {f"domain:{domain}:{s}" for s in sounds}
-    return keys
-
-
-def _sort_key(record: MatchRecord) -> tuple[str, str]:
-    return " ".join(sorted(record.names[0].sounds)), record.id
-
-
-def _candidate_partners(
-    records: list[MatchRecord],
-    blocks: Mapping[str, list[int]],
-    policy: MatchingPolicy,
-    wanted: Sequence[bool],
-) -> Iterator[tuple[int, set[int]]]:
-    """Each ``wanted`` record's candidate partners after it, as indices ``i < j`` into
-    ``records`` (sorted by id): each candidate pair comes once.
-
-    The partners are gathered record by record, deduplicated among
-    themselves: no set of every pair of the tenant (some fifteen a record) is
-    kept. An unwanted record is still a partner of the others; its own
-    partners are not gathered.
-    """
-    n = len(records)
-    small: list[list[list[int]] | None] = [None] * n
-    large: list[list[tuple[list[int], int]] | None] = [None] * n
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        if len(members) <= policy.max_block:
-            for i in members:
-                if wanted[i]:
-                    found = small[i]
-                    if found is None:  # most records are in no small block: no list
-                        small[i] = found = []
-                    found.append(members)
-        elif any(wanted[i] for i in members):
-            ordered = sorted(members, key=lambda i: _sort_key(records[i]))
-            for position, i in enumerate(ordered):
-                if wanted[i]:
-                    place = large[i]
-                    if place is None:
-                        large[i] = place = []
-                    place.append((ordered, position))
-    named = (i for i, r in enumerate(records) if not r.company and len(r.names[0].words) > 1)
-    sortings = [(ordered, _positions(ordered, n)) for ordered in name_orderings(records, named)]
-    for i in range(n):
-        if not wanted[i]:
-            continue
-        partners: set[int] = set()
-        for members in small[i] or ():  # appended in index order: sorted
-            partners.update(members[bisect_right(members, i) :])
-        for ordered, position in large[i] or ():
-            partners.update(_around(ordered, position, policy.window))
-        for ordered, positions in sortings:
-            if positions[i] >= 0:
-                partners.update(_around(ordered, positions[i], policy.neighbours))
-        small[i] = large[i] = None
-        partners = {j for j in partners if j > i}
-        if partners:
-            yield i, partners
-
-
-def _positions(ordered: list[int], n: int) -> array[int]:
-    """Where each of ``n`` indices is in ``ordered`` (-1: absent); 8 bytes an index."""
-    positions = array("q", [-1]) * n
-    for position, i in enumerate(ordered):
-        positions[i] = position
-    return positions
-
-
-def _around(ordered: list[int], position: int, window: int) -> list[int]:
-    """The ``window`` neighbours on either side of ``position`` (and itself)."""
-    return ordered[max(0, position - window) : position + window + 1]
-
-
-# -- scoring ------------------------------------------------------------------
-
-
-def score_pair(
-    a: Customer | MatchRecord,
-    b: Customer | MatchRecord,
-    /,
-    *,
-    policy: MatchingPolicy = DEFAULT_POLICY,
-    holders: Mapping[str, int] | None = None,
-) -> Suggestion | None:
-    """The pair's score and evidence, or ``None`` when the rules rule it out.
-
-    ``holders`` (:func:`key_holders` of the tenant) discounts keys held by
-    too many records, and e-mail local parts made of a name many records
-    carry; without it, every key counts as rare. The score does not depend on the order of ``a`` and
-    ``b``.
-    """
-    x = a if isinstance(a, MatchRecord) else MatchRecord.of(a)
-    y = b if isinstance(b, MatchRecord) else MatchRecord.of(b)
-    if x.id > y.id:
-        x, y = y, x
-    kinds = (x.company, y.company)
-    x, y = _one_kind(x, y, holders)
-    read = [r for r, was in zip((x, y), kinds, strict=True) if r.company != was]
-    if x.tax_id is not None and y.tax_id is not None and x.tax_id != y.tax_id:
-        return None  # two CPFs, a CPF and a CNPJ, or two establishments: never one customer
-    freq = frequencies(holders, policy)
-    contact = _contact_evidence(x, y, policy, holders)
-    same_tax_id = any(e.kind == "tax_id" for e in contact)
-    corroboration = sum(e.weight for e in contact)
-    weak = not same_tax_id and corroboration < policy.min_corroboration
-    if weak and (freq is None or not may_be_rare(x, y, freq, policy)):
-        return None  # a similar name alone, or a company domain, is not enough
-    similarity, detail, x_name, y_name = _best_name(x, y)
-    if x.company and y.company and len(x_name.words) == 1 and x_name.words == y_name.words:
-        similarity, detail = 1.0, _WHOLE_NAME  # "Atlântico": one word, the company's whole name
-    if freq is not None and father_or_son(x, y, x_name, y_name, freq.count):
-        contact = [
-            _household_only(e, _FATHERS_HOME) if e.kind in _HOUSEHOLD else e for e in contact
-        ]
-        corroboration = sum(e.weight for e in contact)
-    elif _own_mobiles_at_one_home(x, y, contact):
-        contact = [_household_only(e, _OWN_MOBILES) if e.kind in _HOUSEHOLD else e for e in contact]
-        corroboration = sum(e.weight for e in contact)
-    u = None if freq is None else freq.name_share(x_name, y_name)
-    rare = rare_name_evidence(x, y, x_name, y_name, similarity, policy, freq, u)
-    if rare is not None:
-        corroboration += rare.weight
-    if not same_tax_id and corroboration < policy.min_corroboration:
-        return None  # a similar name alone, or a company domain, is not enough
-    name_floor = policy.name_floor
-    strong = same_tax_id or any(e.kind in _STRONG and e.weight > 0 for e in contact)
-    if (
-        similarity < name_floor
-        and strong
-        and similarity >= policy.weak_name_floor
-        and name_keys_compatible(x_name, y_name, company=x.company and y.company)
-    ):
-        name_floor = policy.weak_name_floor  # a shared mobile excuses a spelling, not a name
-        detail += "; a spelling the shared contact excuses"
-    tie = company_tie(x, y) if similarity < name_floor and corroboration > 0 else None
-    if similarity < name_floor and not same_tax_id and tie is None:
-        return None  # without a similar name, shared contact data is a household or an office
-    evidence: list[Evidence] = []
-    if tie is not None:
-        bits = key_bits("trade_name", "", holders, policy)
-        evidence.append(Evidence("trade_name", tie, policy.trade_name, bits))
-    if similarity >= name_floor:
-        bits = None if u is None else match_bits(NAME_M, u)
-        evidence.append(Evidence("name", detail, round(policy.name * similarity, 3), bits))
-    if rare is not None:
-        evidence.append(rare)
-    evidence += contact
-    both_surnamed = len(x_name.words) > 1 and len(y_name.words) > 1
-    if similarity >= name_floor and both_surnamed and x_name.generation != y_name.generation:
-        which = " vs ".join(g or "none" for g in (x_name.generation, y_name.generation))
-        evidence.append(
-            Evidence(
-                "generation_differs",
-                f"{which}: father and son?",
-                policy.generation_differs,
-                None if freq is None else _AGAINST_BITS,
-            )
-        )
-    evidence += [
-        Evidence("read_as_company", f"{' '.join(r.names[0].words)}: {_READ_AS_COMPANY}", 0.0)
-        for r in read
-    ]
-    if x.company != y.company:
-        evidence.append(
-            Evidence(
-                "kind_differs",
-                "a person and a company",
-                policy.kind_differs,
-                None if freq is None else _AGAINST_BITS,
-            )
-        )
-    score = round(min(1.0, max(0.0, sum(e.weight for e in evidence))), 3)
-    return Suggestion((x.id, y.id), score, tuple(evidence))
-
-
-_READ_AS_COMPANY = "no CPF, and a word of shops no person carries: read as the company"
-#: Contact evidence a household shares: a father and his son share it.
-_HOUSEHOLD = frozenset({"landline", "cep"})
-
-
-_FATHERS_HOME = "a Júnior or Filho carries the name too: his father's home?"
-_OWN_MOBILES = "each has their own mobile: two people of one home, a father and son?"
-_WHOLE_NAME = "100% similar (one word, the company's whole name)"
-
-
-def _household_only(evidence: Evidence, why: str) -> Evidence:
-    detail = f"{evidence.detail} ({why})"
-    return Evidence(evidence.kind, detail, 0.0, evidence.match_weight)
-
-
-def _own_mobiles_at_one_home(x: MatchRecord, y: MatchRecord, contact: list[Evidence]) -> bool:
-    """Two persons whose only tie is a home (CEP, landline), each with a mobile of their own.
-
-    A father and his son named alike (the son's *Júnior* left out) share the
-    landline and the CEP and keep their own mobiles; one person's records
-    share the mobile far more often than they change it. The home then says
-    nothing; a rare name, a shared e-mail or the like still speaks.
-    """
-    if x.company or y.company or not own_mobiles(x, y):
-        return False
-    at_home = [e for e in contact if e.weight > 0]
-    return bool(at_home) and all(e.kind in _HOUSEHOLD for e in at_home)
-
-
-#: Contact evidence strong enough to excuse a weaker spelling of a compatible name.
-_STRONG = frozenset({"tax_id", "mobile", "email"})
-#: A Júnior against his father, a person against a company: assumed 1 in 16 duplicates.
-_AGAINST_BITS = -4.0
-
-
-def _holder_keys(record: MatchRecord) -> set[str]:
-    keys = {f"line:{line}" for line in record.lines}
-    keys |= {f"suffix:{line[-8:]}" for line in record.mobiles}
-    keys |= {f"email:{email}" for email in record.emails}
-    keys |= {f"local:{email.rpartition('@')[0]}" for email in record.emails}
-    keys |= {f"cep:{cep}" for cep in record.ceps}
-    keys |= {k for name in record.names[:1] if (k := _common_name_key(name)) is not None}
-    keys |= {f"word:{w}" for name in record.names for w in name.words if len(w) > 1}
-    keys |= given_name_keys(record)
-    keys |= {f"area:{area}" for area in record.areas}
-    keys |= town_pairs(record)
-    keys |= person_word_keys(record)
-    keys.add(RECORDS)
-    return keys
-
-
-def _contact_keys(record: MatchRecord) -> frozenset[str]:
-    """Every key whose match is contact evidence: lines (last 8 digits), local parts, CEPs..."""
-    keys = {f"p{line[-8:]}" for line in record.lines}
-    keys |= {f"l{email.rpartition('@')[0]}" for email in record.emails}
-    keys |= {f"c{cep}" for cep in record.ceps}
-    if record.tax_id is not None:
-        keys.add(f"t{record.tax_id}")
-    return frozenset(keys)
-
 
 def _typo_possible(a: MatchRecord, b: MatchRecord) -> bool:
     """An e-mail or mobile typo between the pair (what the typo keys let through)."""
     a_mail = dict(_mailbox(e) for e in a.emails)
     b_mail = dict(_mailbox(e) for e in b.emails)
     return _email_typo(a_mail, b_mail) is not None or _mobile_typo(a.mobiles, b.mobiles) is not None
-
-
-def key_holders(records: Iterable[MatchRecord], /) -> Counter[str]:
-    """How many records hold each phone line, e-mail, local part, CEP, name and name word.
-
-    :func:`suggest_duplicates` counts these itself; pass them to
-    :func:`score_pair` when scoring pairs one at a time.
-    """
-    holders: Counter[str] = Counter()
-    for record in records:
-        holders.update(_holder_keys(record))
-        holders.update(namesake_keys(record))
-    return holders
-
-
-#: Counts (:func:`key_holders`) in which a key held by one record reads as held by none:
-#: a line, an e-mail, a local part or a CEP is discounted only when more than
-#: ``max_key_holders`` (``max_cep_holders``) records hold it, and :func:`key_bits`
-#: counts a shared key held once or not at all alike (as held by the pair).
-_ONCE_IS_NONE = ("line:", "suffix:", "email:", "local:", "cep:")
-#: Keys a record adds to the tenant index, about (blocks, counts, contact keys).
-_KEYS_PER_RECORD = 16
-#: Families of :class:`SeenTwice` keys: a blocking key, a count, a filter key.
-_BLOCK, _COUNTED, _FILTER = 0, 1, 2
-
-
-def _tenant_index(
-    records: list[MatchRecord],
-) -> tuple[dict[str, list[int]], Counter[str], SeenTwice]:
-    """The blocks of two records or more, the tenant's counts, and which keys may be shared.
-
-    Most blocking keys and counted lines, e-mails and CEPs are one record's
-    own: a first pass marks the keys that may be shared (:class:`SeenTwice`),
-    and the second keeps only those, so that the keys held once are never
-    all in memory together (about a gigabyte for a million records). The
-    counts are those of :func:`key_holders`, less keys of :data:`_ONCE_IS_NONE`
-    held by one record.
-    """
-    shared = SeenTwice(len(records) * _KEYS_PER_RECORD)
-    add = shared.add
-    for record in records:
-        add(blocking_keys(record), _BLOCK)
-        add(_holder_keys(record), _COUNTED)  # the words and towns too: a few, many times
-        add(_contact_keys(record), _FILTER)
-    blocks: dict[str, list[int]] = defaultdict(list)
-    holders: Counter[str] = Counter()
-    kept = shared.kept
-    for index, record in enumerate(records):
-        for key in kept(blocking_keys(record), _BLOCK):
-            blocks[key].append(index)
-        holders.update(kept(_holder_keys(record), _COUNTED, only=_ONCE_IS_NONE))
-    # A key that only looked shared (another key took its bit) has one member: dropped.
-    return {key: members for key, members in blocks.items() if len(members) > 1}, holders, shared
-
-
-_NO_KEYS: frozenset[Hashable] = frozenset()
-
-
-def _only_shared(keys: Iterable[Hashable], shared: SeenTwice) -> frozenset[Hashable]:
-    """The keys another record may hold too (most records: none, one shared empty set)."""
-    return frozenset(shared.kept(keys, _FILTER)) or _NO_KEYS
-
-
-def _one_kind(
-    a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None
-) -> tuple[MatchRecord, MatchRecord]:
-    """``a`` and ``b``, a person record read as a company's when it is the company typed as one."""
-    if holders is None or a.company == b.company:
-        return a, b
-
-    def count(key: str) -> int:
-        return holders.get(key, 0)
-
-    if a.company:
-        return a, typed_as_person(b, a, count) or b
-    return typed_as_person(a, b, count) or a, b
-
-
-def _kept_apart(a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None = None) -> bool:
-    """Whether the conflicting-evidence rule says ``a`` and ``b`` are different customers.
-
-    One CPF or CNPJ on two records is the exception: an exclusive key held
-    twice is a mistake a person must see, whatever the names say. A company
-    typed as a person (:func:`.company_ties.typed_as_person`) is read as
-    the company.
-    """
-    if a.tax_id is not None and a.tax_id == b.tax_id:
-        return False
-    a, b = _one_kind(a, b, holders)
-    conflict = conflicting_evidence(a, b)
-    if conflict is Conflict.NAMES and company_tie(a, b) is not None:
-        return False  # a legal name and a trade name, tied by an address
-    return conflict is not None
 
 
 def suggest_duplicates(
