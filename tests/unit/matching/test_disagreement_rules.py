@@ -213,3 +213,21 @@ def test_a_one_word_shop_typed_as_a_person_is_suggested_with_the_company() -> No
     assert found is not None and found.score >= 0.6
     kinds = [e.kind for e in found.evidence]
     assert "read_as_company" in kinds and "kind_differs" not in kinds
+
+
+def test_a_firms_establishments_in_other_area_codes_are_not_suggested() -> None:
+    # The legal name and the finance mailbox are the firm's; each establishment
+    # dials its own city's DDD (the import keeps them apart by the same reading).
+    def firm(id: str, phone: str) -> Customer:
+        return customer(
+            id,
+            "Silva & Xavier Distribuidora de Bebidas LTDA",
+            phones=(phone,),
+            emails=("financeiro@silvaxavier.com.br",),
+            company=True,
+        )
+
+    head_office, branch = firm("a", "(11) 96500-0806"), firm("b", "(91) 4707-0499")
+    assert suggest_duplicates([head_office, branch]) == []
+    same_city = firm("b", "(11) 3322-1100")
+    assert [s.ids for s in suggest_duplicates([head_office, same_city])] == [("a", "b")]

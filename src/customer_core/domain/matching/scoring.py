@@ -201,4 +201,13 @@ def _kept_apart(a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | Non
     conflict = conflicting_evidence(a, b)
     if conflict is Conflict.NAMES and company_tie(a, b) is not None:
         return False  # a legal name and a trade name, tied by an address
-    return conflict is not None
+    return conflict is not None or (a.company and b.company and _establishments(a, b))
+
+
+def _establishments(a: MatchRecord, b: MatchRecord) -> bool:
+    """Two companies whose phone lines are all in different area codes: a firm's
+    establishments, each dialling its own city's DDD (the import keeps them apart
+    by the same reading, :meth:`customer_core.io.grouping_rule.Rep.apart`)."""
+    mine = {area for area in a.areas if area.startswith("ddd:")}
+    theirs = {area for area in b.areas if area.startswith("ddd:")}
+    return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
