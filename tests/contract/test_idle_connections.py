@@ -152,3 +152,13 @@ def test_an_engine_made_not_to_pool_keeps_nothing(tmp_path: Path) -> None:
         assert connection.closed
     finally:
         storage.close()
+
+
+def test_a_connection_in_use_while_the_storage_closes_is_closed_after_use(
+    storage: SqlStorage,
+) -> None:
+    with storage() as uow:
+        connection = uow._open()
+        uow.customers.count("acme")
+        storage.close()  # another thread's shutdown, say
+    assert connection.closed

@@ -66,6 +66,8 @@ class IdleConnections:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._slots: weakref.WeakSet[_Slot] = weakref.WeakSet()
+        #: Counts :meth:`close_all` calls: a connection taken before one is not kept.
+        self.generation = 0
 
     def take(self) -> Connection | None:
         """This thread's kept connection (now the caller's), or None: connect anew."""
@@ -77,11 +79,13 @@ class IdleConnections:
             return None
         return connection
 
-    def give_back(self, connection: Connection) -> bool:
+    def give_back(self, connection: Connection, generation: int) -> bool:
         """Keep ``connection`` for this thread; False when the caller must close it.
 
         Only a connection with no transaction open is kept, one per thread,
-        and only while the pool has not gone into its overflow.
+        only while the pool has not gone into its overflow, and only when no
+        :meth:`close_all` came since it was taken (``generation``, read then):
+        a connection in use while the storage was closed is closed after use.
         """
         if connection.closed or connection.invalidated or connection.in_transaction():
             return False
@@ -95,7 +99,7 @@ class IdleConnections:
             with self._lock:
                 self._slots.add(slot)
         with self._lock:
-            if slot.connection is not None:
+            if slot.connection is not None or generation != self.generation:
                 return False
             slot.connection = connection
         return True
@@ -103,6 +107,7 @@ class IdleConnections:
     def close_all(self) -> None:
         """Close every thread's kept connection (they are idle: nothing is lost)."""
         with self._lock:
+            self.generation += 1
             slots = list(self._slots)
         for slot in slots:
             slot.close()

@@ -259,6 +259,7 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine, *, idle: IdleConnections | None = None) -> None:
         self._engine = engine
         self._idle = idle
+        self._generation = 0
         self._sqlite = engine.dialect.name == "sqlite"
         # PostgreSQL drivers send BEGIN themselves: autocommit is a client-side
         # switch. MariaDB's cost a round trip each way, more than they save.
@@ -309,6 +310,8 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already open")
+        # Read before taking: a close_all() from here on is seen at the end.
+        self._generation = self._idle.generation if self._idle is not None else 0
         connection = self._idle.take() if self._idle is not None else None
         if connection is None:
             try:
@@ -353,7 +356,7 @@ class SqlUnitOfWork:
                 connection.rollback()
         except DBAPIError:
             return False
-        return self._idle.give_back(connection)
+        return self._idle.give_back(connection, self._generation)
 
     def _open(self) -> Connection:
         if self._connection is None:
