@@ -61,6 +61,14 @@ class _Slot:
 class IdleConnections:
     """The idle connection of each thread on ``engine``, kept for its next unit of work."""
 
+    @classmethod
+    def of(cls, engine: Engine) -> IdleConnections | None:
+        """The kept connections of a SQLite engine that pools; None for any other engine
+        (a server's, or one made not to pool, ``NullPool``...): nothing to keep there."""
+        if engine.dialect.name != "sqlite" or not isinstance(engine.pool, QueuePool):
+            return None
+        return cls(engine)
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._local = threading.local()
@@ -91,7 +99,7 @@ class IdleConnections:
             return False
         pool = self._engine.pool
         if not isinstance(pool, QueuePool) or pool.checkedout() > pool.size():
-            return False  # an engine made not to pool (NullPool...) keeps nothing either
+            return False  # (a pool swapped since :meth:`of` chose to keep: keep nothing)
         slot: _Slot | None = getattr(self._local, "slot", None)
         if slot is None:
             slot = _Slot(self._lock)

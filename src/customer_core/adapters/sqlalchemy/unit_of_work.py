@@ -124,7 +124,7 @@ class SqlStorage:
         else:
             self.engine = create_engine(url_or_engine)
         # SQLite: a thread's next unit of work reuses its connection (see :mod:`.idle`).
-        self._idle = IdleConnections(self.engine) if self.engine.dialect.name == "sqlite" else None
+        self._idle = IdleConnections.of(self.engine)
 
     def __call__(self) -> SqlUnitOfWork:
         for host in HOST_TRANSACTIONS.get():
