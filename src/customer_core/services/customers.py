@@ -269,9 +269,7 @@ class CustomerService(ServiceBase):
             policy = service.preset.contact
             service.edit(t, actor, cid, lambda c: c.add_address(addr, policy=policy))
         """
-        return self._changes.change(
-            tenant_id, actor, customer_id, change, expected_version=expected_version
-        )
+        return self._apply(tenant_id, actor, customer_id, change, expected_version)
 
     # -- channels: CustomerChannels builds the change, applied here -----------
 
