@@ -14,11 +14,11 @@ from typing import Any
 
 import attrs
 
+from customer_core.domain.matching.company_ties import establishments_apart
 from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import CustomerKind, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
-from customer_core.domain.values._data.area_codes import AREA_CODE_STATES
 from customer_core.io.area_codes import area_code_of
 from customer_core.io.rows import Draft, row_match_record
 
@@ -121,24 +121,20 @@ class Rep:
 
     def apart(self, other: Rep) -> bool:
         """Whether a shared phone or e-mail is no reason to make the two one customer:
-        two companies whose phones are all in different area codes, or that are
-        in different states (by their addresses' UF and their area codes').
+        two companies that are a firm's establishments by place (no area code or no
+        state in common, :func:`~customer_core.domain.matching.company_ties.establishments_apart`).
 
-        A firm's branches share its legal name and often its finance mailbox
-        (``financeiro@silvaxavier.com.br`` on the São Paulo head office and on
-        the Belém branch), while each establishment has its own lines, dialled
-        in its own city's area code (DDD), and its own address: a shared
-        mailbox, with no area code or no state in common, is a firm's, not
-        one establishment's. Rows of one establishment share a line, or at
-        least its area code and state. A CPF/CNPJ or external id they share
-        still makes them one: only a shareable key is weighed (:func:`placed`).
-        People are never apart by place: a person keeps their mobile's DDD
-        when they move, and a file keeps their old address.
+        Rows of one establishment share a line, or at least its area code and
+        state. A CPF/CNPJ or external id they share still makes them one:
+        only a shareable key is weighed (:func:`placed`). People are never
+        apart by place: a person keeps their mobile's DDD when they move, and
+        a file keeps their old address.
         """
         if not (self.company and other.company and self.places and other.places):
             return False
-        mine, theirs = _codes_and_states(self.places), _codes_and_states(other.places)
-        return any(a and b and a.isdisjoint(b) for a, b in zip(mine, theirs, strict=True))
+        return establishments_apart(
+            *_codes_and_states(self.places), *_codes_and_states(other.places)
+        )
 
     def absorb(self, other: Rep) -> Rep:
         # Only reps that do not clash are absorbed: both are people or both companies.
@@ -154,12 +150,9 @@ class Rep:
 
 
 def _codes_and_states(places: str) -> tuple[set[str], set[str]]:
-    """The area codes of ``Rep.places`` and the states of all of it (a code's included)."""
+    """The area codes and the addresses' states of ``Rep.places``."""
     codes = {p for p in places.split(",") if p.isdigit()}
-    states = {p for p in places.split(",") if not p.isdigit()}
-    for code in codes:
-        states |= AREA_CODE_STATES.get(code, frozenset())
-    return codes, states
+    return codes, {p for p in places.split(",") if not p.isdigit()}
 
 
 _NUMBERS = re.compile(r"[\d()+\-./]+$")
