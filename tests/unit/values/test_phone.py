@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from customer_core import InvalidPhone, Phone, PhoneType
-from customer_core.domain.values.phone import _parse_international
+from customer_core.domain.values.phone_spelling import parse_international
 from customer_core.testing import strategies as cc
 
 SAME_LINE = [
@@ -157,7 +157,7 @@ def _parse_outcome(parse: Callable[[], object]) -> object:
 @given(st.text(alphabet="0123456789", max_size=18))
 def test_international_short_cut_builds_what_phonenumbers_parses(digits: str) -> None:
     expected = _parse_outcome(lambda: phonenumbers.parse("+" + digits, None))
-    assert _parse_outcome(lambda: _parse_international(digits)) == expected
+    assert _parse_outcome(lambda: parse_international(digits)) == expected
 
 
 @given(
@@ -169,7 +169,7 @@ def test_brazilian_short_cut_builds_what_phonenumbers_parses(prefix: str, rest: 
     # national prefix (a trunk 0 or the collect-call 90, with a carrier code).
     digits = prefix + rest
     expected = _parse_outcome(lambda: phonenumbers.parse("+" + digits, None))
-    assert _parse_outcome(lambda: _parse_international(digits)) == expected
+    assert _parse_outcome(lambda: parse_international(digits)) == expected
 
 
 def test_international_short_cut_on_every_example_number() -> None:
@@ -178,7 +178,7 @@ def test_international_short_cut_on_every_example_number() -> None:
             example = phonenumbers.example_number_for_type(region, kind)
             if example is not None:
                 digits = phonenumbers.format_number(example, PhoneNumberFormat.E164)[1:]
-                assert _parse_international(digits) == phonenumbers.parse("+" + digits, None)
+                assert parse_international(digits) == phonenumbers.parse("+" + digits, None)
 
 
 @given(st.text(alphabet="0123456789", min_size=4, max_size=17))
