@@ -28,6 +28,7 @@ __all__ = [
     "Rep",
     "Staged",
     "canonical",
+    "fullness",
     "key_of",
     "key_text",
     "placed",
@@ -158,26 +159,30 @@ def _codes_and_states(places: str) -> tuple[set[str], set[str]]:
 _NUMBERS = re.compile(r"[\d()+\-./]+$")
 
 
+def fullness(draft: Draft, rep: Rep) -> tuple[str, str, str]:
+    """How much a row says of who it is, as text that sorts the fullest first: a
+    CPF/CNPJ, then more words of letters, then more letters."""
+    words = draft.name.split()
+    # Words of letters: a WhatsApp profile named by its number spells no name.
+    spelled = min(sum(1 for w in words if len(w.rstrip(".")) > 1 and not _NUMBERS.match(w)), 99)
+    letters = min(sum(map(len, words)), 9999)
+    return "0" if rep.tax is not None else "1", f"{99 - spelled:02d}", f"{9999 - letters:04d}"
+
+
 def canonical(draft: Draft, rep: Rep, texts: list[str]) -> str:
     """The row's place in the grouping order: a function of what the grouping reads.
 
     Rows with a CPF/CNPJ first (their names are the most reliable), then
     fuller names (*Ana Maria Lima* before *Ana M. Lima* before *Ana Lima*
     before *Ana*: the first row of a group is what later rows' names must
-    fit), among names as full a company's rows that say where it is first (a
-    row with only the firm's mailbox then meets its establishments already
-    told apart, :meth:`Rep.apart`), then the rest, so that two rows that tie
-    read the same to the grouping.
+    fit, :func:`fullness`), among names as full a company's rows that say
+    where it is first (a row with only the firm's mailbox then meets its
+    establishments already told apart, :meth:`Rep.apart`), then the rest,
+    so that two rows that tie read the same to the grouping.
     """
-    words = draft.name.split()
-    # Words of letters: a WhatsApp profile named by its number spells no name.
-    spelled = min(sum(1 for w in words if len(w.rstrip(".")) > 1 and not _NUMBERS.match(w)), 99)
-    letters = min(sum(map(len, words)), 9999)
     return SEP.join(
         (
-            "0" if rep.tax is not None else "1",
-            f"{99 - spelled:02d}",
-            f"{9999 - letters:04d}",
+            *fullness(draft, rep),
             "0" if rep.places else "1",
             draft.name,
             draft.trade_name or "",

@@ -163,7 +163,7 @@ class Draft:
         )
         return attrs.evolve(
             self,
-            lines=self.lines + other.lines,
+            lines=tuple(sorted(self.lines + other.lines)),
             trade_name=self.trade_name or other.trade_name,
             kind=self.kind or other.kind,
             tax_id=self.tax_id or other.tax_id,
