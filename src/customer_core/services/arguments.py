@@ -51,6 +51,7 @@ from __future__ import annotations
 import codecs
 import enum
 import inspect
+import io
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -177,6 +178,8 @@ def _source(value: object) -> object:
     # A binary stream, or a table the io layer opened already (it has rows()).
     if not (callable(getattr(value, "read", None)) or callable(getattr(value, "rows", None))):
         raise _refuse("source", "expected a file name or a binary stream (an object with read())")
+    if isinstance(value, io.TextIOBase):  # the import reads bytes: it finds the encoding itself
+        raise _refuse("source", "expected a binary stream: open the file with 'rb', not as text")
     return value
 
 
