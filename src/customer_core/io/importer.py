@@ -156,6 +156,13 @@ class Importer(ServiceBase):
         lost a digit) is left out and reported in ``ImportReport.warnings``;
         the row is kept with its valid values. With ``strict`` such a row is
         refused instead.
+
+        ``assign_to_importer`` makes the importing user the responsible of the
+        customers it creates. By default it follows the preset
+        (``import_assigns_importer``), and is on for a user who could not
+        see a customer without portfolio or responsible: what they import
+        stays theirs to find, and a re-run of the file finds it again
+        rather than creating it twice.
         """
         import_mode = ImportMode(mode)
         if not dry_run:  # a dry run writes nothing: it may read in the host's transaction
@@ -166,6 +173,7 @@ class Importer(ServiceBase):
             )
         assign = (
             self.preset.access.import_assigns_importer
+            or not self._sees_unassigned(tenant_id, actor)
             if assign_to_importer is None
             else assign_to_importer
         )
@@ -245,6 +253,12 @@ class Importer(ServiceBase):
             dry_run=dry_run,
             warnings=tuple(counts.warnings),
         )
+
+    def _sees_unassigned(self, tenant_id: str, actor: Actor) -> bool:
+        """Whether ``actor`` sees a customer with no portfolio and no responsible."""
+        with self.uow_factory() as uow:
+            scope = self._scope(uow, tenant_id, actor)
+        return scope.allows(portfolio_id=None, responsible_id=None)
 
     def _audit_run(self, run: _Run, final: Progress) -> None:
         """One audit entry for the run, with its counts by outcome.

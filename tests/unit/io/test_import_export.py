@@ -442,6 +442,30 @@ def test_importer_portfolio_under_omnichat() -> None:
     assert [e.code for e in missing.errors] == ["required_field"]
 
 
+def test_an_agent_who_cannot_see_unassigned_customers_keeps_what_they_import() -> None:
+    # Seed 003: an agent sees only their portfolios' customers (and those they
+    # are responsible for). What they import is theirs, so a re-run finds it.
+    store, importer, _ = setup(presets.HELPDESK_PORTFOLIO)
+    agent = Actor(tenant_id=T, user_id="u9", role="seller")
+    text = (
+        HEADER
+        + "Lia Souza;lia@x.com;;11;3333-4444;;;;;;\n"
+        + ("Rui Costa;;;11;98765-4321;529.982.247-25;;;;;\n")
+    )
+    first = importer.run(T, agent, data(text), mode="upsert")
+    again = importer.run(T, agent, data(text), mode="upsert")
+    assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 0, 2)
+    with store.unit_of_work() as uow:
+        assert {c.responsible_id for c in uow.customers.list_page(T)} == {"u9"}
+    # Said explicitly, the caller's choice stands: unassigned, and out of the agent's sight.
+    unassigned = importer.run(
+        T, agent, data(HEADER + "Bia;bia@x.com;;;;;;;;;\n"), assign_to_importer=False
+    )
+    assert unassigned.created == 1
+    with store.unit_of_work() as uow:
+        assert [c.responsible_id for c in uow.customers.list_page(T) if c.name == "Bia"] == [None]
+
+
 def test_export_neutralizes_formulas_and_reimports() -> None:
     store, _, customers = setup()
     customers.register(T, ADMIN, name="=cmd|' /C calc'!A0", emails=["a@x.com"], note="@SUM(1+1)")
