@@ -95,8 +95,9 @@ class Draft:
 
     @property
     def customer_kind(self) -> CustomerKind:
-        """A company with a CNPJ or when the row says so (``Tipo`` PJ), a person with a CPF
-        or ``Tipo`` PF; else a company when the row carries a company's signal, a person
+        """What the row says (``Tipo`` PF or PJ), as ``register``'s ``kind`` (an individual
+        entrepreneur's CNPJ on a ``Tipo`` PF row is a person's); without it a company
+        with a CNPJ, a person with a CPF; else a company when the row carries a company's signal, a person
         otherwise (a row with no signal either way is no evidence of a company). The
         signals: a company's name or trade name
         (:func:`~customer_core.domain.matching.company_names.company_name_marker`:
@@ -112,9 +113,13 @@ class Draft:
         return found
 
     def _work_out_kind(self) -> CustomerKind:
-        if isinstance(self.tax_id, Cnpj) or self.kind is CustomerKind.COMPANY:
+        # What the row says wins over what its tax id suggests, as register's
+        # kind does: a Tipo PF row with a CNPJ is an individual entrepreneur.
+        if self.kind is not None:
+            return self.kind
+        if isinstance(self.tax_id, Cnpj):
             return CustomerKind.COMPANY
-        if isinstance(self.tax_id, Cpf) or self.kind is CustomerKind.PERSON:
+        if isinstance(self.tax_id, Cpf):
             return CustomerKind.PERSON
         if (
             self.trade_name is not None

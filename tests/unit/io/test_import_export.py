@@ -466,6 +466,34 @@ def test_an_agent_who_cannot_see_unassigned_customers_keeps_what_they_import() -
         assert [c.responsible_id for c in uow.customers.list_page(T) if c.name == "Bia"] == [None]
 
 
+def test_the_tipo_column_decides_the_kind_as_registers_kind_does() -> None:
+    # An individual entrepreneur's CNPJ on a Tipo PF row is a person, as
+    # register(kind="person", tax_id=CNPJ) is; without Tipo the tax id decides.
+    store, importer, customers = setup()
+    text = (
+        "Nome;Tipo;CPF/CNPJ\n"
+        "Maria Souza;PF;11.222.333/0001-81\n"
+        "Loja X;PJ;529.982.247-25\n"
+        "Padaria Sol;;11.444.777/0001-61\n"
+        "Rui Costa;;390.533.447-05\n"
+    )
+    assert importer.run(T, ADMIN, data(text)).created == 4
+    with store.unit_of_work() as uow:
+        kinds = {c.name: c.kind.value for c in uow.customers.list_page(T)}
+    registered = customers.register(
+        T, ADMIN, name="Ana", kind="person", tax_id="11.222.333/0002-62"
+    )
+    assert (kinds, registered.kind.value) == (
+        {
+            "Maria Souza": "person",
+            "Loja X": "company",
+            "Padaria Sol": "company",
+            "Rui Costa": "person",
+        },
+        "person",
+    )
+
+
 def test_export_neutralizes_formulas_and_reimports() -> None:
     store, _, customers = setup()
     customers.register(T, ADMIN, name="=cmd|' /C calc'!A0", emails=["a@x.com"], note="@SUM(1+1)")
