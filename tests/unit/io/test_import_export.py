@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 from customer_core import Actor, InvalidValue, presets
 from customer_core.adapters.memory import MemoryStore
 from customer_core.domain.model.identity import IdentityKind
-from customer_core.io import Exporter, Importer, Progress, RowOutcome
+from customer_core.io import (
+    TEMPLATE_HEADER,
+    Exporter,
+    Importer,
+    Progress,
+    RowOutcome,
+    write_template,
+)
 from customer_core.io.rows import Draft, parse_row
 from customer_core.services import CustomerService, PortfolioService
 from customer_core.testing import strategies as cc
@@ -67,11 +74,16 @@ def test_a_row_has_the_identity_keys_of_the_customer_it_becomes() -> None:
     }
 
 
-def test_the_shipped_template_imports() -> None:
+def test_the_shipped_template_is_the_empty_template_and_imports_nothing() -> None:
+    # A user who uploads the template unchanged gets no sample customer.
+    written = io.StringIO()
+    write_template(written)
+    assert TEMPLATE.read_bytes().decode("utf-8-sig") == written.getvalue()
+    assert written.getvalue().rstrip("\r\n").split(";") == list(TEMPLATE_HEADER)
     _store, importer, _ = setup(presets.OMNICHAT)
     with resources.as_file(TEMPLATE) as template:
         report = importer.run(T, ADMIN, template)
-    assert (report.created, report.failed) == (1, 0), report.errors
+    assert (report.rows_read, report.created, report.failed) == (0, 0, 0), report.errors
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
