@@ -194,6 +194,7 @@ class Importer(ServiceBase):
                 )
                 reader = open_table(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
             counts = Counts()
+            ignored = tuple(h for h, c in zip(reader.headers, reader.columns, strict=True) if not c)
             run = _Run(tenant_id, actor, import_mode, assign, counts, _file_name(source))
             groups = stack.enter_context(FileGroups())
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
@@ -252,6 +253,7 @@ class Importer(ServiceBase):
             errors=tuple(sorted(counts.errors, key=lambda e: (e.line, e.column or ""))),
             dry_run=dry_run,
             warnings=tuple(counts.warnings),
+            ignored_columns=ignored,
         )
 
     def _sees_unassigned(self, tenant_id: str, actor: Actor) -> bool:

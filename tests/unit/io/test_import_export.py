@@ -506,6 +506,15 @@ def test_the_tipo_column_decides_the_kind_as_registers_kind_does() -> None:
     )
 
 
+def test_the_report_names_the_columns_it_did_not_read() -> None:
+    _store, importer, _ = setup()
+    text = "Nome;Tel. Contato;Cidade;Anotações internas\nAna;11 98765-4321;Recife;x\n"
+    report = importer.run(T, ADMIN, data(text))
+    assert report.created == 1
+    assert report.ignored_columns == ("Tel. Contato", "Anotações internas")
+    assert importer.run(T, ADMIN, data(HEADER)).ignored_columns == ()
+
+
 def test_export_neutralizes_formulas_and_reimports() -> None:
     store, _, customers = setup()
     customers.register(T, ADMIN, name="=cmd|' /C calc'!A0", emails=["a@x.com"], note="@SUM(1+1)")
