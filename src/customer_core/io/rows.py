@@ -95,9 +95,8 @@ class Draft:
 
     @property
     def customer_kind(self) -> CustomerKind:
-        """What the row says (``Tipo`` PF or PJ), as ``register``'s ``kind`` (an individual
-        entrepreneur's CNPJ on a ``Tipo`` PF row is a person's); without it a company
-        with a CNPJ, a person with a CPF; else a company when the row carries a company's signal, a person
+        """A company with a CNPJ or when the row says so (``Tipo`` PJ), a person with a CPF
+        or ``Tipo`` PF; else a company when the row carries a company's signal, a person
         otherwise (a row with no signal either way is no evidence of a company). The
         signals: a company's name or trade name
         (:func:`~customer_core.domain.matching.company_names.company_name_marker`:
@@ -113,13 +112,9 @@ class Draft:
         return found
 
     def _work_out_kind(self) -> CustomerKind:
-        # What the row says wins over what its tax id suggests, as register's
-        # kind does: a Tipo PF row with a CNPJ is an individual entrepreneur.
-        if self.kind is not None:
-            return self.kind
-        if isinstance(self.tax_id, Cnpj):
+        if isinstance(self.tax_id, Cnpj) or self.kind is CustomerKind.COMPANY:
             return CustomerKind.COMPANY
-        if isinstance(self.tax_id, Cpf):
+        if isinstance(self.tax_id, Cpf) or self.kind is CustomerKind.PERSON:
             return CustomerKind.PERSON
         if (
             self.trade_name is not None
@@ -357,6 +352,12 @@ def parse_row(
     tax_problems: list[RowError] = []
     tax_text = row.get("tax_id", "")
     tax_id, tax_id_repaired = _tax_id(line, tax_text, tax_problems) if tax_text else (None, False)
+    if kind is CustomerKind.PERSON and isinstance(tax_id, Cnpj):
+        # A CNPJ is a company's (a bakery typed PF by mistake): the row's Tipo is
+        # left out, and said so, rather than the CNPJ checked by its digits.
+        message = "a CNPJ is a company's: the row is imported as a company"
+        errors.append(RowError(line, "kind", Code.INVALID_VALUE, message, _shown(kind_text)))
+        kind = None
     errors += [r for r in tax_problems if r.code != Code.REPAIRED]
     repairs = [r for r in tax_problems if r.code == Code.REPAIRED]
     phones: list[Phone] = []

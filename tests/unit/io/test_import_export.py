@@ -478,32 +478,18 @@ def test_an_agent_who_cannot_see_unassigned_customers_keeps_what_they_import() -
         assert [c.responsible_id for c in uow.customers.list_page(T) if c.name == "Bia"] == [None]
 
 
-def test_the_tipo_column_decides_the_kind_as_registers_kind_does() -> None:
-    # An individual entrepreneur's CNPJ on a Tipo PF row is a person, as
-    # register(kind="person", tax_id=CNPJ) is; without Tipo the tax id decides.
-    store, importer, customers = setup()
-    text = (
-        "Nome;Tipo;CPF/CNPJ\n"
-        "Maria Souza;PF;11.222.333/0001-81\n"
-        "Loja X;PJ;529.982.247-25\n"
-        "Padaria Sol;;11.444.777/0001-61\n"
-        "Rui Costa;;390.533.447-05\n"
-    )
-    assert importer.run(T, ADMIN, data(text)).created == 4
+def test_a_tipo_that_contradicts_the_cnpj_is_left_out_and_said() -> None:
+    # The CNPJ (its digits checked) says company; the Tipo cell is reported, not silent.
+    store, importer, _ = setup()
+    text = "Nome;Tipo;CPF/CNPJ\nPadaria Sol;PF;11.222.333/0001-81\nLoja X;PJ;529.982.247-25\n"
+    report = importer.run(T, ADMIN, data(text))
+    assert report.created == 2
+    assert [(w.line, w.column, w.code, w.value) for w in report.warnings] == [
+        (2, "kind", "invalid_value", "PF")
+    ]
     with store.unit_of_work() as uow:
         kinds = {c.name: c.kind.value for c in uow.customers.list_page(T)}
-    registered = customers.register(
-        T, ADMIN, name="Ana", kind="person", tax_id="11.222.333/0002-62"
-    )
-    assert (kinds, registered.kind.value) == (
-        {
-            "Maria Souza": "person",
-            "Loja X": "company",
-            "Padaria Sol": "company",
-            "Rui Costa": "person",
-        },
-        "person",
-    )
+    assert kinds == {"Padaria Sol": "company", "Loja X": "company"}
 
 
 def test_the_report_names_the_columns_it_did_not_read() -> None:
@@ -682,7 +668,8 @@ def test_rows_of_one_customer_merge_the_same_whatever_the_batch_size() -> None:
             )
 
     in_one_batch = stored(10)
-    assert in_one_batch[0][0] == "Bia" and in_one_batch[1][2] == "primeira"
+    # Each customer's values come from its fullest row first (the CPF row, the longer name).
+    assert in_one_batch[0][0] == "Bia Lima" and in_one_batch[1][2] == "segunda"
     assert stored(1) == stored(2) == in_one_batch
 
 
