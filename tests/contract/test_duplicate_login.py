@@ -18,9 +18,7 @@ from customer_core.ports import UnitOfWorkFactory
 
 def _shop(storage: UnitOfWorkFactory) -> tuple[CustomerCore, str, Actor]:
     tenant = f"t-{uuid.uuid4().hex[:12]}"
-    core = CustomerCore.over(
-        storage, preset=presets.ERP_SHOP, hasher=ScryptPasswordHasher(n=2**10)
-    )
+    core = CustomerCore.over(storage, preset=presets.ERP_SHOP, hasher=ScryptPasswordHasher(n=2**10))
     return core, tenant, Actor(tenant_id=tenant, user_id="admin", role="admin")
 
 
