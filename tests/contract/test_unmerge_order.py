@@ -97,14 +97,19 @@ def test_a_survivor_merged_into_a_third_customer_comes_back_first(
 ) -> None:
     core = _core(storage)
     tenant, admin = _tenant()
-    a, b, _ = _joao_b_c(core, tenant, admin)
+    a, b, c = _joao_b_c(core, tenant, admin)
     d = core.customers.register(tenant, admin, name="João S.", emails=["joao.s@exemplo.com"])
     first = core.identity.merge(tenant, admin, a.id, b.id)
+    second = core.identity.merge(tenant, admin, a.id, c.id)
     into_d = core.identity.merge(tenant, admin, d.id, a.id)
 
+    # a lives on in d: the merge into d comes first, whatever the versions say.
     assert _refused(core, tenant, admin, first.id).details == {"later_merge_id": into_d.id}
+    assert _refused(core, tenant, admin, second.id).details == {"later_merge_id": into_d.id}
     survivor_d, restored_a = core.identity.unmerge(tenant, admin, into_d.id)
     assert (restored_a.id, str(restored_a.tax_id), survivor_d.tax_id) == (a.id, CPF, None)
+    assert _refused(core, tenant, admin, first.id).details == {"later_merge_id": second.id}
+    assert core.identity.unmerge(tenant, admin, second.id)[1].id == c.id
     survivor_a, restored_b = core.identity.unmerge(tenant, admin, first.id)
     assert (survivor_a.tax_id, str(restored_b.tax_id)) == (None, CPF)
     assert _keys(survivor_a) == _keys(a) and _keys(survivor_d) == _keys(d)

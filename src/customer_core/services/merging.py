@@ -62,8 +62,9 @@ def _latest_later_merge(uow: UnitOfWork, record: MergeRecord) -> MergeRecord | N
     survivor holds what ``record`` brought in (a CPF, a login), and undoing it
     afterwards would hand those back to the survivor while their owner is
     restored, or fail on them and leave its absorbed customer out for good.
-    Merges are ordered by time, then by the survivor's version (the steps of
-    one call share a time; each step bumps the version).
+    A merge absorbing the survivor comes after every merge into it (the
+    survivor was gone since); the others are ordered by time, then by the
+    survivor's version (the steps of one call share a time; each bumps it).
     """
 
     def made(other: MergeRecord) -> tuple[datetime, int]:
@@ -74,10 +75,10 @@ def _latest_later_merge(uow: UnitOfWork, record: MergeRecord) -> MergeRecord | N
         for other in uow.merges.about(record.tenant_id, record.survivor_id)
         if other.undone_at is None
         and other.id != record.id
-        # A merge in force absorbing the survivor came after every merge into it.
         and (other.absorbed_id == record.survivor_id or made(other) > made(record))
     ]
-    return max(later, key=made, default=None)
+    absorbing = [other for other in later if other.absorbed_id == record.survivor_id]
+    return absorbing[0] if absorbing else max(later, key=made, default=None)
 
 
 def _undo_later_first(later: MergeRecord, named: bool) -> InvalidOperation:
