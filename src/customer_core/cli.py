@@ -32,6 +32,7 @@ from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
 from customer_core.io.report_file import OutcomeTally, ReportFileWriter
 from customer_core.io.sources import open_table
 from customer_core.messages import ERROR, describe, localize, translate
+from customer_core.services.arguments import check_file
 
 __all__ = ["main"]
 
@@ -120,6 +121,7 @@ def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
     core = _core(args)
     importer = Importer(core.storage, preset=core.preset)
     path = Path(args.file)
+    check_file(path)  # what Importer.run says of a missing file, not a FileNotFoundError
     with contextlib.ExitStack() as stack:
         table = open_table(
             stack.enter_context(open(path, "rb")),

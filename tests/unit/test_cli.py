@@ -72,6 +72,7 @@ def test_a_read_only_command_creates_no_database(
     monkeypatch.chdir(tmp_path)
     code, _out, err = run([*command, "--tenant", "acme"], capsys)
     assert code == 2
+    assert err.startswith("customer-core: error storage_unavailable [url]: "), err
     assert "there is no database at customers.db" in err, err
     assert "run: customer-core db upgrade sqlite:///customers.db" in err
     assert not (tmp_path / "customers.db").exists()
@@ -94,7 +95,7 @@ def test_a_missing_schema_says_how_to_make_it(
     for command in (["search", "ana"], ["import", str(source), "--no-progress"]):
         code, _out, err = run([*command, "--tenant", "acme", "--database", database], capsys)
         assert code == 2
-        assert err.startswith("customer-core: error storage_unavailable"), err
+        assert err.startswith("customer-core: error storage_unavailable [url]: "), err
         assert f"run: customer-core db upgrade {database}" in err
         assert len(err.strip().splitlines()) == 1
     assert run(["db", "upgrade", database], capsys)[0] == 0
@@ -113,9 +114,10 @@ def test_a_missing_schema_says_how_to_make_it(
 def test_a_database_that_cannot_be_opened_is_one_line_with_a_code(
     database: str, code: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The field is the database's URL (``connect(url)``, ``--database``), whatever the code."""
     status, _out, err = run(["search", "ana", "--database", database, "--tenant", "t"], capsys)
     assert status == 2
-    assert err.startswith(f"customer-core: error {code}"), err
+    assert err.startswith(f"customer-core: error {code} [url]: "), err
     assert len(err.strip().splitlines()) == 1, err
 
 
@@ -126,7 +128,7 @@ def test_a_file_that_is_not_a_database_is_one_line_with_a_code(
     other.write_text(HEADER * 200, encoding="utf-8")
     status, _out, err = run(["db", "upgrade", f"sqlite:///{other}"], capsys)
     assert status == 2
-    assert err.startswith("customer-core: error storage_unavailable"), err
+    assert err.startswith("customer-core: error storage_unavailable [url]: "), err
     assert len(err.strip().splitlines()) == 1, err
 
 
@@ -190,3 +192,22 @@ def test_duplicates_as_json_lines(tmp_path: Path) -> None:
     assert all(
         r["kind"] in ("exact", "suggestion") and len(r["customer_ids"]) >= 2 for r in records
     )
+
+
+@pytest.mark.parametrize("name", ["nofile.csv", "a-folder"])
+def test_an_import_file_that_is_not_there_is_the_library_s_coded_error(
+    name: str, here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was ``error FileNotFoundError: [Errno 2] ...``, exit 1, with no code or field."""
+    from customer_core import CustomerCoreError
+    from customer_core.io import Importer
+
+    (here / "a-folder").mkdir()
+    core = connect("sqlite:///customers.db")
+    with pytest.raises(CustomerCoreError) as raised:
+        Importer(core.storage).run("acme", Actor(tenant_id="acme", user_id="u"), name)
+    core.close()
+    code, out, err = run(["import", name, "--no-progress"], capsys)
+    assert code == 2 and not out
+    assert err == f"customer-core: error {raised.value}\n"
+    assert (raised.value.code, raised.value.field) == ("invalid_value", "source")
