@@ -219,7 +219,7 @@ def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
             if args.file == "-"
             else stack.enter_context(open(args.file, "w", encoding="utf-8-sig", newline=""))
         )
-        written = exporter.run(args.tenant, _actor(args), target, my_portfolio=False)
+        written = exporter.run(args.tenant, _actor(args), target, my_portfolio=args.mine)
     if args.file != "-":
         print(f"exported {written} customers to {args.file}", file=out)
     return 0
@@ -298,6 +298,17 @@ def _common(database: str | None = None) -> argparse.ArgumentParser:
     return common
 
 
+def _add_mine(parser: argparse.ArgumentParser) -> None:
+    """``--mine``/``--no-mine``; neither leaves "my portfolio" to the library's default."""
+    parser.add_argument(
+        "--mine",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="only the customers of my portfolio, or (--no-mine) every customer I see "
+        "(default: the preset's, on for sellers unless the preset says otherwise)",
+    )
+
+
 def _delimiter(text: str) -> str:
     """A tab as shells let people type it; anything else as given (the reader checks it)."""
     return "\t" if text in ("\\t", "tab", "TAB") else text
@@ -357,13 +368,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export", parents=[common], help="export visible customers as CSV")
     exp.add_argument("file", nargs="?", default="-", help="output file (default: standard output)")
+    _add_mine(exp)
     exp.set_defaults(run=cmd_export)
 
     add_duplicate_commands(sub, common, _with_core)
 
     search = sub.add_parser("search", parents=[common], help="search customers")
     search.add_argument("text")
-    search.add_argument("--mine", action="store_true", default=None, help="only my portfolio")
+    _add_mine(search)
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(run=cmd_search)
 

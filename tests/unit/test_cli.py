@@ -211,3 +211,44 @@ def test_an_import_file_that_is_not_there_is_the_library_s_coded_error(
     assert code == 2 and not out
     assert err == f"customer-core: error {raised.value}\n"
     assert (raised.value.code, raised.value.field) == ("invalid_value", "source")
+
+
+@pytest.fixture
+def portfolios(tmp_path: Path) -> str:
+    """A sales tenant (read with omnichat): Alice in Ana's portfolio, Beto in Bruno's."""
+    database = f"sqlite:///{tmp_path / 'sales.db'}"
+    core = connect(database)  # omnichat would require an address and more
+    admin = Actor(tenant_id="t", user_id="admin", role="admin")
+    norte = core.portfolios.create("t", admin, name="Norte", member_ids=["ana"], owner_id="ana")
+    sul = core.portfolios.create("t", admin, name="Sul", member_ids=["bruno"], owner_id="bruno")
+    core.customers.register("t", admin, name="Alice Souza", portfolio_id=norte.id)
+    core.customers.register("t", admin, name="Beto Souza", portfolio_id=sul.id)
+    core.close()
+    return database
+
+
+@pytest.mark.parametrize(
+    ("role", "option", "seen"),
+    [
+        ("seller", [], {"Alice Souza"}),  # the library's default: on for sellers
+        ("seller", ["--mine"], {"Alice Souza"}),
+        ("seller", ["--no-mine"], {"Alice Souza", "Beto Souza"}),
+        ("supervisor", [], {"Alice Souza", "Beto Souza"}),  # off for the other roles
+        ("supervisor", ["--mine"], {"Alice Souza"}),
+    ],
+)
+@pytest.mark.parametrize("command", [["search", "souza"], ["export"]])
+def test_my_portfolio_can_be_turned_on_and_off_in_search_and_export(
+    command: list[str],
+    role: str,
+    option: list[str],
+    seen: set[str],
+    portfolios: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A seller's search had "my portfolio" on with no way to turn it off; export had it off."""
+    who = ["--database", portfolios, "--tenant", "t", "--user", "ana", "--role", role]
+    code, out, err = run([*command, *who, "--preset", "omnichat", *option], capsys)
+    assert code == 0, err
+    names = {"Alice Souza", "Beto Souza"}
+    assert {name for name in names if name in out} == seen, out
