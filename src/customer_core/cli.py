@@ -395,11 +395,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The status a shell reports for a tool that SIGPIPE ended (128 + 13): the
+#: reader of the output went away (``customer-core export | head``).
+CLOSED_PIPE_STATUS = 141
+
+
+def _reader_gone(stream: IO[str]) -> int:
+    """Stop quietly, as Unix tools do when what reads their output has closed it.
+
+    Standard output is pointed at the null device, so that the flush at exit,
+    which would hit the closed pipe again, prints no ``BrokenPipeError``.
+    """
+    if stream is sys.stdout:
+        with contextlib.suppress(OSError, ValueError):  # no file descriptor: nothing to flush
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+    return CLOSED_PIPE_STATUS
+
+
 def main(argv: Sequence[str] | None = None, *, out: IO[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     stream = out or sys.stdout
     try:
-        return int(args.run(args, stream))
+        status = int(args.run(args, stream))
+        stream.flush()  # a closed pipe shows here, not in the flush at exit
+        return status
+    except BrokenPipeError:
+        return _reader_gone(stream)
     except CustomerCoreError as error:
         lang = args.lang
         print(

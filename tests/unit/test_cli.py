@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,39 @@ def test_my_portfolio_can_be_turned_on_and_off_in_search_and_export(
     assert code == 0, err
     names = {"Alice Souza", "Beto Souza"}
     assert {name for name in names if name in out} == seen, out
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("command", [["export"], ["search", "ana"], ["dismissals"]])
+def test_output_into_a_closed_pipe_stops_quietly(
+    command: list[str], here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``customer-core export | head`` printed ``customer-core: error BrokenPipeError``."""
+    core = connect("sqlite:///customers.db")
+    core.customers.register("acme", Actor(tenant_id="acme", user_id="u"), name="Ana Lima")
+    core.close()
+    assert main(command, out=_ClosedPipe()) == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_standard_output_into_a_closed_pipe_stops_quietly(here: Path) -> None:
+    """Also the flush at exit, which would meet the closed pipe again, says nothing."""
+    import subprocess
+    import sys
+
+    reading, writing = os.pipe()
+    os.close(reading)  # what ``head`` does once it has its lines
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "customer_core.cli", "export"],
+            stdout=writing,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    finally:
+        os.close(writing)
+    assert (done.returncode, done.stderr) == (141, b"")
