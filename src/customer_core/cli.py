@@ -23,6 +23,8 @@ import attrs
 from customer_core import presets
 from customer_core.cli_duplicates import Command
 from customer_core.cli_duplicates import add_commands as add_duplicate_commands
+from customer_core.demo import TENANT as DEMO_TENANT
+from customer_core.demo import run_demo
 from customer_core.domain.model.actor import Actor, Permission
 from customer_core.errors import Code, CustomerCoreError, InvalidValue, MissingRequiredField
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
@@ -257,8 +259,6 @@ def cmd_db_upgrade(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
-    from customer_core.demo import run_demo
-
     return run_demo(args.database, customers=args.customers, out=out, progress=args.progress)
 
 
@@ -266,16 +266,29 @@ def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 DEMO_URL = "sqlite:///customer-core-demo.db"
 
 
-def _common(database: str | None = None) -> argparse.ArgumentParser:
+def _common(database: str | None = None, *, acting: bool = True) -> argparse.ArgumentParser:
     """The options every command takes; a new parser each time, so defaults stay its own.
 
     (``set_defaults`` on a subcommand would change the shared actions' defaults,
-    and with them every other command's.)
+    and with them every other command's.) Without ``acting``, none of the
+    tenant and acting user's: ``demo`` has its own tenant and acts as its admin.
     """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--database", default=database, help=f"SQLAlchemy URL (default {database or DEFAULT_URL})"
     )
+    if acting:
+        _add_actor(common)
+    # Also after the command; the top-level --lang is the default.
+    common.add_argument("--lang", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar"
+    )
+    return common
+
+
+def _add_actor(common: argparse.ArgumentParser) -> None:
+    """The tenant and who is acting in it."""
     common.add_argument(
         "--tenant",
         default=os.environ.get(TENANT_VARIABLE) or None,
@@ -290,12 +303,6 @@ def _common(database: str | None = None) -> argparse.ArgumentParser:
         help="grant a permission to the acting user (repeatable)",
     )
     common.add_argument("--preset", default="default", choices=sorted(_PRESETS))
-    # Also after the command; the top-level --lang is the default.
-    common.add_argument("--lang", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    common.add_argument(
-        "--no-progress", dest="progress", action="store_false", help="no progress bar"
-    )
-    return common
 
 
 def _add_mine(parser: argparse.ArgumentParser) -> None:
@@ -324,9 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser(
-        "demo", parents=[_common(DEMO_URL)], help="build a demo database and tour it"
+        "demo",
+        parents=[_common(DEMO_URL, acting=False)],
+        help=f"build a demo database (tenant {DEMO_TENANT}) and tour it",
+        description=f"Build a demo database and tour it. The demo has its own tenant, "
+        f"{DEMO_TENANT}, and acts as its admin: it takes no --tenant or --user.",
     )
-    demo.add_argument("--customers", type=_positive, default=3000)
+    demo.add_argument(
+        "--customers",
+        type=_positive,
+        default=3000,
+        help="how many customers to generate (default: 3000)",
+    )
     demo.set_defaults(run=cmd_demo)
 
     imp = sub.add_parser("import", parents=[common], help="import a CSV of customers")

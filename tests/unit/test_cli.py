@@ -144,6 +144,25 @@ def test_demo_needs_at_least_one_customer(
     assert "--customers" in capsys.readouterr().err
 
 
+def test_demo_help_names_its_tenant_and_asks_for_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The help said ``--tenant`` was required (the common options'); demo never reads it."""
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--help"])
+    assert info.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "loja-demo" in help_text
+    assert "required" not in help_text and "--tenant TENANT" not in help_text, help_text
+    monkeypatch.delenv("CUSTOMER_CORE_TENANT", raising=False)
+    database = f"sqlite:///{tmp_path / 'demo.db'}"
+    out = io.StringIO()
+    assert (
+        main(["demo", "--customers", "30", "--database", database, "--no-progress"], out=out) == 0
+    )
+    assert "loja-demo" in out.getvalue()
+
+
 @pytest.mark.parametrize("tab", ["\\t", "tab"])
 def test_a_tab_delimiter_can_be_typed(
     tab: str, here: Path, capsys: pytest.CaptureFixture[str]
