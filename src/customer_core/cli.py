@@ -2,7 +2,9 @@
 db upgrade.
 
 Every command takes ``--database URL`` (a SQLite file by default), the tenant
-and who is acting. Errors are one line with their code, and a non-zero exit.
+and who is acting. Errors are one line with their code, and a non-zero exit;
+output piped into a reader that stops early (``| head``) ends quietly with
+status 141, as a Unix tool that SIGPIPE ends.
 """
 
 from __future__ import annotations
