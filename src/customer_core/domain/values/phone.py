@@ -13,6 +13,8 @@ all, validates with phonenumbers, keeps what was typed for display, and gives a
 ('+55 11 98765-4321', '(11) 98765-4321', 'mobile')
 >>> Phone.parse("0055 11 8765-4321").match_key == p.match_key
 True
+>>> Phone.parse("Cel: (11) 98765-4321") == Phone.parse("11 98765-4321 (whats)") == p
+True
 >>> Phone.parse("98765-4321")
 Traceback (most recent call last):
 ...

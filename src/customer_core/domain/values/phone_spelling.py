@@ -23,12 +23,16 @@ _EXTENSION = re.compile(
 )
 #: What people write before a number that is still just the number.
 _SCHEME = re.compile(r"^(?:tel:|whatsapp:|(?:https?://)?(?:api\.)?wa\.me/)\s*", re.IGNORECASE)
-#: A note after the number in the same cell: what the line is, not part of it.
-_NOTE = re.compile(
-    r"[\s\-:]*\(?\s*(?P<note>whats(?:app)?|zap|wpp|cel(?:ular)?|comercial|com\.|res\.?"
-    r"|residencial|fixo|(?P<recado>recados?))\s*\)?\s*$",
-    re.IGNORECASE,
+#: The words of a note beside the number in the same cell: what the line is, not part of it.
+_NOTE_WORDS = (
+    r"whats(?:app)?|zap|wpp|cel(?:ular)?|comercial|com\.|res|residencial|fixo"
+    r"|tel(?:efone)?|fone|(?P<recado>recados?)"
 )
+#: A note after the number (``11 98765-4321 (whats)``).
+_NOTE = re.compile(rf"[\s\-:]*\(?\s*(?:{_NOTE_WORDS})\.?\s*\)?\s*$", re.IGNORECASE)
+#: A note before it (``Cel: 11 98765-4321``, ``(whats) 11 ...``): only when the
+#: number starts right after it, so a number is never picked out of a sentence.
+_LEADING_NOTE = re.compile(rf"^\(?\s*(?:{_NOTE_WORDS})\.?\s*\)?[\s\-:]*(?=[\d(+])", re.IGNORECASE)
 #: The trunk prefix written as "0xx" (0 + carrier placeholder) before the area code.
 _ZERO_XX = re.compile(r"0\s*x\s*x\s*", re.IGNORECASE)
 #: "11/98765-4321": a two-digit left side of a slash is the area code.
@@ -59,19 +63,24 @@ def clean(text: object, field: str) -> tuple[str, str | None, bool]:
     Only the real spellings of one number are accepted: ``tel:``/``whatsapp:``/
     ``wa.me/`` before it, ``0xx`` for the trunk prefix, ``11/`` for the area
     code, ``++55``, dashes of any kind, invisible spaces, full-width digits,
-    and a note after it (``(whats)``, ``cel``, ``comercial``, ``res.``,
-    ``recado``...). Other letters are refused: a number is never picked out
-    of other text.
+    and a note before or after it, one of a few words (``(whats)``, ``cel``,
+    ``fone``, ``comercial``, ``res.``, ``recado``...; ``Cel: 11 98765-4321``,
+    ``11 98765-4321 (whats)``). Other letters are refused: a number is never
+    picked out of other text.
     """
     if not isinstance(text, str):
         raise fail("expected text", field)
     # NFKC turns full-width digits into ASCII and non-breaking spaces into spaces.
     cleaned = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DASHES)
     cleaned = _SCHEME.sub("", cleaned.strip())
-    note = _NOTE.search(cleaned)
     recado = False
+    leading = _LEADING_NOTE.match(cleaned)
+    if leading is not None:
+        recado = leading.group("recado") is not None
+        cleaned = cleaned[leading.end() :]
+    note = _NOTE.search(cleaned)
     if note is not None:
-        recado = note.group("recado") is not None
+        recado = recado or note.group("recado") is not None
         cleaned = cleaned[: note.start()].strip()
     cleaned = _AREA_SLASH.sub(r"\1 ", _ZERO_XX.sub("0", cleaned))
     if cleaned.startswith("++"):
