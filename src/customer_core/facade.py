@@ -173,8 +173,9 @@ class CustomerCore:
         Give the host's SQLAlchemy ``connection`` or ``session`` on the same
         database: customers written in the block commit or roll back with the
         host's rows, when the host commits or rolls back; events reach the
-        publisher after the host's commit. Imports refuse to run in the block
-        (they commit in batches). See :doc:`/howto/host-transactions`.
+        publisher after the host's commit. Imports (they commit in batches),
+        erasures and anonymizations (they commit on their own, then overwrite
+        the old rows) refuse to run in the block. See :doc:`/howto/host-transactions`.
         """
         host = connection if session is None else session
         if (connection is None) == (session is None):

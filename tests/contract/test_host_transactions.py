@@ -3,7 +3,7 @@
 The contract of :meth:`customer_core.CustomerCore.unit_of_work` on every SQL
 dialect: one commit for both, one rollback for both, a failed library call that
 leaves the host's transaction usable, events only after the host's commit, and
-calls that commit in batches (imports) refused.
+calls that commit on their own (imports, erasures, anonymizations) refused.
 """
 
 from __future__ import annotations
@@ -206,6 +206,29 @@ def test_imports_refuse_to_run_in_a_host_transaction(
     # Outside the block the same import runs.
     sheet.seek(0)
     assert core.importer.run(tenant, admin, sheet).created == 1
+
+
+@pytest.mark.parametrize("right", ["erase", "anonymize"])
+def test_erasure_and_anonymization_refuse_to_run_in_a_host_transaction(
+    engine: Engine, tenant: str, right: str
+) -> None:
+    # Both commit on their own, then overwrite what the old rows left (SQLite's
+    # secure delete and WAL checkpoint): before the host's commit, that cleanup
+    # would run too early and leave the person's old values in the file.
+    core = CustomerCore.over(SqlStorage(engine), privacy_key=b"a key the host keeps apart")
+    dpo = Actor(tenant_id=tenant, user_id="dpo", role="admin", permissions=["privacy"])
+    ana = core.customers.register(tenant, dpo, name="Ana Quixabeira", phones=[_phone()])
+    run = getattr(core.privacy, right)
+    with engine.connect() as connection:
+        with core.unit_of_work(connection=connection), pytest.raises(InvalidOperation) as refused:
+            run(tenant, dpo, ana.id)
+        connection.commit()
+    assert (refused.value.code, refused.value.field) == (Code.INVALID_OPERATION, "transaction")
+    assert "batches" not in str(refused.value)  # neither commits in batches
+    assert core.customers.get(tenant, dpo, ana.id) == ana
+    # Outside the block the same call runs.
+    run(tenant, dpo, ana.id)
+    assert list(core.directory.search(tenant, dpo, "Quixabeira")) == []
 
 
 def test_calls_outside_the_block_commit_on_their_own(

@@ -166,7 +166,7 @@ class Importer(ServiceBase):
         """
         import_mode = ImportMode(mode)
         if not dry_run:  # a dry run writes nothing: it may read in the host's transaction
-            self._deps.refuse_host_transaction("an import")
+            self._deps.refuse_host_transaction("an import", "commits in batches")
         if not 1 <= batch_size <= 50_000:
             raise InvalidValue(
                 "batch_size must be 1 to 50000", code=Code.INVALID_VALUE, field="batch_size"

@@ -168,18 +168,21 @@ class Dependencies:
             )
         )
 
-    def refuse_host_transaction(self, operation: str) -> None:
-        """Refuse to run ``operation``, which commits in batches, in a host's transaction.
+    def refuse_host_transaction(self, operation: str, commits: str) -> None:
+        """Refuse to run ``operation`` in a host's transaction; ``commits`` says how it commits.
 
-        Its batches would not be durable as they go (a checkpoint would mean
-        nothing) and the host's transaction would hold every lock and row of
-        the whole run: such calls run on their own, outside
-        :meth:`~customer_core.CustomerCore.unit_of_work`.
+        An import commits in batches: they would not be durable as they go (a
+        checkpoint would mean nothing) and the host's transaction would hold
+        every lock and row of the whole run. An erasure or an anonymization
+        commits on its own, then has the storage overwrite what the old rows
+        left (SQLite's WAL checkpoint): run before the host's commit, that
+        cleanup would leave the person's old values in the file. Such calls
+        run on their own, outside :meth:`~customer_core.CustomerCore.unit_of_work`.
         """
         storage = self.uow_factory
         if isinstance(storage, HostTransactions) and storage.in_host_transaction():
             raise InvalidOperation(
-                f"{operation} commits in batches: it cannot run inside the host's "
+                f"{operation} {commits}: it cannot run inside the host's "
                 "transaction; call it outside core.unit_of_work(...)",
                 code=Code.INVALID_OPERATION,
                 field="transaction",

@@ -68,6 +68,11 @@ ANONYMIZED_NAME = "Anonimizado"
 #: The event, and audit action, of an erasure.
 _ERASED = "customer.erased"
 
+#: How an erasure or an anonymization commits: why it refuses a host's transaction.
+_COMMITS_ALONE = (
+    "commits on its own, in one transaction, then has the storage overwrite what the old rows left"
+)
+
 
 @attrs.frozen
 class Erasure:
@@ -161,15 +166,17 @@ class PrivacyService(ServiceBase):
         blocked as its keyed hash (:func:`~customer_core.domain.model.privacy.blocked_key`),
         so erasing a spammer needs the ``privacy_key`` (``privacy_key_required``
         otherwise). Refused with the host's reason under a retention hold
-        (``retention_hold``). Commits on its own, then has the storage
-        overwrite what the deleted rows left (:class:`~customer_core.ports.SecureErasure`).
+        (``retention_hold``). Commits on its own, in one transaction, then has the
+        storage overwrite what the deleted rows left (:class:`~customer_core.ports.SecureErasure`),
+        so it is refused inside a host's transaction (``invalid_operation``,
+        field ``transaction``).
         Emits ``customer.erased`` and writes an audit entry, neither with
         personal data; ``reason`` (why, e.g. ``"art18_request"``) is kept in
         both, so it must not hold any.
         """
         self._steps.check_permission(actor)
         # It commits, then overwrites what the deleted rows left: never inside a host's transaction.
-        self._deps.refuse_host_transaction("an erasure")
+        self._deps.refuse_host_transaction("an erasure", _COMMITS_ALONE)
         why = check_purpose(reason, "reason") if reason is not None else None
         with self.uow_factory() as uow:
             self._steps.visible(uow, tenant_id, actor, customer_id)
@@ -226,9 +233,14 @@ class PrivacyService(ServiceBase):
         avatar, password and the merge records and consents about it go, and
         so do its entries as a company's contact (as in :meth:`erase`).
         Blocklisted identifiers stay blocked as keyed hashes, as in
-        :meth:`erase`. The record is then exempt from required fields.
+        :meth:`erase`. The record is then exempt from required fields. Like
+        :meth:`erase`, it commits on its own and then has the storage overwrite
+        the old values, so it is refused inside a host's transaction
+        (``invalid_operation``, field ``transaction``).
         """
         self._steps.check_permission(actor)
+        # Like an erasure, it commits, then overwrites what the old values left.
+        self._deps.refuse_host_transaction("an anonymization", _COMMITS_ALONE)
         with self.uow_factory() as uow:
             self._steps.visible(uow, tenant_id, actor, customer_id)
         self._steps.check_hold(tenant_id, actor, customer_id, "privacy.anonymize")
