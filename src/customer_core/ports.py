@@ -451,8 +451,15 @@ class DismissalRepository(Protocol):
         ...
 
     def forget(self, tenant_id: str, customer_id: str, /) -> int:
-        """Delete every dismissal naming ``customer_id`` (an erasure: its reason may name
-        the person, and a decision about someone who is gone decides nothing); how many."""
+        """Take ``customer_id`` off every dismissal naming it (an erasure, an anonymization);
+        how many named it.
+
+        What is left is :meth:`Dismissal.without
+        <customer_core.domain.model.dismissals.Dismissal.without>`: a dismissal
+        still naming two or more customers keeps them apart (in force or
+        undone, as it was), its reason replaced (it may name the person); one
+        left with fewer is deleted (a decision about one customer decides nothing).
+        """
         ...
 
     def list_visible(

@@ -65,7 +65,11 @@ class MemoryDismissals:
     def forget(self, tenant_id: str, customer_id: str, /) -> int:
         naming = self.about(tenant_id, customer_id)
         for dismissal in naming:
-            self._dismissals.remove((tenant_id, dismissal.id))
+            left = dismissal.without(customer_id)
+            if left is None:
+                self._dismissals.remove((tenant_id, dismissal.id))
+            else:
+                self._dismissals.put((tenant_id, dismissal.id), left)
         return len(naming)
 
     def list_visible(

@@ -85,7 +85,9 @@ class Erasure:
     merges: int
     hints: int
     consents: int
-    #: Duplicate decisions (dismissals) that named the person.
+    #: Duplicate decisions (dismissals) that named the person: the person is
+    #: taken off each; one still naming two customers keeps them apart (its
+    #: reason replaced), one left with fewer goes.
     dismissals: int
     #: Whether the storage overwrote what the deleted rows left
     #: (:class:`~customer_core.ports.SecureErasure`; True when it has nothing to do).
@@ -159,8 +161,9 @@ class PrivacyService(ServiceBase):
         """Remove the person from every table the library keeps (LGPD Art. 18 VI).
 
         The record, its identity keys and claims, its merge records, duplicate
-        hints, the duplicate decisions naming it (dismissals: their reason may
-        name the person), consents and its entries as the contact of companies
+        hints, its place in the duplicate decisions naming it (dismissals: the
+        others stay kept apart, the reason, which may name the person, is
+        replaced), consents and its entries as the contact of companies
         the actor sees (same phone or e-mail, compatible name) go; a key another customer holds too (a
         household landline) stays with that customer. A blocklisted identifier stays
         blocked as its keyed hash (:func:`~customer_core.domain.model.privacy.blocked_key`),

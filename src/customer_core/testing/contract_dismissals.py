@@ -13,7 +13,7 @@ from datetime import timedelta
 import attrs
 import pytest
 
-from customer_core.domain.model.dismissals import Dismissal, DismissalKind
+from customer_core.domain.model.dismissals import REASON_REMOVED, Dismissal, DismissalKind
 from customer_core.errors import Conflict, NotFound
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing.contract_duplicates import NOW, _Tenant
@@ -84,6 +84,45 @@ class DismissalsContract:
             assert uow.dismissals.in_force(reviewed.tenant) == [others]
             with pytest.raises(NotFound):
                 uow.dismissals.get(reviewed.tenant, undone.id)
+
+    def test_forgetting_a_customer_keeps_the_decision_about_the_others(
+        self, uow_factory: UnitOfWorkFactory, reviewed: _Tenant
+    ) -> None:
+        trio = _dismissal(reviewed, "a-phone", "b-phone", "b-whatsapp")
+        undone = _dismissal(reviewed, "a-phone", "a-whatsapp", "f-hq", minutes=1)
+        with uow_factory() as uow:
+            uow.dismissals.add(trio)
+            uow.dismissals.add(undone)
+            uow.dismissals.mark_undone(reviewed.tenant, undone.id, NOW, "u2")
+            uow.commit()
+        a_phone = reviewed.id("a-phone")
+        with uow_factory() as uow:
+            assert uow.dismissals.forget(reviewed.tenant, a_phone) == 2
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.dismissals.about(reviewed.tenant, a_phone) == []
+            # The others stay kept apart, in force or undone as they were; the
+            # reason goes with the person (it may name them).
+            assert uow.dismissals.get(reviewed.tenant, trio.id) == attrs.evolve(
+                trio,
+                customer_ids=(reviewed.id("b-phone"), reviewed.id("b-whatsapp")),
+                reason=REASON_REMOVED,
+            )
+            assert uow.dismissals.in_force(reviewed.tenant) == [
+                uow.dismissals.get(reviewed.tenant, trio.id)
+            ]
+            left = uow.dismissals.get(reviewed.tenant, undone.id)
+            assert left.customer_ids == tuple(
+                sorted([reviewed.id("a-whatsapp"), reviewed.id("f-hq")])
+            )
+            assert (left.undone_by, left.reason) == ("u2", REASON_REMOVED)
+            # Forgetting one more leaves a single customer: the decision goes.
+            assert uow.dismissals.forget(reviewed.tenant, reviewed.id("b-phone")) == 1
+            uow.commit()
+        with uow_factory() as uow:
+            with pytest.raises(NotFound):
+                uow.dismissals.get(reviewed.tenant, trio.id)
+            assert uow.dismissals.get(reviewed.tenant, undone.id) == left
 
     def test_undone_dismissals_are_kept_but_no_longer_in_force(
         self, uow_factory: UnitOfWorkFactory, reviewed: _Tenant

@@ -20,7 +20,7 @@ from customer_core.adapters.shared import not_found
 from customer_core.adapters.sqlalchemy.errors import GuardedRepository, Handlers
 from customer_core.adapters.sqlalchemy.queries import visible
 from customer_core.adapters.sqlalchemy.tables import customers, dismissal_members, dismissals
-from customer_core.domain.model.dismissals import Dismissal, DismissalKind
+from customer_core.domain.model.dismissals import REASON_REMOVED, Dismissal, DismissalKind
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.errors import Code, Conflict
 
@@ -107,15 +107,34 @@ class SqlDismissals(GuardedRepository):
         )
 
     def forget(self, tenant_id: str, customer_id: str, /) -> int:
-        ids = list(self._connection.scalars(self._naming(tenant_id, customer_id)))
-        if not ids:
+        naming = self.about(tenant_id, customer_id)
+        if not naming:
             return 0
+        # What is left of each decision is the domain's rule (Dismissal.without).
+        gone = [d.id for d in naming if d.without(customer_id) is None]
+        kept = [d.id for d in naming if d.without(customer_id) is not None]
         with self._writing({}) as writes:
-            writes.execute(
-                delete(dismissal_members).where(_m.tenant_id == tenant_id, _m.dismissal_id.in_(ids))
-            )
-            writes.execute(delete(dismissals).where(_d.tenant_id == tenant_id, _d.id.in_(ids)))
-        return len(ids)
+            if gone:
+                writes.execute(
+                    delete(dismissal_members).where(
+                        _m.tenant_id == tenant_id, _m.dismissal_id.in_(gone)
+                    )
+                )
+                writes.execute(delete(dismissals).where(_d.tenant_id == tenant_id, _d.id.in_(gone)))
+            if kept:
+                writes.execute(
+                    delete(dismissal_members).where(
+                        _m.tenant_id == tenant_id,
+                        _m.dismissal_id.in_(kept),
+                        _m.customer_id == customer_id,
+                    )
+                )
+                writes.execute(
+                    update(dismissals)
+                    .where(_d.tenant_id == tenant_id, _d.id.in_(kept))
+                    .values(reason=REASON_REMOVED)
+                )
+        return len(naming)
 
     @staticmethod
     def _naming(tenant_id: str, customer_id: str) -> Any:

@@ -28,12 +28,22 @@ from itertools import combinations
 
 import attrs
 
-__all__ = ["MAX_DISMISSED", "MAX_REASON", "Dismissal", "DismissalKind", "DismissedPairs"]
+__all__ = [
+    "MAX_DISMISSED",
+    "MAX_REASON",
+    "REASON_REMOVED",
+    "Dismissal",
+    "DismissalKind",
+    "DismissedPairs",
+]
 
 #: The most customers one dismissal may name (a review is about a handful).
 MAX_DISMISSED = 100
 #: The longest reason kept, in characters.
 MAX_REASON = 500
+#: The reason a dismissal keeps once one of its customers is erased or
+#: anonymized: the reviewer's words may have named that person.
+REASON_REMOVED = "(reason removed: it may have named a customer erased or anonymized since)"
 
 
 class DismissalKind(enum.Enum):
@@ -67,6 +77,28 @@ class Dismissal:
     @property
     def in_force(self) -> bool:
         return self.undone_at is None
+
+    def without(self, customer_id: str, /) -> Dismissal | None:
+        """The decision once ``customer_id``'s data is gone (an erasure, an anonymization).
+
+        The others stay kept apart: the decision about them still holds.
+        Its reason goes (:data:`REASON_REMOVED`): it may name the person.
+        ``None`` when fewer than two customers would be left (a decision
+        about one customer decides nothing).
+
+        >>> from datetime import timezone
+        >>> at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        >>> d = Dismissal(id="d1", tenant_id="t", customer_ids=("a", "b", "c"),
+        ...               reason="Ana, Bia and Carla are sisters", actor_id="u1", dismissed_at=at)
+        >>> d.without("a").customer_ids, d.without("a").reason == REASON_REMOVED
+        (('b', 'c'), True)
+        >>> d.without("a").without("b") is None
+        True
+        """
+        left = tuple(c for c in self.customer_ids if c != customer_id)
+        if len(left) < 2:
+            return None
+        return attrs.evolve(self, customer_ids=left, reason=REASON_REMOVED)
 
 
 class DismissedPairs:
