@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from customer_core import Actor, CustomerCore
+from customer_core import Actor, CustomerCore, presets
 from customer_core.domain.model.dismissals import REASON_REMOVED
 from customer_core.ports import UnitOfWorkFactory
 
@@ -54,3 +54,25 @@ def test_a_dismissal_keeps_the_others_apart_once_one_of_them_is_gone(
     [left] = core.identity.dismissals(tenant, dpo)
     assert (left.id, left.customer_ids) == (decision.id, tuple(sorted((b.id, c.id))))
     assert left.reason == REASON_REMOVED  # the reviewer's words may name the person
+
+
+def test_an_anonymized_customer_leaves_the_duplicate_hints_it_was_in(
+    storage: UnitOfWorkFactory,
+) -> None:
+    tenant = _tenant()
+    core = CustomerCore.over(storage, preset=presets.HELPDESK_CARD, privacy_key=KEY)
+    dpo = _dpo(tenant)
+    bia = core.customers.register(tenant, dpo, name="Bia Reis", emails=["bia@x.com"])
+    caio = core.customers.register(tenant, dpo, name="Caio Prado", phones=["(21) 99123-4567"])
+    # One message names both: the inbound conflict is noted as a hint tying them.
+    core.identity.resolve_inbound(
+        tenant, "email", {"email": "bia@x.com", "phone": "(21) 99123-4567"}
+    )
+    assert frozenset((bia.id, caio.id)) in _suggested_pairs(core, tenant)
+
+    core.privacy.anonymize(tenant, dpo, bia.id)
+
+    assert _suggested_pairs(core, tenant) == set()
+    with storage() as uow:
+        assert list(uow.hints.about(tenant, bia.id)) == []
+        assert list(uow.hints.about(tenant, caio.id)) == []

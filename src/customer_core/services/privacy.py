@@ -233,8 +233,9 @@ class PrivacyService(ServiceBase):
         type and the counts by type are unchanged), portfolio, responsible
         seller, organization, commercial terms and dates; its name becomes
         :data:`ANONYMIZED_NAME`, and every identifier, address, contact, note,
-        avatar, password and the merge records and consents about it go, and
-        so do its entries as a company's contact (as in :meth:`erase`).
+        avatar, password and the merge records, duplicate hints and consents
+        about it go, and so do its entries as a company's contact and its
+        place in duplicate decisions (as in :meth:`erase`).
         Blocklisted identifiers stay blocked as keyed hashes, as in
         :meth:`erase`. The record is then exempt from required fields. Like
         :meth:`erase`, it commits on its own and then has the storage overwrite
@@ -290,11 +291,14 @@ class PrivacyService(ServiceBase):
             )
             saved = uow.customers.save(anonymous, expected_version=current.version)
             merges = uow.merges.forget(tenant_id, customer_id)
+            # A hint ties the person to someone else by values that are gone.
+            hints = uow.hints.forget(tenant_id, customer_id)
             consents = uow.consents.forget(tenant_id, customer_id)
             dismissals = uow.dismissals.forget(tenant_id, customer_id)
             counts = {
                 "identifiers": len(keys),
                 "merges": merges,
+                "hints": hints,
                 "consents": consents,
                 "dismissals": dismissals,
                 "company_contacts": contacts,
