@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import uuid
 
+import attrs
 import pytest
 
 from customer_core import Actor, CustomerCore, presets
 from customer_core.domain.model.dismissals import REASON_REMOVED
+from customer_core.errors import Code, NotFound
 from customer_core.ports import UnitOfWorkFactory
 
 KEY = b"a key the host keeps outside the db"
@@ -76,3 +78,66 @@ def test_an_anonymized_customer_leaves_the_duplicate_hints_it_was_in(
     with storage() as uow:
         assert list(uow.hints.about(tenant, bia.id)) == []
         assert list(uow.hints.about(tenant, caio.id)) == []
+
+
+def test_an_erased_customers_trail_is_as_visible_as_the_customer_was(
+    storage: UnitOfWorkFactory,
+) -> None:
+    tenant = _tenant()
+    core = CustomerCore.over(storage, preset=presets.HELPDESK_PORTFOLIO, privacy_key=KEY)
+    admin = _dpo(tenant)
+    seller = Actor(tenant_id=tenant, user_id="s1", role="seller", permissions=["privacy"])
+    mine = core.portfolios.create(tenant, admin, name="P1", member_ids=["s1"])
+    theirs = core.portfolios.create(tenant, admin, name="P2", member_ids=["s2"])
+    otto = core.customers.register(tenant, admin, name="Otto Outro", portfolio_id=theirs.id)
+    mina = core.customers.register(tenant, admin, name="Mina Meu", portfolio_id=mine.id)
+    rui = core.customers.register(tenant, admin, name="Rui Dono", responsible_id="s1")
+    with pytest.raises(NotFound):
+        core.privacy.audit_trail(tenant, seller, otto.id)
+
+    for customer in (otto, mina, rui):
+        core.privacy.erase(tenant, admin, customer.id, reason="art18_request")
+
+    with pytest.raises(NotFound) as hidden:  # as before the erasure
+        core.privacy.audit_trail(tenant, seller, otto.id)
+    assert (hidden.value.code, hidden.value.field) == (Code.NOT_FOUND, "id")
+    assert [e.action for e in core.privacy.audit_trail(tenant, admin, otto.id)][-1] == (
+        "customer.erased"
+    )
+    # What the seller saw, by portfolio or as the responsible, stays readable.
+    for seen in (mina, rui):
+        assert [e.action for e in core.privacy.audit_trail(tenant, seller, seen.id)][-1] == (
+            "customer.erased"
+        )
+    with pytest.raises(NotFound):  # an id never used
+        core.privacy.audit_trail(tenant, seller, uuid.uuid4().hex)
+
+
+def test_an_erasure_recorded_without_who_saw_the_customer_is_read_by_those_who_see_all(
+    storage: UnitOfWorkFactory,
+) -> None:
+    tenant = _tenant()
+    core = CustomerCore.over(storage, preset=presets.HELPDESK_PORTFOLIO, privacy_key=KEY)
+    admin = _dpo(tenant)
+    seller = Actor(tenant_id=tenant, user_id="s1", role="seller", permissions=["privacy"])
+    mine = core.portfolios.create(tenant, admin, name="P1", member_ids=["s1"])
+    mina = core.customers.register(tenant, admin, name="Mina Meu", portfolio_id=mine.id)
+    core.privacy.erase(tenant, admin, mina.id)
+    with storage() as uow:  # an erasure as an earlier version recorded it
+        [erased] = [e for e in uow.audit.about(tenant, mina.id) if e.action == "customer.erased"]
+    ghost = uuid.uuid4().hex
+    old = attrs.evolve(
+        erased,
+        id=uuid.uuid4().hex,
+        customer_id=ghost,
+        details={
+            k: v for k, v in erased.details.items() if k not in ("portfolio_id", "responsible_id")
+        },
+    )
+    with storage() as uow:
+        uow.audit.add(old)
+        uow.commit()
+
+    with pytest.raises(NotFound):
+        core.privacy.audit_trail(tenant, seller, ghost)
+    assert [e.id for e in core.privacy.audit_trail(tenant, admin, ghost)] == [old.id]

@@ -58,6 +58,9 @@ from customer_core.services.privacy_steps import (
     PrivacySteps,
     RetentionHold,
     check_hold_function,
+    customer_not_found,
+    erased_visibility,
+    saw_erased,
 )
 
 __all__ = ["ANONYMIZED_NAME", "Erasure", "PrivacyService", "RetentionHold"]
@@ -220,7 +223,12 @@ class PrivacyService(ServiceBase):
                 "dismissals": dismissals,
                 "company_contacts": contacts,
             }
-            details: dict[str, str | int] = {**counts, **({"reason": why} if why else {})}
+            details: dict[str, str | int | None] = {
+                **counts,
+                **({"reason": why} if why else {}),
+                # Who saw the record, kept (ids) so its trail stays as visible as it was.
+                **erased_visibility(customer),
+            }
             # Its audit entry comes from the event (counts and the reason: no personal data).
             uow.record(self._new_event(_ERASED, actor, tenant_id, customer_id, **details))
             self._commit(uow)
@@ -413,13 +421,19 @@ class PrivacyService(ServiceBase):
     ) -> Sequence[AuditEntry]:
         """The audit entries about a customer, oldest first, erased ones included.
 
-        Needs the ``privacy`` permission; an erased customer's trail stays
-        readable (it holds no personal data), so it is not checked for
-        visibility once the record is gone.
+        Needs the ``privacy`` permission and obeys visibility (``not_found``).
+        An erased customer's trail stays readable (it holds no personal data)
+        by the actors who would see the record as it was when erased: its
+        portfolio and responsible user are kept in the erasure's entry. An
+        erasure recorded without them (by an earlier version) is readable only by actors
+        who see every customer.
         """
         self._steps.check_permission(actor)
         with self.uow_factory() as uow:
             entries = list(uow.audit.about(tenant_id, customer_id))
-            if not any(e.action == _ERASED for e in entries):
+            erasures = [e for e in entries if e.action == _ERASED]
+            if not erasures:
                 self._steps.visible(uow, tenant_id, actor, customer_id)
+            elif not saw_erased(self._scope(uow, tenant_id, actor), erasures[-1]):
+                raise customer_not_found()
             return entries

@@ -14,15 +14,23 @@ import attrs
 
 from customer_core.domain.model.actor import Actor, Permission
 from customer_core.domain.model.customer import Customer, IdentityKey
-from customer_core.domain.model.privacy import blocked_key
+from customer_core.domain.model.privacy import AuditEntry, blocked_key
 from customer_core.domain.rules.visibility import VisibilityScope
-from customer_core.errors import Code, InvalidOperation, InvalidValue, PermissionDenied
+from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound, PermissionDenied
 from customer_core.ports import UnitOfWork
 from customer_core.services.base import Dependencies
 from customer_core.services.inbound import SPAM, VIP
 from customer_core.services.privacy_export import company_contacts
 
-__all__ = ["KeyRequired", "PrivacySteps", "RetentionHold", "check_hold_function"]
+__all__ = [
+    "KeyRequired",
+    "PrivacySteps",
+    "RetentionHold",
+    "check_hold_function",
+    "customer_not_found",
+    "erased_visibility",
+    "saw_erased",
+]
 
 #: Says why a customer's data must be kept (a fiscal record of a purchase,
 #: a lawsuit), or ``None``: ``hold(tenant_id, customer_id)``.
@@ -31,6 +39,39 @@ RetentionHold = Callable[[str, str], "str | None"]
 
 class KeyRequired(Exception):
     """A blocklisted key would be erased and there is no privacy key to hash it with."""
+
+
+#: The fields of an erasure's audit entry that decide who may still read the
+#: erased customer's trail: what visibility reads of a customer.
+_SEEN_BY = ("portfolio_id", "responsible_id")
+
+
+def erased_visibility(customer: Customer) -> dict[str, str | None]:
+    """What an erasure keeps (ids) to decide, once the record is gone, who saw it."""
+    return {"portfolio_id": customer.portfolio_id, "responsible_id": customer.responsible_id}
+
+
+def saw_erased(scope: VisibilityScope, erasure: AuditEntry) -> bool:
+    """Whether ``scope`` would have seen the customer an erasure's entry is about.
+
+    Decided from the portfolio and responsible user the entry kept
+    (:func:`erased_visibility`). An entry without them (an erasure recorded
+    before they were kept) says nothing of who saw the customer: only a scope
+    that sees every customer may read it.
+    """
+    details = erasure.details
+    if not all(field in details for field in _SEEN_BY):
+        return scope.everything
+    portfolio_id, responsible_id = (details[field] for field in _SEEN_BY)
+    return scope.allows(
+        portfolio_id=portfolio_id if isinstance(portfolio_id, str) else None,
+        responsible_id=responsible_id if isinstance(responsible_id, str) else None,
+    )
+
+
+def customer_not_found() -> NotFound:
+    """What a customer the actor cannot see, or that does not exist, answers."""
+    return NotFound("customer not found", code=Code.NOT_FOUND, field="id")
 
 
 def check_hold_function(value: object) -> RetentionHold | None:
