@@ -16,6 +16,7 @@ from customer_core import Actor, CustomerCore, presets
 from customer_core.domain.model.dismissals import REASON_REMOVED
 from customer_core.errors import Code, NotFound
 from customer_core.ports import UnitOfWorkFactory
+from customer_core.testing.fakes import RecordingPublisher
 
 KEY = b"a key the host keeps outside the db"
 
@@ -141,3 +142,55 @@ def test_an_erasure_recorded_without_who_saw_the_customer_is_read_by_those_who_s
     with pytest.raises(NotFound):
         core.privacy.audit_trail(tenant, seller, ghost)
     assert [e.id for e in core.privacy.audit_trail(tenant, admin, ghost)] == [old.id]
+
+
+@pytest.mark.parametrize("right", ["erase", "anonymize"])
+def test_contact_entries_in_companies_the_actor_cannot_see_are_counted_not_removed(
+    storage: UnitOfWorkFactory, right: str
+) -> None:
+    tenant = _tenant()
+    publisher = RecordingPublisher()
+    core = CustomerCore.over(
+        storage, preset=presets.HELPDESK_PORTFOLIO, privacy_key=KEY, publisher=publisher
+    )
+    admin = _dpo(tenant)
+    seller = Actor(tenant_id=tenant, user_id="s1", role="seller", permissions=["privacy"])
+    mine = core.portfolios.create(tenant, admin, name="P1", member_ids=["s1"])
+    theirs = core.portfolios.create(tenant, admin, name="P2", member_ids=["s2"])
+    marta = core.customers.register(
+        tenant, admin, name="Marta Lins", phones=["11 3444-5555"], portfolio_id=mine.id
+    )
+    contact = {"name": "Marta Lins", "phones": ["11 3444-5555"]}
+    hidden = core.customers.register(
+        tenant,
+        admin,
+        name="Lins Comercio Ltda",
+        kind="company",
+        portfolio_id=theirs.id,
+        contacts=[contact],
+    )
+    seen = core.customers.register(
+        tenant,
+        admin,
+        name="Lins Filial Ltda",
+        kind="company",
+        portfolio_id=mine.id,
+        contacts=[contact],
+    )
+
+    result = getattr(core.privacy, right)(tenant, seller, marta.id)
+
+    # Visibility is not bypassed: the company the seller cannot see keeps her...
+    assert len(core.customers.get(tenant, admin, hidden.id).contacts) == 1
+    assert core.customers.get(tenant, admin, seen.id).contacts == ()
+    # ...and the result says so: an administrator must finish the job.
+    done = ("customer.erased", "customer.anonymized")
+    [event] = [e for e in publisher.published if e.name in done]
+    assert (event.data["company_contacts"], event.data["company_contacts_not_visible"]) == (1, 1)
+    if right == "erase":
+        assert (result.company_contacts, result.company_contacts_not_visible) == (1, 1)
+    by_admin = core.customers.register(
+        tenant, admin, name="Marta Lins", phones=["11 3444-5555"], portfolio_id=mine.id
+    )
+    erased = core.privacy.erase(tenant, admin, by_admin.id)
+    assert (erased.company_contacts, erased.company_contacts_not_visible) == (1, 0)

@@ -98,6 +98,11 @@ class Erasure:
     #: The person's entries as a company's contact (same phone or e-mail,
     #: compatible name), removed from those companies' records.
     company_contacts: int = 0
+    #: The person's entries as the contact of companies the actor cannot
+    #: see: left as they are (visibility is not bypassed). When not 0 the
+    #: erasure is incomplete: an actor who sees every customer (an
+    #: administrator) must erase again, or edit those companies.
+    company_contacts_not_visible: int = 0
 
 
 class PrivacyService(ServiceBase):
@@ -167,7 +172,10 @@ class PrivacyService(ServiceBase):
         hints, its place in the duplicate decisions naming it (dismissals: the
         others stay kept apart, the reason, which may name the person, is
         replaced), consents and its entries as the contact of companies
-        the actor sees (same phone or e-mail, compatible name) go; a key another customer holds too (a
+        the actor sees (same phone or e-mail, compatible name) go; those in
+        companies the actor cannot see stay, counted in
+        :attr:`Erasure.company_contacts_not_visible` (then an actor who sees
+        every customer must finish the erasure); a key another customer holds too (a
         household landline) stays with that customer. A blocklisted identifier stays
         blocked as its keyed hash (:func:`~customer_core.domain.model.privacy.blocked_key`),
         so erasing a spammer needs the ``privacy_key`` (``privacy_key_required``
@@ -205,7 +213,7 @@ class PrivacyService(ServiceBase):
             customer = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = customer.identity_keys()
             kept, blocklisted = self._steps.forget_keys(uow, customer, keys)
-            contacts = self._steps.forget_contacts(
+            contacts, unseen = self._steps.forget_contacts(
                 uow, self._scope(uow, tenant_id, actor), customer
             )
             uow.customers.delete(tenant_id, customer_id)
@@ -222,6 +230,7 @@ class PrivacyService(ServiceBase):
                 "consents": consents,
                 "dismissals": dismissals,
                 "company_contacts": contacts,
+                "company_contacts_not_visible": unseen,
             }
             details: dict[str, str | int | None] = {
                 **counts,
@@ -271,7 +280,9 @@ class PrivacyService(ServiceBase):
             current = self._steps.visible(uow, tenant_id, actor, customer_id)
             keys = current.identity_keys()
             self._steps.forget_keys(uow, current, keys)
-            contacts = self._steps.forget_contacts(uow, self._scope(uow, tenant_id, actor), current)
+            contacts, unseen = self._steps.forget_contacts(
+                uow, self._scope(uow, tenant_id, actor), current
+            )
             now = self.clock.now()
             anonymous = attrs.evolve(
                 current,
@@ -310,6 +321,7 @@ class PrivacyService(ServiceBase):
                 "consents": consents,
                 "dismissals": dismissals,
                 "company_contacts": contacts,
+                "company_contacts_not_visible": unseen,
             }
             uow.record(
                 self._new_event("customer.anonymized", actor, tenant_id, customer_id, **counts)

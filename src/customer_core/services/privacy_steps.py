@@ -9,6 +9,7 @@ service's public methods call it, once their ids were checked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 
@@ -141,7 +142,9 @@ class PrivacySteps:
                 f"kept under a legal retention hold: {reason}",
             )
 
-    def forget_contacts(self, uow: UnitOfWork, scope: VisibilityScope, customer: Customer) -> int:
+    def forget_contacts(
+        self, uow: UnitOfWork, scope: VisibilityScope, customer: Customer
+    ) -> tuple[int, int]:
         """Take the person's entries off the contacts of the companies ``scope`` sees.
 
         The entries are those the subject export lists
@@ -150,10 +153,15 @@ class PrivacySteps:
         channels. A value another customer holds (a household landline) is
         that customer's own and stays with them. A blocked company is changed
         too: the person's right to erasure is not the company's to suspend.
-        Returns how many entries went.
+
+        Returns (entries that went, entries left in companies ``scope`` does
+        not see). Those are not touched, visibility is not bypassed, but
+        counted, so that the caller knows the person is still there and who
+        sees every customer (an administrator) must finish the job.
         """
         doomed: dict[str, set[str]] = {}
-        for entry in company_contacts(uow, scope, customer):
+        seen = company_contacts(uow, scope, customer)
+        for entry in seen:
             doomed.setdefault(entry["company_id"], set()).add(entry["contact_id"])
         now = self.deps.clock.now()
         for company_id, contact_ids in doomed.items():
@@ -163,7 +171,22 @@ class PrivacySteps:
                 attrs.evolve(company, contacts=kept, updated_at=now),
                 expected_version=company.version,
             )
-        return sum(len(ids) for ids in doomed.values())
+        return sum(len(ids) for ids in doomed.values()), self._unseen(uow, scope, customer, seen)
+
+    @staticmethod
+    def _unseen(
+        uow: UnitOfWork, scope: VisibilityScope, customer: Customer, seen: list[dict[str, Any]]
+    ) -> int:
+        """How many of the person's contact entries are in companies ``scope`` does not see."""
+        if scope.everything:
+            return 0
+        whole_tenant = VisibilityScope(tenant_id=scope.tenant_id, everything=True)
+        everywhere = company_contacts(uow, whole_tenant, customer)
+
+        def entries(found: list[dict[str, Any]]) -> set[tuple[str, str]]:
+            return {(e["company_id"], e["contact_id"]) for e in found}
+
+        return len(entries(everywhere) - entries(seen))
 
     def forget_keys(
         self, uow: UnitOfWork, customer: Customer, keys: Iterable[IdentityKey]
