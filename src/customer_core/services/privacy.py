@@ -53,23 +53,17 @@ from customer_core.services.base import ServiceBase
 from customer_core.services.privacy_blocking import Blocking
 from customer_core.services.privacy_consents import ConsentRecords
 from customer_core.services.privacy_export import subject_export
+from customer_core.services.privacy_forgetting import ANONYMIZED_NAME, ERASED, Forgetting
 from customer_core.services.privacy_steps import (
     KeyRequired,
     PrivacySteps,
     RetentionHold,
     check_hold_function,
     customer_not_found,
-    erased_visibility,
     saw_erased,
 )
 
 __all__ = ["ANONYMIZED_NAME", "Erasure", "PrivacyService", "RetentionHold"]
-
-#: The name an anonymized record gets.
-ANONYMIZED_NAME = "Anonimizado"
-
-#: The event, and audit action, of an erasure.
-_ERASED = "customer.erased"
 
 #: How an erasure or an anonymization commits: why it refuses a host's transaction.
 _COMMITS_ALONE = (
@@ -140,6 +134,7 @@ class PrivacyService(ServiceBase):
             self._deps, check_secret(privacy_key), check_hold_function(retention_hold)
         )
         self._consents = ConsentRecords(self._steps)
+        self._forgetting = Forgetting(self._steps)
         self._blocking = Blocking(self._steps)
 
     # -- rights ----------------------------------------------------------------
@@ -196,7 +191,7 @@ class PrivacyService(ServiceBase):
             self._steps.visible(uow, tenant_id, actor, customer_id)
         self._steps.check_hold(tenant_id, actor, customer_id, "privacy.erase")
         try:
-            counts = self._erase(tenant_id, actor, customer_id, why)
+            counts = self._forgetting.erase(tenant_id, actor, customer_id, why)
         except KeyRequired:
             raise self._steps.refuse_without_key(
                 tenant_id, actor, customer_id, "privacy.erase"
@@ -205,43 +200,6 @@ class PrivacyService(ServiceBase):
         if isinstance(self.uow_factory, SecureErasure):
             purged = self.uow_factory.purge_freed_space()
         return Erasure(customer_id, storage_purged=purged, **counts)
-
-    def _erase(
-        self, tenant_id: str, actor: Actor, customer_id: str, why: str | None
-    ) -> dict[str, int]:
-        with self.uow_factory() as uow:
-            customer = self._steps.visible(uow, tenant_id, actor, customer_id)
-            keys = customer.identity_keys()
-            kept, blocklisted = self._steps.forget_keys(uow, customer, keys)
-            contacts, unseen = self._steps.forget_contacts(
-                uow, self._scope(uow, tenant_id, actor), customer
-            )
-            uow.customers.delete(tenant_id, customer_id)
-            merges = uow.merges.forget(tenant_id, customer_id)
-            hints = uow.hints.forget(tenant_id, customer_id)
-            consents = uow.consents.forget(tenant_id, customer_id)
-            dismissals = uow.dismissals.forget(tenant_id, customer_id)
-            counts: dict[str, int] = {
-                "identifiers": len(keys),
-                "kept_shared": kept,
-                "blocklisted": blocklisted,
-                "merges": merges,
-                "hints": hints,
-                "consents": consents,
-                "dismissals": dismissals,
-                "company_contacts": contacts,
-                "company_contacts_not_visible": unseen,
-            }
-            details: dict[str, str | int | None] = {
-                **counts,
-                **({"reason": why} if why else {}),
-                # Who saw the record, kept (ids) so its trail stays as visible as it was.
-                **erased_visibility(customer),
-            }
-            # Its audit entry comes from the event (counts and the reason: no personal data).
-            uow.record(self._new_event(_ERASED, actor, tenant_id, customer_id, **details))
-            self._commit(uow)
-        return counts
 
     def anonymize(self, tenant_id: str, actor: Actor, customer_id: str, /) -> Customer:
         """Replace every personal value irreversibly; keep the relationship and its dates.
@@ -266,67 +224,13 @@ class PrivacyService(ServiceBase):
             self._steps.visible(uow, tenant_id, actor, customer_id)
         self._steps.check_hold(tenant_id, actor, customer_id, "privacy.anonymize")
         try:
-            saved = self._anonymize(tenant_id, actor, customer_id)
+            saved = self._forgetting.anonymize(tenant_id, actor, customer_id)
         except KeyRequired:
             raise self._steps.refuse_without_key(
                 tenant_id, actor, customer_id, "privacy.anonymize"
             ) from None
         if isinstance(self.uow_factory, SecureErasure):
             self.uow_factory.purge_freed_space()
-        return saved
-
-    def _anonymize(self, tenant_id: str, actor: Actor, customer_id: str) -> Customer:
-        with self.uow_factory() as uow:
-            current = self._steps.visible(uow, tenant_id, actor, customer_id)
-            keys = current.identity_keys()
-            self._steps.forget_keys(uow, current, keys)
-            contacts, unseen = self._steps.forget_contacts(
-                uow, self._scope(uow, tenant_id, actor), current
-            )
-            now = self.clock.now()
-            anonymous = attrs.evolve(
-                current,
-                name=ANONYMIZED_NAME,
-                trade_name=None,
-                tax_id=None,
-                avatar_url=None,
-                job_title=None,
-                note=None,
-                phones=(),
-                emails=(),
-                social_profiles=(),
-                messenger_ids=(),
-                external_ids=(),
-                websites=(),
-                addresses=(),
-                contacts=(),
-                primary_email_key=None,
-                primary_phone_key=None,
-                password_hash=None,
-                reset_token_hash=None,
-                reset_token_expires_at=None,
-                anonymized_at=now,
-                updated_at=now,
-            )
-            saved = uow.customers.save(anonymous, expected_version=current.version)
-            merges = uow.merges.forget(tenant_id, customer_id)
-            # A hint ties the person to someone else by values that are gone.
-            hints = uow.hints.forget(tenant_id, customer_id)
-            consents = uow.consents.forget(tenant_id, customer_id)
-            dismissals = uow.dismissals.forget(tenant_id, customer_id)
-            counts = {
-                "identifiers": len(keys),
-                "merges": merges,
-                "hints": hints,
-                "consents": consents,
-                "dismissals": dismissals,
-                "company_contacts": contacts,
-                "company_contacts_not_visible": unseen,
-            }
-            uow.record(
-                self._new_event("customer.anonymized", actor, tenant_id, customer_id, **counts)
-            )
-            self._commit(uow)
         return saved
 
     # -- blocking ----------------------------------------------------------------
@@ -443,7 +347,7 @@ class PrivacyService(ServiceBase):
         self._steps.check_permission(actor)
         with self.uow_factory() as uow:
             entries = list(uow.audit.about(tenant_id, customer_id))
-            erasures = [e for e in entries if e.action == _ERASED]
+            erasures = [e for e in entries if e.action == ERASED]
             if not erasures:
                 self._steps.visible(uow, tenant_id, actor, customer_id)
             elif not saw_erased(self._scope(uow, tenant_id, actor), erasures[-1]):
