@@ -179,7 +179,9 @@ def split_merged(
     addresses and contacts it gained, and every scalar field changed since (a
     new name, status, password, portfolio). A scalar the merge took from the
     absorbed record, and still holding that value, returns to the survivor's
-    own.
+    own. Which scalars the merge took is not recorded, so a field holding
+    the absorbed record's value counts as taken: one the absorbed record had
+    empty and the survivor cleared after the merge gets its old value back.
     """
     changes: dict[str, Any] = {}
     for name in _COLLECTIONS:
