@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 from migration_helpers import migrate
-from sqlalchemy import Engine, insert, inspect, select
+from sqlalchemy import Engine, insert, inspect, select, text
 
 from customer_core import Actor, CustomerCore, presets
 from customer_core.adapters.sqlalchemy import SqlStorage
@@ -105,6 +105,16 @@ def test_0013_keeps_every_merge_and_an_old_merge_unmerges_by_the_old_rule(
     migrate(engine, "head")
 
     assert _columns(engine)["survivor_after"] is True  # nullable
+    if engine.dialect.name == "mariadb":  # compared without padding, as every column
+        with engine.connect() as connection:
+            collation = connection.scalar(
+                text(
+                    "SELECT collation_name FROM information_schema.columns WHERE"
+                    " table_schema = DATABASE() AND table_name = 'merges'"
+                    " AND column_name = 'survivor_after'"
+                )
+            )
+        assert collation == "utf8mb4_nopad_bin"
     assert _old_contents(engine) == before
     assert _survivors_after(engine) == [None]
     storage = SqlStorage(engine)

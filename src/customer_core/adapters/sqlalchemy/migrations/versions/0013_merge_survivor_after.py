@@ -10,7 +10,8 @@ not tell a value the merge put on the survivor from one set after it: a note
 the survivor cleared after the merge came back, and an identifier the merge
 dropped from the survivor (``drop``) did not. ``survivor_after`` holds the
 survivor as the merge saved it (JSON, ``jsonb`` on PostgreSQL, like the other
-two). Rows written before this revision keep ``NULL`` and unmerge by the
+two; on MariaDB the table is converted to the no-pad collation again, as
+0009 did for ``audit_log``). Rows written before this revision keep ``NULL`` and unmerge by the
 older rule. It holds the absorbed person's data too, and goes with its row
 when either customer is erased or anonymized, like the other snapshots.
 
@@ -45,6 +46,12 @@ def _has_column() -> bool:
 
 def upgrade() -> None:
     op.add_column(_TABLE, sa.Column(_COLUMN, _document(), nullable=True))
+    if op.get_bind().dialect.name in ("mysql", "mariadb"):
+        # MariaDB gives a JSON column utf8mb4_bin (PAD SPACE) whatever the table
+        # says; converting the table brings it to no-pad, as 0006 and 0009 did.
+        op.execute(
+            f"ALTER TABLE `{_TABLE}` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
+        )
 
 
 def downgrade() -> None:
