@@ -111,7 +111,8 @@ def _in_order_of(restored: Customer, original: Customer) -> Customer:
         rank = {item.match_key: n for n, item in enumerate(getattr(original, name))}
         return tuple(sorted(getattr(restored, name), key=lambda i: rank.get(i.match_key, -1)))
 
-    return attrs.evolve(restored, **{name: order(name) for name in _DROPPABLE})
+    changes: dict[str, Any] = {name: order(name) for name in _DROPPABLE}
+    return attrs.evolve(restored, **changes)
 
 
 def _check_drop_round_trip(
