@@ -217,6 +217,13 @@ def database_at_0011(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
         yield engine
 
 
+@pytest.fixture(params=DIALECTS)
+def database_at_0012(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """Migrated to 0012 (merges without the survivor as merged)."""
+    with _database_at(request.param, tmp_path, "0012_clustered_identities") as engine:
+        yield engine
+
+
 OldRowWriter = Callable[[Engine, Iterable[Customer], Iterable[tuple[str, str, str, str]]], None]
 
 

@@ -18,6 +18,7 @@ from customer_core import (
     InvalidValue,
     presets,
 )
+from customer_core.domain.model.privacy import AuditEntry
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing.fakes import FixedClock
 
@@ -118,11 +119,6 @@ def test_the_merge_still_fills_an_empty_primary_and_unmerge_takes_it_back(
     assert (survivor.primary_email_key, restored.primary_email_key) == (None, "ana@x.com")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the merge record cannot tell a value the merge put there from one set later: "
-    "it keeps neither the choices nor the survivor as merged (needs a column: see CHANGELOG)",
-)
 def test_unmerge_keeps_a_field_cleared_after_the_merge(storage: UnitOfWorkFactory) -> None:
     core = _core(storage)
     tenant, admin = _tenant()
@@ -135,3 +131,70 @@ def test_unmerge_keeps_a_field_cleared_after_the_merge(storage: UnitOfWorkFactor
     survivor, restored = core.identity.unmerge(tenant, admin, merge.id)
     assert restored.note is None
     assert survivor.note is None  # what the survivor gained (or lost) after the merge stays
+
+
+def test_unmerge_gives_the_survivor_back_what_the_merge_dropped_from_it(
+    storage: UnitOfWorkFactory,
+) -> None:
+    core = _core(storage)
+    tenant, admin = _tenant()
+    a, b, _ = _three(core, tenant, admin)
+    merge = core.identity.merge(tenant, admin, a.id, b.id, drop=["11 98765-4321"])
+    assert merge.survivor_after == core.customers.get(tenant, admin, a.id)  # as the merge saved it
+    survivor, restored = core.identity.unmerge(tenant, admin, merge.id)
+    # After what it holds now: a dropped identifier comes back, not in its old place.
+    assert [p.national for p in survivor.phones] == ["(11) 98765-4322", "(11) 98765-4321"]
+    assert [p.national for p in restored.phones] == ["(11) 98765-4323"]
+    assert survivor.primary_phone_key == a.primary_phone_key  # the merge's change undone too
+    assert _unmerged_event(storage, tenant, a.id).details.get("kept_off") is None
+
+
+def test_a_dropped_identifier_another_customer_took_since_stays_with_it_and_unmerge_says_so(
+    storage: UnitOfWorkFactory,
+) -> None:
+    core = _core(storage)
+    tenant, admin = _tenant()
+    register = core.customers.register
+    a = register(tenant, admin, name="Ana Lima", social_profiles=["https://instagram.com/ana.lima"])
+    b = register(tenant, admin, name="Ana Lima", emails=["ana@x.com"])
+    merge = core.identity.merge(tenant, admin, a.id, b.id, drop=["instagram:ana.lima"])
+    # Nobody held it while the merge was in force: an exclusive key another record may take.
+    other = register(tenant, admin, name="Ana L.", social_profiles=["instagram.com/ana.lima"])
+    survivor, restored = core.identity.unmerge(tenant, admin, merge.id)
+    assert survivor.social_profiles == ()
+    assert [s.match_key for s in core.customers.get(tenant, admin, other.id).social_profiles] == [
+        "instagram:ana.lima"
+    ]
+    assert [str(e) for e in restored.emails] == ["ana@x.com"]
+    assert _unmerged_event(storage, tenant, a.id).details["kept_off"] == "social_profiles"
+
+
+def test_a_dropped_phone_without_room_since_stays_off_and_unmerge_says_so(
+    storage: UnitOfWorkFactory,
+) -> None:
+    core = _core(storage)
+    tenant, admin = _tenant()
+    register = core.customers.register
+    a = register(
+        tenant, admin, name="Ana", phones=["11 98765-4321", "11 98765-4322", "11 98765-4325"]
+    )
+    b = register(tenant, admin, name="Ana", phones=["11 98765-4323"])
+    merge = core.identity.merge(tenant, admin, a.id, b.id, drop=["11 98765-4321"])
+    core.customers.remove_phone(tenant, admin, a.id, "11 98765-4323")
+    core.customers.add_phone(tenant, admin, a.id, "11 98765-4329")  # the third place, since
+    survivor, restored = core.identity.unmerge(tenant, admin, merge.id)
+    assert [p.national for p in survivor.phones] == [
+        "(11) 98765-4322",
+        "(11) 98765-4325",
+        "(11) 98765-4329",
+    ]
+    assert [p.national for p in restored.phones] == ["(11) 98765-4323"]
+    assert _unmerged_event(storage, tenant, a.id).details["kept_off"] == "phones"
+
+
+def _unmerged_event(storage: UnitOfWorkFactory, tenant: str, customer_id: str) -> AuditEntry:
+    with storage() as uow:
+        entries = [
+            e for e in uow.audit.about(tenant, customer_id) if e.action == "customer.unmerged"
+        ]
+    return entries[-1]

@@ -310,6 +310,15 @@ def test_subject_export_holds_everything_and_nothing_of_other_people(
     assert person.name in text and person.cpf in text
     assert "Bernardo" not in text  # the absorbed record is another person's
     assert [m["role"] for m in export["merges"]] == ["survivor"]
+    # Not the survivor as merged: it mixes both records (each side's part is in its own export).
+    assert set(export["merges"][0]) == {
+        "merge_id",
+        "role",
+        "merged_at",
+        "undone_at",
+        "actor_id",
+        "record_before",
+    }
     assert [c["purpose"] for c in export["consents"]] == ["whatsapp_messages"]
     assert {"kind": "tax_id", "key": person.cpf} in export["identifiers"]
     assert export["other_records"] == [{"customer_id": again.id, "matched_on": ["phone"]}]

@@ -399,6 +399,15 @@ def test_merge_records_round_trip(storage: UnitOfWorkFactory) -> None:
             uow.merges.get(tenant, "missing")
         with pytest.raises(NotFound):
             uow.merges.mark_undone(tenant, "missing", NOW)
+    # The survivor as merged (0013) round-trips too; None above is an older row's.
+    merged = attrs.evolve(survivor, note="old", version=3)
+    later = attrs.evolve(record, id=uuid.uuid4().hex, survivor_after=merged, undone_at=None)
+    with storage() as uow:
+        uow.merges.add(later)
+        uow.commit()
+    with storage() as uow:
+        assert uow.merges.get(tenant, later.id) == later
+        assert uow.merges.get(tenant, later.id).survivor_after == merged
 
 
 def test_duplicate_hints_are_stored_once_per_pair_and_reason(storage: UnitOfWorkFactory) -> None:

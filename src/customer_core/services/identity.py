@@ -380,12 +380,18 @@ class IdentityService(ServiceBase):
     def unmerge(self, tenant_id: str, actor: Actor, merge_id: str, /) -> tuple[Customer, Customer]:
         """Restore both customers as they were before the merge.
 
-        What the survivor gained after the merge (a new phone, say) stays
-        with it; what came from the absorbed record goes back to it. Known
-        exception: a field the survivor had and the absorbed record lacked,
-        cleared after the merge, gets the survivor's old value back (the merge
-        record keeps neither the choices nor the survivor as merged, so that
-        emptiness looks like one chosen from the absorbed record).
+        What the survivor gained or lost after the merge (a new phone, a
+        note cleared) stays with it; what came from the absorbed record goes
+        back to it, and a field the merge changed returns to the survivor's
+        own value unless it was changed since. What the merge dropped from
+        the survivor (``drop``) comes back to it, except an exclusive
+        identifier another customer holds now, or one the preset has no room
+        for any more: those stay off, and the ``customer.unmerged`` event and
+        audit entry name their kinds in ``kept_off`` (the merge record still
+        holds them). Merges recorded before migration 0013 lack the survivor
+        as merged and are undone by the older rule: a field the survivor had
+        and the absorbed record lacked, cleared after the merge, gets its old
+        value back, and what the merge dropped from the survivor stays dropped.
 
         Merges involving the same survivor are undone newest first: while a
         later merge into the survivor (or one that absorbed it into a third

@@ -18,7 +18,9 @@ import attrs
 from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.merge import (
     check_drop,
+    dropped_exclusive_keys,
     held_keys,
+    kept_off,
     merge_customers,
     split_merged,
 )
@@ -85,6 +87,19 @@ def _latest_later_merge(uow: UnitOfWork, record: MergeRecord) -> MergeRecord | N
     ]
     absorbing = [other for other in later if other.absorbed_id == record.survivor_id]
     return absorbing[0] if absorbing else max(later, key=made, default=None)
+
+
+def _taken_since(uow: UnitOfWork, current: Customer, record: MergeRecord) -> frozenset[str]:
+    """Identifiers the merge dropped from the survivor whose exclusive key another customer holds now.
+
+    Nobody held them while the merge was in force, so someone took them
+    since (a social profile, an external id): they stay with that customer.
+    """
+    if record.survivor_after is None:
+        return frozenset()
+    keys = dropped_exclusive_keys(record.survivor_before, record.survivor_after)
+    holders = uow.customers.holders(current.tenant_id, keys) if keys else {}
+    return frozenset(keys[key] for key, ids in holders.items() if any(i != current.id for i in ids))
 
 
 def _undo_later_first(later: MergeRecord, named: bool) -> InvalidOperation:
@@ -167,6 +182,7 @@ class CustomerMerging:
                     merged_version=saved.version,
                     actor_id=actor.user_id,
                     merged_at=deps.clock.now(),
+                    survivor_after=saved,
                 )
                 uow.merges.add(record)
                 uow.record(
@@ -254,7 +270,20 @@ class CustomerMerging:
                 )
             if later is not None:
                 raise _undo_later_first(later, scope.allows_customer(later.absorbed_before))
-            restored = split_merged(current, record.survivor_before, record.absorbed_before)
+            restored = split_merged(
+                current,
+                record.survivor_before,
+                record.absorbed_before,
+                survivor_after=record.survivor_after,
+                held_elsewhere=_taken_since(uow, current, record),
+                policy=deps.preset.contact,
+            )
+            # Dropped identifiers that could not come back: said in the event (and audit entry).
+            off = (
+                ()
+                if record.survivor_after is None
+                else kept_off(restored, record.survivor_before, record.survivor_after)
+            )
             survivor = uow.customers.save(
                 attrs.evolve(restored, updated_at=deps.clock.now()),
                 expected_version=current.version,
@@ -272,6 +301,7 @@ class CustomerMerging:
                     survivor.id,
                     absorbed_id=absorbed.id,
                     merge_id=merge_id,
+                    **({"kept_off": off} if off else {}),
                 )
             )
             deps.commit(uow)

@@ -65,6 +65,10 @@ def _merge(tenant: str, survivor: str, absorbed: str) -> MergeRecord:
         merged_version=2,
         actor_id="u1",
         merged_at=_AT,
+        # The survivor as merged holds both people's data: it goes with the row.
+        survivor_after=Customer.create(
+            id=survivor, tenant_id=tenant, name="Ana Lima", note="from both", now=_AT
+        ),
     )
 
 

@@ -227,6 +227,9 @@ def merge_row(record: MergeRecord) -> dict[str, Any]:
         "actor_id": record.actor_id,
         "merged_at": record.merged_at,
         "undone_at": record.undone_at,
+        "survivor_after": (
+            None if record.survivor_after is None else customer_to_document(record.survivor_after)
+        ),
     }
 
 
@@ -242,6 +245,11 @@ def merge_from_row(row: Mapping[Any, Any]) -> MergeRecord:
         actor_id=row["actor_id"],
         merged_at=row["merged_at"],
         undone_at=row["undone_at"],
+        survivor_after=(
+            None
+            if row["survivor_after"] is None
+            else customer_from_document(dict(row["survivor_after"]))
+        ),
     )
 
 

@@ -322,7 +322,8 @@ identity_lists = Table(
 )
 
 # The audit entry of each merge, with both records as they were (documents),
-# so that the merge can be undone.
+# so that the merge can be undone, and the survivor as merged (0013; NULL on
+# older rows), so that unmerge can tell what the merge did from what came later.
 merges = Table(
     "merges",
     metadata,
@@ -336,6 +337,7 @@ merges = Table(
     Column("actor_id", IdText(ID), nullable=False),
     Column("merged_at", UtcDateTime(), nullable=False),
     Column("undone_at", UtcDateTime()),
+    Column("survivor_after", document_type()),
     PrimaryKeyConstraint("tenant_id", "id"),
     **MYSQL_TABLE_OPTIONS,
 )

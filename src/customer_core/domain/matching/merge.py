@@ -20,17 +20,27 @@ what they do not want first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
 from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.identity import IdentityKey, identity_keys_from
 from customer_core.domain.model.policies import ContactPolicy
 from customer_core.domain.values.text import masked
-from customer_core.errors import Code, InvalidOperation, InvalidValue
+from customer_core.errors import Code, CustomerCoreError, InvalidOperation, InvalidValue
 
-__all__ = ["MERGEABLE_FIELDS", "check_drop", "held_keys", "merge_customers", "split_merged"]
+__all__ = [
+    "MERGEABLE_FIELDS",
+    "check_drop",
+    "dropped_by_merge",
+    "dropped_exclusive_keys",
+    "held_keys",
+    "kept_off",
+    "merge_customers",
+    "split_merged",
+]
 
 #: Scalar fields a caller may take from the absorbed record (``choices``).
 MERGEABLE_FIELDS = frozenset(
@@ -170,37 +180,134 @@ def merge_customers(
     return merged._with_default_primaries()
 
 
+def dropped_by_merge(
+    survivor_before: Customer, survivor_after: Customer, /
+) -> dict[str, tuple[Any, ...]]:
+    """The survivor's own identifiers the merge left out (its ``drop``), by collection."""
+    dropped = {}
+    for name in _COLLECTIONS:
+        kept = {item.match_key for item in getattr(survivor_after, name)}
+        items = tuple(i for i in getattr(survivor_before, name) if i.match_key not in kept)
+        if items:
+            dropped[name] = items
+    return dropped
+
+
+def dropped_exclusive_keys(
+    survivor_before: Customer, survivor_after: Customer, /
+) -> dict[IdentityKey, str]:
+    """The exclusive keys of what :func:`dropped_by_merge` finds, each with its identifier's match key.
+
+    Unmerge gives those identifiers back to the survivor, but another customer
+    may have taken an exclusive one since (a social profile, an external id,
+    a Telegram id, the login e-mail): the caller asks the storage who holds these.
+    """
+    login = survivor_before.primary_email_key if survivor_before.password_hash is not None else None
+    found: dict[IdentityKey, str] = {}
+    for name, items in dropped_by_merge(survivor_before, survivor_after).items():
+        for item in items:
+            keys = identity_keys_from(
+                messenger_ids=(item,) if name == "messenger_ids" else (),
+                social_profiles=(item,) if name == "social_profiles" else (),
+                external_ids=(item,) if name == "external_ids" else (),
+                login_email_key=item.match_key
+                if name == "emails" and item.match_key == login
+                else None,
+            )
+            found.update((key, item.match_key) for key in keys if not key.kind.shareable)
+    return found
+
+
+def _fits(policy: ContactPolicy | None, name: str, items: tuple[Any, ...]) -> bool:
+    """Whether ``policy`` allows ``items`` in the collection ``name`` (limits, one per network)."""
+    if policy is None:
+        return True
+    checks: dict[str, Callable[[Sequence[Any]], None]] = {
+        "phones": policy.check_phones,
+        "emails": policy.check_emails,
+        "social_profiles": policy.check_social_profiles,
+    }
+    check = checks.get(name)
+    try:
+        if check is not None:
+            check(items)
+    except CustomerCoreError:
+        return False
+    return True
+
+
 def split_merged(
-    current: Customer, survivor_before: Customer, absorbed_before: Customer, /
+    current: Customer,
+    survivor_before: Customer,
+    absorbed_before: Customer,
+    /,
+    *,
+    survivor_after: Customer | None = None,
+    held_elsewhere: Collection[str] = (),
+    policy: ContactPolicy | None = None,
 ) -> Customer:
-    """The survivor of a merge with what came from the absorbed record taken back out.
+    """The survivor of a merge with what the merge changed taken back out.
 
     What happened to the survivor after the merge stays: identifiers,
-    addresses and contacts it gained, and every scalar field changed since (a
-    new name, status, password, portfolio). A scalar the merge took from the
-    absorbed record, and still holding that value, returns to the survivor's
-    own. Which scalars the merge took is not recorded, so a field holding
-    the absorbed record's value counts as taken: one the absorbed record had
-    empty and the survivor cleared after the merge gets its old value back.
+    addresses and contacts it gained or lost, and every scalar field changed
+    since (a new name, status, password, portfolio, a note cleared). With
+    ``survivor_after``, the survivor as the merge saved it:
+
+    - a scalar returns to the survivor's own value when the merge changed it
+      and it still holds the merge's value;
+    - what the merge brought in (in ``survivor_after``, not in
+      ``survivor_before``) goes; what it dropped from the survivor
+      (:func:`dropped_by_merge`) comes back, after the identifiers it holds
+      now, except one whose match key is in ``held_elsewhere`` (an exclusive
+      key another customer holds now) or that ``policy`` has no room for (a
+      phone added since took the last place). Those stay off: the caller
+      says so (:func:`kept_off`), and ``survivor_before`` keeps them.
+
+    Without it (merges recorded before migration 0013), which scalars the
+    merge took is guessed: a field holding the absorbed record's value, and
+    not the survivor's, counts as taken, so one the absorbed record had empty
+    and the survivor cleared after the merge gets its old value back; what
+    the absorbed record held goes, and nothing dropped comes back.
     """
+    merged = survivor_after
+    # The side the merge took values from: the absorbed record, unless we know the result.
+    source = absorbed_before if merged is None else merged
     changes: dict[str, Any] = {}
+    dropped = {} if merged is None else dropped_by_merge(survivor_before, merged)
     for name in _COLLECTIONS:
         before = {item.match_key for item in getattr(survivor_before, name)}
-        brought = {item.match_key for item in getattr(absorbed_before, name)} - before
-        changes[name] = tuple(i for i in getattr(current, name) if i.match_key not in brought)
-    brought_addresses = [a for a in absorbed_before.addresses if a not in survivor_before.addresses]
+        brought = {item.match_key for item in getattr(source, name)} - before
+        kept = tuple(i for i in getattr(current, name) if i.match_key not in brought)
+        for item in dropped.get(name, ()):
+            if (
+                item.match_key not in {i.match_key for i in kept}
+                and item.match_key not in held_elsewhere
+                and _fits(policy, name, (*kept, item))
+            ):
+                kept += (item,)
+        changes[name] = kept
+    brought_addresses = [a for a in source.addresses if a not in survivor_before.addresses]
     changes["addresses"] = tuple(a for a in current.addresses if a not in brought_addresses)
-    brought_contacts = {c.id for c in absorbed_before.contacts} - {
-        c.id for c in survivor_before.contacts
-    }
+    brought_contacts = {c.id for c in source.contacts} - {c.id for c in survivor_before.contacts}
     changes["contacts"] = tuple(c for c in current.contacts if c.id not in brought_contacts)
     for name in (*_SCALAR_FIELDS, "is_spammer", "is_vip", "first_purchase_at"):
-        now, mine, brought_in = (
+        now, mine, put = (
             getattr(current, name),
             getattr(survivor_before, name),
-            getattr(absorbed_before, name),
+            getattr(source, name),
         )
-        if now == brought_in and now != mine:
+        if now == put and now != mine:
             changes[name] = mine
     changes["created_at"] = survivor_before.created_at
     return attrs.evolve(current, **changes)._with_default_primaries()
+
+
+def kept_off(
+    restored: Customer, survivor_before: Customer, survivor_after: Customer, /
+) -> tuple[str, ...]:
+    """The collections (``"social_profiles"``...) of dropped identifiers :func:`split_merged` kept off."""
+    return tuple(
+        name
+        for name, items in dropped_by_merge(survivor_before, survivor_after).items()
+        if {i.match_key for i in items} - {i.match_key for i in getattr(restored, name)}
+    )

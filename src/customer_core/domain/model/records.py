@@ -24,7 +24,12 @@ class Assignment:
 
 @attrs.frozen(kw_only=True)
 class MergeRecord:
-    """The audit entry of a merge: both records as they were, so it can be undone."""
+    """The audit entry of a merge: both records as they were, so it can be undone.
+
+    ``survivor_after`` is the survivor as the merge saved it, so unmerge can
+    tell what the merge put in (or left out) from what changed since. Merges
+    recorded before it was kept (migration 0013) have ``None``.
+    """
 
     id: str
     tenant_id: str
@@ -36,6 +41,7 @@ class MergeRecord:
     actor_id: str
     merged_at: datetime
     undone_at: datetime | None = None
+    survivor_after: Customer | None = None
 
 
 @attrs.frozen(kw_only=True)
