@@ -241,3 +241,15 @@ def test_a_shop_read_as_the_company_says_so_in_its_evidence() -> None:
     assert "read_as_company" in kinds and "kind_differs" not in kinds
     plain = score_pair(shop, firm)  # without the tenant's counts: a person and a company
     assert plain is None or "kind_differs" in [e.kind for e in plain.evidence]
+
+
+def test_a_typo_in_the_thin_record_does_not_hide_the_junior_of_the_town() -> None:
+    """*Carlso Tavares* is the father or the son as much as *Carlos Tavares* is (issue 20)."""
+    father = person("b", "Carlos Wachholz Tavares", phones=("65 98082-1920",), city="Cuiabá")
+    for thin_name in ("Carlos Wachholz Tavares", "Carlso Wachholz Tavares"):
+        thin = person("a", thin_name, phones=("65 98991-0448",), city="Cuiabá")
+        assert linked([thin, father]), thin_name  # a rare name: no son known
+        son = person(
+            "s", "Carlos Wachholz Tavares Júnior", phones=("65 98111-2222",), city="Cuiabá"
+        )
+        assert not linked([thin, father, son]), thin_name

@@ -249,7 +249,8 @@ def known_namesake(
     more (*Roberto Costa Duarte* is not every *Roberto Duarte*): one that is
     neither of the two is another person by that name, a homonym either
     record may be. A name a *Júnior* or *Filho* of the town carries is his
-    father's too: without the suffix, either of them.
+    father's too: without the suffix, either of them (the Júnior is looked
+    up under both records' spellings of the name: a typo in one hides him).
     """
     short = x_name if len(x_name.words) <= len(y_name.words) else y_name
     key = first_last_key(short)
@@ -257,7 +258,11 @@ def known_namesake(
         return True
     shared = sorted(set(x.areas) & set(y.areas))
     towns = [f"|{town}" for town in shared] or [""]
-    if x_name.generation is None and any(count(f"generation:{key}{t}") for t in (*towns, "|?")):
+    # Both spellings: a typo in one name (*Carlso*) hides the Júnior the other's finds.
+    spellings = {key, *(k for n in (x_name, y_name) if (k := first_last_key(n)) is not None)}
+    if x_name.generation is None and any(
+        count(f"generation:{k}{t}") for k in spellings for t in (*towns, "|?")
+    ):
         return True  # a Júnior of the town, or of no known town
     key = _full_key(short) or key  # a middle name the short one keeps tells namesakes apart
     for town in towns:
