@@ -13,6 +13,7 @@ from __future__ import annotations
 import attrs
 
 from customer_core import Customer, Email
+from customer_core.domain.matching.city_spellings import city_spellings
 from customer_core.domain.matching.company_ties import spelled_in, typed_as_person
 from customer_core.domain.matching.duplicates import (
     DEFAULT_POLICY,
@@ -253,3 +254,21 @@ def test_a_typo_in_the_thin_record_does_not_hide_the_junior_of_the_town() -> Non
             "s", "Carlos Wachholz Tavares Júnior", phones=("65 98111-2222",), city="Cuiabá"
         )
         assert not linked([thin, father, son]), thin_name
+
+
+def test_a_city_typed_with_a_typo_is_the_town_the_tenant_writes() -> None:
+    """*Cuiabáa* on one record is Cuiabá, not a second town (issue 20)."""
+    typo = person("a", "Daniela Wachholz Tavares", phones=("65 98991-0448",), city="Cuiabáa")
+    full = person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",), city="Cuiabá")
+    assert linked([typo, full])
+    elsewhere = person("b", "Daniela Wachholz Tavares", phones=("41 98082-1920",), city="Curitiba")
+    assert not linked([typo, elsewhere])
+
+
+def test_only_a_rare_spelling_one_typo_from_one_common_city_is_read_as_it() -> None:
+    counts = {"area:city:cuiaba": 300, "area:city:cuiabaa": 1, "area:city:sinop": 1}
+    assert city_spellings(counts) == {"city:cuiabaa": "city:cuiaba"}
+    assert city_spellings({**counts, "area:city:cuiabaa": 3}) == {}  # three records: a town
+    # one typo from two common cities: neither
+    two = {"area:city:santos": 50, "area:city:santas": 50, "area:city:santis": 1}
+    assert city_spellings(two) == {}

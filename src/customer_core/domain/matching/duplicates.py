@@ -140,6 +140,7 @@ from customer_core.domain.matching.blocking import _positions as _positions
 from customer_core.domain.matching.blocking import _sort_key as _sort_key
 from customer_core.domain.matching.blocking import _tenant_index as _tenant_index
 from customer_core.domain.matching.blocking import blocking_keys, key_holders
+from customer_core.domain.matching.city_spellings import city_spellings, with_city_spellings
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
 from customer_core.domain.matching.contact_evidence import _email_typo, _mailbox, _mobile_typo
 from customer_core.domain.matching.names import name_similarity
@@ -220,7 +221,8 @@ def suggest_duplicates(
     records = sorted(_records(customers), key=lambda r: r.id)
     blocks, holders, shared = _tenant_index(records)
     codes = city_area_codes(holders)
-    records = [with_area_codes(r, codes) for r in records]
+    spellings = city_spellings(holders)  # "Blumennau" is Blumenau: one town, not two
+    records = [with_area_codes(with_city_spellings(r, spellings), codes) for r in records]
     freq = frequencies(holders, policy)
     bound = namesakes_bound(policy, len(records))
 
