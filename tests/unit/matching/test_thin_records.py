@@ -272,3 +272,23 @@ def test_only_a_rare_spelling_one_typo_from_one_common_city_is_read_as_it() -> N
     # one typo from two common cities: neither
     two = {"area:city:santos": 50, "area:city:santas": 50, "area:city:santis": 1}
     assert city_spellings(two) == {}
+
+
+def test_a_firm_named_after_its_owner_makes_the_owner_s_name_no_evidence() -> None:
+    """An MEI's legal name is its owner's: a record with the name alone is either (issue 20)."""
+    thin = person("a", "Daniela Wachholz Tavares", phones=("65 98991-0448",), city="Cuiabá")
+    full = person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",), cpf=CPFS[0])
+    firm = company("c", "Daniela Wachholz Tavares ME", phones=("65 3322-1100",), city="Cuiabá")
+    assert linked([thin, full])
+    assert not linked([thin, full, firm])
+    shop = company("c", "Wachholz Tavares Pet Shop", phones=("65 3322-1100",), city="Cuiabá")
+    assert linked([thin, full, shop])  # named after no one's given name
+
+
+def test_a_legal_and_a_trade_name_in_two_area_codes_are_two_establishments() -> None:
+    mailbox = "compras@pontocertosaopaulo.com.br"
+    legal = company("a", "Nascimento Pet Shop Ltda", emails=(mailbox,), phones=("(11) 3322-1100",))
+    here = company("b", "Ponto Certo", emails=(mailbox,), phones=("(11) 4455-6677",))
+    there = company("b", "Ponto Certo", emails=(mailbox,), phones=("(65) 4455-6677",))
+    assert [s.ids for s in suggest_duplicates([legal, here])] == [("a", "b")]
+    assert suggest_duplicates([legal, there]) == []
