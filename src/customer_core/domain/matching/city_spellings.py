@@ -52,10 +52,15 @@ def city_spellings(counts: Mapping[str, int], /) -> dict[str, str]:
         if n > _RARE_SPELLING or len(name) < 5:
             continue
         most = 2 if len(name) >= _LONG_NAME else 1
-        near = process.extract(name, common, scorer=OSA.distance, score_cutoff=most, limit=2)
-        near = [(other, distance) for other, distance, _ in near if other != name]
-        if len(near) == 1 and len(near[0][0]) >= 5:
-            found[city] = f"city:{near[0][0]}"
+        near = [
+            other
+            for other, _, _ in process.extract(
+                name, common, scorer=OSA.distance, score_cutoff=most, limit=2
+            )
+            if other != name
+        ]
+        if len(near) == 1 and len(near[0]) >= 5:
+            found[city] = f"city:{near[0]}"
     return found
 
 
