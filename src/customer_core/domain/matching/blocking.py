@@ -82,19 +82,19 @@ def typo_blocking_keys(record: MatchRecord, /) -> set[str]:
     A name typed with a typo (*Joana Freiats*, *Mácio Peixoto*) shares no
     pair of sounds with the person's other record, and a mobile with a digit
     mistyped no line: such records met only when their names sorted side by
-    side. A typo changes one word and leaves the head or the tail of it (its
-    first or last three letters) intact, and a mobile's (see
-    :func:`~.pair_filter.typo_keys`): each key is the sound of the first or
-    the last word of the name with the head or the tail of the other, or
-    with the head or the tail of a mobile. The keys do not say which word
-    came first: *Freitas, Joana* meets *Joana Freitas*.
+    side. A typo changes one word and leaves intact its head or its tail
+    (the letters before or after its middle one: one typo, two neighbours
+    swapped included, cannot touch both), and a mobile's the same way (see :func:`~.pair_filter.typo_keys`): each key is the sound of the
+    first or the last word of the name with the head or the tail of the
+    other, or with the head or the tail of a mobile. The keys do not say
+    which word came first: *Freitas, Joana* meets *Joana Freitas*.
 
     >>> from datetime import datetime, timezone
     >>> from customer_core import Customer
     >>> c = Customer.create(id="1", tenant_id="t", name="Joana Freitas",
     ...                     now=datetime(2026, 1, 1, tzinfo=timezone.utc))
     >>> sorted(typo_blocking_keys(MatchRecord.of(c)))
-    ['~n:fritas:ana>', '~n:fritas:joa<', '~n:juana:fre<', '~n:juana:tas>']
+    ['~n:fritas:jo<', '~n:fritas:na>', '~n:juana:fre<', '~n:juana:tas>']
     """
     if record.company:
         return set()
