@@ -2,55 +2,38 @@
 db upgrade.
 
 Every command takes ``--database URL`` (a SQLite file by default), the tenant
-and who is acting. Errors are one line with their code, and a non-zero exit.
+and who is acting. Errors are one line with their code, and a non-zero exit;
+output piped into a reader that stops early (``| head``) ends quietly with
+status 141, as a Unix tool that SIGPIPE ends.
 """
 
 from __future__ import annotations
 
 import argparse
-import codecs
 import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from functools import partial
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Callable, Sequence
+from typing import IO
 
 import attrs
 
 from customer_core import presets
 from customer_core.cli_duplicates import Command
 from customer_core.cli_duplicates import add_commands as add_duplicate_commands
+from customer_core.cli_import import add_command as add_import_command
+from customer_core.demo import TENANT as DEMO_TENANT
+from customer_core.demo import run_demo
 from customer_core.domain.model.actor import Actor, Permission
-from customer_core.errors import Code, CustomerCoreError, InvalidValue, MissingRequiredField
+from customer_core.errors import Code, CustomerCoreError, MissingRequiredField
 from customer_core.facade import DEFAULT_URL, CustomerCore, connect
-from customer_core.io.column_check import ColumnPlan, check_columns
 from customer_core.io.exporter import Exporter
-from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
-from customer_core.io.report_file import OutcomeTally, ReportFileWriter
-from customer_core.io.sources import open_table
-from customer_core.messages import ERROR, describe, localize, translate
+from customer_core.messages import ERROR, describe, translate
 
 __all__ = ["main"]
 
 _PRESETS = {p.name: p for p in (presets.DEFAULT, *presets.ALL)}
-
-
-@contextlib.contextmanager
-def _bar(total: int | None, unit: str, enabled: bool) -> Iterator[Any]:
-    """A tqdm bar on stderr when it is a terminal (and tqdm is installed)."""
-    if not enabled:
-        yield None
-        return
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        yield None
-        return
-    with tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True) as bar:
-        yield bar
 
 
 #: Names the tenant when ``--tenant`` is not given.
@@ -102,112 +85,6 @@ def _positive(text: str) -> int:
     return number
 
 
-def _mapping(pairs: Sequence[str] | None) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for pair in pairs or ():
-        header, sep, column = pair.partition("=")
-        if not sep or not header.strip() or not column.strip():
-            raise InvalidValue(
-                f"--mapping expects 'Header=column', got {pair!r}",
-                code=Code.INVALID_MAPPING,
-                field="mapping",
-            )
-        mapping[header.strip()] = column.strip()
-    return mapping
-
-
-def cmd_import(args: argparse.Namespace, out: IO[str]) -> int:
-    core = _core(args)
-    importer = Importer(core.storage, preset=core.preset)
-    path = Path(args.file)
-    with contextlib.ExitStack() as stack:
-        table = open_table(
-            stack.enter_context(open(path, "rb")),
-            encoding=args.encoding,
-            delimiter=args.delimiter,
-            mapping=_mapping(args.mapping),
-        )
-        plan = check_columns(table, ignore=args.ignore or ())
-        _print_plan(plan, out)
-        plan.check()
-        report_file = (
-            ReportFileWriter(
-                stack.enter_context(open(args.report_file, "w", encoding="utf-8-sig", newline="")),
-                lang=args.lang,
-            )
-            if args.report_file
-            else None
-        )
-        show_bar = args.progress and sys.stderr.isatty()
-        total = (table.rows_hint or _count_lines(path)) if show_bar else None
-        bar = stack.enter_context(_bar(total, "rows", show_bar))
-        tally = OutcomeTally(then=report_file)
-
-        def progress(p: Progress) -> None:
-            if bar is not None:
-                bar.n = p.rows_read
-                bar.set_postfix(created=p.created, updated=p.updated, failed=p.failed)
-                bar.refresh()
-
-        report = importer.run(
-            args.tenant,
-            _actor(args),
-            table,
-            mode=args.mode,
-            dry_run=args.dry_run,
-            batch_size=args.batch_size,
-            progress=progress,
-            on_row=tally,
-            strict=args.strict,
-        )
-        if bar is not None:  # the count of lines was an estimate: end the bar full
-            bar.total = bar.n = report.rows_read
-            bar.refresh()
-    prefix = "dry run: would have " if report.dry_run else ""
-    print(
-        f"{prefix}read {report.rows_read} rows: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.skipped} skipped, {report.merged_rows} merged rows, "
-        f"{report.failed} failed, {len(report.warnings)} values left out",
-        file=out,
-    )
-    for line in tally.table(report):
-        print(f"  {line}", file=out)
-    for label, found in (("errors", report.errors), ("values left out", report.warnings)):
-        for error in found[: args.show_errors]:
-            print(
-                f"  line {error.line} [{error.header or error.column or '-'}] {error.code}: "
-                f"{localize(error, lang=args.lang)}",
-                file=out,
-            )
-        if len(found) > args.show_errors:
-            print(f"  ... and {len(found) - args.show_errors} more {label}", file=out)
-    return 0 if report.ok else 3
-
-
-def _count_lines(path: Path) -> int | None:
-    """About how many records a CSV holds (its lines less the header), for the ETA."""
-    with open(path, "rb") as f:
-        head = f.read(4)
-        if head.startswith(b"PK\x03\x04"):  # a workbook without a dimension
-            return None
-        newline = {codecs.BOM_UTF16_LE: b"\n\x00", codecs.BOM_UTF16_BE: b"\x00\n"}.get(
-            head[:2], b"\n"
-        )
-        f.seek(0)
-        lines = sum(chunk.count(newline) for chunk in iter(partial(f.read, 1 << 20), b""))
-    return max(lines - 1, 0)
-
-
-def _print_plan(plan: ColumnPlan, out: IO[str]) -> None:
-    """Which header goes to which column, before anything is written."""
-    width = max((len(h) for h, _ in plan.mapped), default=0)
-    print("columns:", file=out)
-    for header, column in plan.mapped:
-        print(f"  {header:<{width}} -> {column}", file=out)
-    if plan.ignored:
-        print(f"ignored: {', '.join(plan.ignored)}", file=out)
-
-
 def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
     core = _core(args)
     exporter = Exporter(core.storage, preset=core.preset)
@@ -217,7 +94,7 @@ def cmd_export(args: argparse.Namespace, out: IO[str]) -> int:
             if args.file == "-"
             else stack.enter_context(open(args.file, "w", encoding="utf-8-sig", newline=""))
         )
-        written = exporter.run(args.tenant, _actor(args), target, my_portfolio=False)
+        written = exporter.run(args.tenant, _actor(args), target, my_portfolio=args.mine)
     if args.file != "-":
         print(f"exported {written} customers to {args.file}", file=out)
     return 0
@@ -255,8 +132,6 @@ def cmd_db_upgrade(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
-    from customer_core.demo import run_demo
-
     return run_demo(args.database, customers=args.customers, out=out, progress=args.progress)
 
 
@@ -264,16 +139,29 @@ def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
 DEMO_URL = "sqlite:///customer-core-demo.db"
 
 
-def _common(database: str | None = None) -> argparse.ArgumentParser:
+def _common(database: str | None = None, *, acting: bool = True) -> argparse.ArgumentParser:
     """The options every command takes; a new parser each time, so defaults stay its own.
 
     (``set_defaults`` on a subcommand would change the shared actions' defaults,
-    and with them every other command's.)
+    and with them every other command's.) Without ``acting``, none of the
+    tenant and acting user's: ``demo`` has its own tenant and acts as its admin.
     """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--database", default=database, help=f"SQLAlchemy URL (default {database or DEFAULT_URL})"
     )
+    if acting:
+        _add_actor(common)
+    # Also after the command; the top-level --lang is the default.
+    common.add_argument("--lang", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar"
+    )
+    return common
+
+
+def _add_actor(common: argparse.ArgumentParser) -> None:
+    """The tenant and who is acting in it."""
     common.add_argument(
         "--tenant",
         default=os.environ.get(TENANT_VARIABLE) or None,
@@ -288,17 +176,17 @@ def _common(database: str | None = None) -> argparse.ArgumentParser:
         help="grant a permission to the acting user (repeatable)",
     )
     common.add_argument("--preset", default="default", choices=sorted(_PRESETS))
-    # Also after the command; the top-level --lang is the default.
-    common.add_argument("--lang", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    common.add_argument(
-        "--no-progress", dest="progress", action="store_false", help="no progress bar"
+
+
+def _add_mine(parser: argparse.ArgumentParser) -> None:
+    """``--mine``/``--no-mine``; neither leaves "my portfolio" to the library's default."""
+    parser.add_argument(
+        "--mine",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="only the customers of my portfolio, or (--no-mine) every customer I see "
+        "(default: the preset's, on for sellers unless the preset says otherwise)",
     )
-    return common
-
-
-def _delimiter(text: str) -> str:
-    """A tab as shells let people type it; anything else as given (the reader checks it)."""
-    return "\t" if text in ("\\t", "tab", "TAB") else text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -311,57 +199,32 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser(
-        "demo", parents=[_common(DEMO_URL)], help="build a demo database and tour it"
+        "demo",
+        parents=[_common(DEMO_URL, acting=False)],
+        help=f"build a demo database (tenant {DEMO_TENANT}) and tour it",
+        description=f"Build a demo database and tour it. The demo has its own tenant, "
+        f"{DEMO_TENANT}, and acts as its admin: it takes no --tenant or --user.",
     )
-    demo.add_argument("--customers", type=_positive, default=3000)
+    demo.add_argument(
+        "--customers",
+        type=_positive,
+        default=3000,
+        help="how many customers to generate (default: 3000)",
+    )
     demo.set_defaults(run=cmd_demo)
 
-    imp = sub.add_parser("import", parents=[common], help="import a CSV of customers")
-    imp.add_argument("file")
-    imp.add_argument("--mode", choices=["create", "upsert"], default="create")
-    imp.add_argument(
-        "--dry-run", action="store_true", help="report what would happen; write nothing"
-    )
-    imp.add_argument("--encoding", help="file encoding (detected by default)")
-    imp.add_argument(
-        "--delimiter",
-        type=_delimiter,
-        help=r"field delimiter, '\t' or 'tab' for a tab (detected by default)",
-    )
-    imp.add_argument(
-        "--mapping", action="append", metavar="HEADER=COLUMN", help="map a header to a column"
-    )
-    imp.add_argument(
-        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows per transaction"
-    )
-    imp.add_argument(
-        "--ignore",
-        action="append",
-        metavar="HEADER",
-        help="a header to leave out on purpose (one that looks like customer data is refused)",
-    )
-    imp.add_argument("--show-errors", type=int, default=20)
-    imp.add_argument(
-        "--strict",
-        action="store_true",
-        help="refuse a row with any invalid value (by default the value is left out, the row kept)",
-    )
-    imp.add_argument(
-        "--report-file",
-        metavar="OUT.csv",
-        help="write what happened to each line (line,outcome,customer_id,column,value,code,message)",
-    )
-    imp.set_defaults(run=cmd_import)
+    add_import_command(sub, common, _with_core)
 
     exp = sub.add_parser("export", parents=[common], help="export visible customers as CSV")
     exp.add_argument("file", nargs="?", default="-", help="output file (default: standard output)")
+    _add_mine(exp)
     exp.set_defaults(run=cmd_export)
 
     add_duplicate_commands(sub, common, _with_core)
 
     search = sub.add_parser("search", parents=[common], help="search customers")
     search.add_argument("text")
-    search.add_argument("--mine", action="store_true", default=None, help="only my portfolio")
+    _add_mine(search)
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(run=cmd_search)
 
@@ -381,11 +244,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The status a shell reports for a tool that SIGPIPE ended (128 + 13): the
+#: reader of the output went away (``customer-core export | head``).
+CLOSED_PIPE_STATUS = 141
+
+
+def _reader_gone(stream: IO[str]) -> int:
+    """Stop quietly, as Unix tools do when what reads their output has closed it.
+
+    Standard output is pointed at the null device, so that the flush at exit,
+    which would hit the closed pipe again, prints no ``BrokenPipeError``.
+    """
+    if stream is sys.stdout:
+        with contextlib.suppress(OSError, ValueError):  # no file descriptor: nothing to flush
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+    return CLOSED_PIPE_STATUS
+
+
 def main(argv: Sequence[str] | None = None, *, out: IO[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     stream = out or sys.stdout
     try:
-        return int(args.run(args, stream))
+        status = int(args.run(args, stream))
+        stream.flush()  # a closed pipe shows here, not in the flush at exit
+        return status
+    except BrokenPipeError:
+        return _reader_gone(stream)
     except CustomerCoreError as error:
         lang = args.lang
         print(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from collections.abc import Callable, Iterable
 from typing import IO, Any, Literal
 
@@ -19,7 +20,7 @@ from customer_core.domain.matching.records import Evidence
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.dismissals import Dismissal, DismissalKind
 from customer_core.errors import NotFound
-from customer_core.facade import CustomerCore
+from customer_core.facade import DEFAULT_URL, CustomerCore
 
 __all__ = ["Command", "add_commands"]
 
@@ -38,6 +39,17 @@ def _names(core: CustomerCore, actor: Actor, ids: Iterable[str]) -> dict[str, st
         except NotFound:  # deleted since the report was read
             names[customer_id] = "(gone)"
     return names
+
+
+def _where(args: argparse.Namespace) -> str:
+    """``--database URL --tenant T`` as the command ran, for the command to run next.
+
+    The URL's password is hidden, as in every message the library prints.
+    """
+    from sqlalchemy.engine import make_url  # the cli extra brings it; only when a hint is made
+
+    url = make_url(args.database or DEFAULT_URL).render_as_string(hide_password=True)
+    return f"--database {shlex.quote(url)} --tenant {shlex.quote(args.tenant)}"
 
 
 def _print_item(item: _Item, names: dict[str, str], out: IO[str]) -> None:
@@ -89,7 +101,7 @@ def cmd_merge(core: CustomerCore, actor: Actor, args: argparse.Namespace, out: I
     )
     absorbed = ", ".join(args.others)
     print(f"merged {absorbed} into {args.survivor}: merge {record.id}", file=out)
-    print(f"undo with: customer-core unmerge {record.id}", file=out)
+    print(f"undo with: customer-core unmerge {record.id} {_where(args)}", file=out)
     return 0
 
 
@@ -112,7 +124,7 @@ def cmd_dismiss(core: CustomerCore, actor: Actor, args: argparse.Namespace, out:
     kind = DismissalKind.SAME_GROUP if args.group else DismissalKind.NOT_DUPLICATE
     dismissal = core.identity.dismiss(args.tenant, actor, args.ids, args.reason, kind=kind)
     print(f"dismissed: {_show(dismissal)}", file=out)
-    print(f"undo with: customer-core undismiss {dismissal.id}", file=out)
+    print(f"undo with: customer-core undismiss {dismissal.id} {_where(args)}", file=out)
     return 0
 
 

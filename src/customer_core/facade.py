@@ -223,7 +223,8 @@ def connect(
     ``customer-core[sql]``). With ``upgrade`` the schema is migrated to the
     latest version first. With ``require_schema`` (and no ``upgrade``), a
     database that is not at the latest schema, or a SQLite file that does not
-    exist (it is not created), raises :class:`StorageUnavailable` saying
+    exist (it is not created), raises :class:`StorageUnavailable` (field
+    ``url``, as for a database that cannot be opened) saying
     ``run: customer-core db upgrade URL``: what a command line or a web
     application does before serving. The other options are those of
     :meth:`CustomerCore.over`: ``clock``, ``ids``, ``hasher``,
@@ -272,13 +273,16 @@ def _open_sql(url: str, *, upgrade: bool, require_schema: bool = False) -> UnitO
         missing = _missing_sqlite_file(sql) if require_schema else None
         if missing is not None:
             raise StorageUnavailable(
-                f"there is no database at {missing} ({hint})", code=Code.STORAGE_UNAVAILABLE
+                f"there is no database at {missing} ({hint})",
+                code=Code.STORAGE_UNAVAILABLE,
+                field="url",
             )
         if require_schema and not schema_is_current(sql.engine):
             sql.engine.dispose()
             raise StorageUnavailable(
                 f"the database has no customer-core schema, or an older one: {hint}",
                 code=Code.STORAGE_UNAVAILABLE,
+                field="url",
             )
         if upgrade:
             sql.upgrade()
@@ -292,6 +296,7 @@ def _open_sql(url: str, *, upgrade: bool, require_schema: bool = False) -> UnitO
         raise StorageUnavailable(
             f"cannot open the database ({type(exc.orig).__name__}: {reason})",
             code=Code.STORAGE_UNAVAILABLE,
+            field="url",
         ) from exc
     return sql
 

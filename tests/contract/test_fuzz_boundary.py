@@ -331,6 +331,7 @@ NAMED_CASES: dict[str, tuple[str, dict[str, object]]] = {
     "import encoding with a NUL": ("importer.run", {"encoding": "utf\x008"}),
     "import from a file name with a lone surrogate": ("importer.run", {"source": "\ud800.csv"}),
     "import delimiter of two characters": ("importer.run", {"delimiter": ";;"}),
+    "import from a text stream": ("importer.run", {"source": io.StringIO("Nome\nAna\n")}),
     "register an unknown kind": ("customers.register", {"name": "Ana", "kind": "robot"}),
     "register a name with a lone surrogate": ("customers.register", {"name": "An\ud800a"}),
     "register phones as a number": ("customers.register", {"name": "Ana", "phones": 11}),

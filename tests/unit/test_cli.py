@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,7 @@ def test_a_read_only_command_creates_no_database(
     monkeypatch.chdir(tmp_path)
     code, _out, err = run([*command, "--tenant", "acme"], capsys)
     assert code == 2
+    assert err.startswith("customer-core: error storage_unavailable [url]: "), err
     assert "there is no database at customers.db" in err, err
     assert "run: customer-core db upgrade sqlite:///customers.db" in err
     assert not (tmp_path / "customers.db").exists()
@@ -94,7 +96,7 @@ def test_a_missing_schema_says_how_to_make_it(
     for command in (["search", "ana"], ["import", str(source), "--no-progress"]):
         code, _out, err = run([*command, "--tenant", "acme", "--database", database], capsys)
         assert code == 2
-        assert err.startswith("customer-core: error storage_unavailable"), err
+        assert err.startswith("customer-core: error storage_unavailable [url]: "), err
         assert f"run: customer-core db upgrade {database}" in err
         assert len(err.strip().splitlines()) == 1
     assert run(["db", "upgrade", database], capsys)[0] == 0
@@ -113,9 +115,10 @@ def test_a_missing_schema_says_how_to_make_it(
 def test_a_database_that_cannot_be_opened_is_one_line_with_a_code(
     database: str, code: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The field is the database's URL (``connect(url)``, ``--database``), whatever the code."""
     status, _out, err = run(["search", "ana", "--database", database, "--tenant", "t"], capsys)
     assert status == 2
-    assert err.startswith(f"customer-core: error {code}"), err
+    assert err.startswith(f"customer-core: error {code} [url]: "), err
     assert len(err.strip().splitlines()) == 1, err
 
 
@@ -126,7 +129,7 @@ def test_a_file_that_is_not_a_database_is_one_line_with_a_code(
     other.write_text(HEADER * 200, encoding="utf-8")
     status, _out, err = run(["db", "upgrade", f"sqlite:///{other}"], capsys)
     assert status == 2
-    assert err.startswith("customer-core: error storage_unavailable"), err
+    assert err.startswith("customer-core: error storage_unavailable [url]: "), err
     assert len(err.strip().splitlines()) == 1, err
 
 
@@ -139,6 +142,25 @@ def test_demo_needs_at_least_one_customer(
         main(["demo", "--customers", customers, "--database", database], out=io.StringIO())
     assert info.value.code == 2
     assert "--customers" in capsys.readouterr().err
+
+
+def test_demo_help_names_its_tenant_and_asks_for_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The help said ``--tenant`` was required (the common options'); demo never reads it."""
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--help"])
+    assert info.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "loja-demo" in help_text
+    assert "required" not in help_text and "--tenant TENANT" not in help_text, help_text
+    monkeypatch.delenv("CUSTOMER_CORE_TENANT", raising=False)
+    database = f"sqlite:///{tmp_path / 'demo.db'}"
+    out = io.StringIO()
+    assert (
+        main(["demo", "--customers", "30", "--database", database, "--no-progress"], out=out) == 0
+    )
+    assert "loja-demo" in out.getvalue()
 
 
 @pytest.mark.parametrize("tab", ["\\t", "tab"])
@@ -190,3 +212,99 @@ def test_duplicates_as_json_lines(tmp_path: Path) -> None:
     assert all(
         r["kind"] in ("exact", "suggestion") and len(r["customer_ids"]) >= 2 for r in records
     )
+
+
+@pytest.mark.parametrize("name", ["nofile.csv", "a-folder"])
+def test_an_import_file_that_is_not_there_is_the_library_s_coded_error(
+    name: str, here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was ``error FileNotFoundError: [Errno 2] ...``, exit 1, with no code or field."""
+    from customer_core import CustomerCoreError
+    from customer_core.io import Importer
+
+    (here / "a-folder").mkdir()
+    core = connect("sqlite:///customers.db")
+    with pytest.raises(CustomerCoreError) as raised:
+        Importer(core.storage).run("acme", Actor(tenant_id="acme", user_id="u"), name)
+    core.close()
+    code, out, err = run(["import", name, "--no-progress"], capsys)
+    assert code == 2 and not out
+    assert err == f"customer-core: error {raised.value}\n"
+    assert (raised.value.code, raised.value.field) == ("invalid_value", "source")
+
+
+@pytest.fixture
+def portfolios(tmp_path: Path) -> str:
+    """A sales tenant (read with omnichat): Alice in Ana's portfolio, Beto in Bruno's."""
+    database = f"sqlite:///{tmp_path / 'sales.db'}"
+    core = connect(database)  # omnichat would require an address and more
+    admin = Actor(tenant_id="t", user_id="admin", role="admin")
+    norte = core.portfolios.create("t", admin, name="Norte", member_ids=["ana"], owner_id="ana")
+    sul = core.portfolios.create("t", admin, name="Sul", member_ids=["bruno"], owner_id="bruno")
+    core.customers.register("t", admin, name="Alice Souza", portfolio_id=norte.id)
+    core.customers.register("t", admin, name="Beto Souza", portfolio_id=sul.id)
+    core.close()
+    return database
+
+
+@pytest.mark.parametrize(
+    ("role", "option", "seen"),
+    [
+        ("seller", [], {"Alice Souza"}),  # the library's default: on for sellers
+        ("seller", ["--mine"], {"Alice Souza"}),
+        ("seller", ["--no-mine"], {"Alice Souza", "Beto Souza"}),
+        ("supervisor", [], {"Alice Souza", "Beto Souza"}),  # off for the other roles
+        ("supervisor", ["--mine"], {"Alice Souza"}),
+    ],
+)
+@pytest.mark.parametrize("command", [["search", "souza"], ["export"]])
+def test_my_portfolio_can_be_turned_on_and_off_in_search_and_export(
+    command: list[str],
+    role: str,
+    option: list[str],
+    seen: set[str],
+    portfolios: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A seller's search had "my portfolio" on with no way to turn it off; export had it off."""
+    who = ["--database", portfolios, "--tenant", "t", "--user", "ana", "--role", role]
+    code, out, err = run([*command, *who, "--preset", "omnichat", *option], capsys)
+    assert code == 0, err
+    names = {"Alice Souza", "Beto Souza"}
+    assert {name for name in names if name in out} == seen, out
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("command", [["export"], ["search", "ana"], ["dismissals"]])
+def test_output_into_a_closed_pipe_stops_quietly(
+    command: list[str], here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``customer-core export | head`` printed ``customer-core: error BrokenPipeError``."""
+    core = connect("sqlite:///customers.db")
+    core.customers.register("acme", Actor(tenant_id="acme", user_id="u"), name="Ana Lima")
+    core.close()
+    assert main(command, out=_ClosedPipe()) == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_standard_output_into_a_closed_pipe_stops_quietly(here: Path) -> None:
+    """Also the flush at exit, which would meet the closed pipe again, says nothing."""
+    import subprocess
+    import sys
+
+    reading, writing = os.pipe()
+    os.close(reading)  # what ``head`` does once it has its lines
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "customer_core.cli", "export"],
+            stdout=writing,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    finally:
+        os.close(writing)
+    assert (done.returncode, done.stderr) == (141, b"")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,7 @@ def test_dismiss_hides_a_suggestion_until_undismissed(
         ["dismiss", *found, "--reason", "two Marianas, one address"], database, capsys
     )
     assert (code, err) == (0, ""), err
-    dismissal_id = re.search(r"undismiss (\S+)\n", out).group(1)  # type: ignore[union-attr]
+    dismissal_id = re.search(r"undismiss (\S+) ", out).group(1)  # type: ignore[union-attr]
     assert "not_duplicate" in out and "two Marianas, one address" in out
     _, report, _ = run(["duplicates", "--format", "jsonl"], database, capsys)
     assert not any(
@@ -157,3 +158,137 @@ def test_dismiss_a_group_of_branches_and_bad_input(
         ["dismiss", person, branches[0], "--reason", "x", "--group"], database, capsys
     )
     assert code == 2 and "not_a_company" in err, err
+
+
+@pytest.mark.parametrize(
+    ("command", "names", "undo"),
+    [
+        (["merge"], ["João da Silva", "J. Silva"], "unmerge"),
+        (["dismiss", "--reason", "two people"], ["Mariana Teixeira"], "undismiss"),
+    ],
+)
+def test_the_undo_hint_runs_as_printed(
+    command: list[str],
+    names: list[str],
+    undo: str,
+    database: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """It said ``customer-core unmerge ID``, which fails with ``required_field [tenant]``."""
+    monkeypatch.delenv("CUSTOMER_CORE_TENANT", raising=False)
+    chosen = [i for name, i in listed(database) if name in names]
+    code, out, err = run([command[0], *chosen, *command[1:]], database, capsys)
+    assert (code, err) == (0, ""), err
+    hint = out.splitlines()[-1]
+    assert hint.startswith(f"undo with: customer-core {undo} ")
+    argv = shlex.split(hint.removeprefix("undo with: "))
+    assert argv[-4:] == ["--database", database, "--tenant", T]
+    assert main(argv[1:], out=io.StringIO()) == 0, capsys.readouterr().err
+
+
+HOWTO = Path(__file__).resolve().parents[2] / "docs" / "howto" / "duplicates.md"
+
+#: What the samples show that a run prints otherwise: an id the command made
+#: (mapped to the run's own, for the commands that follow), the time of a
+#: decision, and "…" for what the sample leaves out (a whole line: any lines).
+_MADE_ID = re.compile(r"\b[0-9a-f]{32}\b")
+_VARYING = re.compile(r"([0-9a-f]{32}|\d{4}-\d\d-\d\d \d\d:\d\d|…)")
+
+
+def _console_samples(text: str) -> list[tuple[str, list[str]]]:
+    """Each ``$ command`` of the console blocks, with the lines the sample shows it print."""
+    samples: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.DOTALL):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                samples.append((line[2:], []))
+            else:
+                samples[-1][1].append(line)
+    return samples
+
+
+def _pattern(shown: list[str], made: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """A regular expression for what ``shown`` stands for, and the group of each new id."""
+    lines: list[str] = []
+    groups: dict[str, str] = {}
+    for line in shown:
+        if line == "…":
+            lines.append(r"(?:.*\n)*")
+            continue
+        parts = []
+        for i, part in enumerate(_VARYING.split(line)):
+            if i % 2 == 0:
+                parts.append(re.escape(part))
+            elif part == "…":
+                parts.append(".*")
+            elif part in made:
+                parts.append(re.escape(made[part]))
+            elif part in groups:
+                parts.append(f"(?P={groups[part]})")
+            elif _MADE_ID.fullmatch(part):
+                groups[part] = f"id{len(groups)}"
+                parts.append(f"(?P<{groups[part]}>[0-9a-f]{{32}})")
+            else:  # a time
+                parts.append(r"\d{4}-\d\d-\d\d \d\d:\d\d")
+        lines.append("".join(parts) + r"\n")
+    return "".join(lines), groups
+
+
+def test_the_how_to_command_line_samples_print_what_they_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/howto/duplicates.md, "From the command line", run on the how-to's tenant.
+
+    The sample showed ``name +0.55`` where the command prints ``+0.56``, and
+    its merge and dismiss commands had no ``--database``/``--tenant``.
+    """
+    from customer_core import presets
+    from customer_core.testing.fakes import FixedClock, SequentialIds
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CUSTOMER_CORE_TENANT", raising=False)
+    # The tenant of the how-to's first example ("A tenant with duplicates").
+    core = connect(
+        "sqlite:///customers.db",
+        preset=presets.HELPDESK_CARD,
+        ids=SequentialIds("c"),
+        clock=FixedClock(),
+    )
+    admin = Actor(tenant_id=T, user_id="u1", role="supervisor")
+    for name, channels in [
+        (
+            "João da Silva",
+            {
+                "emails": ["joao.silva@gmail.com", "jsilva.tricolor@gmail.com"],
+                "phones": ["(11) 98765-4321"],
+            },
+        ),
+        ("Joao Silva", {"emails": ["jsilva.tricolor@hotmail.com"], "note": "prefere WhatsApp"}),
+        ("J. Silva", {"messenger_ids": [("whatsapp", "5511987654321")]}),
+        ("Maria Souza", {"addresses": [{"street": "Rua A", "city": "Recife", "cep": "50000-000"}]}),
+        (
+            "Maria de Souza",
+            {"addresses": [{"street": "Rua A, 12", "city": "Recife", "cep": "50000-000"}]},
+        ),
+        ("Pedro Santos", {"phones": ["(11) 3333-4444"]}),
+        ("Paula Santos", {"phones": ["(11) 3333-4445"]}),
+    ]:
+        core.customers.register(T, admin, name=name, **channels)  # type: ignore[arg-type]
+    core.close()
+
+    samples = _console_samples(HOWTO.read_text(encoding="utf-8"))
+    assert len(samples) >= 7
+    made: dict[str, str] = {}
+    for command, shown in samples:
+        for doc_id, run_id in made.items():
+            command = command.replace(doc_id, run_id)
+        argv = shlex.split(command)
+        assert argv[0] == "customer-core"
+        assert {"--database", "--tenant"} <= set(argv), command
+        out = io.StringIO()
+        assert main(argv[1:], out=out) == 0, command
+        pattern, groups = _pattern(shown, made)
+        found = re.fullmatch(pattern, out.getvalue())
+        assert found, f"{command}\n--- shown\n{chr(10).join(shown)}\n--- printed\n{out.getvalue()}"
+        made.update({doc_id: found.group(group) for doc_id, group in groups.items()})

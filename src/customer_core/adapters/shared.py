@@ -36,9 +36,15 @@ def as_added(customer: Customer) -> Customer:
 
 
 def duplicate_identity(key: IdentityKey, holder_id: str) -> DuplicateIdentity:
+    """The error for ``key`` held by ``holder_id``: ``duplicate_login`` for a login e-mail.
+
+    A login clash gets its own code: the e-mail itself may be shared as a
+    contact e-mail, only logging in with it is one customer's.
+    """
+    login = key.kind is IdentityKind.LOGIN_EMAIL
     return DuplicateIdentity(
         f"this {key.kind.value.replace('_', ' ')} belongs to another customer",
-        code=Code.DUPLICATE_IDENTITY,
+        code=Code.DUPLICATE_LOGIN if login else Code.DUPLICATE_IDENTITY,
         field=FIELD_OF_KIND[key.kind],
         holder_id=holder_id,
         kind=key.kind.value,

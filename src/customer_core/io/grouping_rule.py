@@ -14,11 +14,11 @@ from typing import Any
 
 import attrs
 
+from customer_core.domain.matching.company_ties import establishments_apart
 from customer_core.domain.matching.evidence import conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord, NameKey
 from customer_core.domain.model.customer import CustomerKind, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
-from customer_core.domain.values._data.area_codes import AREA_CODE_STATES
 from customer_core.io.area_codes import area_code_of
 from customer_core.io.rows import Draft, row_match_record
 
@@ -28,6 +28,7 @@ __all__ = [
     "Rep",
     "Staged",
     "canonical",
+    "fullness",
     "key_of",
     "key_text",
     "placed",
@@ -121,24 +122,20 @@ class Rep:
 
     def apart(self, other: Rep) -> bool:
         """Whether a shared phone or e-mail is no reason to make the two one customer:
-        two companies whose phones are all in different area codes, or that are
-        in different states (by their addresses' UF and their area codes').
+        two companies that are a firm's establishments by place (no area code or no
+        state in common, :func:`~customer_core.domain.matching.company_ties.establishments_apart`).
 
-        A firm's branches share its legal name and often its finance mailbox
-        (``financeiro@silvaxavier.com.br`` on the São Paulo head office and on
-        the Belém branch), while each establishment has its own lines, dialled
-        in its own city's area code (DDD), and its own address: a shared
-        mailbox, with no area code or no state in common, is a firm's, not
-        one establishment's. Rows of one establishment share a line, or at
-        least its area code and state. A CPF/CNPJ or external id they share
-        still makes them one: only a shareable key is weighed (:func:`placed`).
-        People are never apart by place: a person keeps their mobile's DDD
-        when they move, and a file keeps their old address.
+        Rows of one establishment share a line, or at least its area code and
+        state. A CPF/CNPJ or external id they share still makes them one:
+        only a shareable key is weighed (:func:`placed`). People are never
+        apart by place: a person keeps their mobile's DDD when they move, and
+        a file keeps their old address.
         """
         if not (self.company and other.company and self.places and other.places):
             return False
-        mine, theirs = _codes_and_states(self.places), _codes_and_states(other.places)
-        return any(a and b and a.isdisjoint(b) for a, b in zip(mine, theirs, strict=True))
+        return establishments_apart(
+            *_codes_and_states(self.places), *_codes_and_states(other.places)
+        )
 
     def absorb(self, other: Rep) -> Rep:
         # Only reps that do not clash are absorbed: both are people or both companies.
@@ -154,15 +151,22 @@ class Rep:
 
 
 def _codes_and_states(places: str) -> tuple[set[str], set[str]]:
-    """The area codes of ``Rep.places`` and the states of all of it (a code's included)."""
+    """The area codes and the addresses' states of ``Rep.places``."""
     codes = {p for p in places.split(",") if p.isdigit()}
-    states = {p for p in places.split(",") if not p.isdigit()}
-    for code in codes:
-        states |= AREA_CODE_STATES.get(code, frozenset())
-    return codes, states
+    return codes, {p for p in places.split(",") if not p.isdigit()}
 
 
 _NUMBERS = re.compile(r"[\d()+\-./]+$")
+
+
+def fullness(draft: Draft, rep: Rep) -> tuple[str, str, str]:
+    """How much a row says of who it is, as text that sorts the fullest first: a
+    CPF/CNPJ, then more words of letters, then more letters."""
+    words = draft.name.split()
+    # Words of letters: a WhatsApp profile named by its number spells no name.
+    spelled = min(sum(1 for w in words if len(w.rstrip(".")) > 1 and not _NUMBERS.match(w)), 99)
+    letters = min(sum(map(len, words)), 9999)
+    return "0" if rep.tax is not None else "1", f"{99 - spelled:02d}", f"{9999 - letters:04d}"
 
 
 def canonical(draft: Draft, rep: Rep, texts: list[str]) -> str:
@@ -171,20 +175,14 @@ def canonical(draft: Draft, rep: Rep, texts: list[str]) -> str:
     Rows with a CPF/CNPJ first (their names are the most reliable), then
     fuller names (*Ana Maria Lima* before *Ana M. Lima* before *Ana Lima*
     before *Ana*: the first row of a group is what later rows' names must
-    fit), among names as full a company's rows that say where it is first (a
-    row with only the firm's mailbox then meets its establishments already
-    told apart, :meth:`Rep.apart`), then the rest, so that two rows that tie
-    read the same to the grouping.
+    fit, :func:`fullness`), among names as full a company's rows that say
+    where it is first (a row with only the firm's mailbox then meets its
+    establishments already told apart, :meth:`Rep.apart`), then the rest,
+    so that two rows that tie read the same to the grouping.
     """
-    words = draft.name.split()
-    # Words of letters: a WhatsApp profile named by its number spells no name.
-    spelled = min(sum(1 for w in words if len(w.rstrip(".")) > 1 and not _NUMBERS.match(w)), 99)
-    letters = min(sum(map(len, words)), 9999)
     return SEP.join(
         (
-            "0" if rep.tax is not None else "1",
-            f"{99 - spelled:02d}",
-            f"{9999 - letters:04d}",
+            *fullness(draft, rep),
             "0" if rep.places else "1",
             draft.name,
             draft.trade_name or "",

@@ -156,6 +156,13 @@ class Importer(ServiceBase):
         lost a digit) is left out and reported in ``ImportReport.warnings``;
         the row is kept with its valid values. With ``strict`` such a row is
         refused instead.
+
+        ``assign_to_importer`` makes the importing user the responsible of the
+        customers it creates. By default it follows the preset
+        (``import_assigns_importer``), and is on for a user who could not
+        see a customer without portfolio or responsible: what they import
+        stays theirs to find, and a re-run of the file finds it again
+        rather than creating it twice.
         """
         import_mode = ImportMode(mode)
         if not dry_run:  # a dry run writes nothing: it may read in the host's transaction
@@ -166,6 +173,7 @@ class Importer(ServiceBase):
             )
         assign = (
             self.preset.access.import_assigns_importer
+            or not self._sees_unassigned(tenant_id, actor)
             if assign_to_importer is None
             else assign_to_importer
         )
@@ -186,6 +194,7 @@ class Importer(ServiceBase):
                 )
                 reader = open_table(stream, encoding=encoding, delimiter=delimiter, mapping=mapping)
             counts = Counts()
+            ignored = tuple(h for h, c in zip(reader.headers, reader.columns, strict=True) if not c)
             run = _Run(tenant_id, actor, import_mode, assign, counts, _file_name(source))
             groups = stack.enter_context(FileGroups())
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
@@ -244,7 +253,14 @@ class Importer(ServiceBase):
             errors=tuple(sorted(counts.errors, key=lambda e: (e.line, e.column or ""))),
             dry_run=dry_run,
             warnings=tuple(counts.warnings),
+            ignored_columns=ignored,
         )
+
+    def _sees_unassigned(self, tenant_id: str, actor: Actor) -> bool:
+        """Whether ``actor`` sees a customer with no portfolio and no responsible."""
+        with self.uow_factory() as uow:
+            scope = self._scope(uow, tenant_id, actor)
+        return scope.allows(portfolio_id=None, responsible_id=None)
 
     def _audit_run(self, run: _Run, final: Progress) -> None:
         """One audit entry for the run, with its counts by outcome.

@@ -45,6 +45,10 @@ class ImportReport:
     #: Values left out of rows that were kept (a phone without its area code,
     #: a CEP that lost a digit): the user's column, the value's code, why.
     warnings: tuple[RowError, ...] = ()
+    #: The file's headers that no column reads (``Tel. Contato``), whose cells
+    #: were not imported: map them (``mapping``) when they hold customer data.
+    #: :func:`~customer_core.io.check_columns` refuses such a file before the run.
+    ignored_columns: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -163,7 +163,7 @@ class Draft:
         )
         return attrs.evolve(
             self,
-            lines=self.lines + other.lines,
+            lines=tuple(sorted(self.lines + other.lines)),
             trade_name=self.trade_name or other.trade_name,
             kind=self.kind or other.kind,
             tax_id=self.tax_id or other.tax_id,
@@ -353,6 +353,12 @@ def parse_row(
     tax_problems: list[RowError] = []
     tax_text = row.get("tax_id", "")
     tax_id, tax_id_repaired = _tax_id(line, tax_text, tax_problems) if tax_text else (None, False)
+    if kind is CustomerKind.PERSON and isinstance(tax_id, Cnpj):
+        # A CNPJ is a company's (a bakery typed PF by mistake): the row's Tipo is
+        # left out, and said so, rather than the CNPJ checked by its digits.
+        message = "a CNPJ is a company's: the row is imported as a company"
+        errors.append(RowError(line, "kind", Code.INVALID_VALUE, message, _shown(kind_text)))
+        kind = None
     errors += [r for r in tax_problems if r.code != Code.REPAIRED]
     repairs = [r for r in tax_problems if r.code == Code.REPAIRED]
     phones: list[Phone] = []

@@ -4,8 +4,9 @@ A group is the rows of one customer in a file (:mod:`customer_core.io.grouping`)
 Its rows may spell the customer's name, note or address differently: each
 spelling is the customer's, so a stored customer fits the group when it fits
 any of them, and a stored value that one of the rows says is kept. That is
-what makes a re-run of a reordered file change nothing: the first row of a
-group (whose values a new customer takes) is not the first row any more.
+what makes a re-run of an edited file change nothing: the row whose values a
+new customer took (the first in the grouping's order of content) may not be
+the first any more once rows are added or changed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.errors import Code, CustomerCoreError, DuplicateIdentity, InvalidOperation
+from customer_core.io.grouping_rule import Rep, canonical, fullness, key_text
 from customer_core.io.rows import Draft
 from customer_core.presets import Preset
 
@@ -35,7 +37,9 @@ class Group:
 
     @classmethod
     def of(cls, rows: Sequence[Draft]) -> Group:
-        first, *rest = rows
+        """The group of ``rows`` (in file order): merged in the grouping's order of
+        their content, so that a reordered file makes the same customer."""
+        first, *rest = sorted(rows, key=_content_order) if len(rows) > 1 else rows
         draft = first
         for row in rest:
             draft = draft.absorb(row)
@@ -54,6 +58,24 @@ class Group:
                 return None
             first = first or conflict
         return first
+
+
+def _content_order(row: Draft) -> tuple[object, ...]:
+    """The order in which a group's rows give a new customer its values: the fullest
+    first (:func:`~customer_core.io.grouping_rule.fullness`: a CPF/CNPJ, more of
+    a name), a name in capitals or in lower case after one written as a name,
+    then the grouping's order and the rest of the row's values: which row's
+    name, primary phone or address a customer takes is a function of the
+    rows, not of the file's order."""
+    rep = Rep.of(row)
+    texts = [key_text(k) for k in row.identity_keys()]
+    shouted = row.name.isupper() or row.name.islower()
+    return (
+        fullness(row, rep),
+        shouted,
+        canonical(row, rep, texts),
+        repr(attrs.evolve(row, lines=(), warnings=())),
+    )
 
 
 def owner(

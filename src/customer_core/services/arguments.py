@@ -51,6 +51,7 @@ from __future__ import annotations
 import codecs
 import enum
 import inspect
+import io
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -58,7 +59,7 @@ from collections.abc import Callable, Iterable, Mapping
 from customer_core.errors import Code, InvalidValue
 from customer_core.unset import UNSET
 
-__all__ = ["argument_check", "odd_text"]
+__all__ = ["argument_check", "check_file", "odd_text"]
 
 
 Check = Callable[[object], object]
@@ -169,14 +170,25 @@ def _stream(value: object) -> object:
     return value
 
 
+def check_file(path: str | os.PathLike[str], /) -> None:
+    """Refuse a ``source`` path that is not an existing file, as the services do.
+
+    For a caller that opens the file itself (the command line) and must say
+    what :meth:`Importer.run <customer_core.io.Importer.run>` would say.
+    """
+    if not os.path.isfile(path):
+        raise _refuse("source", "no such file")
+
+
 def _source(value: object) -> object:
     if isinstance(value, str | os.PathLike):
-        if not os.path.isfile(value):
-            raise _refuse("source", "no such file")
+        check_file(value)
         return value
     # A binary stream, or a table the io layer opened already (it has rows()).
     if not (callable(getattr(value, "read", None)) or callable(getattr(value, "rows", None))):
         raise _refuse("source", "expected a file name or a binary stream (an object with read())")
+    if isinstance(value, io.TextIOBase):  # the import reads bytes: it finds the encoding itself
+        raise _refuse("source", "expected a binary stream: open the file with 'rb', not as text")
     return value
 
 

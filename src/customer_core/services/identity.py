@@ -349,7 +349,7 @@ class IdentityService(ServiceBase):
 
         Several absorbed customers are merged one after the other, in one
         transaction: each step is its own audit entry, so :meth:`unmerge` can
-        undo them one by one. ``choices`` take a scalar field from the absorbed
+        undo them one by one, the last step first. ``choices`` take a scalar field from the absorbed
         record instead of the survivor. When the union would exceed the
         preset's limits the merge is refused with the cardinality error;
         ``drop`` names the identifiers (phones, e-mails... in any format) to
@@ -365,7 +365,8 @@ class IdentityService(ServiceBase):
         Merges made before that rule (or with a tax id dropped on purpose) may
         have joined a household, an owner and their company, or a father and
         son. They cannot be repaired automatically: this lists them, oldest
-        first, for review and :meth:`unmerge`. Only merges whose survivor and
+        first, for review and :meth:`unmerge` (after the later merges
+        involving the same survivor, which it names). Only merges whose survivor and
         absorbed record the actor can both see are listed.
         """
         return self._merging.suspect_merges(tenant_id, actor)
@@ -375,5 +376,12 @@ class IdentityService(ServiceBase):
 
         What the survivor gained after the merge (a new phone, say) stays
         with it; what came from the absorbed record goes back to it.
+
+        Merges involving the same survivor are undone newest first: while a
+        later merge into the survivor (or one that absorbed it into a third
+        customer) is in force, this is refused with ``invalid_operation`` on
+        ``merge_id``, naming that merge in the message and in
+        ``details["later_merge_id"]`` (left out when the actor cannot see the
+        customer it absorbed). A merge undone already gives ``already_undone``.
         """
         return self._merging.unmerge(tenant_id, actor, merge_id)

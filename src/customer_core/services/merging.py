@@ -10,6 +10,7 @@ documents) its methods.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Literal
 
 import attrs
@@ -52,6 +53,48 @@ def _portfolio_exists(uow: UnitOfWork, customer: Customer) -> bool:
 
 def _merge_not_found() -> NotFound:
     return NotFound("merge not found", code=Code.NOT_FOUND, field="merge_id")
+
+
+def _latest_later_merge(uow: UnitOfWork, record: MergeRecord) -> MergeRecord | None:
+    """The newest merge in force made after ``record`` into its survivor, or absorbing it.
+
+    Undoing ``record`` first would be wrong: such a merge's snapshot of the
+    survivor holds what ``record`` brought in (a CPF, a login), and undoing it
+    afterwards would hand those back to the survivor while their owner is
+    restored, or fail on them and leave its absorbed customer out for good.
+    A merge absorbing the survivor comes after every merge into it (the
+    survivor was gone since); the others are ordered by time, then by the
+    survivor's version (the steps of one call share a time; each bumps it).
+    """
+
+    def made(other: MergeRecord) -> tuple[datetime, int]:
+        return (other.merged_at, other.merged_version)
+
+    later = [
+        other
+        for other in uow.merges.about(record.tenant_id, record.survivor_id)
+        if other.undone_at is None
+        and other.id != record.id
+        and (other.absorbed_id == record.survivor_id or made(other) > made(record))
+    ]
+    absorbing = [other for other in later if other.absorbed_id == record.survivor_id]
+    return absorbing[0] if absorbing else max(later, key=made, default=None)
+
+
+def _undo_later_first(later: MergeRecord, named: bool) -> InvalidOperation:
+    """The refusal of an unmerge while ``later`` stands; its id only when the actor may know it."""
+    if not named:  # like a holder's id, not handed to an actor who cannot see its customer
+        return InvalidOperation(
+            "a later merge involving the same customer is in force: undo it first",
+            code=Code.INVALID_OPERATION,
+            field="merge_id",
+        )
+    return InvalidOperation(
+        f"merge {later.id} was made after this one and involves the same customer: undo it first",
+        code=Code.INVALID_OPERATION,
+        field="merge_id",
+        later_merge_id=later.id,
+    )
 
 
 class CustomerMerging:
@@ -179,7 +222,14 @@ class CustomerMerging:
         with deps.naming_visible_holders_only(tenant_id, actor), deps.uow_factory() as uow:
             record = uow.merges.get(tenant_id, merge_id)
             scope = deps.scope(uow, tenant_id, actor)
-            current = uow.customers.get_visible(scope, record.survivor_id)
+            later = None if record.undone_at is not None else _latest_later_merge(uow, record)
+            # A survivor merged into a third customer since lives on in that one.
+            holder_id = (
+                later.survivor_id
+                if later is not None and later.absorbed_id == record.survivor_id
+                else record.survivor_id
+            )
+            current = uow.customers.get_visible(scope, holder_id)
             current.check_processing()
             if not scope.allows_customer(record.absorbed_before):
                 raise _merge_not_found()  # as if the record did not exist: it names an invisible customer
@@ -187,6 +237,8 @@ class CustomerMerging:
                 raise InvalidOperation(
                     "this merge was undone already", code=Code.ALREADY_UNDONE, field="merge_id"
                 )
+            if later is not None:
+                raise _undo_later_first(later, scope.allows_customer(later.absorbed_before))
             restored = split_merged(current, record.survivor_before, record.absorbed_before)
             survivor = uow.customers.save(
                 attrs.evolve(restored, updated_at=deps.clock.now()),

@@ -172,6 +172,8 @@ def phone_spellings(draw: st.DrawFn, phone: Phone) -> str:
         f"{area} {local[:-4]}\u200b{local[-4:]}",
         f"({area}) {local[:-4]}-{local[-4:]} (whats)",
         f"{area} {local} cel",
+        f"Fone: ({area}) {local[:-4]}-{local[-4:]}",
+        f"(whats) {area} {local}",
     ]
     if phone.type is PhoneType.MOBILE:
         spellings += [f"whatsapp:{phone.e164}", f"wa.me/{phone.e164[1:]}"]

@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 from customer_core import Actor, InvalidValue, presets
 from customer_core.adapters.memory import MemoryStore
 from customer_core.domain.model.identity import IdentityKind
-from customer_core.io import Exporter, Importer, Progress, RowOutcome
+from customer_core.io import (
+    TEMPLATE_HEADER,
+    Exporter,
+    Importer,
+    Progress,
+    RowOutcome,
+    write_template,
+)
 from customer_core.io.rows import Draft, parse_row
 from customer_core.services import CustomerService, PortfolioService
 from customer_core.testing import strategies as cc
@@ -67,11 +74,16 @@ def test_a_row_has_the_identity_keys_of_the_customer_it_becomes() -> None:
     }
 
 
-def test_the_shipped_template_imports() -> None:
+def test_the_shipped_template_is_the_empty_template_and_imports_nothing() -> None:
+    # A user who uploads the template unchanged gets no sample customer.
+    written = io.StringIO()
+    write_template(written)
+    assert TEMPLATE.read_bytes().decode("utf-8-sig") == written.getvalue()
+    assert written.getvalue().rstrip("\r\n").split(";") == list(TEMPLATE_HEADER)
     _store, importer, _ = setup(presets.OMNICHAT)
     with resources.as_file(TEMPLATE) as template:
         report = importer.run(T, ADMIN, template)
-    assert (report.created, report.failed) == (1, 0), report.errors
+    assert (report.rows_read, report.created, report.failed) == (0, 0, 0), report.errors
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
@@ -442,6 +454,53 @@ def test_importer_portfolio_under_omnichat() -> None:
     assert [e.code for e in missing.errors] == ["required_field"]
 
 
+def test_an_agent_who_cannot_see_unassigned_customers_keeps_what_they_import() -> None:
+    # Seed 003: an agent sees only their portfolios' customers (and those they
+    # are responsible for). What they import is theirs, so a re-run finds it.
+    store, importer, _ = setup(presets.HELPDESK_PORTFOLIO)
+    agent = Actor(tenant_id=T, user_id="u9", role="seller")
+    text = (
+        HEADER
+        + "Lia Souza;lia@x.com;;11;3333-4444;;;;;;\n"
+        + ("Rui Costa;;;11;98765-4321;529.982.247-25;;;;;\n")
+    )
+    first = importer.run(T, agent, data(text), mode="upsert")
+    again = importer.run(T, agent, data(text), mode="upsert")
+    assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 0, 2)
+    with store.unit_of_work() as uow:
+        assert {c.responsible_id for c in uow.customers.list_page(T)} == {"u9"}
+    # Said explicitly, the caller's choice stands: unassigned, and out of the agent's sight.
+    unassigned = importer.run(
+        T, agent, data(HEADER + "Bia;bia@x.com;;;;;;;;;\n"), assign_to_importer=False
+    )
+    assert unassigned.created == 1
+    with store.unit_of_work() as uow:
+        assert [c.responsible_id for c in uow.customers.list_page(T) if c.name == "Bia"] == [None]
+
+
+def test_a_tipo_that_contradicts_the_cnpj_is_left_out_and_said() -> None:
+    # The CNPJ (its digits checked) says company; the Tipo cell is reported, not silent.
+    store, importer, _ = setup()
+    text = "Nome;Tipo;CPF/CNPJ\nPadaria Sol;PF;11.222.333/0001-81\nLoja X;PJ;529.982.247-25\n"
+    report = importer.run(T, ADMIN, data(text))
+    assert report.created == 2
+    assert [(w.line, w.column, w.code, w.value) for w in report.warnings] == [
+        (2, "kind", "invalid_value", "PF")
+    ]
+    with store.unit_of_work() as uow:
+        kinds = {c.name: c.kind.value for c in uow.customers.list_page(T)}
+    assert kinds == {"Padaria Sol": "company", "Loja X": "company"}
+
+
+def test_the_report_names_the_columns_it_did_not_read() -> None:
+    _store, importer, _ = setup()
+    text = "Nome;Tel. Contato;Cidade;Anotações internas\nAna;11 98765-4321;Recife;x\n"
+    report = importer.run(T, ADMIN, data(text))
+    assert report.created == 1
+    assert report.ignored_columns == ("Tel. Contato", "Anotações internas")
+    assert importer.run(T, ADMIN, data(HEADER)).ignored_columns == ()
+
+
 def test_export_neutralizes_formulas_and_reimports() -> None:
     store, _, customers = setup()
     customers.register(T, ADMIN, name="=cmd|' /C calc'!A0", emails=["a@x.com"], note="@SUM(1+1)")
@@ -609,7 +668,8 @@ def test_rows_of_one_customer_merge_the_same_whatever_the_batch_size() -> None:
             )
 
     in_one_batch = stored(10)
-    assert in_one_batch[0][0] == "Bia" and in_one_batch[1][2] == "primeira"
+    # Each customer's values come from its fullest row first (the CPF row, the longer name).
+    assert in_one_batch[0][0] == "Bia Lima" and in_one_batch[1][2] == "segunda"
     assert stored(1) == stored(2) == in_one_batch
 
 

@@ -436,6 +436,30 @@ def test_unmerge_by_an_actor_who_cannot_see_the_absorbed_customer_is_not_found()
         customers.get(T, ADMIN, b.id)  # nothing was undone
 
 
+def test_an_unmerge_held_back_by_a_merge_of_an_invisible_customer_does_not_name_it() -> None:
+    store = MemoryStore()
+    preset = presets.HELPDESK_PORTFOLIO
+    customers = CustomerService(store, preset=preset, ids=SequentialIds("c"), clock=FixedClock())
+    identity = IdentityService(store, preset=preset, ids=SequentialIds("m"), clock=FixedClock())
+    from customer_core.services import PortfolioService
+
+    portfolios = PortfolioService(store, preset=preset, ids=SequentialIds("p"), clock=FixedClock())
+    mine = portfolios.create(T, ADMIN, name="Minha", member_ids=["sup"])
+    a = customers.register(T, ADMIN, name="Ana", portfolio_id=mine.id)
+    b = customers.register(T, ADMIN, name="Ana Lima", portfolio_id=mine.id)
+    c = customers.register(T, ADMIN, name="Ana L.")  # no portfolio: invisible to sup
+    first = identity.merge(T, ADMIN, a.id, b.id)
+    later = identity.merge(T, ADMIN, a.id, c.id)
+    supervisor = Actor(tenant_id=T, user_id="sup", role="supervisor")
+    with pytest.raises(InvalidOperation) as refused:
+        identity.unmerge(T, supervisor, first.id)
+    assert (refused.value.code, refused.value.field) == ("invalid_operation", "merge_id")
+    assert refused.value.details == {} and later.id not in str(refused.value)
+    with pytest.raises(InvalidOperation) as named:
+        identity.unmerge(T, ADMIN, first.id)
+    assert named.value.details == {"later_merge_id": later.id}
+
+
 def test_a_restored_customer_never_points_at_a_deleted_portfolio() -> None:
     store = MemoryStore()
     from customer_core.services import PortfolioService
@@ -458,12 +482,18 @@ def test_suspect_merges_lists_merges_the_new_rule_would_refuse() -> None:
     bruno = customers.register(T, ADMIN, name="Bruno Lima")
     ana2 = customers.register(T, ADMIN, name="ANA L.")
     household = identity.merge(T, ADMIN, ana.id, bruno.id)  # a wrong merge of the old days
-    identity.merge(T, ADMIN, ana.id, ana2.id)  # the same Ana: not suspect
+    same_ana = identity.merge(T, ADMIN, ana.id, ana2.id)  # the same Ana: not suspect
     (suspect,) = identity.suspect_merges(T, ADMIN)
     assert (suspect.merge_id, suspect.absorbed_id, suspect.reason) == (
         household.id,
         bruno.id,
         "names",
     )
+    # The later merge into Ana stands in the way: undo it, then the suspect one, then redo it.
+    with pytest.raises(InvalidOperation) as refused:
+        identity.unmerge(T, ADMIN, household.id)
+    assert refused.value.details == {"later_merge_id": same_ana.id}
+    identity.unmerge(T, ADMIN, same_ana.id)
     identity.unmerge(T, ADMIN, household.id)
+    identity.merge(T, ADMIN, ana.id, ana2.id)
     assert identity.suspect_merges(T, ADMIN) == ()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from customer_core import InvalidPhone, Phone, PhoneType
-from customer_core.domain.values.phone import _parse_international
+from customer_core.domain.values.phone_spelling import parse_international
 from customer_core.testing import strategies as cc
 
 SAME_LINE = [
@@ -157,7 +157,7 @@ def _parse_outcome(parse: Callable[[], object]) -> object:
 @given(st.text(alphabet="0123456789", max_size=18))
 def test_international_short_cut_builds_what_phonenumbers_parses(digits: str) -> None:
     expected = _parse_outcome(lambda: phonenumbers.parse("+" + digits, None))
-    assert _parse_outcome(lambda: _parse_international(digits)) == expected
+    assert _parse_outcome(lambda: parse_international(digits)) == expected
 
 
 @given(
@@ -169,7 +169,7 @@ def test_brazilian_short_cut_builds_what_phonenumbers_parses(prefix: str, rest: 
     # national prefix (a trunk 0 or the collect-call 90, with a carrier code).
     digits = prefix + rest
     expected = _parse_outcome(lambda: phonenumbers.parse("+" + digits, None))
-    assert _parse_outcome(lambda: _parse_international(digits)) == expected
+    assert _parse_outcome(lambda: parse_international(digits)) == expected
 
 
 def test_international_short_cut_on_every_example_number() -> None:
@@ -178,7 +178,7 @@ def test_international_short_cut_on_every_example_number() -> None:
             example = phonenumbers.example_number_for_type(region, kind)
             if example is not None:
                 digits = phonenumbers.format_number(example, PhoneNumberFormat.E164)[1:]
-                assert _parse_international(digits) == phonenumbers.parse("+" + digits, None)
+                assert parse_international(digits) == phonenumbers.parse("+" + digits, None)
 
 
 @given(st.text(alphabet="0123456789", min_size=4, max_size=17))
@@ -303,17 +303,52 @@ def test_the_real_spellings_of_one_number_are_accepted(
 
 
 @pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("Cel: (11) 98765-4321", "+5511987654321"),
+        ("Fone: (11) 3333-4444", "+551133334444"),
+        ("whats 11 98765-4321", "+5511987654321"),
+        ("(whats) 11 98765-4321", "+5511987654321"),
+        ("WhatsApp - 11 98765-4321", "+5511987654321"),
+        ("Celular: +55 11 98765-4321", "+5511987654321"),
+        ("Cel. 11 98765-4321", "+5511987654321"),
+        ("Tel.: 11 3333-4444", "+551133334444"),
+        ("Telefone: 11 3333-4444", "+551133334444"),
+        ("Tel: 11 3333-4444", "+551133334444"),  # a tel: scheme, as before
+        ("whatsapp: 11 98765-4321", "+5511987654321"),
+        ("Res. 11 3333-4444", "+551133334444"),
+        ("Comercial: 11 3333-4444 ramal 12", "+551133334444"),
+        ("zap 11987654321", "+5511987654321"),
+        ("FONE:(11)3333-4444", "+551133334444"),
+        ("Cel: 11 98765-4321 (whats)", "+5511987654321"),  # a note on each side
+        ("11 3333-4444 fone", "+551133334444"),  # the words are the trailing notes' too
+        ("11 98765-4321 cel.", "+5511987654321"),
+    ],
+)
+def test_a_note_before_the_number_is_accepted_as_after_it(typed: str, e164: str) -> None:
+    """``Cel: (11) 98765-4321`` was refused (``characters``), ``... cel`` accepted."""
+    assert Phone.parse(typed).e164 == e164
+
+
+@pytest.mark.parametrize(
     "typed",
     [
         "Rua 11 98765-4321",  # never picked out of other text
         "CPF 11987654321",
         "0800 FLORES1",  # letters other than the known notes
         "98765-4321",  # no area code
+        "Celso 11 98765-4321",  # a word that starts like a note is not one
+        "Ligar cel 11 98765-4321",  # a note, but in a sentence
+        "Cel: Ana 11 98765-4321",  # a note, then other text
+        "cel cel 11 98765-4321",  # one note a side
+        "com 11 3333-4444",  # "com." abbreviates comercial; "com" is a word
+        "Cel:",
     ],
 )
 def test_a_number_is_never_picked_out_of_other_text(typed: str) -> None:
-    with pytest.raises(InvalidPhone):
+    with pytest.raises(InvalidPhone) as raised:
         Phone.parse(typed)
+    assert raised.value.details["reason"] in ("characters", "no_area_code", "empty")
 
 
 # -- the canonical fast path -------------------------------------------------------

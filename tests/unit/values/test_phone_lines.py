@@ -37,6 +37,8 @@ NOW = datetime(2026, 12, 6, tzinfo=timezone.utc)
         "11 98765-4321 - Recado",
         "11 98765-4321 RECADOS",
         "+55 11 98765-4321 recado",
+        "Recado: (11) 98765-4321",  # a note before the number says the same
+        "(recado) 11 98765-4321",
     ],
 )
 def test_a_recado_number_is_kept_as_other_and_is_not_identity(typed: str) -> None:
@@ -53,8 +55,10 @@ def test_a_plain_number_is_identity_and_a_given_type_is_kept() -> None:
     assert Phone.parse("11 3333-4444 recado", type="home").type is PhoneType.HOME
 
 
-@pytest.mark.parametrize("typed", ["recado", "recado 11 98765-4321", "11 98765-4321 recado x"])
-def test_recado_is_a_note_after_a_number_and_nothing_else(typed: str) -> None:
+@pytest.mark.parametrize(
+    "typed", ["recado", "recado:", "11 98765-4321 recado x", "recado para 11 98765-4321"]
+)
+def test_recado_is_a_note_beside_a_number_and_nothing_else(typed: str) -> None:
     with pytest.raises(InvalidPhone):
         Phone.parse(typed)
 

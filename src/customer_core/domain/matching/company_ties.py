@@ -24,15 +24,22 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 import attrs
 
 from customer_core.domain.matching.given_names import is_common_given_name, national_given_names
 from customer_core.domain.matching.names import _word_credit
 from customer_core.domain.matching.records import _FREE_MAIL, MatchRecord, NameKey
+from customer_core.domain.values._data.area_codes import AREA_CODE_STATES
 
-__all__ = ["company_tie", "person_word_keys", "spelled_in", "typed_as_person"]
+__all__ = [
+    "company_tie",
+    "establishments_apart",
+    "person_word_keys",
+    "spelled_in",
+    "typed_as_person",
+]
 
 #: A name shorter than this must be the whole label: *Rei* is in too many words.
 _SPELLED_MIN = 6
@@ -219,3 +226,46 @@ def typed_as_person(
         return None
     name = NameKey(person.names[0].words, person.names[0].sounds)  # no generation for a shop
     return attrs.evolve(person, company=True, names=(name,))
+
+
+def establishments_apart(
+    codes: Collection[str],
+    states: Collection[str],
+    other_codes: Collection[str],
+    other_states: Collection[str],
+) -> bool:
+    """Whether two companies are a firm's establishments rather than one customer, by place:
+    their phones' area codes (DDD, ``"11"``) have none in common, or their states
+    (``"SP"``: their addresses' UF and their area codes' states) have none in common.
+
+    A firm's branches share its legal name and often its finance mailbox
+    (``financeiro@silvaxavier.com.br`` on the São Paulo head office and on the
+    Belém branch), while each establishment has its own lines, dialled in its
+    own city's area code, and its own address: a shared mailbox with no area
+    code or no state in common is the firm's, not one establishment's. The
+    import (:meth:`customer_core.io.grouping_rule.Rep.apart`) and the
+    duplicate report (which knows area codes only) both read it here. Only
+    companies: a person keeps their mobile's DDD when they move.
+
+    >>> establishments_apart({"11"}, {"SP"}, {"91"}, {"PA"})
+    True
+    >>> establishments_apart({"11"}, (), {"11", "21"}, ())
+    False
+    >>> establishments_apart({"11"}, (), (), {"SP"})   # São Paulo's code, a São Paulo address
+    False
+    >>> establishments_apart({"11"}, (), (), {"RJ"})
+    True
+    >>> establishments_apart((), (), {"21"}, ())       # nothing known of one side
+    False
+    """
+    if codes and other_codes and not set(codes) & set(other_codes):
+        return True
+    mine, theirs = _states(codes, states), _states(other_codes, other_states)
+    return bool(mine) and bool(theirs) and not mine & theirs
+
+
+def _states(codes: Iterable[str], states: Iterable[str]) -> set[str]:
+    found = set(states)
+    for code in codes:
+        found |= AREA_CODE_STATES.get(code, frozenset())
+    return found

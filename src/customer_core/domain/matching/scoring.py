@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from customer_core.domain.matching.company_ties import company_tie, typed_as_person
+from customer_core.domain.matching.company_ties import (
+    company_tie,
+    establishments_apart,
+    typed_as_person,
+)
 from customer_core.domain.matching.contact_evidence import _contact_evidence
 from customer_core.domain.matching.evidence import Conflict, conflicting_evidence
 from customer_core.domain.matching.names import _best_name, name_keys_compatible
@@ -206,8 +210,10 @@ def _kept_apart(a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | Non
 
 def _establishments(a: MatchRecord, b: MatchRecord) -> bool:
     """Two companies whose phone lines are all in different area codes: a firm's
-    establishments, each dialling its own city's DDD (the import keeps them apart
-    by the same reading, :meth:`customer_core.io.grouping_rule.Rep.apart`)."""
-    mine = {area for area in a.areas if area.startswith("ddd:")}
-    theirs = {area for area in b.areas if area.startswith("ddd:")}
-    return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
+    establishments (:func:`.company_ties.establishments_apart`, the import's rule;
+    a record here knows its area codes, not its state)."""
+    return establishments_apart(_area_codes(a), (), _area_codes(b), ())
+
+
+def _area_codes(record: MatchRecord) -> set[str]:
+    return {area[4:] for area in record.areas if area.startswith("ddd:")}

@@ -13,6 +13,8 @@ all, validates with phonenumbers, keeps what was typed for display, and gives a
 ('+55 11 98765-4321', '(11) 98765-4321', 'mobile')
 >>> Phone.parse("0055 11 8765-4321").match_key == p.match_key
 True
+>>> Phone.parse("Cel: (11) 98765-4321") == Phone.parse("11 98765-4321 (whats)") == p
+True
 >>> Phone.parse("98765-4321")
 Traceback (most recent call last):
 ...
@@ -42,9 +44,22 @@ import attrs
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from customer_core.errors import Code, InvalidPhone
+from customer_core.domain.values.phone_spelling import (
+    BR_CANONICAL,
+    BR_PATTERNS,
+    MAX_DIGITS,
+    TWO_NUMBERS,
+    clean,
+    fail,
+    modernize_br,
+    to_number,
+)
+from customer_core.errors import InvalidPhone
 
 __all__ = ["Phone", "PhoneType", "line_key", "parse_phones", "phone_match_key"]
+
+#: Parses of raw text kept per process (phones and e-mails each), most recent first.
+PARSE_CACHE_SIZE = 4096
 
 
 class PhoneType(enum.Enum):
@@ -58,232 +73,6 @@ class PhoneType(enum.Enum):
     OTHER = "other"
 
 
-_EXTENSION = re.compile(
-    r"\s*(?:ramal|ram\.?|r\.|;?\s*ext\s*[.=]?|extens[aã]o|x|#)\s*(\d{1,7})\s*$",
-    re.IGNORECASE,
-)
-#: What people write before a number that is still just the number.
-_SCHEME = re.compile(r"^(?:tel:|whatsapp:|(?:https?://)?(?:api\.)?wa\.me/)\s*", re.IGNORECASE)
-#: A note after the number in the same cell: what the line is, not part of it.
-_NOTE = re.compile(
-    r"[\s\-:]*\(?\s*(?P<note>whats(?:app)?|zap|wpp|cel(?:ular)?|comercial|com\.|res\.?"
-    r"|residencial|fixo|(?P<recado>recados?))\s*\)?\s*$",
-    re.IGNORECASE,
-)
-#: The trunk prefix written as "0xx" (0 + carrier placeholder) before the area code.
-_ZERO_XX = re.compile(r"0\s*x\s*x\s*", re.IGNORECASE)
-#: "11/98765-4321": a two-digit left side of a slash is the area code.
-_AREA_SLASH = re.compile(r"^\(?(\d{2})\)?\s*/\s*(?=\d)")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
-#: Numbers valid in every area without a DDD: the capitals-wide 3003/4003/4004 lines.
-_BR_NO_AREA = ("3003", "4003", "4004")
-_TWO_NUMBERS = re.compile(r"[/;,|]|\s(?:ou|e|or|and)\s", re.IGNORECASE)
-_ALLOWED = re.compile(r"[\d\s().+\-]*")
-_BR_SPECIAL_PREFIXES = ("0300", "0500", "0800", "0900")
-_MAX_DIGITS = 17  # 15 of E.164 plus an international access and carrier prefix
-_MAX_NATIONAL = 17  # the longest national number phonenumbers.parse accepts
-#: What parse strips from the start of a Brazilian national number: the trunk
-#: 0 or the collect-call prefix 90, each with a carrier code. No area code
-#: (DDD) starts with 0 or is 90, so any other number is kept whole.
-_BR_PARSING_PREFIXES = ("0", "90")
-#: Parses of raw text kept per process (phones and e-mails each), most recent first.
-PARSE_CACHE_SIZE = 4096
-
-
-def _fail(message: str, field: str, **details: str) -> InvalidPhone:
-    return InvalidPhone(message, code=Code.INVALID_PHONE, field=field, **details)
-
-
-def _clean(text: object, field: str) -> tuple[str, str | None, bool]:
-    """Return ``(number part, extension, recado)`` after Unicode, prefix, note and
-    extension clean-up; ``recado`` says the note was ``recado``.
-
-    Only the real spellings of one number are accepted: ``tel:``/``whatsapp:``/
-    ``wa.me/`` before it, ``0xx`` for the trunk prefix, ``11/`` for the area
-    code, ``++55``, dashes of any kind, invisible spaces, full-width digits,
-    and a note after it (``(whats)``, ``cel``, ``comercial``, ``res.``,
-    ``recado``...). Other letters are refused: a number is never picked out
-    of other text.
-    """
-    if not isinstance(text, str):
-        raise _fail("expected text", field)
-    # NFKC turns full-width digits into ASCII and non-breaking spaces into spaces.
-    cleaned = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DASHES)
-    cleaned = _SCHEME.sub("", cleaned.strip())
-    note = _NOTE.search(cleaned)
-    recado = False
-    if note is not None:
-        recado = note.group("recado") is not None
-        cleaned = cleaned[: note.start()].strip()
-    cleaned = _AREA_SLASH.sub(r"\1 ", _ZERO_XX.sub("0", cleaned))
-    if cleaned.startswith("++"):
-        cleaned = "+" + cleaned.lstrip("+")
-    if not cleaned:
-        raise _fail("the number is empty", field, reason="empty")
-    extension = None
-    found = _EXTENSION.search(cleaned)
-    if found and found.start() > 0:
-        extension = found.group(1)
-        cleaned = cleaned[: found.start()]
-    if _TWO_NUMBERS.search(cleaned):
-        raise _fail("one field holds more than one number", field, reason="two_numbers")
-    if not _ALLOWED.fullmatch(cleaned):
-        raise _fail("the number has letters or symbols", field, reason="characters")
-    if "+" in cleaned.lstrip("+ ") or cleaned.count("+") > 1:
-        raise _fail("misplaced '+'", field, reason="characters")
-    return cleaned, extension, recado
-
-
-def _br_national(digits: str, field: str) -> str:
-    """National significant number from digits typed without ``+``, Brazilian habits."""
-    if digits.startswith(_BR_SPECIAL_PREFIXES):
-        return digits[1:]
-    if digits.startswith("0"):
-        # 0 + DDD + number, or 0 + carrier (2 digits) + DDD + number.
-        if len(digits) in (11, 12):
-            digits = digits[1:]
-        elif len(digits) in (13, 14):
-            digits = digits[3:]
-    elif digits.startswith("55") and len(digits) in (12, 13):
-        digits = digits[2:]
-    if len(digits) == 8 and digits.startswith(_BR_NO_AREA):
-        return digits
-    if len(digits) in (8, 9):
-        raise _fail("the number has no area code (DDD)", field, reason="no_area_code")
-    if len(digits) < 8:
-        raise _fail("the number is too short", field, reason="too_short")
-    if len(digits) > 11:
-        raise _fail("the number is too long", field, reason="too_long")
-    return digits
-
-
-def _modernize_br(nsn: str) -> str:
-    """Insert the ninth digit into an 8-digit mobile (DDD + [6-9]xxxxxxx): the line key."""
-    if len(nsn) == 10 and nsn[2] in "6789":
-        return nsn[:2] + "9" + nsn[2:]
-    return nsn
-
-
-def _br_forms(digits: str) -> tuple[str, ...]:
-    """The international digits to try for ``digits`` (55 + national), the one to keep first.
-
-    An 8-digit mobile starting with 6, 8 or 9 is a legacy spelling that only
-    the ninth digit makes valid; one starting with 7 may be valid as typed
-    (``(31) 7123-4567``), and then it keeps its E.164 (the line key still
-    links it with its 9-digit form, :attr:`Phone.match_key`). Trying the
-    typed form only there keeps the usual parse to one validation.
-    """
-    if len(digits) != 12 or digits[4] not in "6789" or not digits.startswith("55"):
-        return (digits,)
-    modern = "55" + _modernize_br(digits[2:])
-    return (digits, modern) if digits[4] == "7" else (modern,)
-
-
-def _parse_international(digits: str) -> phonenumbers.PhoneNumber:
-    """``phonenumbers.parse("+" + digits)`` for a string of digits, without its text scanning.
-
-    Parsing is most of the cost of a phone, and a Brazilian number in
-    canonical form (55, then the national number) needs none of its scanning:
-    the number is built directly, unless ``parse`` could build another one (a
-    national prefix it would strip, a length it refuses); those cases, and
-    other countries, go through ``parse`` itself. Validation is unchanged.
-    """
-    national = digits[2:]
-    if (
-        digits.startswith("55")
-        and 2 <= len(national) <= _MAX_NATIONAL
-        and not national.startswith(_BR_PARSING_PREFIXES)
-    ):
-        return phonenumbers.PhoneNumber(country_code=55, national_number=int(national))
-    return phonenumbers.parse("+" + digits, None)
-
-
-def _to_number(
-    cleaned: str, default_region: str, field: str
-) -> tuple[phonenumbers.PhoneNumber, int]:
-    """The valid number and its phonenumbers type."""
-    digits = re.sub(r"\D", "", cleaned)
-    if len(digits) > _MAX_DIGITS:
-        raise _fail("the number is too long", field, reason="too_long")
-    candidates: list[str]
-    if cleaned.startswith("+"):
-        candidates = [digits]
-    elif digits.startswith("00"):
-        rest = digits[2:]
-        candidates = [rest, rest[2:]]  # 00 + country, or 00 + carrier + country
-    elif default_region == "BR":
-        candidates = ["55" + _br_national(digits, field)]
-    else:
-        try:
-            number = phonenumbers.parse(digits, default_region)
-        except phonenumbers.NumberParseException as exc:
-            raise _fail("not a phone number", field, reason="unparseable") from exc
-        candidates = [f"{number.country_code}{number.national_number}"]
-    for candidate in candidates:
-        for form in _br_forms(candidate):
-            try:
-                number = _parse_international(form)
-            except phonenumbers.NumberParseException:
-                continue
-            # is_valid_number is "number_type is not UNKNOWN" (the same pattern
-            # match on the same metadata), so one match validates and types it.
-            kind = phonenumbers.number_type(number)
-            if kind != PhoneNumberType.UNKNOWN:
-                return number, kind
-    raise _fail("not a valid phone number", field, reason="invalid_number")
-
-
-#: The descriptions ``phonenumbers.number_type`` tries, in its order after the
-#: general one: the special services, then fixed line and mobile.
-_SPECIAL_DESCS = (
-    "premium_rate",
-    "toll_free",
-    "shared_cost",
-    "voip",
-    "personal_number",
-    "pager",
-    "uan",
-    "voicemail",
-)
-_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
-
-
-def _patterns_by_length(region: str) -> dict[int, tuple[_Patterns, re.Pattern[str] | None]]:
-    """For each national length: (general, fixed, mobile) patterns and the special services'.
-
-    A description matches a number of a length it lists (or of any length when
-    it lists none) whose digits its pattern matches; a description without a
-    pattern matches nothing (as in phonenumbers). Special services of one
-    length are joined into one pattern: any match steps aside.
-    """
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-
-    def pattern(name: str, length: int) -> str | None:
-        desc = getattr(metadata, name)
-        if desc is None or not desc.national_number_pattern:
-            return None
-        lengths = desc.possible_length or ()
-        return desc.national_number_pattern if not lengths or length in lengths else None
-
-    out: dict[int, tuple[_Patterns, re.Pattern[str] | None]] = {}
-    for length in range(2, _MAX_NATIONAL + 1):
-        general, fixed, mobile = (
-            re.compile(p) if (p := pattern(n, length)) else None
-            for n in ("general_desc", "fixed_line", "mobile")
-        )
-        special = [p for p in (pattern(n, length) for n in _SPECIAL_DESCS) if p]
-        out[length] = (
-            (general, fixed, mobile),
-            re.compile("|".join(f"(?:{p})" for p in special)) if special else None,
-        )
-    return out
-
-
-_BR_PATTERNS = _patterns_by_length("BR")
-_BR_CANONICAL = re.compile(r"\+55([1-9]\d{9,10})")
-
-
 def _canonical_br(text: str) -> Phone | None:
     """The phone of a Brazilian number already written as E.164, or ``None``.
 
@@ -293,13 +82,13 @@ def _canonical_br(text: str) -> Phone | None:
     the same metadata's patterns, matched here directly. Anything else, a
     legacy 8-digit mobile that gains its ninth digit included, takes the full path.
     """
-    found = _BR_CANONICAL.fullmatch(text)
+    found = BR_CANONICAL.fullmatch(text)
     if found is None:
         return None
     national = found.group(1)
     if len(national) == 10 and national[2] in "6789":
         return None  # a legacy mobile: modernized by the full path
-    (general, fixed, mobile), special = _BR_PATTERNS[len(national)]
+    (general, fixed, mobile), special = BR_PATTERNS[len(national)]
     if general is None or not general.fullmatch(national):
         return None
     if special is not None and special.fullmatch(national):
@@ -330,7 +119,7 @@ def _mask(e164: str) -> str:
 #: 6 to 17 digits in all (phonenumbers calls a few numbers valid that are
 #: shorter or longer than the 7 to 15 digits of E.164 proper: "+43 1110",
 #: 17-digit German fixed lines; ``parse`` takes up to 17 digits).
-_E164 = re.compile(rf"\+[1-9][0-9]{{5,{_MAX_DIGITS - 1}}}")
+_E164 = re.compile(rf"\+[1-9][0-9]{{5,{MAX_DIGITS - 1}}}")
 
 
 @attrs.frozen(repr=False)
@@ -355,18 +144,18 @@ class Phone:
         """The canonical form, cheaply (stored phones are loaded through here); attrs
         runs validators once every field is set, so one checks them all."""
         if not isinstance(self.e164, str) or not _E164.fullmatch(self.e164):
-            raise _fail(
-                f"not an E.164 number ('+' and 6 to {_MAX_DIGITS} digits)", "phone", reason="e164"
+            raise fail(
+                f"not an E.164 number ('+' and 6 to {MAX_DIGITS} digits)", "phone", reason="e164"
             )
         if not isinstance(self.type, PhoneType):
-            raise _fail(f"unknown phone type {self.type!r}", "phone", reason="type")
+            raise fail(f"unknown phone type {self.type!r}", "phone", reason="type")
         extension = self.extension  # parse's test (str.isdigit is False for "")
         if extension is not None and not (isinstance(extension, str) and extension.isdigit()):
-            raise _fail("the extension must be digits", "phone", reason="extension")
+            raise fail("the extension must be digits", "phone", reason="extension")
         if not isinstance(self.typed, str):
-            raise _fail("what was typed is text", "phone", reason="characters")
+            raise fail("what was typed is text", "phone", reason="characters")
         if not isinstance(message_number, bool):
-            raise _fail("message_number is true or false", "phone", reason="type")
+            raise fail("message_number is true or false", "phone", reason="type")
 
     @classmethod
     def parse(
@@ -393,11 +182,11 @@ class Phone:
         extension: str | None,
         field: str,
     ) -> Phone:
-        cleaned, typed_extension, recado = _clean(text, field)
-        number, kind = _to_number(cleaned, default_region.upper(), field)
+        cleaned, typed_extension, recado = clean(text, field)
+        number, kind = to_number(cleaned, default_region.upper(), field)
         ext = extension or typed_extension
         if ext is not None and not ext.isdigit():
-            raise _fail("the extension must be digits", field, reason="extension")
+            raise fail("the extension must be digits", field, reason="extension")
         return cls(
             e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
             type=PhoneType.OTHER if recado and type is None else _phone_type(type, kind, field),
@@ -433,7 +222,7 @@ class Phone:
         area = re.sub(r"\D", "", str(area_code or "")).lstrip("0")
         local = re.sub(r"\D", "", str(number))
         if not cc:
-            raise _fail("the country code (DDI) is missing", field, reason="no_country_code")
+            raise fail("the country code (DDI) is missing", field, reason="no_country_code")
         if cc == "55":
             with_area = local.lstrip("0")  # a trunk 0 before the DDD
             starts_with_area = "0" not in with_area[:2]  # DDDs are 11 to 99, no 0 digit
@@ -445,9 +234,9 @@ class Phone:
                 # A Brazilian number without its DDD has 8 or 9 digits.
                 area, local = with_area[:2], with_area[2:]
             if len(area) != 2:
-                raise _fail("the number has no area code (DDD)", field, reason="no_area_code")
+                raise fail("the number has no area code (DDD)", field, reason="no_area_code")
         if not local:
-            raise _fail("the number is empty", field, reason="empty")
+            raise fail("the number is empty", field, reason="empty")
         return cls.parse(f"+{cc} {area} {local}", type=type, extension=extension, field=field)
 
     @classmethod
@@ -517,7 +306,7 @@ def _phone_type(requested: PhoneType | str | None, library_type: int, field: str
     try:
         return PhoneType(requested.strip().lower())
     except ValueError as exc:
-        raise _fail(f"unknown phone type {requested!r}", field, reason="type") from exc
+        raise fail(f"unknown phone type {requested!r}", field, reason="type") from exc
 
 
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
@@ -541,7 +330,7 @@ def parse_phones(text: str, /, *, default_region: str = "BR", field: str = "phon
     except InvalidPhone as error:
         if (error.details or {}).get("reason") != "two_numbers":
             raise
-        parts = [p.strip() for p in _TWO_NUMBERS.split(unicodedata.normalize("NFKC", text))]
+        parts = [p.strip() for p in TWO_NUMBERS.split(unicodedata.normalize("NFKC", text))]
         if len(parts) < 2 or not all(parts):
             raise
         try:
@@ -559,7 +348,7 @@ def line_key(e164: str, /) -> str:
     ('5531971234567', '12125550123')
     """
     if len(e164) == 13 and e164[5] in "6789" and e164.startswith("+55"):
-        return "55" + _modernize_br(e164[3:])
+        return "55" + modernize_br(e164[3:])
     return e164[1:]
 
 
