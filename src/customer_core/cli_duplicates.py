@@ -182,7 +182,8 @@ def add_commands(
         action="append",
         default=[],
         metavar="IDENTIFIER",
-        help="leave this phone, e-mail... out of the merged customer (repeatable)",
+        help="leave this phone, e-mail... out of the merged customer (repeatable; "
+        "one none of the customers holds is refused)",
     )
     merge.set_defaults(run=run(cmd_merge))
 

@@ -111,6 +111,36 @@ def test_merge_refuses_an_unknown_field_before_touching_storage(
     assert len(listed(database)) == 6
 
 
+@pytest.mark.parametrize("internal", ["password_hash", "primary_email_key", "primary_phone_key"])
+def test_merge_take_offers_only_what_a_user_chooses(
+    database: str, capsys: pytest.CaptureFixture[str], internal: str
+) -> None:
+    named = ids(database)
+    with pytest.raises(SystemExit):
+        run(
+            ["merge", named["J. Silva"], named["João da Silva"], "--take", internal],
+            database,
+            capsys,
+        )
+    assert f"invalid choice: '{internal}'" in capsys.readouterr().err
+    assert len(listed(database)) == 6
+    with pytest.raises(SystemExit):
+        main(["merge", "--help"], out=io.StringIO())
+    shown = capsys.readouterr().out
+    assert "note" in shown and internal not in shown
+
+
+def test_merge_refuses_a_drop_neither_customer_holds(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    named = ids(database)
+    survivor, other = named["João da Silva"], named["J. Silva"]
+    code, out, err = run(["merge", survivor, other, "--drop", "jsilva@y.com"], database, capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("customer-core: error invalid_value [drop]: Email('j***@y.com')"), err
+    assert ids(database) == named  # both customers still there, nothing merged
+
+
 def test_dismiss_hides_a_suggestion_until_undismissed(
     database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -40,6 +40,7 @@ from customer_core.domain.model.customer import Customer, IdentityKey
 from customer_core.domain.model.identity import IdentityKind
 from customer_core.domain.model.privacy import Origin
 from customer_core.domain.rules.assignment import Reassignment, check_reassignment
+from customer_core.domain.rules.visibility import sees_unassigned
 from customer_core.errors import (
     Code,
     CustomerCoreError,
@@ -173,7 +174,7 @@ class Importer(ServiceBase):
             )
         assign = (
             self.preset.access.import_assigns_importer
-            or not self._sees_unassigned(tenant_id, actor)
+            or not sees_unassigned(actor, self.preset.access)
             if assign_to_importer is None
             else assign_to_importer
         )
@@ -255,12 +256,6 @@ class Importer(ServiceBase):
             warnings=tuple(counts.warnings),
             ignored_columns=ignored,
         )
-
-    def _sees_unassigned(self, tenant_id: str, actor: Actor) -> bool:
-        """Whether ``actor`` sees a customer with no portfolio and no responsible."""
-        with self.uow_factory() as uow:
-            scope = self._scope(uow, tenant_id, actor)
-        return scope.allows(portfolio_id=None, responsible_id=None)
 
     def _audit_run(self, run: _Run, final: Progress) -> None:
         """One audit entry for the run, with its counts by outcome.

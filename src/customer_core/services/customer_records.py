@@ -26,7 +26,7 @@ from customer_core.domain.model.customer import (
     Source,
     clean_name,
 )
-from customer_core.domain.rules.visibility import Action, check_action
+from customer_core.domain.rules.visibility import Action, check_action, sees_unassigned
 from customer_core.domain.values.language import Language
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.errors import Code, InvalidOperation, InvalidTaxId, InvalidValue
@@ -134,6 +134,12 @@ class CustomerRecords:
         check_tenant(tenant_id, actor)
         deps, preset = self._deps, self._deps.preset
         region, contact_policy = preset.default_region, preset.contact
+        if (
+            portfolio_id is None
+            and responsible_id is None
+            and not sees_unassigned(actor, preset.access)
+        ):
+            responsible_id = actor.user_id  # else the record would be out of its maker's sight
         # Every problem is found before any is reported (ValidationFailed).
         problems = Problems()
         scalars = _scalars(

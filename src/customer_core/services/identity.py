@@ -350,10 +350,16 @@ class IdentityService(ServiceBase):
         Several absorbed customers are merged one after the other, in one
         transaction: each step is its own audit entry, so :meth:`unmerge` can
         undo them one by one, the last step first. ``choices`` take a scalar field from the absorbed
-        record instead of the survivor. When the union would exceed the
+        record instead of the survivor (the fields of
+        :data:`~customer_core.domain.matching.merge.MERGEABLE_FIELDS`; any
+        other, a password hash or a primary key among them, is refused with
+        ``invalid_operation`` on ``choices``). When the union would exceed the
         preset's limits the merge is refused with the cardinality error;
-        ``drop`` names the identifiers (phones, e-mails... in any format) to
-        leave out instead. Returns the audit entry of the last step.
+        ``drop`` names the identifiers (phones, e-mails as typed, others by
+        match key) to leave out instead. Each must be on the survivor or on a
+        customer absorbed: one on none of them is refused with
+        ``invalid_value`` on ``drop``, before anything is merged. Returns the
+        audit entry of the last step.
         """
         return self._merging.merge(
             tenant_id, actor, survivor_id, absorbed_ids, choices=choices, drop=drop
@@ -375,7 +381,11 @@ class IdentityService(ServiceBase):
         """Restore both customers as they were before the merge.
 
         What the survivor gained after the merge (a new phone, say) stays
-        with it; what came from the absorbed record goes back to it.
+        with it; what came from the absorbed record goes back to it. Known
+        exception: a field the survivor had and the absorbed record lacked,
+        cleared after the merge, gets the survivor's old value back (the merge
+        record keeps neither the choices nor the survivor as merged, so that
+        emptiness looks like one chosen from the absorbed record).
 
         Merges involving the same survivor are undone newest first: while a
         later merge into the survivor (or one that absorbed it into a third

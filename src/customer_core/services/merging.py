@@ -16,13 +16,19 @@ from typing import Literal
 import attrs
 
 from customer_core.domain.matching.evidence import conflicting_evidence
-from customer_core.domain.matching.merge import merge_customers, split_merged
+from customer_core.domain.matching.merge import (
+    check_drop,
+    held_keys,
+    merge_customers,
+    split_merged,
+)
 from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.records import MergeRecord
 from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.domain.rules.visibility import Action, check_action
+from customer_core.domain.values.text import masked
 from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound
 from customer_core.ports import UnitOfWork
 from customer_core.services import inputs
@@ -127,15 +133,21 @@ class CustomerMerging:
                 code=Code.INVALID_OPERATION,
                 field="absorbed_ids",
             )
-        dropped = {self._drop_key(text) for text in drop}
+        named = dict(self._drop_key(text) for text in drop)
         with deps.uow_factory() as uow:
             scope = deps.scope(uow, tenant_id, actor)
             survivor = uow.customers.get_visible(scope, survivor_id)
             survivor.check_processing()
-            record: MergeRecord | None = None
-            for absorbed_id in absorbed:
-                other = uow.customers.get_visible(scope, absorbed_id)
+            others = [uow.customers.get_visible(scope, absorbed_id) for absorbed_id in absorbed]
+            for other in others:
                 other.check_processing()
+            # Before any step: a name in ``drop`` none of them holds is a mistake, not a no-op.
+            check_drop(named, (survivor, *others))
+            record: MergeRecord | None = None
+            for other in others:
+                absorbed_id = other.id
+                # Each step drops what its two records hold; the rest is for the next steps.
+                dropped = set(named) & held_keys(survivor, other)
                 merged = merge_customers(
                     survivor, other, choices=choices, policy=deps.preset.contact, drop=dropped
                 )
@@ -172,17 +184,20 @@ class CustomerMerging:
         assert record is not None
         return record
 
-    def _drop_key(self, text: str) -> str:
-        """The match key of an identifier named in ``drop`` (a phone or e-mail as typed)."""
+    def _drop_key(self, text: str) -> tuple[str, str]:
+        """The match key of an identifier named in ``drop`` (a phone or e-mail as typed),
+        with how an error shows it (masked, as in every message)."""
         if not isinstance(text, str):
             raise InvalidValue(
                 "name each identifier to drop as text", code=Code.INVALID_VALUE, field="drop"
             )
         if "@" in text:
-            return inputs.as_email(text).match_key
+            email = inputs.as_email(text, field="drop")
+            return email.match_key, repr(email)
         if ":" in text:
-            return text  # already a key, e.g. "instagram:ana"
-        return inputs.as_phone(text, region=self._deps.preset.default_region).match_key
+            return text, repr(masked(text))  # already a key, e.g. "instagram:ana"
+        phone = inputs.as_phone(text, region=self._deps.preset.default_region, field="drop")
+        return phone.match_key, repr(phone)
 
     def _check_assignment(self, actor: Actor, before: Customer, after: Customer) -> None:
         # Taking the absorbed record's portfolio or seller is an assignment like any other.

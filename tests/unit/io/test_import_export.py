@@ -469,6 +469,10 @@ def test_an_agent_who_cannot_see_unassigned_customers_keeps_what_they_import() -
     assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 0, 2)
     with store.unit_of_work() as uow:
         assert {c.responsible_id for c in uow.customers.list_page(T)} == {"u9"}
+    # So does what they register by hand: they can read it back.
+    customers = CustomerService(store, preset=presets.HELPDESK_PORTFOLIO)
+    ana = customers.register(T, agent, name="Ana Souza", phones=["11 98765-1234"])
+    assert customers.get(T, agent, ana.id).responsible_id == "u9"
     # Said explicitly, the caller's choice stands: unassigned, and out of the agent's sight.
     unassigned = importer.run(
         T, agent, data(HEADER + "Bia;bia@x.com;;;;;;;;;\n"), assign_to_importer=False

@@ -27,11 +27,12 @@ import attrs
 
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.policies import ContactPolicy
-from customer_core.errors import Code, InvalidOperation
+from customer_core.domain.values.text import masked
+from customer_core.errors import Code, InvalidOperation, InvalidValue
 
-__all__ = ["MERGEABLE_FIELDS", "merge_customers", "split_merged"]
+__all__ = ["MERGEABLE_FIELDS", "check_drop", "held_keys", "merge_customers", "split_merged"]
 
-#: Scalar fields a caller may take from the absorbed record.
+#: Scalar fields a caller may take from the absorbed record (``choices``).
 MERGEABLE_FIELDS = frozenset(
     {
         "name",
@@ -49,11 +50,13 @@ MERGEABLE_FIELDS = frozenset(
         "payment_method",
         "payment_term",
         "status",
-        "primary_email_key",
-        "primary_phone_key",
-        "password_hash",
     }
 )
+# Scalars the merge fills from the absorbed record when the survivor has none, and
+# takes back on unmerge, but that nobody chooses: a password hash is a secret, not
+# a preference, and the primary keys follow the identifiers kept (set them after).
+_DERIVED_FIELDS = frozenset({"primary_email_key", "primary_phone_key", "password_hash"})
+_SCALAR_FIELDS = MERGEABLE_FIELDS | _DERIVED_FIELDS
 _COLLECTIONS = ("phones", "emails", "social_profiles", "messenger_ids", "external_ids", "websites")
 
 Choice = Literal["survivor", "absorbed"]
@@ -62,6 +65,32 @@ Choice = Literal["survivor", "absorbed"]
 def _union(first: tuple[Any, ...], second: tuple[Any, ...]) -> tuple[Any, ...]:
     seen = {item.match_key for item in first}
     return first + tuple(item for item in second if item.match_key not in seen)
+
+
+def held_keys(*customers: Customer) -> frozenset[str]:
+    """The match keys of every identifier the customers hold: all that ``drop`` may name."""
+    return frozenset(
+        item.match_key
+        for customer in customers
+        for name in _COLLECTIONS
+        for item in getattr(customer, name)
+    )
+
+
+def check_drop(named: Mapping[str, str], holders: Iterable[Customer], /) -> None:
+    """Refuse a ``drop`` naming an identifier none of ``holders`` has.
+
+    ``named`` maps each match key to drop to how the error may show it
+    (masked: error text ends up in logs). Such a name is a typo or a stale
+    list, and ignoring it would merge without leaving out what was meant.
+    """
+    stray = sorted(set(named) - held_keys(*holders))
+    if stray:
+        raise InvalidValue(
+            f"{named[stray[0]]} is on none of the customers merged: drop only what one of them holds",
+            code=Code.INVALID_VALUE,
+            field="drop",
+        )
 
 
 def merge_customers(
@@ -78,7 +107,9 @@ def merge_customers(
     When the union exceeds the preset (a fourth phone under a 3-phone
     policy), the merge is refused with the cardinality error; the caller
     resolves it explicitly by naming the match keys to leave out in ``drop``
-    (those identifiers stay with nobody). Nothing is ever dropped silently.
+    (those identifiers stay with nobody). Nothing is ever dropped silently,
+    and a key in ``drop`` that neither record holds is refused
+    (:func:`check_drop`).
     """
     if survivor.tenant_id != absorbed.tenant_id or survivor.id == absorbed.id:
         raise InvalidOperation(
@@ -99,6 +130,7 @@ def merge_customers(
             field="tax_id",
         )
     dropped = set(drop)
+    check_drop({key: repr(masked(key)) for key in dropped}, (survivor, absorbed))
     changes: dict[str, Any] = {
         name: tuple(
             i
@@ -113,7 +145,7 @@ def merge_customers(
     changes["contacts"] = survivor.contacts + tuple(
         c for c in absorbed.contacts if c.id not in {s.id for s in survivor.contacts}
     )
-    for name in MERGEABLE_FIELDS:
+    for name in _SCALAR_FIELDS:
         mine, theirs = getattr(survivor, name), getattr(absorbed, name)
         # An empty survivor field is filled from the absorbed record unless told otherwise.
         if picked.get(name) == "absorbed" or (name not in picked and mine is None):
@@ -147,7 +179,9 @@ def split_merged(
     addresses and contacts it gained, and every scalar field changed since (a
     new name, status, password, portfolio). A scalar the merge took from the
     absorbed record, and still holding that value, returns to the survivor's
-    own.
+    own. Which scalars the merge took is not recorded, so a field holding
+    the absorbed record's value counts as taken: one the absorbed record had
+    empty and the survivor cleared after the merge gets its old value back.
     """
     changes: dict[str, Any] = {}
     for name in _COLLECTIONS:
@@ -160,7 +194,7 @@ def split_merged(
         c.id for c in survivor_before.contacts
     }
     changes["contacts"] = tuple(c for c in current.contacts if c.id not in brought_contacts)
-    for name in (*MERGEABLE_FIELDS, "is_spammer", "is_vip", "first_purchase_at"):
+    for name in (*_SCALAR_FIELDS, "is_spammer", "is_vip", "first_purchase_at"):
         now, mine, brought_in = (
             getattr(current, name),
             getattr(survivor_before, name),

@@ -37,6 +37,7 @@ __all__ = [
     "matches_filter",
     "my_portfolio_default",
     "scope_for",
+    "sees_unassigned",
 ]
 
 
@@ -102,6 +103,24 @@ def scope_for(
         unassigned=unassigned,
         responsible_id=actor.user_id,
     )
+
+
+def sees_unassigned(actor: Actor, policy: AccessPolicy) -> bool:
+    """Whether ``actor`` sees a customer with no portfolio and no responsible user.
+
+    One who does not (an agent under restricted visibility without
+    ``view_unassigned``) is made the responsible of the customers they
+    register or import without a portfolio: else a record they just created
+    would be out of their sight, and they would create it again.
+
+    >>> from customer_core import Actor, presets
+    >>> agent = Actor(tenant_id="t", user_id="u1", role="seller")
+    >>> sees_unassigned(agent, presets.HELPDESK_PORTFOLIO.access)
+    False
+    >>> sees_unassigned(agent, presets.DEFAULT.access)
+    True
+    """
+    return scope_for(actor, policy, member_of=()).allows(portfolio_id=None, responsible_id=None)
 
 
 @attrs.frozen(kw_only=True)
