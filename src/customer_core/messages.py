@@ -83,7 +83,8 @@ CODE_MESSAGES: dict[Code, str] = {
     Code.REPAIRED: N_("the leading zeros a spreadsheet dropped were put back"),
     Code.INVALID_PHONE: N_("invalid phone number"),
     Code.AREA_CODE_ADDED: N_(
-        "the phone had no area code (DDD): the row's city or other phone gave it"
+        "the phone had no area code (DDD): the row's other phone, city or the same "
+        "number written in full on another row gave it"
     ),
     Code.INVALID_EMAIL: N_("invalid e-mail address"),
     Code.INVALID_SOCIAL_PROFILE: N_("invalid social profile"),

@@ -9,16 +9,20 @@ The import completes it, and says so in the row's warnings
 
 1. **another phone of the row**: when every other Brazilian phone of the row
    has one DDD, the local number has it too;
-2. **the row's city**: the DDD that the file's own rows of that city dial
+2. **the same number written in full** on other rows of the file: when
+   every line of the file ending in the local number's last 8 digits has
+   one DDD, the local number is that line (a thin row, with no city and no
+   other phone, is often the same customer as a full one);
+3. **the row's city**: the DDD that the file's own rows of that city dial
    (at least 3 rows and 80% of them, the rule of
    :func:`~customer_core.domain.matching.rarity.dialled`). No table of the
    country's cities is needed, and a city whose rows dial several area
    codes (a metropolitan border) completes nothing.
 
-The whole file teaches the cities' codes, so the order of its rows changes
-nothing: the import reads a row's city code only once every row has been
-read (:class:`CityPending` notes the rows that need it; they are read again
-at the end with what the file taught).
+The whole file teaches the cities' codes and its numbers, so the order of
+its rows changes nothing: the import completes a row's local number only
+once every row has been read (:class:`CityPending` notes the rows that need
+it; they are read again at the end with what the file taught).
 
 >>> codes = AreaCodes()
 >>> for _ in range(3):
@@ -53,14 +57,25 @@ class AreaCodes:
 
     def __init__(self) -> None:
         self._by_city: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        # The last 8 digits of each line of the file -> its DDD (0: lines of two DDDs).
+        # An int for an int: a file of a million phones keeps about 100 MB less than strings.
+        self._by_number: dict[int, int] = {}
 
     def learn(self, city: str | None, phones: Iterable[Phone]) -> None:
-        """Count the area codes of one row's phones for its city."""
-        if not city:
-            return
-        codes = {code for p in phones if p.is_identity and (code := area_code_of(p))}
-        if codes:
-            self._by_city[fold(city)].update(codes)
+        """Count the area codes of one row's phones for its city, and learn its numbers."""
+        lines = [(code, p.match_key) for p in phones if p.is_identity and (code := area_code_of(p))]
+        for code, key in lines:
+            number, ddd = int(key[-8:]), int(code)
+            if self._by_number.setdefault(number, ddd) != ddd:
+                self._by_number[number] = 0
+        if city and lines:
+            self._by_city[fold(city)].update(code for code, _ in lines)
+
+    def of_number(self, text: str, /) -> str | None:
+        """The DDD of the file's lines that end like the local number ``text``, if one."""
+        digits = "".join(c for c in text if c.isdigit())
+        ddd = self._by_number.get(int(digits[-8:])) if len(digits) >= 8 else None
+        return f"{ddd:02d}" if ddd else None
 
     def of_city(self, city: str | None, /) -> str | None:
         """The area code the rows of ``city`` dial, when they agree on one."""
@@ -69,18 +84,23 @@ class AreaCodes:
         codes = self._by_city.get(fold(city))
         return None if codes is None else dialled(codes)
 
-    def for_row(self, phones: Iterable[Phone], city: str | None) -> tuple[str | None, str]:
-        """The DDD of a local number of a row with these ``phones``, and where it came from."""
+    def for_row(
+        self, phones: Iterable[Phone], city: str | None, number: str = ""
+    ) -> tuple[str | None, str]:
+        """The DDD of the local ``number`` of a row with these ``phones``, and where it came from."""
         own = {code for p in phones if p.is_identity and (code := area_code_of(p))}
         if len(own) == 1:
             return own.pop(), "the row's other phone"
         if own:
             return None, ""  # two area codes on the row: which one is the local number's?
+        in_full = self.of_number(number)
+        if in_full is not None:
+            return in_full, "the same number written in full on another row"
         return self.of_city(city), f"the city {city}"
 
 
 class CityPending(AreaCodes):
-    """Knows no city yet: notes (``asked``) that a row's local number needed its city's code.
+    """Knows no city nor number yet: notes (``asked``) that a row's local number needed them.
 
     The import's first reading of the file uses it, so a row's phones never depend
     on the rows before it; the rows it flags are read again after the whole file
@@ -95,11 +115,13 @@ class CityPending(AreaCodes):
         super().__init__()
         self.asked = False
 
-    def for_row(self, phones: Iterable[Phone], city: str | None) -> tuple[str | None, str]:
+    def for_row(
+        self, phones: Iterable[Phone], city: str | None, number: str = ""
+    ) -> tuple[str | None, str]:
         phones = list(phones)
         if any(p.is_identity and area_code_of(p) for p in phones):
             return super().for_row(phones, None)  # the row's own phones decide, or nothing
-        self.asked = self.asked or bool(city)
+        self.asked = True  # the file's numbers, or its city's code once the file is read
         return None, ""
 
 

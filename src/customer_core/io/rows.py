@@ -321,7 +321,8 @@ def parse_row(
     the row is kept with every valid value (a second phone written wrong
     never costs the customer). The row is refused only without a name, or,
     with ``strict``, for any error. With ``area_codes``, a phone typed
-    without its DDD takes the DDD of the row's other phones or of its city
+    without its DDD takes the DDD of the row's other phones, of the same
+    number written in full elsewhere in the file, or of its city
     (:mod:`~customer_core.io.area_codes`), reported as ``area_code_added``.
     """
     if "__error__" in row:
@@ -396,8 +397,9 @@ def parse_row(
         more = phones_in("other_phones", text)
         phones += [p for p in more if p.match_key not in {q.match_key for q in phones}]
     if local and area_codes is not None:
-        code, source = area_codes.for_row(phones, row.get("city"))
+        typed = list(phones)  # the row's own phones, before any local number is completed
         for column, text, error in local:
+            code, source = area_codes.for_row(typed, row.get("city"), text)
             phone = with_area_code(code, text, column)
             if phone is None:
                 errors.append(error)

@@ -108,3 +108,34 @@ def test_rows_after_a_local_number_teach_its_city_too() -> None:
         stored.append(sorted((c.name, tuple(p.e164 for p in c.phones)) for c in customers))
     assert stored[0] == stored[1] == stored[2]
     assert ("Renato Costa Pereira", ("+5565969204125",)) in stored[0]
+
+
+def _stored_phones(lines: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    store = MemoryStore()
+    text = "Nome;Telefone\n" + "\n".join(lines) + "\n"
+    Importer(store).run(T, ADMIN, io.BytesIO(text.encode()))
+    with store() as uow:
+        customers = uow.customers.list_page(T, limit=10)
+    return sorted((c.name, tuple(p.e164 for p in c.phones)) for c in customers)
+
+
+def test_a_local_number_without_a_city_takes_the_ddd_of_the_same_number_in_full() -> None:
+    """A thin row (a name, a local number) is the line another row writes in full (issue 20)."""
+    rows = ["Ana da Silva Soares;98018-2441", "Ana da Silva Soares;(11) 98018-2441"]
+    for order in (rows, rows[::-1]):  # the rows after the line teach it too
+        assert _stored_phones(order) == [("Ana da Silva Soares", ("+5511980182441",))]
+    codes = AreaCodes()
+    codes.learn(None, [Phone.parse("(11) 98018-2441")])
+    draft = parse_row(2, {"name": "Ana Soares", "phone": "98018-2441"}, area_codes=codes)
+    assert isinstance(draft, Draft) and [p.e164 for p in draft.phones] == ["+5511980182441"]
+    [warning] = draft.warnings
+    assert warning.code == "area_code_added" and "written in full" in warning.message
+
+
+def test_a_number_written_in_full_under_two_ddds_completes_nothing() -> None:
+    codes = AreaCodes()
+    codes.learn(None, [Phone.parse("(11) 98018-2441"), Phone.parse("(21) 98018-2441")])
+    assert codes.of_number("98018-2441") is None
+    draft = parse_row(2, {"name": "Ana Soares", "phone": "98018-2441"}, area_codes=codes)
+    assert isinstance(draft, Draft) and draft.phones == ()
+    assert codes.of_number("97777-1111") is None

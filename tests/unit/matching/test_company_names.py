@@ -62,7 +62,11 @@ COMPANIES = [
     ("Farmácia do Zé", "farmacia"),
     ("Zé Lanches", "lanches"),
     ("Mercado São Jorge", "mercado"),
-    ("Auto Peças Silva", "auto"),
+    ("Auto Escola Silva", "auto"),
+    ("Progresso Auto Peças", "pecas"),  # a shop's word after its name (issue 20)
+    ("Luciana Elétrica", "eletrica"),
+    ("Estética Bela Vista", "estetica"),
+    ("Patrícia Auto Center", "center"),
     ("Materiais de Construção Souza", "materiais"),
     ("Igreja Batista da Lagoinha", "igreja"),
     ("Escola Pequeno Príncipe", "escola"),

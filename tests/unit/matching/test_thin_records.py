@@ -13,6 +13,7 @@ from __future__ import annotations
 import attrs
 
 from customer_core import Customer, Email
+from customer_core.domain.matching.city_spellings import city_spellings
 from customer_core.domain.matching.company_ties import spelled_in, typed_as_person
 from customer_core.domain.matching.duplicates import (
     DEFAULT_POLICY,
@@ -241,3 +242,53 @@ def test_a_shop_read_as_the_company_says_so_in_its_evidence() -> None:
     assert "read_as_company" in kinds and "kind_differs" not in kinds
     plain = score_pair(shop, firm)  # without the tenant's counts: a person and a company
     assert plain is None or "kind_differs" in [e.kind for e in plain.evidence]
+
+
+def test_a_typo_in_the_thin_record_does_not_hide_the_junior_of_the_town() -> None:
+    """*Carlso Tavares* is the father or the son as much as *Carlos Tavares* is (issue 20)."""
+    father = person("b", "Carlos Wachholz Tavares", phones=("65 98082-1920",), city="Cuiabá")
+    for thin_name in ("Carlos Wachholz Tavares", "Carlso Wachholz Tavares"):
+        thin = person("a", thin_name, phones=("65 98991-0448",), city="Cuiabá")
+        assert linked([thin, father]), thin_name  # a rare name: no son known
+        son = person(
+            "s", "Carlos Wachholz Tavares Júnior", phones=("65 98111-2222",), city="Cuiabá"
+        )
+        assert not linked([thin, father, son]), thin_name
+
+
+def test_a_city_typed_with_a_typo_is_the_town_the_tenant_writes() -> None:
+    """*Cuiabáa* on one record is Cuiabá, not a second town (issue 20)."""
+    typo = person("a", "Daniela Wachholz Tavares", phones=("65 98991-0448",), city="Cuiabáa")
+    full = person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",), city="Cuiabá")
+    assert linked([typo, full])
+    elsewhere = person("b", "Daniela Wachholz Tavares", phones=("41 98082-1920",), city="Curitiba")
+    assert not linked([typo, elsewhere])
+
+
+def test_only_a_rare_spelling_one_typo_from_one_common_city_is_read_as_it() -> None:
+    counts = {"area:city:cuiaba": 300, "area:city:cuiabaa": 1, "area:city:sinop": 1}
+    assert city_spellings(counts) == {"city:cuiabaa": "city:cuiaba"}
+    assert city_spellings({**counts, "area:city:cuiabaa": 3}) == {}  # three records: a town
+    # one typo from two common cities: neither
+    two = {"area:city:santos": 50, "area:city:santas": 50, "area:city:santis": 1}
+    assert city_spellings(two) == {}
+
+
+def test_a_firm_named_after_its_owner_makes_the_owner_s_name_no_evidence() -> None:
+    """An MEI's legal name is its owner's: a record with the name alone is either (issue 20)."""
+    thin = person("a", "Daniela Wachholz Tavares", phones=("65 98991-0448",), city="Cuiabá")
+    full = person("b", "Daniela Wachholz Tavares", phones=("65 98082-1920",), cpf=CPFS[0])
+    firm = company("c", "Daniela Wachholz Tavares ME", phones=("65 3322-1100",), city="Cuiabá")
+    assert linked([thin, full])
+    assert not linked([thin, full, firm])
+    shop = company("c", "Wachholz Tavares Pet Shop", phones=("65 3322-1100",), city="Cuiabá")
+    assert linked([thin, full, shop])  # named after no one's given name
+
+
+def test_a_legal_and_a_trade_name_in_two_area_codes_are_two_establishments() -> None:
+    mailbox = "compras@pontocertosaopaulo.com.br"
+    legal = company("a", "Nascimento Pet Shop Ltda", emails=(mailbox,), phones=("(11) 3322-1100",))
+    here = company("b", "Ponto Certo", emails=(mailbox,), phones=("(11) 4455-6677",))
+    there = company("b", "Ponto Certo", emails=(mailbox,), phones=("(65) 4455-6677",))
+    assert [s.ids for s in suggest_duplicates([legal, here])] == [("a", "b")]
+    assert suggest_duplicates([legal, there]) == []

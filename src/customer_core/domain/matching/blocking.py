@@ -26,7 +26,7 @@ from customer_core.domain.matching.records import _FREE_MAIL, MatchingPolicy, Ma
 from customer_core.domain.matching.shared_keys import SeenTwice
 from customer_core.domain.values.tax_id import Cnpj, cnpj_root
 
-__all__ = ["blocking_keys", "key_holders"]
+__all__ = ["TYPO_BLOCK", "blocking_keys", "key_holders", "typo_blocking_keys"]
 
 # -- blocking -----------------------------------------------------------------
 
@@ -39,8 +39,10 @@ def blocking_keys(record: MatchRecord, /) -> set[str]:
     >>> c = Customer.create(id="1", tenant_id="t", name="Luíz de Souza Filho",
     ...                     now=datetime(2026, 1, 1, tzinfo=timezone.utc),
     ...                     phones=(Phone.parse("11 98765-4321"),))
-    >>> sorted(blocking_keys(MatchRecord.of(c)))
+    >>> sorted(k for k in blocking_keys(MatchRecord.of(c)) if not k.startswith(TYPO_BLOCK))
     ['name:luis:susa', 'phone:87654321']
+
+    A person's record also goes in the blocks of :func:`typo_blocking_keys`.
     """
     keys = {f"phone:{line[-8:]}" for line in record.lines}
     keys |= {f"cep:{cep}" for cep in record.ceps}
@@ -64,6 +66,59 @@ def blocking_keys(record: MatchRecord, /) -> set[str]:
             keys.add(f"address:{email}")
         if domain not in _FREE_MAIL:
             keys |= {f"domain:{domain}:{s}" for s in sounds}
+    return keys | typo_blocking_keys(record)
+
+
+#: What the keys of :func:`typo_blocking_keys` start with: their blocks are compared
+#: only when small (no sliding window), so a common name's large block costs nothing.
+TYPO_BLOCK = "~"
+#: The shortest head or tail of a word kept as a typo key (one letter says nothing).
+_WORD_EDGE = 2
+
+
+def typo_blocking_keys(record: MatchRecord, /) -> set[str]:
+    """Blocks that still hold a person's two records when one typo changed a word's sound.
+
+    A name typed with a typo (*Joana Freiats*, *Mácio Peixoto*) shares no
+    pair of sounds with the person's other record, and a mobile with a digit
+    mistyped no line: such records met only when their names sorted side by
+    side. A typo changes one word and leaves intact its head or its tail
+    (the letters before or after its middle one: one typo, two neighbours
+    swapped included, cannot touch both), and a mobile's the same way (see :func:`~.pair_filter.typo_keys`): each key is the sound of the
+    first or the last word of the name with the head or the tail of the
+    other, or with the head or the tail of a mobile. The keys do not say
+    which word came first: *Freitas, Joana* meets *Joana Freitas*.
+
+    >>> from datetime import datetime, timezone
+    >>> from customer_core import Customer
+    >>> c = Customer.create(id="1", tenant_id="t", name="Joana Freitas",
+    ...                     now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    >>> sorted(typo_blocking_keys(MatchRecord.of(c)))
+    ['~n:fritas:jo<', '~n:fritas:na>', '~n:juana:fre<', '~n:juana:tas>']
+    """
+    if record.company:
+        return set()
+    words = [
+        (w, s)
+        for w, s in zip(record.names[0].words, record.names[0].sounds, strict=True)
+        if len(w) > 1 and s
+    ]
+    if not words:
+        return set()
+    ends = [words[0], words[-1]] if len(words) > 1 else words[:1]
+    keys: set[str] = set()
+    if len(ends) == 2:
+        for (_, sound), (other, _) in (ends, ends[::-1]):
+            middle = len(other) // 2
+            for half, end in ((other[:middle], "<"), (other[middle + 1 :], ">")):
+                if len(half) >= _WORD_EDGE:
+                    keys.add(f"{TYPO_BLOCK}n:{sound}:{half}{end}")
+    for line in record.mobiles:
+        number = line[4:]
+        middle = len(number) // 2
+        for _, sound in ends:
+            keys.add(f"{TYPO_BLOCK}m:{sound}:{line[:4]}:{number[:middle]}<")
+            keys.add(f"{TYPO_BLOCK}m:{sound}:{line[:4]}:{number[middle + 1 :]}>")
     return keys
 
 
@@ -88,7 +143,7 @@ def _candidate_partners(
     n = len(records)
     small: list[list[list[int]] | None] = [None] * n
     large: list[list[tuple[list[int], int]] | None] = [None] * n
-    for members in blocks.values():
+    for key, members in blocks.items():
         if len(members) < 2:
             continue
         if len(members) <= policy.max_block:
@@ -98,7 +153,7 @@ def _candidate_partners(
                     if found is None:  # most records are in no small block: no list
                         small[i] = found = []
                     found.append(members)
-        elif any(wanted[i] for i in members):
+        elif not key.startswith(TYPO_BLOCK) and any(wanted[i] for i in members):
             ordered = sorted(members, key=lambda i: _sort_key(records[i]))
             for position, i in enumerate(ordered):
                 if wanted[i]:

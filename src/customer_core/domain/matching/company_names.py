@@ -110,7 +110,7 @@ _BUSINESS_ANYWHERE = _words(
     industrial industrias importadora importacao exportadora exportacao atacadista
     atacado varejo materiais empreendimentos participacoes representacoes
     agropecuaria veterinaria metalurgica alimentos bebidas turismo seguros corretora
-    artesanato
+    artesanato pecas eletrica eletricos estetica costuras center
     """
 )
 #: Business words that are also surnames or end nicknames: only as the first word.

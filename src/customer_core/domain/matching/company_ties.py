@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 
 import attrs
 
-from customer_core.domain.matching.given_names import national_given_names
+from customer_core.domain.matching.given_names import is_common_given_name, national_given_names
 from customer_core.domain.matching.names import _word_credit
 from customer_core.domain.matching.records import _FREE_MAIL, MatchRecord, NameKey
 from customer_core.domain.values._data.area_codes import AREA_CODE_STATES
@@ -69,9 +69,11 @@ def company_tie(a: MatchRecord, b: MatchRecord, /) -> str | None:
     """How two company records' unrelated names are tied, or ``None``.
 
     One record's name (legal or trade) spelled in an address the other
-    record holds (see :func:`spelled_in`), both in one city when both say
-    theirs: a company's branches in other cities share its mailbox and its
-    legal name, and are other customers.
+    record holds (see :func:`spelled_in`), or an MEI's legal name (its
+    owner's) and a trade name after the owner's given name sharing a line or
+    an e-mail (:func:`_owner_tie`), both in one city when both say theirs: a
+    company's branches in other cities share its mailbox and its legal name,
+    and are other customers.
     """
     if not (a.company and b.company):
         return None
@@ -83,7 +85,50 @@ def company_tie(a: MatchRecord, b: MatchRecord, /) -> str | None:
             email = spelled_in(name, y.emails)
             if email is not None:
                 return f"{email} spells {' '.join(name.words)}: a legal and a trade name"
+    return _owner_tie(a, b)
+
+
+def _owner_tie(a: MatchRecord, b: MatchRecord) -> str | None:
+    """An MEI's legal name, its owner's (*Ana Melo Jesus ME*), and its trade name after
+    the owner's given name (*Doces da Ana*), with a phone line or an e-mail in common.
+
+    An MEI's *razão social* is its owner's full name (with its CNPJ root
+    before it), and the shop goes by *Marmitas da Francisca*, *Carlos
+    Manicure*. Only with a shared line or mailbox: two relatives' shops name
+    the same owner no more than two *Anas* are one person.
+    """
+    lines = {line[-8:] for line in a.lines} & {line[-8:] for line in b.lines}
+    if not lines and set(a.emails).isdisjoint(b.emails):
+        return None
+    for x, y in ((a, b), (b, a)):
+        for legal in x.names:
+            for trade in y.names:
+                given = _owner_given_name(legal, trade)
+                if given is not None:
+                    return (
+                        f"{' '.join(trade.words)} after {given}, "
+                        f"whose name {' '.join(legal.words)} is: an MEI's two names"
+                    )
     return None
+
+
+def _owner_given_name(legal: NameKey, trade: NameKey) -> str | None:
+    """The owner's given name when ``legal`` is a person's name and ``trade`` holds it,
+    not first: a trade name that opens with a given name is a person's name itself."""
+    if len(legal.words) < 2 or len(trade.words) < 2 or len(legal.words[0]) < 3:
+        return None
+    given, sound = legal.words[0], legal.sounds[0]
+    given_names = national_given_names()[0]
+    if not is_common_given_name(given) or trade.words[0] in given_names:
+        return None
+    for u, su in zip(trade.words[1:], trade.sounds[1:], strict=True):
+        if len(u) > 2 and _word_credit(given, sound, False, u, su, False)[0] >= _NOT_AN_INITIAL:
+            return given
+    return None
+
+
+#: The credit of a word that is the owner's given name (the same, a sound, a typo).
+_NOT_AN_INITIAL = 0.9
 
 
 def person_word_keys(record: MatchRecord, /) -> set[str]:

@@ -23,9 +23,12 @@ How a suggestion is made:
    missing ninth digit still block together), a CEP, an e-mail local part (the
    whole address for a role mailbox such as ``contato@``), a
    company e-mail domain with the sound of a name word, the CPF or CNPJ root,
-   or the sounds of two words of the name in any order. A block larger than
-   ``max_block`` is sorted by name sound and compared within a sliding
-   ``window``, so the cost grows about linearly with the tenant.
+   or the sounds of two words of the name in any order; a person's also
+   meets those a typo separates (:func:`~.blocking.typo_blocking_keys`:
+   the sound of one end of the name with half of the other end, or with
+   half of a mobile). A block larger than ``max_block`` is sorted by name
+   sound and compared within a sliding ``window`` (a typo block that large
+   is not compared at all), so the cost grows about linearly with the tenant.
 3. **Rules**: different tax ids (two CPFs, a CPF and a CNPJ, two CNPJs) are
    never suggested (branches are a group instead). A similar name is
    required, unless the tax id is the same (or two company names are tied
@@ -59,7 +62,9 @@ How a suggestion is made:
    ``trade_name``          0.5     two company names sharing no word, one
                                    spelled in an address the other's record
                                    holds (:mod:`.company_ties`), with a
-                                   shared phone line or e-mail
+                                   shared phone line or e-mail; or an MEI's
+                                   legal name (its owner's) and a trade name
+                                   after the owner's given name sharing one
    ``email_local_part``    0.3     the same local part at another provider;
                                    0 if it is just the name (``joao.silva``)
    ``phone_suffix``        0.2     the last 8 digits, another area code
@@ -140,6 +145,7 @@ from customer_core.domain.matching.blocking import _positions as _positions
 from customer_core.domain.matching.blocking import _sort_key as _sort_key
 from customer_core.domain.matching.blocking import _tenant_index as _tenant_index
 from customer_core.domain.matching.blocking import blocking_keys, key_holders
+from customer_core.domain.matching.city_spellings import city_spellings, with_city_spellings
 from customer_core.domain.matching.clusters import ClusterKeys, exact_clusters
 from customer_core.domain.matching.contact_evidence import _email_typo, _mailbox, _mobile_typo
 from customer_core.domain.matching.names import name_similarity
@@ -220,7 +226,8 @@ def suggest_duplicates(
     records = sorted(_records(customers), key=lambda r: r.id)
     blocks, holders, shared = _tenant_index(records)
     codes = city_area_codes(holders)
-    records = [with_area_codes(r, codes) for r in records]
+    spellings = city_spellings(holders)  # "Blumennau" is Blumenau: one town, not two
+    records = [with_area_codes(with_city_spellings(r, spellings), codes) for r in records]
     freq = frequencies(holders, policy)
     bound = namesakes_bound(policy, len(records))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
+from customer_core.domain.matching.given_names import is_common_given_name
 from customer_core.domain.matching.names import _turn, _word_credit, name_keys_compatible
 from customer_core.domain.matching.rarity import NAME_M, NameFrequencies, match_bits, town_label
 from customer_core.domain.matching.records import Evidence, MatchingPolicy, MatchRecord, NameKey
@@ -203,9 +204,11 @@ def namesake_keys(
     changes nothing: the name is no evidence anyway), which keeps the
     counts of a large tenant small.
     """
+    if record.company:
+        return _owner_keys(record)
     name = record.names[0]
     key = first_last_key(name)
-    if record.company or key is None or len(name.words) < 2:
+    if key is None or len(name.words) < 2:
         return set()
     keys = set()
     if name.generation is not None:
@@ -221,6 +224,22 @@ def namesake_keys(
             if k is not None and (rare is None or rare(part)):
                 keys.add(f"taxed:{k}")
                 keys |= {f"taxed:{k}|{town}" for town in record.areas}
+    return keys
+
+
+def _owner_keys(company: MatchRecord) -> set[str]:
+    """``owner:<first>:<last>`` (and ``|<town>``, ``|?``) for a company named after a person.
+
+    An MEI's legal name is its owner's (*Simone Santana ME*): a record with
+    that name alone is the owner or the firm, whatever its name's rarity.
+    """
+    keys = set()
+    for name in company.names:
+        key = first_last_key(name)
+        if key is None or len(name.words) < 2 or not is_common_given_name(name.words[0]):
+            continue
+        keys.add(f"owner:{key}")
+        keys |= {f"owner:{key}|{town}" for town in company.areas or ("?",)}
     return keys
 
 
@@ -249,7 +268,8 @@ def known_namesake(
     more (*Roberto Costa Duarte* is not every *Roberto Duarte*): one that is
     neither of the two is another person by that name, a homonym either
     record may be. A name a *Júnior* or *Filho* of the town carries is his
-    father's too: without the suffix, either of them.
+    father's too: without the suffix, either of them (the Júnior is looked
+    up under both records' spellings of the name: a typo in one hides him).
     """
     short = x_name if len(x_name.words) <= len(y_name.words) else y_name
     key = first_last_key(short)
@@ -257,8 +277,14 @@ def known_namesake(
         return True
     shared = sorted(set(x.areas) & set(y.areas))
     towns = [f"|{town}" for town in shared] or [""]
-    if x_name.generation is None and any(count(f"generation:{key}{t}") for t in (*towns, "|?")):
+    # Both spellings: a typo in one name (*Carlso*) hides the Júnior the other's finds.
+    spellings = {key, *(k for n in (x_name, y_name) if (k := first_last_key(n)) is not None)}
+    if x_name.generation is None and any(
+        count(f"generation:{k}{t}") for k in spellings for t in (*towns, "|?")
+    ):
         return True  # a Júnior of the town, or of no known town
+    if any(count(f"owner:{k}{t}") for k in spellings for t in (*towns, "|?")):
+        return True  # a firm of the town named after its owner: the owner, or the firm
     key = _full_key(short) or key  # a middle name the short one keeps tells namesakes apart
     for town in towns:
         own = sum(r.tax_id is not None and (not town or town[1:] in r.areas) for r in (x, y))

@@ -275,7 +275,8 @@ class NameKey:
         if "," in name:
             last, _, first = name.partition(",")
             name = f"{first} {last}"
-        words = [w for w in fold_tokens(name) if w not in _PARTICLES]
+        tokens = fold_tokens(name)
+        words = [w for w in (_dotted_forms(tokens) if company else tokens) if w not in _PARTICLES]
         generation = None
         if company:
             while len(words) > 1:
@@ -295,6 +296,37 @@ class NameKey:
                 generation = "/".join(found)
                 words = words[:1] + [w for w in words[1:] if w not in _GENERATIONS]
         return cls(tuple(words), tuple(phonetic_key(w) for w in words), generation)
+
+
+def _dotted_forms(tokens: list[str]) -> list[str]:
+    """A legal form typed with dots (*M.E.*, *E.P.P.*, *S.A.*) as one word, not its letters.
+
+    Folding leaves its letters apart, and the *e* of *M.E.* would go as a
+    particle, leaving an *m* no other spelling of the name holds.
+
+    >>> _dotted_forms(["bebidas", "ideal", "m", "e"]), _dotted_forms(["loja", "x", "e", "p", "p"])
+    (['bebidas', 'ideal', 'me'], ['loja', 'x', 'epp'])
+    >>> _dotted_forms(["j", "e", "silva"])
+    ['j', 'e', 'silva']
+    """
+    out: list[str] = []
+    letters: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token.isalpha():
+            letters.append(token)
+            continue
+        # The form ends the run of letters: *Loja X E.P.P.*
+        start = next(
+            (i for i in range(len(letters) - 1) if "".join(letters[i:]) in _COMPANY_SUFFIXES),
+            len(letters),
+        )
+        out += letters[:start]
+        if start < len(letters):
+            out.append("".join(letters[start:]))
+        letters = []
+        if token:
+            out.append(token)
+    return out
 
 
 def _is_mobile_line(key: str, typed: PhoneType) -> bool:

@@ -204,7 +204,7 @@ def _kept_apart(a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | Non
     a, b = _one_kind(a, b, holders)
     conflict = conflicting_evidence(a, b)
     if conflict is Conflict.NAMES and company_tie(a, b) is not None:
-        return False  # a legal name and a trade name, tied by an address
+        return _establishments(a, b)  # a legal and a trade name, unless in two area codes
     return conflict is not None or (a.company and b.company and _establishments(a, b))
 
 
