@@ -74,7 +74,8 @@ def _content_order(row: Draft) -> tuple[object, ...]:
         fullness(row, rep),
         shouted,
         canonical(row, rep, texts),
-        repr(attrs.evolve(row, lines=(), warnings=())),
+        # Every value as typed (a value's repr may mask it: Phone, Email).
+        str(attrs.astuple(attrs.evolve(row, lines=(), warnings=()), recurse=True)),
     )
 
 
