@@ -11,7 +11,13 @@ from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.language import Language
-from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
+from customer_core.domain.values.online import (
+    ExternalId,
+    MessengerApp,
+    MessengerId,
+    SocialProfile,
+    Website,
+)
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable
@@ -143,6 +149,10 @@ def _pair(value: Any, field: str, code: Code) -> tuple[str, str]:
 
 def as_messenger_id(value: MessengerInput) -> MessengerId:
     if isinstance(value, MessengerId):
+        # Built directly, a WhatsApp id is checked for shape only: one that is
+        # no valid number is refused as parse refuses it.
+        if value.app is MessengerApp.WHATSAPP and value.phone_key is None:
+            return MessengerId.parse(value.app, value.id)
         return value
     return MessengerId.parse(*_pair(value, "messenger_ids", Code.INVALID_MESSENGER_ID))
 

@@ -281,7 +281,11 @@ class MessengerId:
 
     @id.validator
     def _check_shape(self, _: attrs.Attribute[str], value: object) -> None:
-        """Cheap (stored ids are loaded through here): what ``parse`` checks."""
+        """Cheap (stored ids are loaded through here): the shape ``parse`` checks.
+
+        Not that a WhatsApp id is a valid number: ids stored before
+        :meth:`parse` checked it must still load.
+        """
         field, code = "messenger_ids", Code.INVALID_MESSENGER_ID
         if not isinstance(self.app, MessengerApp):
             raise _invalid(f"unknown app {self.app!r}", field, code)
@@ -313,6 +317,8 @@ class MessengerId:
                 raise _invalid(
                     "a WhatsApp id is the phone digits", field, Code.INVALID_MESSENGER_ID
                 )
+            if _whatsapp_phone_key(value) is None:  # 55 11 0123-4567 is nobody's line
+                raise _invalid("not a valid phone number", field, Code.INVALID_MESSENGER_ID)
         if not value or len(value) > _MAX_ID or not value.isprintable() or " " in value:
             raise _invalid("not a valid messenger id", field, Code.INVALID_MESSENGER_ID)
         return _fits(cls(chosen, value), field, Code.INVALID_MESSENGER_ID)
@@ -389,7 +395,11 @@ class ExternalId:
 
     @id.validator
     def _check_shape(self, _: attrs.Attribute[str], value: object) -> None:
-        """Cheap (stored ids are loaded through here): what ``parse`` checks."""
+        """Cheap (stored ids are loaded through here): the shape ``parse`` checks.
+
+        Not that a WhatsApp id is a valid number: ids stored before
+        :meth:`parse` checked it must still load.
+        """
         field, code = "external_ids", Code.INVALID_EXTERNAL_ID
         name = self.system
         if not (
