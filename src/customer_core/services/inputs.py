@@ -147,14 +147,16 @@ def _pair(value: Any, field: str, code: Code) -> tuple[str, str]:
     )
 
 
-def as_messenger_id(value: MessengerInput) -> MessengerId:
+def as_messenger_id(value: MessengerInput, *, line_required: bool = True) -> MessengerId:
+    """``value`` parsed; ``line_required`` as :meth:`MessengerId.parse` takes it."""
     if isinstance(value, MessengerId):
         # Built directly, a WhatsApp id is checked for shape only: one that is
         # no valid number is refused as parse refuses it.
-        if value.app is MessengerApp.WHATSAPP and value.phone_key is None:
+        if line_required and value.app is MessengerApp.WHATSAPP and value.phone_key is None:
             return MessengerId.parse(value.app, value.id)
         return value
-    return MessengerId.parse(*_pair(value, "messenger_ids", Code.INVALID_MESSENGER_ID))
+    app, id = _pair(value, "messenger_ids", Code.INVALID_MESSENGER_ID)
+    return MessengerId.parse(app, id, line_required=line_required)
 
 
 def as_external_id(value: ExternalInput) -> ExternalId:

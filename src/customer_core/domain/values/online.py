@@ -302,8 +302,20 @@ class MessengerId:
 
     @classmethod
     def parse(
-        cls, app: MessengerApp | str, id: str, /, *, field: str = "messenger_ids"
+        cls,
+        app: MessengerApp | str,
+        id: str,
+        /,
+        *,
+        field: str = "messenger_ids",
+        line_required: bool = True,
     ) -> MessengerId:
+        """The id of ``app``; a WhatsApp id is the digits of a valid phone number.
+
+        ``line_required=False`` also reads WhatsApp digits that are no valid
+        number, which records stored before that check may hold: to name
+        such an id (to remove it), never to add one.
+        """
         try:
             chosen = (
                 app if isinstance(app, MessengerApp) else MessengerApp(str(app).strip().lower())
@@ -317,7 +329,7 @@ class MessengerId:
                 raise _invalid(
                     "a WhatsApp id is the phone digits", field, Code.INVALID_MESSENGER_ID
                 )
-            if _whatsapp_phone_key(value) is None:  # 55 11 0123-4567 is nobody's line
+            if line_required and _whatsapp_phone_key(value) is None:  # e.g. DDD 00: no line
                 raise _invalid("not a valid phone number", field, Code.INVALID_MESSENGER_ID)
         if not value or len(value) > _MAX_ID or not value.isprintable() or " " in value:
             raise _invalid("not a valid messenger id", field, Code.INVALID_MESSENGER_ID)
