@@ -125,3 +125,32 @@ def test_blocking_an_identifier_of_a_blocked_customer_is_refused(
     with pytest.raises(CustomerCoreError) as refused:
         core.identity.block(tenant, dpo, {"phone": MINE})
     assert refused.value.code is Code.BLOCKED  # as mark_spammer refuses it
+
+
+def test_clearing_a_spammer_keeps_the_lines_another_spammer_holds_blocked(
+    storage: UnitOfWorkFactory,
+) -> None:
+    tenant = f"t-{uuid.uuid4().hex[:12]}"
+    core = CustomerCore.over(storage, preset=presets.HELPDESK_CARD)
+    admin = Actor(tenant_id=tenant, user_id="adm", role="admin")
+    landline = "(11) 3333-4444"
+    rita = core.customers.register(tenant, admin, name="Rita Souza", phones=[landline])
+    pedro = core.customers.register(
+        tenant, admin, name="Pedro Souza", phones=[landline], emails=["pedro@x.com"]
+    )
+    core.identity.mark_spammer(tenant, admin, rita.id)
+    for by_update in (False, True):
+        core.identity.mark_spammer(tenant, admin, pedro.id)
+        if by_update:
+            core.customers.update(tenant, admin, pedro.id, is_spammer=False)
+        else:
+            core.identity.mark_spammer(tenant, admin, pedro.id, on=False)
+        # Pedro's own e-mail is off the list; the line Rita, still a spammer, holds is not.
+        assert not core.identity.resolve_inbound(tenant, "email", {"email": "pedro@x.com"}).spam
+        with storage() as uow:
+            line = [k for k in rita.identity_keys() if k.kind.value == "phone"]
+            assert uow.lists.listed(tenant, "spam", line) == set(line)
+        pedro_writes = core.identity.resolve_inbound(
+            tenant, "phone", {"phone": landline}, display_name="Pedro Souza"
+        )
+        assert (pedro_writes.customer.id, pedro_writes.spam) == (pedro.id, True)

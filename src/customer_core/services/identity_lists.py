@@ -24,10 +24,13 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.errors import Code, InvalidValue, NotFound
+from customer_core.ports import UnitOfWork
 from customer_core.services.base import Dependencies, check_tenant
 from customer_core.services.inbound import SPAM, VIP, Inbound
 
-__all__ = ["IdentityLists"]
+__all__ = ["IdentityLists", "unlist"]
+
+_FLAGS = {SPAM: "is_spammer", VIP: "is_vip"}
 
 
 def _list_name(list_name: object) -> str:
@@ -36,6 +39,23 @@ def _list_name(list_name: object) -> str:
             "the list is 'spam' or 'vip'", code=Code.INVALID_VALUE, field="list_name"
         )
     return str(list_name)
+
+
+def unlist(uow: UnitOfWork, customer: Customer, list_name: str) -> None:
+    """Take ``customer``'s identifiers off the list, but those another holder flagged for it has.
+
+    Clearing Pedro's spammer flag must not unblock the landline he shares
+    with Rita, a spammer still (whether or not the actor sees her).
+    """
+    tenant_id, keys = customer.tenant_id, customer.identity_keys()
+    held = uow.customers.holders(tenant_id, keys)
+    others = {holder for ids in held.values() for holder in ids} - {customer.id}
+    flagged = {
+        other.id
+        for other in uow.customers.get_many(tenant_id, others).values()
+        if getattr(other, _FLAGS[list_name])
+    }
+    uow.lists.remove(tenant_id, list_name, [k for k in keys if not flagged & set(held.get(k, ()))])
 
 
 class IdentityLists:
@@ -61,11 +81,12 @@ class IdentityLists:
                 if list_name == SPAM
                 else attrs.evolve(current, is_vip=on)
             )
-            keys = current.identity_keys()
             if on:
-                uow.lists.add(tenant_id, list_name, keys, customer_id=customer_id)
+                uow.lists.add(
+                    tenant_id, list_name, current.identity_keys(), customer_id=customer_id
+                )
             else:
-                uow.lists.remove(tenant_id, list_name, keys)
+                unlist(uow, current, list_name)
             saved = uow.customers.save(
                 attrs.evolve(flagged, updated_at=deps.clock.now()),
                 expected_version=current.version,
