@@ -173,6 +173,8 @@ class IdentityService(ServiceBase):
         Any actor who sees the customer may (the visibility rule; there is no
         permission of its own); a blocked customer (LGPD) is refused with
         ``blocked``. Audited as ``customer.spam_set`` / ``customer.spam_cleared``.
+        With ``on=False``, what another spammer holds too (a shared landline)
+        stays listed.
         """
         return self._lists.flag(tenant_id, actor, customer_id, SPAM, on)
 
@@ -194,7 +196,7 @@ class IdentityService(ServiceBase):
         *,
         list_name: str = SPAM,
     ) -> None:
-        """List identifiers that belong to no customer yet (e.g. a spam address).
+        """List identifiers, typically ones no customer holds yet (a spam address).
 
         Authorized as :meth:`mark_spammer` is: an identifier a customer holds
         may be listed only by an actor who sees that customer (each holder of
