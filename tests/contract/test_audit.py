@@ -159,6 +159,8 @@ def _run(storage: UnitOfWorkFactory) -> Scenario:
     )
     new = core.identity.resolve_inbound(tenant, "email", {"email": f"outro.{bia.email}"})
     ids["inbound"] = new.customer.id
+    core.identity.block(tenant, dpo, {"phone": f"11 {bia.mobile}"})  # held: about Bia
+    core.identity.block(tenant, dpo, {"email": f"promo.{duda.email}"})  # held by nobody
     core.identity.mark_spammer(tenant, dpo, ids["bia"])
     core.privacy.export_subject(tenant, dpo, ids["ana"])
     core.privacy.anonymize(tenant, dpo, ids["duda"])
@@ -194,6 +196,7 @@ CHANGES: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ("consent.revoked", "ana", "dpo", {"purpose": "marketing_email", "count": 1}),
     ("customer.updated", "ana", None, {"source": "inbound", "fields": "emails"}),
     ("customer.registered", "inbound", None, {"source": "inbound"}),
+    ("identifiers.spam_listed", "bia", "dpo", {"kinds": "phone", "keys": 1}),
     ("customer.spam_set", "bia", "dpo", {}),
     ("privacy.export", "ana", "dpo", {}),
     ("customer.anonymized", "duda", "dpo", {}),

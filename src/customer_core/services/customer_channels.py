@@ -88,7 +88,8 @@ class CustomerChannels:
         return lambda c: c.add_messenger_id(parsed)
 
     def remove_messenger_id(self, messenger: Any) -> Change:
-        key = inputs.as_messenger_id(messenger).match_key
+        # A WhatsApp id stored before parse checked the number can still be removed.
+        key = inputs.as_messenger_id(messenger, line_required=False).match_key
         return lambda c: c.remove_messenger_id(key)
 
     def add_external_id(self, external: Any) -> Change:

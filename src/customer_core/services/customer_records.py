@@ -35,6 +35,7 @@ from customer_core.services import inputs
 from customer_core.services.base import check_tenant
 from customer_core.services.customer_changes import CustomerChanges
 from customer_core.services.customer_credentials import hash_password
+from customer_core.services.identity_lists import unlist
 from customer_core.services.validation import Problems
 from customer_core.unset import UNSET, Unset
 
@@ -59,11 +60,10 @@ def _sync_lists(uow: UnitOfWork, before: Customer, after: Customer) -> None:
         on = getattr(after, flag)
         if on == getattr(before, flag):
             continue
-        keys = after.identity_keys()
         if on:
-            uow.lists.add(after.tenant_id, list_name, keys, customer_id=after.id)
+            uow.lists.add(after.tenant_id, list_name, after.identity_keys(), customer_id=after.id)
         else:
-            uow.lists.remove(after.tenant_id, list_name, keys)
+            unlist(uow, after, list_name)
 
 
 def _scalars(problems: Problems, given: dict[str, Any]) -> dict[str, Any]:

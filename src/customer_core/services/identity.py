@@ -1,11 +1,13 @@
 """Identity: inbound messages, spam/VIP lists, duplicate report and decisions, merge, unmerge.
 
-:class:`IdentityService` is the facade: the lists and the duplicate report
-are its own; it is composed of an
+:class:`IdentityService` is the facade: the duplicate report is its own;
+it is composed of an
 :class:`~customer_core.services.resolver.InboundResolver` for inbound
-messages and a :class:`~customer_core.services.merging.CustomerMerging` for
-merges, and a :class:`~customer_core.services.decisions.DuplicateDecisions`
-for the report's dismissals, all sharing its dependencies.
+messages, a :class:`~customer_core.services.merging.CustomerMerging` for
+merges, a :class:`~customer_core.services.decisions.DuplicateDecisions`
+for the report's dismissals and an
+:class:`~customer_core.services.identity_lists.IdentityLists` for the spam
+and VIP lists, all sharing its dependencies.
 
 Inbound resolution looks every identifier up through its match key, in a
 documented priority order, when the identifiers point to different customers:
@@ -55,8 +57,9 @@ from customer_core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from customer_core.services.base import ServiceBase, check_tenant
+from customer_core.services.base import ServiceBase
 from customer_core.services.decisions import DuplicateDecisions, without_dismissed
+from customer_core.services.identity_lists import IdentityLists
 from customer_core.services.inbound import SPAM, VIP, Inbound, Resolution
 from customer_core.services.merging import CustomerMerging, SuspectMerge
 from customer_core.services.resolver import InboundResolver
@@ -107,6 +110,7 @@ class IdentityService(ServiceBase):
         self._inbound = InboundResolver(self._deps, language_detector)
         self._merging = CustomerMerging(self._deps)
         self._decisions = DuplicateDecisions(self._deps)
+        self._lists = IdentityLists(self._deps)
 
     @property
     def language_detector(self) -> LanguageDetector | None:
@@ -142,6 +146,11 @@ class IdentityService(ServiceBase):
     ) -> Resolution:
         """Match an inbound message to one customer, attach new identifiers, or create one.
 
+        On a line or e-mail several customers share, one holder is chosen
+        (``outcome="ambiguous"``, the others in ``Resolution.ambiguous``) and
+        nothing of the message is attached to it or to any other: no
+        identifier, avatar or language.
+
         Safe under concurrency: the unique identity index decides the race and
         the loser re-reads the winner.
         """
@@ -156,50 +165,27 @@ class IdentityService(ServiceBase):
 
     # -- spam and VIP lists -------------------------------------------------
 
-    def _flag(
-        self, tenant_id: str, actor: Actor, customer_id: str, list_name: str, on: bool
-    ) -> Customer:
-        if not isinstance(on, bool):
-            raise InvalidValue("expected true or false", code=Code.INVALID_VALUE, field="on")
-        with self.uow_factory() as uow:
-            current = uow.customers.get_visible(self._scope(uow, tenant_id, actor), customer_id)
-            current.check_processing()
-            flagged = (
-                attrs.evolve(current, is_spammer=on)
-                if list_name == SPAM
-                else attrs.evolve(current, is_vip=on)
-            )
-            keys = current.identity_keys()
-            if on:
-                uow.lists.add(tenant_id, list_name, keys, customer_id=customer_id)
-            else:
-                uow.lists.remove(tenant_id, list_name, keys)
-            saved = uow.customers.save(
-                attrs.evolve(flagged, updated_at=self.clock.now()),
-                expected_version=current.version,
-            )
-            uow.record(
-                self._new_event(
-                    f"customer.{list_name}_{'set' if on else 'cleared'}",
-                    actor,
-                    tenant_id,
-                    customer_id,
-                )
-            )
-            self._commit(uow)
-        return saved
-
     def mark_spammer(
         self, tenant_id: str, actor: Actor, customer_id: str, /, on: bool = True
     ) -> Customer:
-        """Blocklist the customer's identifiers: their messages are reported as spam."""
-        return self._flag(tenant_id, actor, customer_id, SPAM, on)
+        """Blocklist the customer's identifiers: their messages are reported as spam.
+
+        Any actor who sees the customer may (the visibility rule; there is no
+        permission of its own); a blocked customer (LGPD) is refused with
+        ``blocked``. Audited as ``customer.spam_set`` / ``customer.spam_cleared``.
+        With ``on=False``, what another spammer holds too (a shared landline)
+        stays listed.
+        """
+        return self._lists.flag(tenant_id, actor, customer_id, SPAM, on)
 
     def mark_vip(
         self, tenant_id: str, actor: Actor, customer_id: str, /, on: bool = True
     ) -> Customer:
-        """Allowlist the customer's identifiers: their messages always come through."""
-        return self._flag(tenant_id, actor, customer_id, VIP, on)
+        """Allowlist the customer's identifiers: their messages always come through.
+
+        Authorized and audited as :meth:`mark_spammer` (``customer.vip_set``...).
+        """
+        return self._lists.flag(tenant_id, actor, customer_id, VIP, on)
 
     def block(
         self,
@@ -210,16 +196,19 @@ class IdentityService(ServiceBase):
         *,
         list_name: str = SPAM,
     ) -> None:
-        """List identifiers that belong to no customer yet (e.g. a spam address)."""
-        check_tenant(tenant_id, actor)
-        if list_name not in (SPAM, VIP):
-            raise InvalidValue(
-                "the list is 'spam' or 'vip'", code=Code.INVALID_VALUE, field="list_name"
-            )
-        inbound = Inbound.parse(identifiers, region=self.preset.default_region)
-        with self.uow_factory() as uow:
-            uow.lists.add(tenant_id, list_name, inbound.lookup_keys(), customer_id=None)
-            self._commit(uow)
+        """List identifiers, typically ones no customer holds yet (a spam address).
+
+        Authorized as :meth:`mark_spammer` is: an identifier a customer holds
+        may be listed only by an actor who sees that customer (each holder of
+        a shared line), else ``not_found`` on ``identifiers``, naming nobody;
+        a blocked holder (LGPD) gives ``blocked``. Listing a customer's
+        identifier does not flag the customer (``is_spammer`` stays as it
+        is): :meth:`mark_spammer` lists all of them. Audited as
+        ``identifiers.spam_listed`` (``identifiers.vip_listed``) about each
+        holder, or about no customer, with the kinds of identifiers and how
+        many keys, never the identifiers.
+        """
+        self._lists.block(tenant_id, actor, identifiers, list_name)
 
     # -- duplicates ---------------------------------------------------------
 

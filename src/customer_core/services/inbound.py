@@ -139,7 +139,8 @@ class Resolution:
     conflicts: tuple[str, ...] = ()
     #: The other holders of the shared line or e-mail the message was matched
     #: by (a household, an owner and their company): ``customer`` was chosen
-    #: among them by the documented order; they are not duplicates.
+    #: among them by the documented order; they are not duplicates. When there
+    #: are any, nothing was attached (``attached`` is empty): the choice is a guess.
     ambiguous: tuple[str, ...] = ()
     spam: bool = False
     vip: bool = False

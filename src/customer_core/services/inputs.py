@@ -11,7 +11,13 @@ from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.language import Language
-from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
+from customer_core.domain.values.online import (
+    ExternalId,
+    MessengerApp,
+    MessengerId,
+    SocialProfile,
+    Website,
+)
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import check_printable
@@ -141,10 +147,16 @@ def _pair(value: Any, field: str, code: Code) -> tuple[str, str]:
     )
 
 
-def as_messenger_id(value: MessengerInput) -> MessengerId:
+def as_messenger_id(value: MessengerInput, *, line_required: bool = True) -> MessengerId:
+    """``value`` parsed; ``line_required`` as :meth:`MessengerId.parse` takes it."""
     if isinstance(value, MessengerId):
+        # Built directly, a WhatsApp id is checked for shape only: one that is
+        # no valid number is refused as parse refuses it.
+        if line_required and value.app is MessengerApp.WHATSAPP and value.phone_key is None:
+            return MessengerId.parse(value.app, value.id)
         return value
-    return MessengerId.parse(*_pair(value, "messenger_ids", Code.INVALID_MESSENGER_ID))
+    app, id = _pair(value, "messenger_ids", Code.INVALID_MESSENGER_ID)
+    return MessengerId.parse(app, id, line_required=line_required)
 
 
 def as_external_id(value: ExternalInput) -> ExternalId:

@@ -191,16 +191,22 @@ class InboundResolver:
                         if h.id != current.id
                     )
                 )
+            # Picked among the holders of a shared line or e-mail, the customer
+            # may not be the sender: nothing of the message goes on the record
+            # (never merge silently). Nor identifiers when the sender's full
+            # name is another person's.
             compatible = said is None or names_compatible(said, current.name)
             changed, attached = (
                 attach_new_identifiers(
                     current, inbound, set(found.holding), self._deps.preset.contact
                 )
-                if compatible
+                if compatible and not ambiguous
                 else (current, [])
             )
-            avatar = changed.avatar_url or avatar_url
-            language = changed.language or self._language(message_text)
+            avatar, language = changed.avatar_url, changed.language
+            if not ambiguous:
+                avatar = avatar or avatar_url
+                language = language or self._language(message_text)
             fields = list(dict.fromkeys(attached))
             fields += [
                 name

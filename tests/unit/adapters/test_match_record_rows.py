@@ -12,7 +12,7 @@ from customer_core.adapters.sqlalchemy.mapping import MATCHED, customer_row, mat
 from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.values.address import Address
-from customer_core.domain.values.online import MessengerId
+from customer_core.domain.values.online import MessengerApp, MessengerId
 from customer_core.domain.values.phone import Phone, PhoneType
 from customer_core.testing import strategies as cc
 
@@ -55,7 +55,9 @@ def _customers(draw: st.DrawFn) -> Customer:
     phones = {p.match_key: p for p in (*customer.phones, *draw(_MORE_PHONES))}
     messengers = {m.match_key: m for m in customer.messenger_ids}
     for wa_id in draw(_WHATSAPP):
-        whatsapp = MessengerId.parse("whatsapp", wa_id)
+        # Built, not parsed: parse refuses "12345678" (no line), which
+        # records stored before that check may still hold.
+        whatsapp = MessengerId(MessengerApp.WHATSAPP, wa_id)
         messengers.setdefault(whatsapp.match_key, whatsapp)
     return attrs.evolve(
         customer,

@@ -135,6 +135,23 @@ def test_bad_identifiers_are_clear_errors() -> None:
         identity.resolve_inbound(T, "x", {"phone": "not a phone"})
 
 
+@pytest.mark.parametrize("wa_id", ["551101234567", "5500987654321"])
+def test_an_inbound_whatsapp_id_that_is_no_valid_number_creates_nobody(wa_id: str) -> None:
+    from customer_core import CustomerCoreError, MessengerApp, MessengerId
+
+    customers, identity = make()
+    # As text, and built directly (the constructor checks the shape only).
+    for given in (("whatsapp", wa_id), MessengerId(MessengerApp.WHATSAPP, wa_id)):
+        with pytest.raises(CustomerCoreError) as refused:
+            identity.resolve_inbound(T, "whatsapp", {"messenger": given})
+        assert (refused.value.code, refused.value.field) == (
+            "invalid_messenger_id",
+            "messenger_ids",
+        )
+    with customers.uow_factory() as uow:
+        assert uow.customers.count(T) == 0  # nothing stored
+
+
 @pytest.mark.parametrize(
     ("identifiers", "kw", "field"),
     [

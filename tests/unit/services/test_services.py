@@ -495,3 +495,21 @@ def test_every_login_path_verifies_one_password() -> None:
     assert service.authenticate(T, "ANA@x.com", "s3nha-segura") == service.get(
         T, SELLER, with_password.id
     )
+
+
+def test_a_stored_whatsapp_id_that_is_no_line_can_be_removed_not_added() -> None:
+    import attrs
+
+    from customer_core import CustomerCoreError, MessengerApp, MessengerId
+
+    service = make()
+    ana = service.register(T, ADMIN, name="Ana Lima")
+    legacy = MessengerId(MessengerApp.WHATSAPP, "551101234567")  # stored before the check
+    with service.uow_factory() as uow:
+        uow.customers.save(attrs.evolve(ana, messenger_ids=(legacy,)), expected_version=1)
+        uow.commit()
+    with pytest.raises(CustomerCoreError) as refused:
+        service.add_messenger_id(T, ADMIN, ana.id, ("whatsapp", "551101234567"))
+    assert refused.value.code == "invalid_messenger_id"
+    kept = service.remove_messenger_id(T, ADMIN, ana.id, ("whatsapp", "55 11 0123-4567"))
+    assert kept.messenger_ids == ()

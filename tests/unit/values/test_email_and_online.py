@@ -112,6 +112,24 @@ def test_messenger_ids() -> None:
         MessengerId.parse("pager", "1")
 
 
+@pytest.mark.parametrize("wa_id", ["551101234567", "5500987654321", "98765432"])
+def test_a_whatsapp_id_that_is_no_valid_number_is_refused(wa_id: str) -> None:
+    # Digits of the right length, but +55 11 0123-4567 (a line starting with 0),
+    # DDD 00, or a number without its area code: nobody's line.
+    with pytest.raises(InvalidSocialProfile) as info:
+        MessengerId.parse("whatsapp", wa_id)
+    assert (info.value.code, info.value.field) == ("invalid_messenger_id", "messenger_ids")
+    # Stored before parse checked the number, such an id still loads.
+    assert MessengerId(MessengerApp.WHATSAPP, wa_id).phone_key is None
+
+
+@pytest.mark.parametrize(
+    "wa_id", ["5511987654321", "551187654321", "005511987654321", "14155552671"]
+)
+def test_a_whatsapp_id_of_a_valid_number_is_kept(wa_id: str) -> None:
+    assert MessengerId.parse("whatsapp", wa_id).phone_key is not None
+
+
 def test_websites_and_external_ids() -> None:
     assert Website.parse("www.Acme.com.br/").match_key == "acme.com.br"
     assert Website.parse("https://acme.com.br") == Website.parse("acme.com.br")

@@ -281,7 +281,11 @@ class MessengerId:
 
     @id.validator
     def _check_shape(self, _: attrs.Attribute[str], value: object) -> None:
-        """Cheap (stored ids are loaded through here): what ``parse`` checks."""
+        """Cheap (stored ids are loaded through here): the shape ``parse`` checks.
+
+        Not that a WhatsApp id is a valid number: ids stored before
+        :meth:`parse` checked it must still load.
+        """
         field, code = "messenger_ids", Code.INVALID_MESSENGER_ID
         if not isinstance(self.app, MessengerApp):
             raise _invalid(f"unknown app {self.app!r}", field, code)
@@ -298,8 +302,20 @@ class MessengerId:
 
     @classmethod
     def parse(
-        cls, app: MessengerApp | str, id: str, /, *, field: str = "messenger_ids"
+        cls,
+        app: MessengerApp | str,
+        id: str,
+        /,
+        *,
+        field: str = "messenger_ids",
+        line_required: bool = True,
     ) -> MessengerId:
+        """The id of ``app``; a WhatsApp id is the digits of a valid phone number.
+
+        ``line_required=False`` also reads WhatsApp digits that are no valid
+        number, which records stored before that check may hold: to name
+        such an id (to remove it), never to add one.
+        """
         try:
             chosen = (
                 app if isinstance(app, MessengerApp) else MessengerApp(str(app).strip().lower())
@@ -313,6 +329,8 @@ class MessengerId:
                 raise _invalid(
                     "a WhatsApp id is the phone digits", field, Code.INVALID_MESSENGER_ID
                 )
+            if line_required and _whatsapp_phone_key(value) is None:  # e.g. DDD 00: no line
+                raise _invalid("not a valid phone number", field, Code.INVALID_MESSENGER_ID)
         if not value or len(value) > _MAX_ID or not value.isprintable() or " " in value:
             raise _invalid("not a valid messenger id", field, Code.INVALID_MESSENGER_ID)
         return _fits(cls(chosen, value), field, Code.INVALID_MESSENGER_ID)
@@ -389,7 +407,11 @@ class ExternalId:
 
     @id.validator
     def _check_shape(self, _: attrs.Attribute[str], value: object) -> None:
-        """Cheap (stored ids are loaded through here): what ``parse`` checks."""
+        """Cheap (stored ids are loaded through here): the shape ``parse`` checks.
+
+        Not that a WhatsApp id is a valid number: ids stored before
+        :meth:`parse` checked it must still load.
+        """
         field, code = "external_ids", Code.INVALID_EXTERNAL_ID
         name = self.system
         if not (
