@@ -191,20 +191,29 @@ class InboundResolver:
                         if h.id != current.id
                     )
                 )
-            # Picked among the holders of a shared line or e-mail, the customer
-            # may not be the sender: nothing of the message goes on the record
-            # (never merge silently). Nor identifiers when the sender's full
-            # name is another person's.
+            # Picked among the holders of a shared line or e-mail by the order
+            # alone, the customer may not be the sender: nothing of the message
+            # goes on the record (never merge silently). A sender whose full
+            # name fits the chosen holder and none of the others is that holder
+            # (Pedro writing from the household's landline). Nor identifiers
+            # when the sender's full name is another person's.
             compatible = said is None or names_compatible(said, current.name)
+            guessed = bool(ambiguous) and not (
+                said is not None
+                and compatible
+                and not any(
+                    names_compatible(said, h.name) for h in candidates if h.id != current.id
+                )
+            )
             changed, attached = (
                 attach_new_identifiers(
                     current, inbound, set(found.holding), self._deps.preset.contact
                 )
-                if compatible and not ambiguous
+                if compatible and not guessed
                 else (current, [])
             )
             avatar, language = changed.avatar_url, changed.language
-            if not ambiguous:
+            if not guessed:
                 avatar = avatar or avatar_url
                 language = language or self._language(message_text)
             fields = list(dict.fromkeys(attached))
