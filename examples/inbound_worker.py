@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import customer_core as cc
+from customer_core.cli import privacy_key_from_environment
 
 _APPS = ("whatsapp", "telegram")
 
@@ -147,7 +148,13 @@ def main(
 
         detector = LinguaLanguageDetector()
     preset = next(p for p in cc.presets.ALL if p.name == args.preset)
-    core = cc.connect(args.database, preset=preset, language_detector=detector)
+    # Erased spammers stay blocked by keyed hashes: the worker needs the key too.
+    core = cc.connect(
+        args.database,
+        preset=preset,
+        language_detector=detector,
+        privacy_key=privacy_key_from_environment(),
+    )
     failed = total = 0
     try:
         with contextlib.ExitStack() as stack:

@@ -31,13 +31,27 @@ from customer_core.facade import DEFAULT_URL, CustomerCore, connect
 from customer_core.io.exporter import Exporter
 from customer_core.messages import ERROR, describe, translate
 
-__all__ = ["main"]
+__all__ = ["PRIVACY_KEY_VARIABLE", "main", "privacy_key_from_environment"]
 
 _PRESETS = {p.name: p for p in (presets.DEFAULT, *presets.ALL)}
 
 
 #: Names the tenant when ``--tenant`` is not given.
 TENANT_VARIABLE = "CUSTOMER_CORE_TENANT"
+#: Holds the privacy key (``connect(..., privacy_key=...)``): a secret from
+#: outside the database, never a command-line argument (it would show in ``ps``).
+PRIVACY_KEY_VARIABLE = "CUSTOMER_CORE_PRIVACY_KEY"
+
+
+def privacy_key_from_environment() -> bytes | None:
+    """The privacy key in :data:`PRIVACY_KEY_VARIABLE` (UTF-8), or ``None`` when unset.
+
+    Every process that resolves inbound messages needs it: erased spammers
+    stay blocked by their identifiers' keyed hashes, which a process without
+    the key cannot check (docs/privacy.md).
+    """
+    text = os.environ.get(PRIVACY_KEY_VARIABLE, "")
+    return text.encode() if text else None
 
 
 def _core(args: argparse.Namespace) -> CustomerCore:
@@ -60,6 +74,7 @@ def _core(args: argparse.Namespace) -> CustomerCore:
         preset=_PRESETS[args.preset],
         upgrade=False,
         require_schema=True,
+        privacy_key=privacy_key_from_environment(),
     )
 
 

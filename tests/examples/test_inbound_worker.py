@@ -158,3 +158,20 @@ def test_identifiers_maps_json_to_the_library_shape() -> None:
         "external": [("erp", "C-7")],
         "email": "a@x.com",
     }
+
+
+def test_an_erased_spammer_stays_blocked_for_the_worker_with_the_key_in_its_environment(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "a key from the host's vault"
+    dpo = cc.Actor(tenant_id="acme", user_id="dpo", role="admin", permissions=["privacy"])
+    core = cc.connect(database, privacy_key=key.encode())
+    try:
+        spammer = core.customers.register("acme", dpo, name="Promo", phones=["11 97654-3210"])
+        core.identity.mark_spammer("acme", dpo, spammer.id)
+        core.privacy.erase("acme", dpo, spammer.id)
+    finally:
+        inbound_worker.close(core)
+    message = _lines({"channel": "whatsapp", "from": {"whatsapp": "5511976543210"}})
+    monkeypatch.setenv("CUSTOMER_CORE_PRIVACY_KEY", key)
+    assert [r["spam"] for r in _run(database, message)] == [True]
