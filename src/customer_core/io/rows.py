@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
@@ -21,35 +20,29 @@ from customer_core.domain.model.customer import (
     clean_name,
 )
 from customer_core.domain.model.identity import identity_keys_from
-from customer_core.domain.values.address import Address, AddressType
+from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone, parse_phones
-from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
-from customer_core.domain.values.text import check_printable, fold_tokens
-from customer_core.errors import Code, CustomerCoreError, InvalidPhone, InvalidValue
+from customer_core.domain.values.tax_id import Cnpj, Cpf
+from customer_core.domain.values.text import check_printable
+from customer_core.errors import Code, CustomerCoreError, InvalidPhone
 from customer_core.io.area_codes import AreaCodes, with_area_code
+from customer_core.io.cells import (
+    ADDRESS_COLUMNS,
+    RowError,
+    parse_address,
+    parse_kind,
+    parse_tax_id_cell,
+    shown,
+    split_many,
+)
 
 __all__ = ["Draft", "RowError", "parse_row", "row_match_record"]
 
 T = TypeVar("T")
-_ADDRESS_COLUMNS = ("street", "number", "complement", "neighborhood", "city", "uf", "cep")
 _MAX_NOTE = 4000
-
-
-@attrs.frozen
-class RowError:
-    """A problem with one row: where (line, column), what (code) and why (message)."""
-
-    line: int
-    column: str | None
-    code: str
-    message: str
-    #: The text of the cell that was refused or left out, as the file had it.
-    value: str | None = None
-    #: The user's own header of that cell (``column`` is this library's name for it).
-    header: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -180,13 +173,6 @@ class Draft:
         )
 
 
-#: What a ``Tipo``/``Pessoa`` column says, folded.
-_KINDS = {
-    **dict.fromkeys(("pf", "f", "fisica", "pessoa fisica", "cpf"), CustomerKind.PERSON),
-    **dict.fromkeys(("pj", "j", "juridica", "pessoa juridica", "cnpj"), CustomerKind.COMPANY),
-}
-
-
 def row_match_record(
     name: str, trade_name: str | None, *, company: bool, tax_id: str | None
 ) -> MatchRecord:
@@ -198,112 +184,6 @@ def row_match_record(
         if trade.words != names[0].words:
             names.append(trade)
     return MatchRecord(id="", company=company, names=tuple(names), tax_id=tax_id)
-
-
-def _kind(text: str) -> CustomerKind:
-    found = _KINDS.get(" ".join(fold_tokens(text)))
-    if found is None:
-        raise InvalidValue(
-            "the kind is PF (Física) or PJ (Jurídica)", code=Code.INVALID_VALUE, field="kind"
-        )
-    return found
-
-
-#: A number as a spreadsheet shows a long one: ``1,23E+10``, ``5.29982E+10``.
-_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
-#: How many digits a CPF (11) or CNPJ (14) keeps once a spreadsheet drops up to two zeros.
-_PADDED_LENGTH = {9: 11, 10: 11, 12: 14, 13: 14}
-
-
-def _tax_id(line: int, text: str, problems: list[RowError]) -> tuple[Cpf | Cnpj | None, bool]:
-    """The CPF/CNPJ column's value, and whether it was repaired.
-
-    A spreadsheet that read the column as numbers dropped the leading zeros
-    (``01234567890`` became ``1234567890``): a value of only digits that is
-    short by one or two is padded when the padded value is valid, and
-    reported ``repaired``. In scientific notation the digits are gone: an
-    error that says so.
-    """
-    if _SCIENTIFIC.match(text.replace(" ", "")):
-        problems.append(
-            RowError(
-                line,
-                "tax_id",
-                Code.INVALID_TAX_ID,
-                "a spreadsheet wrote this CPF/CNPJ as a number in scientific notation, "
-                "which loses its digits: format the column as text and export the file again",
-                text,
-            )
-        )
-        return None, False
-    try:
-        return parse_tax_id(text), False
-    except CustomerCoreError as exc:
-        length = _PADDED_LENGTH.get(len(text)) if text.isascii() and text.isdigit() else None
-        if length is not None:
-            try:
-                found = parse_tax_id(text.zfill(length))
-            except CustomerCoreError:
-                pass
-            else:
-                problems.append(
-                    RowError(
-                        line,
-                        "tax_id",
-                        Code.REPAIRED,
-                        f"the leading zeros a spreadsheet dropped were put back: {found.formatted}",
-                        text,
-                    )
-                )
-                return found, True
-        problems.append(RowError(line, "tax_id", exc.code, exc.message, text))
-        return None, False
-
-
-#: How much of a refused value a report repeats (a 10 MB note is not copied into it).
-_MAX_SHOWN = 200
-
-
-def _shown(value: str | None) -> str | None:
-    if value is None or len(value) <= _MAX_SHOWN:
-        return value
-    return value[:_MAX_SHOWN] + "…"
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split("|") if part.strip()]
-
-
-def _address(
-    line: int, row: Mapping[str, str], errors: list[RowError], strict: bool
-) -> Address | None:
-    """The row's address; a part that is not valid (a CEP, a UF) is left out, with an error.
-
-    Without ``strict`` the other parts are kept: a city with a wrong CEP is
-    still the customer's city.
-    """
-    parts: dict[str, str | None] = {c: row.get(c) or None for c in _ADDRESS_COLUMNS}
-    while any(parts.values()):
-        try:
-            return Address.create(
-                type=AddressType.DELIVERY,
-                street=parts["street"],
-                number=parts["number"],
-                complement=parts["complement"],
-                neighborhood=parts["neighborhood"],
-                city=parts["city"],
-                uf=parts["uf"],
-                cep=parts["cep"],
-                field="address",
-            )
-        except CustomerCoreError as exc:
-            part = exc.field.rsplit(".", 1)[-1] if exc.field else None
-            value = parts.get(part or "")
-            errors.append(RowError(line, part or "address", exc.code, exc.message, value))
-            if strict or part not in parts or parts[part] is None:
-                return None
-            parts[part] = None
-    return None
 
 
 def parse_row(
@@ -333,7 +213,7 @@ def parse_row(
         try:
             return parse()
         except CustomerCoreError as exc:
-            errors.append(RowError(line, column, exc.code, exc.message, _shown(value)))
+            errors.append(RowError(line, column, exc.code, exc.message, shown(value)))
             return None
 
     if "__extra__" in row:
@@ -348,16 +228,18 @@ def parse_row(
     name_text = row.get("name") or trade_name or ""
     name = attempt("name", lambda: clean_name(name_text), row.get("name"))
     kind_text = row.get("kind", "")
-    kind = attempt("kind", partial(_kind, kind_text), kind_text) if kind_text else None
+    kind = attempt("kind", partial(parse_kind, kind_text), kind_text) if kind_text else None
     # What was repaired is reported, but costs no row even with ``strict``.
     tax_problems: list[RowError] = []
     tax_text = row.get("tax_id", "")
-    tax_id, tax_id_repaired = _tax_id(line, tax_text, tax_problems) if tax_text else (None, False)
+    tax_id, tax_id_repaired = (
+        parse_tax_id_cell(line, tax_text, tax_problems) if tax_text else (None, False)
+    )
     if kind is CustomerKind.PERSON and isinstance(tax_id, Cnpj):
         # A CNPJ is a company's (a bakery typed PF by mistake): the row's Tipo is
         # left out, and said so, rather than the CNPJ checked by its digits.
         message = "a CNPJ is a company's: the row is imported as a company"
-        errors.append(RowError(line, "kind", Code.INVALID_VALUE, message, _shown(kind_text)))
+        errors.append(RowError(line, "kind", Code.INVALID_VALUE, message, shown(kind_text)))
         kind = None
     errors += [r for r in tax_problems if r.code != Code.REPAIRED]
     repairs = [r for r in tax_problems if r.code == Code.REPAIRED]
@@ -368,7 +250,7 @@ def parse_row(
         try:
             return parse_phones(text, default_region=region)
         except CustomerCoreError as exc:
-            error = RowError(line, column, exc.code, exc.message, _shown(text))
+            error = RowError(line, column, exc.code, exc.message, shown(text))
             reason = (exc.details or {}).get("reason")
             if (
                 area_codes is not None
@@ -393,7 +275,7 @@ def parse_row(
         else:
             found = phones_in("phone", number)
         phones += found or []
-    for text in _split(row.get("other_phones", "")):
+    for text in split_many(row.get("other_phones", "")):
         more = phones_in("other_phones", text)
         phones += [p for p in more if p.match_key not in {q.match_key for q in phones}]
     if local and area_codes is not None:
@@ -407,11 +289,11 @@ def parse_row(
             if phone.match_key not in {q.match_key for q in phones}:
                 phones.append(phone)
             message = f"the area code {code} was taken from {source}"
-            repairs.append(RowError(line, column, Code.AREA_CODE_ADDED, message, _shown(text)))
+            repairs.append(RowError(line, column, Code.AREA_CODE_ADDED, message, shown(text)))
     emails: list[Email] = []
     for column, texts in (
         ("email", [row.get("email", "")]),
-        ("other_emails", _split(row.get("other_emails", ""))),
+        ("other_emails", split_many(row.get("other_emails", ""))),
     ):
         for text in texts:
             if not text:
@@ -420,13 +302,15 @@ def parse_row(
             if isinstance(email, Email) and email.match_key not in {e.match_key for e in emails}:
                 emails.append(email)
     address = (
-        _address(line, row, errors, strict) if any(row.get(c) for c in _ADDRESS_COLUMNS) else None
+        parse_address(line, row, errors, strict)
+        if any(row.get(c) for c in ADDRESS_COLUMNS)
+        else None
     )
     note = row.get("note") or None
     if note is not None and len(note) > _MAX_NOTE:
         errors.append(
             RowError(
-                line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters", _shown(note)
+                line, "note", Code.INVALID_VALUE, f"at most {_MAX_NOTE} characters", shown(note)
             )
         )
     elif note is not None:

@@ -1,0 +1,160 @@
+"""One cell of a spreadsheet row into a value, its problems reported by column.
+
+:func:`~customer_core.io.rows.parse_row` reads a row with these: the kind
+(``Tipo``), the CPF/CNPJ (with the zeros a spreadsheet dropped put back), the
+address parts (a bad CEP leaves the city), and the values repeated in a report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import attrs
+
+from customer_core.domain.model.customer import CustomerKind
+from customer_core.domain.values.address import Address, AddressType
+from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
+from customer_core.domain.values.text import fold_tokens
+from customer_core.errors import Code, CustomerCoreError, InvalidValue
+
+__all__ = [
+    "ADDRESS_COLUMNS",
+    "RowError",
+    "parse_address",
+    "parse_kind",
+    "parse_tax_id_cell",
+    "shown",
+    "split_many",
+]
+
+ADDRESS_COLUMNS = ("street", "number", "complement", "neighborhood", "city", "uf", "cep")
+
+
+@attrs.frozen
+class RowError:
+    """A problem with one row: where (line, column), what (code) and why (message)."""
+
+    line: int
+    column: str | None
+    code: str
+    message: str
+    #: The text of the cell that was refused or left out, as the file had it.
+    value: str | None = None
+    #: The user's own header of that cell (``column`` is this library's name for it).
+    header: str | None = None
+
+
+#: What a ``Tipo``/``Pessoa`` column says, folded.
+_KINDS = {
+    **dict.fromkeys(("pf", "f", "fisica", "pessoa fisica", "cpf"), CustomerKind.PERSON),
+    **dict.fromkeys(("pj", "j", "juridica", "pessoa juridica", "cnpj"), CustomerKind.COMPANY),
+}
+
+
+def parse_kind(text: str) -> CustomerKind:
+    found = _KINDS.get(" ".join(fold_tokens(text)))
+    if found is None:
+        raise InvalidValue(
+            "the kind is PF (Física) or PJ (Jurídica)", code=Code.INVALID_VALUE, field="kind"
+        )
+    return found
+
+
+#: A number as a spreadsheet shows a long one: ``1,23E+10``, ``5.29982E+10``.
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+#: How many digits a CPF (11) or CNPJ (14) keeps once a spreadsheet drops up to two zeros.
+_PADDED_LENGTH = {9: 11, 10: 11, 12: 14, 13: 14}
+
+
+def parse_tax_id_cell(
+    line: int, text: str, problems: list[RowError]
+) -> tuple[Cpf | Cnpj | None, bool]:
+    """The CPF/CNPJ column's value, and whether it was repaired.
+
+    A spreadsheet that read the column as numbers dropped the leading zeros
+    (``01234567890`` became ``1234567890``): a value of only digits that is
+    short by one or two is padded when the padded value is valid, and
+    reported ``repaired``. In scientific notation the digits are gone: an
+    error that says so.
+    """
+    if _SCIENTIFIC.match(text.replace(" ", "")):
+        problems.append(
+            RowError(
+                line,
+                "tax_id",
+                Code.INVALID_TAX_ID,
+                "a spreadsheet wrote this CPF/CNPJ as a number in scientific notation, "
+                "which loses its digits: format the column as text and export the file again",
+                text,
+            )
+        )
+        return None, False
+    try:
+        return parse_tax_id(text), False
+    except CustomerCoreError as exc:
+        length = _PADDED_LENGTH.get(len(text)) if text.isascii() and text.isdigit() else None
+        if length is not None:
+            try:
+                found = parse_tax_id(text.zfill(length))
+            except CustomerCoreError:
+                pass
+            else:
+                problems.append(
+                    RowError(
+                        line,
+                        "tax_id",
+                        Code.REPAIRED,
+                        f"the leading zeros a spreadsheet dropped were put back: {found.formatted}",
+                        text,
+                    )
+                )
+                return found, True
+        problems.append(RowError(line, "tax_id", exc.code, exc.message, text))
+        return None, False
+
+
+#: How much of a refused value a report repeats (a 10 MB note is not copied into it).
+_MAX_SHOWN = 200
+
+
+def shown(value: str | None) -> str | None:
+    if value is None or len(value) <= _MAX_SHOWN:
+        return value
+    return value[:_MAX_SHOWN] + "…"
+
+
+def split_many(value: str) -> list[str]:
+    return [part.strip() for part in value.split("|") if part.strip()]
+
+
+def parse_address(
+    line: int, row: Mapping[str, str], errors: list[RowError], strict: bool
+) -> Address | None:
+    """The row's address; a part that is not valid (a CEP, a UF) is left out, with an error.
+
+    Without ``strict`` the other parts are kept: a city with a wrong CEP is
+    still the customer's city.
+    """
+    parts: dict[str, str | None] = {c: row.get(c) or None for c in ADDRESS_COLUMNS}
+    while any(parts.values()):
+        try:
+            return Address.create(
+                type=AddressType.DELIVERY,
+                street=parts["street"],
+                number=parts["number"],
+                complement=parts["complement"],
+                neighborhood=parts["neighborhood"],
+                city=parts["city"],
+                uf=parts["uf"],
+                cep=parts["cep"],
+                field="address",
+            )
+        except CustomerCoreError as exc:
+            part = exc.field.rsplit(".", 1)[-1] if exc.field else None
+            value = parts.get(part or "")
+            errors.append(RowError(line, part or "address", exc.code, exc.message, value))
+            if strict or part not in parts or parts[part] is None:
+                return None
+            parts[part] = None
+    return None
