@@ -8,8 +8,7 @@ when, in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import overload
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -17,111 +16,26 @@ from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import clean_name
 from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.model.privacy import check_purpose
-from customer_core.domain.model.records import Assignment
 from customer_core.domain.rules.assignment import (
     Reassignment,
     check_manage_portfolios,
     check_reassignment,
 )
-from customer_core.domain.rules.visibility import Action, VisibilityScope, check_action
-from customer_core.domain.values.ids import check_id
+from customer_core.domain.rules.visibility import Action, check_action
 from customer_core.errors import Code, InvalidValue, NotFound, RuleViolation
 from customer_core.ports import ConversationStarter, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
+from customer_core.services.bulk import (
+    BulkResult,
+    bulk_ids,
+    id_list,
+    optional_id,
+    sees,
+    visible_blocked,
+)
 from customer_core.services.inputs import _text
 
 __all__ = ["BulkResult", "PortfolioService"]
-
-_MAX_BULK = 10_000
-
-
-@attrs.frozen
-class BulkResult(Sequence[Assignment]):
-    """What a bulk action did to each requested customer.
-
-    It is the sequence of :class:`~customer_core.domain.model.records.Assignment` (from, to)
-    of the customers that changed; ``outcomes`` maps every requested id to
-    ``"done"`` or ``"not_visible"`` (missing and invisible are the same, so
-    existence is never confirmed), ``"blocked"`` (a visible customer whose
-    processing is suspended, LGPD Art. 18 IV: left as it is), or for a bulk
-    conversation ``"no_consent"``.
-    """
-
-    assignments: tuple[Assignment, ...]
-    outcomes: Mapping[str, str]
-
-    @classmethod
-    def of(cls, requested: Iterable[str], done: Sequence[Assignment] | Sequence[str]) -> BulkResult:
-        done_ids = {d if isinstance(d, str) else d.customer_id for d in done}
-        assignments = tuple(d for d in done if isinstance(d, Assignment))
-        outcomes = {cid: "done" if cid in done_ids else "not_visible" for cid in requested}
-        return cls(assignments, outcomes)
-
-    @property
-    def done(self) -> list[str]:
-        return [cid for cid, outcome in self.outcomes.items() if outcome == "done"]
-
-    def with_blocked(self, blocked: Iterable[str]) -> BulkResult:
-        """This result with ``blocked`` (requested, left alone) reported as such."""
-        marked = {cid: "blocked" for cid in blocked if cid in self.outcomes}
-        return attrs.evolve(self, outcomes={**self.outcomes, **marked})
-
-    @property
-    def not_visible(self) -> list[str]:
-        return [cid for cid, outcome in self.outcomes.items() if outcome == "not_visible"]
-
-    def __len__(self) -> int:
-        return len(self.assignments)
-
-    @overload
-    def __getitem__(self, index: int) -> Assignment: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Assignment]: ...
-
-    def __getitem__(self, index: int | slice) -> Assignment | Sequence[Assignment]:
-        return self.assignments[index]
-
-
-def _sees(uow: UnitOfWork, scope: VisibilityScope, customer_id: str) -> bool:
-    try:
-        uow.customers.get_visible(scope, customer_id)
-    except NotFound:
-        return False
-    return True
-
-
-def _visible_blocked(uow: UnitOfWork, scope: VisibilityScope, ids: list[str]) -> frozenset[str]:
-    """The blocked ones among ``ids`` that ``scope`` sees: reported, never moved or deleted.
-
-    An invisible one stays ``not_visible``: being blocked is not told to who cannot see it.
-    """
-    blocked = uow.customers.blocked_among(scope.tenant_id, ids)
-    return frozenset(cid for cid in blocked if _sees(uow, scope, cid))
-
-
-def _id_list(values: Iterable[str], field: str) -> list[str]:
-    """Distinct ids from a list of text (a lone string is not a list of ids)."""
-    try:
-        ids = None if isinstance(values, str) else list(dict.fromkeys(values))
-    except TypeError:  # not iterable, or unhashable items
-        ids = None
-    if ids is None or not all(isinstance(i, str) and i for i in ids):
-        raise InvalidValue("expected a list of ids", code=Code.INVALID_VALUE, field=field)
-    return [check_id(i, field) for i in ids]
-
-
-def _optional_id(value: str | None, field: str) -> str | None:
-    return None if value is None else check_id(value, field)
-
-
-def _ids(customer_ids: Iterable[str]) -> list[str]:
-    ids = _id_list(customer_ids, "customer_ids")
-    if not ids or len(ids) > _MAX_BULK:
-        raise InvalidValue(
-            f"select 1 to {_MAX_BULK} customers", code=Code.INVALID_VALUE, field="customer_ids"
-        )
-    return ids
 
 
 class PortfolioService(ServiceBase):
@@ -148,8 +62,8 @@ class PortfolioService(ServiceBase):
             tenant_id=tenant_id,
             name=clean_name(name, "name") or "",
             description=_text(description, "description"),
-            member_ids=frozenset(_id_list(member_ids, "member_ids")),
-            owner_id=_optional_id(owner_id, "owner_id"),
+            member_ids=frozenset(id_list(member_ids, "member_ids")),
+            owner_id=optional_id(owner_id, "owner_id"),
         )
         with self.uow_factory() as uow:
             uow.portfolios.add(portfolio)
@@ -210,10 +124,10 @@ class PortfolioService(ServiceBase):
                 description=_text(description, "description")
                 if description is not None
                 else current.description,
-                member_ids=frozenset(_id_list(member_ids, "member_ids"))
+                member_ids=frozenset(id_list(member_ids, "member_ids"))
                 if member_ids is not None
                 else current.member_ids,
-                owner_id=_optional_id(owner_id, "owner_id") or current.owner_id,
+                owner_id=optional_id(owner_id, "owner_id") or current.owner_id,
             )
             uow.portfolios.save(changed)
             uow.record(
@@ -269,7 +183,7 @@ class PortfolioService(ServiceBase):
         fields: frozenset[str],
     ) -> BulkResult:
         scope = self._scope(uow, tenant_id, actor)
-        blocked = _visible_blocked(uow, scope, ids)
+        blocked = visible_blocked(uow, scope, ids)
         moved = uow.customers.assign(
             scope,
             [cid for cid in ids if cid not in blocked],
@@ -312,8 +226,8 @@ class PortfolioService(ServiceBase):
         Moving to a seller without a portfolio uses the seller's own portfolio
         when there is one (the sales-app "transfer to seller").
         """
-        _optional_id(to_portfolio_id, "to_portfolio_id")
-        _optional_id(to_seller_id, "to_seller_id")
+        optional_id(to_portfolio_id, "to_portfolio_id")
+        optional_id(to_seller_id, "to_seller_id")
         if to_portfolio_id is None and to_seller_id is None:
             raise InvalidValue(
                 "choose a portfolio or a seller", code=Code.INVALID_VALUE, field="to_portfolio_id"
@@ -328,7 +242,7 @@ class PortfolioService(ServiceBase):
                 responsible_id=to_seller_id,
             ),
         )
-        ids = _ids(customer_ids)
+        ids = bulk_ids(customer_ids)
         with self.uow_factory() as uow:
             if to_portfolio_id is not None:
                 uow.portfolios.get(tenant_id, to_portfolio_id)
@@ -363,7 +277,7 @@ class PortfolioService(ServiceBase):
     ) -> BulkResult:
         """Make customers unassigned again (no portfolio, no responsible seller)."""
         self._check_move(actor, Reassignment(portfolio=True, responsible=True))
-        ids = _ids(customer_ids)
+        ids = bulk_ids(customer_ids)
         with self.uow_factory() as uow:
             return self._assign(
                 uow,
@@ -380,10 +294,10 @@ class PortfolioService(ServiceBase):
     ) -> BulkResult:
         """Delete many customers at once (admins, by default), in one transaction."""
         check_action(actor, self.preset.access, Action.BULK_DELETE)
-        ids = _ids(customer_ids)
+        ids = bulk_ids(customer_ids)
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
-            blocked = _visible_blocked(uow, scope, ids)
+            blocked = visible_blocked(uow, scope, ids)
             deleted = uow.customers.delete_visible(
                 scope, [cid for cid in ids if cid not in blocked]
             )
@@ -427,7 +341,7 @@ class PortfolioService(ServiceBase):
             raise InvalidValue(
                 "the template is required text", code=Code.INVALID_VALUE, field="template"
             )
-        ids = _ids(customer_ids)
+        ids = bulk_ids(customer_ids)
         limit = self.preset.access.bulk_conversation_max
         if len(ids) > limit:
             raise RuleViolation(
@@ -443,7 +357,7 @@ class PortfolioService(ServiceBase):
             )
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
-            visible = [cid for cid in ids if _sees(uow, scope, cid)]
+            visible = [cid for cid in ids if sees(uow, scope, cid)]
             blocked = uow.customers.blocked_among(tenant_id, visible)
             visible = [cid for cid in visible if cid not in blocked]
             revoked = uow.consents.revoked(tenant_id, wanted, visible)
