@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from tenants import new_tenant
 
 from customer_core import Actor, CustomerCore, presets
 from customer_core.adapters.sqlalchemy import SqlStorage
@@ -19,10 +19,6 @@ from customer_core.errors import Code, CustomerCoreError, InvalidOperation, NotF
 from customer_core.ports import UnitOfWorkFactory
 
 MOBILE = "11 98765-4321"
-
-
-def _tenant() -> str:
-    return f"t-{uuid.uuid4().hex[:12]}"
 
 
 def _core(storage: UnitOfWorkFactory) -> CustomerCore:
@@ -54,7 +50,7 @@ def _blocked_code(run: Callable[[], Any]) -> Code:
 
 
 def test_a_blocked_customer_is_kept_readable_and_marked(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core, dpo = _core(storage), _dpo(tenant)
     ana, _ = _blocked_pair(core, tenant)
 
@@ -72,7 +68,7 @@ def test_a_blocked_customer_is_kept_readable_and_marked(storage: UnitOfWorkFacto
 
 
 def test_blocking_needs_the_permission_and_obeys_visibility(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core = CustomerCore.over(storage, preset=presets.HELPDESK_PORTFOLIO)
     dpo = _dpo(tenant)
     ana = core.customers.register(tenant, dpo, name="Ana Lima", emails=["ana@x.com"])
@@ -90,7 +86,7 @@ def test_blocking_needs_the_permission_and_obeys_visibility(storage: UnitOfWorkF
 
 
 def test_every_processing_write_refuses_a_blocked_customer(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core, dpo = _core(storage), _dpo(tenant)
     ana, twin = _blocked_pair(core, tenant)
     shop = core.customers.register(tenant, dpo, name="Doces ME", kind="company")
@@ -124,7 +120,7 @@ def test_every_processing_write_refuses_a_blocked_customer(storage: UnitOfWorkFa
 def test_bulk_moves_and_conversations_skip_and_report_a_blocked_customer(
     storage: UnitOfWorkFactory,
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core, dpo = _core(storage), _dpo(tenant)
     ana, twin = _blocked_pair(core, tenant)
     south = core.portfolios.create(tenant, dpo, name="Sul")
@@ -154,7 +150,7 @@ def test_bulk_moves_and_conversations_skip_and_report_a_blocked_customer(
 def test_an_inbound_message_for_a_blocked_customer_changes_nothing(
     storage: UnitOfWorkFactory,
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core, dpo = _core(storage), _dpo(tenant)
     ana = core.customers.register(tenant, dpo, name="Ana Lima", emails=["ana@x.com"])
     core.privacy.block(tenant, dpo, ana.id, reason="accuracy_contested")
@@ -171,7 +167,7 @@ def test_an_inbound_message_for_a_blocked_customer_changes_nothing(
 
 
 def test_reads_leave_a_blocked_customer_out(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core, dpo = _core(storage), _dpo(tenant)
     ana, twin = _blocked_pair(core, tenant)
     core.customers.register(tenant, dpo, name="Bruno Dias", phones=["11 3333-4444"])
@@ -215,7 +211,7 @@ def test_reads_leave_a_blocked_customer_out(storage: UnitOfWorkFactory) -> None:
 def test_a_blocked_customer_can_still_be_anonymized_and_erased(
     storage: UnitOfWorkFactory,
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core, dpo = _core(storage), _dpo(tenant)
     ana, twin = _blocked_pair(core, tenant)
     anonymous = core.privacy.anonymize(tenant, dpo, ana)
@@ -236,7 +232,7 @@ def test_a_blocked_customer_can_still_be_anonymized_and_erased(
 
 
 def test_imports_and_logins_leave_a_blocked_customer_alone(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core, dpo = _core(storage), _dpo(tenant)
     ana = core.customers.register(tenant, dpo, name="Ana Lima", emails=["ana@x.com"])
     core.customers.set_password(tenant, dpo, ana.id, "uma senha longa 123")

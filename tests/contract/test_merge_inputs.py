@@ -6,9 +6,8 @@ A refused merge leaves every customer and the merge records as they were.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
+from tenants import tenant_and_admin
 
 from customer_core import (
     Actor,
@@ -21,11 +20,6 @@ from customer_core import (
 from customer_core.domain.model.privacy import AuditEntry
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing.fakes import FixedClock
-
-
-def _tenant() -> tuple[str, Actor]:
-    tenant = f"t-{uuid.uuid4().hex[:12]}"
-    return tenant, Actor(tenant_id=tenant, user_id="admin", role="admin")
 
 
 def _core(storage: UnitOfWorkFactory) -> CustomerCore:
@@ -57,7 +51,7 @@ def test_a_drop_none_of_the_customers_holds_is_refused_and_nothing_changes(
     storage: UnitOfWorkFactory, stray: str
 ) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, c = _three(core, tenant, admin)
     with pytest.raises(InvalidValue) as refused:
         core.identity.merge(tenant, admin, a.id, [b.id, c.id], drop=["11 98765-4324", stray])
@@ -71,7 +65,7 @@ def test_a_drop_may_name_what_only_a_later_absorbed_customer_holds(
     storage: UnitOfWorkFactory,
 ) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, c = _three(core, tenant, admin)
     core.identity.merge(tenant, admin, a.id, [b.id, c.id], drop=["(11) 98765-4324"])
     merged = core.customers.get(tenant, admin, a.id)
@@ -84,7 +78,7 @@ def test_a_drop_may_name_what_only_a_later_absorbed_customer_holds(
 
 def test_a_drop_may_name_what_the_survivor_holds(storage: UnitOfWorkFactory) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, _ = _three(core, tenant, admin)
     core.identity.merge(tenant, admin, a.id, b.id, drop=["11 98765-4321"])
     merged = core.customers.get(tenant, admin, a.id)
@@ -96,7 +90,7 @@ def test_a_password_hash_or_a_primary_key_is_not_a_choice(
     storage: UnitOfWorkFactory, field: str
 ) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, _ = _three(core, tenant, admin)
     with pytest.raises(InvalidOperation) as refused:
         core.identity.merge(tenant, admin, a.id, b.id, choices={field: "absorbed"})
@@ -110,7 +104,7 @@ def test_the_merge_still_fills_an_empty_primary_and_unmerge_takes_it_back(
 ) -> None:
     # No longer a choice, the primary e-mail still comes with the e-mails absorbed.
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, _ = _three(core, tenant, admin)
     merge = core.identity.merge(tenant, admin, a.id, b.id)
     merged = core.customers.get(tenant, admin, a.id)
@@ -121,7 +115,7 @@ def test_the_merge_still_fills_an_empty_primary_and_unmerge_takes_it_back(
 
 def test_unmerge_keeps_a_field_cleared_after_the_merge(storage: UnitOfWorkFactory) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     register = core.customers.register
     a = register(tenant, admin, name="Ana Lima", note="prefere WhatsApp")
     b = register(tenant, admin, name="Ana Lima", emails=["ana@x.com"])  # no note
@@ -137,7 +131,7 @@ def test_unmerge_gives_the_survivor_back_what_the_merge_dropped_from_it(
     storage: UnitOfWorkFactory,
 ) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, _ = _three(core, tenant, admin)
     merge = core.identity.merge(tenant, admin, a.id, b.id, drop=["11 98765-4321"])
     assert merge.survivor_after == core.customers.get(tenant, admin, a.id)  # as the merge saved it
@@ -153,7 +147,7 @@ def test_a_dropped_identifier_another_customer_took_since_stays_with_it_and_unme
     storage: UnitOfWorkFactory,
 ) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     register = core.customers.register
     a = register(tenant, admin, name="Ana Lima", social_profiles=["https://instagram.com/ana.lima"])
     b = register(tenant, admin, name="Ana Lima", emails=["ana@x.com"])
@@ -173,7 +167,7 @@ def test_a_dropped_phone_without_room_since_stays_off_and_unmerge_says_so(
     storage: UnitOfWorkFactory,
 ) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     register = core.customers.register
     a = register(
         tenant, admin, name="Ana", phones=["11 98765-4321", "11 98765-4322", "11 98765-4325"]

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 import pytest
 from sqlalchemy import Engine, select
+from tenants import new_tenant
 
 from customer_core import Actor, CustomerCore, presets
 from customer_core.adapters.memory import MemoryStore
@@ -35,10 +36,6 @@ from customer_core.testing.strategies import cpf_check_digits
 
 KEY = b"a key the host keeps outside the db"
 NAME = "Zuleica Brandão Quintanilha"
-
-
-def _tenant() -> str:
-    return f"t-{uuid.uuid4().hex[:12]}"
 
 
 @attrs.frozen
@@ -162,7 +159,7 @@ def _leftovers(storage: UnitOfWorkFactory, person: Person) -> list[str]:
 
 
 def test_erasure_leaves_nothing_of_the_person_in_any_table(storage: UnitOfWorkFactory) -> None:
-    tenant, person = _tenant(), Person.new()
+    tenant, person = new_tenant(), Person.new()
     publisher = RecordingPublisher()
     core = _core(storage, privacy_key=KEY, publisher=publisher)
     world = _world(core, tenant, person)
@@ -197,7 +194,7 @@ def test_erasure_leaves_nothing_of_the_person_in_any_table(storage: UnitOfWorkFa
 
 
 def test_erasing_a_spammer_needs_the_privacy_key(storage: UnitOfWorkFactory) -> None:
-    tenant, person = _tenant(), Person.new()
+    tenant, person = new_tenant(), Person.new()
     core = _core(storage)  # no key
     world = _world(core, tenant, person)
     dpo = _dpo(tenant)
@@ -213,7 +210,7 @@ def test_erasing_a_spammer_needs_the_privacy_key(storage: UnitOfWorkFactory) -> 
 def test_a_retention_hold_refuses_erasure_and_anonymization_with_its_reason(
     storage: UnitOfWorkFactory,
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     held: set[str] = set()
     core = _core(
         storage,
@@ -231,7 +228,7 @@ def test_a_retention_hold_refuses_erasure_and_anonymization_with_its_reason(
 
 
 def test_privacy_needs_the_permission_and_obeys_visibility(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core = CustomerCore.over(storage, preset=presets.HELPDESK_PORTFOLIO, privacy_key=KEY)
     admin = _dpo(tenant)
     ana = core.customers.register(tenant, admin, name="Ana Lima", emails=["ana@x.com"])
@@ -250,7 +247,7 @@ def test_privacy_needs_the_permission_and_obeys_visibility(storage: UnitOfWorkFa
 def test_anonymization_keeps_relationship_and_dates_and_drops_every_personal_value(
     storage: UnitOfWorkFactory,
 ) -> None:
-    tenant, person = _tenant(), Person.new()
+    tenant, person = new_tenant(), Person.new()
     core = _core(storage, privacy_key=KEY)
     world = _world(core, tenant, person)
     dpo = _dpo(tenant)
@@ -281,7 +278,7 @@ def test_anonymization_keeps_relationship_and_dates_and_drops_every_personal_val
 def test_subject_export_holds_everything_and_nothing_of_other_people(
     storage: UnitOfWorkFactory,
 ) -> None:
-    tenant, person = _tenant(), Person.new()
+    tenant, person = new_tenant(), Person.new()
     core = _core(storage, privacy_key=KEY)
     dpo = _dpo(tenant)
     ana = core.customers.register(
@@ -336,7 +333,7 @@ def test_subject_export_holds_everything_and_nothing_of_other_people(
 
 
 def test_consent_is_a_record_and_a_revocation_is_honoured(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core = _core(storage)
     dpo = _dpo(tenant)
     boss = Actor(
@@ -390,7 +387,7 @@ def test_sqlite_file_and_wal_hold_no_byte_of_the_erased_person(
     sqlite_file: tuple[Path, Engine],
 ) -> None:
     path, engine = sqlite_file
-    tenant, person = _tenant(), Person.new()
+    tenant, person = new_tenant(), Person.new()
     storage = SqlStorage(engine)
     core = _core(storage, privacy_key=KEY)
     world = _world(core, tenant, person)
@@ -422,7 +419,7 @@ def test_the_wal_checkpoint_waits_for_readers_then_truncates(
 ) -> None:
     path, engine = sqlite_file
     core = _core(SqlStorage(engine))
-    tenant = _tenant()
+    tenant = new_tenant()
     dpo = _dpo(tenant)
     core.customers.register(tenant, dpo, name="Ana Lima")
     wal = path.with_name(path.name + "-wal")
@@ -443,7 +440,7 @@ def test_the_wal_checkpoint_waits_for_readers_then_truncates(
 def test_the_subject_export_says_which_file_and_line_an_import_came_from(
     storage: UnitOfWorkFactory, tmp_path: Path
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core = _core(storage)
     dpo = _dpo(tenant)
     sheet = tmp_path / "clientes_maio.csv"

@@ -11,6 +11,7 @@ import uuid
 
 import attrs
 import pytest
+from tenants import new_tenant
 
 from customer_core import Actor, CustomerCore, presets
 from customer_core.domain.model.dismissals import REASON_REMOVED
@@ -19,10 +20,6 @@ from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing.fakes import RecordingPublisher
 
 KEY = b"a key the host keeps outside the db"
-
-
-def _tenant() -> str:
-    return f"t-{uuid.uuid4().hex[:12]}"
 
 
 def _dpo(tenant: str) -> Actor:
@@ -40,7 +37,7 @@ def _suggested_pairs(core: CustomerCore, tenant: str) -> set[frozenset[str]]:
 def test_a_dismissal_keeps_the_others_apart_once_one_of_them_is_gone(
     storage: UnitOfWorkFactory, right: str
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core = CustomerCore.over(storage, privacy_key=KEY)
     dpo = _dpo(tenant)
     a = core.customers.register(tenant, dpo, name="Paulo Ribeiro", phones=["11 97000-0001"])
@@ -62,7 +59,7 @@ def test_a_dismissal_keeps_the_others_apart_once_one_of_them_is_gone(
 def test_an_anonymized_customer_leaves_the_duplicate_hints_it_was_in(
     storage: UnitOfWorkFactory,
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core = CustomerCore.over(storage, preset=presets.HELPDESK_CARD, privacy_key=KEY)
     dpo = _dpo(tenant)
     bia = core.customers.register(tenant, dpo, name="Bia Reis", emails=["bia@x.com"])
@@ -84,7 +81,7 @@ def test_an_anonymized_customer_leaves_the_duplicate_hints_it_was_in(
 def test_an_erased_customers_trail_is_as_visible_as_the_customer_was(
     storage: UnitOfWorkFactory,
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core = CustomerCore.over(storage, preset=presets.HELPDESK_PORTFOLIO, privacy_key=KEY)
     admin = _dpo(tenant)
     seller = Actor(tenant_id=tenant, user_id="s1", role="seller", permissions=["privacy"])
@@ -117,7 +114,7 @@ def test_an_erased_customers_trail_is_as_visible_as_the_customer_was(
 def test_an_erasure_recorded_without_who_saw_the_customer_is_read_by_those_who_see_all(
     storage: UnitOfWorkFactory,
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     core = CustomerCore.over(storage, preset=presets.HELPDESK_PORTFOLIO, privacy_key=KEY)
     admin = _dpo(tenant)
     seller = Actor(tenant_id=tenant, user_id="s1", role="seller", permissions=["privacy"])
@@ -148,7 +145,7 @@ def test_an_erasure_recorded_without_who_saw_the_customer_is_read_by_those_who_s
 def test_contact_entries_in_companies_the_actor_cannot_see_are_counted_not_removed(
     storage: UnitOfWorkFactory, right: str
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     publisher = RecordingPublisher()
     core = CustomerCore.over(
         storage, preset=presets.HELPDESK_PORTFOLIO, privacy_key=KEY, publisher=publisher

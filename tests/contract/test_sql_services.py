@@ -9,10 +9,10 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
+from tenants import new_tenant
 
 from customer_core import Actor, presets
 from customer_core.adapters.sqlalchemy import SqlStorage
@@ -22,12 +22,8 @@ from customer_core.io import Importer
 from customer_core.services import CustomerService, IdentityService
 
 
-def _tenant() -> str:
-    return f"t-{uuid.uuid4().hex[:12]}"
-
-
 def test_concurrent_inbound_messages_create_exactly_one_customer(sql_engine: Engine) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     storage = SqlStorage(sql_engine)
     outcomes: list[str] = []
     errors: list[BaseException] = []
@@ -57,7 +53,7 @@ def test_concurrent_inbound_messages_create_exactly_one_customer(sql_engine: Eng
 
 
 def test_import_upsert_then_rerun_is_idempotent(sql_engine: Engine, tmp_path: Path) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
     source = tmp_path / "clientes.csv"
     source.write_text(demo_csv(400), encoding="utf-8")
@@ -75,7 +71,7 @@ def test_import_upsert_then_rerun_is_idempotent(sql_engine: Engine, tmp_path: Pa
 def test_an_identifier_too_long_to_store_is_a_bad_row_not_a_lost_batch(
     sql_engine: Engine,
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
     rows = [f"Cliente {n};c{n}@exemplo.com.br;ERP-{n}" for n in range(5)]
     rows[2] = "Cliente 2;c2@exemplo.com.br;" + "9" * 255  # "code:" + 255 characters
@@ -100,7 +96,7 @@ def _url_of(engine: Engine) -> str:
 def test_a_killed_import_is_completed_by_running_it_again(
     sql_engine: Engine, tmp_path: Path
 ) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     source = tmp_path / "clientes.csv"
     source.write_text(demo_csv(6000), encoding="utf-8")
     url = _url_of(sql_engine)
@@ -147,12 +143,12 @@ def test_a_killed_import_is_completed_by_running_it_again(
     # A clean import of the same file, elsewhere, gives the same number of customers.
     reference = (
         Importer(SqlStorage(sql_engine)).run(
-            _tenant(), Actor(tenant_id="x", user_id="a", role="admin"), source, mode="upsert"
+            new_tenant(), Actor(tenant_id="x", user_id="a", role="admin"), source, mode="upsert"
         )
         if False
         else None
     )
-    clean_tenant = _tenant()
+    clean_tenant = new_tenant()
     clean = Importer(SqlStorage(sql_engine)).run(
         clean_tenant,
         Actor(tenant_id=clean_tenant, user_id="a", role="admin"),

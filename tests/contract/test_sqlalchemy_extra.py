@@ -25,6 +25,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, insert, select, text
+from tenants import new_tenant
 
 from customer_core import Actor, connect
 from customer_core.adapters.shared import duplicate_identity
@@ -61,10 +62,6 @@ from customer_core.ports import DuplicateHint, MergeRecord, UnitOfWorkFactory
 NOW = datetime(2026, 5, 4, 3, 2, 1, 123456, tzinfo=timezone.utc)
 PHONE = Phone.parse("+55 11 98765-4321")
 CPF = Cpf.parse("529.982.247-25")
-
-
-def _tenant() -> str:
-    return f"t-{uuid.uuid4().hex[:12]}"
 
 
 def _customer(tenant: str, **fields: Any) -> Customer:
@@ -116,7 +113,7 @@ def _stat_rows(storage: SqlStorage) -> int:
 def test_sqlite_statistics_are_gathered_when_missing_or_outgrown(tmp_path: Path) -> None:
     storage = SqlStorage(f"sqlite:///{tmp_path / 'stats.db'}")
     storage.upgrade()
-    tenant = _tenant()
+    tenant = new_tenant()
 
     def add(n: int) -> None:
         with storage() as uow:
@@ -218,7 +215,7 @@ def test_missing_dependency_says_what_to_install(monkeypatch: pytest.MonkeyPatch
 
 
 def test_two_connections_saving_one_version_one_wins(sql_engine: Engine) -> None:
-    storage, tenant = SqlStorage(sql_engine), _tenant()
+    storage, tenant = SqlStorage(sql_engine), new_tenant()
     customer = _customer(tenant)
     with storage() as uow:
         uow.customers.add(customer)
@@ -263,7 +260,7 @@ def _wait_until_a_writer_waits(engine: Engine, writer: Future[None]) -> None:
 
 
 def test_an_identity_race_is_settled_by_the_unique_key(server_engine: Engine) -> None:
-    storage, tenant = SqlStorage(server_engine), _tenant()
+    storage, tenant = SqlStorage(server_engine), new_tenant()
     first, second = _customer(tenant, tax_id=CPF), _customer(tenant, tax_id=CPF)
 
     def add_second() -> None:
@@ -285,7 +282,7 @@ def test_an_identity_race_is_settled_by_the_unique_key(server_engine: Engine) ->
 
 
 def test_violations_are_named_and_leave_the_transaction_usable(sql_engine: Engine) -> None:
-    storage, tenant = SqlStorage(sql_engine), _tenant()
+    storage, tenant = SqlStorage(sql_engine), new_tenant()
     customer = _customer(tenant, tax_id=Cpf.parse("529.982.247-25"))
     with storage() as uow:
         uow.customers.add(customer)
@@ -304,7 +301,7 @@ def test_violations_are_named_and_leave_the_transaction_usable(sql_engine: Engin
 
 
 def test_adding_an_existing_id_is_a_conflict_on_the_id(storage: UnitOfWorkFactory) -> None:
-    customer = _customer(_tenant())
+    customer = _customer(new_tenant())
     with storage() as uow:
         uow.customers.add(customer)
         with pytest.raises(Conflict) as info:
@@ -316,7 +313,7 @@ def test_adding_an_existing_id_is_a_conflict_on_the_id(storage: UnitOfWorkFactor
 
 
 def test_add_many_is_all_or_nothing(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     a, b = _customer(tenant, tax_id=CPF), _customer(tenant)
     c = _customer(tenant, tax_id=CPF)
     with storage() as uow:
@@ -331,7 +328,7 @@ def test_add_many_is_all_or_nothing(storage: UnitOfWorkFactory) -> None:
 
 
 def test_save_many_applies_changes_in_order(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     with storage() as uow:
         a, b = uow.customers.add_many([_customer(tenant, tax_id=CPF), _customer(tenant)])
         uow.commit()
@@ -354,7 +351,7 @@ def test_save_many_applies_changes_in_order(storage: UnitOfWorkFactory) -> None:
 
 
 def test_identity_lists(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     spam, other = (
         IdentityKey(IdentityKind.PHONE, "5511987654321"),
         IdentityKey(IdentityKind.EMAIL, "x@y.com"),
@@ -372,7 +369,7 @@ def test_identity_lists(storage: UnitOfWorkFactory) -> None:
 
 
 def test_merge_records_round_trip(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     survivor, absorbed = _customer(tenant, phones=(PHONE,)), _customer(tenant, note="old")
     record = MergeRecord(
         id=uuid.uuid4().hex,
@@ -411,7 +408,7 @@ def test_merge_records_round_trip(storage: UnitOfWorkFactory) -> None:
 
 
 def test_duplicate_hints_are_stored_once_per_pair_and_reason(storage: UnitOfWorkFactory) -> None:
-    tenant = _tenant()
+    tenant = new_tenant()
     hint = DuplicateHint(
         tenant_id=tenant, customer_id="a", other_id="b", reason="inbound:whatsapp", noted_at=NOW
     )
@@ -434,7 +431,7 @@ def test_duplicate_hints_are_stored_once_per_pair_and_reason(storage: UnitOfWork
 
 
 def test_visible_customer_ids_filters_host_queries(sql_engine: Engine) -> None:
-    storage, tenant = SqlStorage(sql_engine), _tenant()
+    storage, tenant = SqlStorage(sql_engine), new_tenant()
     mine, theirs = _customer(tenant, portfolio_id="p1"), _customer(tenant, portfolio_id="p2")
     with storage() as uow:
         uow.customers.add_many([mine, theirs])
@@ -448,7 +445,7 @@ def test_visible_customer_ids_filters_host_queries(sql_engine: Engine) -> None:
 
 
 def test_datetimes_come_back_aware_in_utc(sql_engine: Engine) -> None:
-    storage, tenant = SqlStorage(sql_engine), _tenant()
+    storage, tenant = SqlStorage(sql_engine), new_tenant()
     brasilia = timezone(timedelta(hours=-3))
     customer = attrs.evolve(_customer(tenant), updated_at=NOW.astimezone(brasilia))
     with storage() as uow:
@@ -473,7 +470,7 @@ def test_create_engine_keeps_the_callers_arguments() -> None:
 # -- tenant co-location ------------------------------------------------------
 
 
-def test_every_key_and_index_starts_with_the_tenant() -> None:
+def test_every_key_and_index_starts_with_thenew_tenant() -> None:
     """Primary keys, unique constraints, foreign keys and indexes lead with ``tenant_id``:
     the co-location rule of tenant-sharded PostgreSQL (Citus distribution column)."""
     from sqlalchemy import ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint

@@ -8,20 +8,14 @@ undo works and both customers come back whole.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
+from tenants import tenant_and_admin
 
 from customer_core import Actor, Customer, CustomerCore, InvalidOperation, presets
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing.fakes import FixedClock
 
 CPF = "529.982.247-25"
-
-
-def _tenant() -> tuple[str, Actor]:
-    tenant = f"t-{uuid.uuid4().hex[:12]}"
-    return tenant, Actor(tenant_id=tenant, user_id="admin", role="admin")
 
 
 def _core(storage: UnitOfWorkFactory) -> CustomerCore:
@@ -59,7 +53,7 @@ def test_an_earlier_merge_waits_for_the_later_one_into_the_same_survivor(
     storage: UnitOfWorkFactory,
 ) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, c = _joao_b_c(core, tenant, admin)
     first = core.identity.merge(tenant, admin, a.id, b.id)
     second = core.identity.merge(tenant, admin, a.id, c.id)
@@ -80,7 +74,7 @@ def test_an_earlier_merge_waits_for_the_later_one_into_the_same_survivor(
 
 def test_the_steps_of_one_merge_call_are_undone_newest_first(storage: UnitOfWorkFactory) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, c = _joao_b_c(core, tenant, admin)
     last = core.identity.merge(tenant, admin, a.id, [b.id, c.id])
     with storage() as uow:
@@ -96,7 +90,7 @@ def test_a_survivor_merged_into_a_third_customer_comes_back_first(
     storage: UnitOfWorkFactory,
 ) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, c = _joao_b_c(core, tenant, admin)
     d = core.customers.register(tenant, admin, name="João S.", emails=["joao.s@exemplo.com"])
     first = core.identity.merge(tenant, admin, a.id, b.id)
@@ -119,7 +113,7 @@ def test_an_undone_later_merge_no_longer_holds_the_earlier_one_back(
     storage: UnitOfWorkFactory,
 ) -> None:
     core = _core(storage)
-    tenant, admin = _tenant()
+    tenant, admin = tenant_and_admin()
     a, b, c = _joao_b_c(core, tenant, admin)
     first = core.identity.merge(tenant, admin, a.id, b.id)
     second = core.identity.merge(tenant, admin, a.id, c.id)
