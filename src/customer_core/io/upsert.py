@@ -19,6 +19,7 @@ from customer_core.domain.matching.evidence import Conflict, conflicting_evidenc
 from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
 from customer_core.domain.rules.visibility import VisibilityScope
+from customer_core.domain.values.address import Address
 from customer_core.errors import Code, CustomerCoreError, DuplicateIdentity, InvalidOperation
 from customer_core.io.grouping_rule import Rep, canonical, fullness, key_text
 from customer_core.io.rows import Draft
@@ -201,7 +202,7 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
     if draft.external_id and draft.external_id not in changed.external_ids:
         changed = changed.add_external_id(draft.external_id)
     said = [row.address for row in rows if row.address is not None]
-    if said and not any(address in changed.addresses for address in said):
+    if said and not any(_same_place(a, b) for a in said for b in changed.addresses):
         address = said[0]
         same_type = [i for i, a in enumerate(changed.addresses) if a.type is address.type]
         changed = (
@@ -211,3 +212,11 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
         )
     changed.check(policy, preset.registration)
     return changed
+
+
+def _same_place(row: Address, stored: Address) -> bool:
+    """Whether a row's address is a stored one whatever its type: a file's address
+    columns are read as the delivery address, and the export writes the first
+    address (the default one, say) there; the same place typed otherwise is
+    no change."""
+    return attrs.evolve(row, type=stored.type) == stored
