@@ -184,7 +184,8 @@ class CustomerDirectory(ServiceBase):
         seller_id: str | None = None,
         limit: int = 20,
     ) -> Sequence[Customer]:
-        """Name, surname, e-mail (partial), phone (any format) or CPF/CNPJ, best match first."""
+        """Name, surname, e-mail (partial), phone (any format, with its area code) or a whole
+        CPF/CNPJ (formatted or not), best match first."""
         query = parse_search(text, region=self.preset.default_region)
         limit = _check_limit(limit)
         with self.uow_factory() as uow:
