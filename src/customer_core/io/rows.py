@@ -302,7 +302,7 @@ def parse_row(
             if isinstance(email, Email) and email.match_key not in {e.match_key for e in emails}:
                 emails.append(email)
     address = (
-        parse_address(line, row, errors, strict)
+        parse_address(line, row, errors, strict, repairs)
         if any(row.get(c) for c in ADDRESS_COLUMNS)
         else None
     )
