@@ -16,10 +16,12 @@ export (:func:`~customer_core.io.csv_format.unneutralize`) is removed.
 from __future__ import annotations
 
 import io
+import re
+import zlib
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time
 from typing import IO, Any
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from customer_core.errors import Code, InvalidValue, MissingDependency
 from customer_core.io.csv_format import unneutralize
@@ -46,6 +48,37 @@ def _text(value: object) -> str:
     return str(value)
 
 
+#: What reading a damaged workbook raises (openpyxl's own, and a part that
+#: does not inflate, in _holds_formulas).
+_UNREADABLE: tuple[type[Exception], ...] = (
+    BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    EOFError,
+    zlib.error,
+)
+
+#: A formula element in a worksheet's XML (``<f>``, ``<x:f t="shared" …>``, ``<f/>``).
+_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _holds_formulas(stream: IO[bytes]) -> bool:
+    """Whether a worksheet of the workbook has a formula: a scan of the inflated XML,
+    so that a workbook without any (most) is parsed once, not twice."""
+    with ZipFile(stream) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with archive.open(name) as part:
+                tail = b""
+                while chunk := part.read(1 << 20):
+                    if _FORMULA_ELEMENT.search(tail + chunk):
+                        return True
+                    tail = chunk[-64:]
+    return False
+
+
 class XlsxSource(TableSource):
     """The customers on the first sheet of an .xlsx workbook (a seekable binary stream)."""
 
@@ -60,12 +93,16 @@ class XlsxSource(TableSource):
             ) from exc
         seekable = stream if stream.seekable() else io.BytesIO(stream.read())
         try:
-            # The values Excel saved, and beside them the formulas, to tell a
-            # formula without a saved value from an empty cell (openpyxl reads one
-            # or the other): both stream the same sheet, row by row.
+            # The values Excel saved and, when a sheet holds formulas, the formulas
+            # beside them, to tell a formula without a saved value from an empty
+            # cell (openpyxl reads one or the other): both stream the sheet by row.
             self._book: Any = openpyxl.load_workbook(seekable, read_only=True, data_only=True)
-            self._formulas: Any = openpyxl.load_workbook(seekable, read_only=True)
-        except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as exc:
+            self._formulas: Any = (
+                openpyxl.load_workbook(seekable, read_only=True)
+                if _holds_formulas(seekable)
+                else None
+            )
+        except (*_UNREADABLE, InvalidFileException) as exc:
             if hasattr(self, "_book"):
                 self._book.close()
             raise InvalidValue(
@@ -75,7 +112,11 @@ class XlsxSource(TableSource):
         self._sheet_rows: Iterator[tuple[object, ...]] = (
             iter(sheet.iter_rows(values_only=True)) if sheet is not None else iter(())
         )
-        formulas = self._formulas.worksheets[0] if self._formulas.worksheets else None
+        formulas = (
+            self._formulas.worksheets[0]
+            if self._formulas is not None and self._formulas.worksheets
+            else None
+        )
         self._formula_rows: Iterator[tuple[Any, ...]] = (
             iter(formulas.iter_rows()) if formulas is not None else iter(())
         )
@@ -92,7 +133,8 @@ class XlsxSource(TableSource):
 
     def _close(self) -> None:
         self._book.close()
-        self._formulas.close()
+        if self._formulas is not None:
+            self._formulas.close()
 
     def _records(self) -> Iterator[tuple[int, list[str] | str]]:
         try:
