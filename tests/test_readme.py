@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,24 @@ def test_the_embedding_example_runs_twice_and_finds_ana(
         assert isinstance(core, customer_core.CustomerCore)
         core.close()
         assert capsys.readouterr().out.splitlines() == ["['Ana Lima']", "True"]
+
+
+def test_the_command_line_steps_on_a_new_database_run_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI never creates a database by itself: the README's steps say ``db upgrade`` first."""
+    from customer_core.cli import main
+
+    text = README.read_text(encoding="utf-8")
+    consoles = re.findall(r"```console\n(.*?)```", text, re.S)
+    (steps,) = [block for block in consoles if "sqlite:///cli.db" in block]
+    commands = [shlex.split(line) for line in steps.splitlines() if line.strip()]
+    assert [c[1] for c in commands] == ["db", "import", "export"]
+    monkeypatch.chdir(tmp_path)
+    Path("clientes.csv").write_text("Nome;Telefone\nAna Lima;(11) 98765-4321\n", encoding="utf-8")
+    for command in commands:
+        assert Path(command[0]).name == "customer-core"
+        extra = ["--no-progress"] if command[1] == "import" else []
+        out = io.StringIO()
+        assert main([*command[1:], *extra], out=out) == 0, out.getvalue()
+    assert "Ana Lima" in Path("clientes-export.csv").read_text(encoding="utf-8-sig")

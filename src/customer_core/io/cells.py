@@ -2,7 +2,8 @@
 
 :func:`~customer_core.io.rows.parse_row` reads a row with these: the kind
 (``Tipo``), the CPF/CNPJ (with the zeros a spreadsheet dropped put back), the
-address parts (a bad CEP leaves the city), and the values repeated in a report.
+address parts (a bad CEP leaves the city; a CEP's dropped zero is put back),
+and the values repeated in a report.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 import attrs
 
 from customer_core.domain.model.customer import CustomerKind
-from customer_core.domain.values.address import Address, AddressType
+from customer_core.domain.values.address import Address, AddressType, cep_with_dropped_zero
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import fold_tokens
 from customer_core.errors import Code, CustomerCoreError, InvalidValue
@@ -129,14 +130,29 @@ def split_many(value: str) -> list[str]:
 
 
 def parse_address(
-    line: int, row: Mapping[str, str], errors: list[RowError], strict: bool
+    line: int,
+    row: Mapping[str, str],
+    errors: list[RowError],
+    strict: bool,
+    repairs: list[RowError],
 ) -> Address | None:
     """The row's address; a part that is not valid (a CEP, a UF) is left out, with an error.
 
     Without ``strict`` the other parts are kept: a city with a wrong CEP is
-    still the customer's city.
+    still the customer's city. A CEP that a spreadsheet read as a number lost
+    its leading zero (``1310100``): it is padded when the padded CEP is valid
+    (:func:`~customer_core.domain.values.address.cep_with_dropped_zero`), and
+    reported ``repaired`` in ``repairs``, which cost no row even with ``strict``.
     """
     parts: dict[str, str | None] = {c: row.get(c) or None for c in ADDRESS_COLUMNS}
+    typed_cep = parts["cep"]
+    padded = cep_with_dropped_zero(typed_cep, uf=parts["uf"]) if typed_cep else None
+    if padded is not None:
+        parts["cep"] = padded
+        # The tax id repair's words, so a report (and its translation) says it once.
+        message = f"the leading zeros a spreadsheet dropped were put back: {padded}"
+        repaired = RowError(line, "cep", Code.REPAIRED, message, typed_cep)
+        repairs.append(repaired)
     while any(parts.values()):
         try:
             return Address.create(

@@ -38,6 +38,7 @@ from customer_core.io.cells import (
     shown,
     split_many,
 )
+from customer_core.io.table import NO_SAVED_VALUE
 
 __all__ = ["Draft", "RowError", "parse_row", "row_match_record"]
 
@@ -218,6 +219,14 @@ def parse_row(
 
     if "__extra__" in row:
         errors.append(RowError(line, None, Code.EXTRA_FIELDS, row["__extra__"]))
+    for key, formula in row.items():
+        if key.startswith(NO_SAVED_VALUE):
+            message = (
+                "the formula has no value saved in the file: "
+                "open the file in a spreadsheet app and save it again"
+            )
+            column = key.removeprefix(NO_SAVED_VALUE)
+            errors.append(RowError(line, column, Code.INVALID_VALUE, message, shown(formula)))
     trade_text = row.get("trade_name", "")
     trade_name = (
         attempt("trade_name", partial(clean_name, trade_text, "trade_name"), trade_text)
@@ -302,7 +311,7 @@ def parse_row(
             if isinstance(email, Email) and email.match_key not in {e.match_key for e in emails}:
                 emails.append(email)
     address = (
-        parse_address(line, row, errors, strict)
+        parse_address(line, row, errors, strict, repairs)
         if any(row.get(c) for c in ADDRESS_COLUMNS)
         else None
     )

@@ -24,7 +24,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from customer_core.domain.values.text import fold_tokens
 from customer_core.errors import Code, InvalidValue
 
-__all__ = ["COLUMNS", "IMPORT_COLUMNS", "TableSource", "column_for"]
+__all__ = [
+    "COLUMNS",
+    "IMPORT_COLUMNS",
+    "NO_SAVED_VALUE",
+    "FormulaWithoutValue",
+    "TableSource",
+    "column_for",
+]
 
 #: Our column names and the header of the import template, in template order.
 COLUMNS: dict[str, str] = {
@@ -96,6 +103,29 @@ _MORE_OF = {
     "email": "other_emails",
     "other_emails": "other_emails",
 }
+
+
+#: A row's key for a cell whose formula has no value saved: ``NO_SAVED_VALUE + column``.
+NO_SAVED_VALUE = "__no_saved_value__:"
+
+
+class FormulaWithoutValue(str):
+    """An empty cell text that was a formula whose value the file does not hold.
+
+    A workbook written by a program (openpyxl, a report generator) keeps its
+    formulas uncomputed until a spreadsheet app opens and saves it: the cell
+    reads as empty, and :meth:`TableSource.rows` says why, under
+    ``NO_SAVED_VALUE + column``, with the formula's text.
+    """
+
+    __slots__ = ("formula",)
+
+    def __new__(cls, formula: str) -> FormulaWithoutValue:
+        made = super().__new__(cls, "")
+        made.formula = formula
+        return made
+
+    formula: str
 
 
 def _folded(header: str) -> str:
@@ -189,7 +219,8 @@ class TableSource:
         """``(line number, {column: text})`` for each data row; blank rows are skipped.
 
         The line number is where the row starts in the file (1 is the header).
-        A row that cannot be read yields ``{"__error__": message}``.
+        A row that cannot be read yields ``{"__error__": message}``; a cell
+        that is a :class:`FormulaWithoutValue` adds ``NO_SAVED_VALUE + column``.
         """
         cell = self._cell
         while (record := self._next()) is not None:
@@ -197,7 +228,7 @@ class TableSource:
             if isinstance(values, str):
                 yield line, {"__error__": values}
                 continue
-            if not any(v.strip() for v in values):
+            if not any(v.strip() or isinstance(v, FormulaWithoutValue) for v in values):
                 continue
             self._values = values
             if self._repeated:
@@ -208,6 +239,9 @@ class TableSource:
                 v.strip() for v in values[len(self.columns) :]
             ):
                 row["__extra__"] = "more fields than the header"
+            for column, value in zip(self.columns, values, strict=False):
+                if column and isinstance(value, FormulaWithoutValue):
+                    row[NO_SAVED_VALUE + column] = value.formula
             yield line, row
 
     def _merge_repeated(self, values: list[str]) -> dict[str, str]:

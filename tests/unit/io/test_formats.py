@@ -136,3 +136,32 @@ def test_an_opened_file_given_to_the_importer_is_left_open(tmp_path: Path) -> No
             assert not stream.closed
             assert stream.read() == b""  # still usable: read to its end
         assert report.created == 1
+
+
+def test_an_xlsx_formula_without_a_saved_value_is_reported_on_its_cell() -> None:
+    """openpyxl (and report generators) save formulas uncomputed: the value is not in the file."""
+    data = workbook([["Nome", "Observação"], ["Ana Lima", "=SUM(1,2)"], [None, "=1+1"]])
+    store = MemoryStore()
+    seen: list[RowOutcome] = []
+    report = Importer(store).run(T, ADMIN, io.BytesIO(data), on_row=seen.append)
+    assert (report.created, report.failed) == (1, 1)
+    assert [(o.line, o.outcome, o.code, o.column) for o in seen] == [
+        (2, "created", None, None),
+        (2, "warning", "invalid_value", "Observação"),
+        (3, "failed", "invalid_value", "Observação"),  # a row of formulas is not skipped
+        (3, "failed", "required_field", "Nome"),
+    ]
+    assert "no value saved" in (seen[1].message or "") and seen[1].value == "=SUM(1,2)"
+    (ana,) = CustomerDirectory(store).search(T, ADMIN, "Ana Lima")
+    assert ana.note is None
+
+
+def test_a_neutralized_formula_reads_the_same_from_xlsx_and_csv() -> None:
+    """The CSV reader undoes the export's leading ``'``; a workbook's cell is read alike."""
+    notes = ["'=1+1", "''=1+1", "'Ana"]  # not "=1+1": a workbook's cell holds it as a formula
+    rows: list[list[object]] = [["Nome", "Observação"]]
+    rows += [[f"Cliente {i}", note] for i, note in enumerate(notes)]
+    text = "".join(f'{a},"{b}"\n' for a, b in rows)
+    from_csv = [row["note"] for _line, row in open_table(io.BytesIO(text.encode())).rows()]
+    from_xlsx = [row["note"] for _line, row in open_table(io.BytesIO(workbook(rows))).rows()]
+    assert from_csv == from_xlsx == ["=1+1", "'=1+1", "'Ana"]

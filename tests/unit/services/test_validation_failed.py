@@ -13,6 +13,7 @@ from customer_core import (
     CustomerCoreError,
     FieldError,
     InvalidEmail,
+    InvalidOperation,
     InvalidPhone,
     InvalidTaxId,
     InvalidValue,
@@ -195,3 +196,16 @@ def test_a_host_may_build_one_without_causes() -> None:
     assert (error.code, error.errors, error.causes) == (Code.VALIDATION_FAILED, (), ())
     with pytest.raises(ValueError, match="at least one problem"):
         ValidationFailed.of([])
+
+
+def test_an_unknown_status_is_the_documented_class_from_register_and_change_status() -> None:
+    """docs/errors.md: ``unknown_status`` is an ``InvalidOperation``, from either way in."""
+    service = make()
+    with pytest.raises(InvalidOperation) as registered:
+        service.register(T, ADMIN, name="Ana", status="bogus")
+    assert isinstance(registered.value, ValidationFailed)  # every problem at once, by design
+    ana = service.register(T, ADMIN, name="Ana")
+    with pytest.raises(InvalidOperation) as changed:
+        service.change_status(T, ADMIN, ana.id, "bogus")
+    for error in (registered.value, changed.value):
+        assert (error.code, error.field) == (Code.UNKNOWN_STATUS, "status")

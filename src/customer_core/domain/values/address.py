@@ -35,7 +35,7 @@ from customer_core.domain.values._data.states import CEP_RANGES, STATE_NAMES
 from customer_core.domain.values.text import check_printable
 from customer_core.errors import Code, InvalidAddress
 
-__all__ = ["UFS", "Address", "AddressType"]
+__all__ = ["UFS", "Address", "AddressType", "cep_with_dropped_zero"]
 
 UFS = frozenset(
     [
@@ -255,6 +255,31 @@ def _brazilian_state(state: str | None, field: str) -> str | None:
 def _in_state(digits: str, uf: str | None) -> bool:
     prefix = int(digits[:5])
     return uf is not None and any(low <= prefix <= high for low, high in CEP_RANGES.get(uf, ()))
+
+
+def cep_with_dropped_zero(text: str, /, *, uf: str | None = None) -> str | None:
+    """The CEP a spreadsheet wrote as a number (``1310100``, its leading zero dropped), or ``None``.
+
+    Only 7 digits, padded, and only when the padded CEP lies in the state
+    ``uf`` (a UF code or name) or, without a known UF, in some state: São
+    Paulo's ``0xxxx-xxx`` CEPs are the ones a spreadsheet shortens.
+
+    >>> cep_with_dropped_zero("1310100"), cep_with_dropped_zero("1310100", uf="RJ")
+    ('01310-100', None)
+    >>> cep_with_dropped_zero("0000123"), cep_with_dropped_zero("01310-10")
+    (None, None)
+    """
+    if not (len(text) == 7 and text.isascii() and text.isdigit()):
+        return None
+    digits = "0" + text
+    try:
+        state = _brazilian_state(uf.strip() or None if uf is not None else None, "address")
+    except InvalidAddress:
+        state = None  # an unknown UF is refused on its own; the CEP is judged without it
+    states = (state,) if state is not None else tuple(CEP_RANGES)
+    if not any(_in_state(digits, s) for s in states):
+        return None
+    return f"{digits[:5]}-{digits[5:]}"
 
 
 def _brazilian_cep(cep: str | None, field: str, uf: str | None = None) -> str | None:
