@@ -25,14 +25,15 @@ from customer_core.domain.rules.visibility import (
     Action,
     VisibilityScope,
     check_action,
-    scope_for,
+    with_creator_in_sight,
 )
-from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound, RuleViolation
+from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound
 from customer_core.ports import ConversationStarter, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
 from customer_core.services.bulk import (
     BulkResult,
     bulk_ids,
+    check_conversation_request,
     id_list,
     optional_id,
     sees,
@@ -71,7 +72,7 @@ class PortfolioService(ServiceBase):
             member_ids=frozenset(id_list(member_ids, "member_ids")),
             owner_id=optional_id(owner_id, "owner_id"),
         )
-        portfolio = self._seen_by_creator(actor, portfolio)
+        portfolio = with_creator_in_sight(actor, self.preset.access, portfolio)
         with self.uow_factory() as uow:
             uow.portfolios.add(portfolio)
             uow.record(
@@ -81,19 +82,6 @@ class PortfolioService(ServiceBase):
             )
             self._commit(uow)
         return portfolio
-
-    def _seen_by_creator(self, actor: Actor, portfolio: Portfolio) -> Portfolio:
-        """``portfolio``, with its creator among the members when it would not see it otherwise.
-
-        A supervisor without ``view_all_portfolios`` sees only the portfolios
-        it belongs to: one it created and could not then get, edit or delete
-        would be lost to it.
-        """
-        mine = actor.user_id in portfolio.member_ids or portfolio.owner_id == actor.user_id
-        scope = scope_for(actor, self.preset.access, member_of=[portfolio.id] if mine else [])
-        if scope.allows_portfolio(portfolio.id):
-            return portfolio
-        return attrs.evolve(portfolio, member_ids=portfolio.member_ids | {actor.user_id})
 
     def get(self, tenant_id: str, actor: Actor, portfolio_id: str, /) -> Portfolio:
         """The portfolio, or ``not_found`` when the actor cannot see it."""
@@ -411,30 +399,14 @@ class PortfolioService(ServiceBase):
         left out with ``"blocked"``.
         """
         check_action(actor, self.preset.access, Action.BULK_CONVERSATION)
-        if not callable(getattr(starter, "start", None)):
-            raise InvalidValue(
-                "starter is a ConversationStarter (an object with start())",
-                code=Code.INVALID_VALUE,
-                field="starter",
-            )
-        if not isinstance(template, str) or not template.strip():
-            raise InvalidValue(
-                "the template is required text", code=Code.INVALID_VALUE, field="template"
-            )
-        ids = bulk_ids(customer_ids)
-        limit = self.preset.access.bulk_conversation_max
-        if len(ids) > limit:
-            raise RuleViolation(
-                f"at most {limit} customers per bulk conversation",
-                code=Code.RULE_VIOLATION,
-                field="customer_ids",
-                limit=limit,
-            )
+        ids = check_conversation_request(
+            starter,
+            template,
+            customer_ids,
+            limit=self.preset.access.bulk_conversation_max,
+            require_consent=require_consent,
+        )
         wanted = check_purpose(purpose)
-        if not isinstance(require_consent, bool):
-            raise InvalidValue(
-                "require_consent is True or False", code=Code.INVALID_VALUE, field="require_consent"
-            )
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
             visible = [cid for cid in ids if sees(uow, scope, cid)]
