@@ -161,6 +161,9 @@ KNOWN_MESSAGES: tuple[str, ...] = (
     N_("the name is required"),
     N_("only companies have contacts"),
     N_("this identifier is already on the record"),
+    N_("organization not found"),
+    N_("an organization is another customer, a company"),
+    N_("the seller owns several portfolios: choose one with to_portfolio_id"),
 )
 
 #: The fields a message may name (``{field}``), translated as labels.

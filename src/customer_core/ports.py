@@ -226,10 +226,13 @@ class CustomerRepository(Protocol):
         responsible_id: str | None,
         fields: frozenset[str],
         now: datetime,
+        keep_responsibles: frozenset[str] | None = None,
     ) -> Sequence[Assignment]:
         """Set ``fields`` (``portfolio_id`` and/or ``responsible_id``) of the visible ones, in bulk.
 
-        Invisible or unknown ids are skipped; returns what moved.
+        Invisible or unknown ids are skipped; returns what moved. With
+        ``keep_responsibles`` (and ``responsible_id`` not in ``fields``), a
+        responsible user not among them is cleared in the same write.
         """
         ...
 

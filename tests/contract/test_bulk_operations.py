@@ -181,7 +181,10 @@ def _moves(operation: str) -> dict[str, tuple[str | None, str | None]]:
     out: dict[str, tuple[str | None, str | None]] = {}
     for cid, (_, responsible) in CUSTOMERS.items():
         if operation == "transfer":
-            out[cid] = ("pc", responsible)
+            # A responsible who is no member or owner of pc is cleared.
+            members, owner = PORTFOLIOS["pc"]
+            kept = responsible in members or responsible == owner
+            out[cid] = ("pc", responsible if kept else None)
         elif operation == "transfer_to_seller":
             out[cid] = ("pb", "s2")  # the seller's own portfolio, and the seller
         else:
@@ -221,6 +224,14 @@ def test_permission_matrix_and_partial_batches(
         with pytest.raises(PermissionDenied):
             _run(service, operation, world.tenant, actor, starter)
         assert starter.calls == []
+        world.assert_unchanged()
+        return
+
+    if operation == "transfer" and restricted and role is not Role.ADMIN:
+        # Nobody but the admin sees pc under restricted visibility: it is not found.
+        with pytest.raises(NotFound) as refused:
+            _run(service, operation, world.tenant, actor, starter)
+        assert refused.value.field == "to_portfolio_id"
         world.assert_unchanged()
         return
 

@@ -29,6 +29,7 @@ from customer_core.adapters.memory import MemoryStore
 from customer_core.domain.model.actor import Permission, Role
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.portfolio import Portfolio
+from customer_core.errors import InvalidOperation
 from customer_core.ports import UnitOfWorkFactory
 
 #: The two modes; the sales app's required channels are relaxed so that a
@@ -226,6 +227,7 @@ class Probe:
         if kind in ("transfer", "transfer_to_seller", "remove"):
             ids = list(dict.fromkeys(self.customer_id(n) for n in op[1]))
             visible = [cid for cid in ids if m.sees(actor, cid)]
+            kept: dict[str, str | None] = {}  # a transfer's responsible per customer
             if kind == "remove":
                 call = lambda: core.portfolios.remove_from_portfolio(tenant, actor, ids)  # noqa: E731
                 if not may_move(
@@ -238,28 +240,41 @@ class Probe:
                 call = lambda: core.portfolios.transfer(tenant, actor, ids, to_portfolio_id=pid)  # noqa: E731
                 if not may_move(actor, restricted=restricted, portfolio="set"):
                     return PermissionDenied, call, nothing
-                if pid not in m.portfolios:
+                if pid is None or not m.sees_portfolio(actor, pid):  # missing or invisible
                     return NotFound, call, nothing
+                # A responsible who is no member or owner of the target is cleared.
+                team = m.portfolios[pid].member_ids | {m.portfolios[pid].owner_id}
                 fields = {"portfolio_id": pid}
+                kept = {
+                    cid: m.customers[cid].responsible_id
+                    if m.customers[cid].responsible_id in team
+                    else None
+                    for cid in visible
+                }
             else:
                 seller = _user(actor, op[2])
                 call = lambda: core.portfolios.transfer(tenant, actor, ids, to_seller_id=seller)  # noqa: E731
-                # "the seller's own portfolio when there is one" (the first by name).
-                owned = sorted(
-                    (p for p in m.portfolios.values() if p.owner_id == seller), key=lambda p: p.name
-                )
+                # "the seller's own portfolio when there is one"; several are ambiguous.
+                owned = [p for p in m.portfolios.values() if p.owner_id == seller]
                 fields = {"responsible_id": seller}
+                if not may_move(actor, restricted=restricted, responsible="set"):
+                    return PermissionDenied, call, nothing
+                if len(owned) > 1:
+                    return InvalidOperation, call, nothing
+                if owned and not m.sees_portfolio(actor, owned[0].id):
+                    return NotFound, call, nothing
                 if owned:
                     fields["portfolio_id"] = owned[0].id
-                portfolio = "set" if owned else None
-                if not may_move(
-                    actor, restricted=restricted, portfolio=portfolio, responsible="set"
+                if owned and not may_move(
+                    actor, restricted=restricted, portfolio="set", responsible="set"
                 ):
                     return PermissionDenied, call, nothing
 
             def apply() -> None:
                 for cid in visible:
                     m.move(cid, **fields)
+                    if kind == "transfer":
+                        m.move(cid, responsible_id=kept[cid])
 
             return None, call, apply
         if kind == "register":
@@ -313,7 +328,7 @@ class Probe:
                 del m.portfolios[pid]
                 for cid, customer in list(m.customers.items()):
                     if customer.portfolio_id == pid:  # unassigned, never deleted
-                        m.move(cid, portfolio_id=None)
+                        m.move(cid, portfolio_id=None, responsible_id=None)
 
             apply = apply_delete
         if not manager:

@@ -264,6 +264,7 @@ class MemoryCustomerRepository:
         responsible_id: str | None,
         fields: frozenset[str],
         now: datetime,
+        keep_responsibles: frozenset[str] | None = None,
     ) -> Sequence[Assignment]:
         moved: list[Assignment] = []
         for customer_id in dict.fromkeys(customer_ids):
@@ -274,6 +275,8 @@ class MemoryCustomerRepository:
             new_responsible = (
                 responsible_id if "responsible_id" in fields else current.responsible_id
             )
+            if "responsible_id" not in fields and keep_responsibles is not None:
+                new_responsible = new_responsible if new_responsible in keep_responsibles else None
             changed = attrs.evolve(
                 current, portfolio_id=new_portfolio, responsible_id=new_responsible, updated_at=now
             )

@@ -16,13 +16,14 @@ import attrs
 from customer_core.domain.model.records import Assignment
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.ids import check_id
-from customer_core.errors import Code, InvalidValue, NotFound
-from customer_core.ports import UnitOfWork
+from customer_core.errors import Code, InvalidValue, NotFound, RuleViolation
+from customer_core.ports import ConversationStarter, UnitOfWork
 
 __all__ = [
     "MAX_BULK",
     "BulkResult",
     "bulk_ids",
+    "check_conversation_request",
     "id_list",
     "optional_id",
     "sees",
@@ -117,5 +118,39 @@ def bulk_ids(customer_ids: Iterable[str]) -> list[str]:
     if not ids or len(ids) > MAX_BULK:
         raise InvalidValue(
             f"select 1 to {MAX_BULK} customers", code=Code.INVALID_VALUE, field="customer_ids"
+        )
+    return ids
+
+
+def check_conversation_request(
+    starter: ConversationStarter,
+    template: str,
+    customer_ids: Iterable[str],
+    *,
+    limit: int,
+    require_consent: bool,
+) -> list[str]:
+    """The ids of a bulk conversation, once its starter, template and size are checked."""
+    if not callable(getattr(starter, "start", None)):
+        raise InvalidValue(
+            "starter is a ConversationStarter (an object with start())",
+            code=Code.INVALID_VALUE,
+            field="starter",
+        )
+    if not isinstance(template, str) or not template.strip():
+        raise InvalidValue(
+            "the template is required text", code=Code.INVALID_VALUE, field="template"
+        )
+    ids = bulk_ids(customer_ids)
+    if len(ids) > limit:
+        raise RuleViolation(
+            f"at most {limit} customers per bulk conversation",
+            code=Code.RULE_VIOLATION,
+            field="customer_ids",
+            limit=limit,
+        )
+    if not isinstance(require_consent, bool):
+        raise InvalidValue(
+            "require_consent is True or False", code=Code.INVALID_VALUE, field="require_consent"
         )
     return ids

@@ -19,8 +19,9 @@ import attrs
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.events import DomainEvent
+from customer_core.domain.model.kinds import CustomerKind
 from customer_core.domain.rules.assignment import Reassignment, check_reassignment
-from customer_core.errors import Code, InvalidValue, NotFound, VersionConflict
+from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound, VersionConflict
 from customer_core.ports import UnitOfWork
 from customer_core.services.base import Dependencies
 from customer_core.services.validation import Problems
@@ -58,6 +59,34 @@ class CustomerChanges:
                 "portfolio not found", code=Code.NOT_FOUND, field="portfolio_id"
             ) from exc
 
+    def check_organization(
+        self, uow: UnitOfWork, actor: Actor, before: Customer | None, after: Customer
+    ) -> None:
+        """A newly set organization must be a company the actor sees.
+
+        Missing and invisible are the same ``not_found``: a person's
+        ``organization_id`` pointing nowhere, or at another person, would
+        show an employer that is not there.
+        """
+        old_organization = before.organization_id if before else None
+        wanted = after.organization_id
+        if wanted is None or wanted == old_organization:
+            return
+        try:
+            organization = uow.customers.get_visible(
+                self.deps.scope(uow, after.tenant_id, actor), wanted
+            )
+        except NotFound as exc:
+            raise NotFound(
+                "organization not found", code=Code.NOT_FOUND, field="organization_id"
+            ) from exc
+        if organization.kind is not CustomerKind.COMPANY or organization.id == after.id:
+            raise InvalidOperation(
+                "an organization is another customer, a company",
+                code=Code.NOT_A_COMPANY,
+                field="organization_id",
+            )
+
     def add(self, tenant_id: str, actor: Actor, customer: Customer) -> Customer:
         """Store a new customer, checked and assigned by the caller; record, commit.
 
@@ -68,6 +97,7 @@ class CustomerChanges:
         deps = self.deps
         with deps.naming_visible_holders_only(tenant_id, actor), deps.uow_factory() as uow:
             self.check_portfolio(uow, None, customer)
+            self.check_organization(uow, actor, None, customer)
             stored = uow.customers.add(customer)
             uow.record(self.event("customer.registered", actor, stored, source=stored.source.value))
             deps.commit(uow)
@@ -123,6 +153,7 @@ class CustomerChanges:
             changed = change(current)
             self.check_assignment(actor, current, changed)
             self.check_portfolio(uow, current, changed)
+            self.check_organization(uow, actor, current, changed)
             # Only what the change breaks: a record made under other rules
             # (inbound, another preset) stays editable one field at a time.
             preset = deps.preset

@@ -121,9 +121,12 @@ class CustomerService(ServiceBase):
         ``organization_id`` are ids (:mod:`~customer_core.services.boundary`).
         ``portfolio_id`` must be a portfolio of the tenant, and setting it, or
         a ``responsible_id`` other than the actor, are restricted actions of
-        the preset's access policy. Without either, an actor who does not see
-        customers outside portfolios (an agent under ``HELPDESK_PORTFOLIO``
-        without ``view_unassigned``) becomes the responsible, so the record
+        the preset's access policy. ``organization_id`` (as in :meth:`update`)
+        must be a company the actor sees: ``not_found`` otherwise, and
+        ``not_a_company`` for a person. Without a portfolio or a responsible
+        user, an actor who does not see customers outside portfolios (an
+        agent under ``HELPDESK_PORTFOLIO`` without ``view_unassigned``)
+        becomes the responsible, so the record
         stays in their sight. Identifiers (``phones``, ``emails``...) are
         raw text or values, parsed with the preset's default region and
         checked against its contact policy.

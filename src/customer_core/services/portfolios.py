@@ -21,19 +21,26 @@ from customer_core.domain.rules.assignment import (
     check_manage_portfolios,
     check_reassignment,
 )
-from customer_core.domain.rules.visibility import Action, check_action
-from customer_core.errors import Code, InvalidValue, NotFound, RuleViolation
+from customer_core.domain.rules.visibility import (
+    Action,
+    VisibilityScope,
+    check_action,
+    with_creator_in_sight,
+)
+from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound
 from customer_core.ports import ConversationStarter, UnitOfWork
 from customer_core.services.base import ServiceBase, check_tenant
 from customer_core.services.bulk import (
     BulkResult,
     bulk_ids,
+    check_conversation_request,
     id_list,
     optional_id,
     sees,
     visible_blocked,
 )
 from customer_core.services.inputs import _text
+from customer_core.unset import UNSET, Unset
 
 __all__ = ["BulkResult", "PortfolioService"]
 
@@ -65,6 +72,7 @@ class PortfolioService(ServiceBase):
             member_ids=frozenset(id_list(member_ids, "member_ids")),
             owner_id=optional_id(owner_id, "owner_id"),
         )
+        portfolio = with_creator_in_sight(actor, self.preset.access, portfolio)
         with self.uow_factory() as uow:
             uow.portfolios.add(portfolio)
             uow.record(
@@ -89,16 +97,28 @@ class PortfolioService(ServiceBase):
             return [p for p in uow.portfolios.list_all(tenant_id) if scope.allows_portfolio(p.id)]
 
     def _visible(
-        self, uow: UnitOfWork, tenant_id: str, actor: Actor, portfolio_id: str
+        self,
+        uow: UnitOfWork,
+        tenant_id: str,
+        actor: Actor,
+        portfolio_id: str,
+        *,
+        field: str = "portfolio_id",
     ) -> Portfolio:
         """A portfolio the actor sees: one it cannot see is ``not_found`` (read, managed or deleted).
 
         A supervisor without ``view_all_portfolios`` could otherwise add itself
         to another team's portfolio and read its customers, or delete it.
+        Missing and invisible are the same error, on ``field`` (the
+        parameter that named the portfolio), for every actor.
         """
+        missing = NotFound("portfolio not found", code=Code.NOT_FOUND, field=field)
         if not self._scope(uow, tenant_id, actor).allows_portfolio(portfolio_id):
-            raise NotFound("portfolio not found", code=Code.NOT_FOUND, field="portfolio_id")
-        return uow.portfolios.get(tenant_id, portfolio_id)
+            raise missing
+        try:
+            return uow.portfolios.get(tenant_id, portfolio_id)
+        except NotFound:
+            raise missing from None
 
     def update(
         self,
@@ -110,8 +130,9 @@ class PortfolioService(ServiceBase):
         name: str | None = None,
         description: str | None = None,
         member_ids: Iterable[str] | None = None,
-        owner_id: str | None = None,
+        owner_id: str | Unset | None = UNSET,
     ) -> Portfolio:
+        """Change what is given; ``owner_id=None`` clears the owner, left out keeps it."""
         check_tenant(tenant_id, actor)
         self._manage(actor)
         with self.uow_factory() as uow:
@@ -127,7 +148,9 @@ class PortfolioService(ServiceBase):
                 member_ids=frozenset(id_list(member_ids, "member_ids"))
                 if member_ids is not None
                 else current.member_ids,
-                owner_id=optional_id(owner_id, "owner_id") or current.owner_id,
+                owner_id=current.owner_id
+                if owner_id is UNSET
+                else optional_id(owner_id, "owner_id"),
             )
             uow.portfolios.save(changed)
             uow.record(
@@ -139,12 +162,26 @@ class PortfolioService(ServiceBase):
         return changed
 
     def delete(self, tenant_id: str, actor: Actor, portfolio_id: str, /) -> int:
-        """Delete a portfolio; its customers become unassigned (not deleted). Returns how many."""
+        """Delete a portfolio; its customers become unassigned (not deleted). Returns how many.
+
+        Unassigned as :meth:`remove_from_portfolio` leaves them: no portfolio
+        and no responsible user, so a member of the deleted portfolio who was
+        their responsible no longer sees them.
+        """
         check_tenant(tenant_id, actor)
         self._manage(actor)
         with self.uow_factory() as uow:
             self._visible(uow, tenant_id, actor, portfolio_id)
             unassigned = uow.portfolios.delete(tenant_id, portfolio_id)
+            cleared = uow.customers.assign(
+                VisibilityScope(tenant_id=tenant_id, everything=True),
+                unassigned,
+                portfolio_id=None,
+                responsible_id=None,
+                fields=frozenset({"responsible_id"}),
+                now=self.clock.now(),
+            )
+            responsible_before = {move.customer_id: move.from_responsible_id for move in cleared}
             uow.record(
                 self._new_event(
                     "portfolio.deleted",
@@ -164,6 +201,8 @@ class PortfolioService(ServiceBase):
                         customer_id,
                         from_portfolio_id=portfolio_id,
                         to_portfolio_id=None,
+                        from_responsible_id=responsible_before.get(customer_id),
+                        to_responsible_id=None,
                     )
                 )
             self._commit(uow)
@@ -181,6 +220,7 @@ class PortfolioService(ServiceBase):
         portfolio_id: str | None,
         responsible_id: str | None,
         fields: frozenset[str],
+        target: Portfolio | None = None,
     ) -> BulkResult:
         scope = self._scope(uow, tenant_id, actor)
         blocked = visible_blocked(uow, scope, ids)
@@ -191,6 +231,8 @@ class PortfolioService(ServiceBase):
             responsible_id=responsible_id,
             fields=fields,
             now=self.clock.now(),
+            # A responsible outside the target portfolio would keep seeing the customer.
+            keep_responsibles=None if target is None else target.team,
         )
         for move in moved:
             uow.record(
@@ -223,8 +265,15 @@ class PortfolioService(ServiceBase):
     ) -> BulkResult:
         """Move customers to a portfolio and/or a seller (their responsible user).
 
-        Moving to a seller without a portfolio uses the seller's own portfolio
-        when there is one (the sales-app "transfer to seller").
+        The target portfolio must be one the actor sees (else ``not_found`` on
+        ``to_portfolio_id``). Moving to a portfolio without a seller keeps a
+        customer's responsible user only when it is a member or the owner of
+        that portfolio, and clears it otherwise: the old team's agent would
+        still see the customer through it. Moving to a seller without a
+        portfolio uses the seller's own portfolio when there is one (the
+        sales-app "transfer to seller"); a seller who owns several is
+        ambiguous (``invalid_operation`` on ``to_seller_id``): name the
+        portfolio too.
         """
         optional_id(to_portfolio_id, "to_portfolio_id")
         optional_id(to_seller_id, "to_seller_id")
@@ -244,11 +293,14 @@ class PortfolioService(ServiceBase):
         )
         ids = bulk_ids(customer_ids)
         with self.uow_factory() as uow:
+            target: Portfolio | None = None
             if to_portfolio_id is not None:
-                uow.portfolios.get(tenant_id, to_portfolio_id)
+                target = self._visible(
+                    uow, tenant_id, actor, to_portfolio_id, field="to_portfolio_id"
+                )
             elif to_seller_id is not None:
-                own = [p for p in uow.portfolios.list_all(tenant_id) if p.owner_id == to_seller_id]
-                to_portfolio_id = own[0].id if own else None
+                target = self._seller_portfolio(uow, tenant_id, actor, to_seller_id)
+                to_portfolio_id = target.id if target is not None else None
                 if to_portfolio_id is not None:  # the seller's own portfolio is written too
                     self._check_move(
                         actor,
@@ -270,7 +322,23 @@ class PortfolioService(ServiceBase):
                 portfolio_id=to_portfolio_id,
                 responsible_id=to_seller_id,
                 fields=fields,
+                target=target,
             )
+
+    def _seller_portfolio(
+        self, uow: UnitOfWork, tenant_id: str, actor: Actor, seller_id: str
+    ) -> Portfolio | None:
+        """The one portfolio ``seller_id`` owns (``None``: none), which the actor must see."""
+        own = [p for p in uow.portfolios.list_all(tenant_id) if p.owner_id == seller_id]
+        if len(own) > 1:
+            raise InvalidOperation(
+                "the seller owns several portfolios: choose one with to_portfolio_id",
+                code=Code.INVALID_OPERATION,
+                field="to_seller_id",
+            )
+        if not own:
+            return None
+        return self._visible(uow, tenant_id, actor, own[0].id, field="to_seller_id")
 
     def remove_from_portfolio(
         self, tenant_id: str, actor: Actor, customer_ids: Iterable[str], /
@@ -331,30 +399,14 @@ class PortfolioService(ServiceBase):
         left out with ``"blocked"``.
         """
         check_action(actor, self.preset.access, Action.BULK_CONVERSATION)
-        if not callable(getattr(starter, "start", None)):
-            raise InvalidValue(
-                "starter is a ConversationStarter (an object with start())",
-                code=Code.INVALID_VALUE,
-                field="starter",
-            )
-        if not isinstance(template, str) or not template.strip():
-            raise InvalidValue(
-                "the template is required text", code=Code.INVALID_VALUE, field="template"
-            )
-        ids = bulk_ids(customer_ids)
-        limit = self.preset.access.bulk_conversation_max
-        if len(ids) > limit:
-            raise RuleViolation(
-                f"at most {limit} customers per bulk conversation",
-                code=Code.RULE_VIOLATION,
-                field="customer_ids",
-                limit=limit,
-            )
+        ids = check_conversation_request(
+            starter,
+            template,
+            customer_ids,
+            limit=self.preset.access.bulk_conversation_max,
+            require_consent=require_consent,
+        )
         wanted = check_purpose(purpose)
-        if not isinstance(require_consent, bool):
-            raise InvalidValue(
-                "require_consent is True or False", code=Code.INVALID_VALUE, field="require_consent"
-            )
         with self.uow_factory() as uow:
             scope = self._scope(uow, tenant_id, actor)
             visible = [cid for cid in ids if sees(uow, scope, cid)]

@@ -161,8 +161,12 @@ class TestRestricted:
         with pytest.raises(PermissionDenied):
             core.portfolios.transfer(T, SELLER_1, [ids["ana"]], to_portfolio_id=ids["p2"])
         assigner = Actor(tenant_id=T, user_id="s1", permissions=["assign_portfolio"])
+        with pytest.raises(NotFound) as invisible:  # another team's portfolio
+            core.portfolios.transfer(T, assigner, [ids["ana"]], to_portfolio_id=ids["p2"])
+        assert invisible.value.field == "to_portfolio_id"
+        p3 = core.portfolios.create(T, ADMIN, name="S1 e S3", member_ids=["s1", "s3"])
         moved = core.portfolios.transfer(
-            T, assigner, [ids["ana"], ids["bia"]], to_portfolio_id=ids["p2"]
+            T, assigner, [ids["ana"], ids["bia"]], to_portfolio_id=p3.id
         )
         assert [m.customer_id for m in moved] == [ids["ana"]]  # bia is invisible: skipped
 

@@ -99,17 +99,18 @@ def test_a_misspelt_keyword_is_a_type_error_and_changes_nothing() -> None:
 def test_update_keeps_what_is_left_out_and_clears_what_is_none() -> None:
     core, ana_id = _core()
     portfolio = core.portfolios.create(T, ADMIN, name="Sul")
+    org = core.customers.register(T, ADMIN, name="Acme Ltda", kind="company").id
     ana = core.customers.update(
         T,
         ADMIN,
         ana_id,
         note="prefers WhatsApp",
         job_title="Buyer",
-        organization_id="org-1",
+        organization_id=org,
         portfolio_id=portfolio.id,
         responsible_id="u7",
     )
-    assert (ana.note, ana.job_title, ana.organization_id) == ("prefers WhatsApp", "Buyer", "org-1")
+    assert (ana.note, ana.job_title, ana.organization_id) == ("prefers WhatsApp", "Buyer", org)
     assert (ana.portfolio_id, ana.responsible_id) == (portfolio.id, "u7")
     ana = core.customers.update(T, ADMIN, ana_id, note=None)
     assert (ana.note, ana.job_title, ana.portfolio_id) == (None, "Buyer", portfolio.id)
@@ -175,6 +176,10 @@ def test_register_and_update_take_every_scalar_field(field: str) -> None:
     good, bad = FIELD_VALUES[field]
     core = connect("memory://")
     extra: dict[str, Any] = {} if field == "name" else {"name": "Ana"}
+    others: set[str] = set()
+    if field == "organization_id":  # an existing company
+        good = core.customers.register(T, ADMIN, name="Acme Ltda", kind="company").id
+        others.add(good)
     good_value: dict[str, Any] = {field: good}
     bad_value: dict[str, Any] = {field: bad}
     ana = core.customers.register(T, ADMIN, **extra, **good_value)
@@ -186,7 +191,7 @@ def test_register_and_update_take_every_scalar_field(field: str) -> None:
         core.customers.update(T, ADMIN, ana.id, **bad_value)
     assert error.value.field == field
     assert core.customers.get(T, ADMIN, ana.id) == ana
-    assert [c.id for c in core.directory.list(T, ADMIN).items] == [ana.id]
+    assert {c.id for c in core.directory.list(T, ADMIN).items} == {ana.id, *others}
 
 
 def test_wrong_values_of_channel_options_are_ours() -> None:

@@ -228,6 +228,7 @@ class SqlCustomerRepository(GuardedRepository):
         responsible_id: str | None,
         fields: frozenset[str],
         now: datetime,
+        keep_responsibles: frozenset[str] | None = None,
     ) -> Sequence[Assignment]:
         return self._visible.assign(
             scope,
@@ -236,6 +237,7 @@ class SqlCustomerRepository(GuardedRepository):
             responsible_id=responsible_id,
             fields=fields,
             now=now,
+            keep_responsibles=keep_responsibles,
         )
 
     def delete_visible(

@@ -66,6 +66,20 @@ c = customers.c
 MATCHED_PAGE = 2000
 
 
+def _responsible_after(
+    before: str | None,
+    fields: frozenset[str],
+    responsible_id: str | None,
+    keep_responsibles: frozenset[str] | None,
+) -> str | None:
+    """What :meth:`VisibleCustomers.assign` leaves as the responsible user (as its UPDATE does)."""
+    if "responsible_id" in fields:
+        return responsible_id
+    if keep_responsibles is not None and before not in keep_responsibles:
+        return None
+    return before
+
+
 def _narrow(scope: VisibilityScope, customer_filter: CustomerFilter) -> bool:
     """Whether the rows are picked by portfolio or responsible user (a seller's share)."""
     f = customer_filter
@@ -311,6 +325,7 @@ class VisibleCustomers(GuardedRepository):
         responsible_id: str | None,
         fields: frozenset[str],
         now: datetime,
+        keep_responsibles: frozenset[str] | None = None,
     ) -> Sequence[Assignment]:
         wanted = list(dict.fromkeys(customer_ids))
         # Column-owned fields only (see mapping.COLUMN_OWNED): one UPDATE per
@@ -320,6 +335,10 @@ class VisibleCustomers(GuardedRepository):
             values["portfolio_id"] = portfolio_id
         if "responsible_id" in fields:
             values["responsible_id"] = responsible_id
+        elif keep_responsibles is not None:
+            values["responsible_id"] = case(
+                (c.responsible_id.in_(sorted(keep_responsibles)), c.responsible_id), else_=None
+            )
         with self._writing({}) as writes:
             before = self._locked_visible(scope, wanted)
             moved = [cid for cid in wanted if cid in before]
@@ -335,7 +354,7 @@ class VisibleCustomers(GuardedRepository):
                 before[cid][0],
                 values.get("portfolio_id", before[cid][0]),
                 before[cid][1],
-                values.get("responsible_id", before[cid][1]),
+                _responsible_after(before[cid][1], fields, responsible_id, keep_responsibles),
             )
             for cid in moved
         ]

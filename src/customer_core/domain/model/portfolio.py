@@ -23,3 +23,9 @@ class Portfolio:
     description: str | None = None
     member_ids: frozenset[str] = attrs.field(default=frozenset(), converter=_ids)
     owner_id: str | None = None
+
+    @property
+    def team(self) -> frozenset[str]:
+        """Its members and its owner: the users who see its customers through it."""
+        owner = frozenset() if self.owner_id is None else frozenset({self.owner_id})
+        return self.member_ids | owner

@@ -25,6 +25,7 @@ import attrs
 
 from customer_core.domain.model.actor import Actor, Permission, Role
 from customer_core.domain.model.customer import Customer, RelationshipType
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.domain.rules.policies import AccessPolicy, Visibility
 from customer_core.errors import Code, PermissionDenied
@@ -38,6 +39,7 @@ __all__ = [
     "my_portfolio_default",
     "scope_for",
     "sees_unassigned",
+    "with_creator_in_sight",
 ]
 
 
@@ -121,6 +123,20 @@ def sees_unassigned(actor: Actor, policy: AccessPolicy) -> bool:
     True
     """
     return scope_for(actor, policy, member_of=()).allows(portfolio_id=None, responsible_id=None)
+
+
+def with_creator_in_sight(actor: Actor, policy: AccessPolicy, portfolio: Portfolio) -> Portfolio:
+    """``portfolio``, with its creator ``actor`` among the members if it would not see it otherwise.
+
+    A supervisor without ``view_all_portfolios`` sees only the portfolios
+    it belongs to: one it created and could not then get, edit or delete
+    would be lost to it.
+    """
+    mine = actor.user_id in portfolio.team
+    scope = scope_for(actor, policy, member_of=[portfolio.id] if mine else [])
+    if scope.allows_portfolio(portfolio.id):
+        return portfolio
+    return attrs.evolve(portfolio, member_ids=portfolio.member_ids | {actor.user_id})
 
 
 @attrs.frozen(kw_only=True)
