@@ -101,10 +101,13 @@ def test_a_restricted_seller_refused_by_update_is_refused_by_transfer(
             call()
         assert refused.value.field == "responsible_id"
     assert _assignments(storage, tenant) == before
-    # What the permission does grant, it grants on every path.
-    assert core.customers.update(tenant, seller, "c1", portfolio_id="pa").portfolio_id == "pa"
-    moved = core.portfolios.transfer(tenant, seller, ["c1"], to_portfolio_id="pb")
-    assert [(m.from_portfolio_id, m.to_portfolio_id) for m in moved] == [("pa", "pb")]
+    # Neither path hands a customer over to a portfolio the seller cannot see (s1's).
+    with pytest.raises(NotFound) as by_update:
+        core.customers.update(tenant, seller, "c1", portfolio_id="pa")
+    with pytest.raises(NotFound) as by_transfer:
+        core.portfolios.transfer(tenant, seller, ["c1"], to_portfolio_id="pa")
+    assert (by_update.value.field, by_transfer.value.field) == ("portfolio_id", "to_portfolio_id")
+    assert _assignments(storage, tenant) == before
 
 
 # -- the random probe -----------------------------------------------------------
@@ -221,7 +224,11 @@ class Probe:
             change: dict[str, Any] = {field.removesuffix("_id"): _change(value)}
             if not may_move(actor, restricted=restricted, **change):
                 return PermissionDenied, call, nothing
-            if field == "portfolio_id" and value is not None and value not in m.portfolios:
+            if (
+                field == "portfolio_id"
+                and value is not None
+                and not m.sees_portfolio(actor, value)  # missing or invisible, as transfer
+            ):
                 return NotFound, call, nothing
             return None, call, lambda: m.move(cid, **{field: value})
         if kind in ("transfer", "transfer_to_seller", "remove"):
@@ -295,7 +302,7 @@ class Probe:
             )
             if not allowed:
                 return PermissionDenied, call, nothing
-            if pid is not None and pid not in m.portfolios:
+            if pid is not None and not m.sees_portfolio(actor, pid):  # missing or invisible
                 return NotFound, call, nothing
             registered: list[Customer] = []
 

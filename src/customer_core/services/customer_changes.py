@@ -46,14 +46,21 @@ class CustomerChanges:
         """Setting the portfolio or the responsible user: the domain's one rule for it."""
         check_reassignment(actor, self.deps.preset.access, Reassignment.between(before, after))
 
-    @staticmethod
-    def check_portfolio(uow: UnitOfWork, before: Customer | None, after: Customer) -> None:
-        """A newly set portfolio must be one of the tenant's portfolios."""
+    def check_portfolio(
+        self, uow: UnitOfWork, actor: Actor, before: Customer | None, after: Customer
+    ) -> None:
+        """A newly set portfolio must be one of the tenant's portfolios that the actor
+        sees: moving a customer into another team's portfolio would hand it over
+        unseen (missing and invisible are the same ``not_found``, as ``transfer``)."""
         old_portfolio = before.portfolio_id if before else None
         if after.portfolio_id is None or after.portfolio_id == old_portfolio:
             return
         try:
             uow.portfolios.get(after.tenant_id, after.portfolio_id)
+            if not self.deps.scope(uow, after.tenant_id, actor).allows_portfolio(
+                after.portfolio_id
+            ):
+                raise NotFound("portfolio not found", code=Code.NOT_FOUND, field="portfolio_id")
         except NotFound as exc:
             raise NotFound(
                 "portfolio not found", code=Code.NOT_FOUND, field="portfolio_id"
@@ -96,7 +103,7 @@ class CustomerChanges:
         """
         deps = self.deps
         with deps.naming_visible_holders_only(tenant_id, actor), deps.uow_factory() as uow:
-            self.check_portfolio(uow, None, customer)
+            self.check_portfolio(uow, actor, None, customer)
             self.check_organization(uow, actor, None, customer)
             stored = uow.customers.add(customer)
             uow.record(self.event("customer.registered", actor, stored, source=stored.source.value))
@@ -152,7 +159,7 @@ class CustomerChanges:
                 )
             changed = change(current)
             self.check_assignment(actor, current, changed)
-            self.check_portfolio(uow, current, changed)
+            self.check_portfolio(uow, actor, current, changed)
             self.check_organization(uow, actor, current, changed)
             # Only what the change breaks: a record made under other rules
             # (inbound, another preset) stays editable one field at a time.
