@@ -25,6 +25,7 @@ from customer_core.defaults import (
 )
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.audit import AuditDetail
+from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.model.privacy import AuditEntry
 from customer_core.domain.rules.visibility import VisibilityScope, scope_for
 from customer_core.errors import Code, DuplicateIdentity, InvalidOperation, InvalidValue, NotFound
@@ -41,7 +42,7 @@ from customer_core.ports import (
 )
 from customer_core.services.boundary import CURRENT_TENANT, checking
 
-__all__ = ["ServiceBase", "check_preset", "check_tenant", "preset_of"]
+__all__ = ["ServiceBase", "check_preset", "check_tenant", "preset_of", "visible_portfolio"]
 
 
 def check_preset(preset: object) -> presets.PresetChoice:
@@ -68,6 +69,20 @@ def preset_of(choice: presets.PresetChoice, tenant_id: str) -> presets.Preset:
             field="preset",
         )
     return found
+
+
+def visible_portfolio(
+    uow: UnitOfWork, scope: VisibilityScope, portfolio_id: str, *, field: str = "portfolio_id"
+) -> Portfolio:
+    """A portfolio ``scope`` sees; a missing or an invisible one is the same ``not_found``
+    on ``field`` (the parameter that named it), for every actor."""
+    missing = NotFound("portfolio not found", code=Code.NOT_FOUND, field=field)
+    if not scope.allows_portfolio(portfolio_id):
+        raise missing
+    try:
+        return uow.portfolios.get(scope.tenant_id, portfolio_id)
+    except NotFound:
+        raise missing from None
 
 
 def check_tenant(tenant_id: str, actor: Actor) -> None:

@@ -23,7 +23,7 @@ from customer_core.domain.model.kinds import CustomerKind
 from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound, VersionConflict
 from customer_core.ports import UnitOfWork
-from customer_core.services.base import Dependencies
+from customer_core.services.base import Dependencies, visible_portfolio
 from customer_core.services.validation import Problems
 
 __all__ = ["Change", "CustomerChanges"]
@@ -55,16 +55,7 @@ class CustomerChanges:
         old_portfolio = before.portfolio_id if before else None
         if after.portfolio_id is None or after.portfolio_id == old_portfolio:
             return
-        try:
-            uow.portfolios.get(after.tenant_id, after.portfolio_id)
-            if not self.deps.scope(uow, after.tenant_id, actor).allows_portfolio(
-                after.portfolio_id
-            ):
-                raise NotFound("portfolio not found", code=Code.NOT_FOUND, field="portfolio_id")
-        except NotFound as exc:
-            raise NotFound(
-                "portfolio not found", code=Code.NOT_FOUND, field="portfolio_id"
-            ) from exc
+        visible_portfolio(uow, self.deps.scope(uow, after.tenant_id, actor), after.portfolio_id)
 
     def check_organization(
         self, uow: UnitOfWork, actor: Actor, before: Customer | None, after: Customer

@@ -27,9 +27,9 @@ from customer_core.domain.rules.visibility import (
     check_action,
     with_creator_in_sight,
 )
-from customer_core.errors import Code, InvalidOperation, InvalidValue, NotFound
+from customer_core.errors import Code, InvalidOperation, InvalidValue
 from customer_core.ports import ConversationStarter, UnitOfWork
-from customer_core.services.base import ServiceBase, check_tenant
+from customer_core.services.base import ServiceBase, check_tenant, visible_portfolio
 from customer_core.services.bulk import (
     BulkResult,
     bulk_ids,
@@ -112,13 +112,7 @@ class PortfolioService(ServiceBase):
         Missing and invisible are the same error, on ``field`` (the
         parameter that named the portfolio), for every actor.
         """
-        missing = NotFound("portfolio not found", code=Code.NOT_FOUND, field=field)
-        if not self._scope(uow, tenant_id, actor).allows_portfolio(portfolio_id):
-            raise missing
-        try:
-            return uow.portfolios.get(tenant_id, portfolio_id)
-        except NotFound:
-            raise missing from None
+        return visible_portfolio(uow, self._scope(uow, tenant_id, actor), portfolio_id, field=field)
 
     def update(
         self,
