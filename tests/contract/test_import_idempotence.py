@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tenants import tenant_and_admin
 from test_import_batches import messy_files
 
 from customer_core import Actor, CustomerCore
@@ -132,8 +133,7 @@ def test_a_shuffled_copy_of_a_messy_file_changes_nothing(
     def run(file: tuple[str, list[dict[str, Any]]], shuffler: random.Random) -> None:
         text, _stored = file
         header, *rows = text.splitlines()
-        tenant = f"t-{uuid.uuid4().hex[:12]}"
-        admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
+        tenant, admin = tenant_and_admin()
         importer = Importer(storage)
         importer.run(tenant, admin, io.BytesIO(_file([header, *rows])), mode="upsert")
         # Rows without any identifier are found again by their content and their
@@ -179,8 +179,7 @@ def test_a_shuffled_file_makes_the_same_customers(
     header = "Nome;Telefone;Celular;CPF"
     seen = []
     for rows in (pair, pair[::-1]):
-        tenant = f"t-{uuid.uuid4().hex[:12]}"
-        admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
+        tenant, admin = tenant_and_admin()
         Importer(storage).run(tenant, admin, io.BytesIO(_file([header, *rows])))
         seen.append(_contents(storage, tenant))
     assert seen[0] == seen[1]
@@ -201,8 +200,7 @@ def test_a_shuffled_file_makes_the_same_customers(
         shuffler.shuffle(shuffled)
         contents = []
         for lines in (rows, shuffled):
-            tenant = f"t-{uuid.uuid4().hex[:12]}"
-            admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
+            tenant, admin = tenant_and_admin()
             Importer(storage).run(tenant, admin, io.BytesIO(_file([header, *lines])))
             contents.append(_contents(storage, tenant))
         assert contents[0] == contents[1], text
