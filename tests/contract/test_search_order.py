@@ -26,6 +26,7 @@ from customer_core.domain.model.customer import Customer
 from customer_core.domain.rules.visibility import CustomerFilter, VisibilityScope
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.tax_id import parse_tax_id
 from customer_core.ports import UnitOfWorkFactory
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -39,7 +40,12 @@ texts = st.one_of(
         min_size=1,
         max_size=3,
     ).map(" ".join),
-    st.sampled_from(["(11) 98765-0001", "5511987650002", "ana1", "@exemplo"]),
+    st.sampled_from(
+        [
+            *("(11) 98765-0001", "5511987650002", "ana1", "@exemplo", "98765-0003", "8765-00"),
+            *("0001", "(11) 9876", "011 98765", "529.982", "52998224725"),
+        ]
+    ),
 )
 
 
@@ -53,7 +59,17 @@ def _customer(tenant: str, n: int, name: str) -> Customer:
         emails=(Email.parse(f"{name.split()[0].lower()}{n}@exemplo.com.br"),),
         portfolio_id=("p", "q", None)[n % 3],
         responsible_id="u" if n % 4 == 0 else None,
+        tax_id=parse_tax_id(_cpf(529982200 + n)) if n % 2 else None,
     )
+
+
+def _cpf(base: int) -> str:
+    """A valid CPF of nine digits ``base`` (its check digits worked out)."""
+    digits = [int(d) for d in f"{base:09d}"]
+    for weight in (10, 11):
+        total = sum(d * w for d, w in zip(digits, range(weight, 1, -1), strict=False))
+        digits.append(total * 10 % 11 % 10)
+    return "".join(map(str, digits))
 
 
 #: Who searches: the whole tenant, or a seller's share, by scope and/or by

@@ -322,16 +322,15 @@ def search_ranks(query: SearchQuery, tenant_id: str, *, narrow: bool = False) ->
 
     Each condition is index-friendly. Identity matches are ``id IN``
     subqueries on the tenant's identity index (not correlated per row, which
-    made PostgreSQL scan every tenant's identities). A partial e-mail is
-    looked for among the tenant's e-mails, or, over a ``narrow`` share (a
-    seller's few portfolios), among the e-mails of the customers the query
-    reads, which beats reading every e-mail of the tenant. "The key starts
+    made PostgreSQL scan every tenant's identities). A partial e-mail, phone
+    or tax id is looked for among the tenant's identifiers, or, over a
+    ``narrow`` share (a seller's few portfolios), among those of the customers
+    the query reads, which beats reading every identifier of the tenant
+    (:func:`_held_identity`). "The key starts
     with the text" is a range on the ``(tenant_id, search_name)`` index,
     which the key's code-point collation makes exact.
     """
     i = customer_identities.c
-    held_by_customer = and_(i.tenant_id == c.tenant_id, i.customer_id == c.id)
-
     ranks: list[Ranks] = []
     if query.identity_keys:
         selects = select_by_keys(
@@ -358,19 +357,30 @@ def search_ranks(query: SearchQuery, tenant_id: str, *, narrow: bool = False) ->
             i.kind == IdentityKind.EMAIL.value,
             i.key.contains(query.email_fragment, autoescape=True),
         )
-        # Over a share, the e-mails of the customers the query reads. Over the
-        # tenant it depends on how many e-mails contain the text: a few
-        # ("silva.jr88") are found by reading the tenant's e-mails once, then
-        # their customers by id; many ("gmail.com") are met early while
-        # walking the name index in order, each customer's e-mails looked up
-        # by its id. Either plan alone takes seconds at a million customers
-        # on the other kind of text.
-        held = exists().where(held_by_customer, email)
-        candidates = (
-            None if narrow else select(i.customer_id).where(i.tenant_id == tenant_id, email)
-        )
-        ranks.append(Ranks([held], candidates=candidates))
+        ranks.append(_held_identity(email, tenant_id, narrow=narrow))
+    if query.digits:
+        numbers = [and_(i.kind == IdentityKind.TAX_ID.value, i.key.contains(query.digits))]
+        if query.phone_digits:
+            phone = and_(i.kind == IdentityKind.PHONE.value, i.key.contains(query.phone_digits))
+            numbers.append(phone)
+        ranks.append(_held_identity(or_(*numbers), tenant_id, narrow=narrow))
     return ranks
+
+
+def _held_identity(identity: ColumnElement[bool], tenant_id: str, *, narrow: bool) -> Ranks:
+    """The rank of customers holding an identifier that meets ``identity`` (part of one).
+
+    Over a share, the identifiers of the customers the query reads. Over the
+    tenant it depends on how many identifiers meet it: a few ("silva.jr88")
+    are found by reading the tenant's identifiers once, then their customers
+    by id; many ("gmail.com") are met early while walking the name index in
+    order, each customer's identifiers looked up by its id. Either plan alone
+    takes seconds at a million customers on the other kind of text.
+    """
+    i = customer_identities.c
+    held = exists().where(i.tenant_id == c.tenant_id, i.customer_id == c.id, identity)
+    candidates = None if narrow else select(i.customer_id).where(i.tenant_id == tenant_id, identity)
+    return Ranks([held], candidates=candidates)
 
 
 def starts_with(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
