@@ -3,7 +3,8 @@
 The scenario of the issue: ``--customers`` customers (1,000,000 by default)
 in 200 portfolios, restricted visibility (``presets.HELPDESK_PORTFOLIO``).
 For a name-prefix search ("maria sil"), a surname search ("silva": a later
-word of the name) and a phone search it measures, through
+word of the name), a phone search and a phone without its area code
+("96000-0042": part of the numbers) it measures, through
 ``CustomerDirectory.search``:
 
 - a seller (member and owner of one portfolio, responsible for half of it),
@@ -436,7 +437,8 @@ def texts_for(everyone: Sequence[Person], seed: int, count: int) -> dict[str, li
         names.append(f"{first} {middle[:3]}")  # "maria sil": a name and the start of a surname
         surnames.append(middle)  # "silva": no name starts with it, a later word does
     phones = [Phone.parse(p.phone).national for p in picked]  # "(11) 96000-0042"
-    return {"name prefix": names, "surname": surnames, "phone": phones}
+    local = [phone.split(") ")[-1] for phone in phones]  # "96000-0042": no area code
+    return {"name prefix": names, "surname": surnames, "phone": phones, "phone, no DDD": local}
 
 
 @contextmanager
