@@ -20,41 +20,35 @@ against a shared database. Requires ``pytest`` and ``hypothesis``
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import timedelta
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from customer_core.domain.model.customer import Customer, IdentityKey, IdentityKind
+from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.events import DomainEvent
 from customer_core.domain.model.portfolio import Portfolio
 from customer_core.domain.values.email import Email
-from customer_core.domain.values.online import MessengerId
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cpf
-from customer_core.errors import DuplicateIdentity, NotFound, VersionConflict
+from customer_core.errors import NotFound, VersionConflict
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.testing import strategies
 from customer_core.testing.contract_dismissals import DismissalsContract
 from customer_core.testing.contract_duplicates import DuplicatesContract
+from customer_core.testing.contract_identities import IdentityIndexContract
 from customer_core.testing.contract_ids import ServiceIdsContract
 from customer_core.testing.contract_phones import PhoneLinesContract
 from customer_core.testing.contract_privacy import PrivacyContract
 from customer_core.testing.contract_queries import VisibilityContract
+from customer_core.testing.records import NOW, new_customer
 
 __all__ = ["StorageContract"]
 
-NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=timezone.utc)
-_LINE = IdentityKey(IdentityKind.PHONE, "5511987654321")
-
-
-def _customer(tenant: str, name: str = "Ana Lima", **fields: Any) -> Customer:
-    return Customer.create(id=uuid.uuid4().hex, tenant_id=tenant, name=name, now=NOW, **fields)
-
 
 class StorageContract(
+    IdentityIndexContract,
     VisibilityContract,
     DuplicatesContract,
     DismissalsContract,
@@ -75,7 +69,7 @@ class StorageContract(
     # -- basics -------------------------------------------------------------
 
     def test_add_then_get_round_trips(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
-        customer = _customer(
+        customer = new_customer(
             tenant,
             tax_id=Cpf.parse("529.982.247-25"),
             phones=(Phone.parse("(11) 98765-4321"), Phone.parse("11 3333-4444 ramal 2")),
@@ -94,11 +88,11 @@ class StorageContract(
     def test_nothing_is_written_without_commit(
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:
-        customer = _customer(tenant)
+        customer = new_customer(tenant)
         with uow_factory() as uow:
             uow.customers.add(customer)
         with pytest.raises(RuntimeError), uow_factory() as uow:
-            uow.customers.add(_customer(tenant))
+            uow.customers.add(new_customer(tenant))
             raise RuntimeError("boom")
         with uow_factory() as uow:
             assert uow.customers.count(tenant) == 0
@@ -108,7 +102,7 @@ class StorageContract(
     def test_unknown_or_other_tenant_is_not_found(
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:
-        customer = _customer(tenant)
+        customer = new_customer(tenant)
         with uow_factory() as uow:
             uow.customers.add(customer)
             uow.commit()
@@ -118,240 +112,10 @@ class StorageContract(
             with pytest.raises(NotFound):
                 uow.customers.get(tenant + "-other", customer.id)
 
-    # -- identity index -----------------------------------------------------
-
-    def test_an_exclusive_identity_belongs_to_one_customer(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        first = _customer(tenant, tax_id=Cpf.parse("529.982.247-25"))
-        with uow_factory() as uow:
-            uow.customers.add(first)
-            uow.commit()
-        # The same CPF typed another way, with a free e-mail besides.
-        second = _customer(
-            tenant,
-            name="Ana L.",
-            tax_id=Cpf.parse("52998224725"),
-            emails=(Email.parse("other@x.com"),),
-        )
-        with uow_factory() as uow, pytest.raises(DuplicateIdentity) as info:
-            uow.customers.add(second)
-        assert info.value.field == "tax_id"
-        assert info.value.details["holder_id"] == first.id
-        with uow_factory() as uow:
-            assert uow.customers.count(tenant) == 1
-            assert (
-                uow.customers.holders(tenant, [IdentityKey(IdentityKind.EMAIL, "other@x.com")])
-                == {}
-            )
-
-    def test_a_phone_line_and_an_email_may_be_shared(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        landline = Phone.parse("(11) 3333-4444")
-        ana = _customer(tenant, phones=(landline,), emails=(Email.parse("casa@x.com"),))
-        # The same line typed another way: one line key, two holders (a household).
-        bruno = _customer(
-            tenant,
-            name="Bruno Lima",
-            phones=(Phone.parse("+55 11 3333-4444"),),
-            emails=(Email.parse("CASA@x.com"),),
-        )
-        with uow_factory() as uow:
-            uow.customers.add(ana)
-            uow.commit()
-        with uow_factory() as uow:
-            uow.customers.add(bruno)
-            uow.commit()
-        line = IdentityKey(IdentityKind.PHONE, landline.match_key)
-        mail = IdentityKey(IdentityKind.EMAIL, "casa@x.com")
-        with uow_factory() as uow:
-            both = tuple(sorted((ana.id, bruno.id)))
-            assert uow.customers.holders(tenant, [line, mail]) == {line: both, mail: both}
-            found = uow.customers.look_up(tenant, [line])
-            assert [c.id for c in found.holding[line]] == list(both)
-
-    def test_a_first_holder_write_fails_when_the_line_is_held(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        mobile = Phone.parse("11 98765-4321")
-        with uow_factory() as uow:
-            uow.customers.add(_customer(tenant, phones=(mobile,)))
-            uow.commit()
-        with uow_factory() as uow, pytest.raises(DuplicateIdentity):
-            uow.customers.add(
-                _customer(tenant, name="Bia", phones=(Phone.parse("11 8765-4321"),)),
-                first_holder=True,
-            )
-        with uow_factory() as uow:
-            assert uow.customers.count(tenant) == 1
-
-    def test_concurrent_first_holders_of_a_new_line_one_wins(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        # Both decided to create "the customer of this new line" before either
-        # committed; the second writes after the first committed (one writer
-        # at a time: SQLite serializes writers anyway).
-        first, second = uow_factory(), uow_factory()
-        with first, second:
-            assert second.customers.holders(tenant, [_LINE]) == {}
-            first.customers.add(
-                _customer(tenant, phones=(Phone.parse("11 98765-4321"),)), first_holder=True
-            )
-            first.commit()
-            with pytest.raises(DuplicateIdentity):
-                # The same new line as a WhatsApp id, from another process.
-                second.customers.add(
-                    _customer(
-                        tenant,
-                        name="Ana (WhatsApp)",
-                        messenger_ids=(MessengerId.parse("whatsapp", "5511987654321"),),
-                    ),
-                    first_holder=True,
-                )
-                second.commit()
-        with uow_factory() as uow:
-            assert uow.customers.count(tenant) == 1
-
-    def test_mark_seen_is_read_back_by_look_up(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        landline = Phone.parse("(11) 3333-4444")
-        ana = _customer(tenant, phones=(landline,))
-        bruno = _customer(tenant, name="Bruno", phones=(landline,))
-        line = IdentityKey(IdentityKind.PHONE, landline.match_key)
-        with uow_factory() as uow:
-            uow.customers.add_many([ana, bruno])
-            uow.commit()
-        with uow_factory() as uow:
-            uow.customers.mark_seen(tenant, bruno.id, [line], NOW)
-            uow.commit()
-        with uow_factory() as uow:
-            assert uow.customers.look_up(tenant, [line]).last_seen == {(line, bruno.id): NOW}
-
-    def test_look_up_reads_holders_and_lists_together(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        phone = Phone.parse("+55 11 98765-4321")
-        ana = _customer(tenant, phones=(phone,), emails=(Email.parse("ana@x.com"),))
-        bia = _customer(tenant, name="Bia", emails=(Email.parse("bia@x.com"),))
-        line = IdentityKey(IdentityKind.PHONE, phone.match_key)
-        ana_mail, bia_mail = (IdentityKey(IdentityKind.EMAIL, f"{n}@x.com") for n in ("ana", "bia"))
-        nobody = IdentityKey(IdentityKind.EMAIL, "nobody@x.com")
-        with uow_factory() as uow:
-            uow.customers.add_many([ana, bia])
-            uow.lists.add(tenant, "spam", [line, nobody], customer_id=None)
-            uow.lists.add(tenant, "vip", [bia_mail], customer_id=bia.id)
-            uow.commit()
-        keys = [line, ana_mail, bia_mail, nobody]
-        with uow_factory() as uow:
-            found = uow.customers.look_up(tenant, keys, lists=("spam", "vip", "other"))
-            assert {k: tuple(c.id for c in cs) for k, cs in found.holding.items()} == {
-                line: (ana.id,),
-                ana_mail: (ana.id,),
-                bia_mail: (bia.id,),
-            }
-            assert found.holding[line] == (uow.customers.get(tenant, ana.id),)
-            assert found.listed == {"spam": {line, nobody}, "vip": {bia_mail}, "other": set()}
-            assert uow.customers.look_up(tenant, keys).listed == {}
-            # Writes of the same transaction are seen; other tenants are not.
-            uow.lists.remove(tenant, "spam", [nobody])
-            assert uow.customers.look_up(tenant, [nobody], lists=("spam",)).listed["spam"] == set()
-            other = uow.customers.look_up(tenant + "x", keys, lists=("spam",))
-            assert other.holding == {}
-            assert other.listed == {"spam": set()}
-
-    def test_email_identity_is_case_insensitive(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        with uow_factory() as uow:
-            uow.customers.add(_customer(tenant, emails=(Email.parse("ana@x.com"),)))
-            uow.commit()
-        with uow_factory() as uow, pytest.raises(DuplicateIdentity):
-            uow.customers.add(
-                _customer(tenant, emails=(Email.parse("ANA@X.COM"),)), first_holder=True
-            )
-
-    def test_two_new_customers_in_one_transaction_cannot_share_a_key(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        tax_id = Cpf.parse("529.982.247-25")
-        with uow_factory() as uow:
-            uow.customers.add(_customer(tenant, tax_id=tax_id))
-            with pytest.raises(DuplicateIdentity) as info:
-                uow.customers.add(_customer(tenant, tax_id=tax_id))
-            assert info.value.field == "tax_id"
-
-    def test_tenants_are_isolated(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
-        phone = Phone.parse("11 98765-4321")
-        with uow_factory() as uow:
-            uow.customers.add(_customer(tenant, phones=(phone,)))
-            uow.customers.add(_customer(tenant + "-b", phones=(phone,)))
-            uow.commit()
-        with uow_factory() as uow:
-            assert uow.customers.count(tenant) == 1
-            assert uow.customers.count(tenant + "-b") == 1
-            uow.customers.delete(tenant + "-b", uow.customers.list_page(tenant + "-b")[0].id)
-            uow.commit()
-
-    def test_saving_frees_removed_keys_and_claims_new_ones(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        phone = Phone.parse("11 98765-4321")
-        owner = _customer(tenant, phones=(phone,))
-        other = _customer(tenant, name="Bia")
-        with uow_factory() as uow:
-            owner = uow.customers.add(owner)
-            other = uow.customers.add(other)
-            uow.commit()
-        with uow_factory() as uow:
-            uow.customers.save(owner.remove_phone(phone.match_key), expected_version=1)
-            uow.customers.save(attrs.evolve(other, phones=(phone,)), expected_version=1)
-            uow.commit()
-        with uow_factory() as uow:
-            holders = uow.customers.holders(
-                tenant, [IdentityKey(IdentityKind.PHONE, phone.match_key)]
-            )
-            assert holders == {IdentityKey(IdentityKind.PHONE, phone.match_key): (other.id,)}
-
-    def test_saving_a_key_held_by_another_writes_nothing(
-        self, uow_factory: UnitOfWorkFactory, tenant: str
-    ) -> None:
-        tax_id = Cpf.parse("529.982.247-25")
-        holder = _customer(tenant, tax_id=tax_id)
-        other = _customer(tenant, name="Bia", note="before")
-        with uow_factory() as uow:
-            uow.customers.add(holder)
-            other = uow.customers.add(other)
-            uow.commit()
-        changed = attrs.evolve(other, tax_id=tax_id, note="after")
-        with uow_factory() as uow, pytest.raises(DuplicateIdentity) as info:
-            uow.customers.save(changed, expected_version=1)
-        assert info.value.details["holder_id"] == holder.id
-        with uow_factory() as uow:
-            assert uow.customers.get(tenant, other.id).note == "before"
-
-    def test_delete_frees_keys(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
-        tax_id = Cpf.parse("529.982.247-25")
-        gone = _customer(tenant, tax_id=tax_id)
-        with uow_factory() as uow:
-            uow.customers.add(gone)
-            uow.commit()
-        with uow_factory() as uow:
-            uow.customers.delete(tenant, gone.id)
-            uow.customers.add(_customer(tenant, tax_id=tax_id))
-            uow.commit()
-        with uow_factory() as uow:
-            with pytest.raises(NotFound):
-                uow.customers.get(tenant, gone.id)
-            with pytest.raises(NotFound):
-                uow.customers.delete(tenant, gone.id)
-            assert uow.customers.count(tenant) == 1
-
     # -- optimistic locking -------------------------------------------------
 
     def test_stale_version_is_refused(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
-        customer = _customer(tenant, note="v1")
+        customer = new_customer(tenant, note="v1")
         with uow_factory() as uow:
             uow.customers.add(customer)
             uow.commit()
@@ -367,7 +131,7 @@ class StorageContract(
             assert (stored.note, stored.version) == ("v2", 2)
 
     def test_concurrent_writers_one_wins(self, uow_factory: UnitOfWorkFactory, tenant: str) -> None:
-        customer = _customer(tenant)
+        customer = new_customer(tenant)
         with uow_factory() as uow:
             uow.customers.add(customer)
             uow.commit()
@@ -390,7 +154,7 @@ class StorageContract(
     ) -> None:
         with uow_factory() as uow:
             for i in range(7):
-                uow.customers.add(_customer(tenant, name=f"Cliente {i}"))
+                uow.customers.add(new_customer(tenant, name=f"Cliente {i}"))
             uow.commit()
         with uow_factory() as uow:
             seen: list[str] = []
@@ -406,7 +170,7 @@ class StorageContract(
     def test_events_are_committed_with_the_change(
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:
-        customer = _customer(tenant)
+        customer = new_customer(tenant)
         event = DomainEvent(
             name="customer.registered", tenant_id=tenant, customer_id=customer.id, occurred_at=NOW
         )
@@ -425,7 +189,7 @@ class StorageContract(
     def test_a_unit_of_work_is_used_inside_its_with_block(
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:
-        uow, customer = uow_factory(), _customer(tenant)
+        uow, customer = uow_factory(), new_customer(tenant)
         event = DomainEvent(
             name="customer.registered", tenant_id=tenant, customer_id=customer.id, occurred_at=NOW
         )
@@ -460,7 +224,7 @@ class StorageContract(
     def test_a_unit_of_work_is_open_once_at_a_time(
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:
-        uow, customer = uow_factory(), _customer(tenant)
+        uow, customer = uow_factory(), new_customer(tenant)
         with uow:
             uow.customers.add(customer)
             with pytest.raises(RuntimeError, match="already open"):
@@ -468,7 +232,7 @@ class StorageContract(
             uow.commit()  # the refused entry changed nothing
         with uow:  # once its block has ended, it may begin a new transaction
             assert uow.customers.get(tenant, customer.id).version == 1
-            uow.customers.add(_customer(tenant, name="Bia"))
+            uow.customers.add(new_customer(tenant, name="Bia"))
         with uow:
             assert uow.customers.count(tenant) == 1
 
@@ -480,7 +244,7 @@ class StorageContract(
         portfolio = Portfolio(
             id=uuid.uuid4().hex, tenant_id=tenant, name="Sul", member_ids={"u1", "u2"}
         )
-        member = _customer(tenant, portfolio_id=portfolio.id)
+        member = new_customer(tenant, portfolio_id=portfolio.id)
         with uow_factory() as uow:
             uow.portfolios.add(portfolio)
             uow.customers.add(member)

@@ -16,7 +16,8 @@ import pytest
 from customer_core.domain.model.dismissals import REASON_REMOVED, Dismissal, DismissalKind
 from customer_core.errors import Conflict, NotFound
 from customer_core.ports import UnitOfWorkFactory
-from customer_core.testing.contract_duplicates import NOW, _Tenant
+from customer_core.testing.contract_duplicates import _Tenant
+from customer_core.testing.records import NOW
 
 __all__ = ["DismissalsContract"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 import attrs
@@ -33,10 +33,10 @@ from customer_core.domain.values.online import MessengerApp, MessengerId
 from customer_core.domain.values.phone import Phone, PhoneType
 from customer_core.domain.values.tax_id import Cnpj, Cpf, cpf_check_digits
 from customer_core.ports import UnitOfWorkFactory
+from customer_core.testing.records import NOW
 
 __all__ = ["DuplicatesContract"]
 
-NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=timezone.utc)
 #: Few lines and roots, so that random customers share them often.
 _PHONES = ("11 98765-4321", "11 3333-4444", "21 99876-5432")
 _WHATSAPP = ("5511987654321", "551187654321", "551133334444", "5521998765432", "12345678")

@@ -9,22 +9,12 @@ line key of its 9-digit form.
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timezone
-from typing import Any
-
-from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.identity import IdentityKey, IdentityKind
 from customer_core.domain.values.phone import Phone, PhoneType
 from customer_core.ports import UnitOfWorkFactory
+from customer_core.testing.records import new_customer
 
 __all__ = ["PhoneLinesContract"]
-
-_NOW = datetime(2026, 12, 6, tzinfo=timezone.utc)
-
-
-def _customer(tenant: str, name: str, **fields: Any) -> Customer:
-    return Customer.create(id=uuid.uuid4().hex, tenant_id=tenant, name=name, now=_NOW, **fields)
 
 
 class PhoneLinesContract:
@@ -34,8 +24,8 @@ class PhoneLinesContract:
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:
         recado = Phone.parse("(11) 98765-4321 recado")
-        ana = _customer(tenant, "Ana Lima", phones=(recado,))
-        bruno = _customer(tenant, "Bruno Souza", phones=(Phone.parse("11 98765-4321"),))
+        ana = new_customer(tenant, "Ana Lima", phones=(recado,))
+        bruno = new_customer(tenant, "Bruno Souza", phones=(Phone.parse("11 98765-4321"),))
         with uow_factory() as uow:
             uow.customers.add(ana)
             uow.customers.add(bruno)
@@ -52,7 +42,7 @@ class PhoneLinesContract:
         self, uow_factory: UnitOfWorkFactory, tenant: str
     ) -> None:
         typed = Phone.parse("+55 31 7123-4567")
-        ana = _customer(tenant, "Ana Lima", phones=(typed,))
+        ana = new_customer(tenant, "Ana Lima", phones=(typed,))
         with uow_factory() as uow:
             uow.customers.add(ana)
             uow.commit()

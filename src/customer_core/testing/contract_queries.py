@@ -7,7 +7,6 @@ Mixed into :class:`customer_core.testing.contract.StorageContract`; the same
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -21,10 +20,10 @@ from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cpf
 from customer_core.errors import NotFound
 from customer_core.ports import UnitOfWorkFactory
+from customer_core.testing.records import NOW
 
 __all__ = ["VisibilityContract"]
 
-NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=timezone.utc)
 EVERYTHING = CustomerFilter()
 
 
