@@ -40,6 +40,22 @@ def _many(identifiers: Mapping[str, Any], name: str) -> list[Any] | tuple[Any, .
     return value if isinstance(value, list) else (value,)
 
 
+def _with_whatsapp_lines(
+    phones: tuple[Phone, ...], messenger_ids: tuple[MessengerId, ...]
+) -> tuple[Phone, ...]:
+    """``phones`` and the line of each WhatsApp id: the number a customer is reached on.
+
+    A customer created from a WhatsApp message gets the line among its phones
+    (agents call it, exports list it); it adds no key, the id's key is the line's.
+    """
+    lines = {p.match_key: p for p in phones}
+    for messenger in messenger_ids:
+        line = messenger.phone
+        if line is not None and line.match_key not in lines:
+            lines[line.match_key] = line
+    return tuple(lines.values())
+
+
 @attrs.frozen(kw_only=True)
 class Inbound:
     """The parsed identifiers of one inbound message."""
@@ -67,10 +83,12 @@ class Inbound:
                 code=Code.INVALID_VALUE,
                 field="identifiers",
             )
+        phones = tuple(inputs.as_phone(p, region=region) for p in _many(identifiers, "phone"))
+        messenger_ids = tuple(inputs.as_messenger_id(m) for m in _many(identifiers, "messenger"))
         inbound = cls(
-            phones=tuple(inputs.as_phone(p, region=region) for p in _many(identifiers, "phone")),
+            phones=_with_whatsapp_lines(phones, messenger_ids),
             emails=tuple(inputs.as_email(e) for e in _many(identifiers, "email")),
-            messenger_ids=tuple(inputs.as_messenger_id(m) for m in _many(identifiers, "messenger")),
+            messenger_ids=messenger_ids,
             social_profiles=tuple(
                 inputs.as_social_profile(s) for s in _many(identifiers, "social")
             ),

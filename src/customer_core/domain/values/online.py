@@ -33,9 +33,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
-from customer_core.domain.values.phone import phone_match_key
+from customer_core.domain.values.phone import Phone, phone_match_key
 from customer_core.domain.values.text import masked
-from customer_core.errors import Code, InvalidSocialProfile
+from customer_core.errors import Code, InvalidPhone, InvalidSocialProfile
 
 __all__ = [
     "MAX_KEY",
@@ -140,6 +140,15 @@ def _whatsapp_phone_key(digits: str) -> str | None:
     # A wa_id carries the country code; gateways also send ``0055...`` or the
     # national number, which the Brazilian phone rules read.
     return phone_match_key("+" + digits) or phone_match_key(digits)
+
+
+def _whatsapp_phone(digits: str) -> Phone | None:
+    for spelling in ("+" + digits, digits):  # as _whatsapp_phone_key reads it
+        try:
+            return Phone.parse(spelling)
+        except InvalidPhone:
+            continue
+    return None
 
 
 def _whatsapp_line(digits: str) -> str:
@@ -348,6 +357,19 @@ class MessengerId:
         if self.app is not MessengerApp.WHATSAPP:
             return None
         return _whatsapp_phone_key(self.id)
+
+    @property
+    def phone(self) -> Phone | None:
+        """The phone line a WhatsApp id is the number of, else ``None``.
+
+        >>> MessengerId.parse("whatsapp", "5511987654321").phone
+        Phone('+55*******4321', mobile)
+        >>> MessengerId.parse("telegram", "123456789").phone is None
+        True
+        """
+        if self.app is not MessengerApp.WHATSAPP:
+            return None
+        return _whatsapp_phone(self.id)
 
     def __str__(self) -> str:
         return f"{self.app.value}:{self.id}"
