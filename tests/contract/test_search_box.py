@@ -1,9 +1,10 @@
-"""A search box finds a customer by part of a number, on every storage.
+"""What an agent types into a search box finds the same customers in the same order, on every storage.
 
 Agents type a phone without its area code (the customer dictates "98765-4321"),
 a number still being typed, or the first digits of a CPF; each finds the
 customer, after the customers whose name or e-mail answers, and only among
-those the actor may see.
+those the actor may see. Customers whose names differ only in case or accents
+come in the order they were registered.
 """
 
 from __future__ import annotations
@@ -85,3 +86,13 @@ def test_a_seller_finds_by_digits_only_the_customers_they_see(
     seller = Actor(tenant_id=tenant, user_id="vera", role="seller")
     assert _names(core, tenant, seller, "98765-4321") == ["Ana Lima"]
     assert _names(core, tenant, admin, "98765-4321") == ["Ana Lima", "Outra Pessoa"]
+
+
+def test_equal_names_come_in_the_order_they_were_registered(storage: UnitOfWorkFactory) -> None:
+    core = CustomerCore.over(storage)
+    tenant, admin = tenant_and_admin()
+    names = ["álvaro Reis", "ALVARO REIS", "Alvaro Reis", "Álvaro reis"]
+    for name in names:
+        core.customers.register(tenant, admin, name=name)
+    assert _names(core, tenant, admin, "alvaro") == names
+    assert [c.name for c in core.directory.list(tenant, admin).items] == names
