@@ -10,12 +10,14 @@ how the file is read.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
 from customer_core.domain.matching.records import NameKey
 from customer_core.domain.values.online import ExternalId
+from customer_core.domain.values.tax_id import Cnpj, Cpf
+from customer_core.errors import CustomerCoreError
 from customer_core.io.area_codes import AreaCodes, CityPending
 from customer_core.io.rows import Draft, RowError, parse_row
 from customer_core.io.table import TableSource
@@ -31,6 +33,9 @@ class ReadOptions:
     strict: bool = False
     #: Rows a chunk holds (the last one may hold fewer).
     size: int = 5000
+    #: Raises when a CPF/CNPJ may not be stored (the preset checks them with
+    #: the tax registry); asked once per distinct value.
+    check_tax_id: Callable[[Cpf | Cnpj], None] | None = None
 
 
 @attrs.frozen
@@ -77,6 +82,39 @@ def _keyed(draft: Draft, contents: dict[str, int]) -> Draft:
     return attrs.evolve(draft, external_id=ExternalId("import", _content_key(draft, contents)))
 
 
+class _TaxIdCheck:
+    """:attr:`ReadOptions.check_tax_id` on each row, once per distinct CPF/CNPJ of the file.
+
+    A refused one is left out of its row as an invalid cell is: the row keeps
+    its other values, with a warning (with ``strict``, the row fails).
+    """
+
+    def __init__(self, check: Callable[[Cpf | Cnpj], None], strict: bool) -> None:
+        self._check, self._strict = check, strict
+        self._refused: dict[str, CustomerCoreError | None] = {}
+
+    def __call__(self, draft: Draft) -> Draft | list[RowError]:
+        tax_id = draft.tax_id
+        if tax_id is None:
+            return draft
+        if tax_id.digits not in self._refused:
+            try:
+                self._check(tax_id)
+                self._refused[tax_id.digits] = None
+            except CustomerCoreError as refusal:
+                self._refused[tax_id.digits] = refusal
+        refused = self._refused[tax_id.digits]
+        if refused is None:
+            return draft
+        problem = RowError(
+            draft.lines[0], "tax_id", refused.code, refused.message, tax_id.formatted
+        )
+        if self._strict:
+            return [problem]
+        warnings = (*draft.warnings, problem)
+        return attrs.evolve(draft, tax_id=None, tax_id_repaired=False, warnings=warnings)
+
+
 def _with_headers(
     reader: TableSource, errors: tuple[RowError, ...] | list[RowError]
 ) -> list[RowError]:
@@ -98,6 +136,11 @@ def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
     warnings: list[RowError] = []
     drafts: list[Draft] = []
 
+    registered = None if options.check_tax_id is None else _TaxIdCheck(options.check_tax_id, strict)
+
+    def checked(parsed: Draft | list[RowError]) -> Draft | list[RowError]:
+        return parsed if registered is None or isinstance(parsed, list) else registered(parsed)
+
     def parsed_rows() -> Iterator[Draft | list[RowError]]:
         nonlocal rows_read
         # Rows with a phone only their city's area code could complete are
@@ -114,9 +157,9 @@ def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
             if pending.asked:
                 later.append((line, row))
             else:
-                yield parsed
+                yield checked(parsed)
         for line, row in later:
-            yield parse_row(line, row, region=region, strict=strict, area_codes=area_codes)
+            yield checked(parse_row(line, row, region=region, strict=strict, area_codes=area_codes))
 
     def chunk() -> Chunk:
         nonlocal rows_read, errors, warnings, drafts

@@ -30,6 +30,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path, PurePath
 from typing import IO
 
@@ -41,6 +42,7 @@ from customer_core.domain.model.identity import IdentityKind
 from customer_core.domain.model.privacy import Origin
 from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.domain.rules.visibility import sees_unassigned
+from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.errors import (
     Code,
     CustomerCoreError,
@@ -57,6 +59,7 @@ from customer_core.io.table import TableSource
 from customer_core.io.upsert import Group, owner, updated
 from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
+from customer_core.services.validation import check_registered
 
 __all__ = ["DEFAULT_BATCH_SIZE", "ImportMode", "ImportReport", "Importer", "Progress"]
 
@@ -124,6 +127,12 @@ def _check_repaired(keys: set[IdentityKey], holders: Mapping[IdentityKey, tuple[
 
 class Importer(ServiceBase):
     """Imports customer spreadsheets for one tenant under the tenant's preset."""
+
+    def _tax_id_check(self) -> Callable[[Cpf | Cnpj], None] | None:
+        """The registry's check of a CPF/CNPJ, when the preset asks for it (as register does)."""
+        if not self.preset.registration.verify_tax_id:
+            return None
+        return partial(check_registered, self.tax_registry)
 
     def run(
         self,
@@ -201,7 +210,9 @@ class Importer(ServiceBase):
             dry_uow = stack.enter_context(self.uow_factory()) if dry_run else None
             # First pass: the whole file grouped (and the stored holders of its
             # keys noted) before anything is written, so batches change nothing.
-            options = ReadOptions(self.preset.default_region, strict, _READ_CHUNK)
+            options = ReadOptions(
+                self.preset.default_region, strict, _READ_CHUNK, self._tax_id_check()
+            )
             for chunk in parsed_chunks(reader, options):
                 counts.rows_read += chunk.rows_read
                 counts.errors.extend(chunk.errors)

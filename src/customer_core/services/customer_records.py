@@ -29,14 +29,14 @@ from customer_core.domain.model.customer import (
 from customer_core.domain.rules.visibility import Action, check_action, sees_unassigned
 from customer_core.domain.values.language import Language
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.errors import Code, InvalidOperation, InvalidTaxId, InvalidValue
-from customer_core.ports import TaxIdStatus, UnitOfWork
+from customer_core.errors import Code, InvalidOperation, InvalidValue
+from customer_core.ports import UnitOfWork
 from customer_core.services import inputs
 from customer_core.services.base import check_tenant
 from customer_core.services.customer_changes import CustomerChanges
 from customer_core.services.customer_credentials import hash_password
 from customer_core.services.identity_lists import unlist
-from customer_core.services.validation import Problems
+from customer_core.services.validation import Problems, check_registered
 from customer_core.unset import UNSET, Unset
 
 __all__ = ["CustomerRecords"]
@@ -86,14 +86,7 @@ class CustomerRecords:
     def _verify_tax_id(self, tax_id: Cpf | Cnpj | None) -> None:
         if tax_id is None or not self._deps.preset.registration.verify_tax_id:
             return
-        status = self._deps.tax_registry.lookup(tax_id)
-        if status in (TaxIdStatus.NOT_FOUND, TaxIdStatus.IRREGULAR):
-            raise InvalidTaxId(
-                f"the registry reports this {tax_id.kind.upper()} as {status.value}",
-                code={"cpf": Code.INVALID_CPF, "cnpj": Code.INVALID_CNPJ}[tax_id.kind],
-                field="tax_id",
-                registry_status=status.value,
-            )
+        check_registered(self._deps.tax_registry, tax_id)
 
     # -- register, read, delete --------------------------------------------
 

@@ -17,15 +17,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
 
+from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.errors import (
+    Code,
     CustomerCoreError,
+    InvalidTaxId,
     InvalidValue,
     MissingRequiredField,
     RuleViolation,
     ValidationFailed,
 )
+from customer_core.ports import TaxIdRegistry, TaxIdStatus
 
-__all__ = ["REQUIRED_FROM", "Problems"]
+__all__ = ["REQUIRED_FROM", "Problems", "check_registered"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -91,3 +95,19 @@ class Problems:
     def raise_if_any(self) -> None:
         if self._found:
             raise ValidationFailed.of(self._found)
+
+
+def check_registered(registry: TaxIdRegistry, tax_id: Cpf | Cnpj, /) -> None:
+    """Refuse a CPF/CNPJ the tax registry reports as unknown or irregular.
+
+    A registry that cannot tell (``unknown``: it is down, or none is plugged
+    in) refuses nothing: the digits were checked already.
+    """
+    status = registry.lookup(tax_id)
+    if status in (TaxIdStatus.NOT_FOUND, TaxIdStatus.IRREGULAR):
+        raise InvalidTaxId(
+            f"the registry reports this {tax_id.kind.upper()} as {status.value}",
+            code={"cpf": Code.INVALID_CPF, "cnpj": Code.INVALID_CNPJ}[tax_id.kind],
+            field="tax_id",
+            registry_status=status.value,
+        )
