@@ -43,13 +43,16 @@ __all__ = [
     "FieldError",
     "InvalidAddress",
     "InvalidEmail",
+    "InvalidExternalId",
     "InvalidLanguage",
+    "InvalidMessengerId",
     "InvalidOperation",
     "InvalidPhone",
     "InvalidSocialProfile",
     "InvalidStoredValue",
     "InvalidTaxId",
     "InvalidValue",
+    "InvalidWebsite",
     "MissingDependency",
     "MissingRequiredField",
     "NotFound",
@@ -101,8 +104,11 @@ class Code(str, enum.Enum):
     INVALID_EMAIL = "invalid_email"
     # InvalidSocialProfile
     INVALID_SOCIAL_PROFILE = "invalid_social_profile"
+    # InvalidMessengerId
     INVALID_MESSENGER_ID = "invalid_messenger_id"
+    # InvalidWebsite
     INVALID_WEBSITE = "invalid_website"
+    # InvalidExternalId
     INVALID_EXTERNAL_ID = "invalid_external_id"
     # InvalidAddress
     INVALID_ADDRESS = "invalid_address"
@@ -307,17 +313,36 @@ class InvalidEmail(InvalidValue):
 
 
 class InvalidSocialProfile(InvalidValue):
-    """A social profile, messenger id, website or external id that cannot be used."""
+    """A social profile that cannot be used; the base of the other online identifiers' errors.
+
+    :class:`InvalidMessengerId`, :class:`InvalidWebsite` and
+    :class:`InvalidExternalId` derive from it, so ``except InvalidSocialProfile``
+    still catches all four.
+    """
 
     default_code = Code.INVALID_SOCIAL_PROFILE
-    codes: ClassVar[frozenset[Code]] = frozenset(
-        {
-            Code.INVALID_SOCIAL_PROFILE,
-            Code.INVALID_MESSENGER_ID,
-            Code.INVALID_WEBSITE,
-            Code.INVALID_EXTERNAL_ID,
-        }
-    )
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_SOCIAL_PROFILE})
+
+
+class InvalidMessengerId(InvalidSocialProfile):
+    """A messenger id of an unknown app, or malformed (a WhatsApp id is the phone digits)."""
+
+    default_code = Code.INVALID_MESSENGER_ID
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_MESSENGER_ID})
+
+
+class InvalidWebsite(InvalidSocialProfile):
+    """A website that is not an http(s) address with a domain."""
+
+    default_code = Code.INVALID_WEBSITE
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_WEBSITE})
+
+
+class InvalidExternalId(InvalidSocialProfile):
+    """An external id without a system or an id, or too long."""
+
+    default_code = Code.INVALID_EXTERNAL_ID
+    codes: ClassVar[frozenset[Code]] = frozenset({Code.INVALID_EXTERNAL_ID})
 
 
 class InvalidAddress(InvalidValue):

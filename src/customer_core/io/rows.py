@@ -26,7 +26,7 @@ from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone, parse_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.domain.values.text import check_printable
+from customer_core.domain.values.text import clean_text
 from customer_core.errors import Code, CustomerCoreError, InvalidPhone
 from customer_core.io.area_codes import AreaCodes, with_area_code
 from customer_core.io.cells import (
@@ -323,7 +323,7 @@ def parse_row(
             )
         )
     elif note is not None:
-        note = attempt("note", partial(check_printable, note, "note", multiline=True), note)
+        note = attempt("note", partial(clean_text, note, "note", multiline=True), note)
     external = row.get("external_id", "")
     external_id = (
         attempt("external_id", lambda: ExternalId.parse("code", external), external)

@@ -12,11 +12,16 @@ customer and the version are its business, not this module's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from customer_core.domain.model.contact import Contact
+from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.policies import ContactPolicy
 from customer_core.domain.values.phone import Phone
+from customer_core.errors import Code, NotFound
 from customer_core.services import inputs
 from customer_core.services.base import Dependencies
 from customer_core.services.customer_changes import Change
@@ -116,8 +121,21 @@ class CustomerChannels:
         return lambda c: c.add_contact(parsed, policy=policy)
 
     def update_contact(self, contact: Any) -> Change:
-        parsed, policy = self._contact(contact, ""), self._policy
-        return lambda c: c.replace_contact(parsed, policy=policy)
+        """A :class:`Contact` replaces the stored one; a mapping changes the fields it has."""
+        policy = self._policy
+        if isinstance(contact, Contact) or not isinstance(contact, Mapping):
+            parsed = self._contact(contact, "")
+            return lambda c: c.replace_contact(parsed, policy=policy)
+        contact_id = str(contact.get("id") or "")
+        fields = inputs.contact_fields(contact, region=self._deps.preset.default_region)
+
+        def change(customer: Customer) -> Customer:
+            stored = next((c for c in customer.contacts if c.id == contact_id), None)
+            if stored is None:
+                raise NotFound("no such contact", code=Code.NOT_FOUND, field="contacts")
+            return customer.replace_contact(attrs.evolve(stored, **fields), policy=policy)
+
+        return change
 
     def remove_contact(self, contact_id: str) -> Change:
         return lambda c: c.remove_contact(contact_id)

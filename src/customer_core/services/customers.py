@@ -582,7 +582,15 @@ class CustomerService(ServiceBase):
         *,
         expected_version: int | None = None,
     ) -> Customer:
-        """Replace the contact with the same ``id``."""
+        """Change the contact with the same ``id``.
+
+        A mapping changes the fields it has and keeps the others as stored:
+        ``{"id": ..., "name": "Rui G."}`` renames the contact and keeps its
+        phones, e-mails and profiles; ``"phones": []`` removes its phones, and
+        ``None`` clears ``job_title`` or ``note``. A key that is not a contact
+        field is refused (``invalid_value``, naming it). A :class:`Contact`
+        replaces the stored contact whole.
+        """
         return self._apply(
             tenant_id, actor, customer_id, self._channels.update_contact(contact), expected_version
         )

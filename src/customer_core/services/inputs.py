@@ -20,11 +20,14 @@ from customer_core.domain.values.online import (
 )
 from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
-from customer_core.domain.values.text import check_printable
+from customer_core.domain.values.text import clean_text
 from customer_core.errors import (
     Code,
     InvalidAddress,
+    InvalidExternalId,
     InvalidLanguage,
+    InvalidMessengerId,
+    InvalidPhone,
     InvalidSocialProfile,
     InvalidTaxId,
     InvalidValue,
@@ -55,13 +58,31 @@ MessengerInput = MessengerId | tuple[str, str]
 ExternalInput = ExternalId | tuple[str, str]
 
 
+#: The keys of a phone given as a mapping.
+PHONE_KEYS = frozenset({"number", "country_code", "area_code", "type", "extension"})
+
+
 def as_phone(value: PhoneInput, *, region: str = "BR", field: str = "phones") -> Phone:
-    """A phone from text, a :class:`Phone`, or form parts (``country_code``, ``area_code``...)."""
+    """A phone from text, a :class:`Phone`, or form parts (``country_code``, ``area_code``...).
+
+    A mapping with another key is refused (a typo such as ``tipo`` would
+    lose the value it holds), as is a ``number`` that is neither text nor an
+    integer.
+    """
     if isinstance(value, Phone):
         return value
     if isinstance(value, str):
         return Phone.parse(value, default_region=region, field=field)
     if isinstance(value, Mapping):
+        _refuse_unknown(value, PHONE_KEYS, "phone", field)
+        number = value.get("number")
+        if number is not None and (isinstance(number, bool) or not isinstance(number, (str, int))):
+            raise InvalidPhone(
+                "the number is text or an integer",
+                code=Code.INVALID_PHONE,
+                field=field,
+                reason="characters",
+            )
         if "number" in value and "country_code" in value:
             return Phone.from_parts(
                 value["country_code"],
@@ -94,6 +115,19 @@ def as_tax_id(value: Cpf | Cnpj | str | None) -> Cpf | Cnpj | None:
     return parse_tax_id(value) if value.strip() else None
 
 
+def _refuse_unknown(value: Mapping[Any, Any], known: frozenset[str], what: str, field: str) -> None:
+    """Refuse keys that are not ``known``: a typo must not drop the value it holds."""
+    unknown = sorted(map(str, set(value) - known))
+    if not unknown:
+        return
+    message = f"unknown {what} fields {unknown} (known: {', '.join(sorted(known))})"
+    if what == "phone":
+        raise InvalidPhone(message, code=Code.INVALID_PHONE, field=field, reason="unknown_field")
+    if what == "address":
+        raise InvalidAddress(message, code=Code.INVALID_ADDRESS, field=field)
+    raise InvalidValue(message, code=Code.INVALID_VALUE, field=field)
+
+
 _ADDRESS_KEYS = frozenset(
     {
         "type",
@@ -114,13 +148,7 @@ def as_address(value: AddressInput) -> Address:
     if isinstance(value, Address):
         return value
     if isinstance(value, Mapping):
-        unknown = set(value) - _ADDRESS_KEYS
-        if unknown:
-            raise InvalidAddress(
-                f"unknown address fields {sorted(unknown)}",
-                code=Code.INVALID_ADDRESS,
-                field="addresses",
-            )
+        _refuse_unknown(value, _ADDRESS_KEYS, "address", "addresses")
         return Address.create(**value)
     raise InvalidValue("expected an address", code=Code.INVALID_VALUE, field="addresses")
 
@@ -142,9 +170,11 @@ def _pair(value: Any, field: str, code: Code) -> tuple[str, str]:
         and all(isinstance(part, (str, int)) and not isinstance(part, bool) for part in value)
     ):
         return str(value[0]), str(value[1])
-    raise InvalidSocialProfile(
-        "expected a pair of text: (app or system, id)", code=code, field=field
-    )
+    error = {
+        Code.INVALID_MESSENGER_ID: InvalidMessengerId,
+        Code.INVALID_EXTERNAL_ID: InvalidExternalId,
+    }.get(code, InvalidSocialProfile)
+    raise error("expected a pair of text: (app or system, id)", code=code, field=field)
 
 
 def as_messenger_id(value: MessengerInput, *, line_required: bool = True) -> MessengerId:
@@ -179,28 +209,71 @@ def as_language(value: Language | str | None) -> Language | None:
     return Language.parse(value) if value.strip() else None
 
 
+#: The keys of a contact given as a mapping.
+CONTACT_KEYS = frozenset({"id", "name", "job_title", "phones", "emails", "social_profiles", "note"})
+
+
 def as_contact(
     value: Contact | Mapping[str, Any], *, new_id: str, policy: ContactPolicy, region: str = "BR"
 ) -> Contact:
-    """A contact from a mapping with ``name``, ``phones``, ``emails``, ``social_profiles``."""
+    """A contact from a mapping with ``name``, ``phones``, ``emails``, ``social_profiles``.
+
+    Any other key is refused (``telefone`` for ``phones`` would lose the numbers).
+    """
     if isinstance(value, Contact):
         contact = value
         contact.check(policy)
         return contact
     if not isinstance(value, Mapping):
         raise InvalidValue("expected a contact", code=Code.INVALID_VALUE, field="contacts")
+    fields = contact_fields(value, region=region)
     return Contact.create(
         id=str(value.get("id") or new_id),
-        name=value.get("name", ""),
+        name=fields.get("name", ""),
         policy=policy,
-        job_title=value.get("job_title"),
-        phones=[
-            as_phone(p, region=region, field="contacts.phones") for p in value.get("phones", ())
-        ],
-        emails=[as_email(e, field="contacts.emails") for e in value.get("emails", ())],
-        social_profiles=[as_social_profile(s) for s in value.get("social_profiles", ())],
-        note=value.get("note"),
+        job_title=fields.get("job_title"),
+        phones=fields.get("phones", ()),
+        emails=fields.get("emails", ()),
+        social_profiles=fields.get("social_profiles", ()),
+        note=fields.get("note"),
     )
+
+
+def contact_fields(value: Mapping[str, Any], *, region: str = "BR") -> dict[str, Any]:
+    """The fields a contact mapping gives, parsed; ``id`` and absent keys left out.
+
+    :meth:`~customer_core.services.CustomerService.update_contact` changes
+    these and keeps the stored value of every other field.
+    """
+    _refuse_unknown(value, CONTACT_KEYS, "contact", "contacts")
+    parsed: dict[str, Any] = {}
+    if "name" in value:
+        parsed["name"] = clean_name(value["name"], "contacts.name")
+    if "job_title" in value:
+        parsed["job_title"] = clean_name(value["job_title"], "contacts.job_title", required=False)
+    if "phones" in value:
+        phones = _items(value["phones"], "contacts.phones")
+        parsed["phones"] = tuple(
+            as_phone(p, region=region, field="contacts.phones") for p in phones
+        )
+    if "emails" in value:
+        emails = _items(value["emails"], "contacts.emails")
+        parsed["emails"] = tuple(as_email(e, field="contacts.emails") for e in emails)
+    if "social_profiles" in value:
+        profiles = _items(value["social_profiles"], "contacts.social_profiles")
+        parsed["social_profiles"] = tuple(as_social_profile(s) for s in profiles)
+    if "note" in value:
+        parsed["note"] = _text(value["note"], "contacts.note")
+    return parsed
+
+
+def _items(value: object, field: str) -> Iterable[Any]:
+    """A list field: ``None`` is none; one text is not a list of its characters."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidValue("expected a list", code=Code.INVALID_VALUE, field=field)
+    return value
 
 
 _TEXT_FIELDS = frozenset(
@@ -230,7 +303,7 @@ def _text(value: object, field: str) -> str | None:
         raise InvalidValue(
             f"expected text up to {_MAX_TEXT} characters", code=Code.INVALID_VALUE, field=field
         )
-    return check_printable(value, field, multiline=True).strip() or None
+    return clean_text(value, field, multiline=True).strip() or None
 
 
 def parse_scalar_fields(changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def test_address_normalizes() -> None:
 )
 def test_address_errors(kwargs: dict[str, str], code: str, field: str) -> None:
     with pytest.raises(InvalidAddress) as info:
-        Address.create(**kwargs)  # type: ignore[arg-type]
+        Address.create(**kwargs)
     assert (info.value.code, info.value.field) == (code, field)
 
 

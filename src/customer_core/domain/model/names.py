@@ -6,9 +6,7 @@
 
 from __future__ import annotations
 
-import unicodedata
-
-from customer_core.domain.values.text import check_printable
+from customer_core.domain.values.text import clean_text
 from customer_core.errors import Code, InvalidValue, MissingRequiredField
 
 __all__ = ["clean_name", "masked_name"]
@@ -26,7 +24,7 @@ def clean_name(text: object, field: str = "name", *, required: bool = True) -> s
         return None
     if not isinstance(text, str):
         raise InvalidValue("expected text", code=Code.INVALID_VALUE, field=field)
-    name = " ".join(check_printable(unicodedata.normalize("NFC", text), field).split())
+    name = " ".join(clean_text(text, field).split())
     if len(name) > _MAX_NAME:
         raise InvalidValue(f"at most {_MAX_NAME} characters", code=Code.INVALID_VALUE, field=field)
     return name

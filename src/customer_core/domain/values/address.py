@@ -32,7 +32,7 @@ import unicodedata
 import attrs
 
 from customer_core.domain.values._data.states import CEP_RANGES, STATE_NAMES
-from customer_core.domain.values.text import check_printable
+from customer_core.domain.values.text import clean_text
 from customer_core.errors import Code, InvalidAddress
 
 __all__ = ["UFS", "Address", "AddressType", "cep_with_dropped_zero"]
@@ -87,7 +87,7 @@ def _text(value: str | None, field: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidAddress("expected text", code=Code.INVALID_ADDRESS, field=field)
-    cleaned = " ".join(check_printable(value, field).split())
+    cleaned = " ".join(clean_text(value, field).split())
     if len(cleaned) > _MAX_TEXT:
         raise InvalidAddress("too long", code=Code.INVALID_ADDRESS, field=field)
     return cleaned or None
@@ -179,9 +179,20 @@ class Address:
         uf: str | None = None,
         cep: str | None = None,
         country: str = "BR",
-        active: bool = True,
+        active: bool | str | int | None = True,
         field: str = "addresses",
     ) -> Address:
+        """The address of what a form or a file gives, validated and normalized.
+
+        ``active`` (the *situação*) is a bool, ``0``/``1``, or text as forms
+        send it, in any case, with or without accents: ``true``/``false``,
+        ``1``/``0``, ``sim``/``não``, ``s``/``n``, ``ativo``/``inativo``
+        (``ativa``/``inativa``), ``yes``/``no``. ``None`` is not given: active.
+        Anything else is refused, never read as true.
+
+        >>> Address.create(city="Recife", active="Não").active
+        False
+        """
         try:
             kind = type if isinstance(type, AddressType) else AddressType(type.strip().lower())
         except ValueError as exc:
@@ -210,7 +221,7 @@ class Address:
             uf=state,
             cep=postal,
             country=country_code,
-            active=bool(active),
+            active=_active(active, field),
         )
         if not any((address.street, address.city, address.cep, address.uf)):
             raise InvalidAddress(
@@ -233,6 +244,31 @@ class Address:
         first = ", ".join(p for p in (self.street, self.number, self.complement) if p)
         place = " - ".join(p for p in (self.neighborhood, self.city, self.uf) if p)
         return " | ".join(p for p in (first, place, self.cep or "", self.country) if p)
+
+
+_ACTIVE = {
+    **dict.fromkeys(("true", "1", "sim", "s", "ativo", "ativa", "yes", "y"), True),
+    **dict.fromkeys(("false", "0", "nao", "n", "inativo", "inativa", "no"), False),
+}
+
+
+def _active(value: object, field: str) -> bool:
+    """Whether the address is in use, from a bool, 0/1 or its usual spellings."""
+    if value is None:
+        return True
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    found = _ACTIVE.get(_fold(value)) if isinstance(value, str) else None
+    if found is None:
+        raise InvalidAddress(
+            "active is true or false (sim/não, ativo/inativo, 1/0)",
+            code=Code.INVALID_ADDRESS,
+            field=f"{field}.active",
+            reason="active",
+        )
+    return found
 
 
 def _fold(text: str) -> str:
@@ -294,6 +330,8 @@ def _brazilian_cep(cep: str | None, field: str, uf: str | None = None) -> str | 
     digits = re.sub(r"[\s.\-]", "", cep)
     if re.fullmatch(r"\d{7}", digits) and _in_state("0" + digits, uf):
         digits = "0" + digits
-    if not re.fullmatch(r"\d{8}", digits) or digits == "00000000":
+    if not re.fullmatch(r"\d{8}", digits):
         raise InvalidAddress("a CEP has 8 digits", code=Code.INVALID_CEP, field=f"{field}.cep")
+    if digits == "00000000":  # a placeholder for "unknown", never a real CEP
+        raise InvalidAddress("no CEP is all zeros", code=Code.INVALID_CEP, field=f"{field}.cep")
     return f"{digits[:5]}-{digits[5:]}"

@@ -21,7 +21,7 @@ records are loaded through them:
 >>> MessengerId(MessengerApp.WHATSAPP, "joao")
 Traceback (most recent call last):
 ...
-customer_core.errors.InvalidSocialProfile: invalid_messenger_id [messenger_ids]: a WhatsApp id is the phone digits
+customer_core.errors.InvalidMessengerId: invalid_messenger_id [messenger_ids]: a WhatsApp id is the phone digits
 """
 
 from __future__ import annotations
@@ -35,7 +35,14 @@ import attrs
 
 from customer_core.domain.values.phone import Phone, phone_match_key
 from customer_core.domain.values.text import masked
-from customer_core.errors import Code, InvalidPhone, InvalidSocialProfile
+from customer_core.errors import (
+    Code,
+    InvalidExternalId,
+    InvalidMessengerId,
+    InvalidPhone,
+    InvalidSocialProfile,
+    InvalidWebsite,
+)
 
 __all__ = [
     "MAX_KEY",
@@ -48,6 +55,7 @@ __all__ = [
 ]
 
 _MAX_ID = 255
+_MAX_SYSTEM = 64  # an external id's system name
 
 #: The longest match key (``system:id``, ``app:id``, ``network:handle``):
 #: storage keeps identity keys up to this length, so an identifier whose key
@@ -174,10 +182,20 @@ def _handle_from_url(url: str, network: SocialNetwork) -> str:
     return segments[0] if segments else ""
 
 
+#: The class of each code: a host catches a website's error as ``InvalidWebsite``
+#: (or, as before, ``InvalidSocialProfile``, their common base).
+_ERRORS: dict[Code, type[InvalidSocialProfile]] = {
+    Code.INVALID_SOCIAL_PROFILE: InvalidSocialProfile,
+    Code.INVALID_MESSENGER_ID: InvalidMessengerId,
+    Code.INVALID_WEBSITE: InvalidWebsite,
+    Code.INVALID_EXTERNAL_ID: InvalidExternalId,
+}
+
+
 def _invalid(
     message: str, field: str, code: Code = Code.INVALID_SOCIAL_PROFILE
 ) -> InvalidSocialProfile:
-    return InvalidSocialProfile(message, code=code, field=field)
+    return _ERRORS[code](message, code=code, field=field)
 
 
 @attrs.frozen
@@ -439,7 +457,7 @@ class ExternalId:
         if not (
             isinstance(name, str)
             and isinstance(value, str)
-            and 0 < len(name) <= 64
+            and 0 < len(name) <= _MAX_SYSTEM
             and 0 < len(value) <= _MAX_ID
             and name.isprintable()
             and value.isprintable()
@@ -453,12 +471,16 @@ class ExternalId:
     @classmethod
     def parse(cls, system: str, id: str, /, *, field: str = "external_ids") -> ExternalId:
         name, value = str(system).strip(), str(id).strip()
-        printable = name.isprintable() and value.isprintable()
-        if not printable or not name or not value or len(name) > 64 or len(value) > _MAX_ID:
-            raise _invalid(
-                "an external id needs a system and an id", field, Code.INVALID_EXTERNAL_ID
-            )
-        return _fits(cls(name, value), field, Code.INVALID_EXTERNAL_ID)
+        code = Code.INVALID_EXTERNAL_ID
+        if not name or not value:
+            raise _invalid("an external id needs a system and an id", field, code)
+        if not (name.isprintable() and value.isprintable()):
+            raise _invalid("control characters are not allowed", field, code)
+        if len(name) > _MAX_SYSTEM:
+            raise _invalid(f"the system is too long: at most {_MAX_SYSTEM} characters", field, code)
+        if len(value) > _MAX_ID:
+            raise _invalid(f"too long: at most {_MAX_ID} characters", field, code)
+        return _fits(cls(name, value), field, code)
 
     @property
     def match_key(self) -> str:

@@ -47,7 +47,9 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from customer_core.domain.values.phone_spelling import (
     BR_CANONICAL,
     BR_PATTERNS,
+    FAX,
     MAX_DIGITS,
+    RECADO,
     TWO_NUMBERS,
     clean,
     fail,
@@ -165,10 +167,16 @@ class Phone:
         *,
         default_region: str = "BR",
         type: PhoneType | str | None = None,
-        extension: str | None = None,
+        extension: str | int | None = None,
         field: str = "phone",
     ) -> Phone:
-        """Parse what a user typed; ``type`` is inferred when not given."""
+        """Parse what a user typed; ``type`` is inferred when not given.
+
+        ``extension`` is text of digits or a non-negative integer (a JSON
+        form sends numbers): ``25`` is ``"25"``. Anything else, and a
+        ``type`` that is not a :class:`PhoneType` or its text, is refused
+        with ``details["reason"]`` ``extension`` or ``type``.
+        """
         if cls is Phone and type is None and extension is None and isinstance(text, str):
             return _canonical_br(text) or _parse_text(text, default_region, field)
         return cls._parse(text, default_region, type, extension, field)
@@ -179,17 +187,18 @@ class Phone:
         text: str,
         default_region: str,
         type: PhoneType | str | None,
-        extension: str | None,
+        extension: str | int | None,
         field: str,
     ) -> Phone:
-        cleaned, typed_extension, recado = clean(text, field)
+        cleaned, typed_extension, note = clean(text, field)
         number, kind = to_number(cleaned, default_region.upper(), field)
-        ext = extension or typed_extension
-        if ext is not None and not ext.isdigit():
-            raise fail("the extension must be digits", field, reason="extension")
+        ext = _extension(extension, field) or typed_extension
+        recado = note == RECADO
+        # A type given apart wins over the note typed with the number.
+        noted = {RECADO: PhoneType.OTHER, FAX: PhoneType.FAX}.get(note or "")
         return cls(
             e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
-            type=PhoneType.OTHER if recado and type is None else _phone_type(type, kind, field),
+            type=_phone_type(noted if type is None else type, kind, field),
             extension=ext,
             typed=text.strip(),
             message_number=recado,
@@ -204,7 +213,7 @@ class Phone:
         /,
         *,
         type: PhoneType | str | None = None,
-        extension: str | None = None,
+        extension: str | int | None = None,
         field: str = "phone",
     ) -> Phone:
         """Build from the separate DDI / DDD / number fields of a form.
@@ -298,11 +307,28 @@ class Phone:
         return f"Phone('{_mask(self.e164)}', {self.type.value}{note})"
 
 
-def _phone_type(requested: PhoneType | str | None, library_type: int, field: str) -> PhoneType:
+def _extension(extension: object, field: str) -> str | None:
+    """The extension given apart from the number: digits, as text or a non-negative int."""
+    if extension is None:
+        return None
+    if isinstance(extension, int) and not isinstance(extension, bool) and extension >= 0:
+        return str(extension)
+    if isinstance(extension, str):
+        text = extension.strip()
+        if not text:
+            return None  # an empty form field: the extension typed with the number, if any
+        if text.isdecimal():  # full-width or other Unicode digits as ASCII ones
+            return "".join(str(unicodedata.decimal(c)) for c in text)
+    raise fail("the extension must be digits", field, reason="extension")
+
+
+def _phone_type(requested: object, library_type: int, field: str) -> PhoneType:
     if requested is None:
         return _TYPE_FROM_LIBRARY.get(library_type, PhoneType.OTHER)
     if isinstance(requested, PhoneType):
         return requested
+    if not isinstance(requested, str):
+        raise fail(f"unknown phone type {requested!r}", field, reason="type")
     try:
         return PhoneType(requested.strip().lower())
     except ValueError as exc:

@@ -17,8 +17,10 @@ from phonenumbers import PhoneNumberType
 
 from customer_core.errors import Code, InvalidPhone
 
+#: An extension after the number: ``ramal 25``, ``ramal: 25``, ``r. 25``, ``R: 25``,
+#: ``ext=25``, ``x25``, ``#25``.
 _EXTENSION = re.compile(
-    r"\s*(?:ramal|ram\.?|r\.|;?\s*ext\s*[.=]?|extens[aã]o|x|#)\s*(\d{1,7})\s*$",
+    r"\s*(?:(?:ramal|ram|r|extens[aã]o)\.?\s*:?|;?\s*ext\s*[.=:]?|x|#)\s*(\d{1,7})\s*$",
     re.IGNORECASE,
 )
 #: What people write before a number that is still just the number.
@@ -26,7 +28,7 @@ _SCHEME = re.compile(r"^(?:tel:|whatsapp:|(?:https?://)?(?:api\.)?wa\.me/)\s*", 
 #: The words of a note beside the number in the same cell: what the line is, not part of it.
 _NOTE_WORDS = (
     r"whats(?:app)?|zap|wpp|cel(?:ular)?|comercial|com\.|res|residencial|fixo"
-    r"|tel(?:efone)?|fone|(?P<recado>recados?)"
+    r"|tel(?:efone)?|fone|(?P<recado>recados?)|(?P<fax>fax)"
 )
 #: A note after the number (``11 98765-4321 (whats)``).
 _NOTE = re.compile(rf"[\s\-:]*\(?\s*(?:{_NOTE_WORDS})\.?\s*\)?\s*$", re.IGNORECASE)
@@ -56,32 +58,44 @@ def fail(message: str, field: str, **details: str) -> InvalidPhone:
     return InvalidPhone(message, code=Code.INVALID_PHONE, field=field, **details)
 
 
-def clean(text: object, field: str) -> tuple[str, str | None, bool]:
-    """Return ``(number part, extension, recado)`` after Unicode, prefix, note and
-    extension clean-up; ``recado`` says the note was ``recado``.
+#: What a note says about the line, when it says more than what the number tells.
+RECADO, FAX = "recado", "fax"
+
+
+def _note_kind(found: re.Match[str]) -> str | None:
+    if found.group("recado") is not None:
+        return RECADO
+    return FAX if found.group("fax") is not None else None
+
+
+def clean(text: object, field: str) -> tuple[str, str | None, str | None]:
+    """Return ``(number part, extension, note)`` after Unicode, prefix, note and
+    extension clean-up; ``note`` is :data:`RECADO` or :data:`FAX` when the note
+    was ``recado`` (someone else's line) or ``fax`` (the line's type), else ``None``.
 
     Only the real spellings of one number are accepted: ``tel:``/``whatsapp:``/
     ``wa.me/`` before it, ``0xx`` for the trunk prefix, ``11/`` for the area
     code, ``++55``, dashes of any kind, invisible spaces, full-width digits,
     and a note before or after it, one of a few words (``(whats)``, ``cel``,
-    ``fone``, ``comercial``, ``res.``, ``recado``...; ``Cel: 11 98765-4321``,
-    ``11 98765-4321 (whats)``). Other letters are refused: a number is never
-    picked out of other text.
+    ``fone``, ``comercial``, ``res.``, ``recado``, ``fax``...; ``Cel: 11 98765-4321``,
+    ``11 98765-4321 (whats)``), and an extension after it (``ramal: 25``,
+    ``R: 25``). Other letters are refused: a number is never picked out of other text.
     """
     if not isinstance(text, str):
         raise fail("expected text", field)
     # NFKC turns full-width digits into ASCII and non-breaking spaces into spaces.
     cleaned = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DASHES)
     cleaned = _SCHEME.sub("", cleaned.strip())
-    recado = False
+    note: str | None = None
     leading = _LEADING_NOTE.match(cleaned)
     if leading is not None:
-        recado = leading.group("recado") is not None
+        note = _note_kind(leading)
         cleaned = cleaned[leading.end() :]
-    note = _NOTE.search(cleaned)
-    if note is not None:
-        recado = recado or note.group("recado") is not None
-        cleaned = cleaned[: note.start()].strip()
+    trailing = _NOTE.search(cleaned)
+    if trailing is not None:
+        # A recado is someone else's line whatever the other note says.
+        note = RECADO if RECADO in (note, _note_kind(trailing)) else note or _note_kind(trailing)
+        cleaned = cleaned[: trailing.start()].strip()
     cleaned = _AREA_SLASH.sub(r"\1 ", _ZERO_XX.sub("0", cleaned))
     if cleaned.startswith("++"):
         cleaned = "+" + cleaned.lstrip("+")
@@ -98,7 +112,7 @@ def clean(text: object, field: str) -> tuple[str, str | None, bool]:
         raise fail("the number has letters or symbols", field, reason="characters")
     if "+" in cleaned.lstrip("+ ") or cleaned.count("+") > 1:
         raise fail("misplaced '+'", field, reason="characters")
-    return cleaned, extension, recado
+    return cleaned, extension, note
 
 
 def br_national(digits: str, field: str) -> str:

@@ -12,7 +12,7 @@ import unicodedata
 
 from customer_core.errors import Code, InvalidValue
 
-__all__ = ["check_printable", "fold", "fold_tokens", "masked"]
+__all__ = ["check_printable", "clean_text", "fold", "fold_tokens", "masked"]
 
 _ALLOWED_CONTROLS = frozenset("\n\r\t")
 
@@ -33,6 +33,21 @@ def check_printable(text: str, field: str, *, multiline: bool = False) -> str:
             "control characters are not allowed", code=Code.INVALID_VALUE, field=field
         )
     return text
+
+
+def clean_text(text: str, field: str, *, multiline: bool = False) -> str:
+    """Free text as stored: composed (NFC), without control characters.
+
+    ``São`` typed as ``S``, ``a``, a combining tilde (NFD: macOS file names,
+    some keyboards and PDFs) is stored as the one character ``ã``, as names
+    are, so a host's ``WHERE city = 'São Paulo'`` finds it whatever was typed.
+
+    >>> clean_text("Sa\u0303o Paulo", "city") == "S\u00e3o Paulo"
+    True
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return check_printable(text, field, multiline=multiline)
 
 
 def fold(text: str, /) -> str:
