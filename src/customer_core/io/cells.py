@@ -15,18 +15,21 @@ import attrs
 
 from customer_core.domain.model.customer import CustomerKind
 from customer_core.domain.values.address import Address, AddressType, cep_with_dropped_zero
+from customer_core.domain.values.phone import Phone, parse_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf, parse_tax_id
 from customer_core.domain.values.text import fold_tokens
-from customer_core.errors import Code, CustomerCoreError, InvalidValue
+from customer_core.errors import Code, CustomerCoreError, InvalidPhone, InvalidValue
 
 __all__ = [
     "ADDRESS_COLUMNS",
     "RowError",
     "parse_address",
     "parse_kind",
+    "parse_phone_cell",
     "parse_tax_id_cell",
     "shown",
     "split_many",
+    "without_float_zeros",
 ]
 
 ADDRESS_COLUMNS = ("street", "number", "complement", "neighborhood", "city", "uf", "cep")
@@ -64,6 +67,42 @@ def parse_kind(text: str) -> CustomerKind:
 
 #: A number as a spreadsheet shows a long one: ``1,23E+10``, ``5.29982E+10``.
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+#: A whole number as a float column writes it (pandas, Excel): ``52998224725.0``.
+_WHOLE_FLOAT = re.compile(r"(\d+)\.0+")
+
+
+def without_float_zeros(text: str) -> str:
+    """``text`` without the ``.0`` a float column gave a cell of digits, else unchanged.
+
+    Only digits, then a dot and zeros: ``11987654321.0`` is ``11987654321``;
+    ``11 98765-4321.0`` or ``1.5`` are left as they are (and refused later).
+
+    >>> without_float_zeros("52998224725.0"), without_float_zeros(" 11987654321.00 ")
+    ('52998224725', '11987654321')
+    >>> without_float_zeros("3333-4444.0")
+    '3333-4444.0'
+    """
+    found = _WHOLE_FLOAT.fullmatch(text.strip())
+    return found.group(1) if found is not None else text
+
+
+def parse_phone_cell(text: str, *, region: str) -> list[Phone]:
+    """The phones of a phone cell (:func:`~customer_core.domain.values.phone.parse_phones`).
+
+    A float column's ``.0`` is dropped; a number in scientific notation
+    (``5,51199E+12``) lost its digits in the spreadsheet, and the error says so.
+    """
+    if _SCIENTIFIC.match(text.replace(" ", "")):
+        raise InvalidPhone(
+            "a spreadsheet wrote this phone as a number in scientific notation, "
+            "which loses its digits: format the column as text and export the file again",
+            code=Code.INVALID_PHONE,
+            field="phone",
+            reason="scientific_notation",
+        )
+    return parse_phones(without_float_zeros(text), default_region=region)
+
+
 #: How many digits a CPF (11) or CNPJ (14) keeps once a spreadsheet drops up to two zeros.
 _PADDED_LENGTH = {9: 11, 10: 11, 12: 14, 13: 14}
 
@@ -77,8 +116,9 @@ def parse_tax_id_cell(
     (``01234567890`` became ``1234567890``): a value of only digits that is
     short by one or two is padded when the padded value is valid, and
     reported ``repaired``. In scientific notation the digits are gone: an
-    error that says so.
+    error that says so. A float column's ``.0`` (``52998224725.0``) is dropped.
     """
+    text = without_float_zeros(text)
     if _SCIENTIFIC.match(text.replace(" ", "")):
         problems.append(
             RowError(

@@ -24,7 +24,7 @@ from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.online import ExternalId
-from customer_core.domain.values.phone import Phone, parse_phones
+from customer_core.domain.values.phone import Phone
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.domain.values.text import clean_text
 from customer_core.errors import Code, CustomerCoreError, InvalidPhone
@@ -34,9 +34,11 @@ from customer_core.io.cells import (
     RowError,
     parse_address,
     parse_kind,
+    parse_phone_cell,
     parse_tax_id_cell,
     shown,
     split_many,
+    without_float_zeros,
 )
 from customer_core.io.table import NO_SAVED_VALUE
 
@@ -256,8 +258,9 @@ def parse_row(
     local: list[tuple[str, str, RowError]] = []  # typed without an area code
 
     def phones_in(column: str, text: str) -> list[Phone]:
+        text = without_float_zeros(text)
         try:
-            return parse_phones(text, default_region=region)
+            return parse_phone_cell(text, region=region)
         except CustomerCoreError as exc:
             error = RowError(line, column, exc.code, exc.message, shown(text))
             reason = (exc.details or {}).get("reason")
@@ -277,7 +280,11 @@ def parse_row(
             found = attempt(
                 "phone",
                 lambda: [
-                    Phone.from_parts(row.get("country_code") or "55", row.get("area_code"), number)
+                    Phone.from_parts(
+                        without_float_zeros(row.get("country_code") or "55"),
+                        without_float_zeros(row.get("area_code") or ""),
+                        without_float_zeros(number),
+                    )
                 ],
                 number,
             )

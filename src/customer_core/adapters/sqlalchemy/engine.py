@@ -85,17 +85,42 @@ def create_engine(url: str | URL, /, **kwargs: Any) -> Engine:
     try:
         engine = sqlalchemy.create_engine(url, **kwargs)
     except ModuleNotFoundError as exc:
-        raise MissingDependency(
-            f"the database driver for {url.drivername!r} is not installed: "
-            "pip install 'customer-core[sql]'",
-            code=Code.MISSING_DEPENDENCY,
-        ) from exc
+        raise _missing_driver(url, exc) from exc
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         if not _in_memory(url):
             event.listen(engine, "connect", _sqlite_wal)
     return engine
+
+
+#: The driver ``customer-core[sql]`` installs for each backend, as a URL names it.
+_EXTRA_DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql", "mariadb": "pymysql"}
+
+
+def _missing_driver(url: URL, exc: ModuleNotFoundError) -> MissingDependency:
+    """The error of a URL whose driver is not installed, naming the URL form to use.
+
+    ``mysql://`` (and ``postgresql://``) name no driver, and SQLAlchemy then
+    picks one the extra does not install (mysqlclient, psycopg2): the fix is
+    the URL, not another ``pip install``.
+    """
+    backend = url.get_backend_name()
+    ours = _EXTRA_DRIVERS.get(backend)
+    if ours is not None and url.get_driver_name() != ours:
+        return MissingDependency(
+            f"the driver module {exc.name!r} of {url.drivername}:// URLs is not installed: "
+            f"write the URL as {backend}+{ours}://... (the driver 'customer-core[sql]' "
+            f"installs), or install {exc.name!r}",
+            code=Code.MISSING_DEPENDENCY,
+            field="url",
+        )
+    return MissingDependency(
+        f"the database driver for {url.drivername!r} is not installed: "
+        "pip install 'customer-core[sql]'",
+        code=Code.MISSING_DEPENDENCY,
+        field="url",
+    )
 
 
 def is_configured(engine: Engine) -> bool:

@@ -2,7 +2,9 @@
 
 Syntax is checked by email-validator with no DNS lookup. The local part is
 kept as typed; the :attr:`~Email.match_key` is case-insensitive, so
-``Maria@Example.com`` and ``maria@example.com`` are the same customer.
+``Maria@Example.com`` and ``maria@example.com`` are the same customer, and
+full-width letters are the letters they show (``ＭＡＲＩＡ@exemplo.com`` is
+``MARIA@exemplo.com``, NFKC).
 
 >>> from customer_core import Email
 >>> e = Email.parse(" Maria.Silva@Exemplo.COM.br ")
@@ -30,6 +32,7 @@ customer_core.errors.InvalidEmail: invalid_email [email]: not an e-mail address
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import attrs
@@ -102,6 +105,12 @@ class Email:
             raise InvalidEmail(
                 "too long for an e-mail address", code=Code.INVALID_EMAIL, field=field
             )
+        if not text.isascii():
+            # Full-width letters (``ＡＮＡ@x.com``, typed on a CJK or phone keyboard)
+            # and other compatibility forms are the plain characters they show:
+            # the address and its key are those of ``ANA@x.com``, not a second
+            # customer's (email-validator folds only the domain so).
+            text = unicodedata.normalize("NFKC", text)
         try:
             valid = email_validator.validate_email(
                 text.strip(), check_deliverability=False, allow_smtputf8=True

@@ -64,21 +64,31 @@ __all__ = [
 CNPJ_ROOT_LENGTH = 8
 
 _SEPARATORS = re.compile(r"[\s./\-]")
+#: A label typed before the number (``CPF 529.982.247-25``, ``CNPJ: 11.222...``):
+#: followed by a space or a colon, so the letters of an alphanumeric CNPJ
+#: (``CPF12345678901``, ``CNPJ1234567801``) are never taken for one.
+_LABEL = re.compile(r"(?:CPF|CNPJ)\s*:\s*|(?:CPF|CNPJ)\s+", re.IGNORECASE)
 
 
 def _compact(text: object, field: str, code: Code) -> str:
-    """Separators removed, upper case, every Unicode digit or full-width letter in ASCII.
+    """Label and separators removed, upper case, every Unicode digit or full-width letter in ASCII.
 
     A full-width ``５２９…`` (typed on a phone keyboard, pasted from a PDF) is the
     same CPF as ``529…``: it must give the same key, or it would slip past the
-    identity index's uniqueness as a second, different CPF.
+    identity index's uniqueness as a second, different CPF. A ``CPF``/``CNPJ``
+    label is dropped and never decides the kind: the length does (a CPF
+    labelled ``CNPJ`` by mistake is still read as the CPF it is).
     """
     if not isinstance(text, str):
         raise InvalidTaxId("expected text", code=code, field=field)
     folded = unicodedata.normalize("NFKC", text)
     if not folded.isascii():
         folded = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in folded)
-    return _SEPARATORS.sub("", folded.strip()).upper()
+    folded = folded.strip()
+    label = _LABEL.match(folded)
+    if label is not None:
+        folded = folded[label.end() :]
+    return _SEPARATORS.sub("", folded).upper()
 
 
 def _check(compact: str, *, kind: str, length: int, alphanumeric: bool, field: str) -> None:
