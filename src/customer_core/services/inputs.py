@@ -115,17 +115,21 @@ def as_tax_id(value: Cpf | Cnpj | str | None) -> Cpf | Cnpj | None:
     return parse_tax_id(value) if value.strip() else None
 
 
+#: The error of an unknown key in each kind of mapping.
+_UNKNOWN_KEY: dict[str, tuple[type[InvalidValue], Code, dict[str, str]]] = {
+    "phone": (InvalidPhone, Code.INVALID_PHONE, {"reason": "unknown_field"}),
+    "address": (InvalidAddress, Code.INVALID_ADDRESS, {}),
+    "contact": (InvalidValue, Code.INVALID_VALUE, {}),
+}
+
+
 def _refuse_unknown(value: Mapping[Any, Any], known: frozenset[str], what: str, field: str) -> None:
     """Refuse keys that are not ``known``: a typo must not drop the value it holds."""
     unknown = sorted(map(str, set(value) - known))
-    if not unknown:
-        return
-    message = f"unknown {what} fields {unknown} (known: {', '.join(sorted(known))})"
-    if what == "phone":
-        raise InvalidPhone(message, code=Code.INVALID_PHONE, field=field, reason="unknown_field")
-    if what == "address":
-        raise InvalidAddress(message, code=Code.INVALID_ADDRESS, field=field)
-    raise InvalidValue(message, code=Code.INVALID_VALUE, field=field)
+    if unknown:
+        error, code, details = _UNKNOWN_KEY[what]
+        message = f"unknown {what} fields {unknown} (known: {', '.join(sorted(known))})"
+        raise error(message, code=code, field=field, **details)
 
 
 _ADDRESS_KEYS = frozenset(
