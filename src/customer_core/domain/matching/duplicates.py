@@ -56,7 +56,8 @@ How a suggestion is made:
    ``mobile``              0.4     the same mobile or WhatsApp line (0.1 for a
                                    person and a company: the owner's line)
    ``email``               0.5     the same address, or a mistyped domain
-                                   (``gmial.com``)
+                                   (``gmial.com``), or one Gmail mailbox
+                                   typed with other dots (not just a name)
    ``rare_name``           ≤ 0.3   a full name with few namesakes expected in
                                    the pair's town (:mod:`.rare_names`)
    ``trade_name``          0.5     two company names sharing no word, one
