@@ -38,7 +38,8 @@ How a suggestion is made:
    the conflicting-evidence rule
    (:func:`~customer_core.domain.matching.evidence.conflicting_evidence`)
    keeps apart is never suggested, however high it scores: a person and a
-   company, a *Júnior* on one side only, names that are not
+   company, a *Júnior* on one side only (also one read from the son's own
+   mobile or e-mail, :mod:`.sons_lines`), names that are not
    :func:`~customer_core.domain.matching.names.names_compatible` (only the
    same CPF or CNPJ on both is shown anyway, an exclusive key held twice;
    and a company's legal and trade names tied by an address). A record
