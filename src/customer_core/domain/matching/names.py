@@ -270,17 +270,19 @@ def _turned_readings(a: NameKey, b: NameKey) -> Iterator[tuple[NameKey, NameKey]
 def _surname_first_of(lone: NameKey, full: NameKey) -> bool:
     """*Raimundo* against *Silva Raimundo*: a lone given name and a name written surname first.
 
-    The full name is read given name first only when its first word is no
-    common given name and its second is (:func:`.given_names.is_common_given_name`):
-    *Silva Raimundo*, *Tavares Tereza*; never *Ana Maria* for *Maria*. Only
+    The full name is read from its first common given name
+    (:func:`.given_names.is_common_given_name`) when the words before it are
+    none: *Silva Raimundo*, *Tavares Tereza*, *Guimarães Rodrigues Felipe*
+    (all the family names first); never *Ana Maria* for *Maria*. Only
     against a lone given name: with family names on both sides,
     :func:`_surname_first_match` already reads either order.
     """
     if len(lone.words) != 1 or len(full.words) < 2:
         return False
-    if is_common_given_name(full.words[0]) or not is_common_given_name(full.words[1]):
-        return False
-    turned = NameKey(full.words[1:] + full.words[:1], full.sounds[1:] + full.sounds[:1])
+    k = next((k for k, w in enumerate(full.words) if is_common_given_name(w)), 0)
+    if k == 0:
+        return False  # it opens with a given name (or holds none): read as written
+    turned = NameKey(full.words[k:] + full.words[:k], full.sounds[k:] + full.sounds[:k])
     return _stands_in(lone, 0, turned) and _stands_in(turned, 0, lone)
 
 
