@@ -33,6 +33,12 @@ PEOPLE = [
     # surname first
     ("SILVA, João Pedro", "João Pedro Silva", True, "surname first with a comma"),
     ("Souza João", "João Souza", True, "surname first without a comma"),
+    ("Carvalho Xavier João Vitor", "João Xavier", True, "family names first, one dropped"),
+    ("Guimarães Campos Eduardo", "Eduardo Campos", True, "family names first, one dropped"),
+    ("Borges Silva Elizangela", "Elisangela Silva", True, "family names first, z for s"),
+    ("Campos Silva Paula", "Paulo Campos", False, "surname first excuses no other given name"),
+    ("Campos Silva Eduardo Júnior", "Eduardo Campos", False, "surname first, a son"),
+    ("Campos Silva Eduardo", "Eduardo Lima", False, "surname first, another family name"),
     # one given name alone
     ("Ana", "Ana Lima", True, "a lone given name"),
     # two given names vs one

@@ -19,7 +19,11 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from itertools import combinations
 
 from customer_core.domain.matching.company_ties import person_word_keys
-from customer_core.domain.matching.contact_evidence import _common_name_key, _useful_local_part
+from customer_core.domain.matching.contact_evidence import (
+    _common_name_key,
+    _useful_local_part,
+    gmail_mailbox,
+)
 from customer_core.domain.matching.rare_names import RECORDS, namesake_keys
 from customer_core.domain.matching.rarity import given_name_keys, name_orderings, town_pairs
 from customer_core.domain.matching.records import _FREE_MAIL, MatchingPolicy, MatchRecord
@@ -66,6 +70,8 @@ def blocking_keys(record: MatchRecord, /) -> set[str]:
             keys.add(f"address:{email}")
         if domain not in _FREE_MAIL:
             keys |= {f"domain:{domain}:{s}" for s in sounds}
+        if (gmail := gmail_mailbox(email)) is not None:
+            keys.add(f"gmail:{gmail}")  # joao.silva@ and joaosilva@: one mailbox
     return keys | typo_blocking_keys(record)
 
 
@@ -216,6 +222,7 @@ def _contact_keys(record: MatchRecord) -> frozenset[str]:
     """Every key whose match is contact evidence: lines (last 8 digits), local parts, CEPs..."""
     keys = {f"p{line[-8:]}" for line in record.lines}
     keys |= {f"l{email.rpartition('@')[0]}" for email in record.emails}
+    keys |= {f"g{gmail}" for email in record.emails if (gmail := gmail_mailbox(email))}
     keys |= {f"c{cep}" for cep in record.ceps}
     if record.tax_id is not None:
         keys.add(f"t{record.tax_id}")

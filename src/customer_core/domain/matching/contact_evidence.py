@@ -53,6 +53,35 @@ def _domain_typo(x: str, y: str) -> bool:
     return OSA.distance(x, y, score_cutoff=2) <= 2
 
 
+#: The provider whose addresses ignore dots and a ``+tag`` in the local part.
+_GMAIL = "gmail.com"
+_GMAIL_DOMAINS = frozenset({_GMAIL, "googlemail.com", "gmail.com.br"})
+#: Real providers one letter from ``gmail.com``: never Gmail mistyped.
+_NOT_GMAIL = frozenset({"mail.com", "email.com"})
+
+
+def gmail_mailbox(email: str, /) -> str | None:
+    """The Gmail mailbox an address reaches, or ``None`` for another provider.
+
+    Gmail ignores dots in the local part and anything after a ``+``:
+    ``maria.785.94@gmail.com`` and ``maria78594@gmail.com`` are one mailbox,
+    whichever way the customer typed it on each form. A domain one typo from
+    ``gmail.com`` (``gmail.con``, ``gamil.com``) is Gmail mistyped.
+
+    >>> gmail_mailbox("Di.Ego66+loja@gmail.con"), gmail_mailbox("di.ego66@hotmail.com")
+    ('diego66', None)
+    """
+    local, _, domain = email.lower().rpartition("@")
+    if domain not in _GMAIL_DOMAINS and (
+        domain in _FREE_MAIL
+        or domain in _NOT_GMAIL
+        or OSA.distance(domain, _GMAIL, score_cutoff=1) > 1
+    ):
+        return None
+    mailbox = local.partition("+")[0].replace(".", "")
+    return mailbox if _useful_local_part(mailbox) else None
+
+
 def _made_of_name(local: str, names: Iterable[NameKey], holders: Mapping[str, int] | None) -> bool:
     """Whether an e-mail local part is a name and maybe a number (``joao.silva``, ``jsilva12``).
 
@@ -133,6 +162,9 @@ def _email_evidence(
             found.append(Evidence("email", email, policy.email, bits))
     if shared:
         return found
+    gmail = _one_gmail_mailbox(a, b, holders)
+    if gmail is not None:
+        return [Evidence("email", gmail, policy.email, key_bits("email", "", holders, policy))]
     a_mail = [_mailbox(e) for e in a.emails]
     b_mail = [_mailbox(e) for e in b.emails]
     for local, x in a_mail:
@@ -150,6 +182,35 @@ def _email_evidence(
     if domains:
         found.append(Evidence("email_domain", domains[0], policy.email_domain))
     return found
+
+
+def _one_gmail_mailbox(
+    a: MatchRecord, b: MatchRecord, holders: Mapping[str, int] | None
+) -> str | None:
+    """Two addresses of one Gmail mailbox, told apart only by dots or a ``+tag``, if any.
+
+    Only a mailbox that is more than a name: ``joao.oliveira`` and
+    ``joaooliveira`` are what every João Oliveira types, his own address or
+    not (the same name at another provider is no evidence either), while
+    ``maria785.94`` and ``maria78594`` are one person's. The same local
+    part at a mistyped domain is the domain rule's (:func:`_local_part_evidence`).
+    """
+    ours = {m: x for x in sorted(a.emails) if (m := gmail_mailbox(x)) is not None}
+    names = (*a.names, *b.names)
+    for y in sorted(b.emails):
+        mailbox = gmail_mailbox(y) or ""
+        x = ours.get(mailbox)
+        if x is None or _mailbox(x)[0] == _mailbox(y)[0]:
+            continue
+        if not _made_of_name(mailbox, names, holders) or _specific_number(mailbox):
+            return f"{x} ~ {y}: one Gmail mailbox (Gmail ignores dots and +tags)"
+    return None
+
+
+def _specific_number(local: str) -> bool:
+    """Three digits or more ending the local part, not a year (``joao.silva185``)."""
+    number = local[len(local.rstrip(string.digits)) :]
+    return len(number) >= 3 and not (len(number) == 4 and number.startswith(("19", "20")))
 
 
 def _contact_evidence(

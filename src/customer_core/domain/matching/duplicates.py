@@ -38,7 +38,8 @@ How a suggestion is made:
    the conflicting-evidence rule
    (:func:`~customer_core.domain.matching.evidence.conflicting_evidence`)
    keeps apart is never suggested, however high it scores: a person and a
-   company, a *Júnior* on one side only, names that are not
+   company, a *Júnior* on one side only (also one read from the son's own
+   mobile or e-mail, :mod:`.sons_lines`), names that are not
    :func:`~customer_core.domain.matching.names.names_compatible` (only the
    same CPF or CNPJ on both is shown anyway, an exclusive key held twice;
    and a company's legal and trade names tied by an address). A record
@@ -56,7 +57,8 @@ How a suggestion is made:
    ``mobile``              0.4     the same mobile or WhatsApp line (0.1 for a
                                    person and a company: the owner's line)
    ``email``               0.5     the same address, or a mistyped domain
-                                   (``gmial.com``)
+                                   (``gmial.com``), or one Gmail mailbox
+                                   typed with other dots (not just a name)
    ``rare_name``           ≤ 0.3   a full name with few namesakes expected in
                                    the pair's town (:mod:`.rare_names`)
    ``trade_name``          0.5     two company names sharing no word, one

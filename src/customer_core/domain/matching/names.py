@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 from rapidfuzz.distance import OSA
 
@@ -196,6 +197,9 @@ def names_compatible(a: str, b: str, /, *, company: bool = False) -> bool:
       and *Souza João* (surname first) pass, but *Maria Silva* is not *Ana
       Maria Silva* (the other's first name is missing), and the masculine and
       feminine forms of a name (*Paulo*/*Paula*, *Maria*/*Mário*) never pair;
+      a name written with all its family names first (*Carvalho Xavier João
+      Vitor*) is read turned around when the words before its given name hold
+      the other's family name, so *João Xavier* passes;
     - when both names have family names, at least one must be shared (typos
       allowed): *Ana Lima* is not *Ana Souza*; a lone given name (*Ana*) is
       compatible with any *Ana*, also written surname first (*Silva Ana*,
@@ -229,7 +233,18 @@ def name_keys_compatible(a: NameKey, b: NameKey, /, *, company: bool = False) ->
         short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
         return all(_stands_in(short, i, long) for i in range(len(short.words)))
     if not (_stands_in(a, 0, b) and _stands_in(b, 0, a)):
-        return _surname_first_of(a, b) or _surname_first_of(b, a)
+        return (
+            _surname_first_of(a, b)
+            or _surname_first_of(b, a)
+            or any(_people_compatible(x, turned) for x, turned in _turned_readings(a, b))
+        )
+    return _people_compatible(a, b)
+
+
+def _people_compatible(a: NameKey, b: NameKey) -> bool:
+    """Each first name stands in the other name, and a family name is shared (or one is lone)."""
+    if not (_stands_in(a, 0, b) and _stands_in(b, 0, a)):
+        return False
     if len(a.words) == 1 or len(b.words) == 1:
         return True
     return any(
@@ -237,20 +252,37 @@ def name_keys_compatible(a: NameKey, b: NameKey, /, *, company: bool = False) ->
     ) or _surname_first_match(a, b)
 
 
+def _turned_readings(a: NameKey, b: NameKey) -> Iterator[tuple[NameKey, NameKey]]:
+    """Each name with the other read given name first, when it is written surname first.
+
+    *Carvalho Xavier João Vitor* is *João Vitor Carvalho Xavier*: systems
+    that export "SOBRENOME Nome" put every family name first, and the other
+    record (*João Xavier*) keeps only one of them. Read so only when the
+    words before the given name hold the other's family name (:func:`_turn`).
+    """
+    for x, y in ((a, b), (b, a)):
+        k = _turn(x, y)
+        if k:
+            turned = NameKey(y.words[k:] + y.words[:k], y.sounds[k:] + y.sounds[:k], y.generation)
+            yield x, turned
+
+
 def _surname_first_of(lone: NameKey, full: NameKey) -> bool:
     """*Raimundo* against *Silva Raimundo*: a lone given name and a name written surname first.
 
-    The full name is read given name first only when its first word is no
-    common given name and its second is (:func:`.given_names.is_common_given_name`):
-    *Silva Raimundo*, *Tavares Tereza*; never *Ana Maria* for *Maria*. Only
+    The full name is read from its first common given name
+    (:func:`.given_names.is_common_given_name`) when the words before it are
+    none: *Silva Raimundo*, *Tavares Tereza*, *Guimarães Rodrigues Felipe*
+    (all the family names first); never *Ana Maria* for *Maria*. Only
     against a lone given name: with family names on both sides,
     :func:`_surname_first_match` already reads either order.
     """
     if len(lone.words) != 1 or len(full.words) < 2:
         return False
-    if is_common_given_name(full.words[0]) or not is_common_given_name(full.words[1]):
-        return False
-    turned = NameKey(full.words[1:] + full.words[:1], full.sounds[1:] + full.sounds[:1])
+    k = next((k for k, w in enumerate(full.words) if is_common_given_name(w)), 0)
+    if k == 0:
+        return False  # it opens with a given name (or holds none): read as written
+    turned = NameKey(full.words[k:] + full.words[:k], full.sounds[k:] + full.sounds[:k])
     return _stands_in(lone, 0, turned) and _stands_in(turned, 0, lone)
 
 

@@ -14,6 +14,7 @@ from customer_core.domain.matching.given_names import is_common_given_name
 from customer_core.domain.matching.names import _turn, _word_credit, name_keys_compatible
 from customer_core.domain.matching.rarity import NAME_M, NameFrequencies, match_bits, town_label
 from customer_core.domain.matching.records import Evidence, MatchingPolicy, MatchRecord, NameKey
+from customer_core.domain.matching.sons_lines import son_keys
 
 __all__ = [
     "CONTACT_M",
@@ -216,6 +217,7 @@ def namesake_keys(
         keys.add(f"generation:{key}")
         keys |= {f"generation:{key}|{town}" for town in record.areas or ("?",)}
         keys |= {f"generation:{key}|home:{home}" for home in homes}
+        keys |= son_keys(record)
     if record.tax_id is not None:
         first_last = NameKey(
             name.words[:: len(name.words) - 1], name.sounds[:: len(name.words) - 1]

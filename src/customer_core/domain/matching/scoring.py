@@ -37,6 +37,7 @@ from customer_core.domain.matching.records import (
     MatchRecord,
     Suggestion,
 )
+from customer_core.domain.matching.sons_lines import suffix_by_own_line
 from customer_core.domain.model.customer import Customer
 
 __all__ = ["score_pair"]
@@ -74,6 +75,9 @@ def score_pair(
     if weak and (freq is None or not may_be_rare(x, y, freq, policy)):
         return None  # a similar name alone, or a company domain, is not enough
     similarity, detail, x_name, y_name = _best_name(x, y)
+    son = None if same_tax_id or freq is None else freq.count
+    if son is not None and suffix_by_own_line(x, y, x_name, y_name, son) is not None:
+        return None  # the suffix dropped on the son's record: still father and son
     if x.company and y.company and len(x_name.words) == 1 and x_name.words == y_name.words:
         similarity, detail = 1.0, _WHOLE_NAME  # "Atlântico": one word, the company's whole name
     if freq is not None and father_or_son(x, y, x_name, y_name, freq.count):
