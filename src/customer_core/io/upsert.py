@@ -210,7 +210,7 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
             if same_type
             else changed.add_address(address, policy=policy)
         )
-    changed.check(policy, preset.registration)
+    changed.check(policy, preset.registration, before=current)
     return changed
 
 

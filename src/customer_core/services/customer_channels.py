@@ -44,9 +44,10 @@ class CustomerChannels:
     def _phone(self, phone: inputs.PhoneInput) -> Phone:
         return inputs.as_phone(phone, region=self._deps.preset.default_region)
 
-    def _contact(self, contact: Any, new_id: str) -> Contact:
+    def _contact(self, contact: Any, new_id: str, *, checked: bool = True) -> Contact:
         region = self._deps.preset.default_region
-        return inputs.as_contact(contact, new_id=new_id, policy=self._policy, region=region)
+        policy = self._policy if checked else None
+        return inputs.as_contact(contact, new_id=new_id, policy=policy, region=region)
 
     def add_phone(self, phone: inputs.PhoneInput) -> Change:
         parsed, policy = self._phone(phone), self._policy
@@ -124,7 +125,8 @@ class CustomerChannels:
         """A :class:`Contact` replaces the stored one; a mapping changes the fields it has."""
         policy = self._policy
         if isinstance(contact, Contact) or not isinstance(contact, Mapping):
-            parsed = self._contact(contact, "")
+            # Checked against the stored contact: only what the edit adds is refused.
+            parsed = self._contact(contact, "", checked=False)
             return lambda c: c.replace_contact(parsed, policy=policy)
         contact_id = str(contact.get("id") or "")
         fields = inputs.contact_fields(contact, region=self._deps.preset.default_region)

@@ -218,15 +218,22 @@ CONTACT_KEYS = frozenset({"id", "name", "job_title", "phones", "emails", "social
 
 
 def as_contact(
-    value: Contact | Mapping[str, Any], *, new_id: str, policy: ContactPolicy, region: str = "BR"
+    value: Contact | Mapping[str, Any],
+    *,
+    new_id: str,
+    policy: ContactPolicy | None,
+    region: str = "BR",
 ) -> Contact:
     """A contact from a mapping with ``name``, ``phones``, ``emails``, ``social_profiles``.
 
     Any other key is refused (``telefone`` for ``phones`` would lose the numbers).
+    ``policy`` is checked on the whole contact; ``None`` leaves that to the
+    caller (an edit of a stored contact is checked against it).
     """
     if isinstance(value, Contact):
         contact = value
-        contact.check(policy)
+        if policy is not None:
+            contact.check(policy)
         return contact
     if not isinstance(value, Mapping):
         raise InvalidValue("expected a contact", code=Code.INVALID_VALUE, field="contacts")

@@ -114,8 +114,10 @@ def merge_customers(
 ) -> Customer:
     """The survivor with everything of ``absorbed`` added; pure, validates the result.
 
-    When the union exceeds the preset (a fourth phone under a 3-phone
-    policy), the merge is refused with the cardinality error; the caller
+    When the union adds to a list beyond the preset (a fourth phone under a
+    3-phone policy), the merge is refused with the cardinality error (a
+    survivor stored over a limit is merged with a record that adds nothing
+    to that list); the caller
     resolves it explicitly by naming the match keys to leave out in ``drop``
     (those identifiers stay with nobody). Nothing is ever dropped silently,
     and a key in ``drop`` that neither record holds is refused
@@ -172,11 +174,16 @@ def merge_customers(
     )
     changes["created_at"] = min(survivor.created_at, absorbed.created_at)
     merged = attrs.evolve(survivor, **changes)
-    policy.check_phones(merged.phones)
-    policy.check_emails(merged.emails)
-    policy.check_social_profiles(merged.social_profiles)
-    policy.check_addresses([a.type for a in merged.addresses])
-    policy.check_contacts(merged.contacts)
+    # Only what the merge adds to the survivor is checked: a survivor stored
+    # over a limit (under another preset) is merged with a record that adds
+    # nothing to that list.
+    policy.check_phones(merged.phones, before=survivor.phones)
+    policy.check_emails(merged.emails, before=survivor.emails)
+    policy.check_social_profiles(merged.social_profiles, before=survivor.social_profiles)
+    policy.check_addresses(
+        [a.type for a in merged.addresses], before=[a.type for a in survivor.addresses]
+    )
+    policy.check_contacts(merged.contacts, before=survivor.contacts)
     return merged._with_default_primaries()
 
 

@@ -39,7 +39,7 @@ class Contact:
         *,
         id: str,
         name: str,
-        policy: ContactPolicy,
+        policy: ContactPolicy | None,
         job_title: str | None = None,
         phones: Iterable[Phone] = (),
         emails: Iterable[Email] = (),
@@ -55,10 +55,21 @@ class Contact:
             social_profiles=tuple(social_profiles),
             note=note,
         )
-        contact.check(policy)
+        if policy is not None:  # None: the caller checks it against the stored contact
+            contact.check(policy)
         return contact
 
-    def check(self, policy: ContactPolicy) -> None:
-        policy.check_phones(self.phones, "contacts.phones")
-        policy.check_emails(self.emails, "contacts.emails")
-        policy.check_social_profiles(self.social_profiles, "contacts.social_profiles")
+    def check(self, policy: ContactPolicy, *, before: Contact | None = None) -> None:
+        """``policy`` on the contact's channels; with ``before`` (the stored contact),
+        only on what the change adds (:meth:`ContactPolicy.check_phones`)."""
+        policy.check_phones(
+            self.phones, "contacts.phones", before=before.phones if before else None
+        )
+        policy.check_emails(
+            self.emails, "contacts.emails", before=before.emails if before else None
+        )
+        policy.check_social_profiles(
+            self.social_profiles,
+            "contacts.social_profiles",
+            before=before.social_profiles if before else None,
+        )

@@ -50,7 +50,7 @@ from customer_core.domain.model.policies import (
     StatusDefinition,
 )
 from customer_core.domain.model.privacy import Origin
-from customer_core.domain.values.address import Address
+from customer_core.domain.values.address import Address, AddressType
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.language import Language
 from customer_core.domain.values.online import ExternalId, MessengerId, SocialProfile, Website
@@ -333,16 +333,29 @@ class Customer:
                 found.append(error)
         return found
 
-    def check(self, contact: ContactPolicy, registration: RegistrationPolicy) -> None:
+    def check(
+        self,
+        contact: ContactPolicy,
+        registration: RegistrationPolicy,
+        *,
+        before: Customer | None = None,
+    ) -> None:
         """Cardinality and required fields of the whole record, with no statuses at hand.
 
         :meth:`check_invariants` is the complete check (the services call it on
         every change); this part of it serves callers without a preset's
-        statuses, such as a batch of imported records.
+        statuses, such as a batch of imported records. ``before`` is the
+        stored record this one changes, as for :meth:`check_invariants`:
+        then only what the change breaks is refused.
         """
-        for check in channel_checks(self, contact, None):
+        for check in channel_checks(self, contact, before):
             check()
-        self.check_required(registration)
+        missing = self.missing_required(registration)
+        if before is not None:
+            lacked = set(before.missing_required(registration))
+            missing = [name for name in missing if name not in lacked]
+        if missing:
+            require(missing[0])
 
     def check_required(self, registration: RegistrationPolicy) -> None:
         missing = self.missing_required(registration)
@@ -389,6 +402,10 @@ class Customer:
             )
         return attrs.evolve(self, **changes)
 
+    @property
+    def _address_types(self) -> list[AddressType]:
+        return [a.type for a in self.addresses]
+
     def _with_default_primaries(self) -> Customer:
         email_key, phone_key = default_primaries(
             self.emails, self.phones, self.primary_email_key, self.primary_phone_key
@@ -399,14 +416,14 @@ class Customer:
 
     def add_phone(self, phone: Phone, *, policy: ContactPolicy) -> Customer:
         phones = with_item(self.phones, phone)
-        policy.check_phones(phones)
+        policy.check_phones(phones, before=self.phones)
         return attrs.evolve(self, phones=phones)._with_default_primaries()
 
     def replace_phone(self, match_key: str, phone: Phone, *, policy: ContactPolicy) -> Customer:
         if all(p.match_key != match_key for p in self.phones):
             raise NotFound("no such phone on the record", code=Code.NOT_FOUND, field="phones")
         phones = tuple(phone if p.match_key == match_key else p for p in self.phones)
-        policy.check_phones(phones)
+        policy.check_phones(phones, before=self.phones)
         primary = phone.match_key if self.primary_phone_key == match_key else self.primary_phone_key
         return attrs.evolve(self, phones=phones, primary_phone_key=primary)
 
@@ -416,14 +433,14 @@ class Customer:
 
     def add_email(self, email: Email, *, policy: ContactPolicy) -> Customer:
         emails = with_item(self.emails, email)
-        policy.check_emails(emails)
+        policy.check_emails(emails, before=self.emails)
         return attrs.evolve(self, emails=emails)._with_default_primaries()
 
     def replace_email(self, match_key: str, email: Email, *, policy: ContactPolicy) -> Customer:
         emails = tuple(email if e.match_key == match_key else e for e in self.emails)
         if all(e.match_key != match_key for e in self.emails):
             raise NotFound("no such e-mail on the record", code=Code.NOT_FOUND, field="emails")
-        policy.check_emails(emails)
+        policy.check_emails(emails, before=self.emails)
         primary = email.match_key if self.primary_email_key == match_key else self.primary_email_key
         return attrs.evolve(self, emails=emails, primary_email_key=primary)
 
@@ -451,7 +468,7 @@ class Customer:
 
     def add_social_profile(self, profile: SocialProfile, *, policy: ContactPolicy) -> Customer:
         profiles = with_item(self.social_profiles, profile)
-        policy.check_social_profiles(profiles)
+        policy.check_social_profiles(profiles, before=self.social_profiles)
         return attrs.evolve(self, social_profiles=profiles)
 
     def remove_social_profile(self, match_key: str) -> Customer:
@@ -489,14 +506,14 @@ class Customer:
 
     def add_address(self, address: Address, *, policy: ContactPolicy) -> Customer:
         addresses = with_item(self.addresses, address)
-        policy.check_addresses([a.type for a in addresses])
+        policy.check_addresses([a.type for a in addresses], before=self._address_types)
         return attrs.evolve(self, addresses=addresses)
 
     def replace_address(self, index: int, address: Address, *, policy: ContactPolicy) -> Customer:
         if not 0 <= index < len(self.addresses):
             raise NotFound("no such address on the record", code=Code.NOT_FOUND, field="addresses")
         addresses = (*self.addresses[:index], address, *self.addresses[index + 1 :])
-        policy.check_addresses([a.type for a in addresses])
+        policy.check_addresses([a.type for a in addresses], before=self._address_types)
         return attrs.evolve(self, addresses=addresses)
 
     def remove_address(self, index: int) -> Customer:
@@ -510,14 +527,15 @@ class Customer:
                 "only companies have contacts", code=Code.NOT_A_COMPANY, field="contacts"
             )
         contacts = with_item(self.contacts, contact)
-        policy.check_contacts(contacts)
+        policy.check_contacts(contacts, before=self.contacts)
         contact.check(policy)
         return attrs.evolve(self, contacts=contacts)
 
     def replace_contact(self, contact: Contact, *, policy: ContactPolicy) -> Customer:
         if all(c.id != contact.id for c in self.contacts):
             raise NotFound("no such contact", code=Code.NOT_FOUND, field="contacts")
-        contact.check(policy)
+        stored = next(c for c in self.contacts if c.id == contact.id)
+        contact.check(policy, before=stored)
         contacts = tuple(contact if c.id == contact.id else c for c in self.contacts)
         return attrs.evolve(self, contacts=contacts)
 

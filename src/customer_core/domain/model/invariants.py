@@ -76,21 +76,39 @@ def invariant_checks(
 def channel_checks(
     customer: Customer, contact: ContactPolicy, before: Customer | None
 ) -> Iterator[Callable[[], None]]:
-    """``contact``'s cardinality, for every list that gained an item since ``before``."""
+    """``contact``'s cardinality, for every list that changed since ``before``.
+
+    Only what the change breaks is refused: a limit when its list grows, a
+    per-item rule (a type, a network) for the items it gains; a list stored
+    over its limit under another preset may keep its length, or lose items.
+    """
     if gained(customer.phones, before.phones if before else None):
-        yield functools.partial(contact.check_phones, customer.phones)
+        yield functools.partial(
+            contact.check_phones, customer.phones, before=before.phones if before else None
+        )
     if gained(customer.emails, before.emails if before else None):
-        yield functools.partial(contact.check_emails, customer.emails)
+        yield functools.partial(
+            contact.check_emails, customer.emails, before=before.emails if before else None
+        )
     if gained(customer.social_profiles, before.social_profiles if before else None):
-        yield functools.partial(contact.check_social_profiles, customer.social_profiles)
+        yield functools.partial(
+            contact.check_social_profiles,
+            customer.social_profiles,
+            before=before.social_profiles if before else None,
+        )
     if gained(customer.addresses, before.addresses if before else None):
-        yield functools.partial(contact.check_addresses, [a.type for a in customer.addresses])
+        yield functools.partial(
+            contact.check_addresses,
+            [a.type for a in customer.addresses],
+            before=[a.type for a in before.addresses] if before else None,
+        )
     old_contacts = before.contacts if before else None
     if gained(customer.contacts, old_contacts):
-        yield functools.partial(contact.check_contacts, customer.contacts)
+        yield functools.partial(contact.check_contacts, customer.contacts, before=old_contacts)
+        stored = {c.id: c for c in old_contacts or ()}
         for each in customer.contacts:
             if old_contacts is None or each not in old_contacts:
-                yield functools.partial(each.check, contact)
+                yield functools.partial(each.check, contact, before=stored.get(each.id))
 
 
 def gained(items: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:

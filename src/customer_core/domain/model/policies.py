@@ -10,7 +10,8 @@ model. Who may see and do what is the other half of a preset:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -26,6 +27,7 @@ __all__ = [
     "RegistrationPolicy",
     "StatusDefinition",
     "check_unique",
+    "gained_items",
 ]
 
 T = TypeVar("T")
@@ -35,11 +37,45 @@ def _frozen(values: Iterable[Any] | None) -> frozenset[Any] | None:
     return None if values is None else frozenset(values)
 
 
-def _limit(items: Sequence[object], limit: int | None, code: Code, field: str, what: str) -> None:
-    if limit is not None and len(items) > limit:
+def _limit(
+    items: Sequence[object],
+    before: Sequence[object] | None,
+    limit: int | None,
+    code: Code,
+    field: str,
+    what: str,
+) -> None:
+    """Refuse a list over ``limit`` that has grown since ``before`` (any list, when new).
+
+    A list stored over its limit (under another preset) may keep its length
+    or shrink; only adding to it breaks the limit.
+    """
+    grew = before is None or len(items) > len(before)
+    if limit is not None and grew and len(items) > limit:
         raise CardinalityExceeded(
             f"at most {limit} {what} allowed", code=code, field=field, limit=limit
         )
+
+
+H = TypeVar("H", bound=Hashable)
+
+
+def gained_items(items: Sequence[H], before: Sequence[H] | None) -> list[H]:
+    """The items of ``items`` that ``before`` lacks, counting repeats (all, when new).
+
+    Per-item rules (an allowed type, network) apply to these: an item stored
+    under another preset is not refused again on every later change.
+    """
+    if before is None:
+        return list(items)
+    spare = Counter(before)
+    gained = []
+    for item in items:
+        if spare[item] > 0:
+            spare[item] -= 1
+        else:
+            gained.append(item)
+    return gained
 
 
 def check_unique(items: Sequence[T], key: Callable[[T], str], field: str) -> None:
@@ -75,11 +111,24 @@ class ContactPolicy:
         default=None, converter=_frozen
     )
 
-    def check_phones(self, phones: Sequence[Phone], field: str = "phones") -> None:
+    def check_phones(
+        self,
+        phones: Sequence[Phone],
+        field: str = "phones",
+        *,
+        before: Sequence[Phone] | None = None,
+    ) -> None:
+        """Refuse ``phones`` where they break the policy.
+
+        ``before`` is the stored list they change: then the limit applies only
+        when the list grows, and the allowed types to the phones it gains
+        (:func:`gained_items`), so a record stored under looser rules stays
+        editable. Without it the whole list is checked, as for a new record.
+        """
         check_unique(phones, lambda p: p.match_key, field)
-        _limit(phones, self.max_phones, Code.TOO_MANY_PHONES, field, "phones")
+        _limit(phones, before, self.max_phones, Code.TOO_MANY_PHONES, field, "phones")
         if self.allowed_phone_types is not None:
-            for phone in phones:
+            for phone in gained_items(phones, before):
                 if phone.type not in self.allowed_phone_types:
                     raise CardinalityExceeded(
                         f"phone type {phone.type.value!r} is not allowed",
@@ -87,17 +136,37 @@ class ContactPolicy:
                         field=field,
                     )
 
-    def check_emails(self, emails: Sequence[Email], field: str = "emails") -> None:
+    def check_emails(
+        self,
+        emails: Sequence[Email],
+        field: str = "emails",
+        *,
+        before: Sequence[Email] | None = None,
+    ) -> None:
+        """As :meth:`check_phones`: the limit applies when the list grows since ``before``."""
         check_unique(emails, lambda e: e.match_key, field)
-        _limit(emails, self.max_emails, Code.TOO_MANY_EMAILS, field, "e-mails")
+        _limit(emails, before, self.max_emails, Code.TOO_MANY_EMAILS, field, "e-mails")
 
     def check_social_profiles(
-        self, profiles: Sequence[SocialProfile], field: str = "social_profiles"
+        self,
+        profiles: Sequence[SocialProfile],
+        field: str = "social_profiles",
+        *,
+        before: Sequence[SocialProfile] | None = None,
     ) -> None:
+        """As :meth:`check_phones`; one profile per network is refused for a profile gained."""
         check_unique(profiles, lambda p: p.match_key, field)
-        _limit(profiles, self.max_social_profiles, Code.TOO_MANY_SOCIAL_PROFILES, field, "profiles")
+        _limit(
+            profiles,
+            before,
+            self.max_social_profiles,
+            Code.TOO_MANY_SOCIAL_PROFILES,
+            field,
+            "profiles",
+        )
+        gained = gained_items(profiles, before)
         if self.allowed_networks is not None:
-            for profile in profiles:
+            for profile in gained:
                 if profile.network not in self.allowed_networks:
                     raise CardinalityExceeded(
                         f"network {profile.network.value!r} is not allowed",
@@ -105,16 +174,23 @@ class ContactPolicy:
                         field=field,
                     )
         if self.one_profile_per_network:
-            networks = [p.network for p in profiles]
-            if len(set(networks)) != len(networks):
+            networks = Counter(p.network for p in profiles)
+            if any(networks[p.network] > 1 for p in gained):
                 raise CardinalityExceeded(
                     "only one profile per network", code=Code.ONE_PROFILE_PER_NETWORK, field=field
                 )
 
-    def check_addresses(self, types: Sequence[AddressType], field: str = "addresses") -> None:
-        _limit(types, self.max_addresses, Code.TOO_MANY_ADDRESSES, field, "addresses")
+    def check_addresses(
+        self,
+        types: Sequence[AddressType],
+        field: str = "addresses",
+        *,
+        before: Sequence[AddressType] | None = None,
+    ) -> None:
+        """The addresses' types, as :meth:`check_phones` (``before``: the stored types)."""
+        _limit(types, before, self.max_addresses, Code.TOO_MANY_ADDRESSES, field, "addresses")
         if self.allowed_address_types is not None:
-            for kind in types:
+            for kind in gained_items(types, before):
                 if kind not in self.allowed_address_types:
                     raise CardinalityExceeded(
                         f"address type {kind.value!r} is not allowed",
@@ -122,8 +198,15 @@ class ContactPolicy:
                         field=field,
                     )
 
-    def check_contacts(self, contacts: Sequence[object], field: str = "contacts") -> None:
-        _limit(contacts, self.max_contacts, Code.TOO_MANY_CONTACTS, field, "contacts")
+    def check_contacts(
+        self,
+        contacts: Sequence[object],
+        field: str = "contacts",
+        *,
+        before: Sequence[object] | None = None,
+    ) -> None:
+        """The number of contacts: refused over the limit when it grows since ``before``."""
+        _limit(contacts, before, self.max_contacts, Code.TOO_MANY_CONTACTS, field, "contacts")
 
 
 REQUIRABLE_FIELDS = frozenset(
