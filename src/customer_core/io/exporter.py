@@ -1,6 +1,8 @@
 """CSV export in the import format: streaming, visibility-filtered, injection-safe.
 
-An exported file re-imports to the same data. Cells that a spreadsheet would
+An exported file re-imports to the same data, as far as the template's
+columns go (a phone's extension, *recado* note and fax type included; not a
+phone's home/work type, nor a second address). Cells that a spreadsheet would
 run as a formula (``=``, ``+``, ``-``, ``@``...) are prefixed with ``'``; the
 importer removes that prefix again.
 """
@@ -13,7 +15,7 @@ from typing import IO
 
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, RelationshipType
-from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.phone import Phone, PhoneType
 from customer_core.io.csv_format import COLUMNS, TEMPLATE_HEADER, neutralize
 from customer_core.services.base import ServiceBase
 from customer_core.services.directory import CustomerDirectory
@@ -29,6 +31,14 @@ def _split_phone(phone: Phone) -> tuple[str, str, str]:
     return str(phone.country_code), "", nsn
 
 
+def _with_notes(phone: Phone, number: str) -> str:
+    """``number`` followed by what the importer reads back into the same phone:
+    the extension (*ramal*) and the note ``recado`` or ``fax``."""
+    extension = f" ramal {phone.extension}" if phone.extension else ""
+    note = " recado" if phone.message_number else " fax" if phone.type is PhoneType.FAX else ""
+    return f"{number}{extension}{note}"
+
+
 def customer_row(customer: Customer, /) -> dict[str, str]:
     """The template columns of one customer (primary phone and e-mail first)."""
     phones = sorted(customer.phones, key=lambda p: p.match_key != customer.primary_phone_key)
@@ -36,10 +46,12 @@ def customer_row(customer: Customer, /) -> dict[str, str]:
     row = dict.fromkeys(COLUMNS, "")
     row["name"] = customer.name
     if phones:
-        row["country_code"], row["area_code"], row["phone"] = _split_phone(phones[0])
+        row["country_code"], row["area_code"], number = _split_phone(phones[0])
+        row["phone"] = _with_notes(phones[0], number)
         # National form for Brazilian lines: no leading "+" for spreadsheets to mistake.
         row["other_phones"] = " | ".join(
-            p.national if p.country_code == 55 else p.international for p in phones[1:]
+            _with_notes(p, p.national if p.country_code == 55 else p.international)
+            for p in phones[1:]
         )
     if emails:
         row["email"] = str(emails[0])

@@ -55,6 +55,7 @@ from customer_core.domain.values.phone_spelling import (
     fail,
     modernize_br,
     to_number,
+    trailing_notes,
 )
 from customer_core.errors import InvalidPhone
 
@@ -226,10 +227,20 @@ class Phone:
         '+5511987654321'
         >>> Phone.from_parts("55", "11", "(11) 98765-4321").e164
         '+5511987654321'
+
+        An extension (*ramal*) or a ``recado`` or ``fax`` note after the
+        number is kept, as :meth:`parse` keeps it:
+
+        >>> office = Phone.from_parts("55", "11", "3333-4444 ramal 25")
+        >>> office.e164, office.extension
+        ('+551133334444', '25')
+        >>> Phone.from_parts("55", "11", "2222-3333 recado").is_identity
+        False
         """
         cc = re.sub(r"\D", "", str(country_code)).lstrip("0")
         area = re.sub(r"\D", "", str(area_code or "")).lstrip("0")
-        local = re.sub(r"\D", "", str(number))
+        number_part, typed_extension, note = trailing_notes(str(number))
+        local = re.sub(r"\D", "", number_part)
         if not cc:
             raise fail("the country code (DDI) is missing", field, reason="no_country_code")
         if cc == "55":
@@ -246,7 +257,12 @@ class Phone:
                 raise fail("the number has no area code (DDD)", field, reason="no_area_code")
         if not local:
             raise fail("the number is empty", field, reason="empty")
-        return cls.parse(f"+{cc} {area} {local}", type=type, extension=extension, field=field)
+        return cls.parse(
+            f"+{cc} {area} {local} {note or ''}".rstrip(),
+            type=type,
+            extension=extension or typed_extension,
+            field=field,
+        )
 
     @classmethod
     def is_valid(cls, text: str, /, *, default_region: str = "BR") -> bool:

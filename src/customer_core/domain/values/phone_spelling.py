@@ -115,6 +115,27 @@ def clean(text: object, field: str) -> tuple[str, str | None, str | None]:
     return cleaned, extension, note
 
 
+def trailing_notes(text: str) -> tuple[str, str | None, str | None]:
+    """``(number part, extension, note)``: what :func:`clean` takes off the end of a number.
+
+    For the number column of a form (DDI / DDD / number), where the rest of
+    the text is read as digits: ``3333-4444 ramal 25``, ``2222-3333 recado``,
+    ``3333-4445 fax`` (``note`` as :func:`clean` gives it).
+    """
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    note: str | None = None
+    trailing = _NOTE.search(cleaned)
+    if trailing is not None and trailing.start() > 0:
+        note = _note_kind(trailing)
+        cleaned = cleaned[: trailing.start()].strip()
+    extension = None
+    found = _EXTENSION.search(cleaned)
+    if found and found.start() > 0:
+        extension = found.group(1)
+        cleaned = cleaned[: found.start()]
+    return cleaned, extension, note
+
+
 def br_national(digits: str, field: str) -> str:
     """National significant number from digits typed without ``+``, Brazilian habits."""
     if digits.startswith(_BR_SPECIAL_PREFIXES):
