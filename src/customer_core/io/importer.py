@@ -56,7 +56,7 @@ from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
 from customer_core.io.rows import Draft, RowError
 from customer_core.io.sources import open_table
 from customer_core.io.table import TableSource
-from customer_core.io.upsert import Group, owner, updated
+from customer_core.io.upsert import Group, owner, phones_not_kept, updated
 from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
 from customer_core.services.validation import check_registered
@@ -232,6 +232,7 @@ class Importer(ServiceBase):
                 rows = next(complete, None)
                 if rows is not None:
                     pending.append(Group.of(rows))
+                    counts.warnings.extend(pending[-1].warnings)
                 if pending and (rows is None or len(pending) >= batch_size):
                     writing, pending = pending, []
                     if dry_uow is not None:
@@ -386,6 +387,7 @@ class Importer(ServiceBase):
                 base.check_processing()  # a blocked customer is reported, not updated
                 lines, _, version = updates.get(found, ([], base, base.version))
                 current[found] = updated(base, group, self.preset)
+                counts.warnings += phones_not_kept(group, current[found])
                 updates[found] = ([*lines, draft], current[found], version)
             except CustomerCoreError as error:
                 fail(draft, error)

@@ -108,6 +108,7 @@ class Counts:
     # run's sets (a million ids at the end of a large import) for every batch.
     _marked_totals: tuple[int, ...] = attrs.field(default=(), init=False)
     _marked_errors: int = attrs.field(default=0, init=False)
+    _marked_warnings: int = attrs.field(default=0, init=False)
     _replaced: dict[str, str | None] = attrs.field(factory=dict, init=False)
     # The line outcomes of the batch since mark(), handed out once it is stored.
     _lines: list[RowOutcome] = attrs.field(factory=list, init=False)
@@ -191,6 +192,7 @@ class Counts:
         """Remember the counts before a batch is written, for :meth:`undo`."""
         self._marked_totals = tuple(getattr(self, name) for name in _BATCH_TOTALS)
         self._marked_errors = len(self.errors)
+        self._marked_warnings = len(self.warnings)
         self._replaced.clear()
         self._lines = []
 
@@ -199,6 +201,7 @@ class Counts:
         for name, value in zip(_BATCH_TOTALS, self._marked_totals, strict=True):
             setattr(self, name, value)
         del self.errors[self._marked_errors :]
+        del self.warnings[self._marked_warnings :]
         for customer_id, outcome in self._replaced.items():
             if outcome is None:
                 del self.outcomes[customer_id]

@@ -25,6 +25,7 @@ from customer_core.domain.values.email import Email
 from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.phone_lines import union_phones
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.domain.values.text import clean_text
 from customer_core.errors import Code, CustomerCoreError, InvalidPhone
@@ -150,10 +151,14 @@ class Draft:
         )
 
     def absorb(self, other: Draft) -> Draft:
-        """Another row of the same customer: union of identifiers, first non-empty scalars."""
-        phones = self.phones + tuple(
-            p for p in other.phones if p.match_key not in {q.match_key for q in self.phones}
-        )
+        """Another row of the same customer: union of identifiers, first non-empty scalars.
+
+        A line both rows hold keeps the richer phone; an extension or type of
+        ``other``'s that it cannot keep is added to ``warnings``
+        (:func:`phone_not_kept`).
+        """
+        phones, not_kept = union_phones(self.phones, other.phones)
+        lost = tuple(phone_not_kept(min(other.lines), None, p) for p in not_kept)
         emails = self.emails + tuple(
             e for e in other.emails if e.match_key not in {f.match_key for f in self.emails}
         )
@@ -171,9 +176,21 @@ class Draft:
             address=self.address or other.address,
             note=self.note or other.note,
             external_id=self.external_id or other.external_id,
-            warnings=self.warnings + other.warnings,
+            warnings=self.warnings + other.warnings + lost,
             customer_id=self.customer_id or other.customer_id,
         )
+
+
+#: One line is one phone of a customer (its identity key): a second extension is left out.
+PHONE_NOT_KEPT = (
+    "one phone per line: the line is kept with another extension or type, so this one was "
+    "left out (add the person at that extension as a contact)"
+)
+
+
+def phone_not_kept(line: int, column: str | None, lost: Phone) -> RowError:
+    """The warning for a phone whose line is kept with another extension or type."""
+    return RowError(line, column, Code.DUPLICATE_IDENTIFIER, PHONE_NOT_KEPT, shown(lost.typed))
 
 
 def row_match_record(
@@ -292,8 +309,9 @@ def parse_row(
             found = phones_in("phone", number)
         phones += found or []
     for text in split_many(row.get("other_phones", "")):
-        more = phones_in("other_phones", text)
-        phones += [p for p in more if p.match_key not in {q.match_key for q in phones}]
+        merged, not_kept = union_phones(phones, phones_in("other_phones", text))
+        phones = list(merged)
+        errors += [phone_not_kept(line, "other_phones", p) for p in not_kept]
     if local and area_codes is not None:
         typed = list(phones)  # the row's own phones, before any local number is completed
         for column, text, error in local:

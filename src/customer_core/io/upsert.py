@@ -20,12 +20,14 @@ from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.address import Address
+from customer_core.domain.values.phone_lines import details_not_kept, richer_phone
 from customer_core.errors import Code, CustomerCoreError, DuplicateIdentity, InvalidOperation
+from customer_core.io.cells import RowError
 from customer_core.io.grouping_rule import Rep, canonical, fullness, key_text
-from customer_core.io.rows import Draft
+from customer_core.io.rows import Draft, phone_not_kept
 from customer_core.presets import Preset
 
-__all__ = ["Group", "owner", "updated"]
+__all__ = ["Group", "owner", "phones_not_kept", "updated"]
 
 
 @attrs.frozen
@@ -35,6 +37,8 @@ class Group:
     draft: Draft
     keys: set[IdentityKey]
     rows: tuple[Draft, ...]
+    #: What merging the rows left out (a second extension of one line), to report.
+    warnings: tuple[RowError, ...] = ()
 
     @classmethod
     def of(cls, rows: Sequence[Draft]) -> Group:
@@ -44,7 +48,9 @@ class Group:
         draft = first
         for row in rest:
             draft = draft.absorb(row)
-        return cls(draft, draft.identity_keys(), tuple(rows))
+        own = {w for row in rows for w in row.warnings}
+        added = tuple(w for w in draft.warnings if w not in own)
+        return cls(draft, draft.identity_keys(), tuple(rows), added)
 
     def conflict(self, customer: Customer) -> Conflict | None:
         """Why ``customer`` is another customer than this group's, or ``None``: it fits
@@ -194,8 +200,14 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
         changed = changed.update(note=draft.note)
     policy = preset.contact
     for phone in draft.phones:
-        if phone.match_key not in {p.match_key for p in changed.phones}:
+        line = next((p for p in changed.phones if p.match_key == phone.match_key), None)
+        if line is None:
             changed = changed.add_phone(phone, policy=policy)
+            continue
+        # The row's extension (or type) for a line stored without one: filled in, as a CPF is.
+        richer = richer_phone(line, phone, allowed_types=policy.allowed_phone_types)
+        if richer != line:
+            changed = changed.replace_phone(line.match_key, richer, policy=policy)
     for email in draft.emails:
         if email.match_key not in {e.match_key for e in changed.emails}:
             changed = changed.add_email(email, policy=policy)
@@ -212,6 +224,18 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
         )
     changed.check(policy, preset.registration, before=current)
     return changed
+
+
+def phones_not_kept(group: Group, customer: Customer) -> list[RowError]:
+    """Warnings for the group's phones whose line ``customer`` keeps with another
+    extension or type (one phone per line: the stored one stays)."""
+    kept = {p.match_key: p for p in customer.phones}
+    line = min(group.draft.lines)
+    return [
+        phone_not_kept(line, None, p)
+        for p in group.draft.phones
+        if p.match_key in kept and details_not_kept(kept[p.match_key], p)
+    ]
 
 
 def _same_place(row: Address, stored: Address) -> bool:

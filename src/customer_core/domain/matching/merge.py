@@ -1,7 +1,9 @@
 """Merging two customers without losing anything.
 
-Every identifier of both records is kept (union by match key), addresses and
-contacts move to the survivor, and each scalar field is taken from the
+Every identifier of both records is kept (union by match key; a phone line
+both hold keeps the richer phone, its extension and chosen type, see
+:mod:`~customer_core.domain.values.phone_lines`), addresses and contacts
+move to the survivor, and each scalar field is taken from the
 survivor unless the caller chooses the absorbed record's value. A merge that
 would exceed the preset's limits is refused, never trimmed: the user removes
 what they do not want first.
@@ -28,6 +30,7 @@ import attrs
 from customer_core.domain.model.customer import Customer
 from customer_core.domain.model.identity import IdentityKey, identity_keys_from
 from customer_core.domain.model.policies import ContactPolicy
+from customer_core.domain.values.phone_lines import union_phones
 from customer_core.domain.values.text import masked
 from customer_core.errors import Code, CustomerCoreError, InvalidOperation, InvalidValue
 
@@ -72,7 +75,11 @@ _COLLECTIONS = ("phones", "emails", "social_profiles", "messenger_ids", "externa
 Choice = Literal["survivor", "absorbed"]
 
 
-def _union(first: tuple[Any, ...], second: tuple[Any, ...]) -> tuple[Any, ...]:
+def _union(
+    name: str, first: tuple[Any, ...], second: tuple[Any, ...], policy: ContactPolicy
+) -> tuple[Any, ...]:
+    if name == "phones":  # a line both hold keeps the richer phone (its extension, its type)
+        return union_phones(first, second, allowed_types=policy.allowed_phone_types)[0]
     seen = {item.match_key for item in first}
     return first + tuple(item for item in second if item.match_key not in seen)
 
@@ -146,7 +153,7 @@ def merge_customers(
     changes: dict[str, Any] = {
         name: tuple(
             i
-            for i in _union(getattr(survivor, name), getattr(absorbed, name))
+            for i in _union(name, getattr(survivor, name), getattr(absorbed, name), policy)
             if i.match_key not in dropped
         )
         for name in _COLLECTIONS
@@ -285,6 +292,8 @@ def split_merged(
         before = {item.match_key for item in getattr(survivor_before, name)}
         brought = {item.match_key for item in getattr(source, name)} - before
         kept = tuple(i for i in getattr(current, name) if i.match_key not in brought)
+        if name == "phones" and merged is not None:
+            kept = _own_phones_back(kept, survivor_before, merged)
         for item in dropped.get(name, ()):
             if (
                 item.match_key not in {i.match_key for i in kept}
@@ -307,6 +316,21 @@ def split_merged(
             changes[name] = mine
     changes["created_at"] = survivor_before.created_at
     return attrs.evolve(current, **changes)._with_default_primaries()
+
+
+def _own_phones_back(
+    phones: tuple[Any, ...], survivor_before: Customer, merged: Customer
+) -> tuple[Any, ...]:
+    """``phones`` with each line the merge enriched (an extension, a type from the
+    absorbed record) as the survivor had it, unless it was edited since."""
+    mine = {p.match_key: p for p in survivor_before.phones}
+    put = {p.match_key: p for p in merged.phones}
+    return tuple(
+        mine[p.match_key]
+        if p.match_key in mine and p == put.get(p.match_key) and p != mine[p.match_key]
+        else p
+        for p in phones
+    )
 
 
 def kept_off(

@@ -78,17 +78,26 @@ def gained_items(items: Sequence[H], before: Sequence[H] | None) -> list[H]:
     return gained
 
 
-def check_unique(items: Sequence[T], key: Callable[[T], str], field: str) -> None:
+#: A phone line is one phone of a record: its identity key (DESIGN §4) and what
+#: the limits count. People reached at other extensions of it are contacts.
+ONE_PHONE_PER_LINE = (
+    "this line is already on the record: one phone per line "
+    "(replace it to change its extension or type)"
+)
+
+
+def check_unique(
+    items: Sequence[T],
+    key: Callable[[T], str],
+    field: str,
+    message: str = "this identifier is already on the record",
+) -> None:
     """Refuse the same identifier twice in one list (same customer or contact)."""
     seen: set[str] = set()
     for item in items:
         k = key(item)
         if k in seen:
-            raise DuplicateIdentifier(
-                "this identifier is already on the record",
-                code=Code.DUPLICATE_IDENTIFIER,
-                field=field,
-            )
+            raise DuplicateIdentifier(message, code=Code.DUPLICATE_IDENTIFIER, field=field)
         seen.add(k)
 
 
@@ -125,7 +134,7 @@ class ContactPolicy:
         (:func:`gained_items`), so a record stored under looser rules stays
         editable. Without it the whole list is checked, as for a new record.
         """
-        check_unique(phones, lambda p: p.match_key, field)
+        check_unique(phones, lambda p: p.match_key, field, ONE_PHONE_PER_LINE)
         _limit(phones, before, self.max_phones, Code.TOO_MANY_PHONES, field, "phones")
         if self.allowed_phone_types is not None:
             for phone in gained_items(phones, before):
