@@ -87,6 +87,17 @@ def test_a_phone_type_the_preset_refuses_is_checked_on_the_phones_gained(
     types = sorted(p.type.value for p in strict.customers.get(tenant, admin, ana.id).phones)
     assert types == ["fax", "mobile"]
 
+    # An extension for the stored fax line gains no fax: by a merge, or by hand.
+    extension = strict.customers.register(
+        tenant, admin, name="Ana Lima", phones=["11 3333-4444 ramal 9"]
+    )
+    strict.identity.merge(tenant, admin, ana.id, extension.id)
+    strict.customers.replace_phone(
+        tenant, admin, ana.id, "11 3333-4444", {**fax, "extension": "10"}
+    )
+    phones = strict.customers.get(tenant, admin, ana.id).phones
+    assert [(p.type.value, p.extension) for p in phones if p.type.value == "fax"] == [("fax", "10")]
+
 
 #: One of each: the loose preset stored two.
 TIGHT = presets.HELPDESK_CARD.evolve(

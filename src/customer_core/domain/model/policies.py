@@ -130,14 +130,18 @@ class ContactPolicy:
         """Refuse ``phones`` where they break the policy.
 
         ``before`` is the stored list they change: then the limit applies only
-        when the list grows, and the allowed types to the phones it gains
-        (:func:`gained_items`), so a record stored under looser rules stays
-        editable. Without it the whole list is checked, as for a new record.
+        when the list grows, and the allowed types to a line gained or given
+        another type (an extension added to a stored fax line is no new
+        fax), so a record stored under looser rules stays editable. Without
+        it the whole list is checked, as for a new record.
         """
         check_unique(phones, lambda p: p.match_key, field, ONE_PHONE_PER_LINE)
         _limit(phones, before, self.max_phones, Code.TOO_MANY_PHONES, field, "phones")
         if self.allowed_phone_types is not None:
-            for phone in gained_items(phones, before):
+            stored = {(p.match_key, p.type) for p in before or ()}
+            for phone in phones:
+                if (phone.match_key, phone.type) in stored:
+                    continue
                 if phone.type not in self.allowed_phone_types:
                     raise CardinalityExceeded(
                         f"phone type {phone.type.value!r} is not allowed",
