@@ -190,7 +190,9 @@ PHONE_NOT_KEPT = (
 
 def phone_not_kept(line: int, column: str | None, lost: Phone) -> RowError:
     """The warning for a phone whose line is kept with another extension or type."""
-    return RowError(line, column, Code.DUPLICATE_IDENTIFIER, PHONE_NOT_KEPT, shown(lost.typed))
+    return RowError(
+        line, column, Code.DUPLICATE_IDENTIFIER, PHONE_NOT_KEPT, shown(lost.typed or str(lost))
+    )
 
 
 def row_match_record(
