@@ -228,14 +228,10 @@ class Phone:
         >>> Phone.from_parts("55", "11", "(11) 98765-4321").e164
         '+5511987654321'
 
-        An extension (*ramal*) or a ``recado`` or ``fax`` note after the
-        number is kept, as :meth:`parse` keeps it:
+        An extension (*ramal*) or a ``recado``/``fax`` note after the number is kept:
 
-        >>> office = Phone.from_parts("55", "11", "3333-4444 ramal 25")
-        >>> office.e164, office.extension
-        ('+551133334444', '25')
-        >>> Phone.from_parts("55", "11", "2222-3333 recado").is_identity
-        False
+        >>> Phone.from_parts("55", "11", "3333-4444 ramal 25 recado").extension
+        '25'
         """
         cc = re.sub(r"\D", "", str(country_code)).lstrip("0")
         area = re.sub(r"\D", "", str(area_code or "")).lstrip("0")
