@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 import time
@@ -63,11 +64,13 @@ def time_ordered_id() -> str:
     True
     """
     global _last_id
-    random = int.from_bytes(secrets.token_bytes(10), "big")
-    fields = (time.time_ns() // 1_000_000, random >> 62 & 0xFFF, random & (1 << 62) - 1)
+    milliseconds = time.time_ns() // 1_000_000
     with _id_lock:
-        if fields <= _last_id:  # same millisecond (or the clock went back): count on
+        if milliseconds <= _last_id[0]:  # same millisecond (or the clock went back): count on
             fields = _step(_last_id)
+        else:  # random bits drawn only here: an import makes many ids a millisecond
+            random = int.from_bytes(os.urandom(10), "big")
+            fields = (milliseconds, random >> 62 & 0xFFF, random & (1 << 62) - 1)
         _last_id = fields
     milliseconds, rand_a, rand_b = fields
     value = (milliseconds & (1 << 48) - 1) << 80 | 0x7 << 76 | rand_a << 64 | 0x2 << 62 | rand_b
@@ -77,7 +80,7 @@ def time_ordered_id() -> str:
 def _step(fields: tuple[int, int, int]) -> tuple[int, int, int]:
     """The fields after ``fields`` by a random step, carrying into rand_a, then the time."""
     milliseconds, rand_a, rand_b = fields
-    rand_b += 1 + secrets.randbelow(1 << 32)
+    rand_b += 1 + int.from_bytes(os.urandom(4), "big")
     if rand_b >> 62:
         rand_b, rand_a = rand_b & (1 << 62) - 1, rand_a + 1
         if rand_a >> 12:

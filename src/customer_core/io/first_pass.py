@@ -10,7 +10,7 @@ how the file is read.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import attrs
 
@@ -18,7 +18,8 @@ from customer_core.domain.matching.records import NameKey
 from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.errors import CustomerCoreError
-from customer_core.io.area_codes import AreaCodes, CityPending
+from customer_core.io.area_codes import AreaCodes
+from customer_core.io.parse_workers import PARALLEL_AFTER, RowParser
 from customer_core.io.rows import Draft, RowError, parse_row
 from customer_core.io.table import TableSource
 
@@ -36,6 +37,10 @@ class ReadOptions:
     #: Raises when a CPF/CNPJ may not be stored (the preset checks them with
     #: the tax registry); asked once per distinct value.
     check_tax_id: Callable[[Cpf | Cnpj], None] | None = None
+    #: Worker processes that parse the rows of a large file (0: this process alone).
+    workers: int = 0
+    #: Rows read before the workers start: a smaller file is parsed here.
+    parallel_after: int = PARALLEL_AFTER
 
 
 @attrs.frozen
@@ -116,10 +121,10 @@ class _TaxIdCheck:
 
 
 def _with_headers(
-    reader: TableSource, errors: tuple[RowError, ...] | list[RowError]
+    reader: TableSource, errors: tuple[RowError, ...] | list[RowError], cells: Sequence[str]
 ) -> list[RowError]:
-    """``errors`` of the row just read, with the user's header of each cell."""
-    return [attrs.evolve(e, header=reader.header_for(e.column, e.value)) for e in errors]
+    """``errors`` of the row of ``cells``, with the user's header of each cell."""
+    return [attrs.evolve(e, header=reader.header_for(e.column, e.value, cells)) for e in errors]
 
 
 def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
@@ -129,7 +134,7 @@ def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
     no row at all, only the count and errors of the last lines).
     """
     region, strict = options.region, options.strict
-    area_codes, pending = AreaCodes(), CityPending()
+    area_codes = AreaCodes()
     contents: dict[str, int] = {}  # how many rows without identifiers had each content key
     rows_read = 0
     errors: list[RowError] = []
@@ -141,25 +146,29 @@ def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
     def checked(parsed: Draft | list[RowError]) -> Draft | list[RowError]:
         return parsed if registered is None or isinstance(parsed, list) else registered(parsed)
 
-    def parsed_rows() -> Iterator[Draft | list[RowError]]:
+    def parsed_rows(
+        parser: RowParser[Sequence[str]],
+    ) -> Iterator[tuple[Draft | list[RowError], Sequence[str]]]:
+        """Each row parsed, with its cells (for the headers of what was wrong with it)."""
         nonlocal rows_read
         # Rows with a phone only their city's area code could complete are
         # read again once the whole file has taught the cities' codes: their
         # phones must not depend on which rows came before (a reordered file
         # changes nothing). They are few (a local number, a city, no other phone).
-        later: list[tuple[int, dict[str, str]]] = []
-        for line, row in reader.rows():
-            rows_read += 1
-            pending.asked = False
-            parsed = parse_row(line, row, region=region, strict=strict, area_codes=pending)
-            if not isinstance(parsed, list):
-                area_codes.learn(row.get("city"), parsed.phones)
-            if pending.asked:
-                later.append((line, row))
-            else:
-                yield checked(parsed)
-        for line, row in later:
-            yield checked(parse_row(line, row, region=region, strict=strict, area_codes=area_codes))
+        later: list[tuple[int, dict[str, str], Sequence[str]]] = []
+        read = ((line, row, reader.last_values) for line, row in reader.rows())
+        for block, results in parser.parse(read):
+            for (line, row, cells), (parsed, asked) in zip(block, results, strict=True):
+                rows_read += 1
+                if not isinstance(parsed, list):
+                    area_codes.learn(row.get("city"), parsed.phones)
+                if asked:
+                    later.append((line, row, cells))
+                else:
+                    yield checked(parsed), cells
+        for line, row, cells in later:
+            again = parse_row(line, row, region=region, strict=strict, area_codes=area_codes)
+            yield checked(again), cells
 
     def chunk() -> Chunk:
         nonlocal rows_read, errors, warnings, drafts
@@ -167,14 +176,20 @@ def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
         rows_read, errors, warnings, drafts = 0, [], [], []
         return done
 
-    for parsed in parsed_rows():
-        if isinstance(parsed, list):
-            errors += _with_headers(reader, parsed)
-            continue
-        if parsed.warnings:
-            parsed = attrs.evolve(parsed, warnings=tuple(_with_headers(reader, parsed.warnings)))
-        warnings += parsed.warnings
-        drafts.append(_keyed(parsed, contents))
-        if len(drafts) >= options.size:
-            yield chunk()
+    parser: RowParser[Sequence[str]] = RowParser(
+        region, strict, workers=options.workers, parallel_after=options.parallel_after
+    )
+    with parser:
+        for parsed, cells in parsed_rows(parser):
+            if isinstance(parsed, list):
+                errors += _with_headers(reader, parsed, cells)
+                continue
+            if parsed.warnings:
+                parsed = attrs.evolve(
+                    parsed, warnings=tuple(_with_headers(reader, parsed.warnings, cells))
+                )
+            warnings += parsed.warnings
+            drafts.append(_keyed(parsed, contents))
+            if len(drafts) >= options.size:
+                yield chunk()
     yield chunk()

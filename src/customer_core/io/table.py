@@ -202,18 +202,30 @@ class TableSource:
             self._ahead.append(record)
         return [values for _line, values in self._ahead[:size] if not isinstance(values, str)]
 
-    def header_for(self, column: str | None, value: str | None = None) -> str | None:
-        """The user's header of ``column`` (one of :data:`IMPORT_COLUMNS`) in the row last read.
+    def header_for(
+        self,
+        column: str | None,
+        value: str | None = None,
+        values: Sequence[str] | None = None,
+    ) -> str | None:
+        """The user's header of ``column`` (one of :data:`IMPORT_COLUMNS`) in the row last read,
+        or in the row of cells ``values`` (:attr:`last_values` of an earlier row).
 
         Where several headers feed one column (``Telefone 1``, ``Telefone 2``),
         the one whose cell holds ``value``; ``None`` for what no header feeds.
         """
         found = self._feeds.get(column or "", ())
+        cells = self._values if values is None else values
         if len(found) > 1 and value:
             for index in found:
-                if index < len(self._values) and value in self._values[index]:
+                if index < len(cells) and value in cells[index]:
                     return self.headers[index]
         return self.headers[found[0]] if found else None
+
+    @property
+    def last_values(self) -> Sequence[str]:
+        """The cells of the row last read, as :meth:`header_for` reads them."""
+        return self._values
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """``(line number, {column: text})`` for each data row; blank rows are skipped.
