@@ -118,16 +118,17 @@ def test_a_home_is_no_evidence_between_namesakes_with_their_own_mobiles() -> Non
         for e in found.evidence
         if e.kind in ("cep", "landline")
     )
-    # One record without a mobile: nothing disagrees, the home corroborates the name.
+    # One record without a mobile: nothing disagrees, the home corroborates the name
+    # (and the name, spelled alike, is uncommon enough in the town: test_alike_names).
     thin = person("b", "José Lima Costa", "65 3322-1100", **home)
-    assert suggested([father, thin]) == ["name", "landline", "cep"]
+    assert suggested([father, thin]) == ["name", "rare_name", "landline", "cep"]
 
 
 def test_a_shared_mobile_is_still_evidence_beside_a_home() -> None:
     home = {"city": "Cuiabá", "cep": "78005-000"}
     one = person("a", "José Lima Costa", "65 3322-1100", "65 98991-0448", **home)
     other = person("b", "José Lima Costa", "65 3322-1100", "65 98991-0448", **home)
-    assert suggested([one, other]) == ["name", "mobile", "landline", "cep"]
+    assert suggested([one, other]) == ["name", "rare_name", "mobile", "landline", "cep"]
 
 
 # -- compound given names ----------------------------------------------------------------

@@ -60,7 +60,10 @@ How a suggestion is made:
                                    (``gmial.com``), or one Gmail mailbox
                                    typed with other dots (not just a name)
    ``rare_name``           ≤ 0.3   a full name with few namesakes expected in
-                                   the pair's town (:mod:`.rare_names`)
+                                   the pair's town (:mod:`.rare_names`); 0.1
+                                   for an uncommon one spelled alike, unless
+                                   each holds a mobile of its own
+                                   (:mod:`.namesakes`)
    ``trade_name``          0.5     two company names sharing no word, one
                                    spelled in an address the other's record
                                    holds (:mod:`.company_ties`), with a
@@ -231,7 +234,8 @@ def suggest_duplicates(
     spellings = city_spellings(holders)  # "Blumennau" is Blumenau: one town, not two
     records = [with_area_codes(with_city_spellings(r, spellings), codes) for r in records]
     freq = frequencies(holders, policy)
-    bound = namesakes_bound(policy, len(records))
+    # A record's name alone, before its pair is known: it may be spelled alike on the other.
+    bound = namesakes_bound(policy, len(records), alike=True)
 
     @functools.cache  # a tenant's names repeat: each is weighed once
     def rare_name(name: NameKey) -> bool:

@@ -12,10 +12,20 @@ from collections.abc import Callable, Mapping
 
 from customer_core.domain.matching.given_names import is_common_given_name
 from customer_core.domain.matching.names import _turn, _word_credit, name_keys_compatible
+from customer_core.domain.matching.namesakes import (
+    allowed_namesakes,
+    names_alike,
+    namesakes_bound,
+    own_mobiles,
+    spelled_alike,
+    two_towns,
+)
 from customer_core.domain.matching.rarity import NAME_M, NameFrequencies, match_bits, town_label
 from customer_core.domain.matching.records import Evidence, MatchingPolicy, MatchRecord, NameKey
 from customer_core.domain.matching.sons_lines import son_keys
 
+# allowed_namesakes, namesakes_bound, own_mobiles and two_towns live in .namesakes;
+# re-exported here, where they were first.
 __all__ = [
     "CONTACT_M",
     "RECORDS",
@@ -78,31 +88,6 @@ def frequencies(
     return NameFrequencies(holders, holders[RECORDS], national_records=policy.national_records)
 
 
-def two_towns(a: MatchRecord, b: MatchRecord, /) -> bool:
-    """Whether the records are in different towns: both say theirs and share none.
-
-    Two cities are two towns even in one area code (*São Paulo* and
-    *Osasco*); a record without a city is in its phone's area code.
-    """
-    cities = [{t for t in r.areas if t.startswith("city:")} for r in (a, b)]
-    if all(cities):
-        return cities[0].isdisjoint(cities[1])
-    return bool(a.areas and b.areas) and set(a.areas).isdisjoint(b.areas)
-
-
-def namesakes_bound(policy: MatchingPolicy, records: int, /) -> float:
-    """The namesakes a town may hold for its shared name to be evidence alone.
-
-    ``rare_name_namesakes``; in a tenant smaller than ``national_records``,
-    ``small_tenant_namesakes`` (at most): its word shares lean on the
-    national table, which counts given names only, so a common surname
-    (*Pereira*) would pass for a rare one.
-    """
-    if records >= policy.national_records:
-        return policy.rare_name_namesakes
-    return min(policy.rare_name_namesakes, policy.small_tenant_namesakes)
-
-
 def rare_name_evidence(
     x: MatchRecord,
     y: MatchRecord,
@@ -128,6 +113,11 @@ def rare_name_evidence(
     (:func:`own_mobiles`), divide the namesakes allowed by
     ``1 / rare_name_own_mobiles``: most of one person's records keep the
     mobile, and a namesake relative keeps their own.
+
+    A name spelled alike word for word (:func:`~.namesakes.spelled_alike`)
+    may have up to ``alike_name_namesakes`` unless each record holds a
+    mobile of its own; between the two bounds it corroborates at 0.1 (the
+    least that lets a name be suggested), the evidence says so.
     """
     if freq is None or u is None or x.company or y.company:
         return None
@@ -138,7 +128,8 @@ def rare_name_evidence(
         return None
     if two_towns(x, y):
         return None  # a namesake elsewhere is likelier than a move
-    bound = allowed_namesakes(x, y, policy, freq.records)
+    alike = spelled_alike(x_name, y_name)
+    bound = allowed_namesakes(x, y, policy, freq.records, alike=alike)
     if bound <= 0:
         return None
     if not names_in_order(x_name, y_name, freq.word_count):
@@ -151,41 +142,12 @@ def rare_name_evidence(
     expected = max(people, policy.min_town_records) * u
     if expected >= bound:
         return None
-    weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(bound / expected))
+    rare = allowed_namesakes(x, y, policy, freq.records) if alike else bound
+    weight = min(policy.rare_name, 0.1 + 0.05 * math.log2(max(rare / expected, 1.0)))
     where = "in the tenant" if town is None else f"in {town_label(town)} ({people} records)"
-    detail = f"a rare name: {expected:.2g} namesakes expected {where}"
+    what = "a rare name" if expected < rare else "an uncommon name spelled alike"
+    detail = f"{what}: {expected:.2g} namesakes expected {where}"
     return Evidence("rare_name", detail, round(weight, 3), match_bits(NAME_M, u))
-
-
-def allowed_namesakes(
-    x: MatchRecord, y: MatchRecord, policy: MatchingPolicy, records: int, /
-) -> float:
-    """The namesakes the pair's town may hold for the shared name to be evidence.
-
-    :func:`namesakes_bound`, less what the two records disagree on: nothing
-    (0) for two mailboxes or two addresses, none shared (two people are
-    likelier than one who changed both); ``rare_name_own_mobiles`` of it for
-    two mobiles, none shared (:func:`own_mobiles`).
-    """
-    if x.emails and y.emails:
-        return 0.0
-    if x.ceps and y.ceps and set(x.ceps).isdisjoint(y.ceps):
-        return 0.0
-    bound = namesakes_bound(policy, records)
-    return bound * policy.rare_name_own_mobiles if own_mobiles(x, y) else bound
-
-
-def own_mobiles(x: MatchRecord, y: MatchRecord, /) -> bool:
-    """Whether both records hold a mobile and no line of one is the other's (last 8 digits).
-
-    A mobile is personal: two people of one home, a father and his son named
-    alike, each keep their own, while most records of one person share
-    theirs (a line written without its ninth digit or with another area code
-    is still shared).
-    """
-    if not (x.mobiles and y.mobiles):
-        return False
-    return {line[-8:] for line in x.mobiles}.isdisjoint(line[-8:] for line in y.mobiles)
 
 
 def namesake_keys(
@@ -373,7 +335,7 @@ def may_be_rare(
         return False
     lone = min(freq.own_share(x.names[0]), freq.own_share(y.names[0]))
     people = max(freq.town_records(x, y)[0], policy.min_town_records)
-    return people * lone < namesakes_bound(policy, freq.records)
+    return people * lone < namesakes_bound(policy, freq.records, alike=names_alike(x, y))
 
 
 def share_bound(i: int, j: int, records: list[MatchRecord], lone: list[float]) -> float:
@@ -391,13 +353,14 @@ def rare_possible(
     that reach here are in two towns, or their names are not in order.
     """
     records = holders.get(RECORDS, 0)
-    if lone * policy.min_town_records >= namesakes_bound(policy, records):
+    alike = names_alike(a, b)
+    if lone * policy.min_town_records >= namesakes_bound(policy, records, alike=alike):
         return False  # not rare even in the smallest town counted
     towns = set(a.areas) & set(b.areas)
     if not towns and a.areas and b.areas:
         return False  # two towns
     people = max((holders.get(f"area:{t}", 0) for t in towns), default=records)
-    bound = allowed_namesakes(a, b, policy, records)  # after the towns: most pairs stop there
+    bound = allowed_namesakes(a, b, policy, records, alike=alike)  # most pairs stop here
     if max(people, policy.min_town_records) * lone >= bound or two_towns(a, b):
         return False
     x, y = a.names[0], b.names[0]

@@ -227,6 +227,10 @@ class MatchingPolicy:
     #: 1 weighs it not at all (the default: 0.1 cost 2.5 points of recall on held-out
     #: data for 0.4 of precision), 0.1 asks a name ten times rarer.
     rare_name_own_mobiles: float = attrs.field(default=1.0, validator=_non_negative)
+    #: The same for a full name spelled alike on both records, word for word, unless each
+    #: holds a mobile of its own (then ``rare_name_namesakes`` stands): a namesake
+    #: relative keeps their own mobile; one person's records share theirs or hold one.
+    alike_name_namesakes: float = attrs.field(default=0.5, validator=_non_negative)
     #: The same, in a tenant smaller than ``national_records``: its shares lean on the national
     #: table, which has no surname counts (a common surname would look rare).
     small_tenant_namesakes: float = attrs.field(default=0.01, validator=_non_negative)
