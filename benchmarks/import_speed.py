@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -150,15 +149,10 @@ def task_plain_floor(csv_path: str, profile: bool = False) -> dict[str, Any]:
 
 
 def task_import(
-    csv: str,
-    url: str,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    profile: bool = False,
-    parse_workers: int | None = None,
+    csv: str, url: str, batch_size: int = DEFAULT_BATCH_SIZE, profile: bool = False
 ) -> dict[str, Any]:
     from customer_core import Actor, connect
     from customer_core.io import Importer, Progress
-    from customer_core.io.parse_workers import default_workers
 
     core = connect(url)  # creates the schema: not timed
     tenant = f"{TENANT}-{uuid.uuid4().hex[:8]}"
@@ -174,21 +168,11 @@ def task_import(
     with profiled(profile, f"import -> {url.split(':')[0]}"):
         start = time.perf_counter()
         report = Importer(core.storage, preset=core.preset).run(
-            tenant,
-            admin,
-            csv,
-            mode="upsert",
-            batch_size=batch_size,
-            progress=progress,
-            parse_workers=parse_workers,
+            tenant, admin, csv, mode="upsert", batch_size=batch_size, progress=progress
         )
         seconds = time.perf_counter() - start
     core.close()
-    workers = default_workers() if parse_workers is None else parse_workers
     return {
-        "parse_workers": workers,
-        # The largest child's peak: a parse worker's (none when the file was parsed here).
-        "worker_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
         "rows": report.rows_read,
         "created": report.created,
         "updated": report.updated,
@@ -391,17 +375,6 @@ def measure(
             batch_size=batch_size,
         )
     extra: dict[str, dict[str, Any] | str] = {}
-    if imported["parse_workers"]:
-        # The same import with every row parsed in the importing process: what the workers bring.
-        log("[import] import -> SQLite, parsed in the importing process only")
-        extra["SQLite, parse_workers=0"] = run_worker(
-            "import_speed.py",
-            "import",
-            csv=str(csv),
-            url=sqlite_url("import-alone"),
-            batch_size=batch_size,
-            parse_workers=0,
-        )
     if other_backends:
         for name, url in (("memory", "memory://"), ("postgresql", POSTGRES), ("mariadb", MARIADB)):
             log(f"[import] import -> {name}")
@@ -505,11 +478,6 @@ def print_table(r: dict[str, Any]) -> None:
         else:
             line(f"import -> {name}", run)
     imp = r["import"]
-    if imp["parse_workers"]:
-        print(
-            f"import -> SQLite parsed the rows in {imp['parse_workers']} worker process(es)"
-            f" (peak RSS of one: {imp['worker_rss'] / MB:.0f} MB, not in the import's own)"
-        )
     print(
         f"import: {imp['created']:,} created, {imp['updated']:,} updated,"
         f" {imp['merged_rows']:,} rows merged into another, {imp['failed']:,} failed;"

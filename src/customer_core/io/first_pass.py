@@ -18,8 +18,7 @@ from customer_core.domain.matching.records import NameKey
 from customer_core.domain.values.online import ExternalId
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.errors import CustomerCoreError
-from customer_core.io.area_codes import AreaCodes
-from customer_core.io.parse_workers import PARALLEL_AFTER, RowParser
+from customer_core.io.area_codes import AreaCodes, CityPending
 from customer_core.io.rows import Draft, RowError, parse_row
 from customer_core.io.table import TableSource
 
@@ -37,10 +36,6 @@ class ReadOptions:
     #: Raises when a CPF/CNPJ may not be stored (the preset checks them with
     #: the tax registry); asked once per distinct value.
     check_tax_id: Callable[[Cpf | Cnpj], None] | None = None
-    #: Worker processes that parse the rows of a large file (0: this process alone).
-    workers: int = 0
-    #: Rows read before the workers start: a smaller file is parsed here.
-    parallel_after: int = PARALLEL_AFTER
 
 
 @attrs.frozen
@@ -134,7 +129,7 @@ def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
     no row at all, only the count and errors of the last lines).
     """
     region, strict = options.region, options.strict
-    area_codes = AreaCodes()
+    area_codes, pending = AreaCodes(), CityPending()
     contents: dict[str, int] = {}  # how many rows without identifiers had each content key
     rows_read = 0
     errors: list[RowError] = []
@@ -146,9 +141,7 @@ def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
     def checked(parsed: Draft | list[RowError]) -> Draft | list[RowError]:
         return parsed if registered is None or isinstance(parsed, list) else registered(parsed)
 
-    def parsed_rows(
-        parser: RowParser[Sequence[str]],
-    ) -> Iterator[tuple[Draft | list[RowError], Sequence[str]]]:
+    def parsed_rows() -> Iterator[tuple[Draft | list[RowError], Sequence[str]]]:
         """Each row parsed, with its cells (for the headers of what was wrong with it)."""
         nonlocal rows_read
         # Rows with a phone only their city's area code could complete are
@@ -156,16 +149,16 @@ def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
         # phones must not depend on which rows came before (a reordered file
         # changes nothing). They are few (a local number, a city, no other phone).
         later: list[tuple[int, dict[str, str], Sequence[str]]] = []
-        read = ((line, row, reader.last_values) for line, row in reader.rows())
-        for block, results in parser.parse(read):
-            for (line, row, cells), (parsed, asked) in zip(block, results, strict=True):
-                rows_read += 1
-                if not isinstance(parsed, list):
-                    area_codes.learn(row.get("city"), parsed.phones)
-                if asked:
-                    later.append((line, row, cells))
-                else:
-                    yield checked(parsed), cells
+        for line, row in reader.rows():
+            rows_read += 1
+            pending.asked = False
+            parsed = parse_row(line, row, region=region, strict=strict, area_codes=pending)
+            if not isinstance(parsed, list):
+                area_codes.learn(row.get("city"), parsed.phones)
+            if pending.asked:
+                later.append((line, row, reader.last_values))
+            else:
+                yield checked(parsed), reader.last_values
         for line, row, cells in later:
             again = parse_row(line, row, region=region, strict=strict, area_codes=area_codes)
             yield checked(again), cells
@@ -176,20 +169,16 @@ def parsed_chunks(reader: TableSource, options: ReadOptions) -> Iterator[Chunk]:
         rows_read, errors, warnings, drafts = 0, [], [], []
         return done
 
-    parser: RowParser[Sequence[str]] = RowParser(
-        region, strict, workers=options.workers, parallel_after=options.parallel_after
-    )
-    with parser:
-        for parsed, cells in parsed_rows(parser):
-            if isinstance(parsed, list):
-                errors += _with_headers(reader, parsed, cells)
-                continue
-            if parsed.warnings:
-                parsed = attrs.evolve(
-                    parsed, warnings=tuple(_with_headers(reader, parsed.warnings, cells))
-                )
-            warnings += parsed.warnings
-            drafts.append(_keyed(parsed, contents))
-            if len(drafts) >= options.size:
-                yield chunk()
+    for parsed, cells in parsed_rows():
+        if isinstance(parsed, list):
+            errors += _with_headers(reader, parsed, cells)
+            continue
+        if parsed.warnings:
+            parsed = attrs.evolve(
+                parsed, warnings=tuple(_with_headers(reader, parsed.warnings, cells))
+            )
+        warnings += parsed.warnings
+        drafts.append(_keyed(parsed, contents))
+        if len(drafts) >= options.size:
+            yield chunk()
     yield chunk()

@@ -50,7 +50,6 @@ from customer_core.errors import (
     InvalidStoredValue,
     InvalidValue,
 )
-from customer_core.io import parse_workers as workers
 from customer_core.io.first_pass import ReadOptions, parsed_chunks
 from customer_core.io.grouping import FileGroups
 from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
@@ -152,7 +151,6 @@ class Importer(ServiceBase):
         progress: Callable[[Progress], None] | None = None,
         on_row: Callable[[RowOutcome], None] | None = None,
         strict: bool = False,
-        parse_workers: int | None = None,
     ) -> ImportReport:
         """Import ``source`` (a path, a binary stream, or a table already opened with
         :func:`~customer_core.io.sources.open_table`, whose own encoding, delimiter
@@ -175,11 +173,6 @@ class Importer(ServiceBase):
         see a customer without portfolio or responsible: what they import
         stays theirs to find, and a re-run of the file finds it again
         rather than creating it twice.
-
-        ``parse_workers``: child processes that parse the rows of a large file
-        (over 10,000 rows) while this one reads and groups them; the result is
-        the same. ``None`` takes one per core but one (at most 4), ``0`` parses
-        here only.
         """
         import_mode = ImportMode(mode)
         if not dry_run:  # a dry run writes nothing: it may read in the host's transaction
@@ -187,14 +180,6 @@ class Importer(ServiceBase):
         if not 1 <= batch_size <= 50_000:
             raise InvalidValue(
                 "batch_size must be 1 to 50000", code=Code.INVALID_VALUE, field="batch_size"
-            )
-        if parse_workers is not None and (
-            isinstance(parse_workers, bool)
-            or not isinstance(parse_workers, int)
-            or not 0 <= parse_workers <= 32
-        ):
-            raise InvalidValue(
-                "parse_workers must be 0 to 32", code=Code.INVALID_VALUE, field="parse_workers"
             )
         assign = (
             self.preset.access.import_assigns_importer
@@ -226,12 +211,7 @@ class Importer(ServiceBase):
             # First pass: the whole file grouped (and the stored holders of its
             # keys noted) before anything is written, so batches change nothing.
             options = ReadOptions(
-                self.preset.default_region,
-                strict,
-                _READ_CHUNK,
-                self._tax_id_check(),
-                workers=workers.default_workers() if parse_workers is None else parse_workers,
-                parallel_after=workers.PARALLEL_AFTER,
+                self.preset.default_region, strict, _READ_CHUNK, self._tax_id_check()
             )
             for chunk in parsed_chunks(reader, options):
                 counts.rows_read += chunk.rows_read

@@ -50,3 +50,23 @@ def test_the_chunks_hold_the_same_rows_whatever_their_size(tmp_path: Path) -> No
     assert [e for c in small for e in c.errors] == list(chunk.errors)
     assert [w for c in small for w in c.warnings] == list(chunk.warnings)
     assert [d for c in small for d in c.drafts] == list(chunk.drafts)
+
+
+def test_a_bad_cell_keeps_its_own_header_in_a_row_read_again(tmp_path: Path) -> None:
+    """Two headers feed the phones; the row with a local number is read again at the end
+    of the file (its city's code), when the reader is on another row: the bad number in
+    its second column is still reported under that column's header."""
+    path = tmp_path / "dois.csv"
+    path.write_text(
+        "Nome;Telefone 1;Telefone 2;Cidade\n"
+        + "".join(f"Pessoa {i};(11) 98765-432{i};;São Paulo\n" for i in range(3))
+        + "Bia Dois;3333-4444;(11) 1234;São Paulo\n"
+        + "Caio Reis;(21) 98888-7777;;Rio de Janeiro\n",
+        encoding="utf-8",
+    )
+    (chunk,) = here(path, ReadOptions())
+    assert [(w.line, w.header, w.value) for w in chunk.warnings if w.value == "(11) 1234"] == [
+        (5, "Telefone 2", "(11) 1234")
+    ]
+    (bia,) = [d for d in chunk.drafts if d.name == "Bia Dois"]
+    assert [p.e164 for p in bia.phones] == ["+551133334444"]
