@@ -50,6 +50,7 @@ from customer_core.errors import (
     InvalidStoredValue,
     InvalidValue,
 )
+from customer_core.io.collector import fewer_collections
 from customer_core.io.first_pass import ReadOptions, parsed_chunks
 from customer_core.io.grouping import FileGroups
 from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
@@ -151,6 +152,7 @@ class Importer(ServiceBase):
         progress: Callable[[Progress], None] | None = None,
         on_row: Callable[[RowOutcome], None] | None = None,
         strict: bool = False,
+        tune_gc: bool = True,
     ) -> ImportReport:
         """Import ``source`` (a path, a binary stream, or a table already opened with
         :func:`~customer_core.io.sources.open_table`, whose own encoding, delimiter
@@ -173,6 +175,11 @@ class Importer(ServiceBase):
         see a customer without portfolio or responsible: what they import
         stays theirs to find, and a re-run of the file finds it again
         rather than creating it twice.
+
+        ``tune_gc``: the garbage collector runs less often meanwhile
+        (:func:`~customer_core.io.collector.fewer_collections`), which took a
+        fifth off a large import's time; ``False`` leaves it as the
+        application set it.
         """
         import_mode = ImportMode(mode)
         if not dry_run:  # a dry run writes nothing: it may read in the host's transaction
@@ -194,6 +201,7 @@ class Importer(ServiceBase):
                 Reassignment(responsible=True, responsible_id=actor.user_id, new_record=True),
             )
         with ExitStack() as stack:
+            stack.enter_context(fewer_collections(tune_gc))
             if isinstance(source, TableSource):
                 reader = source
             else:
