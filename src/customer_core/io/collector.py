@@ -58,10 +58,10 @@ def fewer_collections(enabled: bool = True) -> Iterator[None]:
     with _lock:
         if _runs == 0:
             _saved = gc.get_threshold()
-            first, *older = _saved
+            first, second, third = _saved
             _raised = None
             if 0 < first < FIRST_THRESHOLD:
-                _raised = (FIRST_THRESHOLD, *older)  # type: ignore[assignment]
+                _raised = (FIRST_THRESHOLD, second, third)
                 gc.set_threshold(*_raised)
         _runs += 1
     try:
