@@ -103,6 +103,7 @@ def cmd_import(core: CustomerCore, actor: Actor, args: argparse.Namespace, out: 
             progress=progress,
             on_row=tally,
             strict=args.strict,
+            tune_gc=True,  # the command line is the application: its process, its collector
         )
         if bar is not None:  # the count of lines was an estimate: end the bar full
             bar.total = bar.n = report.rows_read

@@ -12,10 +12,10 @@ meanwhile. The collector still runs (cycles are freed after 100,000
 allocations instead of 700); the peak memory of a 50,000-row import did not
 move (160 MB either way).
 
-It is a setting of the whole process: runs in several threads at once share
-one raised threshold, restored when the last one ends, and the importer
-takes ``tune_gc=False`` for an application that manages the collector
-itself.
+It is a setting of the whole process, so the importer leaves the collector
+alone unless the application asks (``Importer.run(tune_gc=True)``; the
+command line does): runs in several threads at once then share one raised
+threshold, restored when the last one ends.
 """
 
 from __future__ import annotations

@@ -152,7 +152,7 @@ class Importer(ServiceBase):
         progress: Callable[[Progress], None] | None = None,
         on_row: Callable[[RowOutcome], None] | None = None,
         strict: bool = False,
-        tune_gc: bool = True,
+        tune_gc: bool = False,
     ) -> ImportReport:
         """Import ``source`` (a path, a binary stream, or a table already opened with
         :func:`~customer_core.io.sources.open_table`, whose own encoding, delimiter
@@ -176,10 +176,10 @@ class Importer(ServiceBase):
         stays theirs to find, and a re-run of the file finds it again
         rather than creating it twice.
 
-        ``tune_gc``: the garbage collector runs less often meanwhile
-        (:func:`~customer_core.io.collector.fewer_collections`), which took a
-        fifth off a large import's time; ``False`` leaves it as the
-        application set it.
+        ``tune_gc``: have the garbage collector run less often meanwhile
+        (:func:`~customer_core.io.collector.fewer_collections`), which takes a
+        fifth off a large import's time. It is a setting of the whole process,
+        so the library leaves it alone unless asked; the command line asks.
         """
         import_mode = ImportMode(mode)
         if not dry_run:  # a dry run writes nothing: it may read in the host's transaction
@@ -330,7 +330,8 @@ class Importer(ServiceBase):
         """Write ``drafts`` in one transaction; rows the database refuses fail alone.
 
         Validation catches what the domain knows, but a database may still
-        refuse a value (a column's size, a character). Then the transaction
+        refuse a value (a column's size, a character), or an identifier the
+        batch adds to a customer may be another's. Then the transaction
         is rolled back and its rows written again in halves, down to the
         refused rows, which are reported: they never take the good rows of
         their batch, or the rest of the file, with them.
@@ -340,11 +341,13 @@ class Importer(ServiceBase):
             with self.uow_factory() as uow:
                 self._write(uow, run, groups, drafts)
                 self._commit(uow)
-        except InvalidStoredValue as error:
+        except (InvalidStoredValue, DuplicateIdentity) as error:
+            # DuplicateIdentity: an identifier an update adds is held by a
+            # customer the batch did not read (an id column gone astray).
             run.counts.undo()
             if len(drafts) == 1:
                 for line in drafts[0].draft.lines:
-                    run.counts.errors.append(RowError(line, None, error.code, error.message))
+                    run.counts.errors.append(RowError(line, error.field, error.code, error.message))
                 return
             half = len(drafts) // 2
             for part in (drafts[:half], drafts[half:]):

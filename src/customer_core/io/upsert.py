@@ -96,8 +96,11 @@ def owner(
     """The stored customer a group updates, or ``None`` for a new one (maybe sharing a key).
 
     A row that names a customer by id (a file this library exported) is that
-    customer when the actor can see it; an id that names nobody visible is
-    ignored and the row matched by its identifiers.
+    customer when the actor can see it, unless the evidence conflicts (another
+    person's name, another CPF/CNPJ, a company for a person, identifiers that
+    are all another customer's: nothing changes);
+    an id that names nobody visible is ignored and the row matched by its
+    identifiers.
 
     Through an exclusive key (CPF/CNPJ, external id): its holder, unless the
     evidence conflicts (another name: ``conflicting_evidence``, nothing
@@ -114,6 +117,27 @@ def owner(
         return None  # the common case of a first import: nobody holds any key
     named = existing.get(draft.customer_id) if draft.customer_id else None
     if named is not None and scope.allows_customer(named):
+        # An id is an exclusive key like any other: a row whose id column slid
+        # onto another customer's row (a column sorted alone) changes nothing.
+        conflict = group.conflict(named)
+        if conflict is not None:
+            raise InvalidOperation(
+                f"the row's customer id names another customer: {conflict.message}",
+                code=Code.CONFLICTING_EVIDENCE,
+                field="customer_id",
+                reason=conflict.value,
+            )
+        held = {h for k in keys for h in holders.get(k, ())}
+        if held and named.id not in held:
+            # Every identifier of the row is someone else's: the export wrote each
+            # customer's own on its row, so the id is what moved.
+            raise InvalidOperation(
+                "the row's customer id names another customer than its phones,"
+                " e-mails and CPF/CNPJ, which are another customer's",
+                code=Code.CONFLICTING_EVIDENCE,
+                field="customer_id",
+                reason="identifiers",
+            )
         return named.id
     exclusive = {h for k in keys if not k.kind.shareable for h in holders.get(k, ())}
     if len(exclusive) > 1:

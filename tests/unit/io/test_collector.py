@@ -52,7 +52,7 @@ def test_a_setting_the_application_made_meanwhile_is_left_alone() -> None:
         assert gc.get_threshold()[0] == 0
 
 
-def test_an_import_raises_the_threshold_only_while_it_runs_unless_told_not_to() -> None:
+def test_an_import_asked_to_raises_the_threshold_only_while_it_runs() -> None:
     core = connect("memory://")
     admin = Actor(tenant_id="t", user_id="admin", role="admin")
     seen: list[int] = []

@@ -348,7 +348,8 @@ def test_exported_customers_sharing_an_email_stay_apart_on_reimport() -> None:
 
 
 def test_an_import_leaves_the_garbage_collector_alone() -> None:
-    # A library does not change process-wide settings, not even for a while.
+    # A library does not change process-wide settings, not even for a while,
+    # unless the application asks (tune_gc=True: tests/unit/io/test_collector.py).
     before = (gc.isenabled(), gc.get_threshold())
     _store, importer, _ = setup()
     seen: list[tuple[bool, tuple[int, ...]]] = []
