@@ -53,6 +53,7 @@ from customer_core.errors import (
 from customer_core.io.collector import fewer_collections
 from customer_core.io.first_pass import ReadOptions, parsed_chunks
 from customer_core.io.grouping import FileGroups
+from customer_core.io.limits import within_limits
 from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
 from customer_core.io.rows import Draft, RowError
 from customer_core.io.sources import open_table
@@ -388,7 +389,9 @@ class Importer(ServiceBase):
                     _check_repaired(group.keys, holders)
                 found = owner(group, holders, current, scope, self.preset)
                 if found is None:
-                    new.append((draft, self._build(run, draft)))
+                    fitting, left_out = within_limits(draft, self.preset.contact)
+                    new.append((fitting, self._build(run, fitting)))
+                    counts.warnings += left_out
                     continue
                 if run.mode is ImportMode.CREATE:
                     counts.count_skipped(found)
@@ -397,7 +400,9 @@ class Importer(ServiceBase):
                 base = current[found]
                 base.check_processing()  # a blocked customer is reported, not updated
                 lines, _, version = updates.get(found, ([], base, base.version))
-                current[found] = updated(base, group, self.preset)
+                fitting, left_out = within_limits(draft, self.preset.contact, base)
+                current[found] = updated(base, attrs.evolve(group, draft=fitting), self.preset)
+                counts.warnings += left_out
                 counts.warnings += phones_not_kept(group, current[found])
                 updates[found] = ([*lines, draft], current[found], version)
             except CustomerCoreError as error:
