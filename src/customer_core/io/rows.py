@@ -173,12 +173,29 @@ class Draft:
             ),
             phones=phones,
             emails=emails,
-            address=self.address or other.address,
+            address=fuller_address(self.address, other.address),
             note=self.note or other.note,
             external_id=self.external_id or other.external_id,
             warnings=self.warnings + other.warnings + lost,
             customer_id=self.customer_id or other.customer_id,
         )
+
+
+#: The parts of an address a row may fill in; the more it fills, the fuller it is.
+ADDRESS_PARTS = ("street", "number", "complement", "neighborhood", "city", "uf", "cep")
+
+
+def address_parts(address: Address) -> int:
+    """How many parts of ``address`` are filled in."""
+    return sum(1 for part in ADDRESS_PARTS if getattr(address, part))
+
+
+def fuller_address(first: Address | None, other: Address | None) -> Address | None:
+    """The address that says more of two rows' of one customer (``first`` on a tie):
+    a row with only a city never takes the place of one with the street and CEP."""
+    if first is None or other is None:
+        return first or other
+    return other if address_parts(other) > address_parts(first) else first
 
 
 #: One line is one phone of a customer (its identity key): a second extension is left out.

@@ -21,10 +21,11 @@ from customer_core.domain.model.customer import Customer, CustomerKind, Identity
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.address import Address
 from customer_core.domain.values.phone_lines import details_not_kept, richer_phone
+from customer_core.domain.values.text import fold
 from customer_core.errors import Code, CustomerCoreError, DuplicateIdentity, InvalidOperation
 from customer_core.io.cells import RowError
 from customer_core.io.grouping_rule import Rep, canonical, fullness, key_text
-from customer_core.io.rows import Draft, phone_not_kept
+from customer_core.io.rows import ADDRESS_PARTS, Draft, address_parts, phone_not_kept
 from customer_core.presets import Preset
 
 __all__ = ["Group", "owner", "phones_not_kept", "updated"]
@@ -239,7 +240,7 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
         changed = changed.add_external_id(draft.external_id)
     said = [row.address for row in rows if row.address is not None]
     if said and not any(_same_place(a, b) for a in said for b in changed.addresses):
-        address = said[0]
+        address = max(said, key=address_parts)  # the fullest; the first of equals
         same_type = [i for i, a in enumerate(changed.addresses) if a.type is address.type]
         changed = (
             changed.replace_address(same_type[0], address, policy=policy)
@@ -263,8 +264,22 @@ def phones_not_kept(group: Group, customer: Customer) -> list[RowError]:
 
 
 def _same_place(row: Address, stored: Address) -> bool:
-    """Whether a row's address is a stored one whatever its type: a file's address
-    columns are read as the delivery address, and the export writes the first
-    address (the default one, say) there; the same place typed otherwise is
-    no change."""
-    return attrs.evolve(row, type=stored.type) == stored
+    """Whether a row's address is a stored one whatever its type, or part of it.
+
+    A file's address columns are read as the delivery address, and the
+    export writes the first address (the default one, say) there; the same
+    place typed otherwise is no change. Nor is a row that fills in only some
+    of the stored address's parts, each as stored (a city and state, a
+    CEP): the blank cells do not erase the street, number and CEP.
+    """
+    if attrs.evolve(row, type=stored.type) == stored:
+        return True
+    return all(
+        _folded(getattr(stored, part)) == _folded(value)
+        for part in ADDRESS_PARTS
+        if (value := getattr(row, part))
+    )
+
+
+def _folded(value: str | None) -> str:
+    return fold(value or "")
