@@ -11,6 +11,7 @@ the first any more once rows are added or changed.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -21,7 +22,7 @@ from customer_core.domain.model.customer import Customer, CustomerKind, Identity
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.address import Address
 from customer_core.domain.values.phone_lines import details_not_kept, richer_phone
-from customer_core.domain.values.text import fold
+from customer_core.domain.values.text import fold, fold_tokens
 from customer_core.errors import Code, CustomerCoreError, DuplicateIdentity, InvalidOperation
 from customer_core.io.cells import RowError
 from customer_core.io.grouping_rule import Rep, canonical, fullness, key_text
@@ -72,7 +73,7 @@ def _content_order(row: Draft) -> tuple[object, ...]:
     """The order in which a group's rows give a new customer its values: the fullest
     first (:func:`~customer_core.io.grouping_rule.fullness`: a CPF/CNPJ, more of
     a name), a name in capitals or in lower case after one written as a name,
-    then the grouping's order and the rest of the row's values: which row's
+    one with its accents before one without, then the grouping's order and the rest of the row's values: which row's
     name, primary phone or address a customer takes is a function of the
     rows, not of the file's order."""
     rep = Rep.of(row)
@@ -81,6 +82,7 @@ def _content_order(row: Draft) -> tuple[object, ...]:
     return (
         fullness(row, rep),
         shouted,
+        -_accents(row.name),  # "João" over "Joao": accents are part of the name
         canonical(row, rep, texts),
         # Every value as typed (a value's repr may mask it: Phone, Email).
         str(attrs.astuple(attrs.evolve(row, lines=(), warnings=()), recurse=True)),
@@ -203,8 +205,10 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
     rows where they have them, a stored value one of the rows says kept.
 
     The name changes only to one that fits the stored customer (never to
-    another person's); the CPF/CNPJ is only ever filled in (a different one
-    is a conflict, found before).
+    another person's) and says more than it (:func:`said_by`: never to
+    an abbreviation or a spelling without its accents, as a record a merge
+    kept the fuller name of); the CPF/CNPJ is only ever filled in (a
+    different one is a conflict, found before).
     """
     draft, rows = group.draft, group.rows
     changed = current
@@ -216,7 +220,9 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
             for n in names
             if conflicting_evidence(attrs.evolve(draft, name=n).match_record(), stored) is None
         )
-        changed = changed.update(name=next(fitting, current.name))
+        name = next(fitting, current.name)
+        if not said_by(current.name, name):
+            changed = changed.update(name=name)
     if draft.tax_id is not None and current.tax_id is None:
         changed = changed.update(tax_id=draft.tax_id)
     if draft.trade_name and current.trade_name not in {row.trade_name for row in rows}:
@@ -249,6 +255,40 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
         )
     changed.check(policy, preset.registration, before=current)
     return changed
+
+
+def said_by(stored: str, row: str) -> bool:
+    """Whether the stored name already says all that ``row``'s spelling of it says.
+
+    Each word of ``row`` is a word of ``stored`` (accents, case aside) or the
+    initial of one (*Daniela W. Tavares* of *Daniela Wachholz Tavares*,
+    *Maria Silva* of *Maria da Silva*); spelled with the same words, the
+    stored one has as many accents and is not the one in capitals
+    (*João Pereira* over *Joao Pereira*; *JOÃO PEREIRA* is rewritten).
+
+    >>> said_by("Daniela Wachholz Tavares", "Daniela W. Tavares")
+    True
+    >>> said_by("Joao Pereira", "João Pereira"), said_by("João Pereira", "Joao Pereira")
+    (False, True)
+    >>> said_by("Maria Silva", "Maria da Silva Santos")
+    False
+    """
+    ours, theirs = fold_tokens(stored), fold_tokens(row)
+    if ours == theirs:
+        shouted = stored.isupper() and not row.isupper()
+        return not shouted and _accents(stored) >= _accents(row)
+    initials = {word[0] for word in ours}
+    left = list(ours)
+    for word in theirs:
+        if word in left:
+            left.remove(word)
+        elif len(word.rstrip(".")) != 1 or word[0] not in initials:
+            return False
+    return True
+
+
+def _accents(text: str) -> int:
+    return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
 
 
 def phones_not_kept(group: Group, customer: Customer) -> list[RowError]:
