@@ -15,6 +15,7 @@ from customer_core.adapters.memory import MemoryStore
 from customer_core.cli import main
 from customer_core.errors import MissingDependency
 from customer_core.io import Importer, RowOutcome, open_table
+from customer_core.io.csv_format import CsvSource
 from customer_core.services import CustomerDirectory
 
 T = "loja"
@@ -48,6 +49,7 @@ def test_excel_s_sep_line_names_the_delimiter_and_lines_keep_their_numbers(
     text = f"Nome{sep}E-mail{sep}Observação\r\nAna{other} Lima{sep}ana@x.com.br{sep}a{other} b"
     blob = f"{first}\r\n{text}\r\n\r\nBia{sep}bia@\r\n".encode(encoding)
     table = open_table(io.BytesIO(blob))
+    assert isinstance(table, CsvSource)
     assert (table.delimiter, table.columns) == (sep, ("name", "email", "note"))
     assert [(line, row["name"], row.get("note")) for line, row in table.rows()] == [
         (3, f"Ana{other} Lima", f"a{other} b"),
