@@ -20,7 +20,7 @@ from typing import IO
 import attrs
 
 from customer_core import presets
-from customer_core.cli_duplicates import Command
+from customer_core.cli_duplicates import Command, ErrorAbout
 from customer_core.cli_duplicates import add_commands as add_duplicate_commands
 from customer_core.cli_import import add_command as add_import_command
 from customer_core.demo import TENANT as DEMO_TENANT
@@ -287,16 +287,24 @@ def main(argv: Sequence[str] | None = None, *, out: IO[str] | None = None) -> in
         return status
     except BrokenPipeError:
         return _reader_gone(stream)
+    except ErrorAbout as about:
+        _print_error(about.error, args.lang, about.subject)
+        return 2
     except CustomerCoreError as error:
-        lang = args.lang
-        print(
-            f"customer-core: {translate(ERROR, lang=lang)} {describe(error, lang=lang)}",
-            file=sys.stderr,
-        )
+        _print_error(error, args.lang)
         return 2
     except (OSError, ImportError) as error:
         print(f"customer-core: error {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+
+
+def _print_error(error: CustomerCoreError, lang: str | None, subject: str | None = None) -> None:
+    """The error as one line on stderr, then what it is about (an id, a path) as typed."""
+    about = f": {subject}" if subject else ""
+    print(
+        f"customer-core: {translate(ERROR, lang=lang)} {describe(error, lang=lang)}{about}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,13 +19,28 @@ from customer_core.domain.matching.merge import MERGEABLE_FIELDS
 from customer_core.domain.matching.records import Evidence
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.dismissals import Dismissal, DismissalKind
-from customer_core.errors import NotFound
+from customer_core.errors import CustomerCoreError, NotFound
 from customer_core.facade import DEFAULT_URL, CustomerCore
 
-__all__ = ["Command", "add_commands"]
+__all__ = ["Command", "ErrorAbout", "add_commands"]
 
 #: A command as :mod:`customer_core.cli` runs it: the storage and actor already made.
 Command = Callable[[CustomerCore, Actor, argparse.Namespace, IO[str]], int]
+
+
+class ErrorAbout(Exception):
+    """A library error and what on the command line it is about (an id, a path).
+
+    The library's message does not name it (``customer not found``), and is
+    translated as it is; :func:`customer_core.cli.main` prints the error
+    then ``subject``, untranslated, as the user typed it.
+    """
+
+    def __init__(self, error: CustomerCoreError, subject: str) -> None:
+        super().__init__(error, subject)
+        self.error = error
+        self.subject = subject
+
 
 _Item = tuple[str, tuple[str, ...], float, tuple[Evidence, ...]]
 
@@ -39,6 +54,19 @@ def _names(core: CustomerCore, actor: Actor, ids: Iterable[str]) -> dict[str, st
         except NotFound:  # deleted since the report was read
             names[customer_id] = "(gone)"
     return names
+
+
+def _missing(core: CustomerCore, actor: Actor, ids: Iterable[str]) -> list[str]:
+    """Which of ``ids`` name no customer the actor sees (the library's not_found says not)."""
+    missing = []
+    for customer_id in dict.fromkeys(ids):
+        try:
+            core.customers.get(actor.tenant_id, actor, customer_id)
+        except NotFound:
+            missing.append(customer_id)
+        except CustomerCoreError:  # not an id at all: the merge said not_found of it
+            missing.append(customer_id)
+    return missing
 
 
 def _where(args: argparse.Namespace) -> str:
@@ -96,9 +124,15 @@ def cmd_duplicates(core: CustomerCore, actor: Actor, args: argparse.Namespace, o
 
 def cmd_merge(core: CustomerCore, actor: Actor, args: argparse.Namespace, out: IO[str]) -> int:
     choices: dict[str, Literal["survivor", "absorbed"]] = dict.fromkeys(args.take, "absorbed")
-    record = core.identity.merge(
-        args.tenant, actor, args.survivor, args.others, choices=choices, drop=args.drop
-    )
+    try:
+        record = core.identity.merge(
+            args.tenant, actor, args.survivor, args.others, choices=choices, drop=args.drop
+        )
+    except NotFound as error:
+        missing = _missing(core, actor, [args.survivor, *args.others])
+        if missing:
+            raise ErrorAbout(error, ", ".join(missing)) from error
+        raise
     absorbed = ", ".join(args.others)
     print(f"merged {absorbed} into {args.survivor}: merge {record.id}", file=out)
     print(f"undo with: customer-core unmerge {record.id} {_where(args)}", file=out)

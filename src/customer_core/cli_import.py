@@ -17,12 +17,13 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from customer_core.cli_duplicates import Command
+from customer_core.cli_duplicates import Command, ErrorAbout
 from customer_core.domain.model.actor import Actor
-from customer_core.errors import Code, InvalidValue
+from customer_core.errors import Code, CustomerCoreError, InvalidValue
 from customer_core.facade import CustomerCore
 from customer_core.io.column_check import ColumnPlan, check_columns
 from customer_core.io.importer import DEFAULT_BATCH_SIZE, Importer, Progress
+from customer_core.io.report import ImportReport
 from customer_core.io.report_file import OutcomeTally, ReportFileWriter
 from customer_core.io.sources import open_table
 from customer_core.messages import localize
@@ -63,7 +64,10 @@ def _mapping(pairs: Sequence[str] | None) -> dict[str, str]:
 def cmd_import(core: CustomerCore, actor: Actor, args: argparse.Namespace, out: IO[str]) -> int:
     importer = Importer(core.storage, preset=core.preset)
     path = Path(args.file)
-    check_file(path)  # what Importer.run says of a missing file, not a FileNotFoundError
+    try:
+        check_file(path)  # what Importer.run says of a missing file, not a FileNotFoundError
+    except CustomerCoreError as error:
+        raise ErrorAbout(error, args.file) from error
     with contextlib.ExitStack() as stack:
         table = open_table(
             stack.enter_context(open(path, "rb")),
@@ -108,25 +112,41 @@ def cmd_import(core: CustomerCore, actor: Actor, args: argparse.Namespace, out: 
         if bar is not None:  # the count of lines was an estimate: end the bar full
             bar.total = bar.n = report.rows_read
             bar.refresh()
-    prefix = "dry run: would have " if report.dry_run else ""
-    print(
-        f"{prefix}read {report.rows_read} rows: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.skipped} skipped, {report.merged_rows} merged rows, "
-        f"{report.failed} failed, {len(report.warnings)} values left out",
-        file=out,
-    )
+    print(_summary(report, tally), file=out)
     for line in tally.table(report):
         print(f"  {line}", file=out)
-    for label, found in (("errors", report.errors), ("values left out", report.warnings)):
-        for error in found[: args.show_errors]:
-            print(
-                f"  line {error.line} [{error.header or error.column or '-'}] {error.code}: "
-                f"{localize(error, lang=args.lang)}",
-                file=out,
-            )
-        if len(found) > args.show_errors:
-            print(f"  ... and {len(found) - args.show_errors} more {label}", file=out)
+    _print_problems(report, args.show_errors, args.lang, out)
     return 0 if report.ok else 3
+
+
+def _summary(report: ImportReport, tally: OutcomeTally) -> str:
+    """The one-line count: lines counted as the table below counts them (a conflict
+    is not a failure; a skipped customer's further lines are merged rows)."""
+    prefix = "dry run: would have " if report.dry_run else ""
+    lines = tally.lines
+    text = (
+        f"{prefix}read {report.rows_read} rows: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.skipped} skipped, {lines['merged']} merged rows, "
+        f"{lines['conflict']} conflicts, {lines['failed']} failed, "
+        f"{tally.values_left_out} values left out"
+    )
+    if tally.values_completed:
+        text += f", {tally.values_completed} repaired or completed"
+    return text
+
+
+def _print_problems(report: ImportReport, show: int, lang: str | None, out: IO[str]) -> None:
+    """Each problem once, in the file's order: a line's failure, then what was left
+    out of it or put right (two runs, failures then warnings, showed a line twice)."""
+    problems = sorted(dict.fromkeys((*report.errors, *report.warnings)), key=lambda e: e.line)
+    for error in problems[:show]:
+        print(
+            f"  line {error.line} [{error.header or error.column or '-'}] {error.code}: "
+            f"{localize(error, lang=lang)}",
+            file=out,
+        )
+    if len(problems) > show:
+        print(f"  ... and {len(problems) - show} more (--report-file lists them all)", file=out)
 
 
 def _count_lines(path: Path) -> int | None:

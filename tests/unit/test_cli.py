@@ -229,8 +229,22 @@ def test_an_import_file_that_is_not_there_is_the_library_s_coded_error(
     core.close()
     code, out, err = run(["import", name, "--no-progress"], capsys)
     assert code == 2 and not out
-    assert err == f"customer-core: error {raised.value}\n"
+    # The library's message names no path: the command line adds the one typed.
+    assert err == f"customer-core: error {raised.value}: {name}\n"
     assert (raised.value.code, raised.value.field) == ("invalid_value", "source")
+
+
+def test_a_merge_of_an_unknown_id_names_it(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    core = connect("sqlite:///customers.db")
+    admin = Actor(tenant_id="acme", user_id="admin", role="admin")
+    ana = core.customers.register("acme", admin, name="Ana Lima", emails=["ana@x.com.br"])
+    bia = core.customers.register("acme", admin, name="Ana Lima", emails=["ana2@x.com.br"])
+    core.close()
+    code, out, err = run(["merge", ana.id, bia.id, "nope"], capsys)
+    assert code == 2 and not out
+    assert err == "customer-core: error not_found [id]: customer not found: nope\n"
+    code, _, err = run(["--lang", "pt-BR", "merge", "nope", ana.id], capsys)
+    assert code == 2 and err.endswith(": nope\n") and "not_found" in err, err
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 Encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM (Excel's "Unicode
 text"), Latin-1/CP1252 (detected from the first bytes, or given). Delimiters ``,`` or ``;`` (detected from the header, or
-given). Quoted fields may hold newlines. Headers are read as
+given); a first line ``sep=;`` (Excel's hint, which exports made for Excel
+start with) names the delimiter and is skipped, the lines keeping their
+numbers in the file. Quoted fields may hold newlines. Headers are read as
 :class:`~customer_core.io.table.TableSource` says (``E-mail``, ``EMAIL``,
 ``email`` are one column).
 
@@ -68,6 +70,20 @@ def _detect_encoding(head: bytes) -> str:
         if exc.start < len(head) - 3:
             return "cp1252"
     return "utf-8"
+
+
+def _sep_directive(first_line: str) -> str | None:
+    """The delimiter Excel's ``sep=;`` first line names, or ``None`` if it is no such line.
+
+    >>> _sep_directive("sep=;"), _sep_directive('"sep=,"'), _sep_directive("Nome;sep=;")
+    (';', ',', None)
+    """
+    text = first_line.strip()
+    if len(text) == 7 and text[0] == text[-1] == '"':  # a spreadsheet quoted it
+        text = text[1:-1]
+    if len(text) == 5 and text[:4].lower() == "sep=" and text[4] not in '"\r\n':
+        return text[4]
+    return None
 
 
 def _detect_delimiter(header_line: str) -> str:
@@ -156,11 +172,15 @@ class CsvSource(TableSource):
             raise InvalidValue(
                 f"not a text encoding: {self.encoding!r}", code=Code.INVALID_VALUE, field="encoding"
             ) from exc
-        try:
-            first_line = head.decode(self.encoding, errors="ignore").splitlines()[0]
-        except IndexError:
-            first_line = ""
-        self.delimiter = delimiter or _detect_delimiter(first_line)
+        first_lines = head.decode(self.encoding, errors="ignore").splitlines()[:2] or [""]
+        hinted = _sep_directive(first_lines[0])
+        #: Lines read before the csv reader's first (``sep=;``): rows keep their line numbers.
+        self._lines_before = 0
+        if hinted is not None:
+            self._text.readline()
+            self._lines_before = 1
+            first_lines = first_lines[1:] or [""]
+        self.delimiter = delimiter or hinted or _detect_delimiter(first_lines[0])
         self._reader = csv.reader(self._text, delimiter=self.delimiter, strict=False)
         try:
             header = next(self._reader)
@@ -170,7 +190,7 @@ class CsvSource(TableSource):
 
     def _records(self) -> Iterator[tuple[int, list[str] | str]]:
         while True:
-            line = self._reader.line_num + 1
+            line = self._lines_before + self._reader.line_num + 1
             try:
                 values = next(self._reader)
             except StopIteration:

@@ -6,9 +6,14 @@ from collections.abc import Callable
 
 import attrs
 
+from customer_core.errors import Code
 from customer_core.io.rows import RowError
 
-__all__ = ["Counts", "ImportReport", "Progress", "RowOutcome"]
+__all__ = ["KEPT_CODES", "Counts", "ImportReport", "Progress", "RowOutcome"]
+
+#: Warnings about a value that was kept, put right: a CPF/CNPJ or CEP whose
+#: leading zeros came back, a phone given its area code. Nothing was left out.
+KEPT_CODES = frozenset({Code.REPAIRED.value, Code.AREA_CODE_ADDED.value})
 
 
 @attrs.frozen
@@ -43,7 +48,9 @@ class ImportReport:
     errors: tuple[RowError, ...]
     dry_run: bool
     #: Values left out of rows that were kept (a phone without its area code,
-    #: a CEP that lost a digit): the user's column, the value's code, why.
+    #: a CEP that lost a digit), and values kept once put right (``repaired``,
+    #: ``area_code_added``: see :attr:`left_out` and :attr:`completed`): the
+    #: user's column, the value's code, why.
     warnings: tuple[RowError, ...] = ()
     #: The file's headers that no column reads (``Tel. Contato``), whose cells
     #: were not imported: map them (``mapping``) when they hold customer data.
@@ -53,6 +60,16 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return self.failed == 0
+
+    @property
+    def left_out(self) -> tuple[RowError, ...]:
+        """The :attr:`warnings` of values actually left out of their rows."""
+        return tuple(w for w in self.warnings if w.code not in KEPT_CODES)
+
+    @property
+    def completed(self) -> tuple[RowError, ...]:
+        """The :attr:`warnings` of values kept once repaired or completed (:data:`KEPT_CODES`)."""
+        return tuple(w for w in self.warnings if w.code in KEPT_CODES)
 
 
 @attrs.frozen

@@ -26,7 +26,7 @@ from typing import IO
 
 from customer_core.errors import Code, FieldError
 from customer_core.io.csv_format import neutralize
-from customer_core.io.report import ImportReport, RowOutcome
+from customer_core.io.report import KEPT_CODES, ImportReport, RowOutcome
 from customer_core.messages import localize
 
 __all__ = ["REPORT_HEADER", "OutcomeTally", "ReportFileWriter"]
@@ -80,28 +80,34 @@ OUTCOMES = ("created", "updated", "unchanged", "merged", "skipped", "conflict", 
 
 
 class OutcomeTally:
-    """An ``on_row`` callback that counts the lines of each outcome, and the values
-    left out; ``then`` receives every outcome too (a :class:`ReportFileWriter`).
+    """An ``on_row`` callback that counts the lines of each outcome, the values left
+    out and the values kept once repaired or completed (``repaired``,
+    ``area_code_added``); ``then`` receives every outcome too (a
+    :class:`ReportFileWriter`).
 
     A line's own outcome comes first, so a line counts once however many
     problems follow it.
 
     >>> tally = OutcomeTally()
     >>> for outcome in (RowOutcome(2, "created", "c1"), RowOutcome(2, "warning", "c1"),
+    ...                 RowOutcome(2, "warning", "c1", "repaired"),
     ...                 RowOutcome(3, "failed"), RowOutcome(3, "failed")):
     ...     tally(outcome)
-    >>> tally.lines["created"], tally.lines["failed"], tally.values_left_out
-    (1, 1, 1)
+    >>> tally.lines["created"], tally.lines["failed"], tally.values_left_out, tally.values_completed
+    (1, 1, 1, 1)
     """
 
     def __init__(self, then: Callable[[RowOutcome], None] | None = None) -> None:
         self.lines: Counter[str] = Counter()
         self.values_left_out = 0
+        self.values_completed = 0
         self._then = then
         self._last_line: int | None = None
 
     def __call__(self, outcome: RowOutcome, /) -> None:
-        if outcome.outcome == "warning":
+        if outcome.outcome == "warning" and outcome.code in KEPT_CODES:
+            self.values_completed += 1
+        elif outcome.outcome == "warning":
             self.values_left_out += 1
         elif outcome.line != self._last_line:
             self.lines[outcome.outcome] += 1
@@ -121,4 +127,7 @@ class OutcomeTally:
         rows += [(o, str(self.lines[o]), str(customers.get(o, "-"))) for o in OUTCOMES]
         rows += [("total", str(sum(self.lines.values())), "")]
         text = [f"{a:<10} {b:>9} {c:>9}".rstrip() for a, b, c in rows]
-        return [*text, f"values left out: {self.values_left_out}"]
+        text.append(f"values left out: {self.values_left_out}")
+        if self.values_completed:
+            text.append(f"values repaired or completed: {self.values_completed}")
+        return text

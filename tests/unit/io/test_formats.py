@@ -15,6 +15,7 @@ from customer_core.adapters.memory import MemoryStore
 from customer_core.cli import main
 from customer_core.errors import MissingDependency
 from customer_core.io import Importer, RowOutcome, open_table
+from customer_core.io.csv_format import CsvSource
 from customer_core.services import CustomerDirectory
 
 T = "loja"
@@ -34,6 +35,35 @@ def test_excel_unicode_text_is_read_directly(bom: bytes, codec: str) -> None:
     assert [o.line for o in seen] == [2, 4]  # the blank line 3 still counts
     names = {c.name for c in CustomerDirectory(store).list(T, ADMIN).items}
     assert names == {"João Conceição", "Ana"}
+
+
+@pytest.mark.parametrize(
+    ("first", "encoding"), [("sep=;", "utf-8"), ("sep=,", "utf-8-sig"), ('"sep=;"', "cp1252")]
+)
+def test_excel_s_sep_line_names_the_delimiter_and_lines_keep_their_numbers(
+    first: str, encoding: str
+) -> None:
+    """It was read as the header: ``invalid_header`` (no name column)."""
+    sep = first.strip('"')[-1]
+    other = ";" if sep == "," else ","  # in a cell: not the delimiter
+    text = f"Nome{sep}E-mail{sep}Observação\r\nAna{other} Lima{sep}ana@x.com.br{sep}a{other} b"
+    blob = f"{first}\r\n{text}\r\n\r\nBia{sep}bia@\r\n".encode(encoding)
+    table = open_table(io.BytesIO(blob))
+    assert isinstance(table, CsvSource)
+    assert (table.delimiter, table.columns) == (sep, ("name", "email", "note"))
+    assert [(line, row["name"], row.get("note")) for line, row in table.rows()] == [
+        (3, f"Ana{other} Lima", f"a{other} b"),
+        (5, "Bia", None),  # the blank line 4 counts, as the sep line does
+    ]
+    report = Importer(MemoryStore()).run(T, ADMIN, io.BytesIO(blob))
+    assert (report.created, report.failed) == (2, 0)
+    assert [(w.line, w.header) for w in report.warnings] == [(5, "E-mail")]
+
+
+def test_a_sep_line_yields_to_a_given_delimiter_and_is_still_skipped() -> None:
+    blob = b"sep=,\nNome;E-mail\nAna Lima;ana@x.com.br\n"
+    table = open_table(io.BytesIO(blob), delimiter=";")
+    assert [(line, row["email"]) for line, row in table.rows()] == [(3, "ana@x.com.br")]
 
 
 openpyxl = pytest.importorskip("openpyxl")
