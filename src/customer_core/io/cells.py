@@ -169,6 +169,22 @@ def split_many(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
+#: What people put between two e-mails in one cell; none is valid in an address.
+_EMAIL_SEPARATORS = re.compile(r"[,;|\s]+")
+
+
+def split_emails(value: str) -> list[str]:
+    """The e-mails of a cell that holds several (``a@x.com.br, b@y.com.br``), each checked
+    on its own: one mistyped address never costs the other.
+
+    >>> split_emails("ana@x.com.br; bia@y.com.br"), split_emails(" Ana@X.com ")
+    (['ana@x.com.br', 'bia@y.com.br'], [' Ana@X.com '])
+    """
+    if value.count("@") < 2:
+        return [value]
+    return [part for part in _EMAIL_SEPARATORS.split(value) if part]
+
+
 def parse_address(
     line: int,
     row: Mapping[str, str],

@@ -38,6 +38,7 @@ from customer_core.io.cells import (
     parse_phone_cell,
     parse_tax_id_cell,
     shown,
+    split_emails,
     split_many,
     without_float_zeros,
 )
@@ -345,8 +346,11 @@ def parse_row(
             repairs.append(RowError(line, column, Code.AREA_CODE_ADDED, message, shown(text)))
     emails: list[Email] = []
     for column, texts in (
-        ("email", [row.get("email", "")]),
-        ("other_emails", split_many(row.get("other_emails", ""))),
+        ("email", split_emails(row.get("email", ""))),
+        (
+            "other_emails",
+            [e for t in split_many(row.get("other_emails", "")) for e in split_emails(t)],
+        ),
     ):
         for text in texts:
             if not text:

@@ -358,10 +358,14 @@ def parse_phones(text: str, /, *, default_region: str = "BR", field: str = "phon
     """The phones of a cell that may hold more than one (``11 3333-4444 / 11 98765-4321``).
 
     Split on ``/``, ``;``, ``,``, ``|``, `` e `` or `` ou `` only when every
-    side is a complete number; otherwise the error of the cell as a whole.
+    side is a complete number, or a Brazilian number without its area code
+    beside others of one area code (it takes theirs); otherwise the error of
+    the cell as a whole.
 
     >>> [p.e164 for p in parse_phones("11 3333-4444 / 11 98765-4321")]
     ['+551133334444', '+5511987654321']
+    >>> [p.e164 for p in parse_phones("(11) 98765-5234 / 3333-5555")]
+    ['+5511987655234', '+551133335555']
     """
     try:
         return [Phone.parse(text, default_region=default_region, field=field)]
@@ -371,8 +375,27 @@ def parse_phones(text: str, /, *, default_region: str = "BR", field: str = "phon
         parts = [p.strip() for p in TWO_NUMBERS.split(unicodedata.normalize("NFKC", text))]
         if len(parts) < 2 or not all(parts):
             raise
+        found: list[Phone | None] = []
+        for part in parts:
+            try:
+                found.append(Phone.parse(part, default_region=default_region, field=field))
+            except InvalidPhone as lost:
+                if (lost.details or {}).get("reason") != "no_area_code":
+                    raise error from None
+                found.append(None)
+        # A number written without its area code after one with it shares it
+        # (``11 98765-4321 / 3333-4444``): one cell, one place.
+        codes = {p.e164[3:5] for p in found if p is not None and p.e164.startswith("+55")}
+        if None not in found:
+            return [p for p in found if p is not None]
+        if len(codes) != 1:
+            raise error
+        (code,) = codes
         try:
-            return [Phone.parse(p, default_region=default_region, field=field) for p in parts]
+            return [
+                p if p is not None else Phone.parse(f"({code}) {part}", field=field)
+                for p, part in zip(found, parts, strict=True)
+            ]
         except InvalidPhone:
             raise error from None
 
