@@ -62,21 +62,32 @@ def run(store: MemoryStore, text: str) -> list[RowOutcome]:
     return seen
 
 
-def test_a_repaired_tax_id_alone_never_links_a_row_to_a_stored_customer() -> None:
+def test_a_repaired_tax_id_alone_never_links_a_row_to_another_name() -> None:
     store = MemoryStore()
     customers = CustomerService(store)
     ana = customers.register(
         T, ADMIN, name="Ana Lima", tax_id="012.345.678-90", emails=["ana@x.com"]
     )
-    seen = run(store, "Nome;CPF/CNPJ\nAna Lima;1234567890\n")
+    seen = run(store, "Nome;CPF/CNPJ\nAna L. Souza;1234567890\n")
     assert [(o.outcome, o.code, o.column) for o in seen] == [
         ("conflict", "duplicate_identity", "CPF/CNPJ"),
         ("warning", "repaired", "CPF/CNPJ"),
     ]
     assert customers.get(T, ADMIN, ana.id).version == ana.version
-    # With another identifier of the same customer, the repaired one is evidence enough.
+    # With another identifier of the same customer, the repaired one is evidence enough;
+    # so is the very name (the same row imported again).
     seen = run(store, "Nome;CPF/CNPJ;E-mail\nAna Lima;1234567890;ana@x.com\n")
     assert (seen[0].outcome, seen[0].customer_id) == ("unchanged", ana.id)
+    seen = run(store, "Nome;CPF/CNPJ\nANA LIMA;1234567890\n")
+    assert (seen[0].outcome, seen[0].customer_id) == ("unchanged", ana.id)
+
+
+def test_a_file_with_a_repaired_tax_id_imported_again_changes_nothing() -> None:
+    store = MemoryStore()
+    text = "Nome;CPF/CNPJ\nFernanda Costa;1234567890\n"
+    first, again = run(store, text), run(store, text)
+    assert [o.outcome for o in first] == ["created", "warning"]
+    assert [o.outcome for o in again] == ["unchanged", "warning"]
 
 
 def test_a_repaired_tax_id_nobody_holds_is_stored() -> None:
