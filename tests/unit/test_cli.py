@@ -20,15 +20,6 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out.getvalue(), capsys.readouterr().err
 
 
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with the default database (``customers.db``) at the latest schema."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CUSTOMER_CORE_TENANT", "acme")
-    assert main(["db", "upgrade"], out=io.StringIO()) == 0
-    return tmp_path
-
-
 def test_commands_other_than_demo_use_the_documented_default_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,20 +6,9 @@ import io
 import re
 from pathlib import Path
 
-import pytest
-
 from customer_core.cli import main
 from customer_core.io.report import ImportReport
 from customer_core.io.rows import RowError
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with the default database (``customers.db``) at the latest schema."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CUSTOMER_CORE_TENANT", "acme")
-    assert main(["db", "upgrade"], out=io.StringIO()) == 0
-    return tmp_path
 
 
 def run_import(path: Path, *options: str) -> str:
@@ -89,10 +78,12 @@ def test_a_create_mode_re_run_counts_merged_rows_as_the_table(here: Path) -> Non
 
 
 def test_a_conflict_is_counted_as_a_conflict_in_both(here: Path) -> None:
-    """A repaired CPF that only a stored customer holds changes nothing: a conflict."""
+    """A repaired CPF that only a stored customer of another name holds changes nothing:
+    a conflict."""
     source = here / "r.csv"
     source.write_text("Nome;CPF/CNPJ\nFernanda Costa;1234567890\n", encoding="utf-8")
     run_import(source)
+    source.write_text("Nome;CPF/CNPJ\nFernanda C. Souza;1234567890\n", encoding="utf-8")
     out = run_import(source, "--mode", "upsert")
     assert table(out)["conflict"] == 1 and table(out)["failed"] == 0, out
     assert summary(out)["conflicts"] == 1 and summary(out)["failed"] == 0, out
