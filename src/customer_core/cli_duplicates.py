@@ -21,6 +21,7 @@ from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.dismissals import Dismissal, DismissalKind
 from customer_core.errors import CustomerCoreError, NotFound
 from customer_core.facade import DEFAULT_URL, CustomerCore
+from customer_core.io.collector import fewer_collections
 
 __all__ = ["Command", "ErrorAbout", "add_commands"]
 
@@ -92,7 +93,10 @@ def _print_item(item: _Item, names: dict[str, str], out: IO[str]) -> None:
 
 
 def cmd_duplicates(core: CustomerCore, actor: Actor, args: argparse.Namespace, out: IO[str]) -> int:
-    report = core.identity.duplicate_report(args.tenant, actor, threshold=args.threshold)
+    # The command line is the application: its process's collector runs less often
+    # while the report holds the tenant's records (docs/howto/duplicates.md).
+    with fewer_collections():
+        report = core.identity.duplicate_report(args.tenant, actor, threshold=args.threshold)
     parts: list[tuple[str, list[_Item]]] = [
         ("exact clusters", [("exact", c.ids, 1.0, c.evidence) for c in report.clusters]),
         ("company groups", [("group", g.ids, 1.0, g.evidence) for g in report.groups]),
