@@ -28,7 +28,7 @@ Modes:
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path, PurePath
@@ -38,12 +38,10 @@ import attrs
 
 from customer_core.domain.model.actor import Actor
 from customer_core.domain.model.customer import Customer, IdentityKey
-from customer_core.domain.model.identity import IdentityKind
 from customer_core.domain.model.privacy import Origin
 from customer_core.domain.rules.assignment import Reassignment, check_reassignment
 from customer_core.domain.rules.visibility import sees_unassigned
 from customer_core.domain.values.tax_id import Cnpj, Cpf
-from customer_core.domain.values.text import fold_tokens
 from customer_core.errors import (
     Code,
     CustomerCoreError,
@@ -59,7 +57,7 @@ from customer_core.io.report import Counts, ImportReport, Progress, RowOutcome
 from customer_core.io.rows import Draft, RowError
 from customer_core.io.sources import open_table
 from customer_core.io.table import TableSource
-from customer_core.io.upsert import Group, owner, phones_not_kept, updated
+from customer_core.io.upsert import Group, check_repaired, owner, phones_not_kept, updated
 from customer_core.ports import StatisticsRefresh, UnitOfWork
 from customer_core.services.base import ServiceBase
 from customer_core.services.validation import check_registered
@@ -105,38 +103,6 @@ def _file_name(source: object) -> str | None:
     if not isinstance(name, str | Path):
         return None
     return PurePath(name).name or None
-
-
-def _check_repaired(
-    group: Group, holders: Mapping[IdentityKey, tuple[str, ...]], stored: Mapping[str, Customer]
-) -> None:
-    """A repaired CPF/CNPJ (its dropped zeros put back) is a guess: alone, it links to
-    no customer stored before the import, but one of the very name (the same row
-    imported again).
-
-    Its holder is the row's customer only when another identifier of the row
-    (a phone, an e-mail, a code) leads to the same customer, or the holder's
-    name is spelled as a row of the group spells it. ``holders`` are those
-    stored before the run: rows of this file with the same CPF/CNPJ were
-    already grouped as one customer (:class:`~.grouping.FileGroups`).
-    """
-    keys = group.keys
-    tax_keys = {k for k in keys if k.kind is IdentityKind.TAX_ID}
-    by_tax = {h for k in tax_keys for h in holders.get(k, ())}
-    by_others = {h for k in keys - tax_keys for h in holders.get(k, ())}
-    names = {tuple(fold_tokens(row.name)) for row in group.rows}
-    guessed = {
-        h
-        for h in by_tax - by_others
-        if h not in stored or tuple(fold_tokens(stored[h].name)) not in names
-    }
-    if guessed:
-        raise DuplicateIdentity(
-            "the CPF/CNPJ had lost its leading zeros and, repaired, is a stored customer's; "
-            "nothing else of the row says it is that customer: check the document",
-            code=Code.DUPLICATE_IDENTITY,
-            field="tax_id",
-        )
 
 
 class Importer(ServiceBase):
@@ -398,7 +364,7 @@ class Importer(ServiceBase):
             draft = group.draft
             try:
                 if draft.tax_id_repaired and draft.customer_id is None:
-                    _check_repaired(group, holders, current)
+                    check_repaired(group, holders, current)
                 found = owner(group, holders, current, scope, self.preset)
                 if found is None:
                     fitting, left_out = within_limits(draft, self.preset.contact)

@@ -19,6 +19,7 @@ import attrs
 from customer_core.domain.matching.evidence import Conflict, conflicting_evidence
 from customer_core.domain.matching.records import MatchRecord
 from customer_core.domain.model.customer import Customer, CustomerKind, IdentityKey
+from customer_core.domain.model.identity import IdentityKind
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.address import Address
 from customer_core.domain.values.phone_lines import details_not_kept, richer_phone
@@ -29,7 +30,7 @@ from customer_core.io.grouping_rule import Rep, canonical, fullness, key_text
 from customer_core.io.rows import ADDRESS_PARTS, Draft, address_parts, phone_not_kept
 from customer_core.presets import Preset
 
-__all__ = ["Group", "owner", "phones_not_kept", "updated"]
+__all__ = ["Group", "check_repaired", "owner", "phones_not_kept", "updated"]
 
 
 @attrs.frozen
@@ -87,6 +88,38 @@ def _content_order(row: Draft) -> tuple[object, ...]:
         # Every value as typed (a value's repr may mask it: Phone, Email).
         str(attrs.astuple(attrs.evolve(row, lines=(), warnings=()), recurse=True)),
     )
+
+
+def check_repaired(
+    group: Group, holders: Mapping[IdentityKey, tuple[str, ...]], stored: Mapping[str, Customer]
+) -> None:
+    """A repaired CPF/CNPJ (its dropped zeros put back) is a guess: alone, it links to
+    no customer stored before the import, but one of the very name (the same row
+    imported again).
+
+    Its holder is the row's customer only when another identifier of the row
+    (a phone, an e-mail, a code) leads to the same customer, or the holder's
+    name is spelled as a row of the group spells it. ``holders`` are those
+    stored before the run: rows of this file with the same CPF/CNPJ were
+    already grouped as one customer (:class:`~.grouping.FileGroups`).
+    """
+    keys = group.keys
+    tax_keys = {k for k in keys if k.kind is IdentityKind.TAX_ID}
+    by_tax = {h for k in tax_keys for h in holders.get(k, ())}
+    by_others = {h for k in keys - tax_keys for h in holders.get(k, ())}
+    names = {tuple(fold_tokens(row.name)) for row in group.rows}
+    guessed = {
+        h
+        for h in by_tax - by_others
+        if h not in stored or tuple(fold_tokens(stored[h].name)) not in names
+    }
+    if guessed:
+        raise DuplicateIdentity(
+            "the CPF/CNPJ had lost its leading zeros and, repaired, is a stored customer's; "
+            "nothing else of the row says it is that customer: check the document",
+            code=Code.DUPLICATE_IDENTITY,
+            field="tax_id",
+        )
 
 
 def owner(
