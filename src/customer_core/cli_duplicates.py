@@ -127,7 +127,10 @@ def cmd_duplicates(core: CustomerCore, actor: Actor, args: argparse.Namespace, o
 
 
 def cmd_merge(core: CustomerCore, actor: Actor, args: argparse.Namespace, out: IO[str]) -> int:
-    choices: dict[str, Literal["survivor", "absorbed"]] = dict.fromkeys(args.take, "absorbed")
+    choices: dict[str, Literal["survivor", "absorbed"]] = {
+        **dict.fromkeys(args.keep, "survivor"),
+        **dict.fromkeys(args.take, "absorbed"),
+    }
     try:
         record = core.identity.merge(
             args.tenant, actor, args.survivor, args.others, choices=choices, drop=args.drop
@@ -214,6 +217,15 @@ def add_commands(
         metavar="FIELD",
         help="take this field from the absorbed customer (repeatable): "
         + ", ".join(sorted(MERGEABLE_FIELDS)),
+    )
+    merge.add_argument(
+        "--keep",
+        action="append",
+        default=[],
+        choices=sorted(MERGEABLE_FIELDS),
+        metavar="FIELD",
+        help="keep the survivor's field, said explicitly (repeatable): --keep kind merges "
+        "a person and a company into the survivor's kind, which is refused otherwise",
     )
     merge.add_argument(
         "--drop",

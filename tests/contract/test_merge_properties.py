@@ -22,6 +22,8 @@ from customer_core.testing import strategies as cc
 from customer_core.testing.fakes import FixedClock, SequentialIds
 
 PAIRS = st.tuples(cc.customers(), cc.customers())
+#: The survivor's kind kept: a person and a company are merged only when it is chosen.
+KIND: dict[str, Any] = {"kind": "survivor"}
 SETTINGS = settings(
     max_examples=20,
     deadline=timedelta(seconds=10),
@@ -43,11 +45,14 @@ def test_merge_never_loses_an_identifier(pair: tuple[Customer, Customer]) -> Non
     a, b = pair
     assume(_distinct(a, b))
     b = attrs.evolve(b, tenant_id=a.tenant_id)
-    if a.tax_id and b.tax_id:  # different CPFs/CNPJs: the one refusal under an unlimited preset
-        with pytest.raises(CustomerCoreError, match="conflicting_tax_id"):
+    if a.kind is not b.kind:  # a person and a company: merged only with the kind chosen
+        with pytest.raises(CustomerCoreError, match="conflicting_evidence"):
             merge_customers(a, b, policy=presets.DEFAULT.contact)
+    if a.tax_id and b.tax_id:  # different CPFs/CNPJs: refused whatever is chosen
+        with pytest.raises(CustomerCoreError, match="conflicting_tax_id"):
+            merge_customers(a, b, choices=KIND, policy=presets.DEFAULT.contact)
         return
-    merged = merge_customers(a, b, policy=presets.DEFAULT.contact)
+    merged = merge_customers(a, b, choices=KIND, policy=presets.DEFAULT.contact)
     assert set(a.identity_keys()) | set(b.identity_keys()) <= set(merged.identity_keys())
     assert set(a.addresses) | set(b.addresses) <= set(merged.addresses)
 
@@ -62,7 +67,7 @@ def _merge_and_unmerge(
         uow.commit()
     service = IdentityService(storage, clock=FixedClock(), ids=SequentialIds("m"))
     admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
-    record = service.merge(tenant, admin, a.id, b.id)
+    record = service.merge(tenant, admin, a.id, b.id, choices=KIND)
     with storage() as uow:
         merged = uow.customers.get(tenant, a.id)
         assert uow.customers.count(tenant) == 1
@@ -133,7 +138,7 @@ def _check_drop_round_trip(
         uow.commit()
     service = IdentityService(storage, clock=FixedClock(), ids=SequentialIds("m"))
     admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
-    record = service.merge(tenant, admin, a.id, b.id, drop=dropped)
+    record = service.merge(tenant, admin, a.id, b.id, choices=KIND, drop=dropped)
     restored_a, restored_b = service.unmerge(tenant, admin, record.id)
     assert _comparable(_in_order_of(restored_a, a)) == _comparable(a)
     assert _comparable(restored_b) == _comparable(b)

@@ -238,6 +238,26 @@ def test_a_merge_of_an_unknown_id_names_it(here: Path, capsys: pytest.CaptureFix
     assert code == 2 and err.endswith(": nope\n") and "not_found" in err, err
 
 
+def test_a_person_and_a_company_merge_only_with_the_kind_said(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    core = connect("sqlite:///customers.db")
+    admin = Actor(tenant_id="acme", user_id="admin", role="admin")
+    ana = core.customers.register("acme", admin, name="Ana Lima", phones=["11 98765-4321"])
+    rocha = core.customers.register(
+        "acme", admin, name="Rocha Materiais Ltda", tax_id="11.222.333/0001-81"
+    )
+    core.close()
+    code, out, err = run(["merge", ana.id, rocha.id], capsys)
+    assert code == 2 and not out and "conflicting_evidence [kind]" in err, err
+    code, out, _ = run(["merge", ana.id, rocha.id, "--take", "kind", "--take", "name"], capsys)
+    assert code == 0 and "merged" in out
+    core = connect("sqlite:///customers.db")
+    merged = core.customers.get("acme", admin, ana.id)
+    core.close()
+    assert (merged.kind.value, merged.name) == ("company", "Rocha Materiais Ltda")
+
+
 @pytest.fixture
 def portfolios(tmp_path: Path) -> str:
     """A sales tenant (read with omnichat): Alice in Ana's portfolio, Beto in Bruno's."""

@@ -128,7 +128,9 @@ def merge_customers(
     resolves it explicitly by naming the match keys to leave out in ``drop``
     (those identifiers stay with nobody). Nothing is ever dropped silently,
     and a key in ``drop`` that neither record holds is refused
-    (:func:`check_drop`).
+    (:func:`check_drop`). A person and a company are merged only when
+    ``choices`` says which kind the survivor is (``conflicting_evidence``
+    otherwise): the record would hold the company's CNPJ as a person.
     """
     if survivor.tenant_id != absorbed.tenant_id or survivor.id == absorbed.id:
         raise InvalidOperation(
@@ -141,6 +143,15 @@ def merge_customers(
             f"cannot choose {sorted(unknown) or 'that value'}",
             code=Code.INVALID_OPERATION,
             field="choices",
+        )
+    if survivor.kind is not absorbed.kind and "kind" not in picked:
+        # The conflicting-evidence rule (a person is the company's contact, not
+        # the company): a person holding the company's CNPJ would be neither.
+        raise InvalidOperation(
+            "one is a person and the other a company: they are not the same customer"
+            " (choose the kind, choices={'kind': ...}, to merge them anyway)",
+            code=Code.CONFLICTING_EVIDENCE,
+            field="kind",
         )
     if survivor.tax_id and absorbed.tax_id and survivor.tax_id != absorbed.tax_id:
         raise InvalidOperation(
