@@ -164,6 +164,11 @@ KNOWN_MESSAGES: tuple[str, ...] = (
     N_("organization not found"),
     N_("an organization is another customer, a company"),
     N_("the seller owns several portfolios: choose one with to_portfolio_id"),
+    N_("the customer holds the most phones the preset allows: this one was left out"),
+    N_("the customer holds the most e-mails the preset allows: this one was left out"),
+    N_("the preset allows no phone of this type: it was left out"),
+    N_("the row's id names another customer than its phones, e-mails and CPF/CNPJ do"),
+    N_("a person and a company are not one customer: choose the kind to merge them"),
 )
 
 #: The fields a message may name (``{field}``), translated as labels.

@@ -168,8 +168,7 @@ def owner(
             # Every identifier of the row is someone else's: the export wrote each
             # customer's own on its row, so the id is what moved.
             raise InvalidOperation(
-                "the row's customer id names another customer than its phones,"
-                " e-mails and CPF/CNPJ, which are another customer's",
+                "the row's id names another customer than its phones, e-mails and CPF/CNPJ do",
                 code=Code.CONFLICTING_EVIDENCE,
                 field="customer_id",
                 reason="identifiers",

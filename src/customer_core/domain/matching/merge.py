@@ -148,8 +148,7 @@ def merge_customers(
         # The conflicting-evidence rule (a person is the company's contact, not
         # the company): a person holding the company's CNPJ would be neither.
         raise InvalidOperation(
-            "one is a person and the other a company: they are not the same customer"
-            " (choose the kind, choices={'kind': ...}, to merge them anyway)",
+            "a person and a company are not one customer: choose the kind to merge them",
             code=Code.CONFLICTING_EVIDENCE,
             field="kind",
         )
