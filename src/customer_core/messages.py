@@ -169,6 +169,7 @@ KNOWN_MESSAGES: tuple[str, ...] = (
     N_("the preset allows no phone of this type: it was left out"),
     N_("the row's id names another customer than its phones, e-mails and CPF/CNPJ do"),
     N_("a person and a company are not one customer: choose the kind to merge them"),
+    N_("an avatar is an http(s) address of an image"),
 )
 
 #: The fields a message may name (``{field}``), translated as labels.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from customer_core.domain.model.customer import Contact, clean_name
 from customer_core.domain.model.policies import ContactPolicy
@@ -317,6 +318,36 @@ def _text(value: object, field: str) -> str | None:
     return clean_text(value, field, multiline=True).strip() or None
 
 
+AVATAR_NOT_A_LINK = "an avatar is an http(s) address of an image"
+
+
+def as_avatar_url(value: object) -> str | None:
+    """An avatar's address: an ``http://`` or ``https://`` link with a host, or ``None``.
+
+    Host applications put it in an ``<img src>`` or a link; a ``javascript:``
+    or ``data:`` address there runs in the agent's browser, so anything but
+    an http(s) link is refused.
+
+    >>> as_avatar_url(" https://cdn.example.com/a.jpg ")
+    'https://cdn.example.com/a.jpg'
+    >>> as_avatar_url("javascript:alert(1)")
+    Traceback (most recent call last):
+    ...
+    customer_core.errors.InvalidValue: invalid_value [avatar_url]: an avatar is an http(s) address of an image
+    """
+    text = _text(value, "avatar_url")
+    if text is None:
+        return None
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if parts.scheme.lower() not in ("http", "https") or not host or any(c.isspace() for c in text):
+        raise InvalidValue(AVATAR_NOT_A_LINK, code=Code.INVALID_VALUE, field="avatar_url")
+    return text
+
+
 def parse_scalar_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
     """Validate the scalar fields a caller may set directly (not channels, not status)."""
     unknown = set(changes) - SCALAR_FIELDS
@@ -341,6 +372,8 @@ def parse_scalar_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
             parsed[name] = check_id(text, name) if text is not None else None
         elif name in ("name", "trade_name", "job_title"):
             parsed[name] = clean_name(value, name, required=name == "name")
+        elif name == "avatar_url":
+            parsed[name] = as_avatar_url(value)
         else:
             parsed[name] = _text(value, name)
     return parsed

@@ -118,7 +118,7 @@ class InboundResolver:
         ):
             if text is not None and not isinstance(text, str):
                 raise InvalidValue("expected text", code=Code.INVALID_VALUE, field=field)
-        avatar_url = inputs._text(avatar_url, "avatar_url")  # as register checks it
+        avatar_url = inputs.as_avatar_url(avatar_url)  # as register checks it
         region = self._deps.preset.default_region
         inbound = (
             identifiers

@@ -410,12 +410,36 @@ def test_clearing_the_spam_flag_with_update_unlists_the_identifiers() -> None:
     assert identity.resolve_inbound(T, "email", {"email": "ana@x.com"}).vip is False
 
 
-@pytest.mark.parametrize("avatar_url", ["https://x.com/" + "a" * 5000, "https://x.com/a\x00"])
+@pytest.mark.parametrize(
+    "avatar_url",
+    [
+        "https://x.com/" + "a" * 5000,
+        "https://x.com/a\x00",
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>alert(1)</script>",
+        "https:///no-host.png",
+        "//x.com/a.png",
+        "https://x.com/a b.png",
+    ],
+)
 def test_inbound_avatar_is_checked_like_at_registration(avatar_url: str) -> None:
     _, identity = make()
     with pytest.raises(InvalidValue) as error:
         identity.resolve_inbound(T, "x", {"email": "ana@x.com"}, avatar_url=avatar_url)
     assert error.value.field == "avatar_url"
+    customers, _ = make()
+    with pytest.raises(InvalidValue) as error:
+        customers.register(T, ADMIN, name="Ana", avatar_url=avatar_url)
+    assert error.value.field == "avatar_url"
+
+
+def test_an_avatar_is_an_http_link() -> None:
+    customers, _ = make()
+    ana = customers.register(T, ADMIN, name="Ana", avatar_url=" https://cdn.x.com/ana.jpg ")
+    assert ana.avatar_url == "https://cdn.x.com/ana.jpg"
+    with pytest.raises(InvalidValue):
+        customers.update(T, ADMIN, ana.id, avatar_url="javascript:alert(1)")
+    assert customers.update(T, ADMIN, ana.id, avatar_url="").avatar_url is None
 
 
 def test_unmerge_keeps_what_happened_to_the_survivor_after_the_merge() -> None:
