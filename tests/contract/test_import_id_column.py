@@ -65,6 +65,10 @@ def test_ids_slid_onto_other_rows_change_nothing(storage: UnitOfWorkFactory) -> 
         assert _stored(storage, tenant) == before
         assert report.updated == 0 and report.created == 0
         assert {o.outcome for o in outcomes} <= {"conflict", "unchanged"}
-        assert any(o.outcome == "conflict" for o in outcomes)
+        conflicts = [o for o in outcomes if o.outcome == "conflict"]
+        assert conflicts
+        # Each names the customer its id column named: the one to look at.
+        assert {o.customer_id for o in conflicts} <= set(ids)
+        assert all(o.customer_id for o in conflicts)
         assert {e.code for e in report.errors} == {Code.CONFLICTING_EVIDENCE}
         assert {e.column for e in report.errors} == {"customer_id"}

@@ -47,6 +47,8 @@ class RowError:
     value: str | None = None
     #: The user's own header of that cell (``column`` is this library's name for it).
     header: str | None = None
+    #: For a conflict: the stored customer the row was taken for, when the importer sees it.
+    customer_id: str | None = None
 
 
 #: What a ``Tipo``/``Pessoa`` column says, folded.

@@ -355,9 +355,19 @@ class Importer(ServiceBase):
         updates: dict[str, tuple[list[Draft], Customer, int]] = {}
 
         def fail(draft: Draft, error: CustomerCoreError, column: str | None = None) -> None:
+            # A conflict names the stored customer it is about (one the actor sees).
+            holders = (error.details or {}).get("holder_ids") or [None]
             for line in draft.lines:
                 counts.errors.append(
-                    RowError(line, column or error.field, error.code, error.message)
+                    RowError(
+                        line,
+                        column or error.field,
+                        error.code,
+                        error.message,
+                        None,
+                        None,
+                        holders[0],
+                    )
                 )
 
         for group in drafts:

@@ -164,7 +164,7 @@ class Counts:
             return RowOutcome(
                 error.line,
                 outcome,
-                went_to.get(error.line),
+                error.customer_id or went_to.get(error.line),
                 str(error.code),
                 header,
                 error.value,

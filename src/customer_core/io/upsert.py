@@ -162,6 +162,7 @@ def owner(
                 code=Code.CONFLICTING_EVIDENCE,
                 field="customer_id",
                 reason=conflict.value,
+                holder_ids=[named.id],
             )
         held = {h for k in keys for h in holders.get(k, ())}
         if held and named.id not in held:
@@ -172,6 +173,7 @@ def owner(
                 code=Code.CONFLICTING_EVIDENCE,
                 field="customer_id",
                 reason="identifiers",
+                holder_ids=[named.id],
             )
         return named.id
     exclusive = {h for k in keys if not k.kind.shareable for h in holders.get(k, ())}
@@ -180,7 +182,9 @@ def owner(
             "the row's identifiers belong to different customers",
             code=Code.DUPLICATE_IDENTITY,
             field="identifiers",
-            holder_ids=sorted(exclusive),
+            holder_ids=[
+                h for h in sorted(exclusive) if (c := existing.get(h)) and scope.allows_customer(c)
+            ],
         )
     if exclusive:
         (found,) = exclusive
@@ -198,6 +202,7 @@ def owner(
                 code=Code.CONFLICTING_EVIDENCE,
                 field="identifiers",
                 reason=conflict.value,
+                holder_ids=[found],
             )
         return found
     shared: dict[str, int] = {}
