@@ -170,6 +170,7 @@ KNOWN_MESSAGES: tuple[str, ...] = (
     N_("the row's id names another customer than its phones, e-mails and CPF/CNPJ do"),
     N_("a person and a company are not one customer: choose the kind to merge them"),
     N_("an avatar is an http(s) address of an image"),
+    N_("the kind chosen does not fit the CPF/CNPJ kept: a CNPJ is a company's, a CPF a person's"),
 )
 
 #: The fields a message may name (``{field}``), translated as labels.

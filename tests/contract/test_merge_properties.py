@@ -16,14 +16,25 @@ from customer_core import Actor, Customer, CustomerCoreError, presets
 from customer_core.adapters.memory import MemoryStore
 from customer_core.adapters.sqlalchemy import SqlStorage
 from customer_core.domain.matching.merge import merge_customers
+from customer_core.domain.model.customer import CustomerKind
+from customer_core.domain.values.tax_id import Cnpj
 from customer_core.ports import UnitOfWorkFactory
 from customer_core.services import IdentityService
 from customer_core.testing import strategies as cc
 from customer_core.testing.fakes import FixedClock, SequentialIds
 
 PAIRS = st.tuples(cc.customers(), cc.customers())
-#: The survivor's kind kept: a person and a company are merged only when it is chosen.
-KIND: dict[str, Any] = {"kind": "survivor"}
+
+
+def kind(a: Customer, b: Customer) -> dict[str, Any]:
+    """The kind that fits the CPF/CNPJ the merge keeps: a person and a company are
+    merged only when it is chosen."""
+    kept = a.tax_id or b.tax_id
+    company = isinstance(kept, Cnpj) or (kept is None and a.kind is CustomerKind.COMPANY)
+    fits = a.kind is (CustomerKind.COMPANY if company else CustomerKind.PERSON) or kept is None
+    return {"kind": "survivor" if fits else "absorbed"}
+
+
 SETTINGS = settings(
     max_examples=20,
     deadline=timedelta(seconds=10),
@@ -50,9 +61,9 @@ def test_merge_never_loses_an_identifier(pair: tuple[Customer, Customer]) -> Non
             merge_customers(a, b, policy=presets.DEFAULT.contact)
     if a.tax_id and b.tax_id:  # different CPFs/CNPJs: refused whatever is chosen
         with pytest.raises(CustomerCoreError, match="conflicting_tax_id"):
-            merge_customers(a, b, choices=KIND, policy=presets.DEFAULT.contact)
+            merge_customers(a, b, choices=kind(a, b), policy=presets.DEFAULT.contact)
         return
-    merged = merge_customers(a, b, choices=KIND, policy=presets.DEFAULT.contact)
+    merged = merge_customers(a, b, choices=kind(a, b), policy=presets.DEFAULT.contact)
     assert set(a.identity_keys()) | set(b.identity_keys()) <= set(merged.identity_keys())
     assert set(a.addresses) | set(b.addresses) <= set(merged.addresses)
 
@@ -67,7 +78,7 @@ def _merge_and_unmerge(
         uow.commit()
     service = IdentityService(storage, clock=FixedClock(), ids=SequentialIds("m"))
     admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
-    record = service.merge(tenant, admin, a.id, b.id, choices=KIND)
+    record = service.merge(tenant, admin, a.id, b.id, choices=kind(a, b))
     with storage() as uow:
         merged = uow.customers.get(tenant, a.id)
         assert uow.customers.count(tenant) == 1
@@ -138,7 +149,7 @@ def _check_drop_round_trip(
         uow.commit()
     service = IdentityService(storage, clock=FixedClock(), ids=SequentialIds("m"))
     admin = Actor(tenant_id=tenant, user_id="admin", role="admin")
-    record = service.merge(tenant, admin, a.id, b.id, choices=KIND, drop=dropped)
+    record = service.merge(tenant, admin, a.id, b.id, choices=kind(a, b), drop=dropped)
     restored_a, restored_b = service.unmerge(tenant, admin, record.id)
     assert _comparable(_in_order_of(restored_a, a)) == _comparable(a)
     assert _comparable(restored_b) == _comparable(b)

@@ -250,6 +250,9 @@ def test_a_person_and_a_company_merge_only_with_the_kind_said(
     core.close()
     code, out, err = run(["merge", ana.id, rocha.id], capsys)
     assert code == 2 and not out and "conflicting_evidence [kind]" in err, err
+    # A person holding the company's CNPJ is neither: the kind must fit the CNPJ kept.
+    code, out, err = run(["merge", ana.id, rocha.id, "--keep", "kind"], capsys)
+    assert code == 2 and not out and "a CNPJ is a company's" in err, err
     code, out, _ = run(["merge", ana.id, rocha.id, "--take", "kind", "--take", "name"], capsys)
     assert code == 0 and "merged" in out
     core = connect("sqlite:///customers.db")

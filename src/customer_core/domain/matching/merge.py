@@ -27,10 +27,11 @@ from typing import Any, Literal
 
 import attrs
 
-from customer_core.domain.model.customer import Customer
+from customer_core.domain.model.customer import Customer, CustomerKind
 from customer_core.domain.model.identity import IdentityKey, identity_keys_from
 from customer_core.domain.model.policies import ContactPolicy
 from customer_core.domain.values.phone_lines import union_phones
+from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.domain.values.text import masked
 from customer_core.errors import Code, CustomerCoreError, InvalidOperation, InvalidValue
 
@@ -157,6 +158,17 @@ def merge_customers(
             "the two records have different CPF/CNPJ: they are not the same customer",
             code=Code.CONFLICTING_TAX_ID,
             field="tax_id",
+        )
+    kind = absorbed.kind if picked.get("kind") == "absorbed" else survivor.kind
+    kept = survivor.tax_id or absorbed.tax_id
+    if survivor.kind is not absorbed.kind and (
+        (kind is CustomerKind.PERSON and isinstance(kept, Cnpj))
+        or (kind is CustomerKind.COMPANY and isinstance(kept, Cpf))
+    ):
+        raise InvalidOperation(
+            "the kind chosen does not fit the CPF/CNPJ kept: a CNPJ is a company's, a CPF a person's",
+            code=Code.CONFLICTING_EVIDENCE,
+            field="kind",
         )
     dropped = set(drop)
     check_drop({key: repr(masked(key)) for key in dropped}, (survivor, absorbed))
