@@ -171,8 +171,9 @@ def split_many(value: str) -> list[str]:
     return [part.strip() for part in value.split("|") if part.strip()]
 
 
-#: What people put between two e-mails in one cell; none is valid in an address.
-_EMAIL_SEPARATORS = re.compile(r"[,;|\s]+")
+#: What people put between two e-mails in one cell (words like "e" or "ou" too,
+#: left out below with every part that holds no @); none is valid in an address.
+_EMAIL_SEPARATORS = re.compile(r"[,;|/\s]+")
 
 
 def split_emails(value: str) -> list[str]:
@@ -181,10 +182,12 @@ def split_emails(value: str) -> list[str]:
 
     >>> split_emails("ana@x.com.br; bia@y.com.br"), split_emails(" Ana@X.com ")
     (['ana@x.com.br', 'bia@y.com.br'], [' Ana@X.com '])
+    >>> split_emails("ana@x.com.br e <bia@y.com.br> / cia@z.com.br")
+    ['ana@x.com.br', 'bia@y.com.br', 'cia@z.com.br']
     """
     if value.count("@") < 2:
         return [value]
-    return [part for part in _EMAIL_SEPARATORS.split(value) if part]
+    return [part.strip("<>") for part in _EMAIL_SEPARATORS.split(value) if "@" in part]
 
 
 def parse_address(

@@ -300,8 +300,9 @@ def said_by(stored: str, row: str) -> bool:
     Each word of ``row`` is a word of ``stored`` (accents, case aside) or the
     initial of one (*Daniela W. Tavares* of *Daniela Wachholz Tavares*,
     *Maria Silva* of *Maria da Silva*); spelled with the same words, the
-    stored one has as many accents and is not the one in capitals
-    (*João Pereira* over *Joao Pereira*; *JOÃO PEREIRA* is rewritten).
+    stored one has as many accents and is not the one in capitals or lower
+    case (*João Pereira* over *Joao Pereira*; *JOÃO PEREIRA* and *joão
+    pereira* are rewritten).
 
     >>> said_by("Daniela Wachholz Tavares", "Daniela W. Tavares")
     True
@@ -309,11 +310,15 @@ def said_by(stored: str, row: str) -> bool:
     (False, True)
     >>> said_by("Maria Silva", "Maria da Silva Santos")
     False
+    >>> said_by("maria da silva", "Maria da Silva"), said_by("Acme Ltda", "ACME LTDA")
+    (False, True)
     """
     ours, theirs = fold_tokens(stored), fold_tokens(row)
-    if ours == theirs:
-        shouted = stored.isupper() and not row.isupper()
-        return not shouted and _accents(stored) >= _accents(row)
+    if ours == theirs:  # one spelling: a name written as a name over capitals or lower case
+        shouted = stored.isupper() or stored.islower()
+        return not (shouted and not (row.isupper() or row.islower())) and (
+            _accents(stored) >= _accents(row)
+        )
     initials = {word[0] for word in ours}
     left = list(ours)
     for word in theirs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -340,12 +341,27 @@ def as_avatar_url(value: object) -> str | None:
         return None
     try:
         parts = urlsplit(text)
-        host = parts.hostname
-    except ValueError:
-        host = None
-    if parts.scheme.lower() not in ("http", "https") or not host or any(c.isspace() for c in text):
+        linked = (
+            parts.scheme.lower() in ("http", "https")
+            and bool(parts.hostname)
+            and parts.username is None  # no credentials in a link an agent's browser opens
+            and (parts.port is None or parts.port > 0)  # .port raises for one out of range
+        )
+    except ValueError:  # a broken IPv6 host, a port out of range
+        linked = False
+    if not linked or any(_unsafe_in_link(c) for c in text):
         raise InvalidValue(AVATAR_NOT_A_LINK, code=Code.INVALID_VALUE, field="avatar_url")
     return text
+
+
+def _unsafe_in_link(character: str) -> bool:
+    """Spaces, quotes, angle brackets, backslashes and invisible characters (a
+    right-to-left override): never in a link, and what breaks out of an HTML attribute."""
+    return (
+        character.isspace()
+        or character in "\"'<>\\`"
+        or unicodedata.category(character) in ("Cc", "Cf")
+    )
 
 
 def parse_scalar_fields(changes: Mapping[str, Any]) -> dict[str, Any]:

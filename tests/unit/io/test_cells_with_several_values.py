@@ -31,3 +31,12 @@ def test_two_emails_and_two_phones_in_one_cell_are_all_kept() -> None:
         (3, "phone", "oops / 3333-5555"),
         (3, "other_emails", "caio@x"),
     ]
+
+
+def test_words_and_slashes_between_emails_are_no_values_left_out() -> None:
+    core = connect("memory://")
+    text = "Nome;E-mail\nAna Lima;ana@x.com.br / bia@y.com.br e <cia@z.com.br>\n"
+    report = core.importer.run("t", ADMIN, io.BytesIO(text.encode()))
+    (ana,) = core.directory.list("t", ADMIN).items
+    assert [e.address for e in ana.emails] == ["ana@x.com.br", "bia@y.com.br", "cia@z.com.br"]
+    assert report.warnings == ()

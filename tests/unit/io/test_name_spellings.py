@@ -53,3 +53,10 @@ def test_an_upsert_still_renames_to_a_name_that_says_more() -> None:
         mode="upsert",
     )
     assert _names(core) == ["João da Silva", "Maria Lima"]
+
+
+def test_an_upsert_writes_a_name_in_lower_case_as_a_name() -> None:
+    core = connect("memory://")
+    _run(core, "Nome;E-mail\nmaria da silva;maria@x.com.br\nAcme Ltda;acme@x.com.br\n")
+    _run(core, "Nome;E-mail\nMaria da Silva;maria@x.com.br\nACME LTDA;acme@x.com.br\n", "upsert")
+    assert _names(core) == ["Acme Ltda", "Maria da Silva"]

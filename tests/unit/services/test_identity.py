@@ -420,6 +420,12 @@ def test_clearing_the_spam_flag_with_update_unlists_the_identifiers() -> None:
         "https:///no-host.png",
         "//x.com/a.png",
         "https://x.com/a b.png",
+        "https://[::1/a.png",
+        "https://ex.com:99999/a.png",
+        'https://ex.com/a.png"onerror=alert(1)',
+        "https://ex.com/<script>",
+        "https://user:pass@ex.com/a.png",
+        "https://ex.com/\u202e.png",
     ],
 )
 def test_inbound_avatar_is_checked_like_at_registration(avatar_url: str) -> None:
