@@ -12,7 +12,7 @@ the first any more once rows are added or changed.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -53,6 +53,9 @@ class Group:
             draft = draft.absorb(row)
         own = {w for row in rows for w in row.warnings}
         added = tuple(w for w in draft.warnings if w not in own)
+        name = accented(draft.name, (row.name for row in rows))
+        if name != draft.name:
+            draft = attrs.evolve(draft, name=name)
         return cls(draft, draft.identity_keys(), tuple(rows), added)
 
     def conflict(self, customer: Customer) -> Conflict | None:
@@ -259,7 +262,7 @@ def updated(current: Customer, group: Group, preset: Preset) -> Customer:
         )
         name = next(fitting, current.name)
         if not said_by(current.name, name):
-            changed = changed.update(name=name)
+            changed = changed.update(name=accented(name, [current.name]))
     if draft.tax_id is not None and current.tax_id is None:
         changed = changed.update(tax_id=draft.tax_id)
     if draft.trade_name and current.trade_name not in {row.trade_name for row in rows}:
@@ -327,6 +330,36 @@ def said_by(stored: str, row: str) -> bool:
         elif len(word.rstrip(".")) != 1 or word[0] not in initials:
             return False
     return True
+
+
+def accented(name: str, others: Iterable[str]) -> str:
+    """``name`` with the accents other spellings of the same person's name give its words.
+
+    A fuller name typed without accents keeps those the shorter one had: *Maria
+    Jose da Silva* with *Maria José* is *Maria José da Silva*, in the word's own
+    capitals.
+
+    >>> accented("Maria Jose da Silva", ["Maria José"]), accented("JOSE SILVA", ["José"])
+    ('Maria José da Silva', 'JOSÉ SILVA')
+    """
+    spelled: dict[str, str] = {}
+    for other in others:
+        for word in other.split():
+            key = fold(word)
+            if _accents(word) > _accents(spelled.get(key, "")):
+                spelled[key] = word
+    words = []
+    for word in name.split(" "):
+        better = spelled.get(fold(word))
+        if better is None or _accents(better) <= _accents(word):
+            words.append(word)
+        elif word.isupper():
+            words.append(better.upper())
+        elif word.islower():
+            words.append(better.lower())
+        else:
+            words.append(better[:1].upper() + better[1:].lower() if word[:1].isupper() else better)
+    return " ".join(words)
 
 
 def _accents(text: str) -> int:

@@ -60,3 +60,11 @@ def test_an_upsert_writes_a_name_in_lower_case_as_a_name() -> None:
     _run(core, "Nome;E-mail\nmaria da silva;maria@x.com.br\nAcme Ltda;acme@x.com.br\n")
     _run(core, "Nome;E-mail\nMaria da Silva;maria@x.com.br\nACME LTDA;acme@x.com.br\n", "upsert")
     assert _names(core) == ["Acme Ltda", "Maria da Silva"]
+
+
+def test_a_fuller_name_typed_without_accents_keeps_those_another_spelling_had() -> None:
+    core = connect("memory://")
+    _run(core, "Nome;E-mail\nJosé Silva;jose@x.com.br\nJose da Silva;jose@x.com.br\n")
+    _run(core, "Nome;E-mail\nMaria José;maria@x.com.br\n")
+    _run(core, "Nome;E-mail\nMaria Jose da Silva;maria@x.com.br\n", "upsert")
+    assert _names(core) == ["José da Silva", "Maria José da Silva"]
