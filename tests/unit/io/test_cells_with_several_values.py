@@ -40,3 +40,12 @@ def test_words_and_slashes_between_emails_are_no_values_left_out() -> None:
     (ana,) = core.directory.list("t", ADMIN).items
     assert [e.address for e in ana.emails] == ["ana@x.com.br", "bia@y.com.br", "cia@z.com.br"]
     assert report.warnings == ()
+
+
+def test_two_numbers_beside_a_ddd_column_share_it() -> None:
+    core = connect("memory://")
+    text = "Nome;E-mail;DDI;DDD;Telefone\nAna Lima;ana@x.com.br;55;11;98765-5234 / 3333-5555\n"
+    report = core.importer.run("t", ADMIN, io.BytesIO(text.encode()))
+    (ana,) = core.directory.list("t", ADMIN).items
+    assert [p.e164 for p in ana.phones] == ["+5511987655234", "+551133335555"]
+    assert report.warnings == ()
