@@ -364,9 +364,7 @@ class Importer(ServiceBase):
                         column or error.field,
                         error.code,
                         error.message,
-                        None,
-                        None,
-                        holders[0],
+                        customer_id=holders[0],
                     )
                 )
 

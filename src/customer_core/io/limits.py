@@ -38,11 +38,11 @@ def within_limits(
     held_emails = {e.match_key for e in stored.emails} if stored is not None else set()
     phones: list[Phone] = []
     count = len(held_phones)
+    allowed = policy.allowed_phone_types
     for phone in draft.phones:
         if phone.match_key in held_phones:
             phones.append(phone)
             continue
-        allowed = policy.allowed_phone_types
         if allowed is not None and phone.type not in allowed:
             warnings.append(
                 _left_out(line, "phone", Code.PHONE_TYPE_NOT_ALLOWED, TYPE_NOT_ALLOWED, phone)

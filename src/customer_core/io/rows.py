@@ -24,9 +24,8 @@ from customer_core.domain.values.address import Address
 from customer_core.domain.values.email import Email
 from customer_core.domain.values.ids import check_id
 from customer_core.domain.values.online import ExternalId
-from customer_core.domain.values.phone import Phone
+from customer_core.domain.values.phone import Phone, phones_from_parts
 from customer_core.domain.values.phone_lines import union_phones
-from customer_core.domain.values.phone_spelling import TWO_NUMBERS
 from customer_core.domain.values.tax_id import Cnpj, Cpf
 from customer_core.domain.values.text import clean_text
 from customer_core.errors import Code, CustomerCoreError, InvalidPhone
@@ -315,23 +314,14 @@ def parse_row(
     number = row.get("phone", "")
     if number:
         if row.get("area_code") or row.get("country_code"):
-            # Two numbers in the cell (``98765-4321 / 3333-4444``) share the row's DDD.
-            numbers = (
-                [t.strip() for t in TWO_NUMBERS.split(number)]
-                if TWO_NUMBERS.search(number)
-                else [number]
-            )
             found = attempt(
                 "phone",
-                lambda: [
-                    Phone.from_parts(
-                        without_float_zeros(row.get("country_code") or "55"),
-                        without_float_zeros(row.get("area_code") or ""),
-                        without_float_zeros(text),
-                    )
-                    for text in numbers
-                    if text
-                ],
+                # Two numbers in the cell (``98765-4321 / 3333-4444``) share the row's DDD.
+                lambda: phones_from_parts(
+                    without_float_zeros(row.get("country_code") or "55"),
+                    without_float_zeros(row.get("area_code") or ""),
+                    without_float_zeros(number),
+                ),
                 number,
             )
         else:

@@ -11,7 +11,6 @@ the first any more once rows are added or changed.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -23,7 +22,7 @@ from customer_core.domain.model.identity import IdentityKind
 from customer_core.domain.rules.visibility import VisibilityScope
 from customer_core.domain.values.address import Address
 from customer_core.domain.values.phone_lines import details_not_kept, richer_phone
-from customer_core.domain.values.text import fold, fold_tokens
+from customer_core.domain.values.text import accents, fold, fold_tokens
 from customer_core.errors import Code, CustomerCoreError, DuplicateIdentity, InvalidOperation
 from customer_core.io.cells import RowError
 from customer_core.io.grouping_rule import Rep, canonical, fullness, key_text
@@ -53,9 +52,10 @@ class Group:
             draft = draft.absorb(row)
         own = {w for row in rows for w in row.warnings}
         added = tuple(w for w in draft.warnings if w not in own)
-        name = accented(draft.name, (row.name for row in rows))
-        if name != draft.name:
-            draft = attrs.evolve(draft, name=name)
+        if rest:  # one row's name has no other spelling to take accents from
+            name = accented(draft.name, (row.name for row in rows))
+            if name != draft.name:
+                draft = attrs.evolve(draft, name=name)
         return cls(draft, draft.identity_keys(), tuple(rows), added)
 
     def conflict(self, customer: Customer) -> Conflict | None:
@@ -77,16 +77,16 @@ def _content_order(row: Draft) -> tuple[object, ...]:
     """The order in which a group's rows give a new customer its values: the fullest
     first (:func:`~customer_core.io.grouping_rule.fullness`: a CPF/CNPJ, more of
     a name), a name in capitals or in lower case after one written as a name,
-    one with its accents before one without, then the grouping's order and the rest of the row's values: which row's
-    name, primary phone or address a customer takes is a function of the
-    rows, not of the file's order."""
+    one with its accents before one without, then the grouping's order and the
+    rest of the row's values: which row's name, primary phone or address a
+    customer takes is a function of the rows, not of the file's order."""
     rep = Rep.of(row)
     texts = [key_text(k) for k in row.identity_keys()]
     shouted = row.name.isupper() or row.name.islower()
     return (
         fullness(row, rep),
         shouted,
-        -_accents(row.name),  # "João" over "Joao": accents are part of the name
+        -accents(row.name),  # "João" over "Joao": accents are part of the name
         canonical(row, rep, texts),
         # Every value as typed (a value's repr may mask it: Phone, Email).
         str(attrs.astuple(attrs.evolve(row, lines=(), warnings=()), recurse=True)),
@@ -158,15 +158,9 @@ def owner(
     if named is not None and scope.allows_customer(named):
         # An id is an exclusive key like any other: a row whose id column slid
         # onto another customer's row (a column sorted alone) changes nothing.
-        conflict = group.conflict(named)
-        if conflict is not None:
-            raise InvalidOperation(
-                f"the row's customer id names another customer: {conflict.message}",
-                code=Code.CONFLICTING_EVIDENCE,
-                field="customer_id",
-                reason=conflict.value,
-                holder_ids=[named.id],
-            )
+        _refuse_conflict(
+            group, named, "the row's customer id names another customer", "customer_id"
+        )
         held = {h for k in keys for h in holders.get(k, ())}
         if held and named.id not in held:
             # Every identifier of the row is someone else's: the export wrote each
@@ -198,15 +192,9 @@ def owner(
                 code=Code.DUPLICATE_IDENTITY,
                 field="identifiers",
             )
-        conflict = group.conflict(current)
-        if conflict is not None:
-            raise InvalidOperation(
-                f"the row's identifier is another customer's: {conflict.message}",
-                code=Code.CONFLICTING_EVIDENCE,
-                field="identifiers",
-                reason=conflict.value,
-                holder_ids=[found],
-            )
+        _refuse_conflict(
+            group, current, "the row's identifier is another customer's", "identifiers"
+        )
         return found
     shared: dict[str, int] = {}
     for key in keys:
@@ -231,6 +219,20 @@ def owner(
         key=lambda c: (c.id not in same, c.kind is CustomerKind.COMPANY, c.created_at, c.id),
     )
     return best.id
+
+
+def _refuse_conflict(group: Group, customer: Customer, what: str, field: str) -> None:
+    """Refuse the row when the evidence says ``customer`` is another customer than its own
+    (``conflicting_evidence`` on ``field``, naming the customer)."""
+    conflict = group.conflict(customer)
+    if conflict is not None:
+        raise InvalidOperation(
+            f"{what}: {conflict.message}",
+            code=Code.CONFLICTING_EVIDENCE,
+            field=field,
+            reason=conflict.value,
+            holder_ids=[customer.id],
+        )
 
 
 def _unchanged(current: Customer, group: Group, preset: Preset) -> bool:
@@ -320,7 +322,7 @@ def said_by(stored: str, row: str) -> bool:
     if ours == theirs:  # one spelling: a name written as a name over capitals or lower case
         shouted = stored.isupper() or stored.islower()
         return not (shouted and not (row.isupper() or row.islower())) and (
-            _accents(stored) >= _accents(row)
+            accents(stored) >= accents(row)
         )
     initials = {word[0] for word in ours}
     left = list(ours)
@@ -346,12 +348,12 @@ def accented(name: str, others: Iterable[str]) -> str:
     for other in others:
         for word in other.split():
             key = fold(word)
-            if _accents(word) > _accents(spelled.get(key, "")):
+            if accents(word) > accents(spelled.get(key, "")):
                 spelled[key] = word
     words = []
     for word in name.split(" "):
         better = spelled.get(fold(word))
-        if better is None or _accents(better) <= _accents(word):
+        if better is None or accents(better) <= accents(word):
             words.append(word)
         elif word.isupper():
             words.append(better.upper())
@@ -360,10 +362,6 @@ def accented(name: str, others: Iterable[str]) -> str:
         else:
             words.append(better[:1].upper() + better[1:].lower() if word[:1].isupper() else better)
     return " ".join(words)
-
-
-def _accents(text: str) -> int:
-    return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
 
 
 def phones_not_kept(group: Group, customer: Customer) -> list[RowError]:

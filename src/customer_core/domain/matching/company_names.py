@@ -60,11 +60,10 @@ guess: an API caller states the kind.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from customer_core.domain.matching.given_names import is_common_given_name, national_given_names
 from customer_core.domain.values.tax_id import Cnpj
-from customer_core.domain.values.text import fold
+from customer_core.domain.values.text import accents, fold
 from customer_core.errors import CustomerCoreError
 
 __all__ = ["company_name_marker", "looks_like_company"]
@@ -125,10 +124,6 @@ _BUSINESS_FIRST = _words(
 _AFTER_PARTICLE = frozenset({"da", "do", "de", "das", "dos"})
 
 
-def _has_accent(word: str) -> bool:
-    return any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", word))
-
-
 def _valid_cnpj(text: str) -> bool:
     try:
         Cnpj.parse(text)
@@ -167,7 +162,7 @@ def company_name_marker(name: str, /) -> str | None:
         folded = fold(last)
         if folded in _FORMS_FINAL or last == "MEI":
             return f"legal form {last.upper().rstrip('.')}"
-        if last == "SA" and not all_capitals and len(words) > 1 and not _has_accent(last):
+        if last == "SA" and not all_capitals and len(words) > 1 and not accents(last):
             return "legal form SA"
     folded_words = [w for w in re.split(r"[^\w&]+", fold(text)) if w]
     for word in folded_words:

@@ -59,7 +59,14 @@ from customer_core.domain.values.phone_spelling import (
 )
 from customer_core.errors import InvalidPhone
 
-__all__ = ["Phone", "PhoneType", "line_key", "parse_phones", "phone_match_key"]
+__all__ = [
+    "Phone",
+    "PhoneType",
+    "line_key",
+    "parse_phones",
+    "phone_match_key",
+    "phones_from_parts",
+]
 
 #: Parses of raw text kept per process (phones and e-mails each), most recent first.
 PARSE_CACHE_SIZE = 4096
@@ -372,8 +379,8 @@ def parse_phones(text: str, /, *, default_region: str = "BR", field: str = "phon
     except InvalidPhone as error:
         if (error.details or {}).get("reason") != "two_numbers":
             raise
-        parts = [p.strip() for p in TWO_NUMBERS.split(unicodedata.normalize("NFKC", text))]
-        if len(parts) < 2 or not all(parts):
+        parts = _sides(text)
+        if parts is None:
             raise
         found: list[Phone | None] = []
         for part in parts:
@@ -398,6 +405,36 @@ def parse_phones(text: str, /, *, default_region: str = "BR", field: str = "phon
             ]
         except InvalidPhone:
             raise error from None
+
+
+def phones_from_parts(
+    country_code: str, area_code: str, text: str, /, *, field: str = "phone"
+) -> list[Phone]:
+    """:meth:`Phone.from_parts` for a number cell beside DDI and DDD columns that may
+    hold several numbers: each side of ``98765-5234 / 3333-5555`` under the row's
+    DDI and DDD, tried only when the cell is no one number (a note with a comma
+    stays the number's); otherwise the error of the cell as a whole.
+
+    >>> [p.e164 for p in phones_from_parts("55", "11", "98765-5234 / 3333-5555")]
+    ['+5511987655234', '+551133335555']
+    """
+    try:
+        return [Phone.from_parts(country_code, area_code, text, field=field)]
+    except InvalidPhone as error:
+        parts = _sides(text) if TWO_NUMBERS.search(text) else None
+        if parts is None:
+            raise
+        try:
+            return [Phone.from_parts(country_code, area_code, p, field=field) for p in parts]
+        except InvalidPhone:
+            raise error from None
+
+
+def _sides(text: str) -> list[str] | None:
+    """The numbers of a cell split on its separators, or ``None`` when it has one side
+    or an empty one."""
+    parts = [p.strip() for p in TWO_NUMBERS.split(unicodedata.normalize("NFKC", text))]
+    return parts if len(parts) >= 2 and all(parts) else None
 
 
 def line_key(e164: str, /) -> str:

@@ -50,6 +50,15 @@ def clean_text(text: str, field: str, *, multiline: bool = False) -> str:
     return check_printable(text, field, multiline=multiline)
 
 
+def accents(text: str, /) -> int:
+    """How many accents (combining marks once decomposed) ``text`` carries.
+
+    >>> accents("João Conceição"), accents("Joao")
+    (3, 0)
+    """
+    return sum(1 for c in unicodedata.normalize("NFD", text) if unicodedata.combining(c))
+
+
 def fold(text: str, /) -> str:
     """Lower-case, accent-free, single-spaced form of ``text`` (the search key)."""
     decomposed = unicodedata.normalize("NFKD", text)
